@@ -1,0 +1,46 @@
+package pervichka
+
+// Rect is an axis-aligned box in page pixels (OCR) or PDF points scaled to
+// pixels; X0,Y0 is the top-left corner, X1,Y1 the bottom-right (exclusive).
+type Rect struct {
+	X0, Y0, X1, Y1 int
+}
+
+// Dx is the width of the box.
+func (r Rect) Dx() int { return r.X1 - r.X0 }
+
+// Dy is the height of the box.
+func (r Rect) Dy() int { return r.Y1 - r.Y0 }
+
+// Union is the smallest box holding both.
+func (r Rect) Union(o Rect) Rect {
+	if r.Dx() <= 0 || r.Dy() <= 0 {
+		return o
+	}
+	if o.Dx() <= 0 || o.Dy() <= 0 {
+		return r
+	}
+	return Rect{min(r.X0, o.X0), min(r.Y0, o.Y0), max(r.X1, o.X1), max(r.Y1, o.Y1)}
+}
+
+// Word is one recognised word with its position and confidence (0..1; 1 for
+// text taken from a PDF text layer). Block, Par and Line number the layout
+// units Tesseract (or the PDF text extractor) put the word in, per page.
+type Word struct {
+	Text  string  `json:"text"`
+	Box   Rect    `json:"box"`
+	Conf  float64 `json:"conf"`
+	Block int     `json:"block"`
+	Par   int     `json:"par"`
+	Line  int     `json:"line"`
+}
+
+// Page is the text of one page: its words in reading order, the page size in
+// the same units as the word boxes, and where the words came from.
+type Page struct {
+	Index  int        `json:"index"`
+	Width  int        `json:"width"`
+	Height int        `json:"height"`
+	Source TextSource `json:"source"`
+	Words  []Word     `json:"words"`
+}

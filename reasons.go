@@ -1,0 +1,49 @@
+package pervichka
+
+// Review reasons are machine-readable strings. A reason may carry a suffix
+// after a colon naming the field or role it concerns: "inn_checksum:buyer",
+// "low_confidence:total". The review UI translates them (ReasonText).
+const (
+	ReasonMissing          = "missing"            // :field — a key field was not found
+	ReasonLowConfidence    = "low_confidence"     // :field
+	ReasonRepaired         = "repaired"           // :field — a checksum repair changed OCR digits
+	ReasonINNChecksum      = "inn_checksum"       // :role
+	ReasonKPPFormat        = "kpp_format"         // :role
+	ReasonKPPNotINN        = "kpp_inn_mismatch"   // :role — КПП region differs from ИНН region
+	ReasonOGRNChecksum     = "ogrn_checksum"      // :role
+	ReasonBIK              = "bik_invalid"        // БИК format
+	ReasonAccountKey       = "account_key"        // settlement account fails the control key
+	ReasonCorrAccountKey   = "corr_account_key"   // correspondent account fails the key
+	ReasonDateImplausible  = "date_implausible"   // in the future or decades back
+	ReasonVATRateIllegal   = "vat_rate_illegal"   // the rate did not exist at the date
+	ReasonItemsSumMismatch = "items_sum_mismatch" // Σ items ≠ total
+	ReasonVATMismatch      = "vat_mismatch"       // VAT ≠ amount × r/(100+r)
+	ReasonAmountWords      = "amount_words_mismatch"
+	ReasonDocTypeUnknown   = "doc_type_unknown"
+	ReasonSameParty        = "same_party"       // supplier and buyer have one ИНН
+	ReasonNoOwnCompany     = "no_own_company"   // none of our organisations is a party
+	ReasonOwnKPPMismatch   = "own_kpp_mismatch" // our ИНН printed with a wrong КПП
+)
+
+// ReasonText gives the Russian text of a reason code (without its suffix).
+var ReasonText = map[string]string{
+	ReasonMissing:          "Поле не найдено",
+	ReasonLowConfidence:    "Низкая уверенность распознавания",
+	ReasonRepaired:         "Цифры исправлены по контрольной сумме",
+	ReasonINNChecksum:      "Неверная контрольная сумма ИНН",
+	ReasonKPPFormat:        "Неверный формат КПП",
+	ReasonKPPNotINN:        "КПП не соответствует региону ИНН",
+	ReasonOGRNChecksum:     "Неверная контрольная сумма ОГРН",
+	ReasonBIK:              "Неверный БИК",
+	ReasonAccountKey:       "Расчётный счёт не проходит контроль ключа",
+	ReasonCorrAccountKey:   "Корреспондентский счёт не проходит контроль ключа",
+	ReasonDateImplausible:  "Неправдоподобная дата",
+	ReasonVATRateIllegal:   "Ставка НДС не действовала на дату документа",
+	ReasonItemsSumMismatch: "Сумма строк не равна итогу",
+	ReasonVATMismatch:      "Сумма НДС не сходится со ставкой",
+	ReasonAmountWords:      "Сумма прописью не совпадает с итогом",
+	ReasonDocTypeUnknown:   "Тип документа не определён",
+	ReasonSameParty:        "Продавец и покупатель совпадают",
+	ReasonNoOwnCompany:     "Ни одна из наших организаций не участвует в документе",
+	ReasonOwnKPPMismatch:   "Наш ИНН указан с чужим КПП",
+}
