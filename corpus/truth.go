@@ -1,0 +1,89 @@
+package corpus
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// Truth is the ground truth of one generated document: the extraction result
+// a perfect reader would produce, plus the document's ID and the files of its
+// variants. Result is embedded so that one line of truth.jsonl is the extract
+// schema with two more keys, "id" and "variants".
+type Truth struct {
+	ID string `json:"id"`
+	// Variants maps a variant name ("pdf", "scan", "photo", "hard") to the
+	// file name of that rendering, relative to the corpus directory.
+	Variants map[string]string `json:"variants"`
+	pervichka.Result
+}
+
+// TruthFile is the name of the ground-truth file inside a corpus directory.
+const TruthFile = "truth.jsonl"
+
+// CompaniesFile lists the organisations the back office serves.
+const CompaniesFile = "companies.json"
+
+// writeTruth writes one JSON object per line, in the order given.
+func writeTruth(w io.Writer, truth []Truth) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range truth {
+		if err := enc.Encode(&truth[i]); err != nil {
+			return fmt.Errorf("encode truth %s: %w", truth[i].ID, err)
+		}
+	}
+	return bw.Flush()
+}
+
+// ReadTruth reads a truth.jsonl file. Blank lines are skipped; any other line
+// that is not a Truth object is an error naming its line number.
+func ReadTruth(path string) ([]Truth, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open truth: %w", err)
+	}
+	defer f.Close()
+	return decodeTruth(f)
+}
+
+func decodeTruth(r io.Reader) ([]Truth, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	var out []Truth
+	line := 0
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if len(trimSpace(b)) == 0 {
+			continue
+		}
+		var t Truth
+		if err := json.Unmarshal(b, &t); err != nil {
+			return nil, fmt.Errorf("truth line %d: %w", line, err)
+		}
+		if t.ID == "" {
+			return nil, fmt.Errorf("truth line %d: no id", line)
+		}
+		out = append(out, t)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read truth: %w", err)
+	}
+	return out, nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
