@@ -1,0 +1,144 @@
+package degrade
+
+import (
+	"image"
+	"math"
+	"math/rand/v2"
+)
+
+// Scan makes a 300-dpi flatbed scan of page (the 300-dpi render): grayscale,
+// the sheet slightly rotated (±2°) and shifted on the glass, a gentle
+// brightness/contrast change, slight optical blur, sensor noise, and a dark
+// strip along one edge where the lid did not cover the glass. The result
+// has the size of page.
+func Scan(rng *rand.Rand, page image.Image) image.Image {
+	src := toGray(page)
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	if w < 2 || h < 2 {
+		copy(out.Pix, src.Pix)
+		return out
+	}
+
+	angle := uniform(rng, -2, 2) * math.Pi / 180
+	if rng.Float64() < 0.5 {
+		angle /= 3 // most scans are nearly straight
+	}
+	shiftX, shiftY := uniform(rng, -0.01, 0.01)*float64(w), uniform(rng, -0.01, 0.01)*float64(h)
+	lid := uniform(rng, 225, 250) // glass outside the sheet, under the lid
+	sin, cos := math.Sincos(angle)
+	cx, cy := float64(w)/2, float64(h)/2
+
+	// Sample the rotated sheet (bilinear), inverse-mapping each pixel.
+	parallelRows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			row := out.Pix[y*out.Stride:]
+			dy := float64(y) + 0.5 - cy - shiftY
+			for x := range w {
+				dx := float64(x) + 0.5 - cx - shiftX
+				sx := cos*dx + sin*dy + cx
+				sy := -sin*dx + cos*dy + cy
+				row[x] = sampleGray(src, sx, sy, lid)
+			}
+		}
+	})
+
+	blurPix(out.Pix, w, h, out.Stride, 1, uniform(rng, 0.45, 0.8))
+
+	// Tone, noise and the edge strip in one pass.
+	contrast := uniform(rng, 0.85, 1.05)
+	bright := uniform(rng, -12, 8)
+	gamma := uniform(rng, 0.9, 1.15)
+	noise := uniform(rng, 2, 5)
+	seed := rng.Uint64()
+	side := rng.IntN(4) // 0 left, 1 right, 2 top, 3 bottom
+	stripW := uniform(rng, 0.004, 0.02) * float64(min(w, h))
+	stripDark := uniform(rng, 15, 70)
+	edgeWobble := newValueNoise(rng, max(w, h), 1, 150, 1)
+	var lut [256]float64
+	for v := range lut {
+		t := math.Pow(float64(v)/255, gamma) * 255
+		lut[v] = (t-128)*contrast + 128 + bright
+	}
+	parallelRows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			row := out.Pix[y*out.Stride:]
+			for x := range w {
+				v := lut[row[x]] + noise*gauss(seed, x, y)
+				var d, along float64 // distance into the page from the strip side
+				switch side {
+				case 0:
+					d, along = float64(x), float64(y)
+				case 1:
+					d, along = float64(w-1-x), float64(y)
+				case 2:
+					d, along = float64(y), float64(x)
+				default:
+					d, along = float64(h-1-y), float64(x)
+				}
+				sw := stripW * (0.7 + 0.6*edgeWobble.at(along, 0))
+				if d < sw*1.6 {
+					// Dark core, then a soft falloff into the page.
+					t := 1.0
+					if d > sw {
+						t = 1 - (d-sw)/(sw*0.6)
+					}
+					dark := stripDark + 6*gauss(seed^0xed9e, x, y)
+					v = v*(1-t) + dark*t
+				}
+				row[x] = clamp8(v)
+			}
+		}
+	})
+	return out
+}
+
+// toGray converts page to 8-bit luma (BT.601 weights, as scanners do).
+func toGray(page image.Image) *image.Gray {
+	if g, ok := page.(*image.Gray); ok && g.Rect.Min == (image.Point{}) {
+		return g
+	}
+	m := toRGBA(page)
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	parallelRows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			s := m.Pix[y*m.Stride:]
+			d := g.Pix[y*g.Stride:]
+			for x := range w {
+				r, gg, b := uint32(s[4*x]), uint32(s[4*x+1]), uint32(s[4*x+2])
+				d[x] = uint8((19595*r + 38470*gg + 7471*b + 1<<15) >> 16)
+			}
+		}
+	})
+	return g
+}
+
+// sampleGray reads src at (x, y) with bilinear interpolation; points off the
+// image take the value outside.
+func sampleGray(src *image.Gray, x, y float64, outside float64) uint8 {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	if x < -0.5 || y < -0.5 || x > float64(w)-0.5 || y > float64(h)-0.5 {
+		return clamp8(outside)
+	}
+	x, y = x-0.5, y-0.5 // pixel centres
+	ix, iy := int(math.Floor(x)), int(math.Floor(y))
+	tx, ty := x-float64(ix), y-float64(iy)
+	x0, x1 := clampI(ix, w), clampI(ix+1, w)
+	y0, y1 := clampI(iy, h), clampI(iy+1, h)
+	p := src.Pix
+	s := src.Stride
+	a := float64(p[y0*s+x0])*(1-tx) + float64(p[y0*s+x1])*tx
+	b := float64(p[y1*s+x0])*(1-tx) + float64(p[y1*s+x1])*tx
+	return uint8(a*(1-ty) + b*ty + 0.5)
+}
+
+func clampI(v, n int) int {
+	if v < 0 {
+		return 0
+	}
+	if v >= n {
+		return n - 1
+	}
+	return v
+}
