@@ -1,0 +1,161 @@
+package imageprep
+
+import (
+	"image"
+	"math"
+	"sort"
+)
+
+func sqrt(v float64) float64 { return math.Sqrt(v) }
+
+// flattenLongSide is the long side of the copy the background is estimated
+// on; with a 7×7 window one cell spans ~1/45 of the page, wider than any
+// text stroke, narrower than shadow edges are sharp.
+const flattenLongSide = 320
+
+// flatten divides the page by an estimate of its unlit paper: max filter
+// (the paper around the ink), min filter (back to the shadow edges), blur,
+// bilinear upsampling. The ratio is then stretched so that paper becomes
+// 255 and ink keeps its darkness relative to the paper around it, whether
+// in shadow or in light. Skipped when the paper is already evenly white.
+func (p *pipeline) flatten() (bool, error) {
+	g := p.gray
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w < 16 || h < 16 {
+		return false, nil
+	}
+	f := max(1, (max(w, h)+flattenLongSide-1)/flattenLongSide)
+	small := boxDown(g, f)
+	sw, sh := small.Rect.Dx(), small.Rect.Dy()
+	bg := make([]float32, sw*sh)
+	for i := range bg {
+		bg[i] = float32(small.Pix[(i/sw)*small.Stride+i%sw])
+	}
+	r := 3
+	bg = filterMinMax(bg, sw, sh, r, true)
+	bg = filterMinMax(bg, sw, sh, r, false)
+	bg = boxBlur(bg, sw, sh, 2)
+	bg = boxBlur(bg, sw, sh, 2)
+
+	lo, hi := percentiles(bg, 0.03, 0.97)
+	if hi-lo < 12 && lo > 215 {
+		p.log.Debug("flatten: paper already even", "p3", lo, "p97", hi)
+		return false, nil
+	}
+	p.gray = divideBackground(g, bg, sw, sh, f)
+	return true, nil
+}
+
+// Ratio stretch: ratio ≥ flatWhite is paper, ratio ≤ flatBlack is ink.
+const (
+	flatWhite = 0.88
+	flatBlack = 0.12
+)
+
+func divideBackground(g *image.Gray, bg []float32, sw, sh, f int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	// A lookup per background level avoids a division per pixel: the scale
+	// for background b is 255/((flatWhite−flatBlack)·b).
+	bgRow := make([]float32, w)
+	inv := float32(1) / float32(f)
+	for y := 0; y < h; y++ {
+		// Bilinear interpolation of the background between cell centres.
+		fy := (float32(y)+0.5)*inv - 0.5
+		y0 := int(math.Floor(float64(fy)))
+		ty := fy - float32(y0)
+		y0c, y1c := clampInt(y0, 0, sh-1), clampInt(y0+1, 0, sh-1)
+		r0, r1 := bg[y0c*sw:(y0c+1)*sw], bg[y1c*sw:(y1c+1)*sw]
+		for x := 0; x < w; x++ {
+			fx := (float32(x)+0.5)*inv - 0.5
+			x0 := int(math.Floor(float64(fx)))
+			tx := fx - float32(x0)
+			x0c, x1c := clampInt(x0, 0, sw-1), clampInt(x0+1, 0, sw-1)
+			a := r0[x0c] + (r0[x1c]-r0[x0c])*tx
+			b := r1[x0c] + (r1[x1c]-r1[x0c])*tx
+			bgRow[x] = max(a+(b-a)*ty, 8)
+		}
+		in := g.Pix[y*g.Stride : y*g.Stride+w]
+		o := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x, v := range in {
+			ratio := float32(v) / bgRow[x]
+			t := (ratio - flatBlack) * (255 / (flatWhite - flatBlack))
+			switch {
+			case t >= 255:
+				o[x] = 255
+			case t <= 0:
+				o[x] = 0
+			default:
+				o[x] = uint8(t + 0.5)
+			}
+		}
+	}
+	return out
+}
+
+// filterMinMax is a separable (2r+1)² max (isMax) or min filter.
+func filterMinMax(v []float32, w, h, r int, isMax bool) []float32 {
+	pick := func(a, b float32) float32 {
+		if (a > b) == isMax {
+			return a
+		}
+		return b
+	}
+	tmp := make([]float32, len(v))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			m := v[y*w+x]
+			for k := max(0, x-r); k <= min(w-1, x+r); k++ {
+				m = pick(m, v[y*w+k])
+			}
+			tmp[y*w+x] = m
+		}
+	}
+	out := make([]float32, len(v))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			m := tmp[y*w+x]
+			for k := max(0, y-r); k <= min(h-1, y+r); k++ {
+				m = pick(m, tmp[k*w+x])
+			}
+			out[y*w+x] = m
+		}
+	}
+	return out
+}
+
+// boxBlur is a separable (2r+1)² mean with edges averaging what they have.
+func boxBlur(v []float32, w, h, r int) []float32 {
+	tmp := make([]float32, len(v))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var s float32
+			n := 0
+			for k := max(0, x-r); k <= min(w-1, x+r); k++ {
+				s += v[y*w+k]
+				n++
+			}
+			tmp[y*w+x] = s / float32(n)
+		}
+	}
+	out := make([]float32, len(v))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var s float32
+			n := 0
+			for k := max(0, y-r); k <= min(h-1, y+r); k++ {
+				s += tmp[k*w+x]
+				n++
+			}
+			out[y*w+x] = s / float32(n)
+		}
+	}
+	return out
+}
+
+func percentiles(v []float32, a, b float64) (float32, float32) {
+	s := append([]float32(nil), v...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	at := func(q float64) float32 { return s[clampInt(int(q*float64(len(s)-1)), 0, len(s)-1)] }
+	return at(a), at(b)
+}
