@@ -32,6 +32,7 @@ type pageSpec struct {
 	text  bool        // the requisites lines
 	scan  image.Image // a JPEG placed full-page
 	extra string      // one more short line
+	box   bool        // a filled black rectangle at 50,100 mm, 100×50 mm
 }
 
 func newDoc(t testing.TB) *fpdf.Fpdf {
@@ -65,6 +66,10 @@ func addPages(t testing.TB, d *fpdf.Fpdf, pages []pageSpec) {
 			for _, l := range requisites {
 				d.Text(l.x, l.y, l.text)
 			}
+		}
+		if p.box {
+			d.SetFillColor(0, 0, 0)
+			d.Rect(50, 100, 100, 50, "F")
 		}
 		if p.extra != "" {
 			d.Text(20, 280, p.extra)

@@ -115,7 +115,7 @@ func runs(pages []int, key func(int) float64) [][]int {
 // and the rest decoded by poppler into PNG) and returns each page's file.
 func extractImages(ctx context.Context, file, dir string, first, last int) (map[int]string, error) {
 	prefix := filepath.Join(dir, fmt.Sprintf("img%d", first))
-	if _, err := run(ctx, last-first+1, 1<<16, "pdfimages", "-j", "-png", "-p",
+	if _, err := run(ctx, childTimeout(last-first+1), 1<<16, "pdfimages", "-j", "-png", "-p",
 		"-f", strconv.Itoa(first), "-l", strconv.Itoa(last), file, prefix); err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func extractImages(ctx context.Context, file, dir string, first, last int) (map[
 // dir and returns each page's PGM file.
 func renderPages(ctx context.Context, file, dir string, first, last int, dpi float64) (map[int]string, error) {
 	prefix := filepath.Join(dir, fmt.Sprintf("page%d", first))
-	if _, err := run(ctx, last-first+1, 1<<16, "pdftoppm", "-gray", "-cropbox",
+	if _, err := run(ctx, childTimeout(last-first+1), 1<<16, "pdftoppm", "-gray", "-cropbox",
 		"-r", strconv.FormatFloat(dpi, 'f', 2, 64),
 		"-f", strconv.Itoa(first), "-l", strconv.Itoa(last), file, prefix); err != nil {
 		return nil, err

@@ -130,7 +130,7 @@ func (d *document) pages(ctx context.Context) ([]Page, error) {
 	}
 	var fullPage map[int]listedImage
 	if !allStrong {
-		out, err := run(ctx, n, listOutLimit, "pdfimages", "-list", "-f", "1", "-l", strconv.Itoa(n), d.file)
+		out, err := run(ctx, childTimeout(n), listOutLimit, "pdfimages", "-list", "-f", "1", "-l", strconv.Itoa(n), d.file)
 		if err != nil && pervichka.AsError(err).Code == pervichka.CodeCanceled {
 			return nil, err
 		}
@@ -166,7 +166,7 @@ func (d *document) pages(ctx context.Context) ([]Page, error) {
 
 // inspect runs pdfinfo: encryption, page count, page sizes.
 func (d *document) inspect(ctx context.Context) error {
-	out, err := run(ctx, 1, infoOutLimit, "pdfinfo", "-f", "1", "-l", strconv.Itoa(d.lim.MaxPages), d.file)
+	out, err := run(ctx, childTimeout(1), infoOutLimit, "pdfinfo", "-f", "1", "-l", strconv.Itoa(d.lim.MaxPages), d.file)
 	if err != nil {
 		var child *childError
 		if errors.As(err, &child) {
@@ -193,7 +193,7 @@ func (d *document) inspect(ctx context.Context) error {
 // than cancellation leaves the document without a text layer: its pages are
 // then rendered, and rendering reports a truly broken file.
 func (d *document) textLayer(ctx context.Context) ([]textPage, error) {
-	out, err := run(ctx, d.info.pages, textOutLimit, "pdftotext", "-bbox-layout", "-enc", "UTF-8",
+	out, err := run(ctx, childTimeout(d.info.pages), textOutLimit, "pdftotext", "-bbox-layout", "-enc", "UTF-8",
 		"-f", "1", "-l", strconv.Itoa(d.info.pages), d.file, "-")
 	if err != nil {
 		if pervichka.AsError(err).Code == pervichka.CodeCanceled {

@@ -45,22 +45,27 @@ func (e *childError) Error() string {
 	return fmt.Sprintf("%s: %v: %s", e.tool, e.err, e.stderr)
 }
 
+// childTimeout is the time (and the CPU time) allowed to a call covering
+// the given number of pages.
+func childTimeout(pages int) time.Duration {
+	return childBaseTime + time.Duration(pages)*childPerPage
+}
+
 // run runs one poppler tool under prlimit in its own process group and
-// returns its standard output, of at most outLimit bytes. pages is how many
-// pages the call covers, for the timeout. On cancellation the whole group is
-// killed, so nothing the tool started survives.
-func run(ctx context.Context, pages int, outLimit int, tool string, args ...string) ([]byte, error) {
+// returns its standard output, of at most outLimit bytes. On cancellation
+// or timeout the whole group is killed, so nothing the tool started
+// survives.
+func run(ctx context.Context, timeout time.Duration, outLimit int, tool string, args ...string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, pervichka.WrapError(pervichka.CodeCanceled, err, tool)
 	}
-	timeout := childBaseTime + time.Duration(pages)*childPerPage
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	argv := append([]string{
 		"--as=" + strconv.Itoa(childMemory),
 		"--fsize=" + strconv.Itoa(childFileSize),
-		"--cpu=" + strconv.Itoa(int(timeout/time.Second)),
+		"--cpu=" + strconv.Itoa(max(1, int(timeout/time.Second))),
 		"--core=0",
 		"--", tool,
 	}, args...)
@@ -104,18 +109,22 @@ func firstBytes(b []byte, n int) string {
 
 // cappedBuffer keeps at most limit bytes. Past the limit it reports success
 // (so that the copying goroutine keeps draining the pipe) and calls overflow,
-// which kills the child.
+// which kills the child. The buffer is a field, not embedded: an embedded
+// bytes.Buffer would give the type a ReadFrom, which io.Copy prefers to
+// Write, and the cap would be bypassed.
 type cappedBuffer struct {
-	bytes.Buffer
+	buf        bytes.Buffer
 	limit      int
 	overflowed bool
 	overflow   func()
 }
 
+func (c *cappedBuffer) Bytes() []byte { return c.buf.Bytes() }
+
 func (c *cappedBuffer) Write(p []byte) (int, error) {
-	if room := c.limit - c.Len(); room < len(p) {
+	if room := c.limit - c.buf.Len(); room < len(p) {
 		if room > 0 {
-			c.Buffer.Write(p[:room])
+			c.buf.Write(p[:room])
 		}
 		if !c.overflowed && c.overflow != nil {
 			c.overflowed = true
@@ -123,5 +132,5 @@ func (c *cappedBuffer) Write(p []byte) (int, error) {
 		}
 		return len(p), nil
 	}
-	return c.Buffer.Write(p)
+	return c.buf.Write(p)
 }
