@@ -1,0 +1,225 @@
+package tesseract
+
+import (
+	"context"
+	"image"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/otiai10/gosseract/v2"
+	"golang.org/x/image/draw"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// Tesseract's limits on the input: its boxes are 16-bit, and outside the
+// credible resolution range it ignores the DPI it is given.
+const (
+	maxSide = 32767
+	minDPI  = 70
+	maxDPI  = 2400
+)
+
+// pagePSM is the page segmentation mode for whole pages. PSM 3 (automatic
+// layout) finds the columns, header blocks and table cells of an invoice
+// and orders words by block; PSM 6 (one uniform block) reads a table row
+// across cells as one line. See TestPSMOnInvoice for the measurement.
+const pagePSM = gosseract.PSM_AUTO
+
+// Words recognises a page image whose real resolution is dpi. The image
+// should already be enhanced (grayscale or binary); colour is reduced to
+// luminance here. Words come in Tesseract's reading order (block, paragraph,
+// line, word) with boxes in img's pixel coordinates, confidence 0..1 and
+// Tesseract's block, paragraph and line numbers (Line counts within a
+// paragraph, Par within a block, as in Tesseract's TSV output).
+//
+// Recognition is one cgo call that cannot be interrupted: ctx is checked
+// before it, and while waiting for a free client.
+func (p *Pool) Words(ctx context.Context, img image.Image, dpi int) ([]pervichka.Word, error) {
+	if err := checkInput(img, dpi); err != nil {
+		return nil, err
+	}
+	gray, w, h := toGray(img)
+	data := bmp8(gray, w, h, dpi)
+
+	s, err := p.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	boxes, err := p.recognise(ctx, s, data, pagePSM, "", clampDPI(dpi))
+	if err != nil {
+		return nil, err
+	}
+	origin := img.Bounds().Min
+	words := make([]pervichka.Word, 0, len(boxes))
+	for _, b := range boxes {
+		text := strings.TrimSpace(b.Word)
+		if text == "" {
+			continue
+		}
+		r := b.Box.Add(origin)
+		words = append(words, pervichka.Word{
+			Text:  text,
+			Box:   pervichka.Rect{X0: r.Min.X, Y0: r.Min.Y, X1: r.Max.X, Y1: r.Max.Y},
+			Conf:  conf01(b.Confidence),
+			Block: b.BlockNum,
+			Par:   b.ParNum,
+			Line:  b.LineNum,
+		})
+	}
+	return words, nil
+}
+
+// ReadLine re-reads one box of img as a single text line (PSM 7) using only
+// the characters in whitelist (all characters when empty). It is meant for
+// short fields whose first reading was uncertain, such as an ИНН or a total,
+// so that check digits can choose between readings. The crop is padded with
+// white, and small text is upscaled to about 40 px line height, where the
+// LSTM model reads best. It returns the words of the line joined by single
+// spaces and the lowest word confidence (0..1); an empty box or one with no
+// text gives "" and 0.
+func (p *Pool) ReadLine(ctx context.Context, img image.Image, box pervichka.Rect, whitelist string, dpi int) (string, float64, error) {
+	if err := checkInput(img, dpi); err != nil {
+		return "", 0, err
+	}
+	r := image.Rect(box.X0, box.Y0, box.X1, box.Y1).Intersect(img.Bounds())
+	if r.Empty() {
+		return "", 0, nil
+	}
+	gray, w, h, scale := lineImage(img, r)
+	data := bmp8(gray, w, h, int(math.Round(float64(dpi)*scale)))
+
+	s, err := p.acquire(ctx)
+	if err != nil {
+		return "", 0, err
+	}
+	boxes, err := p.recognise(ctx, s, data, gosseract.PSM_SINGLE_LINE, whitelist, clampDPI(int(math.Round(float64(dpi)*scale))))
+	if err != nil {
+		return "", 0, err
+	}
+	var parts []string
+	conf := 1.0
+	for _, b := range boxes {
+		t := strings.TrimSpace(b.Word)
+		if t == "" {
+			continue
+		}
+		parts = append(parts, t)
+		conf = min(conf, conf01(b.Confidence))
+	}
+	if len(parts) == 0 {
+		return "", 0, nil
+	}
+	return strings.Join(parts, " "), conf, nil
+}
+
+// recognise runs one recognition on the slot's client and releases the
+// slot. Every setting a call depends on (segmentation mode, whitelist, DPI)
+// is set on every call, so nothing leaks from a ReadLine into the next Words.
+func (p *Pool) recognise(ctx context.Context, s *slot, data []byte, psm gosseract.PageSegMode, whitelist string, dpi int) (boxes []gosseract.BoundingBox, err error) {
+	used := false
+	defer func() { p.release(s, used) }()
+	if err := p.ready(ctx, s); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, canceled(err, "before tesseract recognition")
+	}
+	unlock := singleThreadOpenMP()
+	defer unlock()
+	c := s.ocr
+	if err := c.SetPageSegMode(psm); err != nil {
+		return nil, ocrFailed(err, "set page segmentation mode %d", psm)
+	}
+	if err := c.SetWhitelist(whitelist); err != nil {
+		return nil, ocrFailed(err, "set whitelist %q", whitelist)
+	}
+	if err := c.SetVariable("user_defined_dpi", strconv.Itoa(dpi)); err != nil {
+		return nil, ocrFailed(err, "set dpi %d", dpi)
+	}
+	if err := c.SetImageFromBytes(data); err != nil {
+		return nil, ocrFailed(err, "pass image to tesseract")
+	}
+	used = true
+	// One output call per image: each of gosseract's output functions runs
+	// recognition again.
+	boxes, err = c.GetBoundingBoxesVerbose()
+	if err != nil {
+		return nil, ocrFailed(err, "tesseract recognition (psm %d, dpi %d)", psm, dpi)
+	}
+	return boxes, nil
+}
+
+// checkInput refuses what Tesseract cannot take. Boxes are 16-bit inside
+// Tesseract, so a side over 32767 px is refused rather than passed on.
+func checkInput(img image.Image, dpi int) error {
+	if img == nil {
+		return pervichka.Errorf(pervichka.CodeInternal, "tesseract: nil image")
+	}
+	b := img.Bounds()
+	if b.Empty() {
+		return pervichka.Errorf(pervichka.CodeEmpty, "tesseract: empty image %v", b)
+	}
+	if b.Dx() > maxSide || b.Dy() > maxSide {
+		return pervichka.Errorf(pervichka.CodeTooManyPixels, "tesseract: image %dx%d has a side over %d px", b.Dx(), b.Dy(), maxSide)
+	}
+	if dpi <= 0 {
+		return pervichka.Errorf(pervichka.CodeInternal, "tesseract: dpi %d, want the page's real resolution", dpi)
+	}
+	return nil
+}
+
+// clampDPI keeps dpi inside the range Tesseract believes; outside it
+// Tesseract would ignore user_defined_dpi and guess.
+func clampDPI(dpi int) int { return min(max(dpi, minDPI), maxDPI) }
+
+// conf01 turns Tesseract's 0..100 word confidence into 0..1.
+func conf01(c float64) float64 { return min(max(c/100, 0), 1) }
+
+// Line crops are padded and upscaled so that the line is about lineTarget
+// px high: the LSTM models read best at 20-40 px capitals and poorly below
+// 10 px.
+const (
+	lineTarget   = 40
+	lineMaxScale = 4
+)
+
+// lineImage crops r from img as gray, upscales small text and pads it with
+// white on all sides (Tesseract needs a margin to find a line).
+func lineImage(img image.Image, r image.Rectangle) (gray []byte, w, h int, scale float64) {
+	var crop image.Image
+	if si, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		crop = si.SubImage(r)
+	} else {
+		dst := image.NewGray(r)
+		draw.Draw(dst, r, img, r.Min, draw.Src)
+		crop = dst
+	}
+	cg, cw, ch := toGray(crop)
+	src := &image.Gray{Pix: cg, Stride: cw, Rect: image.Rect(0, 0, cw, ch)}
+	scale = 1
+	if ch < lineTarget {
+		scale = min(float64(lineTarget)/float64(ch), lineMaxScale)
+	}
+	sw, sh := int(math.Round(float64(cw)*scale)), int(math.Round(float64(ch)*scale))
+	sw, sh = max(sw, 1), max(sh, 1)
+	pad := max(10, sh/2)
+	if sw+2*pad > maxSide { // squeeze a page-wide box rather than overflow
+		sw = maxSide - 2*pad
+	}
+	w, h = sw+2*pad, sh+2*pad
+	dst := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range dst.Pix {
+		dst.Pix[i] = 255
+	}
+	inner := image.Rect(pad, pad, pad+sw, pad+sh)
+	if scale == 1 {
+		draw.Draw(dst, inner, src, image.Point{}, draw.Src)
+	} else {
+		draw.CatmullRom.Scale(dst, inner, src, src.Rect, draw.Src, nil)
+	}
+	return dst.Pix, w, h, scale
+}
