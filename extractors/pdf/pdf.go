@@ -145,7 +145,13 @@ func (d *document) pages(ctx context.Context) ([]Page, error) {
 		_, scan := fullPage[p]
 		switch {
 		case strong[p] || (weak[p] && !scan):
-			pages[p-1].Text = toPixels(text[p-1], p-1, TextDPI)
+			tp := text[p-1]
+			if r := d.info.sizes[p].rot; r == 90 || r == 270 {
+				// pdftotext gives word boxes in the turned page's frame but
+				// the page size unturned.
+				tp.w, tp.h = tp.h, tp.w
+			}
+			pages[p-1].Text = toPixels(tp, p-1, TextDPI)
 		case scan:
 			native = append(native, p)
 		default:

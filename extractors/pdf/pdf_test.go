@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"image"
@@ -154,6 +155,23 @@ func TestPages(t *testing.T) {
 			return output(t, d)
 		}(), pervichka.Limits{}, func(t *testing.T, pages []Page) {
 			assertRequisites(t, pages[0].Text)
+		}},
+		{"page turned by /Rotate 90", bytes.Replace(buildPDF(t, pageSpec{text: true}), []byte("/Type /Page\n"), []byte("/Type /Page\n/Rotate 90\n"), 1), pervichka.Limits{}, func(t *testing.T, pages []Page) {
+			p := pages[0].Text
+			if p == nil {
+				t.Fatal("no text")
+			}
+			if p.Width != 3508 || p.Height != 2480 {
+				t.Errorf("page %d×%d, want landscape 3508×2480", p.Width, p.Height)
+			}
+			for _, w := range p.Words {
+				if w.Box.X0 < 0 || w.Box.Y0 < 0 || w.Box.X1 > p.Width || w.Box.Y1 > p.Height {
+					t.Fatalf("word %q box %v outside the page", w.Text, w.Box)
+				}
+			}
+			if got := lines(p)[0]; got != requisites[0].text {
+				t.Errorf("first line %q", got)
+			}
 		}},
 		{"page over the pixel limit is rendered smaller", buildPDF(t, pageSpec{box: true}), pervichka.Limits{MaxPixels: 1_000_000}, func(t *testing.T, pages []Page) {
 			p := pages[0]
