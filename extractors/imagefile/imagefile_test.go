@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -565,3 +566,65 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestOrientYCbCrMatchesAt checks the fast YCbCr path against At on sub-
+// images with odd origins, for every subsampling JPEG produces.
+func TestOrientYCbCrMatchesAt(t *testing.T) {
+	ratios := []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410}
+	for _, ratio := range ratios {
+		full := image.NewYCbCr(image.Rect(0, 0, 17, 13), ratio)
+		for i := range full.Y {
+			full.Y[i] = uint8(i * 7)
+		}
+		for i := range full.Cb {
+			full.Cb[i], full.Cr[i] = uint8(i*13), uint8(255-i*5)
+		}
+		src := full.SubImage(image.Rect(3, 1, 16, 12)).(*image.YCbCr)
+		b := src.Bounds()
+		for o := 2; o <= 8; o++ {
+			out := Orient(src, o)
+			ob := out.Bounds()
+			for dy := 0; dy < ob.Dy(); dy++ {
+				for dx := 0; dx < ob.Dx(); dx++ {
+					sx, sy := sourcePoint(o, b.Dx(), b.Dy(), dx, dy)
+					if got, want := out.At(dx, dy), src.At(b.Min.X+sx, b.Min.Y+sy); got != want {
+						t.Fatalf("ratio %v orientation %d at (%d,%d): %v, want %v", ratio, o, dx, dy, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestOrientPixMatchesAt(t *testing.T) {
+	rgba := image.NewRGBA(image.Rect(0, 0, 9, 7))
+	g16 := image.NewGray16(image.Rect(0, 0, 9, 7))
+	cmyk := image.NewCMYK(image.Rect(0, 0, 9, 7))
+	for i := range rgba.Pix {
+		rgba.Pix[i], g16.Pix[i%len(g16.Pix)], cmyk.Pix[i] = uint8(i*31), uint8(i*17), uint8(i*3)
+	}
+	for _, full := range []interface {
+		image.Image
+		SubImage(image.Rectangle) image.Image
+	}{rgba, g16, cmyk} {
+		src := full.SubImage(image.Rect(2, 1, 8, 6))
+		b := src.Bounds()
+		for o := 2; o <= 8; o++ {
+			out := Orient(src, o)
+			if reflectType(out) != reflectType(src) {
+				t.Fatalf("%T became %T", src, out)
+			}
+			for dy := 0; dy < out.Bounds().Dy(); dy++ {
+				for dx := 0; dx < out.Bounds().Dx(); dx++ {
+					sx, sy := sourcePoint(o, b.Dx(), b.Dy(), dx, dy)
+					if got, want := out.At(dx, dy), src.At(b.Min.X+sx, b.Min.Y+sy); got != want {
+						t.Fatalf("%T orientation %d at (%d,%d): %v, want %v", src, o, dx, dy, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+func reflectType(v any) string { return fmt.Sprintf("%T", v) }

@@ -56,19 +56,7 @@ func Orient(img image.Image, o int) image.Image {
 		remapPix(src.Pix, src.Stride, dst.Pix, dst.Stride, 8, o, w, h)
 		return dst
 	case *image.YCbCr:
-		dst := image.NewYCbCr(dr, image.YCbCrSubsampleRatio444)
-		for dy := 0; dy < dh; dy++ {
-			for dx := 0; dx < dw; dx++ {
-				sx, sy := sourcePoint(o, w, h, dx, dy)
-				yi := src.YOffset(b.Min.X+sx, b.Min.Y+sy)
-				ci := src.COffset(b.Min.X+sx, b.Min.Y+sy)
-				di := dy*dst.YStride + dx
-				dst.Y[di] = src.Y[yi]
-				dst.Cb[di] = src.Cb[ci]
-				dst.Cr[di] = src.Cr[ci]
-			}
-		}
-		return dst
+		return orientYCbCr(src, o)
 	}
 	dst := image.NewNRGBA(dr)
 	for dy := 0; dy < dh; dy++ {
@@ -104,6 +92,16 @@ func sourcePoint(o, w, h, dx, dy int) (sx, sy int) {
 	return dx, dy
 }
 
+// affine gives the stored point of the upright (0,0) and how the stored
+// point moves per step right (ax, ay) and per step down (bx, by): every
+// orientation is an affine map, so the inner loops need no switch.
+func affine(o, w, h int) (sx0, sy0, ax, ay, bx, by int) {
+	sx0, sy0 = sourcePoint(o, w, h, 0, 0)
+	x1, y1 := sourcePoint(o, w, h, 1, 0)
+	x2, y2 := sourcePoint(o, w, h, 0, 1)
+	return sx0, sy0, x1 - sx0, y1 - sy0, x2 - sx0, y2 - sy0
+}
+
 // remapPix copies pixels of bpp bytes from a stored buffer (whose Pix starts
 // at the image's Min) to the upright one.
 func remapPix(src []byte, sstride int, dst []byte, dstride, bpp, o, w, h int) {
@@ -111,12 +109,70 @@ func remapPix(src []byte, sstride int, dst []byte, dstride, bpp, o, w, h int) {
 	if o >= 5 {
 		dw, dh = h, w
 	}
+	sx0, sy0, ax, ay, bx, by := affine(o, w, h)
+	step := ay*sstride + ax*bpp
 	for dy := 0; dy < dh; dy++ {
+		si := (sy0+dy*by)*sstride + (sx0+dy*bx)*bpp
 		row := dst[dy*dstride : dy*dstride+dw*bpp]
-		for dx := 0; dx < dw; dx++ {
-			sx, sy := sourcePoint(o, w, h, dx, dy)
-			si := sy*sstride + sx*bpp
-			copy(row[dx*bpp:dx*bpp+bpp], src[si:si+bpp])
+		if bpp == 1 {
+			for dx := range row {
+				row[dx] = src[si]
+				si += step
+			}
+			continue
+		}
+		for dx := 0; dx < len(row); dx += bpp {
+			copy(row[dx:dx+bpp], src[si:si+bpp])
+			si += step
 		}
 	}
+}
+
+// orientYCbCr turns a YCbCr picture (what JPEG decodes to) into a 4:4:4 one:
+// luma moves like any 1-byte plane, chroma is looked up through per-column
+// and per-row tables of the subsampled planes.
+func orientYCbCr(src *image.YCbCr, o int) *image.YCbCr {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio444)
+	remapPix(src.Y[src.YOffset(b.Min.X, b.Min.Y):], src.YStride, dst.Y, dst.YStride, 1, o, w, h)
+	hd, vd := 1, 1
+	switch src.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		hd = 2
+	case image.YCbCrSubsampleRatio420:
+		hd, vd = 2, 2
+	case image.YCbCrSubsampleRatio440:
+		vd = 2
+	case image.YCbCrSubsampleRatio411:
+		hd = 4
+	case image.YCbCrSubsampleRatio410:
+		hd, vd = 4, 2
+	}
+	base := src.COffset(b.Min.X, b.Min.Y)
+	cx := make([]int, w)
+	for x := range cx {
+		cx[x] = (b.Min.X+x)/hd - b.Min.X/hd
+	}
+	cy := make([]int, h)
+	for y := range cy {
+		cy[y] = ((b.Min.Y+y)/vd - b.Min.Y/vd) * src.CStride
+	}
+	sx0, sy0, ax, ay, bx, by := affine(o, w, h)
+	for dy := 0; dy < dh; dy++ {
+		sx, sy := sx0+dy*bx, sy0+dy*by
+		row := dy * dst.CStride
+		for dx := 0; dx < dw; dx++ {
+			ci := base + cy[sy] + cx[sx]
+			dst.Cb[row+dx] = src.Cb[ci]
+			dst.Cr[row+dx] = src.Cr[ci]
+			sx += ax
+			sy += ay
+		}
+	}
+	return dst
 }
