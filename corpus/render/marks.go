@@ -35,7 +35,7 @@ func inkColor(c sheet.Color) sheet.Color {
 // the inner circle, all turned by st.Angle.
 func stampLayers(st sheet.Stamp) []layer {
 	R := st.R
-	if R <= 0 {
+	if !(R > 0 && R <= maxStampR) || !finite(st.CX, st.CY, st.Angle) {
 		return nil
 	}
 	rimW := math.Max(0.35, R*0.028)
@@ -57,6 +57,9 @@ func stampLayers(st sheet.Stamp) []layer {
 	}
 	return layers
 }
+
+// maxStampR bounds a seal's radius (mm); real ones are 20–25 mm.
+const maxStampR = 150
 
 // capHeight is the share of the em taken by Cyrillic capitals in the stamp
 // fonts; close enough for fitting text between the circles.
@@ -169,7 +172,7 @@ func signatureWidth(sg sheet.Signature) float64 {
 // looped initial, a run of connected waves and often a closing flourish.
 // Every stroke is a flattened chain of cubic Bézier curves in millimetres.
 func signatureStrokes(sg sheet.Signature) [][]pt {
-	if sg.W <= 0 || sg.H <= 0 {
+	if !(sg.W > 0 && sg.H > 0) || !finite(sg.X, sg.Y, sg.W, sg.H) {
 		return nil
 	}
 	r := rand.New(rand.NewPCG(uint64(sg.Seed), 0x9e3779b97f4a7c15))

@@ -58,9 +58,9 @@ func PDF(w io.Writer, doc sheet.Document) error {
 			case sheet.Text:
 				err = pdfText(p, fonts, o)
 			case sheet.Line:
-				pdfLine(p, o)
+				err = pdfLine(p, o)
 			case sheet.Rect:
-				pdfRect(p, o)
+				err = pdfRect(p, o)
 			case sheet.Stamp:
 				pdfStamp(p, o)
 			case sheet.Signature:
@@ -81,8 +81,14 @@ func PDF(w io.Writer, doc sheet.Document) error {
 }
 
 func pdfText(p *fpdf.Fpdf, fonts map[string]bool, t sheet.Text) error {
-	if t.S == "" || t.Font.Size <= 0 {
+	if t.S == "" {
 		return nil
+	}
+	if !validSize(t.Font.Size) {
+		return fmt.Errorf("font size %g pt outside (0, %d]", t.Font.Size, maxFontSize)
+	}
+	if !finite(t.X, t.Y, t.W) {
+		return fmt.Errorf("text %q has a non-finite position", t.S)
 	}
 	fc, err := loadFace(t.Font)
 	if err != nil {
@@ -100,13 +106,20 @@ func pdfText(p *fpdf.Fpdf, fonts map[string]bool, t sheet.Text) error {
 	return p.Error()
 }
 
-func pdfLine(p *fpdf.Fpdf, l sheet.Line) {
+func pdfLine(p *fpdf.Fpdf, l sheet.Line) error {
+	if !finite(l.X1, l.Y1, l.X2, l.Y2, l.Width) {
+		return fmt.Errorf("line has a non-finite coordinate")
+	}
 	p.SetDrawColor(int(l.Color.R), int(l.Color.G), int(l.Color.B))
 	p.SetLineWidth(math.Max(l.Width, 0.05))
 	p.Line(l.X1, l.Y1, l.X2, l.Y2)
+	return nil
 }
 
-func pdfRect(p *fpdf.Fpdf, r sheet.Rect) {
+func pdfRect(p *fpdf.Fpdf, r sheet.Rect) error {
+	if !finite(r.X, r.Y, r.W, r.H, r.Width) {
+		return fmt.Errorf("rect has a non-finite coordinate")
+	}
 	if r.Fill != nil {
 		p.SetFillColor(int(r.Fill.R), int(r.Fill.G), int(r.Fill.B))
 		p.Rect(r.X, r.Y, r.W, r.H, "F")
@@ -116,6 +129,7 @@ func pdfRect(p *fpdf.Fpdf, r sheet.Rect) {
 		p.SetLineWidth(r.Width)
 		p.Rect(r.X, r.Y, r.W, r.H, "D")
 	}
+	return nil
 }
 
 // pdfFill fills contours (millimetres) with the nonzero rule.

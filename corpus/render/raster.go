@@ -78,6 +78,9 @@ func rgba(c sheet.Color) color.RGBA { return color.RGBA{c.R, c.G, c.B, 0xff} }
 // by exact area coverage; axis-aligned lines and table rules go through
 // here, which is much faster than a general rasteriser.
 func (c *canvas) fillRect(x0, y0, x1, y1 float64, col sheet.Color) {
+	if !finite(x0, y0, x1, y1) {
+		return
+	}
 	if x1 < x0 {
 		x0, x1 = x1, x0
 	}
@@ -121,6 +124,9 @@ func (c *canvas) fillRect(x0, y0, x1, y1 float64, col sheet.Color) {
 }
 
 func (c *canvas) line(l sheet.Line) {
+	if !finite(l.X1, l.Y1, l.X2, l.Y2, l.Width) {
+		return
+	}
 	w := math.Max(l.Width, 0.05) * c.k
 	x1, y1, x2, y2 := l.X1*c.k, l.Y1*c.k, l.X2*c.k, l.Y2*c.k
 	switch {
@@ -130,9 +136,19 @@ func (c *canvas) line(l sheet.Line) {
 		c.fillRect(x1-w/2, math.Min(y1, y2)-w/2, x1+w/2, math.Max(y1, y2)+w/2, l.Color)
 	default:
 		w /= c.k // back to millimetres for mask
-		x1, y1, x2, y2 = l.X1, l.Y1, l.X2, l.Y2
+		// Clip to the page (grown by the width) so the rasteriser only ever
+		// sees coordinates near the page, however long the line.
+		pw, ph := float64(c.img.Rect.Dx())/c.k, float64(c.img.Rect.Dy())/c.k
+		var ok bool
+		x1, y1, x2, y2, ok = clipSegment(l.X1, l.Y1, l.X2, l.Y2, -w, -w, pw+w, ph+w)
+		if !ok {
+			return
+		}
 		dx, dy := x2-x1, y2-y1
 		d := math.Hypot(dx, dy)
+		if d == 0 {
+			return
+		}
 		ex, ey := dx/d*w/2, dy/d*w/2 // square cap extension
 		nx, ny := -ey, ex
 		poly := contour{{x1 - ex + nx, y1 - ey + ny}, {x2 + ex + nx, y2 + ey + ny}, {x2 + ex - nx, y2 + ey - ny}, {x1 - ex - nx, y1 - ey - ny}}
@@ -170,11 +186,19 @@ func (c *canvas) mask(layers []layer) (*image.Alpha, image.Rectangle) {
 	}
 	s := c.k
 	minX, minY, maxX, maxY := bounds(all)
+	// Marks reaching far off the page are not drawn: the rasteriser walks
+	// every row between a segment's ends and its int32 maths overflows on
+	// absurd coordinates. Layouts never come close to this.
+	pw, ph := float64(c.img.Rect.Dx())/s, float64(c.img.Rect.Dy())/s
+	m := max(pw, ph)
+	if !finite(minX, minY, maxX, maxY) || minX < -m || minY < -m || maxX > pw+m || maxY > ph+m {
+		return nil, image.Rectangle{}
+	}
 	r := image.Rect(int(math.Floor(minX*s))-1, int(math.Floor(minY*s))-1, int(math.Ceil(maxX*s))+1, int(math.Ceil(maxY*s))+1).Intersect(c.img.Rect)
 	if r.Empty() {
 		return nil, r
 	}
-	m := image.NewAlpha(image.Rect(0, 0, r.Dx(), r.Dy()))
+	mask := image.NewAlpha(image.Rect(0, 0, r.Dx(), r.Dy()))
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
 	var z vector.Rasterizer
 	for _, l := range layers {
@@ -190,14 +214,14 @@ func (c *canvas) mask(layers []layer) (*image.Alpha, image.Rectangle) {
 			z.ClosePath()
 		}
 		z.DrawOp = draw.Over
-		z.Draw(m, m.Rect, image.Opaque, image.Point{})
+		z.Draw(mask, mask.Rect, image.Opaque, image.Point{})
 	}
-	return m, r
+	return mask, r
 }
 
 // text draws a Text op glyph by glyph from the shared glyph-mask cache.
 func (c *canvas) text(t sheet.Text) {
-	if t.S == "" || t.Font.Size <= 0 {
+	if t.S == "" || !validSize(t.Font.Size) || !finite(t.X, t.Y, t.W) {
 		return
 	}
 	fc, err := loadFace(t.Font)
@@ -205,12 +229,19 @@ func (c *canvas) text(t sheet.Text) {
 		return
 	}
 	x := textStart(t, fc.width(t.S, t.Font.Size)) * c.k
-	y := int(math.Round(t.Y * c.k))
 	ppem := t.Font.Size * mmPerPt * c.k
+	if yf := t.Y * c.k; yf < -2*ppem || yf > float64(c.img.Rect.Dy())+2*ppem {
+		return // the whole line is off the page
+	}
+	y := int(math.Round(t.Y * c.k))
 	unit := ppem / fc.upem
 	src := image.NewUniform(rgba(t.Color))
 	for _, r := range t.S {
 		g := fc.glyph(r)
+		if x < -2*ppem || x > float64(c.img.Rect.Dx())+ppem {
+			x += g.adv * unit
+			continue // off the page; keep advancing
+		}
 		ix := math.Floor(x)
 		sub := int((x - ix) * subSteps)
 		gm := glyphMask(fc, g.idx, ppem, sub)
@@ -295,4 +326,45 @@ func renderGlyph(fc *face, idx sfnt.GlyphIndex, ppem fixed.Int26_6, dx float64) 
 	m := image.NewAlpha(image.Rect(0, 0, w, h))
 	z.Draw(m, m.Rect, image.Opaque, image.Point{})
 	return glyphImg{mask: m, off: image.Pt(x0, y0)}
+}
+
+// finite reports whether all values are ordinary numbers.
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxFontSize bounds text sizes (points): beyond it glyph masks grow past any
+// page and fixed-point glyph maths overflows. Both renderers refuse it.
+const maxFontSize = 300
+
+func validSize(pt float64) bool { return pt > 0 && pt <= maxFontSize }
+
+// clipSegment clips a segment to a rectangle (Liang–Barsky).
+func clipSegment(x1, y1, x2, y2, minX, minY, maxX, maxY float64) (float64, float64, float64, float64, bool) {
+	t0, t1 := 0.0, 1.0
+	dx, dy := x2-x1, y2-y1
+	for _, e := range [4][2]float64{{-dx, x1 - minX}, {dx, maxX - x1}, {-dy, y1 - minY}, {dy, maxY - y1}} {
+		p, q := e[0], e[1]
+		if p == 0 {
+			if q < 0 {
+				return 0, 0, 0, 0, false
+			}
+			continue
+		}
+		t := q / p
+		if p < 0 {
+			t0 = max(t0, t)
+		} else {
+			t1 = min(t1, t)
+		}
+		if t0 > t1 {
+			return 0, 0, 0, 0, false
+		}
+	}
+	return x1 + t0*dx, y1 + t0*dy, x1 + t1*dx, y1 + t1*dy, true
 }
