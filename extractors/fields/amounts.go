@@ -1,0 +1,141 @@
+package fields
+
+import (
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// amount is a number read from consecutive words of a line: «214 500,00»
+// arrives as two words, joined when the gap between them is a space.
+type amount struct {
+	k        pervichka.Kopecks
+	frac     bool // printed with a decimal fraction (money), not an integer
+	fracLen  int
+	toks     []token
+	first    int // token index of the first word
+	last     int // token index of the last word
+	lookalik bool
+}
+
+func (a amount) conf() float64 {
+	c := minConf(a.toks)
+	if a.lookalik {
+		c *= 0.85
+	}
+	return c
+}
+
+func (a amount) box() pervichka.Rect { return boxOf(a.toks) }
+
+// cleanNumber strips what surrounds a number in print («214 500,00 руб.»,
+// «=1000-00», «35 750,00;») and maps look-alike letters to digits. ok is
+// false when the word is not a number.
+func cleanNumber(s string) (clean string, lookalike, ok bool) {
+	s = strings.Trim(s, " :;=()«»\"'*")
+	s = strings.TrimSuffix(s, "руб.")
+	s = strings.TrimSuffix(s, "р.")
+	s = strings.TrimRight(s, ".")
+	if s == "" {
+		return "", false, false
+	}
+	var b strings.Builder
+	seps := 0
+	digitsN := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			digitsN++
+		case r == ',' || r == '.':
+			b.WriteByte(',')
+			seps++
+		case r == '-' && b.Len() > 0: // «1000-00»
+			b.WriteByte(',')
+			seps++
+		case r == '\u00a0' || r == '\u202f':
+		default:
+			if d, isLook := digitLookalikes[r]; isLook && r != 'A' && r != 'T' {
+				b.WriteRune(d)
+				lookalike = true
+			} else {
+				return "", false, false
+			}
+		}
+	}
+	if digitsN == 0 || seps > 1 || (lookalike && digitsN < 2) {
+		return "", false, false
+	}
+	return b.String(), lookalike, true
+}
+
+// amounts reads every number of a line, joining digit groups.
+func amounts(l *line) []amount {
+	var out []amount
+	ts := l.toks
+	for i := 0; i < len(ts); i++ {
+		c, look, ok := cleanNumber(ts[i].text)
+		if !ok {
+			continue
+		}
+		whole, frac, hasFrac := strings.Cut(c, ",")
+		j := i
+		// Join thousand groups: «1», «234», «500,00».
+		for !hasFrac && len(whole) <= 3 && j+1 < len(ts) {
+			nc, nlook, nok := cleanNumber(ts[j+1].text)
+			if !nok {
+				break
+			}
+			nw, nf, nHas := strings.Cut(nc, ",")
+			gap := float64(ts[j+1].box.X0 - ts[j].box.X1)
+			if len(nw) != 3 || gap > 0.9*l.unit || gap < -0.5*l.unit {
+				break
+			}
+			j++
+			whole += nw
+			look = look || nlook
+			if nHas {
+				frac, hasFrac = nf, true
+				break
+			}
+			if len(whole) > 15 {
+				break
+			}
+		}
+		if len(frac) > 2 || (hasFrac && frac == "") {
+			// «1,234» is a quantity with three decimals, read as such
+			// by the items table; not an amount of money.
+			if len(frac) == 3 && j == i {
+				k, err := pervichka.ParseKopecks(whole)
+				if err == nil {
+					out = append(out, amount{k: k, frac: true, fracLen: 3, toks: ts[i : j+1], first: i, last: j, lookalik: look})
+				}
+			}
+			i = j
+			continue
+		}
+		s := whole
+		if hasFrac {
+			s += "." + frac
+		}
+		k, err := pervichka.ParseKopecks(s)
+		if err != nil {
+			i = j
+			continue
+		}
+		out = append(out, amount{k: k, frac: hasFrac, fracLen: len(frac), toks: ts[i : j+1], first: i, last: j, lookalik: look})
+		i = j
+	}
+	return out
+}
+
+// lastMoney is the right-most amount with a fraction (money is printed
+// with kopecks), or the right-most amount when none has one.
+func lastMoney(as []amount) (amount, bool) {
+	for i := len(as) - 1; i >= 0; i-- {
+		if as[i].frac && as[i].fracLen == 2 {
+			return as[i], true
+		}
+	}
+	return amount{}, false
+}

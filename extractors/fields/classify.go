@@ -1,0 +1,227 @@
+package fields
+
+import (
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// title is the line that names the document, with what it says.
+type title struct {
+	line    *line
+	typ     pervichka.DocType
+	score   float64 // how sure the match is, 0..1
+	numAt   int     // index of the first token after the «№» sign; -1 if none
+	keyword int     // index of the token that starts the title
+}
+
+// hasNumberSign reports whether a token is the «№» sign or an OCR reading
+// of it (N, No, Nº, Ne, Ns…), possibly with the number glued on.
+func numberSign(t token) (isSign bool, rest string) {
+	s := t.text
+	for _, p := range []string{"№", "N°", "Nº", "No.", "No", "N.", "Ne", "Ns", "Na", "N"} {
+		if strings.HasPrefix(s, p) {
+			rest = strings.TrimLeft(s[len(p):], ":. ")
+			if rest == "" {
+				return true, ""
+			}
+			if p == "№" || startsWithDigit(rest) {
+				return true, rest
+			}
+		}
+	}
+	return false, ""
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// findNumberSign returns the index of the first «№» token at or after from,
+// or -1.
+func findNumberSign(ts []token, from int) int {
+	for i := from; i < len(ts); i++ {
+		if ok, _ := numberSign(ts[i]); ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// titleCandidates scans the lines of the first page(s) for title lines.
+func titleCandidates(lines []line) []title {
+	var out []title
+	limit := len(lines)
+	for i := 0; i < limit; i++ {
+		l := &lines[i]
+		if l.page > 0 && len(out) > 0 {
+			break
+		}
+		if l.page > 1 {
+			break
+		}
+		for k := 0; k < len(l.toks) && k < 4; k++ {
+			if t, ok := matchTitleAt(l, k); ok {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// matchTitleAt tries to read a document title starting at token k of l.
+func matchTitleAt(l *line, k int) (title, bool) {
+	ts := l.toks
+	key := ts[k].key
+	next := func(j int) string {
+		if k+j < len(ts) {
+			return ts[k+j].key
+		}
+		return ""
+	}
+	sign := findNumberSign(ts, k+1)
+	signNear := sign >= 0 && sign <= k+4
+	t := title{line: l, numAt: -1, keyword: k}
+	if sign >= 0 {
+		t.numAt = sign
+	}
+	height := float64(ts[k].box.Dy()) / l.unit
+	big := 0.0
+	if height > 1.15 {
+		big = 0.1
+	}
+	conf := minConf(ts[k:min(len(ts), k+3)])
+	switch {
+	// «Счет-фактура», «Счёт-фактура», «СЧЕТ - ФАКТУРА», «Счетфактура».
+	case matchScore(key, "счет-фактура") > 0 || matchScore(key, "счетфактура") > 0 ||
+		(matchScore(key, "счет") > 0 && (matchScore(next(1), "фактура") > 0 || (next(1) == "-" && matchScore(next(2), "фактура") > 0))):
+		t.typ = pervichka.DocVATInvoice
+		t.score = 0.8 + big
+	case matchScore(key, "универсальный") > 0 && matchScore(next(1), "передаточный") > 0:
+		t.typ = pervichka.DocUPD
+		t.score = 0.9 + big
+	case matchScore(key, "счет") > 0 || strings.HasPrefix(key, "счет-") || matchScore(key, "cчет") > 0:
+		n1 := next(1)
+		switch {
+		case matchScore(n1, "на") > 0 && matchScore(next(2), "оплату") > 0:
+			t.score = 0.85 + big
+		case strings.HasPrefix(key, "счет-договор") || strings.HasPrefix(key, "счет-оферта"):
+			t.score = 0.8 + big
+		case signNear:
+			t.score = 0.65 + big
+		default:
+			return t, false
+		}
+		t.typ = pervichka.DocInvoice
+	case matchScore(key, "акт") > 0 || key == "акт":
+		n1 := next(1)
+		switch {
+		case strings.HasPrefix(n1, "выполненн") || strings.HasPrefix(n1, "оказанн") ||
+			strings.HasPrefix(n1, "сдачи") || strings.HasPrefix(n1, "приемки") || strings.HasPrefix(n1, "об"):
+			t.score = 0.85 + big
+		case signNear:
+			t.score = 0.7 + big
+		default:
+			return t, false
+		}
+		t.typ = pervichka.DocAct
+	case matchScore(key, "договор") > 0:
+		// «Основание: Договор № …» on a bill is a reference, not a title.
+		if k > 0 || !signNear && len(ts) > k+2 && big == 0 {
+			return t, false
+		}
+		t.typ = pervichka.DocContract
+		t.score = 0.7 + big
+		if signNear {
+			t.score += 0.1
+		}
+	default:
+		return t, false
+	}
+	t.score *= 0.6 + 0.4*conf
+	return t, true
+}
+
+// classify decides the document type from its lines.
+func classify(lines []line) (pervichka.DocType, float64, *title) {
+	cands := titleCandidates(lines)
+	if len(cands) == 0 {
+		return pervichka.DocUnknown, 0, nil
+	}
+	var markersUPD, markersSF, requisites int
+	for i := range lines {
+		if lines[i].page > 0 {
+			break
+		}
+		k := lines[i].keys()
+		if strings.Contains(k, "универсальный передаточный") || strings.HasPrefix(k, "статус") ||
+			strings.Contains(k, "передаточный документ") {
+			markersUPD++
+		}
+		for _, m := range []string{"(2а)", "(2б)", "(6б)", "(6а)", "(2a)", "(6a)"} {
+			if strings.Contains(k, m) {
+				markersSF++
+				break
+			}
+		}
+		if strings.Contains(k, "реквизиты") && strings.Contains(k, "сторон") {
+			requisites++
+		}
+	}
+	// The first title in reading order names the document, but a УПД is a
+	// счёт-фактура form with a status box, and a contract-style invoice
+	// («счёт-договор») is an invoice.
+	best := &cands[0]
+	for i := range cands {
+		c := &cands[i]
+		if c.typ == pervichka.DocUPD || (best.typ == pervichka.DocUPD) {
+			continue
+		}
+		// Prefer a title printed larger or matched more surely when the
+		// first one is weak.
+		if c.score > best.score+0.15 {
+			best = c
+		}
+	}
+	typ, score := best.typ, best.score
+	// Find the line with the number for the chosen type (УПД: the
+	// «Счет-фактура №» line; others: the title itself).
+	hasSF := false
+	for i := range cands {
+		if cands[i].typ == pervichka.DocVATInvoice {
+			hasSF = true
+			if typ == pervichka.DocUPD || typ == pervichka.DocVATInvoice {
+				best = &cands[i]
+				break
+			}
+		}
+	}
+	switch {
+	case markersUPD > 0 && (hasSF || typ == pervichka.DocUPD):
+		typ = pervichka.DocUPD
+		score = max(score, 0.8)
+		if markersUPD > 1 || markersSF > 0 {
+			score = max(score, 0.95)
+		}
+	case typ == pervichka.DocVATInvoice && markersSF > 0:
+		score = min(1, score+0.15)
+	case typ == pervichka.DocContract && requisites > 0:
+		score = min(1, score+0.15)
+	case typ == pervichka.DocInvoice || typ == pervichka.DocAct:
+		score = min(1, score+0.1)
+	}
+	// A second, different title in the first lines makes the verdict less sure.
+	for i := range cands {
+		c := &cands[i]
+		if c.typ != typ && c.line.idx != best.line.idx && !(typ == pervichka.DocUPD && c.typ == pervichka.DocVATInvoice) && c.score > 0.75 {
+			score *= 0.85
+			break
+		}
+	}
+	return typ, min(score, 1), best
+}
+
+// Classify returns the document type and a confidence from the words.
+func Classify(pages []pervichka.Page) (pervichka.DocType, float64) {
+	typ, conf, _ := classify(buildLines(pages))
+	return typ, conf
+}

@@ -1,0 +1,653 @@
+package fields
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// extraction holds the state of reading one document.
+type extraction struct {
+	ctx   context.Context
+	cfg   Config
+	rr    Rereader
+	lines []line
+
+	typ     pervichka.DocType
+	typConf float64
+	title   *title
+	number  value
+	date    dateValue
+	parties [2]partyResult
+	bank    bankResult
+	table   tableResult
+	totals  totalsResult
+	ref     *pervichka.ContractRef
+	refConf float64
+
+	total   value
+	totalK  pervichka.Kopecks
+	vatRate string
+	rateOK  float64
+	vat     value
+	vatK    pervichka.Kopecks
+
+	conf    map[string]float64
+	reasons []string
+}
+
+func newExtraction(ctx context.Context, pages []pervichka.Page, cfg Config, rr Rereader) *extraction {
+	return &extraction{ctx: ctx, cfg: cfg, rr: rr, lines: buildLines(pages), conf: map[string]float64{}}
+}
+
+func (x *extraction) reason(code, suffix string) {
+	r := code
+	if suffix != "" {
+		r += ":" + suffix
+	}
+	if !slices.Contains(x.reasons, r) {
+		x.reasons = append(x.reasons, r)
+	}
+}
+
+func (x *extraction) run() {
+	x.typ, x.typConf, x.title = classify(x.lines)
+	x.number = titleNumber(x.title)
+	x.date = titleDate(x.lines, x.title)
+	if x.title != nil && x.title.score < 0.7 {
+		x.number.conf *= 0.9
+	}
+	x.parties = extractParties(x.lines, x.typ)
+	x.bank = findBank(x.lines, x.parties[0].column)
+	x.table = findTable(x.lines, x.typ)
+	x.totals = findTotals(x.lines, x.typ, x.table.end)
+	if x.typ != pervichka.DocContract {
+		x.ref, x.refConf = findContractRef(x.lines, x.title)
+	}
+	x.checkParties()
+	x.pickTotal()
+	x.pickVAT()
+	x.checkBank()
+	x.route()
+}
+
+// checkParties validates and, where OCR may have misread digits, re-reads
+// or repairs the ИНН and КПП of both sides, and applies what we know of our
+// own organisations.
+func (x *extraction) checkParties() {
+	x.useOwn()
+	for r := range 2 {
+		p := &x.parties[r]
+		name := role(r).String()
+		if p.inn.empty() {
+			continue
+		}
+		if !ruvalid.ValidINN(p.inn.text) || p.inn.conf < x.cfg.MinConfidence {
+			x.rereadINN(p)
+		}
+		if !ruvalid.ValidINN(p.inn.text) {
+			if fixed, repaired, ok := ruvalid.RepairDigits(p.inn.text, ruvalid.ValidINN); ok && repaired {
+				p.inn.text = fixed
+				p.inn.conf *= 0.75
+				p.repaired = true
+				x.reason(pervichka.ReasonRepaired, name+".inn")
+			}
+		}
+		p.innValid = ruvalid.ValidINN(p.inn.text)
+		if !p.innValid {
+			p.inn.conf *= 0.3
+			x.reason(pervichka.ReasonINNChecksum, name)
+		}
+		if !p.kpp.empty() {
+			if !ruvalid.ValidKPP(p.kpp.text) {
+				p.kpp.conf *= 0.3
+				x.reason(pervichka.ReasonKPPFormat, name)
+			} else if len(p.inn.text) == 10 && !ruvalid.KPPMatchesINN(p.kpp.text, p.inn.text) {
+				p.kpp.conf *= 0.8
+				x.reason(pervichka.ReasonKPPNotINN, name)
+			}
+		}
+	}
+	s, b := x.parties[0], x.parties[1]
+	if s.inn.text != "" && s.inn.text == b.inn.text {
+		x.reason(pervichka.ReasonSameParty, "")
+	}
+	if len(x.cfg.Own) == 0 {
+		return
+	}
+	ours := false
+	for r := range 2 {
+		p := &x.parties[r]
+		for _, o := range x.cfg.Own {
+			if string(o.INN) != p.inn.text || p.inn.text == "" {
+				continue
+			}
+			ours = true
+			if o.KPP != "" && !p.kpp.empty() && string(o.KPP) != p.kpp.text {
+				x.reason(pervichka.ReasonOwnKPPMismatch, role(r).String())
+			}
+		}
+	}
+	if !ours {
+		x.reason(pervichka.ReasonNoOwnCompany, "")
+	}
+}
+
+// useOwn lets a known own ИНН settle the sides: a side left empty is filled
+// from an own ИНН printed elsewhere on the page, and two sides found with no
+// role label are ordered so that ours is the buyer.
+func (x *extraction) useOwn() {
+	if len(x.cfg.Own) == 0 {
+		return
+	}
+	isOwn := func(inn string) bool {
+		for _, o := range x.cfg.Own {
+			if string(o.INN) == inn && inn != "" {
+				return true
+			}
+		}
+		return false
+	}
+	s, b := &x.parties[0], &x.parties[1]
+	if s.label == nil && b.label == nil && s.found && b.found && isOwn(s.inn.text) && !isOwn(b.inn.text) {
+		*s, *b = *b, *s
+	}
+}
+
+// rereadINN asks the OCR engine to read the ИНН box again with a digit
+// whitelist; two readings that agree are trusted more than one.
+func (x *extraction) rereadINN(p *partyResult) {
+	if x.rr == nil || len(p.inn.toks) == 0 {
+		return
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, p.inn.toks[0].page, boxOf(p.inn.toks), "0123456789/")
+	if err != nil {
+		return
+	}
+	d := onlyDigits(text)
+	if len(d) > 12 {
+		if cand := d[:len(p.inn.text)]; ruvalid.ValidINN(cand) {
+			d = cand
+		}
+	}
+	switch {
+	case d == p.inn.text && ruvalid.ValidINN(d):
+		p.inn.conf = max(p.inn.conf, min(0.95, (p.inn.conf+c)/2+0.2))
+	case ruvalid.ValidINN(d) && !ruvalid.ValidINN(p.inn.text):
+		p.inn.text = d
+		p.inn.conf = c * 0.95
+	case ruvalid.ValidINN(d) && ruvalid.ValidINN(p.inn.text):
+		// Two valid readings that differ: do not guess.
+		p.inn.conf = min(p.inn.conf, 0.5)
+	}
+}
+
+func onlyDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// pickTotal chooses the total among the labelled candidates, using the sum
+// of the items and the amount in words as independent readings: a candidate
+// two readings agree on wins over a better-labelled one they contradict.
+func (x *extraction) pickTotal() {
+	cands := x.totals.totals
+	var sum pervichka.Kopecks
+	haveSum := len(x.table.rows) > 0
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			haveSum = false
+			break
+		}
+		sum += r.amount
+	}
+	var words *pervichka.Kopecks
+	if x.totals.words != nil {
+		w := x.totals.words.k
+		words = &w
+	}
+	if len(cands) == 0 {
+		switch {
+		case haveSum && words != nil && sum == *words:
+			x.totalK = sum
+			x.total = value{text: sum.String(), conf: 0.85}
+		case words != nil:
+			x.totalK = *words
+			x.total = value{text: words.String(), conf: 0.6 * x.totals.words.conf}
+		}
+		x.crossCheckTotal(haveSum, sum, words)
+		return
+	}
+	best := -1
+	bestScore := -1.0
+	for i, c := range cands {
+		s := c.weight * (0.5 + 0.5*c.conf())
+		agree := 0
+		if haveSum && c.k == sum {
+			agree++
+		}
+		if words != nil && c.k == *words {
+			agree++
+		}
+		for j, o := range cands {
+			if j != i && o.k == c.k {
+				s += 0.05
+			}
+		}
+		s += float64(agree) * 0.6
+		if s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	c := cands[best]
+	x.totalK = c.k
+	x.total = value{text: c.k.String(), conf: c.conf(), toks: c.toks}
+	for _, o := range cands {
+		if o.k != c.k && o.weight >= c.weight {
+			// A label as strong as the chosen one says another amount.
+			x.total.conf *= 0.7
+			break
+		}
+	}
+	x.crossCheckTotal(haveSum, sum, words)
+}
+
+func (x *extraction) crossCheckTotal(haveSum bool, sum pervichka.Kopecks, words *pervichka.Kopecks) {
+	if x.total.empty() {
+		return
+	}
+	agree := 0
+	if haveSum {
+		if sum == x.totalK {
+			agree++
+		} else {
+			x.reason(pervichka.ReasonItemsSumMismatch, "")
+			x.total.conf *= 0.5
+		}
+	}
+	if words != nil {
+		if *words == x.totalK {
+			agree++
+		} else {
+			x.reason(pervichka.ReasonAmountWords, "")
+			x.total.conf *= 0.6
+		}
+	}
+	if len(x.total.toks) > 0 && x.rr != nil && agree == 0 && x.total.conf < x.cfg.MinConfidence {
+		text, c, err := x.rr.ReadLine(x.ctx, x.total.toks[0].page, boxOf(x.total.toks), "0123456789 ,.")
+		if err == nil {
+			if k, err := pervichka.ParseKopecks(strings.TrimSpace(text)); err == nil && k == x.totalK {
+				x.total.conf = max(x.total.conf, min(0.9, (x.total.conf+c)/2+0.15))
+			}
+		}
+	}
+	switch agree {
+	case 2:
+		x.total.conf = max(x.total.conf, 0.97)
+	case 1:
+		x.total.conf = max(x.total.conf, 0.9)
+	}
+}
+
+// pickVAT decides the rate and the VAT amount and checks them against the
+// rate arithmetic (per line, rounded, summed; a kopeck per line of slack).
+func (x *extraction) pickVAT() {
+	rates := map[int]int{}
+	for _, r := range x.totals.rates {
+		rates[r]++
+	}
+	for r := range x.table.rates {
+		rates[r] += 2
+	}
+	noVAT := x.totals.noVAT
+	if noVAT && len(x.totals.vats) == 0 {
+		x.vatRate = pervichka.VATNone
+		x.rateOK = x.totals.noVATAt
+		x.conf["vat_amount"] = x.totals.noVATAt
+		return
+	}
+	if len(x.table.rates) > 1 {
+		x.vatRate = pervichka.VATMixed
+		x.rateOK = 0.9
+	} else {
+		best, n := 0, 0
+		for r, c := range rates {
+			if validRate(r) && (c > n || c == n && r > best) {
+				best, n = r, c
+			}
+		}
+		if best > 0 {
+			x.vatRate = strconv.Itoa(best)
+			x.rateOK = 0.95
+			if len(rates) > 1 {
+				x.rateOK = 0.7
+			}
+		}
+	}
+	lines := max(1, len(x.table.rows))
+	expected := func(rate int) (pervichka.Kopecks, bool) {
+		if len(x.table.rows) > 0 {
+			var s pervichka.Kopecks
+			for _, r := range x.table.rows {
+				if !r.hasAmt {
+					goto whole
+				}
+				s += ruvalid.VATFromGross(r.amount, rate)
+			}
+			return s, true
+		}
+	whole:
+		if x.total.empty() {
+			return 0, false
+		}
+		return ruvalid.VATFromGross(x.totalK, rate), true
+	}
+	near := func(a, b pervichka.Kopecks) bool {
+		d := a - b
+		if d < 0 {
+			d = -d
+		}
+		return d <= pervichka.Kopecks(lines)
+	}
+	// The candidate that fits the arithmetic wins; otherwise the best label.
+	var chosen *moneyCand
+	for i := range x.totals.vats {
+		c := &x.totals.vats[i]
+		if r, err := strconv.Atoi(x.vatRate); err == nil {
+			if e, ok := expected(r); ok && near(e, c.k) {
+				chosen = c
+				break
+			}
+		}
+	}
+	arith := chosen != nil
+	if chosen == nil && len(x.totals.vats) > 0 {
+		chosen = &x.totals.vats[0]
+		for i := range x.totals.vats {
+			if x.totals.vats[i].weight > chosen.weight {
+				chosen = &x.totals.vats[i]
+			}
+		}
+	}
+	if chosen == nil {
+		// Only the items table may carry the VAT.
+		var s pervichka.Kopecks
+		ok := len(x.table.rows) > 0
+		for _, r := range x.table.rows {
+			if !r.hasVAT {
+				ok = false
+				break
+			}
+			s += r.vat
+		}
+		if !ok {
+			return
+		}
+		x.vatK = s
+		x.vat = value{text: s.String(), conf: 0.8 * x.table.conf}
+	} else {
+		x.vatK = chosen.k
+		x.vat = value{text: chosen.k.String(), conf: chosen.conf(), toks: chosen.toks}
+	}
+	if x.vatRate == "" || x.vatRate == pervichka.VATMixed {
+		// No rate printed: the one whose arithmetic fits.
+		for _, r := range []int{22, 20, 10, 7, 5} {
+			if e, ok := expected(r); ok && near(e, x.vatK) && x.vatRate == "" {
+				x.vatRate = strconv.Itoa(r)
+				x.rateOK = 0.75
+				arith = true
+			}
+		}
+	}
+	if r, err := strconv.Atoi(x.vatRate); err == nil {
+		if e, ok := expected(r); ok {
+			if near(e, x.vatK) {
+				arith = true
+			} else {
+				x.reason(pervichka.ReasonVATMismatch, "")
+				x.vat.conf *= 0.5
+				arith = false
+			}
+		}
+	}
+	// Σ of the VAT column, when printed, is another reading.
+	var colSum pervichka.Kopecks
+	colOK := len(x.table.rows) > 0
+	for _, r := range x.table.rows {
+		if !r.hasVAT {
+			colOK = false
+			break
+		}
+		colSum += r.vat
+	}
+	if colOK && colSum != x.vatK {
+		x.reason(pervichka.ReasonVATMismatch, "")
+		x.vat.conf *= 0.5
+		arith = false
+	}
+	if arith {
+		x.vat.conf = max(x.vat.conf, 0.95)
+		x.rateOK = max(x.rateOK, 0.95)
+	}
+}
+
+func validRate(r int) bool {
+	switch r {
+	case 0, 5, 7, 10, 18, 20, 22:
+		return true
+	}
+	return false
+}
+
+// checkBank validates the bank block by the account keys.
+func (x *extraction) checkBank() {
+	if !x.bank.found() {
+		return
+	}
+	b := &x.bank
+	if !b.bik.empty() && !b.bikValid {
+		b.bik.conf *= 0.3
+		x.reason(pervichka.ReasonBIK, "")
+	}
+	if !b.account.empty() && !b.accValid {
+		b.account.conf *= 0.3
+		x.reason(pervichka.ReasonAccountKey, "")
+	}
+	if !b.corr.empty() && !b.corrValid {
+		b.corr.conf *= 0.3
+		x.reason(pervichka.ReasonCorrAccountKey, "")
+	}
+}
+
+// route decides needs_review from the key fields and the reasons found.
+func (x *extraction) route() {
+	if x.typ == pervichka.DocUnknown {
+		x.reason(pervichka.ReasonDocTypeUnknown, "")
+	}
+	if !x.date.empty() && !ruvalid.PlausibleDate(x.date.date, x.cfg.Now) {
+		x.date.conf *= 0.3
+		x.reason(pervichka.ReasonDateImplausible, "")
+	}
+	if x.vatRate != "" && x.vatRate != pervichka.VATMixed && !x.date.empty() && !ruvalid.VATRateLegal(x.vatRate, x.date.date) {
+		x.reason(pervichka.ReasonVATRateIllegal, "")
+	}
+	s, b := x.parties[0], x.parties[1]
+	key := map[string]value{
+		"doc_type":     {text: string(x.typ), conf: x.typConf},
+		"number":       x.number,
+		"date":         x.date.value,
+		"supplier.inn": s.inn,
+		"buyer.inn":    b.inn,
+		"total":        x.total,
+		"vat_amount":   x.vat,
+	}
+	if x.typ == pervichka.DocUnknown {
+		key["doc_type"] = value{}
+	}
+	for _, f := range pervichka.KeyFields {
+		v := key[f]
+		if f == "vat_amount" && x.vatRate == pervichka.VATNone {
+			v = value{text: "none", conf: x.rateOK}
+		}
+		if v.empty() {
+			x.reason(pervichka.ReasonMissing, f)
+			continue
+		}
+		if v.conf < x.cfg.MinConfidence {
+			x.reason(pervichka.ReasonLowConfidence, f)
+		}
+	}
+}
+
+// result assembles the output.
+func (x *extraction) result() pervichka.Result {
+	s, b := x.parties[0], x.parties[1]
+	res := pervichka.Result{
+		DocType:       x.typ,
+		Number:        pervichka.Text(x.number.text),
+		Date:          pervichka.Text(x.date.text),
+		Supplier:      party(s),
+		Buyer:         party(b),
+		SupplierBank:  x.bank.output(),
+		ContractRef:   x.ref,
+		Currency:      "RUB",
+		Total:         pervichka.Text(x.total.text),
+		VATRate:       pervichka.Text(x.vatRate),
+		VATAmount:     pervichka.Text(x.vat.text),
+		Items:         make([]pervichka.Item, 0, len(x.table.rows)),
+		ReviewReasons: append([]string{}, x.reasons...),
+	}
+	if x.vatRate == pervichka.VATNone {
+		res.VATAmount = ""
+	}
+	for _, r := range x.table.rows {
+		res.Items = append(res.Items, r.item)
+	}
+	c := x.conf
+	set := func(k string, v value) {
+		if !v.empty() {
+			c[k] = round2(v.conf)
+		}
+	}
+	c["doc_type"] = round2(x.typConf)
+	set("number", x.number)
+	set("date", x.date.value)
+	for i, p := range []partyResult{s, b} {
+		n := role(i).String()
+		set(n+".name", p.name)
+		set(n+".inn", p.inn)
+		set(n+".kpp", p.kpp)
+	}
+	set("supplier_bank.bank_name", x.bank.name)
+	set("supplier_bank.bik", x.bank.bik)
+	set("supplier_bank.account", x.bank.account)
+	set("supplier_bank.corr_account", x.bank.corr)
+	if x.ref != nil {
+		c["contract_ref.number"] = round2(x.refConf)
+		if x.ref.Date != "" {
+			c["contract_ref.date"] = round2(x.refConf)
+		}
+	}
+	c["currency"] = 1
+	set("total", x.total)
+	if x.vatRate != "" {
+		c["vat_rate"] = round2(x.rateOK)
+	}
+	if x.vatRate != pervichka.VATNone {
+		set("vat_amount", x.vat)
+	} else {
+		c["vat_amount"] = round2(x.rateOK)
+	}
+	if len(x.table.rows) > 0 {
+		ic := x.table.conf
+		if slices.Contains(x.reasons, pervichka.ReasonItemsSumMismatch) {
+			ic *= 0.5
+		}
+		c["items"] = round2(ic)
+	}
+	res.Confidence = c
+	res.NeedsReview = len(res.ReviewReasons) > 0
+	for _, f := range pervichka.KeyFields {
+		if keyEmpty(&res, f) {
+			res.NeedsReview = true
+		}
+	}
+	return res
+}
+
+// keyEmpty reports whether a key field is empty in a result (vat_amount
+// counts as present for a «Без НДС» document).
+func keyEmpty(r *pervichka.Result, f string) bool {
+	switch f {
+	case "doc_type":
+		return r.DocType == "" || r.DocType == pervichka.DocUnknown
+	case "number":
+		return r.Number == ""
+	case "date":
+		return r.Date == ""
+	case "supplier.inn":
+		return r.Supplier.INN == ""
+	case "buyer.inn":
+		return r.Buyer.INN == ""
+	case "total":
+		return r.Total == ""
+	case "vat_amount":
+		return r.VATAmount == "" && r.VATRate != pervichka.VATNone
+	}
+	panic(fmt.Sprintf("unknown key field %q", f))
+}
+
+func party(p partyResult) pervichka.Party {
+	return pervichka.Party{Name: pervichka.Text(p.name.text), INN: pervichka.Text(p.inn.text), KPP: pervichka.Text(p.kpp.text)}
+}
+
+func round2(f float64) float64 {
+	return float64(int(f*100+0.5)) / 100
+}
+
+// findContractRef reads «Основание: Договор № 15/24 от 01.02.2024» (or «по
+// договору № … от …»).
+func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64) {
+	for li := range lines {
+		l := &lines[li]
+		if t != nil && t.line.idx == li {
+			continue
+		}
+		for i, tok := range l.toks {
+			if !strings.HasPrefix(tok.key, "договор") {
+				continue
+			}
+			k := l.keys()
+			if !strings.Contains(k, "основани") && !strings.HasPrefix(tok.key, "договору") && i != 0 {
+				continue
+			}
+			sign := findNumberSign(l.toks, i+1)
+			if sign < 0 || sign > i+2 {
+				continue
+			}
+			num := titleNumber(&title{line: l, numAt: sign, keyword: i})
+			if num.empty() {
+				continue
+			}
+			ref := &pervichka.ContractRef{Number: pervichka.Text(num.text)}
+			c := num.conf
+			if d, ok := findDate(l.toks, sign); ok {
+				ref.Date = pervichka.Text(d.text)
+				c = min(c, d.conf)
+			}
+			return ref, c
+		}
+	}
+	return nil, 0
+}
+

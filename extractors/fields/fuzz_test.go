@@ -1,0 +1,42 @@
+package fields
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// FuzzExtract feeds random words with random boxes (and real document lines
+// as seeds): extraction must not panic, and a result with any key field
+// empty must go to review.
+func FuzzExtract(f *testing.F) {
+	for _, doc := range [][]string{invoice1C, vatInvoice, upd, act, contract} {
+		f.Add(strings.Join(doc, "\n"), uint8(0))
+	}
+	f.Add("Счет № 1 от 01.01.2024\nИНН 7701234560 КПП\nИтого: 1,00", uint8(3))
+	f.Add("", uint8(1))
+	f.Fuzz(func(t *testing.T, text string, jitter uint8) {
+		page := pageOf(strings.Split(text, "\n")...)
+		// Disturb the boxes deterministically: overlapping, inverted and
+		// zero-sized words must be survived.
+		for i := range page.Words {
+			j := int(jitter) * (i%7 - 3)
+			page.Words[i].Box.Y0 += j
+			page.Words[i].Box.X1 -= j * 2
+			page.Words[i].Conf = float64((i*int(jitter))%11) / 10
+		}
+		x := newExtraction(context.Background(), []pervichka.Page{page, page}, Config{Own: own, Now: testNow, MinConfidence: 0.8}, nil)
+		x.run() // no recover here: a panic fails the fuzz run
+		res := x.result()
+		for _, k := range pervichka.KeyFields {
+			if keyEmpty(&res, k) && !res.NeedsReview {
+				t.Fatalf("key field %s empty but needs_review=false: %+v", k, res)
+			}
+		}
+		if len(res.ReviewReasons) > 0 && !res.NeedsReview {
+			t.Fatalf("reasons %v without review", res.ReviewReasons)
+		}
+	})
+}

@@ -1,0 +1,523 @@
+package fields
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+type colKind int
+
+const (
+	colOther colKind = iota
+	colNo
+	colName
+	colQty
+	colUnit
+	colUnitCode
+	colPrice
+	colAmount
+	colNet
+	colVAT
+	colRate
+)
+
+// column is one column of the items table with its x-range on the page.
+type column struct {
+	kind   colKind
+	x0, x1 int // header cell extent
+	lo, hi int // assignment range: halfway to the neighbours
+	text   string
+}
+
+// itemRow is one parsed row with the confidence of its words.
+type itemRow struct {
+	item     pervichka.Item
+	amount   pervichka.Kopecks
+	vat      pervichka.Kopecks
+	hasVAT   bool
+	hasAmt   bool
+	rate     int
+	conf     float64
+	nameToks []token
+}
+
+// tableResult is what the items table holds.
+type tableResult struct {
+	rows   []itemRow
+	header int // line index of the header; -1 if none
+	end    int // line index after the last row
+	conf   float64
+	rates  map[int]bool
+}
+
+// classifyHeaderCell names the column a header cell heads. The order of the
+// tests matters: «Стоимость товаров (работ, услуг) без налога» is an amount,
+// not a name; «Цена с НДС» is a price, not VAT.
+func classifyHeaderCell(k string) colKind {
+	has := func(s ...string) bool {
+		for _, x := range s {
+			if strings.Contains(k, x) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("ставка"):
+		return colRate
+	case has("цена"):
+		return colPrice
+	case has("акциз") && !has("стоимость"):
+		return colOther
+	case has("стоимость", "сумма", "всего") && has("без налога", "без ндс"):
+		return colNet
+	case has("ндс", "налог") && has("сумма налога", "сумма ндс", "в т.ч", "в том числе", "вт.ч") && !has("с налогом", "с ндс"):
+		return colVAT
+	case has("стоимость", "сумма", "всего"):
+		return colAmount
+	case has("ндс", "налог"):
+		return colVAT
+	case has("кол-во", "количество", "кол.", "кол ", "объем") || k == "кол" || strings.HasPrefix(k, "кол-"):
+		return colQty
+	case has("код") && has("единиц", "ед.", "изм"):
+		return colUnitCode
+	case has("ед.", "ед ", "изм", "единиц") || k == "ед":
+		return colUnit
+	case has("наимен", "товар", "работ", "услуг", "описание", "предмет"):
+		return colName
+	case has("№", "п/п") || k == "n" || k == "#":
+		return colNo
+	case has("страна", "регистрац", "декларац", "код"):
+		return colOther
+	}
+	return colOther
+}
+
+// headerScore counts the distinct column kinds a line names.
+func headerScore(l *line) int {
+	seen := map[colKind]bool{}
+	for _, t := range l.toks {
+		k := classifyHeaderCell(strings.Trim(t.key, ",.:"))
+		if k == colOther || k == colNo {
+			continue
+		}
+		seen[k] = true
+	}
+	return len(seen)
+}
+
+// formColumnNumbers maps the column numbers printed under the header of the
+// statutory счёт-фактура/УПД forms to what the columns hold.
+var formColumnNumbers = map[string]colKind{
+	"а": colNo, "1": colName, "2": colUnitCode, "2а": colUnit, "3": colQty, "4": colPrice,
+	"5": colNet, "7": colRate, "8": colVAT, "9": colAmount,
+}
+
+// numberRow reports whether a line is the row of column numbers
+// («1 1а 1б 2 2а 3 4 5 …»).
+func numberRow(l *line) bool {
+	if len(l.toks) < 6 {
+		return false
+	}
+	for _, t := range l.toks {
+		k := strings.Trim(t.key, ".")
+		if _, err := strconv.Atoi(strings.TrimRight(k, "абвa")); err != nil && k != "а" && k != "б" {
+			return false
+		}
+	}
+	return true
+}
+
+// findTable locates the items table, maps its columns and reads its rows.
+func findTable(lines []line, typ pervichka.DocType) tableResult {
+	res := tableResult{header: -1, end: -1}
+	hi := -1
+	for i := range lines {
+		if headerScore(&lines[i]) >= 2 {
+			// A header may wrap over several lines: take the best of a
+			// small window so a two-line header is not cut in half.
+			hi = i
+			break
+		}
+	}
+	if hi < 0 {
+		return res
+	}
+	res.header = hi
+	u := lines[hi].unit
+	// Header lines: the found line and the neighbours that continue it
+	// (no numbers of money, close below).
+	first, last := hi, hi
+	for j := hi - 1; j >= 0 && j >= hi-3; j-- {
+		if lines[j].page != lines[hi].page || float64(lines[first].box.Y0-lines[j].box.Y1) > 1.2*u || !headerContinuation(&lines[j]) {
+			break
+		}
+		first = j
+	}
+	for j := hi + 1; j < len(lines) && j <= hi+6; j++ {
+		if lines[j].page != lines[hi].page || float64(lines[j].box.Y0-lines[last].box.Y1) > 1.2*u {
+			break
+		}
+		if numberRow(&lines[j]) {
+			last = j
+			break
+		}
+		if hasMoney(&lines[j]) || !headerContinuation(&lines[j]) {
+			break
+		}
+		last = j
+	}
+	cols := headerColumns(lines[first : last+1])
+	if numberRow(&lines[last]) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD) {
+		cols = formColumns(&lines[last])
+	}
+	if len(cols) < 2 {
+		return res
+	}
+	res.rows, res.end = readRows(lines, last+1, cols)
+	res.rates = map[int]bool{}
+	res.conf = 1
+	for _, r := range res.rows {
+		res.conf = min(res.conf, r.conf)
+		if r.rate > 0 {
+			res.rates[r.rate] = true
+		}
+	}
+	return res
+}
+
+// headerContinuation reports whether a line next to the header line is
+// more of a wrapped header: it names a column and holds no figures.
+func headerContinuation(l *line) bool {
+	if headerScore(l) == 0 {
+		hasWord := false
+		for _, t := range l.toks {
+			k := strings.Trim(t.key, ",.:()")
+			if classifyHeaderCell(k+" ") != colOther || k == "с" || k == "без" {
+				hasWord = true
+			}
+		}
+		if !hasWord {
+			return false
+		}
+	}
+	for _, t := range l.toks {
+		if strings.ContainsAny(t.text, "0123456789") && !isFormMarker(t.text) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasMoney(l *line) bool {
+	_, ok := lastMoney(amounts(l))
+	return ok
+}
+
+// headerColumns merges the header words of several lines into cells by
+// horizontal overlap and names each cell.
+func headerColumns(hl []line) []column {
+	type cell struct {
+		x0, x1 int
+		toks   []token
+	}
+	var cells []cell
+	for i := range hl {
+		for _, c := range splitNumberSign(hl[i].cells(0.6)) {
+			b := boxOf(c)
+			merged := false
+			for j := range cells {
+				if b.X0 < cells[j].x1 && b.X1 > cells[j].x0 {
+					cells[j].x0, cells[j].x1 = min(cells[j].x0, b.X0), max(cells[j].x1, b.X1)
+					cells[j].toks = append(cells[j].toks, c...)
+					merged = true
+					break
+				}
+			}
+			if !merged {
+				cells = append(cells, cell{x0: b.X0, x1: b.X1, toks: append([]token{}, c...)})
+			}
+		}
+	}
+	sort.Slice(cells, func(i, j int) bool { return cells[i].x0 < cells[j].x0 })
+	var cols []column
+	for _, c := range cells {
+		keys := make([]string, len(c.toks))
+		for i, t := range c.toks {
+			keys[i] = t.key
+		}
+		k := strings.Join(keys, " ")
+		cols = append(cols, column{kind: classifyHeaderCell(k + " "), x0: c.x0, x1: c.x1, text: k})
+	}
+	setRanges(cols)
+	return cols
+}
+
+func formColumns(l *line) []column {
+	var cols []column
+	for _, t := range l.toks {
+		k := strings.Trim(t.key, ".")
+		kind, ok := formColumnNumbers[k]
+		if !ok {
+			kind = colOther
+		}
+		cols = append(cols, column{kind: kind, x0: t.box.X0, x1: t.box.X1, text: k})
+	}
+	setRanges(cols)
+	return cols
+}
+
+func setRanges(cols []column) {
+	for i := range cols {
+		if i == 0 {
+			cols[i].lo = -1 << 30
+		} else {
+			cols[i].lo = (cols[i-1].x1 + cols[i].x0) / 2
+		}
+		switch {
+		case i == len(cols)-1:
+			cols[i].hi = 1 << 30
+		case cols[i].kind == colName:
+			// Names are left-aligned and run the width of their column:
+			// the column ends where the next heading starts.
+			cols[i].hi = cols[i+1].x0
+		default:
+			cols[i].hi = (cols[i].x1 + cols[i+1].x0) / 2
+		}
+		if i > 0 && cols[i-1].kind == colName {
+			cols[i].lo = cols[i-1].hi
+		}
+	}
+}
+
+func columnOf(cols []column, t token) int {
+	c := (t.box.X0 + t.box.X1) / 2
+	for i, col := range cols {
+		if c >= col.lo && c < col.hi {
+			return i
+		}
+	}
+	return -1
+}
+
+// isTableEnd reports the line after the last row: totals or the end of the
+// table's text.
+func isTableEnd(l *line) bool {
+	if len(l.toks) == 0 {
+		return true
+	}
+	k := strings.Trim(l.toks[0].key, ":")
+	for _, w := range []string{"итого", "всего", "итог"} {
+		if matchScore(k, w) > 0 {
+			return true
+		}
+	}
+	for _, t := range l.toks {
+		if tk := strings.Trim(t.key, ":"); matchScore(tk, "итого") > 0 || tk == "всего" {
+			return true
+		}
+	}
+	return false
+}
+
+// readRows reads table rows from line start until the totals.
+func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
+	var rows []itemRow
+	type cellToks map[colKind][]token
+	var cur cellToks
+	var curConf float64
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		if r, ok := parseRow(cur, curConf); ok {
+			rows = append(rows, r)
+		}
+		cur = nil
+	}
+	hasNo := false
+	for _, c := range cols {
+		if c.kind == colNo {
+			hasNo = true
+		}
+	}
+	end := start
+	lastY := 0
+	lastPage := -1
+	for i := start; i < len(lines); i++ {
+		l := &lines[i]
+		if isTableEnd(l) || (len(rows) == 0 && cur == nil && i-start > 6) {
+			end = i
+			break
+		}
+		if lastPage == l.page && float64(l.box.Y0-lastY) > 4*l.unit && cur != nil {
+			// A wide gap: the table ended without a totals line.
+			end = i
+			break
+		}
+		lastY, lastPage = l.box.Y1, l.page
+		cells := cellToks{}
+		for _, t := range l.toks {
+			ci := columnOf(cols, t)
+			if ci < 0 {
+				continue
+			}
+			cells[cols[ci].kind] = append(cells[cols[ci].kind], t)
+		}
+		starts := false
+		if hasNo {
+			if ns := cells[colNo]; len(ns) > 0 {
+				if _, err := strconv.Atoi(strings.Trim(ns[0].text, ".")); err == nil {
+					starts = true
+				}
+			}
+		} else {
+			for _, k := range []colKind{colAmount, colPrice, colQty} {
+				if len(cells[k]) > 0 {
+					if _, _, ok := cleanNumber(cells[k][0].text); ok {
+						starts = true
+						break
+					}
+				}
+			}
+		}
+		if starts {
+			flush()
+			cur = cells
+			curConf = minConf(l.toks)
+			continue
+		}
+		if cur == nil {
+			continue
+		}
+		// A continuation line: more of the name (and of a wrapped unit).
+		for k, ts := range cells {
+			if k == colName || k == colUnit {
+				cur[k] = append(cur[k], ts...)
+			}
+		}
+		curConf = min(curConf, minConf(cells[colName]))
+		end = i + 1
+	}
+	flush()
+	if end < start {
+		end = start
+	}
+	return rows, end
+}
+
+// parseRow turns the words of one row's cells into an item.
+func parseRow(cells map[colKind][]token, conf float64) (itemRow, bool) {
+	var r itemRow
+	r.conf = conf
+	name := strings.TrimSpace(joinTokens(cells[colName]))
+	r.nameToks = cells[colName]
+	r.item.Name = pervichka.Text(name)
+	r.item.Unit = pervichka.Text(strings.TrimSpace(joinTokens(cells[colUnit])))
+	if r.item.Unit == "" {
+		if u := strings.TrimSpace(joinTokens(cells[colUnitCode])); u != "" && !startsWithDigit(u) {
+			r.item.Unit = pervichka.Text(u)
+		}
+	}
+	if q, ok := parseQuantity(cells[colQty]); ok {
+		r.item.Quantity = pervichka.Text(q)
+	}
+	money := func(k colKind) (pervichka.Kopecks, bool) {
+		ts := cells[k]
+		if len(ts) == 0 {
+			return 0, false
+		}
+		l := line{toks: ts, unit: float64(ts[0].box.Dy())}
+		as := amounts(&l)
+		if len(as) == 0 {
+			return 0, false
+		}
+		a := as[len(as)-1]
+		if a.fracLen == 3 {
+			return 0, false
+		}
+		r.conf = min(r.conf, a.conf())
+		return a.k, true
+	}
+	if p, ok := money(colPrice); ok {
+		r.item.Price = p.Text()
+	}
+	if a, ok := money(colAmount); ok {
+		r.amount, r.hasAmt = a, true
+		r.item.Amount = a.Text()
+	}
+	vatToks := cells[colVAT]
+	for _, t := range append(append([]token{}, vatToks...), cells[colRate]...) {
+		if m := rateRe.FindStringSubmatch(t.text); m != nil {
+			r.rate, _ = strconv.Atoi(m[1])
+		}
+	}
+	if !strings.Contains(strings.ToLower(joinTokens(vatToks)), "%") || len(vatToks) > 1 {
+		if v, ok := money(colVAT); ok {
+			r.vat, r.hasVAT = v, true
+			r.item.VATAmount = v.Text()
+		}
+	}
+	if !r.hasAmt && name == "" {
+		return r, false
+	}
+	return r, true
+}
+
+// parseQuantity reads «2», «2,5», «12,345», «1 000».
+func parseQuantity(ts []token) (string, bool) {
+	if len(ts) == 0 {
+		return "", false
+	}
+	var b strings.Builder
+	for _, t := range ts {
+		c, _, ok := cleanNumber(t.text)
+		if !ok {
+			break
+		}
+		b.WriteString(c)
+	}
+	s := b.String()
+	if s == "" {
+		return "", false
+	}
+	whole, frac, _ := strings.Cut(s, ",")
+	if whole == "" || len(frac) > 3 {
+		return "", false
+	}
+	frac = strings.TrimRight(frac, "0")
+	if _, err := strconv.ParseInt(whole, 10, 64); err != nil {
+		return "", false
+	}
+	if frac == "" {
+		return strings.TrimLeft(whole, "0") + map[bool]string{true: "0", false: ""}[strings.TrimLeft(whole, "0") == ""], true
+	}
+	w := strings.TrimLeft(whole, "0")
+	if w == "" {
+		w = "0"
+	}
+	return w + "." + frac, true
+}
+
+// splitNumberSign makes a «№»/«№ п/п» heading its own cell even when it is
+// printed close to the next heading.
+func splitNumberSign(cells [][]token) [][]token {
+	var out [][]token
+	for _, c := range cells {
+		if len(c) > 1 {
+			if ok, rest := numberSign(c[0]); ok && rest == "" {
+				n := 1
+				if len(c) > 2 && c[1].key == "п/п" {
+					n = 2
+				}
+				out = append(out, c[:n], c[n:])
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}

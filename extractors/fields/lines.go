@@ -1,0 +1,175 @@
+package fields
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// token is one word of a page as the extractor sees it.
+type token struct {
+	text string // as recognised
+	key  string // wordKey(text), for keyword matching
+	box  pervichka.Rect
+	conf float64
+	page int // index into the pages slice given to Extract
+}
+
+// line is a row of words rebuilt from geometry: words whose vertical
+// centres fall inside one band of the page, left to right. Tesseract's own
+// block/line numbering is ignored on purpose, since it splits table rows and
+// side-by-side columns into separate blocks.
+type line struct {
+	page int
+	toks []token
+	box  pervichka.Rect
+	unit float64 // median word height of the page: the unit of distance
+	idx  int     // position in the document's line list
+}
+
+// text joins the tokens with single spaces.
+func (l *line) text() string { return joinTokens(l.toks) }
+
+// keys joins the token keys with single spaces.
+func (l *line) keys() string {
+	parts := make([]string, len(l.toks))
+	for i, t := range l.toks {
+		parts[i] = t.key
+	}
+	return strings.Join(parts, " ")
+}
+
+func joinTokens(ts []token) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = t.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// minConf is the lowest word confidence among ts (1 for none).
+func minConf(ts []token) float64 {
+	c := 1.0
+	for _, t := range ts {
+		c = min(c, t.conf)
+	}
+	return c
+}
+
+func boxOf(ts []token) pervichka.Rect {
+	var r pervichka.Rect
+	for _, t := range ts {
+		r = r.Union(t.box)
+	}
+	return r
+}
+
+// medianHeight is the median height of the words of a page, the unit all
+// distances are measured in (images arrive at unknown scales).
+func medianHeight(ws []pervichka.Word) float64 {
+	hs := make([]int, 0, len(ws))
+	for _, w := range ws {
+		if h := w.Box.Dy(); h > 0 && len([]rune(strings.TrimSpace(w.Text))) > 1 {
+			hs = append(hs, h)
+		}
+	}
+	if len(hs) == 0 {
+		for _, w := range ws {
+			if h := w.Box.Dy(); h > 0 {
+				hs = append(hs, h)
+			}
+		}
+	}
+	if len(hs) == 0 {
+		return 1
+	}
+	slices.Sort(hs)
+	return float64(hs[len(hs)/2])
+}
+
+// buildLines rebuilds the lines of all pages in reading order (page by page,
+// top to bottom). A word joins a line when its vertical centre lies within
+// the band of the line's words; words are then sorted by x.
+func buildLines(pages []pervichka.Page) []line {
+	var out []line
+	for pi, p := range pages {
+		u := medianHeight(p.Words)
+		ws := make([]pervichka.Word, 0, len(p.Words))
+		for _, w := range p.Words {
+			if strings.TrimSpace(w.Text) == "" || w.Box.Dx() < 0 || w.Box.Dy() <= 0 {
+				continue
+			}
+			ws = append(ws, w)
+		}
+		sort.SliceStable(ws, func(i, j int) bool {
+			ci, cj := ws[i].Box.Y0+ws[i].Box.Y1, ws[j].Box.Y0+ws[j].Box.Y1
+			if ci != cj {
+				return ci < cj
+			}
+			return ws[i].Box.X0 < ws[j].Box.X0
+		})
+		var cur []pervichka.Word
+		var cy, ch float64 // running centre and height of the current line
+		flush := func() {
+			if len(cur) == 0 {
+				return
+			}
+			sort.SliceStable(cur, func(i, j int) bool { return cur[i].Box.X0 < cur[j].Box.X0 })
+			l := line{page: pi, unit: u}
+			for _, w := range cur {
+				conf := w.Conf
+				if conf < 0 || conf > 1 {
+					conf = max(0, min(1, conf))
+				}
+				l.toks = append(l.toks, token{text: strings.TrimSpace(w.Text), key: wordKey(w.Text), box: w.Box, conf: conf, page: pi})
+				l.box = l.box.Union(w.Box)
+			}
+			out = append(out, l)
+			cur = cur[:0]
+		}
+		for _, w := range ws {
+			wc := float64(w.Box.Y0+w.Box.Y1) / 2
+			wh := float64(w.Box.Dy())
+			if len(cur) > 0 {
+				tol := 0.5 * max(min(ch, wh), 0.5*u)
+				if wc-cy > tol {
+					flush()
+				}
+			}
+			if len(cur) == 0 {
+				cy, ch = wc, wh
+			} else {
+				n := float64(len(cur))
+				cy = (cy*n + wc) / (n + 1)
+				ch = (ch*n + wh) / (n + 1)
+			}
+			cur = append(cur, w)
+		}
+		flush()
+	}
+	for i := range out {
+		out[i].idx = i
+	}
+	return out
+}
+
+// cells splits a line into runs of words separated by gaps wider than
+// gapUnits × the page unit: the cells of a table row or the columns of a
+// two-column block.
+func (l *line) cells(gapUnits float64) [][]token {
+	var out [][]token
+	var cur []token
+	for i, t := range l.toks {
+		if i > 0 && float64(t.box.X0-l.toks[i-1].box.X1) > gapUnits*l.unit {
+			out = append(out, cur)
+			cur = nil
+		}
+		cur = append(cur, t)
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}

@@ -1,0 +1,187 @@
+package fields
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// nameStopKeys end a party name: the requisites and address that follow it.
+var nameStopKeys = []string{"инн", "инн/кпп", "кпп", "огрн", "огрнип", "адрес", "юридический", "р/с", "тел", "телефон", "бик", "в", "сч"}
+
+// partyName finds the name of the side a hit belongs to, trying the labels
+// of that side nearest to the hit: text right of the label, else the line
+// under the label in its column, else (a payee label printed under the
+// name, as on bills) the line above.
+func partyName(lines []line, hits []roleHit, h idHit) value {
+	type cand struct {
+		hit roleHit
+		d   int
+	}
+	var cs []cand
+	for _, r := range hits {
+		if h.attributed && r.role != h.role {
+			continue
+		}
+		d := h.line - r.line
+		if d < 0 {
+			d = -d*3 + 1
+		}
+		if d > 14 {
+			continue
+		}
+		cs = append(cs, cand{r, d})
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return a.d - b.d })
+	for _, c := range cs {
+		if v, ok := nameAtLabel(lines, hits, c.hit); ok {
+			return v
+		}
+	}
+	// No label: the text before «ИНН» on the hit's own line.
+	l := &lines[h.line]
+	var toks []token
+	for _, t := range l.toks {
+		if t.box.X0 >= h.x0 {
+			break
+		}
+		toks = append(toks, t)
+	}
+	if v, ok := nameFrom(toks); ok {
+		v.conf *= 0.7
+		return v
+	}
+	return value{}
+}
+
+// columnRight is where the column of a label on its line ends: at the next
+// label of the other side to its right, else the page edge.
+func columnRight(hits []roleHit, r roleHit) int {
+	right := 1 << 30
+	for _, o := range hits {
+		if o.line == r.line && o.box.X0 > r.box.X1 && o.role != r.role {
+			right = min(right, o.box.X0)
+		}
+	}
+	return right
+}
+
+func nameAtLabel(lines []line, hits []roleHit, r roleHit) (value, bool) {
+	l := &lines[r.line]
+	right := columnRight(hits, r)
+	// Right of the label on its own line, skipping «(Исполнитель):».
+	var after []token
+	for i := r.tok + 1; i < len(l.toks); i++ {
+		t := l.toks[i]
+		if t.box.X0 >= right {
+			break
+		}
+		if len(after) == 0 && isLabelNoise(t) {
+			continue
+		}
+		if len(after) > 0 && float64(t.box.X0-after[len(after)-1].box.X1) > 3*l.unit {
+			break
+		}
+		after = append(after, t)
+	}
+	if v, ok := nameFrom(after); ok {
+		return v, true
+	}
+	if len(after) > 0 {
+		// Something that is not a name follows the label (ИНН digits).
+		return value{}, false
+	}
+	// The line under the label, within its column.
+	left := r.box.X0 - int(2*l.unit)
+	for i := r.line + 1; i < len(lines) && i <= r.line+2; i++ {
+		nl := &lines[i]
+		if nl.page != l.page {
+			break
+		}
+		var toks []token
+		for _, t := range nl.toks {
+			if t.box.X0 >= left && t.box.X0 < right {
+				toks = append(toks, t)
+			}
+		}
+		if v, ok := nameFrom(toks); ok {
+			return v, true
+		}
+		if len(toks) > 0 {
+			break
+		}
+	}
+	// A payee label under the name («ООО "Ромашка"» / «Получатель»).
+	if r.line > 0 && len(l.toks) <= 3 {
+		pl := &lines[r.line-1]
+		var toks []token
+		for _, t := range pl.toks {
+			if t.box.X0 >= left && t.box.X0 < right+int(8*l.unit) {
+				toks = append(toks, t)
+			}
+		}
+		if v, ok := nameFrom(toks); ok {
+			v.conf *= 0.9
+			return v, true
+		}
+	}
+	return value{}, false
+}
+
+// isLabelNoise reports the words between a role label and the name:
+// colons, parenthesised synonyms «(Исполнитель):», form markers.
+func isLabelNoise(t token) bool {
+	s := strings.TrimSpace(t.text)
+	if s == ":" || s == "-" || s == "—" || isFormMarker(s) {
+		return true
+	}
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(strings.TrimRight(s, ":"), ")") {
+		return true
+	}
+	return false
+}
+
+// nameFrom cuts a party name from the words after its label: up to a comma,
+// the ИНН or address, or a form marker.
+func nameFrom(ts []token) (value, bool) {
+	var keep []token
+	for i, t := range ts {
+		k := strings.Trim(t.key, ":,.")
+		if isFormMarker(strings.TrimRight(t.text, ",:;")) {
+			break
+		}
+		if slices.Contains(nameStopKeys, k) || strings.HasPrefix(k, "инн") || strings.HasPrefix(k, "кпп") {
+			if i > 0 {
+				break
+			}
+			return value{}, false
+		}
+		if i == 0 && startsWithDigit(t.text) {
+			return value{}, false
+		}
+		tt := t
+		cut := false
+		if j := strings.IndexByte(tt.text, ','); j >= 0 {
+			// «Ромашка»,» or «ООО, ИНН»: the name ends at the comma.
+			tt.text = tt.text[:j]
+			cut = true
+		}
+		if tt.text != "" {
+			keep = append(keep, tt)
+		}
+		if cut {
+			break
+		}
+	}
+	text := strings.Trim(joinTokens(keep), " :;,-—")
+	letters := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	if letters < 3 {
+		return value{}, false
+	}
+	return value{text: text, conf: minConf(keep), toks: keep}, true
+}

@@ -1,0 +1,97 @@
+package fields
+
+import (
+	"context"
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// OCR noise: look-alike letters, glued labels, other quote marks, a scale
+// of the image nothing like 300 dpi, and low word confidences.
+func TestExtractOCRNoise(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		scale float64
+		conf  float64
+		check func(t *testing.T, r pervichka.Result)
+	}{
+		{"latin look-alikes in labels", edit(invoice1C, "Счет", "Cчeт", "Поставщик", "Пocтавщик", "Покупатель", "Пoкупатeль"), 1, 0.95,
+			func(t *testing.T, r pervichka.Result) {
+				if r.DocType != pervichka.DocInvoice || r.Supplier.INN != "7701234560" || r.Buyer.INN != "5003123458" {
+					t.Errorf("got %s %+v %+v", r.DocType, r.Supplier, r.Buyer)
+				}
+			}},
+		{"glued ИНН/КПП", edit(vatInvoice, "ИНН/КПП продавца: 7701234560/770101001", "ИНН/КПП продавца:7701234560/770101001"), 1, 0.95,
+			func(t *testing.T, r pervichka.Result) {
+				if r.Supplier.INN != "7701234560" || r.Supplier.KPP != "770101001" {
+					t.Errorf("supplier %+v", r.Supplier)
+				}
+			}},
+		{"O for 0 in an ИНН", edit(act, "ИНН 7701234560", "ИНН 77O1234560"), 1, 0.95,
+			func(t *testing.T, r pervichka.Result) {
+				if r.Supplier.INN != "7701234560" {
+					t.Errorf("supplier %+v", r.Supplier)
+				}
+			}},
+		{"3 for З in a keyword", edit(act, "Заказчик", "3аказчик"), 1, 0.95,
+			func(t *testing.T, r pervichka.Result) {
+				if r.Buyer.INN != "500100732259" {
+					t.Errorf("buyer %+v", r.Buyer)
+				}
+			}},
+		{"small image", invoice1C, 0.37, 0.93,
+			func(t *testing.T, r pervichka.Result) {
+				if r.Total != "14500.00" || r.Number != "А-17" || r.Buyer.INN != "5003123458" {
+					t.Errorf("got %s %s %+v", r.Total, r.Number, r.Buyer)
+				}
+			}},
+		{"large image", contract, 3.1, 0.93,
+			func(t *testing.T, r pervichka.Result) {
+				if r.Supplier.INN != "7701234560" || r.Buyer.INN != "5003123458" || r.Total != "120000.00" {
+					t.Errorf("got %+v %+v %s", r.Supplier, r.Buyer, r.Total)
+				}
+			}},
+		{"low confidence everywhere", invoice1C, 1, 0.5,
+			func(t *testing.T, r pervichka.Result) {
+				if !r.NeedsReview {
+					t.Error("half-confident OCR was posted without review")
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := Extract(context.Background(), []pervichka.Page{pageScaled(tc.scale, tc.conf, tc.lines...)}, cfg(), nil)
+			tc.check(t, res)
+		})
+	}
+}
+
+// fakeRereader answers re-reads from a table of boxes' texts.
+type fakeRereader struct {
+	text  string
+	conf  float64
+	calls int
+}
+
+func (f *fakeRereader) ReadLine(_ context.Context, _ int, _ pervichka.Rect, _ string) (string, float64, error) {
+	f.calls++
+	return f.text, f.conf, nil
+}
+
+// A low-confidence ИНН is read again; a reading that passes the check
+// digits replaces a misread one.
+func TestRereadINN(t *testing.T) {
+	t.Parallel()
+	lines := edit(act, "ИНН 7701234560", "ИНН 7701234566~0.5")
+	rr := &fakeRereader{text: "7701234560", conf: 0.96}
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), rr)
+	if rr.calls == 0 {
+		t.Fatal("no re-read of a low-confidence ИНН")
+	}
+	if res.Supplier.INN != "7701234560" || hasReason(res, "inn_checksum:supplier") {
+		t.Errorf("supplier %+v, reasons %v", res.Supplier, res.ReviewReasons)
+	}
+}

@@ -1,0 +1,424 @@
+package fields
+
+import (
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+type role int
+
+const (
+	roleSupplier role = iota
+	roleBuyer
+)
+
+func (r role) String() string {
+	if r == roleBuyer {
+		return "buyer"
+	}
+	return "supplier"
+}
+
+// roleStems are the beginnings of the words that label each side, by
+// document type (ru-rules.md). A stem matches a word's start, so «продавц»
+// covers «Продавец» in the header and «продавца» in «ИНН/КПП продавца».
+func roleStems(typ pervichka.DocType) [2][]string {
+	supplier := []string{"поставщик", "исполнител", "подрядчик", "продавец", "продавц", "арендодател", "лицензиар"}
+	buyer := []string{"покупател", "заказчик", "арендатор", "лицензиат"}
+	switch typ {
+	case pervichka.DocInvoice, pervichka.DocUnknown:
+		// On a bill the payee («Получатель», «Банк получателя») is the
+		// supplier and the payer is the buyer.
+		supplier = append(supplier, "получател")
+		buyer = append(buyer, "плательщик")
+	}
+	return [2][]string{supplier, buyer}
+}
+
+// roleHit is a word that labels a side.
+type roleHit struct {
+	role  role
+	line  int // line index
+	tok   int // token index in the line
+	box   pervichka.Rect
+	score float64
+}
+
+func findRoleHits(lines []line, typ pervichka.DocType) []roleHit {
+	stems := roleStems(typ)
+	var out []roleHit
+	for li := range lines {
+		for ti, t := range lines[li].toks {
+			k := strings.TrimLeft(t.key, "(«\"")
+			if len([]rune(k)) < 6 {
+				continue
+			}
+			best, bestRole := 0.0, roleSupplier
+			for r, ss := range stems {
+				for _, s := range ss {
+					if sc := prefixScore(k, s); sc > best {
+						best, bestRole = sc, role(r)
+					}
+				}
+			}
+			if best >= 0.7 {
+				out = append(out, roleHit{role: bestRole, line: li, tok: ti, box: t.box, score: best * t.conf})
+			}
+		}
+	}
+	return out
+}
+
+// idHit is one printed ИНН (with the КПП printed with it) or a lone КПП.
+type idHit struct {
+	inn, kpp       string
+	innToks        []token
+	kppToks        []token
+	conf           float64
+	line           int
+	x0             int // left edge of the «ИНН»/«КПП» label
+	lookalike      bool
+	role           role
+	attributed     bool
+	attributeScore float64
+}
+
+const digitClass = `[0-9OОоЗзбlI|]`
+
+var (
+	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН)\s*(/\s*(?:КПП|KПП|КПN|KNN)\s*)?` +
+		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*(` + digitClass + `{9,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?`)
+	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
+)
+
+// kppDigits normalises an OCR'd КПП: look-alikes to digits except at the
+// reason positions, which may hold Latin capitals.
+func kppDigits(s string) (string, bool) {
+	r := []rune(s)
+	if len(r) != 9 {
+		return "", false
+	}
+	// At least most of it must be digits, or it is a word, not a КПП.
+	digitsN := 0
+	for _, c := range r {
+		if c >= '0' && c <= '9' {
+			digitsN++
+		}
+	}
+	if digitsN < 6 {
+		return "", false
+	}
+	var b strings.Builder
+	for i, c := range r {
+		switch {
+		case c >= '0' && c <= '9':
+			b.WriteRune(c)
+		case (i == 4 || i == 5) && c >= 'A' && c <= 'Z':
+			b.WriteRune(c)
+		default:
+			if d, ok := digitLookalikes[c]; ok && i != 4 && i != 5 {
+				b.WriteRune(d)
+			} else {
+				// Left as printed: the format check reports it.
+				b.WriteString(strings.ToUpper(string(c)))
+			}
+		}
+	}
+	return b.String(), true
+}
+
+func findIDHits(lines []line) (inns, kpps []idHit) {
+	for li := range lines {
+		sp := newSpan(lines[li].toks)
+		for _, m := range innRe.FindAllStringSubmatchIndex(sp.text, -1) {
+			h := idHit{line: li}
+			raw := sp.text[m[4]:m[5]]
+			d, changed, ok := digitsOf(raw)
+			if !ok {
+				continue
+			}
+			h.inn, h.lookalike = d, changed
+			h.innToks = sp.tokensIn(m[4], m[5])
+			labelToks := sp.tokensIn(m[0], m[0]+1)
+			if len(labelToks) > 0 {
+				h.x0 = labelToks[0].box.X0
+			}
+			if m[6] >= 0 {
+				if k, ok := kppDigits(sp.text[m[6]:m[7]]); ok {
+					h.kpp = k
+					h.kppToks = sp.tokensIn(m[6], m[7])
+				}
+			}
+			h.conf = minConf(h.innToks)
+			inns = append(inns, h)
+		}
+		for _, m := range kppRe.FindAllStringSubmatchIndex(sp.text, -1) {
+			k, ok := kppDigits(sp.text[m[2]:m[3]])
+			if !ok {
+				continue
+			}
+			h := idHit{line: li, kpp: k, kppToks: sp.tokensIn(m[2], m[3])}
+			if lt := sp.tokensIn(m[0], m[0]+1); len(lt) > 0 {
+				h.x0 = lt[0].box.X0
+			}
+			h.conf = minConf(h.kppToks)
+			kpps = append(kpps, h)
+		}
+	}
+	return inns, kpps
+}
+
+// attribute decides which side an ИНН or КПП belongs to: the nearest role
+// word left of it on its line; else the nearest role label above it in the
+// same column; else a payee label just below (the bank block of a bill,
+// where «Получатель» is printed under the name).
+func attribute(lines []line, hits []roleHit, h *idHit) {
+	li := h.line
+	l := &lines[li]
+	u := l.unit
+	best := -1
+	bestScore := math.Inf(1)
+	for i, r := range hits {
+		switch {
+		case r.line == li:
+			if r.box.X0 > h.x0+int(15*u) || r.box.X1 > firstX(h)+int(u) {
+				continue
+			}
+			// Nearest to the left wins; labels far to the left of a
+			// two-column row belong to the other column.
+			dx := float64(firstX(h)-r.box.X1) / u
+			if dx < 0 {
+				dx = 0
+			}
+			if s := dx * 0.05; s < bestScore {
+				best, bestScore = i, s
+			}
+		case r.line < li && li-r.line <= 12 && lines[r.line].page == l.page:
+			dy := float64(l.box.Y0-lines[r.line].box.Y1) / u
+			dx := math.Abs(float64(r.box.X0-h.x0)) / u
+			if dx > 12 {
+				continue
+			}
+			// A label further right than the ИНН's column start belongs
+			// to a column to the right.
+			if float64(r.box.X0-h.x0)/u > 4 {
+				continue
+			}
+			if s := 1 + dy*0.3 + dx*0.15; s < bestScore {
+				best, bestScore = i, s
+			}
+		case r.line > li && r.line-li <= 3 && lines[r.line].page == l.page:
+			dy := float64(lines[r.line].box.Y0-l.box.Y1) / u
+			dx := math.Abs(float64(r.box.X0-h.x0)) / u
+			if dx > 6 || dy > 5 {
+				continue
+			}
+			if s := 3 + dy*0.3 + dx*0.15; s < bestScore {
+				best, bestScore = i, s
+			}
+		}
+	}
+	if best >= 0 {
+		h.role, h.attributed, h.attributeScore = hits[best].role, true, bestScore
+	}
+}
+
+func firstX(h *idHit) int {
+	if len(h.innToks) > 0 {
+		return h.innToks[0].box.X0
+	}
+	if len(h.kppToks) > 0 {
+		return h.kppToks[0].box.X0
+	}
+	return h.x0
+}
+
+// partyResult is one side as extracted.
+type partyResult struct {
+	name, inn, kpp value
+	innValid       bool
+	repaired       bool
+	innBox         []token
+	label          *roleHit
+	found          bool
+	// column is the x-range of this side's column when the requisites
+	// are printed in two columns (contracts); nil otherwise.
+	column *[2]int
+}
+
+// extractParties finds both sides of the document.
+func extractParties(lines []line, typ pervichka.DocType) [2]partyResult {
+	hits := findRoleHits(lines, typ)
+	inns, kpps := findIDHits(lines)
+	for i := range inns {
+		attribute(lines, hits, &inns[i])
+	}
+	for i := range kpps {
+		attribute(lines, hits, &kpps[i])
+	}
+	var out [2]partyResult
+	for r := range 2 {
+		out[r] = pickParty(lines, hits, inns, kpps, role(r))
+	}
+	// Unattributed ИНН (no role word near) fill a side left empty, in
+	// reading order, when exactly the right number of them is left.
+	var free []idHit
+	for _, h := range inns {
+		if !h.attributed && h.inn != out[0].inn.text && h.inn != out[1].inn.text {
+			free = append(free, h)
+		}
+	}
+	for r := range 2 {
+		if !out[r].found && len(free) > 0 {
+			h := free[0]
+			free = free[1:]
+			out[r] = partyFromHit(lines, hits, h, kpps, nil)
+			out[r].inn.conf *= 0.6
+		}
+	}
+	return out
+}
+
+// pickParty chooses the ИНН of one side among the hits attributed to it:
+// valid check digits first, then how many times the value is printed, then
+// the closeness of the label.
+func pickParty(lines []line, hits []roleHit, inns, kpps []idHit, r role) partyResult {
+	type cand struct {
+		h     idHit
+		votes int
+		valid bool
+		score float64
+	}
+	var cs []cand
+	for _, h := range inns {
+		if !h.attributed || h.role != r {
+			continue
+		}
+		found := false
+		for i := range cs {
+			if cs[i].h.inn == h.inn {
+				cs[i].votes++
+				if h.attributeScore < cs[i].h.attributeScore {
+					keepKPP := cs[i].h.kpp
+					cs[i].h = h
+					if cs[i].h.kpp == "" {
+						cs[i].h.kpp = keepKPP
+					}
+				}
+				found = true
+			}
+		}
+		if !found {
+			cs = append(cs, cand{h: h, votes: 1, valid: ruvalid.ValidINN(h.inn)})
+		}
+	}
+	if len(cs) == 0 {
+		return partyResult{}
+	}
+	for i := range cs {
+		cs[i].score = float64(cs[i].votes) - cs[i].h.attributeScore*0.1 + cs[i].h.conf
+		if cs[i].valid {
+			cs[i].score += 10
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	best := cs[0]
+	var lbl *roleHit
+	bestD := math.Inf(1)
+	for i := range hits {
+		if hits[i].role == r {
+			d := math.Abs(float64(hits[i].line - best.h.line))
+			if hits[i].line > best.h.line {
+				d += 2
+			}
+			if d < bestD {
+				bestD, lbl = d, &hits[i]
+			}
+		}
+	}
+	p := partyFromHit(lines, hits, best.h, kpps, lbl)
+	if lbl != nil {
+		for _, o := range hits {
+			if o.line == lbl.line && o.role != lbl.role {
+				// Two sides on one line: columns.
+				u := lines[lbl.line].unit
+				left, right := lbl.box.X0-int(2*u), columnRight(hits, *lbl)
+				if o.box.X0 < lbl.box.X0 {
+					left = (o.box.X0 + lbl.box.X0) / 2
+					if o.box.X1 < lbl.box.X0 {
+						left = max(left, o.box.X1)
+					}
+				}
+				p.column = &[2]int{left, right}
+				break
+			}
+		}
+	}
+	if best.votes > 1 && best.valid {
+		p.inn.conf = min(1, p.inn.conf+0.1*float64(best.votes-1))
+	}
+	// Different valid ИНН printed for one side: not sure which one.
+	for _, c := range cs[1:] {
+		if c.valid && c.h.inn != best.h.inn {
+			p.inn.conf *= 0.7
+			break
+		}
+	}
+	return p
+}
+
+// partyFromHit builds a side from its chosen ИНН hit: the КПП printed with
+// it or the nearest КПП of the same side, and the name at the label.
+func partyFromHit(lines []line, hits []roleHit, h idHit, kpps []idHit, lbl *roleHit) partyResult {
+	p := partyResult{found: true, label: lbl}
+	p.inn = value{text: h.inn, conf: h.conf, toks: h.innToks}
+	p.innValid = ruvalid.ValidINN(h.inn)
+	if h.lookalike {
+		p.inn.conf *= 0.9
+	}
+	if h.kpp != "" {
+		p.kpp = value{text: h.kpp, conf: minConf(h.kppToks), toks: h.kppToks}
+	} else if len(h.inn) == 10 {
+		bestD := 1 << 30
+		for _, k := range kpps {
+			if h.attributed && k.attributed && k.role != h.role {
+				continue
+			}
+			d := k.line - h.line
+			if d < 0 {
+				d = -d*2 + 1
+			}
+			if d > 4 {
+				continue
+			}
+			// The same column: the КПП label starts near the ИНН label,
+			// or follows it on the same line.
+			u := lines[h.line].unit
+			if k.line != h.line && math.Abs(float64(k.x0-h.x0))/u > 4 {
+				continue
+			}
+			if k.line == h.line && k.x0 < h.x0 {
+				continue
+			}
+			if d < bestD {
+				bestD = d
+				p.kpp = value{text: k.kpp, conf: k.conf, toks: k.kppToks}
+			}
+		}
+	}
+	p.name = partyName(lines, hits, h)
+	return p
+}

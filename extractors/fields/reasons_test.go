@@ -1,0 +1,87 @@
+package fields
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// edit returns the lines with old replaced by new in every line.
+func edit(lines []string, pairs ...string) []string {
+	out := append([]string{}, lines...)
+	for i := range out {
+		for j := 0; j+1 < len(pairs); j += 2 {
+			out[i] = strings.ReplaceAll(out[i], pairs[j], pairs[j+1])
+		}
+	}
+	return out
+}
+
+// Each reason fires on a document that has the defect and not on the clean
+// one (TestExtractInvoice1C checks the clean document has no reasons).
+func TestReviewReasons(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		lines  []string
+		cfg    func(*Config)
+		reason string
+	}{
+		{"no number", edit(invoice1C, "^№ ^А-17 ", ""), nil, "missing:number"},
+		{"no date", edit(invoice1C, "^от ^20 ^марта ^2024 ^г.", ""), nil, "missing:date"},
+		{"no title", edit(invoice1C, "^Счет ^на ^оплату ^№ ^А-17 ^от ^20 ^марта ^2024 ^г.", "Документ"), nil, "doc_type_unknown"},
+		{"bad supplier inn", edit(invoice1C, "7701234560", "7701234561"), nil, "inn_checksum:supplier"},
+		{"bad buyer inn", edit(invoice1C, "5003123458", "5003123457"), nil, "inn_checksum:buyer"},
+		{"buyer inn missing", edit(invoice1C, "ИНН 5003123458, ", ""), nil, "missing:buyer.inn"},
+		{"kpp format", edit(invoice1C, "КПП 500301001", "КПП 5003Ж1001"), nil, "kpp_format:buyer"},
+		{"kpp region", edit(invoice1C, "КПП 500301001", "КПП 770301001"), nil, "kpp_inn_mismatch:buyer"},
+		{"future date", edit(invoice1C, "^2024", "^2031"), nil, "date_implausible"},
+		{"vat rate of 2026 in 2024", edit(invoice1C, "НДС 20%:", "НДС 22%:", "2 416,67", "2 614,75"), nil, "vat_rate_illegal"},
+		{"sum mismatch", edit(invoice1C, "@74 10 000,00", "@74 11 000,00"), nil, "items_sum_mismatch"},
+		{"vat mismatch", edit(invoice1C, "2 416,67", "2 500,00"), nil, "vat_mismatch"},
+		{"words mismatch", edit(invoice1C, "Четырнадцать тысяч пятьсот", "Пятнадцать тысяч пятьсот"), nil, "amount_words_mismatch"},
+		{"same party", edit(invoice1C, "5003123458", "7701234560", "500301001", "770101001"), nil, "same_party"},
+		{"not ours", invoice1C, func(c *Config) { c.Own = []pervichka.Party{{INN: "7810987652"}} }, "no_own_company"},
+		{"our inn, other kpp", invoice1C, func(c *Config) { c.Own = []pervichka.Party{{INN: "5003123458", KPP: "500343001"}} }, "own_kpp_mismatch:buyer"},
+		{"bad bik", edit(invoice1C, "044525225", "144525225"), nil, "bik_invalid"},
+		{"bad account", edit(invoice1C, "40702810200000012345", "40702810200000012346"), nil, "account_key"},
+		{"bad corr account", edit(invoice1C, "30101810400000000225", "30101810400000000226"), nil, "corr_account_key"},
+		{"unsure total", append(invoice1C[:12:12], "@60 Итого: @76 14~0.3 500,00~0.3", "@60 В том числе НДС 20%: @76 2 416,67"), nil, "low_confidence:total"},
+		{"unsure supplier inn", edit(invoice1C, "7701234560", "7701234560~0.4"), nil, "low_confidence:supplier.inn"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := cfg()
+			if tc.cfg != nil {
+				tc.cfg(&c)
+			}
+			res := Extract(context.Background(), []pervichka.Page{pageOf(tc.lines...)}, c, nil)
+			if !hasReason(res, tc.reason) {
+				t.Errorf("reasons %v lack %q", res.ReviewReasons, tc.reason)
+			}
+			if !res.NeedsReview {
+				t.Error("a document with a review reason was not sent to review")
+			}
+		})
+	}
+}
+
+// Any key field left empty routes to review.
+func TestEmptyKeyFieldRoutes(t *testing.T) {
+	t.Parallel()
+	res := Extract(context.Background(), []pervichka.Page{pageOf("Какой-то текст без реквизитов")}, cfg(), nil)
+	if !res.NeedsReview {
+		t.Fatal("an empty document was not sent to review")
+	}
+	for _, f := range []string{"missing:number", "missing:date", "missing:supplier.inn", "missing:buyer.inn", "missing:total", "missing:vat_amount", "doc_type_unknown"} {
+		if !hasReason(res, f) {
+			t.Errorf("reasons %v lack %q", res.ReviewReasons, f)
+		}
+	}
+	res = Extract(context.Background(), nil, Config{}, nil)
+	if !res.NeedsReview || res.Items == nil {
+		t.Errorf("no pages: %+v", res)
+	}
+}

@@ -1,0 +1,274 @@
+package fields
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// moneyCand is a candidate value of the total or the VAT with where it was
+// printed and how strongly its label says what it is.
+type moneyCand struct {
+	amount
+	line   int
+	weight float64
+}
+
+// totalsResult is what the totals block says.
+type totalsResult struct {
+	totals  []moneyCand // best label first
+	vats    []moneyCand
+	noVAT   bool // «Без НДС», «НДС не облагается»
+	noVATAt float64
+	rates   []int // rates printed next to «НДС» or «%» in totals lines
+	words   *wordsAmount
+}
+
+// wordsAmount is the total as printed in words.
+type wordsAmount struct {
+	k    pervichka.Kopecks
+	conf float64
+}
+
+var rateRe = regexp.MustCompile(`(\d{1,2})\s*%`)
+
+// hasSeq reports whether the word keys of l contain the keywords in order
+// as consecutive words (fuzzy per word).
+func hasSeq(l *line, kws ...string) (int, bool) {
+	ts := l.toks
+	for i := 0; i+len(kws) <= len(ts); i++ {
+		ok := true
+		for j, kw := range kws {
+			k := strings.Trim(ts[i+j].key, ":.,()")
+			if matchScore(k, kw) == 0 && !(len([]rune(kw)) >= 5 && prefixScore(k, kw) >= 0.9) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+func containsKey(l *line, kw string) bool {
+	_, ok := hasSeq(l, kw)
+	return ok
+}
+
+// moneyAfter returns the amounts of line li right of token from, or of the
+// next line when the label stands alone.
+func moneyAfter(lines []line, li, from int) []amount {
+	var out []amount
+	for _, a := range amounts(&lines[li]) {
+		if a.first > from {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func isNoVAT(l *line) bool {
+	k := l.keys()
+	return strings.Contains(k, "без ндс") || strings.Contains(k, "без налога") ||
+		strings.Contains(k, "ндс не облагается") || strings.Contains(k, "не облагается ндс") ||
+		strings.Contains(k, "без ндс.") || strings.Contains(k, "ндс не предусмотрен") ||
+		strings.Contains(k, "ндс нет")
+}
+
+func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult {
+	var r totalsResult
+	add := func(list *[]moneyCand, a amount, li int, w float64) {
+		*list = append(*list, moneyCand{amount: a, line: li, weight: w})
+	}
+	for li := range lines {
+		l := &lines[li]
+		k := l.keys()
+		if !strings.ContainsAny(k, "0123456789") && !isNoVAT(l) && !strings.Contains(k, "ндс") {
+			continue
+		}
+		if strings.Contains(k, "ндс") || strings.Contains(k, "налог") {
+			for _, m := range rateRe.FindAllStringSubmatch(l.text(), -1) {
+				if v, err := strconv.Atoi(m[1]); err == nil {
+					r.rates = append(r.rates, v)
+				}
+			}
+		}
+		if isNoVAT(l) && li >= tableEnd-1 {
+			r.noVAT = true
+			r.noVATAt = minConf(l.toks)
+		}
+		switch {
+		case typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD:
+			if at, ok := hasSeq(l, "всего", "к", "оплате"); ok {
+				as := moneyAfter(lines, li, at)
+				if m, ok := lastMoney(as); ok {
+					add(&r.totals, m, li, 1)
+					// The row reads: without tax, excise, tax, with tax.
+					var money []amount
+					for _, a := range as {
+						if a.frac && a.fracLen == 2 {
+							money = append(money, a)
+						}
+					}
+					if len(money) >= 3 {
+						add(&r.vats, money[len(money)-2], li, 1)
+					} else if len(money) == 2 && !isNoVAT(l) {
+						add(&r.vats, money[0], li, 0.6)
+					}
+				}
+				continue
+			}
+		}
+		if at, ok := hasSeq(l, "всего", "к", "оплате"); ok {
+			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
+				add(&r.totals, m, li, 1)
+			}
+			continue
+		}
+		if at, ok := hasSeq(l, "сумма", "к", "оплате"); ok {
+			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
+				add(&r.totals, m, li, 0.95)
+			}
+			continue
+		}
+		if at, ok := hasSeq(l, "на", "сумму"); ok && (containsKey(l, "всего") || containsKey(l, "оказано") || containsKey(l, "наименований")) {
+			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
+				add(&r.totals, m, li, 0.9)
+			}
+			continue
+		}
+		hasNDS := containsKey(l, "ндс") || strings.Contains(k, "ндс")
+		if at, ok := contractPrice(l); ok {
+			if m, ok := firstMoney(moneyAfter(lines, li, at)); ok {
+				add(&r.totals, m, li, 0.85)
+			}
+			if hasNDS && !isNoVAT(l) {
+				for i, t := range l.toks {
+					if i > at && strings.Contains(t.key, "ндс") {
+						if m, ok := firstMoney(moneyAfter(lines, li, i)); ok {
+							add(&r.vats, m, li, 0.85)
+						}
+						break
+					}
+				}
+			}
+			continue
+		}
+		if hasNDS && !isNoVAT(l) {
+			_, inc := hasSeq(l, "в", "том", "числе")
+			_, inc2 := hasSeq(l, "итого", "ндс")
+			_, inc3 := hasSeq(l, "сумма", "ндс")
+			inc4 := strings.Contains(k, "в т.ч") || strings.Contains(k, "вт.ч") || strings.HasPrefix(k, "ндс")
+			_, withVAT := hasSeq(l, "с", "ндс")
+			_, withVAT2 := hasSeq(l, "включая", "ндс")
+			if withVAT || withVAT2 {
+				if at, ok := hasSeq(l, "итого"); ok {
+					if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
+						add(&r.totals, m, li, 0.97)
+					}
+				} else if at, ok := hasSeq(l, "всего"); ok {
+					if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
+						add(&r.totals, m, li, 0.97)
+					}
+				}
+				continue
+			}
+			if (inc || inc2 || inc3 || inc4) && li >= tableEnd-1 {
+				at := -1
+				for i, t := range l.toks {
+					if strings.Contains(t.key, "ндс") {
+						at = i
+						break
+					}
+				}
+				if m, ok := firstMoney(moneyAfter(lines, li, at)); ok {
+					add(&r.vats, m, li, 0.9)
+				}
+				continue
+			}
+		}
+		if at, ok := hasSeq(l, "итого"); ok && !hasNDS {
+			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
+				add(&r.totals, m, li, 0.8)
+			}
+			continue
+		}
+		if at, ok := hasSeq(l, "всего"); ok && !hasNDS && li >= tableEnd-1 {
+			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
+				add(&r.totals, m, li, 0.7)
+			}
+		}
+	}
+	r.words = findWordsAmount(lines)
+	return r
+}
+
+// findWordsAmount finds the total written in words («Двести четырнадцать
+// тысяч пятьсот рублей 00 копеек»), possibly after a label and possibly
+// wrapped onto the next line.
+func findWordsAmount(lines []line) *wordsAmount {
+	for li := range lines {
+		l := &lines[li]
+		k := l.keys()
+		if !strings.Contains(k, "рубл") && !strings.Contains(k, "руб") {
+			continue
+		}
+		letters := 0
+		for _, t := range l.toks {
+			if !startsWithDigit(t.text) {
+				letters++
+			}
+		}
+		if letters < 3 {
+			continue
+		}
+		try := func(ts []token) (*wordsAmount, bool) {
+			for skip := 0; skip < len(ts) && skip < 10; skip++ {
+				if startsWithDigit(ts[skip].text) {
+					continue
+				}
+				if v, ok := ruvalid.ParseAmountWords(joinTokens(ts[skip:])); ok {
+					return &wordsAmount{k: v, conf: minConf(ts[skip:])}, true
+				}
+			}
+			return nil, false
+		}
+		if w, ok := try(l.toks); ok {
+			return w
+		}
+		if li > 0 {
+			joined := append(append([]token{}, lines[li-1].toks...), l.toks...)
+			if w, ok := try(joined); ok {
+				return w
+			}
+		}
+	}
+	return nil
+}
+
+// contractPrice finds the clause that states a contract's price: «Цена
+// договора составляет …», «Общая стоимость работ …», «Сумма договора …».
+func contractPrice(l *line) (int, bool) {
+	for _, seq := range [][]string{{"цена", "договора"}, {"стоимость", "работ"}, {"стоимость", "услуг"},
+		{"сумма", "договора"}, {"общая", "стоимость"}, {"стоимость", "договора"}, {"стоимость", "товара"}} {
+		if at, ok := hasSeq(l, seq...); ok {
+			return at + 1, true
+		}
+	}
+	return -1, false
+}
+
+// firstMoney is the left-most amount printed with kopecks.
+func firstMoney(as []amount) (amount, bool) {
+	for _, a := range as {
+		if a.frac && a.fracLen == 2 {
+			return a, true
+		}
+	}
+	return amount{}, false
+}
