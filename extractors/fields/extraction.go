@@ -650,4 +650,3 @@ func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64) {
 	}
 	return nil, 0
 }
-
