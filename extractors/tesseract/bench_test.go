@@ -86,6 +86,14 @@ var invoiceValues = []string{
 	"12 500,00", "350,00", "290,00", "CF259X",
 }
 
+// invoicePairs are label and value read together on one line, which a
+// field extractor reading lines needs (a box-aware one can do without).
+var invoicePairs = []string{
+	"ИНН 7707083893", "КПП 773601001", "БИК 044525225", "Итого: 214 500,00",
+	"Покупатель: АО «Вектор», ИНН 5032123457", "НДС 20%: 35 750,00",
+	"Сч. № 30101810400000000225", "Сч. № 40702810938000012345",
+}
+
 // valueRecall is the share of want found in the text.
 func valueRecall(text string, want []string) (float64, []string) {
 	var missed []string
@@ -147,7 +155,13 @@ func BenchmarkPSM(b *testing.B) {
 				}
 				r, missed := valueRecall(text, invoiceValues)
 				b.ReportMetric(r, "recall")
+				pr, pmissed := valueRecall(text, invoicePairs)
+				b.ReportMetric(pr, "pairs")
+				missed = append(missed, pmissed...)
 				b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/page")
+				if os.Getenv("TESSERACT_BENCH_TEXT") != "" {
+					_ = os.WriteFile(os.Getenv("TESSERACT_BENCH_TEXT")+"-"+strings.ReplaceAll(b.Name(), "/", "-")+".txt", []byte(text), 0o644)
+				}
 				if len(missed) > 0 {
 					b.Logf("missed: %q", missed)
 				}
@@ -210,4 +224,54 @@ func pnm(pix []byte, w, h int) []byte {
 	out := make([]byte, 0, len(hdr)+len(pix))
 	out = append(out, hdr...)
 	return append(out, pix...)
+}
+
+// BenchmarkOrientation measures OSD time and accuracy over the four turns of
+// the invoice page, by the long side the image is reduced to.
+func BenchmarkOrientation(b *testing.B) {
+	page := invoicePage(b, 300)
+	turned := map[int]*image.Gray{}
+	for _, r := range []int{0, 90, 180, 270} {
+		turned[r] = rotateCW(page, r)
+	}
+	p, err := NewPool(context.Background(), Options{Size: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	s, err := p.acquire(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.release(s, false)
+	if s.osd, err = p.newOSD(); err != nil {
+		b.Fatal(err)
+	}
+	for _, long := range []int{800, 1000, 1200, 1600, 2400} {
+		b.Run(strconv.Itoa(long), func(b *testing.B) {
+			imgs := map[int][]byte{}
+			var w, h [360]int
+			for r, g := range turned {
+				imgs[r], w[r], h[r] = osdImage(g, long)
+			}
+			right, total := 0, 0
+			var confSum float64
+			for b.Loop() {
+				for _, r := range []int{0, 90, 180, 270} {
+					unlock := singleThreadOpenMP()
+					deg, conf, ok := s.osd.detect(imgs[r], w[r], h[r], clampDPI(max(w[r], h[r])*10/117))
+					unlock()
+					total++
+					if ok && deg == r {
+						right++
+					}
+					confSum += conf
+				}
+			}
+			b.ReportMetric(float64(right)/float64(total), "accuracy")
+			b.ReportMetric(confSum/float64(total), "rawconf")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(total), "s/page")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
 }

@@ -57,12 +57,13 @@ static void pv_osd_free(TessBaseAPI* api) {
 // clockwise rotation Tesseract detected in the input (0/90/180/270) and its
 // confidence, or 0 when the page has too little text to decide.
 static int pv_osd_detect(TessBaseAPI* api, const unsigned char* gray, int w, int h, int dpi, int* deg, float* conf) {
+	// script points into the engine's character set; it is not ours to free
+	// (capi.h says TessDeleteText it, which double-frees in 5.3).
 	const char* script = NULL;
 	float script_conf = 0;
 	TessBaseAPISetImage(api, gray, w, h, 1, w);
 	TessBaseAPISetSourceResolution(api, dpi);
 	int ok = TessBaseAPIDetectOrientationScript(api, deg, conf, &script, &script_conf);
-	if (script != NULL) TessDeleteText(script);
 	TessBaseAPIClear(api);
 	return ok ? 1 : 0;
 }

@@ -28,7 +28,7 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 	if err := checkInput(img, 1); err != nil {
 		return 0, 0, err
 	}
-	gray, w, h := osdImage(img)
+	gray, w, h := osdImage(img, osdLongSide)
 	dpi := clampDPI(int(math.Round(float64(max(w, h)) / a4LongInch)))
 
 	s, err := p.acquire(ctx)
@@ -63,16 +63,16 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 const osdConfScale = 2
 
 // osdImage returns img as gray, reduced so that its long side is at most
-// osdLongSide.
-func osdImage(img image.Image) (gray []byte, w, h int) {
+// longSide.
+func osdImage(img image.Image, longSide int) (gray []byte, w, h int) {
 	b := img.Bounds()
 	long := max(b.Dx(), b.Dy())
-	if long <= osdLongSide {
+	if long <= longSide {
 		return toGray(img)
 	}
 	g, gw, gh := toGray(img)
 	src := &image.Gray{Pix: g, Stride: gw, Rect: image.Rect(0, 0, gw, gh)}
-	k := float64(osdLongSide) / float64(long)
+	k := float64(longSide) / float64(long)
 	dw, dh := max(1, int(math.Round(float64(gw)*k))), max(1, int(math.Round(float64(gh)*k)))
 	dst := image.NewGray(image.Rect(0, 0, dw, dh))
 	draw.ApproxBiLinear.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil)

@@ -95,14 +95,36 @@ func invoicePage(t testing.TB, dpi int) *image.Gray {
 	add := func(xmm, ymm, pt float64, s string) {
 		lines = append(lines, textLine{px(xmm), px(ymm), pt, s})
 	}
-	add(20, 20, 9, "ООО «Ромашка»  ИНН 7707083893  КПП 773601001")
-	add(20, 26, 9, "Р/с 40702810938000012345 в ПАО Сбербанк, БИК 044525225")
-	add(20, 32, 9, "К/с 30101810400000000225")
-	add(20, 48, 14, "Счёт на оплату № 142 от 20 марта 2024 г.")
+	// The bank table every Russian invoice starts with: bank and payee on
+	// the left, БИК and accounts in narrow cells on the right.
+	var rules [][4]int
+	hline := func(x0, x1, y float64) { rules = append(rules, [4]int{px(x0), px(y), px(x1), px(y) + 2}) }
+	vline := func(x, y0, y1 float64) { rules = append(rules, [4]int{px(x), px(y0), px(x) + 2, px(y1)}) }
+	hline(20, 190, 12)
+	hline(20, 190, 22)
+	hline(20, 115, 28)
+	hline(20, 190, 42)
+	vline(20, 12, 42)
+	vline(115, 12, 42)
+	vline(130, 12, 42)
+	vline(190, 12, 42)
+	vline(65, 22, 28)
+	add(22, 16, 9, "ПАО СБЕРБАНК г. Москва")
+	add(22, 21, 8, "Банк получателя")
+	add(117, 16, 9, "БИК")
+	add(132, 16, 9, "044525225")
+	add(117, 21, 9, "Сч. №")
+	add(132, 21, 9, "30101810400000000225")
+	add(22, 26.5, 9, "ИНН 7707083893")
+	add(67, 26.5, 9, "КПП 773601001")
+	add(117, 26.5, 9, "Сч. №")
+	add(132, 26.5, 9, "40702810938000012345")
+	add(22, 33, 9, "ООО «Ромашка»")
+	add(22, 40, 8, "Получатель")
+	add(20, 52, 14, "Счёт на оплату № 142 от 20 марта 2024 г.")
 	add(20, 62, 10, "Поставщик: ООО «Ромашка», 115093, г. Москва, ул. Люсиновская, д. 36")
 	add(20, 70, 10, "Покупатель: АО «Вектор», ИНН 5032123457, КПП 503201001")
 	add(20, 78, 10, "Основание: договор № 17/2024 от 10 января 2024 г.")
-	var rules [][4]int
 	rowY := 90.0
 	rules = append(rules, [4]int{px(20), px(rowY - 6), px(190), px(rowY-6) + 3})
 	add(21, rowY, 9, "№")

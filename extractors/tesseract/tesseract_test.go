@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -238,7 +239,7 @@ func TestToGray(t *testing.T) {
 		tol  int
 	}{
 		{"gray", gray, 0},
-		{"rgba", rgba, 1}, // 16-bit colour rounded to 8 bits first
+		{"rgba", rgba, 1},   // 16-bit colour rounded to 8 bits first
 		{"nrgba", nrgba, 1}, // integer compositing rounds differently
 		{"paletted", pal, 0},
 		{"generic", image.NewUniform(color.White), -1},
@@ -465,4 +466,36 @@ func TestClose(t *testing.T) {
 	}
 	_, err = p.Words(context.Background(), whiteGray(10, 10), 300)
 	wantCode(t, err, pervichka.CodeCanceled)
+}
+
+func TestOrientation(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	ctx := context.Background()
+	upright := invoicePage(t, 150)
+	for _, rot := range []int{0, 90, 180, 270} {
+		t.Run(strconv.Itoa(rot), func(t *testing.T) {
+			img := rotateCW(upright, rot)
+			start := time.Now()
+			deg, conf, err := p.Orientation(ctx, img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("page turned %d° clockwise: undo %d°, conf %.2f, %v", rot, deg, conf, time.Since(start))
+			if want := (360 - rot) % 360; deg != want {
+				t.Errorf("Orientation = %d, want %d (the page was turned %d° clockwise)", deg, want, rot)
+			}
+			if conf < 0.5 || conf > 1 {
+				t.Errorf("conf %.2f on a clean page", conf)
+			}
+			if fixed := rotateCW(img, deg); !fixed.Rect.Eq(upright.Rect) {
+				t.Errorf("turning by %d gives %v, upright is %v", deg, fixed.Rect, upright.Rect)
+			}
+		})
+	}
+	t.Run("blank", func(t *testing.T) {
+		deg, conf, err := p.Orientation(ctx, whiteGray(800, 1100))
+		if err != nil || deg != 0 || conf != 0 {
+			t.Errorf("blank page: %d, %.2f, %v; want 0, 0, nil", deg, conf, err)
+		}
+	})
 }

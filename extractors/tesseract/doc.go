@@ -1,0 +1,37 @@
+// Package tesseract recognises page images with Tesseract 5 through a pool
+// of gosseract clients. It is the project's only cgo package: everything
+// else reaches it through small interfaces (recognize.OCR, the enhancement
+// package's orientation finder) and builds without Tesseract.
+//
+// What it relies on, measured on Debian's Tesseract 5.3 with the "fast"
+// rus/eng LSTM models and the legacy osd model:
+//
+//   - One gosseract client per concurrent call: a client has no locking.
+//     Clients are created one at a time, because gosseract's Init redirects
+//     the process's stderr while it runs.
+//   - One output call per image (GetBoundingBoxesVerbose): each of
+//     gosseract's output functions runs recognition again.
+//   - user_defined_dpi is set to the page's real resolution on every call;
+//     gosseract sets none and a wrong one costs accuracy heavily.
+//   - Images reach Leptonica as 8-bit BMP built in Go (1.5 ms to read an A4
+//     page, against 134 ms for P5 and 12 ms for uncompressed PNG).
+//   - gosseract v2.4.1 never frees the strings and iterator of a result, so
+//     clients are recycled after Options.RecycleAfter calls.
+//   - Orientation uses a small bridge to the C API
+//     (TessBaseAPIDetectOrientationScript), which gosseract does not wrap.
+//
+// # OpenMP
+//
+// libtesseract is linked with OpenMP, and without a limit its LSTM loops fan
+// out over all cores: on the 2-core test machine an A4 page took 2.5-5x as
+// long while burning both cores (BenchmarkWords). OMP_THREAD_LIMIT=1 in the
+// environment fixes that only if it is there when the process starts: libgomp
+// reads it in a shared-library constructor that runs before any Go code, so
+// os.Setenv from Go comes too late (measured: no effect). This package
+// therefore limits OpenMP itself: every Tesseract call runs on a locked OS
+// thread whose OpenMP max-active-levels is set to 0, which makes each
+// parallel region run on the calling thread alone. That holds whatever the
+// environment says. The package still sets OMP_THREAD_LIMIT=1 at init when
+// it is unset, for child processes (a tesseract or ocrmypdf command run by
+// the service inherits it).
+package tesseract
