@@ -1,0 +1,272 @@
+package ruvalid
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// legalForms maps spelled-out organisational forms to their abbreviations,
+// longest first so that «публичное акционерное общество» is not read as
+// «п» + «ао».
+var legalForms = []struct{ long, short string }{
+	{"общество с ограниченной ответственностью", "ооо"},
+	{"публичное акционерное общество", "пао"},
+	{"непубличное акционерное общество", "нао"},
+	{"закрытое акционерное общество", "зао"},
+	{"открытое акционерное общество", "оао"},
+	{"акционерное общество", "ао"},
+	{"индивидуальный предприниматель", "ип"},
+}
+
+var shortForms = map[string]bool{"ооо": true, "пао": true, "нао": true, "зао": true, "оао": true, "ао": true, "ип": true}
+
+// latinToCyrillic maps Latin capitals and small letters that look like
+// Cyrillic ones; 0 for anything else.
+func latinToCyrillic(r rune) rune {
+	switch r {
+	case 'A':
+		return 'А'
+	case 'B':
+		return 'В'
+	case 'C':
+		return 'С'
+	case 'E':
+		return 'Е'
+	case 'H':
+		return 'Н'
+	case 'K':
+		return 'К'
+	case 'M':
+		return 'М'
+	case 'O':
+		return 'О'
+	case 'P':
+		return 'Р'
+	case 'T':
+		return 'Т'
+	case 'X':
+		return 'Х'
+	case 'Y':
+		return 'У'
+	case 'a':
+		return 'а'
+	case 'c':
+		return 'с'
+	case 'e':
+		return 'е'
+	case 'o':
+		return 'о'
+	case 'p':
+		return 'р'
+	case 'x':
+		return 'х'
+	case 'y':
+		return 'у'
+	case 'k':
+		return 'к'
+	}
+	return 0
+}
+
+func isQuote(r rune) bool {
+	switch r {
+	case '"', '\'', '«', '»', '“', '”', '„', '‘', '’', '‚', '`', '´':
+		return true
+	}
+	return false
+}
+
+// NormalizeName maps an organisation or person name to a form for
+// comparison: lower case, ё→е, quotes dropped, spaces collapsed, legal forms
+// abbreviated (ООО «Ромашка» and Общество с ограниченной ответственностью
+// "Ромашка" both become «ооо ромашка»), initials closed up («и. и.» →
+// «и.и.»). In a word mixing Cyrillic and Latin letters — an OCR artefact —
+// the Latin look-alikes become Cyrillic; an all-Latin word stays as it is
+// unless it spells a legal form («OOO»).
+func NormalizeName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case isQuote(r):
+			return ' '
+		case r == 'ё' || r == 'Ё':
+			return 'е'
+		case unicode.IsSpace(r):
+			return ' '
+		}
+		return unicode.ToLower(r)
+	}, s)
+	words := strings.Fields(s)
+	for i, w := range words {
+		words[i] = fixMixedScript(w)
+	}
+	s = " " + strings.Join(words, " ") + " "
+	for _, f := range legalForms {
+		s = strings.ReplaceAll(s, " "+f.long+" ", " "+f.short+" ")
+	}
+	words = strings.Fields(s)
+	// «Ромашка, ООО» and «Ромашка ООО» put the form last; move it first.
+	if n := len(words); n > 1 {
+		last := strings.TrimRight(words[n-1], ".,;")
+		if shortForms[last] && !shortForms[words[0]] {
+			words = append([]string{last}, words[:n-1]...)
+			words[n-1] = strings.TrimRight(words[n-1], ",")
+		}
+	}
+	// Close up initials: «иванов и. и.» → «иванов и.и.».
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		if k := len(out); k > 0 && isInitial(out[k-1]) && isInitial(w) {
+			out[k-1] += w
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.TrimSpace(strings.Join(out, " "))
+}
+
+// isInitial reports whether w is one or more initials, each a letter and a dot.
+func isInitial(w string) bool {
+	r := []rune(w)
+	if len(r) < 2 || len(r)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(r); i += 2 {
+		if !unicode.IsLetter(r[i]) || r[i+1] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// fixMixedScript turns Latin look-alikes into Cyrillic in a word that holds
+// Cyrillic letters too, or that spells a legal form in look-alikes.
+func fixMixedScript(w string) string {
+	hasCyr, hasLat := false, false
+	for _, r := range w {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			hasCyr = true
+		case r < 0x80 && unicode.IsLetter(r):
+			hasLat = true
+		}
+	}
+	if !hasLat {
+		return w
+	}
+	mapped := strings.Map(func(r rune) rune {
+		if c := latinToCyrillic(r); c != 0 {
+			return unicode.ToLower(c)
+		}
+		return r
+	}, w)
+	if hasCyr || shortForms[strings.TrimRight(mapped, ".,;")] {
+		return mapped
+	}
+	return w
+}
+
+// NormalizeNumber maps a document number or a code (ИНН, КПП, счёт) to a
+// form for comparison: spaces removed, a leading «№» stripped, dashes unified
+// to '-', upper case, and Latin letters that look like Cyrillic ones turned
+// Cyrillic (A→А, B→В, C→С, E→Е, H→Н, K→К, M→М, O→О, P→Р, T→Т, X→Х, Y→У), so
+// that «№ AB-12» and «АВ‑12» compare equal. Trailing sentence punctuation is
+// dropped.
+func NormalizeNumber(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimLeft(strings.TrimPrefix(s, "№"), " \t\u00a0")
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			continue
+		case r == '–' || r == '—' || r == '‐' || r == '‑' || r == '‒' || r == '−' || r == '―':
+			r = '-'
+		case r == 'ё' || r == 'Ё':
+			r = 'Е'
+		}
+		r = unicode.ToUpper(r)
+		if c := latinToCyrillic(r); c != 0 {
+			r = c
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimRight(b.String(), ".,;:")
+}
+
+// cleanDecimal removes group separators (spaces, apostrophes, and dots or
+// commas before the last separator when both kinds appear) and turns the
+// decimal comma into a dot and a typographic minus into '-'.
+func cleanDecimal(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r), r == '\'', r == '’':
+			return -1
+		case r == '−' || r == '–':
+			return '-'
+		}
+		return r
+	}, s)
+	if strings.Contains(s, ",") && strings.Contains(s, ".") {
+		last := max(strings.LastIndex(s, ","), strings.LastIndex(s, "."))
+		head := strings.NewReplacer(",", "", ".", "").Replace(s[:last])
+		s = head + "." + s[last+1:]
+	}
+	return strings.ReplaceAll(s, ",", ".")
+}
+
+// NormalizeDecimal maps a money amount to its output form with two places:
+// "214 500,00", "214500" and "214500.0" all become "214500.00". Zeros past
+// the second place are allowed ("1.500" → "1.50"); other digits there are
+// not, since money has kopecks only. ok is false for anything that is not a
+// decimal.
+func NormalizeDecimal(s string) (string, bool) {
+	s = cleanDecimal(s)
+	if whole, frac, ok := strings.Cut(s, "."); ok && len(frac) > 2 {
+		t := strings.TrimRight(frac[2:], "0")
+		if t != "" {
+			return "", false
+		}
+		s = whole + "." + frac[:2]
+	}
+	k, err := pervichka.ParseKopecks(s)
+	if err != nil {
+		return "", false
+	}
+	return k.String(), true
+}
+
+// NormalizeQuantity maps a quantity to a canonical decimal with at most three
+// places and no trailing zeros: "1" and "1,000" → "1", "2.50" → "2.5",
+// "1 234,125" → "1234.125". ok is false for anything else, including a
+// fourth significant decimal.
+func NormalizeQuantity(s string) (string, bool) {
+	s = cleanDecimal(s)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	frac = strings.TrimRight(frac, "0")
+	if whole == "" || len(frac) > 3 || (hasFrac && strings.Contains(frac, ".")) || len(whole) > 15 {
+		return "", false
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return "", false
+	}
+	out := strconv.FormatInt(w, 10)
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && out != "0" {
+		out = "-" + out
+	}
+	return out, true
+}
