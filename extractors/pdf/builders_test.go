@@ -33,6 +33,7 @@ type pageSpec struct {
 	scan  image.Image // a JPEG placed full-page
 	extra string      // one more short line
 	box   bool        // a filled black rectangle at 50,100 mm, 100×50 mm
+	turn  float64     // degrees the scan is turned by its placement matrix
 }
 
 func newDoc(t testing.TB) *fpdf.Fpdf {
@@ -60,7 +61,14 @@ func addPages(t testing.TB, d *fpdf.Fpdf, pages []pageSpec) {
 			name := "scan" + string(rune('a'+i))
 			opt := fpdf.ImageOptions{ImageType: "JPG"}
 			d.RegisterImageOptionsReader(name, opt, &buf)
+			if p.turn != 0 {
+				d.TransformBegin()
+				d.TransformRotate(p.turn, 105, 148.5)
+			}
 			d.ImageOptions(name, 0, 0, 210, 297, false, opt, 0, "")
+			if p.turn != 0 {
+				d.TransformEnd()
+			}
 		}
 		if p.text {
 			for _, l := range requisites {
@@ -102,6 +110,9 @@ func scanImage(w, h int) image.Image {
 			v := uint8(250)
 			if (y/40)%3 == 0 && x > w/10 && x < w*9/10 && (x/12)%5 != 0 {
 				v = 30
+			}
+			if x > w/20 && x < w/3 && y > h/30 && y < h/8 { // a logo block, top left
+				v = 60
 			}
 			img.SetGray(x, y, color.Gray{Y: v})
 		}

@@ -215,11 +215,20 @@ func (d *document) textLayer(ctx context.Context) ([]textPage, error) {
 }
 
 // nativeImages fills the pages that are one full-page picture with that
-// picture, extracted once per run of consecutive pages. Pages whose picture
-// cannot be extracted or decoded are returned to be rendered instead.
+// picture, extracted once per run of consecutive pages. The picture must
+// look like the page rendered small: pdfimages does not tell how a picture
+// is placed (turned, mirrored), nor whether a /Decode array inverts it or a
+// drawing covers it, and the thumbnail comparison catches all of these.
+// Pages whose picture cannot be extracted, decoded or matched are returned
+// to be rendered instead.
 func (d *document) nativeImages(ctx context.Context, pages []Page, native []int, fullPage map[int]listedImage) (failed []int, err error) {
 	for _, run := range runs(native, func(int) float64 { return 0 }) {
-		files, err := extractImages(ctx, d.file, d.dir, run[0], run[len(run)-1])
+		first, last := run[0], run[len(run)-1]
+		files, err := extractImages(ctx, d.file, d.dir, first, last)
+		var thumbs map[int]string
+		if err == nil {
+			thumbs, err = renderPages(ctx, d.file, d.dir, first, last, thumbDPI)
+		}
 		if err != nil {
 			if pervichka.AsError(err).Code == pervichka.CodeCanceled {
 				return nil, err
@@ -232,6 +241,9 @@ func (d *document) nativeImages(ctx context.Context, pages []Page, native []int,
 				return nil, pervichka.WrapError(pervichka.CodeCanceled, err, "read page images")
 			}
 			img, err := readNative(ctx, files[p], d.lim)
+			if err == nil {
+				err = looksLikePage(img, thumbs[p], d.lim)
+			}
 			if err != nil {
 				if pervichka.AsError(err).Code == pervichka.CodeCanceled {
 					return nil, err
@@ -245,6 +257,28 @@ func (d *document) nativeImages(ctx context.Context, pages []Page, native []int,
 		}
 	}
 	return failed, nil
+}
+
+// errLooksDifferent marks an extracted picture that is not what its page
+// shows.
+var errLooksDifferent = errors.New("extracted picture differs from the page")
+
+func looksLikePage(img image.Image, thumbFile string, lim pervichka.Limits) error {
+	if thumbFile == "" {
+		return errors.New("no thumbnail rendered")
+	}
+	thumb, err := readImageFile(context.Background(), thumbFile, lim)
+	if err != nil {
+		return err
+	}
+	g, ok := thumb.(*image.Gray)
+	if !ok {
+		return errors.New("thumbnail is not grey")
+	}
+	if diff := lookDiff(img, g); diff > maxLookDiff {
+		return fmt.Errorf("%w: mean grey difference %.1f", errLooksDifferent, diff)
+	}
+	return nil
 }
 
 func readNative(ctx context.Context, file string, lim pervichka.Limits) (image.Image, error) {

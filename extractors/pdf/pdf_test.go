@@ -84,6 +84,19 @@ func assertRequisites(t *testing.T, p *pervichka.Page) {
 	}
 }
 
+func assertRendered300(t *testing.T, p Page) {
+	t.Helper()
+	if p.Text != nil || p.Image == nil {
+		t.Fatalf("text %v image %v", p.Text != nil, p.Image != nil)
+	}
+	if got := p.Image.Bounds().Size(); got.X < 2478 || got.X > 2482 || got.Y < 3506 || got.Y > 3510 {
+		t.Errorf("image %v, want A4 rendered at 300 dpi", got)
+	}
+	if math.Abs(p.DPI-300) > 0.5 {
+		t.Errorf("dpi %.2f, want 300", p.DPI)
+	}
+}
+
 func TestPages(t *testing.T) {
 	scan := scanImage(1240, 1754) // A4 at 150 dpi
 	tests := []struct {
@@ -121,15 +134,7 @@ func TestPages(t *testing.T) {
 		}},
 		{"vector page without text is rendered at 300 dpi", buildPDF(t, pageSpec{box: true, extra: "стр. 1"}), pervichka.Limits{}, func(t *testing.T, pages []Page) {
 			p := pages[0]
-			if p.Text != nil || p.Image == nil {
-				t.Fatalf("text %v image %v", p.Text != nil, p.Image != nil)
-			}
-			if got := p.Image.Bounds().Size(); got.X < 2478 || got.X > 2482 || got.Y < 3506 || got.Y > 3510 {
-				t.Errorf("image %v, want A4 at 300 dpi", got)
-			}
-			if math.Abs(p.DPI-300) > 0.5 {
-				t.Errorf("dpi %.2f", p.DPI)
-			}
+			assertRendered300(t, p)
 			grey := func(xmm, ymm float64) uint8 {
 				return color.GrayModel.Convert(p.Image.At(int(mmToPx(xmm)), int(mmToPx(ymm)))).(color.Gray).Y
 			}
@@ -139,6 +144,20 @@ func TestPages(t *testing.T) {
 			if g := grey(10, 10); g < 240 {
 				t.Errorf("margin grey %d", g)
 			}
+		}},
+		{"scan placed upside down is rendered", buildPDF(t, pageSpec{scan: scan, turn: 180}), pervichka.Limits{}, func(t *testing.T, pages []Page) {
+			assertRendered300(t, pages[0])
+			// Rendered, the logo block of the scan is at the bottom right.
+			grey := func(fx, fy float64) uint8 {
+				b := pages[0].Image.Bounds()
+				return color.GrayModel.Convert(pages[0].Image.At(int(fx*float64(b.Dx())), int(fy*float64(b.Dy())))).(color.Gray).Y
+			}
+			if g := grey(0.8, 0.92); g > 100 {
+				t.Errorf("no logo at the bottom right: grey %d", g)
+			}
+		}},
+		{"scan under a large drawing is rendered", buildPDF(t, pageSpec{scan: scan, box: true}), pervichka.Limits{}, func(t *testing.T, pages []Page) {
+			assertRendered300(t, pages[0])
 		}},
 		{"scan with a short stamp is a scan", buildPDF(t, pageSpec{scan: scan, extra: "Документ подписан электронной подписью"}), pervichka.Limits{}, func(t *testing.T, pages []Page) {
 			if pages[0].Text != nil || pages[0].Image == nil {
