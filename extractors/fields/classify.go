@@ -2,6 +2,7 @@ package fields
 
 import (
 	"strings"
+	"unicode"
 
 	pervichka "github.com/pervichka/pervichka"
 )
@@ -58,10 +59,23 @@ func titleCandidates(lines []line) []title {
 		if l.page > 1 {
 			break
 		}
-		for k := 0; k < len(l.toks) && k < 4; k++ {
-			if t, ok := matchTitleAt(l, k); ok {
-				out = append(out, t)
-				break
+		// A title starts its line or a cell of it (the УПД prints
+		// «Универсальный передаточный документ» left of «Счет-фактура №»),
+		// after at most some OCR debris (marks without letters); a title
+		// word inside a sentence is not one.
+		cellStart := true
+		for k := 0; k < len(l.toks); k++ {
+			if k > 0 && float64(l.toks[k].box.X0-l.toks[k-1].box.X1) > 1.5*l.unit {
+				cellStart = true
+			}
+			if cellStart {
+				if t, ok := matchTitleAt(l, k); ok {
+					out = append(out, t)
+					break
+				}
+			}
+			if hasLetter(l.toks[k].text) {
+				cellStart = false
 			}
 		}
 	}
@@ -84,6 +98,11 @@ func matchTitleAt(l *line, k int) (title, bool) {
 	if sign >= 0 {
 		t.numAt = sign
 	}
+	if r := []rune(ts[k].text); len(r) == 0 || !unicode.IsUpper(r[0]) {
+		// Titles are capitalised; «и счет-фактуру» wrapped onto a new
+		// line of a clause is not a title.
+		return t, false
+	}
 	height := float64(ts[k].box.Dy()) / l.unit
 	big := 0.0
 	if height > 1.15 {
@@ -94,6 +113,9 @@ func matchTitleAt(l *line, k int) (title, bool) {
 	// «Счет-фактура», «Счёт-фактура», «СЧЕТ - ФАКТУРА», «Счетфактура».
 	case matchScore(key, "счет-фактура") > 0 || matchScore(key, "счетфактура") > 0 ||
 		(matchScore(key, "счет") > 0 && (matchScore(next(1), "фактура") > 0 || (next(1) == "-" && matchScore(next(2), "фактура") > 0))):
+		if !signNear {
+			return t, false
+		}
 		t.typ = pervichka.DocVATInvoice
 		t.score = 0.8 + big
 	case matchScore(key, "универсальный") > 0 && matchScore(next(1), "передаточный") > 0:
@@ -224,4 +246,13 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 func Classify(pages []pervichka.Page) (pervichka.DocType, float64) {
 	typ, conf, _ := classify(buildLines(pages))
 	return typ, conf
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

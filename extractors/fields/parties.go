@@ -90,10 +90,13 @@ type idHit struct {
 
 const digitClass = `[0-9OОоЗзбlI|]`
 
+// formMarker is an optional row marker of the statutory forms, «(2б)».
+const formMarker = `(?:\(\d{1,2}[а-яa-z]?\)\s*)?`
+
 var (
 	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН)\s*(/\s*(?:КПП|KПП|КПN|KNN)\s*)?` +
-		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*(` + digitClass + `{9,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?`)
-	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
+		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `(` + digitClass + `{9,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?`)
+	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
 )
 
 // kppDigits normalises an OCR'd КПП: look-alikes to digits except at the
@@ -134,7 +137,15 @@ func kppDigits(s string) (string, bool) {
 
 func findIDHits(lines []line) (inns, kpps []idHit) {
 	for li := range lines {
-		sp := newSpan(lines[li].toks)
+		ts := lines[li].toks
+		// A label wrapped away from its value: «…, ИНН» / «2327255000, …».
+		if n := len(ts); n > 0 && li+1 < len(lines) && lines[li+1].page == lines[li].page {
+			last := strings.Trim(ts[n-1].key, ":")
+			if last == "инн" || last == "кпп" || last == "инн/кпп" || (n > 1 && last == "кпп" && strings.HasPrefix(ts[n-2].key, "инн")) {
+				ts = append(append([]token{}, ts...), lines[li+1].toks...)
+			}
+		}
+		sp := newSpan(ts)
 		for _, m := range innRe.FindAllStringSubmatchIndex(sp.text, -1) {
 			h := idHit{line: li}
 			raw := sp.text[m[4]:m[5]]
