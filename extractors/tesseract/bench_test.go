@@ -227,51 +227,72 @@ func pnm(pix []byte, w, h int) []byte {
 }
 
 // BenchmarkOrientation measures OSD time and accuracy over the four turns of
-// the invoice page, by the long side the image is reduced to.
+// the invoice page: by the long side the image is reduced to, and through
+// Orientation (fast pass, retried at full size when weak) on the 300-dpi
+// page and at photo size.
 func BenchmarkOrientation(b *testing.B) {
 	page := invoicePage(b, 300)
-	turned := map[int]*image.Gray{}
-	for _, r := range []int{0, 90, 180, 270} {
-		turned[r] = rotateCW(page, r)
-	}
+	photo, _ := photoSize(page)
+	turns := []int{0, 90, 180, 270}
 	p, err := NewPool(context.Background(), Options{Size: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer p.Close()
-	s, err := p.acquire(context.Background())
-	if err != nil {
-		b.Fatal(err)
+	report := func(b *testing.B, right, total int, conf float64, unit string) {
+		b.ReportMetric(float64(right)/float64(total), "accuracy")
+		b.ReportMetric(conf/float64(total), unit)
+		b.ReportMetric(b.Elapsed().Seconds()/float64(total), "s/page")
+		b.ReportMetric(0, "ns/op")
 	}
-	defer p.release(s, false)
-	if s.osd, err = p.newOSD(); err != nil {
-		b.Fatal(err)
-	}
-	for _, long := range []int{800, 1000, 1200, 1600, 2400} {
-		b.Run(strconv.Itoa(long), func(b *testing.B) {
-			imgs := map[int][]byte{}
-			var w, h [360]int
-			for r, g := range turned {
-				imgs[r], w[r], h[r] = osdImage(g, long)
-			}
-			right, total := 0, 0
-			var confSum float64
+	for _, src := range []struct {
+		name string
+		g    *image.Gray
+	}{{"A4-300dpi", page}, {"photo-1600px", photo}} {
+		turned := map[int]*image.Gray{}
+		for _, r := range turns {
+			turned[r] = rotateCW(src.g, r)
+		}
+		b.Run(src.name+"/Orientation", func(b *testing.B) {
+			right, total, conf := 0, 0, 0.0
 			for b.Loop() {
-				for _, r := range []int{0, 90, 180, 270} {
-					unlock := singleThreadOpenMP()
-					deg, conf, ok := s.osd.detect(imgs[r], w[r], h[r], clampDPI(max(w[r], h[r])*10/117))
-					unlock()
+				for _, r := range turns {
+					deg, c, err := p.Orientation(context.Background(), turned[r])
+					if err != nil {
+						b.Fatal(err)
+					}
 					total++
-					if ok && deg == r {
+					if deg == (360-r)%360 {
 						right++
 					}
-					confSum += conf
+					conf += c
 				}
 			}
-			b.ReportMetric(float64(right)/float64(total), "accuracy")
-			b.ReportMetric(confSum/float64(total), "rawconf")
-			b.ReportMetric(b.Elapsed().Seconds()/float64(total), "s/page")
-			b.ReportMetric(0, "ns/op")
+			report(b, right, total, conf, "conf")
 		})
+		if src.name != "A4-300dpi" {
+			continue
+		}
+		s, err := p.acquire(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, long := range []int{800, 1000, 1200, 1600, 2000} {
+			b.Run(src.name+"/long-"+strconv.Itoa(long), func(b *testing.B) {
+				right, total, raw := 0, 0, 0.0
+				for b.Loop() {
+					for _, r := range turns {
+						deg, c, ok := p.detect(s.osd, turned[r], long)
+						total++
+						if ok && deg == r {
+							right++
+						}
+						raw += c
+					}
+				}
+				report(b, right, total, raw, "rawconf")
+			})
+		}
+		p.release(s, false)
 	}
 }

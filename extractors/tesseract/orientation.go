@@ -8,11 +8,20 @@ import (
 	"golang.org/x/image/draw"
 )
 
-// osdLongSide is the long side, in px, an image is reduced to before
-// orientation detection. OSD looks at character shapes normalised to a
-// fixed size, so it needs readable characters, not full resolution; on an
-// A4 page this is ~140 dpi, enough for 8 pt text. See BenchmarkOrientation.
-const osdLongSide = 1600
+// OSD looks at character shapes normalised to a fixed size, so it needs
+// readable characters, not full resolution, and its cost grows with the
+// pixels it thresholds and segments. Pages are reduced to osdFastSide px on
+// the long side first (~100 dpi on A4: body text and headings pass, 7.5 pt
+// table text is dropped as too small); only when that gives no answer or a
+// weak one is the page tried again at osdFullSide. On the invoice page
+// (BenchmarkOrientation) 1200 px found all four turns with raw confidence
+// ~5 in ~0.3-0.5 s, 1600 px with ~16 in ~0.6-1.1 s, and 1000 px or less
+// found too few characters (a fast "no answer").
+const (
+	osdFastSide   = 1200
+	osdFullSide   = 2000
+	osdRetryBelow = 2.0 // raw confidence under which the fast answer is retried
+)
 
 // a4LongInch is the long side of an A4 sheet in inches: OSD is told the
 // resolution a page would have if it were A4, the usual document size.
@@ -21,16 +30,16 @@ const a4LongInch = 11.69
 // Orientation returns the clockwise rotation (0, 90, 180 or 270 degrees)
 // that turns img upright, using Tesseract's orientation and script detection
 // (osd.traineddata, the legacy engine). conf is Tesseract's orientation
-// confidence mapped to 0..1 by c/(c+oscConfScale): Tesseract's raw value is
-// unbounded, about 1 for a coin toss and 5..40 for clear text (see
-// TestOrientation). A page with too little text gives 0, 0 and no error.
+// confidence mapped to 0..1 by c/(c+osdConfScale). Tesseract's raw value is
+// unbounded: on the test invoice it was ~5 (0.7) with the text barely large
+// enough and ~16 (0.9) with all of it readable, and ~0.6 (0.2) on wrong
+// answers when the text was too small. A page with too little text gives
+// 0, 0 and no error.
 func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, conf float64, err error) {
-	if err := checkInput(img, 1); err != nil {
+	if err := checkImage(img); err != nil {
 		return 0, 0, err
 	}
-	gray, w, h := osdImage(img, osdLongSide)
-	dpi := clampDPI(int(math.Round(float64(max(w, h)) / a4LongInch)))
-
+	full := grayImage(img)
 	s, err := p.acquire(ctx)
 	if err != nil {
 		return 0, 0, err
@@ -47,9 +56,13 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 	if err := ctx.Err(); err != nil {
 		return 0, 0, canceled(err, "before orientation detection")
 	}
-	unlock := singleThreadOpenMP()
-	defer unlock()
-	seen, raw, ok := s.osd.detect(gray, w, h, dpi)
+	seen, raw, ok := p.detect(s.osd, full, osdFastSide)
+	if long := max(full.Rect.Dx(), full.Rect.Dy()); (!ok || raw < osdRetryBelow) && long > osdFastSide {
+		if err := ctx.Err(); err != nil {
+			return 0, 0, canceled(err, "before orientation detection")
+		}
+		seen, raw, ok = p.detect(s.osd, full, osdFullSide)
+	}
 	if !ok {
 		return 0, 0, nil
 	}
@@ -58,23 +71,36 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 	return (360 - seen) % 360, raw / (raw + osdConfScale), nil
 }
 
+// detect runs OSD on img reduced to longSide px at most.
+func (p *Pool) detect(o *osdEngine, img *image.Gray, longSide int) (deg int, raw float64, ok bool) {
+	g := shrink(img, longSide)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	dpi := clampDPI(int(math.Round(float64(max(w, h)) / a4LongInch)))
+	unlock := singleThreadOpenMP()
+	defer unlock()
+	return o.detect(g.Pix, w, h, dpi)
+}
+
 // osdConfScale maps Tesseract's raw orientation confidence to 0..1: a raw 2
 // becomes 0.5.
 const osdConfScale = 2
 
-// osdImage returns img as gray, reduced so that its long side is at most
-// longSide.
-func osdImage(img image.Image, longSide int) (gray []byte, w, h int) {
-	b := img.Bounds()
-	long := max(b.Dx(), b.Dy())
+// grayImage returns img as a gray image with origin (0,0) and no padding.
+func grayImage(img image.Image) *image.Gray {
+	pix, w, h := toGray(img)
+	return &image.Gray{Pix: pix, Stride: w, Rect: image.Rect(0, 0, w, h)}
+}
+
+// shrink returns g reduced so that its long side is at most longSide.
+func shrink(g *image.Gray, longSide int) *image.Gray {
+	long := max(g.Rect.Dx(), g.Rect.Dy())
 	if long <= longSide {
-		return toGray(img)
+		return g
 	}
-	g, gw, gh := toGray(img)
-	src := &image.Gray{Pix: g, Stride: gw, Rect: image.Rect(0, 0, gw, gh)}
 	k := float64(longSide) / float64(long)
-	dw, dh := max(1, int(math.Round(float64(gw)*k))), max(1, int(math.Round(float64(gh)*k)))
+	dw := max(1, int(math.Round(float64(g.Rect.Dx())*k)))
+	dh := max(1, int(math.Round(float64(g.Rect.Dy())*k)))
 	dst := image.NewGray(image.Rect(0, 0, dw, dh))
-	draw.ApproxBiLinear.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil)
-	return dst.Pix, dw, dh
+	draw.ApproxBiLinear.Scale(dst, dst.Rect, g, g.Rect, draw.Src, nil)
+	return dst
 }

@@ -471,7 +471,7 @@ func TestClose(t *testing.T) {
 func TestOrientation(t *testing.T) {
 	p := newPool(t, Options{Size: 1})
 	ctx := context.Background()
-	upright := invoicePage(t, 150)
+	upright := invoicePage(t, 130)
 	for _, rot := range []int{0, 90, 180, 270} {
 		t.Run(strconv.Itoa(rot), func(t *testing.T) {
 			img := rotateCW(upright, rot)

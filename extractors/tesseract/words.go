@@ -158,9 +158,20 @@ func (p *Pool) recognise(ctx context.Context, s *slot, data []byte, psm gosserac
 	return boxes, nil
 }
 
-// checkInput refuses what Tesseract cannot take. Boxes are 16-bit inside
-// Tesseract, so a side over 32767 px is refused rather than passed on.
+// checkInput refuses what Tesseract cannot take, and a missing resolution.
 func checkInput(img image.Image, dpi int) error {
+	if err := checkImage(img); err != nil {
+		return err
+	}
+	if dpi <= 0 {
+		return pervichka.Errorf(pervichka.CodeInternal, "tesseract: dpi %d, want the page's real resolution", dpi)
+	}
+	return nil
+}
+
+// checkImage refuses what Tesseract cannot take. Boxes are 16-bit inside
+// Tesseract, so a side over 32767 px is refused rather than passed on.
+func checkImage(img image.Image) error {
 	if img == nil {
 		return pervichka.Errorf(pervichka.CodeInternal, "tesseract: nil image")
 	}
@@ -170,9 +181,6 @@ func checkInput(img image.Image, dpi int) error {
 	}
 	if b.Dx() > maxSide || b.Dy() > maxSide {
 		return pervichka.Errorf(pervichka.CodeTooManyPixels, "tesseract: image %dx%d has a side over %d px", b.Dx(), b.Dy(), maxSide)
-	}
-	if dpi <= 0 {
-		return pervichka.Errorf(pervichka.CodeInternal, "tesseract: dpi %d, want the page's real resolution", dpi)
 	}
 	return nil
 }
