@@ -530,8 +530,15 @@ func (x *extraction) result() pervichka.Result {
 	if x.vatRate == pervichka.VATNone {
 		res.VATAmount = ""
 	}
+	rate, rateErr := strconv.Atoi(x.vatRate)
 	for _, r := range x.table.rows {
-		res.Items = append(res.Items, r.item)
+		it := r.item
+		if it.VATAmount == "" && r.hasAmt && rateErr == nil && x.vatRate != pervichka.VATNone {
+			// A table without a VAT column: the line's VAT by the
+			// document's single rate, as the tax is computed per line.
+			it.VATAmount = ruvalid.VATFromGross(r.amount, rate).Text()
+		}
+		res.Items = append(res.Items, it)
 	}
 	c := x.conf
 	set := func(k string, v value) {

@@ -112,7 +112,14 @@ func headerScore(l *line) int {
 // formColumnNumbers maps the column numbers printed under the header of the
 // statutory счёт-фактура/УПД forms to what the columns hold.
 var formColumnNumbers = map[string]colKind{
-	"а": colNo, "1": colName, "2": colUnitCode, "2а": colUnit, "3": colQty, "4": colPrice,
+	"1": colName, "2": colUnitCode, "2а": colUnit, "3": colQty, "4": colPrice,
+	"5": colNet, "7": colRate, "8": colVAT, "9": colAmount,
+}
+
+// updColumnNumbers is the numbering of the УПД, which starts with «А»
+// (product code) and «Б»/«1» (row number) and moves the name to «1а».
+var updColumnNumbers = map[string]colKind{
+	"1": colNo, "1а": colName, "2": colUnitCode, "2а": colUnit, "3": colQty, "4": colPrice,
 	"5": colNet, "7": colRate, "8": colVAT, "9": colAmount,
 }
 
@@ -123,8 +130,8 @@ func numberRow(l *line) bool {
 		return false
 	}
 	for _, t := range l.toks {
-		k := strings.Trim(t.key, ".")
-		if _, err := strconv.Atoi(strings.TrimRight(k, "абвa")); err != nil && k != "а" && k != "б" {
+		k := strings.Trim(strings.ToLower(t.text), ".")
+		if _, err := strconv.Atoi(strings.TrimRight(k, "абвab")); err != nil && k != "а" && k != "б" && k != "a" && k != "b" {
 			return false
 		}
 	}
@@ -157,12 +164,16 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		}
 		first = j
 	}
-	for j := hi + 1; j < len(lines) && j <= hi+6; j++ {
-		if lines[j].page != lines[hi].page || float64(lines[j].box.Y0-lines[last].box.Y1) > 1.2*u {
+	for j := hi + 1; j < len(lines) && j <= hi+8; j++ {
+		gap := float64(lines[j].box.Y0-lines[last].box.Y1) / u
+		if lines[j].page != lines[hi].page || gap > 3 {
 			break
 		}
 		if numberRow(&lines[j]) {
 			last = j
+			break
+		}
+		if gap > 1.2 {
 			break
 		}
 		if hasMoney(&lines[j]) || !headerContinuation(&lines[j]) {
@@ -200,7 +211,8 @@ func headerContinuation(l *line) bool {
 				hasWord = true
 			}
 		}
-		if !hasWord {
+		// Or the tail of a hyphenated heading: «ное)», «ия —».
+		if !hasWord && !(len(l.toks) <= 4 && shortWords(l.toks, 6)) {
 			return false
 		}
 	}
@@ -258,9 +270,13 @@ func headerColumns(hl []line) []column {
 
 func formColumns(l *line) []column {
 	var cols []column
+	numbering := formColumnNumbers
+	if first := strings.ToLower(l.toks[0].text); first == "а" || first == "a" {
+		numbering = updColumnNumbers
+	}
 	for _, t := range l.toks {
-		k := strings.Trim(t.key, ".")
-		kind, ok := formColumnNumbers[k]
+		k := strings.ReplaceAll(strings.Trim(strings.ToLower(t.text), "."), "a", "а")
+		kind, ok := numbering[k]
 		if !ok {
 			kind = colOther
 		}
@@ -338,10 +354,13 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 		}
 		cur = nil
 	}
-	hasNo := false
+	hasNo, hasName := false, false
 	for _, c := range cols {
-		if c.kind == colNo {
+		switch c.kind {
+		case colNo:
 			hasNo = true
+		case colName:
+			hasName = true
 		}
 	}
 	end := start
@@ -365,7 +384,13 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 			if ci < 0 {
 				continue
 			}
-			cells[cols[ci].kind] = append(cells[cols[ci].kind], t)
+			kind := cols[ci].kind
+			if kind == colNo && !isRowNumber(t.text) && hasName {
+				// The № column is narrow and its heading centred: a
+				// left-aligned name may start inside its range.
+				kind = colName
+			}
+			cells[kind] = append(cells[kind], t)
 		}
 		starts := false
 		if hasNo {
@@ -520,4 +545,23 @@ func splitNumberSign(cells [][]token) [][]token {
 		out = append(out, c)
 	}
 	return out
+}
+
+// isRowNumber reports «1», «12.», the number of a table row.
+func isRowNumber(s string) bool {
+	s = strings.TrimRight(s, ".")
+	if s == "" || len(s) > 4 {
+		return false
+	}
+	_, err := strconv.Atoi(s)
+	return err == nil
+}
+
+func shortWords(ts []token, n int) bool {
+	for _, t := range ts {
+		if len([]rune(t.text)) > n {
+			return false
+		}
+	}
+	return true
 }
