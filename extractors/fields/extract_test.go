@@ -54,8 +54,8 @@ func TestExtractInvoice1C(t *testing.T) {
 		ContractRef:  &pervichka.ContractRef{Number: "15/24", Date: "2024-02-01"},
 		Currency:     "RUB", Total: "14500.00", VATRate: "20", VATAmount: "2416.67",
 		Items: []pervichka.Item{
-			{Name: "Бумага офисная SvetoCopy A4, 80 г/м2, 500 л.", Quantity: "10", Unit: "упак", Price: "450.00", Amount: "4500.00"},
-			{Name: "Картридж лазерный HP 85A", Quantity: "2", Unit: "шт", Price: "5000.00", Amount: "10000.00"},
+			{Name: "Бумага офисная SvetoCopy A4, 80 г/м2, 500 л.", Quantity: "10", Unit: "упак", Price: "450.00", Amount: "4500.00", VATAmount: "750.00"},
+			{Name: "Картридж лазерный HP 85A", Quantity: "2", Unit: "шт", Price: "5000.00", Amount: "10000.00", VATAmount: "1666.67"},
 		},
 	}
 	checkResult(t, res, want)
