@@ -24,8 +24,10 @@ type style struct {
 	turn          bool                     // content turned 90/180/270 degrees
 	exposure      [2]float64
 	noise         [2]float64
-	cropChance    float64 // chance the sheet overflows the frame
-	landscapeTurn float64 // chance a landscape sheet is shot turned in a portrait frame
+	flare         [2]float64 // share of stray light lifting the blacks
+	bend          float64    // max bow of a curled sheet, share of its size
+	cropChance    float64    // chance the sheet overflows the frame
+	landscapeTurn float64    // chance a landscape sheet is shot turned in a portrait frame
 }
 
 // messenger is a decent phone photo sent through Telegram or WhatsApp.
@@ -49,6 +51,8 @@ var messenger = style{
 	recompress:    0.3,
 	exposure:      [2]float64{0.85, 0.98},
 	noise:         [2]float64{1.5, 3.5},
+	flare:         [2]float64{0.03, 0.09},
+	bend:          0.006,
 	cropChance:    0.12,
 	landscapeTurn: 0.4,
 }
@@ -67,6 +71,8 @@ var hard = style{
 	turn:          true,
 	exposure:      [2]float64{0.72, 0.9},
 	noise:         [2]float64{3, 6},
+	flare:         [2]float64{0.07, 0.15},
+	bend:          0.012,
 	cropChance:    0.2,
 	landscapeTurn: 0.4,
 }
@@ -92,7 +98,7 @@ func HardPhoto(rng *rand.Rand, page image.Image) ([]byte, error) {
 // frameOversample is how much larger than the messenger's output the camera
 // frame is built: enough for the downscale to smooth the warp, far cheaper
 // than working at the page's 300 dpi.
-const frameOversample = 1.6
+const frameOversample = 1.4
 
 func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	if page == nil || page.Bounds().Dx() < 8 || page.Bounds().Dy() < 8 {
@@ -181,6 +187,15 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("photo: %w", err)
 	}
+	// Paper rarely lies flat: bow it along one axis, so rules and text lines
+	// curve slightly and the sheet's edges are not quite straight.
+	bendAmp := uniform(rng, -st.bend, st.bend)
+	bendAlongX := rng.IntN(2) == 0
+	if bendAlongX {
+		bendAmp *= ph
+	} else {
+		bendAmp *= pw
+	}
 
 	scene := newScene(rng, st, fw, fh, cx, cy, math.Max(hw, hh), 1/scale)
 	frame := image.NewRGBA(image.Rect(0, 0, fw, fh))
@@ -190,6 +205,11 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 			for x := range fw {
 				fx, fy := float64(x)+0.5, float64(y)+0.5
 				sx, sy := hom.apply(fx, fy)
+				if bendAlongX {
+					sy += bendAmp * math.Sin(math.Pi*sx/pw)
+				} else {
+					sx += bendAmp * math.Sin(math.Pi*sy/ph)
+				}
 				r, g, b := scene.shade(src, x, y, sx, sy)
 				p := row[4*x:]
 				p[0], p[1], p[2], p[3] = r, g, b, 0xff

@@ -87,6 +87,17 @@ func gauss(seed uint64, x, y int) float64 {
 	return (s/65535 - 2) * 1.7320508 // sd of sum of 4 U(0,1) is sqrt(4/12)
 }
 
+// gauss3 returns three roughly normal values (mean 0, sd 1; triangular
+// sums of two uniforms) for a pixel from one hash: luma noise plus two
+// chroma noises.
+func gauss3(seed uint64, x, y int) (float64, float64, float64) {
+	h := hash64(seed ^ uint64(y)<<32 ^ uint64(x))
+	a := float64(h&0xffff) + float64(h>>16&0xffff) - 65535
+	b := float64(h>>32&0xff) + float64(h>>40&0xff) - 255
+	c := float64(h>>48&0xff) + float64(h>>56) - 255
+	return a / 26754, b / 104.1, c / 104.1
+}
+
 // valueNoise is smooth random noise in [0, 1]: random values on a grid,
 // interpolated with a smoothstep; cells may be stretched (wood grain).
 type valueNoise struct {
@@ -140,9 +151,10 @@ func clamp8(v float64) uint8 {
 	return uint8(v + 0.5)
 }
 
-// blurKernel is a normalised Gaussian kernel in 16.16 fixed point.
+// blurKernel is a normalised Gaussian kernel in 16.16 fixed point, cut at
+// two sigmas (the tails change nothing visible at 8 bits).
 func blurKernel(sigma float64) []int32 {
-	r := int(math.Ceil(sigma * 2.5))
+	r := int(math.Ceil(sigma * 2))
 	if r < 1 {
 		r = 1
 	}
@@ -171,47 +183,41 @@ func blurPix(pix []uint8, w, h, stride, ch int, sigma float64) {
 	}
 	k := blurKernel(sigma)
 	r := len(k) / 2
+	n := w * ch
 	tmp := make([]uint8, len(pix))
-	// Horizontal: pix -> tmp.
+	// Horizontal: pix -> tmp, the row padded by repeating its end pixels.
 	parallelRows(h, func(y0, y1 int) {
+		pad := make([]uint8, (w+2*r)*ch)
 		for y := y0; y < y1; y++ {
-			row := pix[y*stride:]
-			out := tmp[y*stride:]
-			for x := range w {
-				for c := range ch {
-					var acc int32
-					for i, kv := range k {
-						xx := x + i - r
-						if xx < 0 {
-							xx = 0
-						} else if xx >= w {
-							xx = w - 1
-						}
-						acc += kv * int32(row[xx*ch+c])
-					}
-					out[x*ch+c] = uint8((acc + 32768) >> 16)
+			row := pix[y*stride : y*stride+n]
+			copy(pad[r*ch:], row)
+			for i := range r {
+				copy(pad[i*ch:(i+1)*ch], row[:ch])
+				copy(pad[(r+w+i)*ch:(r+w+i+1)*ch], row[n-ch:])
+			}
+			out := tmp[y*stride : y*stride+n]
+			for j := range out {
+				var acc int32
+				for i, kv := range k {
+					acc += kv * int32(pad[j+i*ch])
 				}
+				out[j] = uint8((acc + 32768) >> 16)
 			}
 		}
 	})
 	// Vertical: tmp -> pix.
 	parallelRows(h, func(y0, y1 int) {
-		acc := make([]int32, w*ch)
+		acc := make([]int32, n)
 		for y := y0; y < y1; y++ {
 			clear(acc)
 			for i, kv := range k {
-				yy := y + i - r
-				if yy < 0 {
-					yy = 0
-				} else if yy >= h {
-					yy = h - 1
-				}
-				src := tmp[yy*stride : yy*stride+w*ch]
+				yy := min(max(y+i-r, 0), h-1)
+				src := tmp[yy*stride : yy*stride+n]
 				for j, v := range src {
 					acc[j] += kv * int32(v)
 				}
 			}
-			out := pix[y*stride:]
+			out := pix[y*stride : y*stride+n]
 			for j, a := range acc {
 				out[j] = uint8((a + 32768) >> 16)
 			}

@@ -45,16 +45,12 @@ func Scan(rng *rand.Rand, page image.Image) image.Image {
 
 	blurPix(out.Pix, w, h, out.Stride, 1, uniform(rng, 0.45, 0.8))
 
-	// Tone, noise and the edge strip in one pass.
+	// Tone and sensor noise.
 	contrast := uniform(rng, 0.85, 1.05)
 	bright := uniform(rng, -12, 8)
 	gamma := uniform(rng, 0.9, 1.15)
 	noise := uniform(rng, 2, 5)
 	seed := rng.Uint64()
-	side := rng.IntN(4) // 0 left, 1 right, 2 top, 3 bottom
-	stripW := uniform(rng, 0.004, 0.02) * float64(min(w, h))
-	stripDark := uniform(rng, 15, 70)
-	edgeWobble := newValueNoise(rng, max(w, h), 1, 150, 1)
 	var lut [256]float64
 	for v := range lut {
 		t := math.Pow(float64(v)/255, gamma) * 255
@@ -62,34 +58,44 @@ func Scan(rng *rand.Rand, page image.Image) image.Image {
 	}
 	parallelRows(h, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
-			row := out.Pix[y*out.Stride:]
-			for x := range w {
-				v := lut[row[x]] + noise*gauss(seed, x, y)
-				var d, along float64 // distance into the page from the strip side
-				switch side {
-				case 0:
-					d, along = float64(x), float64(y)
-				case 1:
-					d, along = float64(w-1-x), float64(y)
-				case 2:
-					d, along = float64(y), float64(x)
-				default:
-					d, along = float64(h-1-y), float64(x)
-				}
-				sw := stripW * (0.7 + 0.6*edgeWobble.at(along, 0))
-				if d < sw*1.6 {
-					// Dark core, then a soft falloff into the page.
-					t := 1.0
-					if d > sw {
-						t = 1 - (d-sw)/(sw*0.6)
-					}
-					dark := stripDark + 6*gauss(seed^0xed9e, x, y)
-					v = v*(1-t) + dark*t
-				}
-				row[x] = clamp8(v)
+			row := out.Pix[y*out.Stride : y*out.Stride+w]
+			for x, v := range row {
+				row[x] = clamp8(lut[v] + noise*gauss(seed, x, y))
 			}
 		}
 	})
+
+	// The dark strip along one side: a wavy dark core fading into the page.
+	side := rng.IntN(4) // 0 left, 1 right, 2 top, 3 bottom
+	length, depth := h, w
+	if side >= 2 {
+		length, depth = w, h
+	}
+	stripW := uniform(rng, 0.004, 0.02) * float64(min(w, h))
+	stripDark := uniform(rng, 15, 70)
+	wobble := newValueNoise(rng, length, 1, 150, 1)
+	for a := range length {
+		sw := stripW * (0.7 + 0.6*wobble.at(float64(a), 0))
+		reach := min(int(math.Ceil(sw*1.6)), depth)
+		for d := range reach {
+			x, y := d, a // left
+			switch side {
+			case 1:
+				x, y = w-1-d, a
+			case 2:
+				x, y = a, d
+			case 3:
+				x, y = a, h-1-d
+			}
+			t := 1.0
+			if fd := float64(d); fd > sw {
+				t = 1 - (fd-sw)/(sw*0.6)
+			}
+			i := y*out.Stride + x
+			dark := stripDark + 6*gauss(seed^0xed9e, x, y)
+			out.Pix[i] = clamp8(float64(out.Pix[i])*(1-t) + dark*t)
+		}
+	}
 	return out
 }
 

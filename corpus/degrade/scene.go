@@ -27,6 +27,7 @@ type scene struct {
 	shadow, shSoft float64
 	shWob          valueNoise
 	noise          float64
+	flare          float64
 	seed           uint64
 }
 
@@ -63,6 +64,7 @@ func newScene(rng *rand.Rand, st style, fw, fh int, sheetCX, sheetCY, sheetHalf,
 	s.shSoft = uniform(rng, 0.03, 0.1) * float64(max(fw, fh))
 	s.shWob = newValueNoise(rng, max(fw, fh)*2, 1, float64(max(fw, fh))/4, 1)
 	s.noise = uniform(rng, st.noise[0], st.noise[1])
+	s.flare = uniform(rng, st.flare[0], st.flare[1])
 	s.seed = rng.Uint64()
 	return s
 }
@@ -72,8 +74,8 @@ func newScene(rng *rand.Rand, st style, fw, fh int, sheetCX, sheetCY, sheetHalf,
 func (s *scene) shade(src *image.RGBA, x, y int, sx, sy float64) (uint8, uint8, uint8) {
 	pw, ph := float64(src.Rect.Dx()), float64(src.Rect.Dy())
 	// Distance inside the page edge, in frame pixels (negative outside).
-	d := math.Min(math.Min(sx, pw-sx), math.Min(sy, ph-sy)) / s.srcPerFrame
-	cov := math.Max(0, math.Min(1, d+0.5))
+	d := min(sx, pw-sx, sy, ph-sy) / s.srcPerFrame
+	cov := max(0, min(1, d+0.5))
 	var r, g, b float64
 	if cov > 0 {
 		pr, pg, pb := sampleRGB(src, sx, sy)
@@ -82,7 +84,7 @@ func (s *scene) shade(src *image.RGBA, x, y int, sx, sy float64) (uint8, uint8, 
 	if cov < 1 {
 		br, bg, bb := s.bg.at(float64(x), float64(y))
 		if d < 0 {
-			t := math.Max(0, 1+d/s.contactW)
+			t := max(0, 1+d/s.contactW)
 			f := 1 - s.contact*t*t
 			br, bg, bb = br*f, bg*f, bb*f
 		}
@@ -93,17 +95,26 @@ func (s *scene) shade(src *image.RGBA, x, y int, sx, sy float64) (uint8, uint8, 
 	dx, dy := (fx-s.cx)/s.half, (fy-s.cy)/s.half
 	light := s.exposure * (1 + s.grad*(dx*s.gx+dy*s.gy)) * (1 - s.vignette*(dx*dx+dy*dy))
 	// Soft shadow: a smoothstep across a slightly wavy edge.
-	along := (fx-s.shX)*-s.shNY + (fy-s.shY)*s.shNX
-	sd := (fx-s.shX)*s.shNX + (fy-s.shY)*s.shNY + (s.shWob.at(along+s.half, 0)-0.5)*s.shSoft
-	if t := sd/s.shSoft + 0.5; t > 0 {
-		t = math.Min(t, 1)
-		light *= 1 - s.shadow*t*t*(3-2*t)
+	sd := (fx-s.shX)*s.shNX + (fy-s.shY)*s.shNY
+	if sd > -s.shSoft { // near or inside the shadow: add the wavy edge
+		along := (fx-s.shX)*-s.shNY + (fy-s.shY)*s.shNX
+		sd += (s.shWob.at(along+s.half, 0) - 0.5) * s.shSoft
+		if t := sd/s.shSoft + 0.5; t > 0 {
+			t = min(t, 1)
+			light *= 1 - s.shadow*t*t*(3-2*t)
+		}
 	}
-	n := s.noise * gauss(s.seed, x, y)
+	// Stray light in the lens lifts the blacks: print is never quite black
+	// in a phone photo.
+	lift := s.flare * 255
+	keep := 1 - s.flare
+	r, g, b = r*keep+lift, g*keep+lift, b*keep+lift
+	nl, nr, nb := gauss3(s.seed, x, y)
+	n := s.noise * nl
 	nc := s.noise * 0.4
-	return clamp8(r*light*(1+s.castR) + n + nc*gauss(s.seed^1, x, y)),
+	return clamp8(r*light*(1+s.castR) + n + nc*nr),
 		clamp8(g*light + n),
-		clamp8(b*light*(1+s.castB) + n + nc*gauss(s.seed^2, x, y))
+		clamp8(b*light*(1+s.castB) + n + nc*nb)
 }
 
 // sampleRGB reads src bilinearly at (x, y), pixel i covering [i, i+1).
