@@ -357,10 +357,10 @@ func TestCancel(t *testing.T) {
 
 	// With the only client busy, a waiting call returns when its context
 	// ends, not when the client is free.
-	page := invoicePage(t, 200)
+	page := invoicePage(t, 150)
 	busy := make(chan error, 1)
 	go func() {
-		_, err := p.Words(context.Background(), page, 200)
+		_, err := p.Words(context.Background(), page, 150)
 		busy <- err
 	}()
 	for len(p.slots) != 0 { // wait until the goroutine holds the client

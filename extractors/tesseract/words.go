@@ -30,7 +30,8 @@ const (
 // the amount in words cut in two. Value recall was equal (1.00 at 300 dpi,
 // 0.95 at 1600 px); label-value pairs on one line 1.00 vs 0.88 at 300 dpi;
 // time equal within noise. The cost of PSM 6: side-by-side columns are read
-// across, one line for both; Block and Par are then always 1.
+// across, one line for both, and Block is always 1 (paragraphs still come
+// from Tesseract's paragraph finder).
 const pagePSM = gosseract.PSM_SINGLE_BLOCK
 
 // Words recognises a page image whose real resolution is dpi. The image
