@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,14 +33,21 @@ func findVersityGW() string {
 	if p, err := exec.LookPath("versitygw"); err == nil {
 		return p
 	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-			gopath = strings.TrimSpace(string(out))
+	// Where scripts/versitygw.sh puts it: GOBIN, else GOPATH/bin.
+	var dirs []string
+	if out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output(); err == nil {
+		lines := strings.Split(string(out), "\n")
+		if len(lines) >= 2 {
+			if gobin := strings.TrimSpace(lines[0]); gobin != "" {
+				dirs = append(dirs, gobin)
+			}
+			for _, gp := range filepath.SplitList(strings.TrimSpace(lines[1])) {
+				dirs = append(dirs, filepath.Join(gp, "bin"))
+			}
 		}
 	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", "versitygw")
+	for _, dir := range dirs {
+		p := filepath.Join(dir, "versitygw")
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
 			return p
 		}
@@ -190,5 +198,77 @@ func TestS3Unreachable(t *testing.T) {
 	}
 	if errors.Is(err, ErrNotFound) {
 		t.Fatalf("connection refused passed for not found: %v", err)
+	}
+}
+
+// TestS3ErrorTranslation answers every object request with a given S3
+// error and checks what fail and IsTransient make of it, for GET (error in
+// the body) and HEAD (status only).
+func TestS3ErrorTranslation(t *testing.T) {
+	var status atomic.Int64
+	var code atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bucket/" || r.URL.Path == "/bucket" {
+			w.WriteHeader(http.StatusOK) // BucketExists in NewS3
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(int(status.Load()))
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>m</Message><Key>k</Key></Error>`, code.Load())
+	}))
+	defer srv.Close()
+	s, err := NewS3(context.Background(), S3Config{
+		Endpoint: strings.TrimPrefix(srv.URL, "http://"), AccessKey: "a", SecretKey: "b", Bucket: "bucket",
+		Region: "us-east-1", MaxRetries: 1, // no location lookup, no retry delays
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status        int
+		code          string
+		notFound      bool
+		transient     bool
+		headNotFound  bool // HEAD has no body: only the status speaks
+		headTransient bool
+	}{
+		{404, "NoSuchKey", true, false, true, false},
+		{404, "NoSuchBucket", false, false, true, false},
+		{403, "AccessDenied", false, false, false, false},
+		{400, "InvalidArgument", false, false, false, false},
+		{500, "InternalError", false, true, false, true},
+		{503, "SlowDown", false, true, false, true},
+		{503, "ServiceUnavailable", false, true, false, true},
+		{429, "TooManyRequests", false, true, false, true},
+	} {
+		status.Store(int64(tc.status))
+		code.Store(tc.code)
+		ctx := context.Background()
+		_, _, getErr := s.Get(ctx, "k")
+		_, statErr := s.Stat(ctx, "k")
+		for _, c := range []struct {
+			op                  string
+			err                 error
+			notFound, transient bool
+		}{
+			{"get", getErr, tc.notFound, tc.transient},
+			{"stat", statErr, tc.headNotFound, tc.headTransient},
+		} {
+			var oe *OpError
+			if !errors.As(c.err, &oe) || oe.Op != c.op || oe.Key != "k" {
+				t.Errorf("%d %s: %s error %v is not an *OpError for %s k", tc.status, tc.code, c.op, c.err, c.op)
+				continue
+			}
+			if got := errors.Is(c.err, ErrNotFound); got != c.notFound {
+				t.Errorf("%d %s: %s: errors.Is(%v, ErrNotFound) = %v, want %v", tc.status, tc.code, c.op, c.err, got, c.notFound)
+			}
+			if got := IsTransient(c.err); got != c.transient {
+				t.Errorf("%d %s: %s: IsTransient(%v) = %v, want %v", tc.status, tc.code, c.op, c.err, got, c.transient)
+			}
+		}
+		// Delete of a missing key succeeds; other failures do not.
+		if err := s.Delete(ctx, "k"); (err == nil) != tc.notFound {
+			t.Errorf("%d %s: Delete = %v", tc.status, tc.code, err)
+		}
 	}
 }
