@@ -205,8 +205,12 @@ type table struct {
 	Pad        float64  // inner padding, mm
 	Numbers    bool     // a row of column numbers under the heads (счёт-фактура)
 	NumLabels  []string // the numbers' labels when they are not 1, 2, 3 …
-	Border     float64  // line width
-	HeadFill   bool
+	// Groups, parallel to Cols, are heads shared by neighbouring columns of
+	// the same group, drawn as one cell above their own heads («Единица
+	// измерения» over «код» and «условное обозначение»).
+	Groups   []string
+	Border   float64 // line width
+	HeadFill bool
 }
 
 func (t table) width() float64 {
@@ -228,8 +232,7 @@ func (c *canvas) drawTable(t table, rows [][]string) {
 		heads[i] = col.Head
 	}
 	drawHeads := func() {
-		h := c.row(t, t.Head, heads, true, t.HeadFill, sheet.Center)
-		c.y += h
+		c.y += c.heads(t, heads)
 		if t.Numbers {
 			nums := make([]string, len(t.Cols))
 			for i := range nums {
@@ -252,6 +255,76 @@ func (c *canvas) drawTable(t table, rows [][]string) {
 		}
 		c.y += c.row(t, t.Body, r, false, false, -1)
 	}
+}
+
+// heads draws the head row of t, with group heads above their columns when
+// any column has a Group, and returns its height.
+func (c *canvas) heads(t table, heads []string) float64 {
+	group := func(i int) string {
+		if i < len(t.Groups) {
+			return t.Groups[i]
+		}
+		return ""
+	}
+	grouped := false
+	for i := range t.Cols {
+		grouped = grouped || group(i) != ""
+	}
+	if !grouped {
+		return c.row(t, t.Head, heads, true, t.HeadFill, sheet.Center)
+	}
+	// Heights: the group labels, the heads under them, and the full heads
+	// of ungrouped columns that span both.
+	var gh, sub, full float64
+	for i, col := range t.Cols {
+		one := table{Cols: []column{col}, Pad: t.Pad}
+		h := c.rowHeight(one, t.Head, []string{heads[i]}, true)
+		if group(i) == "" {
+			full = max(full, h)
+			continue
+		}
+		sub = max(sub, h)
+		gh = max(gh, c.rowHeight(table{Cols: []column{{W: groupWidth(t, i)}}, Pad: t.Pad}, t.Head, []string{group(i)}, true))
+	}
+	full = max(full, gh+sub)
+	c.ensure(full)
+	y0 := c.y
+	x := t.X
+	for i := 0; i < len(t.Cols); i++ {
+		col := t.Cols[i]
+		g := group(i)
+		if g == "" {
+			c.y = y0
+			c.row(table{X: x, Cols: []column{col}, Pad: t.Pad, Border: t.Border}, t.Head, []string{heads[i]}, true, t.HeadFill, sheet.Center)
+			c.rect(x, y0, col.W, full, t.Border)
+			x += col.W
+			continue
+		}
+		gw := groupWidth(t, i)
+		c.y = y0
+		c.row(table{X: x, Cols: []column{{W: gw}}, Pad: t.Pad, Border: t.Border}, t.Head, []string{g}, true, t.HeadFill, sheet.Center)
+		c.rect(x, y0, gw, gh, t.Border)
+		for ; i < len(t.Cols) && group(i) == g; i++ {
+			c.y = y0 + gh
+			sc := t.Cols[i]
+			c.row(table{X: x, Cols: []column{sc}, Pad: t.Pad, Border: t.Border}, t.Head, []string{heads[i]}, true, t.HeadFill, sheet.Center)
+			c.rect(x, y0+gh, sc.W, full-gh, t.Border)
+			x += sc.W
+		}
+		i--
+	}
+	c.y = y0
+	return full
+}
+
+// groupWidth is the width of the run of columns sharing column i's group,
+// starting at i.
+func groupWidth(t table, i int) float64 {
+	w := 0.0
+	for j := i; j < len(t.Cols) && j < len(t.Groups) && t.Groups[j] == t.Groups[i]; j++ {
+		w += t.Cols[j].W
+	}
+	return w
 }
 
 // numberLabel names table columns 1, 1а, 1б, 2, 2а, 3 … as the forms do;

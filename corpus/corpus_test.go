@@ -298,6 +298,7 @@ func TestLayouts(t *testing.T) {
 					d := newDocData(r, "x", typ, own, 1)
 					doc := lay(r, d)
 					checkInside(t, doc)
+					checkNoOverlap(t, doc)
 					text := allText(doc)
 					want := []string{d.Number, d.money(d.Total), d.Supplier.INN, d.Buyer.INN, d.SupplierName, d.BuyerName}
 					if typ != pervichka.DocVATInvoice && typ != pervichka.DocUPD {
@@ -326,6 +327,42 @@ func TestLayouts(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// textBox is where a text op's ink lies, roughly.
+func textBoxOf(o sheet.Text) (x0, y0, x1, y1 float64) {
+	w := textWidth(o.Font, o.S)
+	x := o.X
+	switch o.Align {
+	case sheet.Center:
+		x = o.X + (o.W-w)/2
+	case sheet.Right:
+		x = o.X + o.W - w
+	}
+	return x, o.Y - o.Font.Size*ptMM*0.75, x + w, o.Y + o.Font.Size*ptMM*0.2
+}
+
+// checkNoOverlap fails when two pieces of text on one page overlap: a
+// layout that draws one value over another makes truth no reader can see.
+func checkNoOverlap(t *testing.T, doc sheet.Document) {
+	t.Helper()
+	for pi, s := range doc.Sheets {
+		var texts []sheet.Text
+		for _, op := range s.Ops {
+			if o, ok := op.(sheet.Text); ok && strings.TrimSpace(o.S) != "" {
+				texts = append(texts, o)
+			}
+		}
+		for i := range texts {
+			ax0, ay0, ax1, ay1 := textBoxOf(texts[i])
+			for j := i + 1; j < len(texts); j++ {
+				bx0, by0, bx1, by1 := textBoxOf(texts[j])
+				if min(ax1, bx1)-max(ax0, bx0) > 0.2 && min(ay1, by1)-max(ay0, by0) > 0.15 {
+					t.Errorf("page %d: %q overlaps %q", pi+1, texts[i].S, texts[j].S)
+				}
+			}
 		}
 	}
 }

@@ -122,8 +122,17 @@ func headTitle(p *party) string { return p.HeadPost }
 // x of the line's middle so that a stamp can sit there.
 func (c *canvas) signLine(x, w float64, f sheet.Font, title, name string, seed int64, scribble bool) float64 {
 	lineW := min(35.0, w*0.35)
-	tw := min(textWidth(f, title)+2, w-lineW-textWidth(f, name)-4)
-	tw = max(tw, 10)
+	nameW := textWidth(f, name) + 3
+	tw := textWidth(f, title) + 2
+	if tw+lineW+nameW > w { // squeeze the title down to its longest word, then the line
+		longest := 0.0
+		for _, word := range strings.Fields(title) {
+			longest = max(longest, textWidth(f, word)+1)
+		}
+		tw = max(longest, w-lineW-nameW)
+		lineW = max(15, min(lineW, w-tw-nameW))
+	}
+	tw = max(tw, 4)
 	base := c.y + ascent(f) + 3
 	titleLines := wrap(f, title, tw)
 	for i, ln := range titleLines {

@@ -43,16 +43,14 @@ func (c *canvas) bankBlock1C(d *docData, f fonts, splitINN bool) {
 	rw := w - lw - mw
 	y := c.y
 	small := f.Small
-	h1 := 11.0
+	bankLines := wrap(f.Body, p.Account.Bank.Name+" "+p.Account.Bank.City, lw-2)
+	h1 := max(11.0, 1.5+float64(len(bankLines))*lineHeight(f.Body)+lineHeight(small))
 	c.rect(x, y, w, h1, 0.25)
 	c.vline(x+lw, y, y+h1, 0.25)
 	c.vline(x+lw+mw, y, y+h1, 0.25)
 	c.hline(x+lw, x+lw+mw, y+5, 0.25)
 	c.hline(x+lw+mw, x+w, y+5, 0.15)
-	for i, ln := range wrap(f.Body, p.Account.Bank.Name+" "+p.Account.Bank.City, lw-2) {
-		if i > 1 {
-			break
-		}
+	for i, ln := range bankLines {
 		c.textBox(x+1, y+ascent(f.Body)+1+float64(i)*lineHeight(f.Body), lw-2, f.Body, sheet.Left, ln)
 	}
 	c.textBox(x+1, y+h1-1, lw-2, small, sheet.Left, "Банк получателя")
@@ -61,7 +59,8 @@ func (c *canvas) bankBlock1C(d *docData, f fonts, splitINN bool) {
 	c.textBox(x+lw+1, y+9.5, mw-2, f.Body, sheet.Left, "Сч. №")
 	c.textBox(x+lw+mw+1, y+9.5, rw-2, f.Body, sheet.Left, p.Account.Corr)
 	y += h1
-	h2 := 15.0
+	nameLines := wrap(f.Body, d.SupplierName, lw-2)
+	h2 := max(15.0, 6.5+float64(len(nameLines))*lineHeight(f.Body)+lineHeight(small))
 	c.rect(x, y, w, h2, 0.25)
 	c.vline(x+lw, y, y+h2, 0.25)
 	c.vline(x+lw+mw, y, y+h2, 0.25)
@@ -75,10 +74,7 @@ func (c *canvas) bankBlock1C(d *docData, f fonts, splitINN bool) {
 	}
 	c.textBox(x+lw+1, y+4, mw-2, f.Body, sheet.Left, "Сч. №")
 	c.textBox(x+lw+mw+1, y+4, rw-2, f.Body, sheet.Left, p.Account.Account)
-	for i, ln := range wrap(f.Body, d.SupplierName, lw-2) {
-		if i > 1 {
-			break
-		}
+	for i, ln := range nameLines {
 		c.textBox(x+1, y+5+ascent(f.Body)+1+float64(i)*lineHeight(f.Body), lw-2, f.Body, sheet.Left, ln)
 	}
 	c.textBox(x+1, y+h2-1, lw-2, small, sheet.Left, "Получатель")

@@ -104,7 +104,7 @@ func sfLayout(r *rand.Rand, d *docData, st sfStyle) sheet.Document {
 		if st.underlines {
 			c.hline(x+lw, x+w-cw-1, c.y-0.4, 0.1)
 		}
-		c.y += 0.6
+		c.y += 0.4
 	}
 	s, b := d.Supplier, d.Buyer
 	row("Продавец:", d.SupplierName, "(2)", true)
@@ -139,6 +139,7 @@ func sfLayout(r *rand.Rand, d *docData, st sfStyle) sheet.Document {
 		col   column
 		label string
 		cell  func(i int) string
+		group string
 	}
 	cell := func(get func(itemCells) string) func(int) string {
 		return func(i int) string { return get(d.cells(i)) }
@@ -150,34 +151,34 @@ func sfLayout(r *rand.Rand, d *docData, st sfStyle) sheet.Document {
 	specs := []colSpec{}
 	if st.upd {
 		specs = append(specs,
-			colSpec{column{"Код товара/ работ, услуг", 14, sheet.Center}, "А", func(int) string { return "" }},
-			colSpec{column{"№ п/п", 8, sheet.Center}, "1", cell(func(x itemCells) string { return x.N })})
+			colSpec{column{"Код товара/ работ, услуг", 14, sheet.Center}, "А", func(int) string { return "" }, ""},
+			colSpec{column{"№ п/п", 8, sheet.Center}, "1", cell(func(x itemCells) string { return x.N }), ""})
 	}
 	nameLabel := "1"
 	if st.upd {
 		nameLabel = "1а"
 	}
-	specs = append(specs, colSpec{column{"Наименование товара (описание выполненных работ, оказанных услуг), имущественного права", 58, sheet.Left}, nameLabel, cell(func(x itemCells) string { return x.Name })})
+	specs = append(specs, colSpec{column{"Наименование товара (описание выполненных работ, оказанных услуг), имущественного права", 58, sheet.Left}, nameLabel, cell(func(x itemCells) string { return x.Name }), ""})
 	if st.withCodes {
-		specs = append(specs, colSpec{column{"Код вида товара", 12, sheet.Center}, "1б", func(int) string { return "" }})
+		specs = append(specs, colSpec{column{"Код вида товара", 12, sheet.Center}, "1б", func(int) string { return "" }, ""})
 	}
 	specs = append(specs,
-		colSpec{column{"Единица измерения — код", 11, sheet.Center}, "2", func(i int) string { return d.Items[i].UnitCode }},
-		colSpec{column{"Единица измерения — условное обозначение (национальное)", 14, sheet.Center}, "2а", cell(func(x itemCells) string { return x.Unit })},
-		colSpec{column{"Количество (объем)", 16, sheet.Right}, "3", cell(func(x itemCells) string { return x.Qty })},
-		colSpec{column{"Цена (тариф) за единицу измерения", 21, sheet.Right}, "4", cell(func(x itemCells) string { return x.NetPrice })},
-		colSpec{column{"Стоимость товаров (работ, услуг), имущественных прав без налога — всего", 24, sheet.Right}, "5", cell(func(x itemCells) string { return x.Net })},
-		colSpec{column{"В том числе сумма акциза", 17, sheet.Center}, "6", func(int) string { return "без акциза" }},
-		colSpec{column{"Налоговая ставка", 13, sheet.Center}, "7", func(int) string { return rate }},
-		colSpec{column{"Сумма налога, предъявляемая покупателю", 21, sheet.Right}, "8", cell(func(x itemCells) string { return x.VAT })},
-		colSpec{column{"Стоимость товаров (работ, услуг), имущественных прав с налогом — всего", 24, sheet.Right}, "9", cell(func(x itemCells) string { return x.Amount })},
+		colSpec{column{"код", 11, sheet.Center}, "2", func(i int) string { return d.Items[i].UnitCode }, "Единица измерения"},
+		colSpec{column{"условное обозначение (национальное)", 15, sheet.Center}, "2а", cell(func(x itemCells) string { return x.Unit }), "Единица измерения"},
+		colSpec{column{"Количество (объем)", 16, sheet.Right}, "3", cell(func(x itemCells) string { return x.Qty }), ""},
+		colSpec{column{"Цена (тариф) за единицу измерения", 21, sheet.Right}, "4", cell(func(x itemCells) string { return x.NetPrice }), ""},
+		colSpec{column{"Стоимость товаров (работ, услуг), имущественных прав без налога — всего", 24, sheet.Right}, "5", cell(func(x itemCells) string { return x.Net }), ""},
+		colSpec{column{"В том числе сумма акциза", 17, sheet.Center}, "6", func(int) string { return "без акциза" }, ""},
+		colSpec{column{"Налоговая ставка", 13, sheet.Center}, "7", func(int) string { return rate }, ""},
+		colSpec{column{"Сумма налога, предъявляемая покупателю", 21, sheet.Right}, "8", cell(func(x itemCells) string { return x.VAT }), ""},
+		colSpec{column{"Стоимость товаров (работ, услуг), имущественных прав с налогом — всего", 24, sheet.Right}, "9", cell(func(x itemCells) string { return x.Amount }), ""},
 	)
 	if st.withCodes {
-		specs = append(specs, colSpec{column{"Страна происхождения — цифровой код", 12, sheet.Center}, "10", func(int) string { return "" }})
+		specs = append(specs, colSpec{column{"цифровой код", 12, sheet.Center}, "10", func(int) string { return "" }, "Страна происхождения товара"})
 	}
 	specs = append(specs,
-		colSpec{column{"Страна происхождения — краткое наименование", 16, sheet.Center}, "10а", func(int) string { return "" }},
-		colSpec{column{"Регистрационный номер декларации на товары или партии товара", 22, sheet.Center}, "11", func(int) string { return "" }},
+		colSpec{column{"краткое наименование", 16, sheet.Center}, "10а", func(int) string { return "" }, "Страна происхождения товара"},
+		colSpec{column{"Регистрационный номер декларации на товары или партии товара", 22, sheet.Center}, "11", func(int) string { return "" }, ""},
 	)
 	headFont := f.Table
 	headFont.Size = min(st.table-0.5, 7)
@@ -186,6 +187,7 @@ func sfLayout(r *rand.Rand, d *docData, st sfStyle) sheet.Document {
 	for i, sp := range specs {
 		cols[i] = sp.col
 		t.NumLabels = append(t.NumLabels, sp.label)
+		t.Groups = append(t.Groups, sp.group)
 	}
 	t.Cols = scaleCols(cols, w)
 	rows := make([][]string, len(d.Items))
@@ -229,8 +231,10 @@ func sfSignatures(r *rand.Rand, c *canvas, d *docData, f fonts) {
 	y0 := c.y
 	if s.IP() {
 		mid := c.signLine(c.x0(), half, f.Small, "Индивидуальный предприниматель или иное уполномоченное лицо", s.Head.Short(), d.Seed, true)
+		ya := c.y
 		c.y = y0
 		c.para(c.x0()+half+4, half-4, f.Small, sheet.Left, "Реквизиты свидетельства о государственной регистрации индивидуального предпринимателя: ОГРНИП "+s.OGRN)
+		c.y = max(c.y, ya)
 		if d.Stamps && r.IntN(2) == 0 {
 			c.stamp(r, s, mid+25, y0+6)
 		}
@@ -248,8 +252,8 @@ func sfSignatures(r *rand.Rand, c *canvas, d *docData, f fonts) {
 // received, dates, and the economic subjects with their stamps.
 func updFooter(r *rand.Rand, c *canvas, d *docData, f fonts) {
 	sfSignatures(r, c, d, f)
-	c.gap(3)
-	c.ensure(60)
+	c.gap(2)
+	c.ensure(50)
 	x, w := c.x0(), c.width()
 	basis := "Договор поставки"
 	if d.Contract != nil {
