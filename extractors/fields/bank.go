@@ -159,7 +159,9 @@ func bankName(lines []line, bikLine int) value {
 		for i, t := range l.toks {
 			k := strings.Trim(t.key, ":")
 			switch {
-			case (k == "банк" || k == "банка") && i+1 < len(l.toks) && strings.HasSuffix(t.text, ":"):
+			case (k == "банк" || k == "банка") && i+1 < len(l.toks) && l.toks[i+1].key != "получателя" &&
+				(strings.HasSuffix(t.text, ":") || float64(l.toks[i+1].box.X0-t.box.X1) > 1.2*l.unit):
+				// «Банк: ПАО Сбербанк» or a table row «Банк | ПАО Сбербанк».
 				if v, ok := bankNameFrom(l.toks[i+1:]); ok {
 					return v
 				}
@@ -202,6 +204,9 @@ func bankName(lines []line, bikLine int) value {
 // bankNameFrom cuts a bank name from words: up to «БИК», an account or a
 // comma followed by requisites.
 func bankNameFrom(ts []token) (value, bool) {
+	if len(ts) > 1 && ts[0].key == "в" {
+		ts = ts[1:] // «в ПАО Сбербанк»
+	}
 	var keep []token
 	for i, t := range ts {
 		k := strings.Trim(t.key, ":,")
@@ -219,10 +224,20 @@ func bankNameFrom(ts []token) (value, bool) {
 		}
 		keep = append(keep, t)
 	}
+	// The city printed after the name («… г. Москва») is not part of it.
+	for i := 1; i < len(keep); i++ {
+		if k := keep[i].key; k == "г" || k == "г." {
+			keep = keep[:i]
+			break
+		}
+	}
 	if len(keep) == 0 || !bankKw.MatchString(joinTokens(keep)) {
 		return value{}, false
 	}
 	text := strings.Trim(joinTokens(keep), " ,;:")
+	if lk := strings.ToLower(text); lk == "банк" || lk == "банк получателя" || lk == "банк плательщика" {
+		return value{}, false
+	}
 	return value{text: text, conf: minConf(keep), toks: keep}, true
 }
 

@@ -50,7 +50,7 @@ func TestExtractInvoice1C(t *testing.T) {
 		DocType: pervichka.DocInvoice, Number: "А-17", Date: "2024-03-20",
 		Supplier:     pervichka.Party{Name: "ООО «Ромашка»", INN: "7701234560", KPP: "770101001"},
 		Buyer:        pervichka.Party{Name: "ООО «Лютик»", INN: "5003123458", KPP: "500301001"},
-		SupplierBank: &pervichka.Bank{BankName: "АО «АЛЬФА-БАНК» г. Москва", BIK: "044525225", Account: "40702810200000012345", CorrAccount: "30101810400000000225"},
+		SupplierBank: &pervichka.Bank{BankName: "АО «АЛЬФА-БАНК»", BIK: "044525225", Account: "40702810200000012345", CorrAccount: "30101810400000000225"},
 		ContractRef:  &pervichka.ContractRef{Number: "15/24", Date: "2024-02-01"},
 		Currency:     "RUB", Total: "14500.00", VATRate: "20", VATAmount: "2416.67",
 		Items: []pervichka.Item{

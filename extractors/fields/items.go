@@ -143,7 +143,10 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 	res := tableResult{header: -1, end: -1}
 	hi := -1
 	for i := range lines {
-		if headerScore(&lines[i]) >= 2 {
+		// A header names at least two kinds of column in at least three
+		// separate cells; a clause «Наименование, количество и стоимость
+		// указаны в Спецификации» names them in running text.
+		if headerScore(&lines[i]) >= 2 && len(lines[i].cells(0.6)) >= 3 {
 			// A header may wrap over several lines: take the best of a
 			// small window so a two-line header is not cut in half.
 			hi = i

@@ -105,6 +105,31 @@ func nameAtLabel(lines []line, hits []roleHit, r roleHit) (value, bool) {
 			}
 		}
 		if v, ok := nameFrom(toks); ok {
+			// A long name wraps within its column: take the following
+			// lines until the requisites start.
+			for j := i + 1; j < len(lines) && j <= i+2 && lines[j].page == l.page; j++ {
+				if float64(lines[j].box.Y0-lines[j-1].box.Y1) > 1.0*l.unit {
+					break
+				}
+				var more []token
+				for _, t := range lines[j].toks {
+					if t.box.X0 >= left && t.box.X0 < right {
+						more = append(more, t)
+					}
+				}
+				if len(more) == 0 {
+					break
+				}
+				ext, ok := nameFrom(append(append([]token{}, v.toks...), more...))
+				if !ok || len(ext.toks) <= len(v.toks) {
+					break
+				}
+				if len(ext.toks) < len(v.toks)+len(more) {
+					v = ext // the requisites started on this line
+					break
+				}
+				v = ext
+			}
 			return v, true
 		}
 		if len(toks) > 0 {

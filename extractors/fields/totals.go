@@ -227,25 +227,23 @@ func findWordsAmount(lines []line) *wordsAmount {
 		if letters < 3 {
 			continue
 		}
-		try := func(ts []token) (*wordsAmount, bool) {
-			for skip := 0; skip < len(ts) && skip < 10; skip++ {
-				if startsWithDigit(ts[skip].text) {
-					continue
-				}
-				if v, ok := ruvalid.ParseAmountWords(joinTokens(ts[skip:])); ok {
-					return &wordsAmount{k: v, conf: minConf(ts[skip:])}, true
-				}
-			}
-			return nil, false
+		// ParseAmountWords tolerates the text around the amount and takes
+		// the first numeral run followed by a rouble word, so the line is
+		// read together with its neighbours: the start of the numeral may
+		// have wrapped onto the line before, the kopecks onto the next.
+		from, to := li, li+1
+		if li > 0 && lines[li-1].page == l.page {
+			from = li - 1
 		}
-		if w, ok := try(l.toks); ok {
-			return w
+		if li+1 < len(lines) && lines[li+1].page == l.page {
+			to = li + 2
 		}
-		if li > 0 {
-			joined := append(append([]token{}, lines[li-1].toks...), l.toks...)
-			if w, ok := try(joined); ok {
-				return w
-			}
+		var ts []token
+		for j := from; j < to; j++ {
+			ts = append(ts, lines[j].toks...)
+		}
+		if v, ok := ruvalid.ParseAmountWords(joinTokens(ts)); ok {
+			return &wordsAmount{k: v, conf: minConf(ts)}
 		}
 	}
 	return nil
