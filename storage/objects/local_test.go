@@ -44,8 +44,8 @@ func TestLocalStaysInsideRoot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(os.Symlink(outside, filepath.Join(root, "outdir")))                      // folder link out
-	must(os.Symlink(secret, filepath.Join(root, "outfile")))                      // file link out
+	must(os.Symlink(outside, filepath.Join(root, "outdir")))                   // folder link out
+	must(os.Symlink(secret, filepath.Join(root, "outfile")))                   // file link out
 	must(os.Symlink("../"+filepath.Base(outside), filepath.Join(root, "rel"))) // relative link out
 	put(t, l, "inside/real", []byte("in"), "")
 	must(os.Symlink("real", filepath.Join(root, "inside", "alias"))) // link within

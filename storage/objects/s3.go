@@ -66,6 +66,9 @@ type S3 struct {
 	bucket   string
 	partSize uint64
 	log      *slog.Logger
+	// listPageSize is the keys per ListObjectsV2 request; 0 is the server's
+	// default (1000). Tests lower it to cross page boundaries cheaply.
+	listPageSize int
 }
 
 var _ Store = (*S3)(nil)
@@ -231,7 +234,9 @@ func (s *S3) List(ctx context.Context, prefix string, fn func(Info) error) error
 	// minio-go lists in a goroutine; cancelling lets it go when fn stops us.
 	listCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for oi := range s.client.ListObjectsIter(listCtx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+	for oi := range s.client.ListObjectsIter(listCtx, s.bucket, minio.ListObjectsOptions{
+		Prefix: prefix, Recursive: true, MaxKeys: s.listPageSize,
+	}) {
 		if oi.Err != nil {
 			return s.fail(ctx, "list", prefix, oi.Err)
 		}

@@ -142,6 +142,7 @@ func TestS3Store(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		s.listPageSize = 40 // several pages for the List case
 		return s
 	})
 }
