@@ -33,6 +33,15 @@ type vocabWord struct {
 
 var amountVocab = buildAmountVocab()
 
+// amountVocabIndex finds exact matches without computing distances.
+var amountVocabIndex = func() map[string]int {
+	m := make(map[string]int, len(amountVocab))
+	for i, v := range amountVocab {
+		m[string(v.word)] = i
+	}
+	return m
+}()
+
 func buildAmountVocab() []vocabWord {
 	var v []vocabWord
 	add := func(w string, k wordKind, val int64) { v = append(v, vocabWord{[]rune(w), k, val}) }
@@ -96,9 +105,13 @@ func editDistance(a, b []rune, limit int) int {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return limit + 1
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var rows [3][48]int
+	var prev2, prev, cur []int
+	if len(b) < len(rows[0]) {
+		prev2, prev, cur = rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1]
+	} else {
+		prev2, prev, cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
@@ -129,6 +142,9 @@ func editDistance(a, b []rune, limit int) int {
 // weak is true when the match needed an edit on a word of four letters or
 // fewer, where a stray ordinary word («при», «это») can land by chance.
 func matchAmountWord(w []rune) (v vocabWord, dist int, weak bool) {
+	if i, ok := amountVocabIndex[string(w)]; ok {
+		return amountVocab[i], 0, false
+	}
 	best, bestD, tie := -1, 99, false
 	for i, c := range amountVocab {
 		lim := maxEdits(len(c.word))
@@ -295,26 +311,41 @@ func isNumeral(k wordKind) bool {
 	return false
 }
 
+// wordClass is what a normalised word was classified as; a page repeats its
+// words, so classifyAmount remembers them.
+type wordClass struct {
+	v     vocabWord
+	weak  bool
+	split bool
+	a, b  vocabWord
+}
+
 func classifyAmount(toks []amountToken) []classified {
 	out := make([]classified, 0, len(toks))
+	memo := map[string]wordClass{}
 	for _, t := range toks {
 		c := classified{amountToken: t}
 		if !t.digits {
-			w := []rune(strings.Map(ocrToCyrillic, t.text))
-			if len(w) > 1 && len(w) <= 40 {
-				v, _, weak := matchAmountWord(w)
-				c.kind, c.value, c.weak = v.kind, v.value, weak
-				if v.kind == kNone && len(w) >= 6 {
-					// OCR drops the space between two numerals: «двеститысяч».
-					if a, b, ok := splitGlued(w); ok {
-						ca, cb := c, c
-						ca.kind, ca.value = a.kind, a.value
-						cb.kind, cb.value = b.kind, b.value
-						out = append(out, ca, cb)
-						continue
+			key := strings.Map(ocrToCyrillic, t.text)
+			wc, seen := memo[key]
+			if !seen {
+				if w := []rune(key); len(w) > 1 && len(w) <= 40 {
+					wc.v, _, wc.weak = matchAmountWord(w)
+					if wc.v.kind == kNone && len(w) >= 6 {
+						// OCR drops the space between two numerals: «двеститысяч».
+						wc.a, wc.b, wc.split = splitGlued(w)
 					}
 				}
+				memo[key] = wc
 			}
+			if wc.split {
+				ca, cb := c, c
+				ca.kind, ca.value = wc.a.kind, wc.a.value
+				cb.kind, cb.value = wc.b.kind, wc.b.value
+				out = append(out, ca, cb)
+				continue
+			}
+			c.kind, c.value, c.weak = wc.v.kind, wc.v.value, wc.weak
 		}
 		out = append(out, c)
 	}
@@ -322,14 +353,30 @@ func classifyAmount(toks []amountToken) []classified {
 }
 
 // splitGlued splits a word into two numerals, each matched within one edit
-// and neither ambiguous.
+// and neither ambiguous. Only prefixes within one letter of a numeral's
+// length are tried, which keeps long ordinary words cheap.
 func splitGlued(w []rune) (a, b vocabWord, ok bool) {
-	for i := 3; i+3 <= len(w); i++ {
-		va, da, _ := matchAmountWord(w[:i])
-		vb, db, _ := matchAmountWord(w[i:])
-		if isNumeral(va.kind) && va.kind != kAmbig && da <= 1 &&
-			vb.kind != kNone && vb.kind != kAmbig && vb.kind != kMinus && db <= 1 {
-			return va, vb, true
+	tried := map[int]bool{}
+	for _, v := range amountVocab {
+		if !isNumeral(v.kind) {
+			continue
+		}
+		for i := len(v.word) - 1; i <= len(v.word)+1; i++ {
+			if i < 3 || i+3 > len(w) || tried[i] {
+				continue
+			}
+			if editDistance(w[:i], v.word, 1) > 1 {
+				continue
+			}
+			tried[i] = true
+			va, da, _ := matchAmountWord(w[:i])
+			if !isNumeral(va.kind) || va.kind == kAmbig || da > 1 {
+				continue
+			}
+			vb, db, _ := matchAmountWord(w[i:])
+			if vb.kind != kNone && vb.kind != kAmbig && vb.kind != kMinus && db <= 1 {
+				return va, vb, true
+			}
 		}
 	}
 	return a, b, false

@@ -1,0 +1,110 @@
+package ruvalid
+
+import "testing"
+
+func TestNormalizeName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ a, b string }{
+		{`ООО "Ромашка"`, "Общество с ограниченной ответственностью «Ромашка»"},
+		{`ООО «Ромашка»`, "ооо ромашка"},
+		{`ПАО "Сбербанк России"`, "Публичное акционерное общество «Сбербанк России»"},
+		{`АО "Тандер"`, "Акционерное общество „Тандер“"},
+		{`ЗАО «Звезда»`, "Закрытое  акционерное\nобщество «Звезда»"},
+		{`НАО "Север"`, "Непубличное акционерное общество «Север»"},
+		{"ИП Иванов Иван Иванович", "Индивидуальный предприниматель Иванов Иван Иванович"},
+		{"ИП Иванов И. И.", "ип иванов и.и."},
+		{`ООО "Ёлка"`, `ООО "Елка"`},
+		{`Ромашка, ООО`, `ООО «Ромашка»`},
+		{`OOO "Ромашка"`, `ООО "Ромашка"`}, // Latin O's
+		{`ООО "Pомашка"`, `ООО "Ромашка"`}, // Latin P inside a Cyrillic word
+		{`ООО 'Siemens'`, `ооо siemens`},   // an all-Latin name stays Latin
+	} {
+		if na, nb := NormalizeName(tc.a), NormalizeName(tc.b); na != nb {
+			t.Errorf("NormalizeName(%q) = %q, NormalizeName(%q) = %q; want equal", tc.a, na, tc.b, nb)
+		}
+	}
+	for _, tc := range []struct{ a, b string }{
+		{`ООО "Ромашка"`, `АО "Ромашка"`},
+		{`ООО "Ромашка"`, `ООО "Ромашка-2"`},
+		{`ПАО "Сбербанк"`, `АО "Сбербанк"`},
+	} {
+		if na, nb := NormalizeName(tc.a), NormalizeName(tc.b); na == nb {
+			t.Errorf("NormalizeName(%q) == NormalizeName(%q) == %q; want different", tc.a, tc.b, na)
+		}
+	}
+	if got := NormalizeName(`  Общество с ограниченной ответственностью  "Ромашка" `); got != "ооо ромашка" {
+		t.Errorf("NormalizeName = %q", got)
+	}
+}
+
+func TestNormalizeNumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"№ 123", "123"},
+		{"№123-А", "123-А"},
+		{"AB–12/3", "АВ-12/3"}, // Latin letters, en dash
+		{"ав‑12/3", "АВ-12/3"}, // Cyrillic lower case, non-breaking hyphen
+		{"77 07 083893", "7707083893"},
+		{"УТ-000123.", "УТ-000123"},
+		{"ТK—5", "ТК-5"},
+		{"INV-7", "INV-7"}, // letters without look-alikes stay
+	} {
+		if got := NormalizeNumber(tc.in); got != tc.want {
+			t.Errorf("NormalizeNumber(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNormalizeDecimal(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"214 500,00", "214500.00", true},
+		{"214500", "214500.00", true},
+		{"214500.0", "214500.00", true},
+		{"214\u00a0500,5", "214500.50", true},
+		{"1.234.567,89", "1234567.89", true},
+		{"1,234,567.89", "1234567.89", true},
+		{"1'234.50", "1234.50", true},
+		{"12.500", "12.50", true},
+		{"-15,00", "-15.00", true},
+		{"12.345", "", false},
+		{"12,3,4", "", false},
+		{"abc", "", false},
+		{"", "", false},
+	} {
+		got, ok := NormalizeDecimal(tc.in)
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("NormalizeDecimal(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestNormalizeQuantity(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"1", "1", true},
+		{"1,000", "1", true},
+		{"1.00", "1", true},
+		{"2.50", "2.5", true},
+		{"1 234,125", "1234.125", true},
+		{"0,5", "0.5", true},
+		{"007", "7", true},
+		{"0.000", "0", true},
+		{"1.2345", "", false},
+		{"1.23450", "", false},
+		{"шт", "", false},
+		{"", "", false},
+		{".5", "", false},
+	} {
+		got, ok := NormalizeQuantity(tc.in)
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("NormalizeQuantity(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
