@@ -583,7 +583,7 @@ func (x *extraction) result() pervichka.Result {
 		c["items"] = round2(ic)
 	}
 	res.Confidence = c
-	res.NeedsReview = len(res.ReviewReasons) > 0
+	res.NeedsReview = blocking(res.ReviewReasons)
 	for _, f := range pervichka.KeyFields {
 		if keyEmpty(&res, f) {
 			res.NeedsReview = true
@@ -656,4 +656,19 @@ func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64) {
 		}
 	}
 	return nil, 0
+}
+
+// advisory reasons are reported but do not by themselves stop a document:
+// a КПП of a branch registered in another region is legal and common.
+var advisory = map[string]bool{pervichka.ReasonKPPNotINN: true}
+
+// blocking reports whether any reason must send the document to review.
+func blocking(reasons []string) bool {
+	for _, r := range reasons {
+		code, _, _ := strings.Cut(r, ":")
+		if !advisory[code] {
+			return true
+		}
+	}
+	return false
 }

@@ -162,7 +162,7 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 	// (no numbers of money, close below).
 	first, last := hi, hi
 	for j := hi - 1; j >= 0 && j >= hi-3; j-- {
-		if lines[j].page != lines[hi].page || float64(lines[first].box.Y0-lines[j].box.Y1) > 1.2*u || !headerContinuation(&lines[j]) {
+		if lines[j].page != lines[hi].page || float64(lines[first].box.Y0-lines[j].box.Y1) > 1.2*u || !headerContinuation(&lines[j]) || !alignedWith(&lines[j], &lines[hi]) {
 			break
 		}
 		first = j
@@ -179,7 +179,7 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		if gap > 1.2 {
 			break
 		}
-		if hasMoney(&lines[j]) || !headerContinuation(&lines[j]) {
+		if hasMoney(&lines[j]) || !headerContinuation(&lines[j]) || !alignedWith(&lines[j], &lines[hi]) {
 			break
 		}
 		last = j
@@ -367,6 +367,7 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 		}
 	}
 	end := start
+	lastNo := -1
 	lastY := 0
 	lastPage := -1
 	for i := start; i < len(lines); i++ {
@@ -397,9 +398,15 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 		}
 		starts := false
 		if hasNo {
+			// Rows are numbered in order: «2025» of a wrapped «за июль
+			// 2025 г.» under the № column does not start a row.
 			if ns := cells[colNo]; len(ns) > 0 {
-				if _, err := strconv.Atoi(strings.Trim(ns[0].text, ".")); err == nil {
+				if n, err := strconv.Atoi(strings.Trim(ns[0].text, ".")); err == nil && (lastNo < 0 || n == lastNo+1) {
 					starts = true
+					lastNo = n
+				} else {
+					cells[colName] = append(ns, cells[colName]...)
+					delete(cells, colNo)
 				}
 			}
 		} else {
@@ -563,6 +570,27 @@ func isRowNumber(s string) bool {
 func shortWords(ts []token, n int) bool {
 	for _, t := range ts {
 		if len([]rune(t.text)) > n {
+			return false
+		}
+	}
+	return true
+}
+
+// alignedWith reports whether every cell of l lies under at most one cell
+// of the header line h: the wrapped part of a heading does, a sentence
+// running across the table does not.
+func alignedWith(l, h *line) bool {
+	hc := h.cells(0.6)
+	for _, c := range l.cells(0.6) {
+		b := boxOf(c)
+		n := 0
+		for _, x := range hc {
+			xb := boxOf(x)
+			if b.X0 < xb.X1 && b.X1 > xb.X0 {
+				n++
+			}
+		}
+		if n > 1 {
 			return false
 		}
 	}
