@@ -33,10 +33,12 @@ type colorGrid struct {
 const gridLongSide = 600
 
 // convert turns img into the working gray image and gathers inputStats in
-// the same pass. With inkMix the gray value is max(R,G,B): black and gray
-// ink stay dark while coloured ink (blue and violet stamps, blue pen, red
-// marks) becomes light, which is what flattening then whitens; without it
-// the value is the usual Rec.601 luma.
+// the same pass. With inkMix the gray value is max(R,G,B) plus the chroma
+// max−min: black and gray ink (chroma ≈ 0) stay dark while coloured ink
+// (blue and violet stamps, blue pen, red marks) reaches the paper's level
+// and disappears in flattening; without it the value is Rec.601 luma.
+// (With max alone a blue stamp stayed light gray and Tesseract read its
+// ring and lettering into the neighbouring lines.)
 func (p *pipeline) convert(img image.Image, inkMix bool) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -61,7 +63,7 @@ func (p *pipeline) convert(img image.Image, inkMix bool) {
 			luma[x] = l
 			mx, mn := max(rv, gv, bv), min(rv, gv, bv)
 			if inkMix {
-				row[x] = mx
+				row[x] = sat(int(mx) + int(mx-mn))
 			} else {
 				row[x] = l
 			}

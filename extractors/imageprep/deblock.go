@@ -9,7 +9,7 @@ const heavyBlockiness = 1.25
 
 // sigmaDeblock is how far (in gray levels) a neighbour may differ from a
 // pixel and still be averaged with it.
-const sigmaDeblock = 28
+const sigmaDeblock = 12
 
 // deblock smooths JPEG blocking and ringing with a 3×3 sigma filter: each
 // pixel becomes the mean of its neighbours within ±sigmaDeblock of it, so

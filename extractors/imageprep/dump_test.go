@@ -17,8 +17,11 @@ func TestDumpSynthetic(t *testing.T) {
 	if dir == "" {
 		t.Skip("set IMAGEPREP_DUMP=dir to write images")
 	}
-	ph := makePhoto(t, defaultPhoto(1))
+	ph := makePhoto(t, defaultPhoto(100))
 	scan, _ := makeScan(t, 2, 1.5)
+	if err := os.WriteFile(filepath.Join(dir, "photo_truth.txt"), []byte(ph.text), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for name, img := range map[string]image.Image{"photo": ph.img, "scan": scan} {
 		if err := imaging.Save(img, filepath.Join(dir, name+"_in.png")); err != nil {
 			t.Fatal(err)

@@ -148,6 +148,7 @@ type pipeline struct {
 	stats inputStats  // measured on the input during convert
 
 	sheetFound bool    // the sheet step cut the page out of a background
+	levelled   bool    // flatten made (or found) the paper evenly white
 	capHeight  float64 // capital height in px of the current image, 0 if unknown
 	scale      float64 // current px per input px (rescale only; warps keep scale)
 }

@@ -40,9 +40,11 @@ func (p *pipeline) flatten() (bool, error) {
 	lo, hi := percentiles(bg, 0.03, 0.97)
 	if hi-lo < 12 && lo > 215 {
 		p.log.Debug("flatten: paper already even", "p3", lo, "p97", hi)
+		p.levelled = true
 		return false, nil
 	}
 	p.gray = divideBackground(g, bg, sw, sh, f)
+	p.levelled = true
 	return true, nil
 }
 

@@ -83,6 +83,9 @@ func TestOCRGain(t *testing.T) {
 					t.Fatal(err)
 				}
 				if c == "all" {
+					bp := &pipeline{}
+					bp.convert(s.img, false)
+					t.Logf("%s: blockiness %.2f", s.name, bp.stats.blockiness)
 					prepTime += time.Since(t0) - out.Timings[StepOrient]
 					t.Logf("%s: applied %v dpi %d size %v", s.name, out.Applied, out.DPI, out.Image.Rect.Size())
 				}
@@ -150,8 +153,11 @@ func (o cliOrienter) Orientation(ctx context.Context, img image.Image) (int, flo
 		return 0, 0, fmt.Errorf("tesseract osd: no answer in %q", out)
 	}
 	deg, _ := strconv.Atoi(string(r[1]))
-	conf, _ := strconv.ParseFloat(string(c[1]), 64)
-	return deg, conf, nil
+	raw, _ := strconv.ParseFloat(string(c[1]), 64)
+	// The CLI's "Rotate" is the clockwise turn that makes the page upright
+	// (what Orienter returns); the raw confidence is mapped to 0..1 as the
+	// tesseract package does.
+	return deg, raw / (raw + 2), nil
 }
 
 func writePNG(path string, img image.Image) error {

@@ -8,10 +8,12 @@ import (
 	"github.com/disintegration/imaging"
 )
 
-// minOrientConf is the lowest Tesseract OSD orientation confidence acted
-// on. OSD reports ~0.5–1.5 for pages it cannot read and well above 2 for a
-// clear text page; turning a correct page on a guess costs the whole page.
-const minOrientConf = 2.0
+// minOrientConf is the lowest orientation confidence acted on, on the
+// 0..1 scale of the tesseract package (raw OSD confidence c mapped to
+// c/(c+2)): 0.5 is a raw 2. Pages OSD cannot read give raw ~0.6 (0.23) and
+// a wrong answer; clear text pages give raw 5–16 (0.7–0.9). Turning a
+// correct page on a guess costs the whole page.
+const minOrientConf = 0.5
 
 // orientLongSide bounds the copy handed to the Orienter: OSD needs legible
 // glyphs, not full resolution, and its cost grows with the pixel count.

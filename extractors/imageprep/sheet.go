@@ -90,6 +90,20 @@ func findSheet(gr colorGrid, w, h int) ([4]point, string) {
 	}
 	mask = morph3(morph3(mask, gw, gh, false), gw, gh, true)
 	comp, area := largestComponent(mask, gw, gh)
+	// Hysteresis: paper in shadow scores below the Otsu threshold but well
+	// above the background; grow the region into cells above a lower
+	// threshold, halfway between the background and the threshold.
+	var bgSum, bgN float64
+	for _, s := range score {
+		if s <= thr {
+			bgSum += float64(s)
+			bgN++
+		}
+	}
+	if bgN > 0 {
+		low := uint8((bgSum/bgN + float64(thr)) / 2)
+		area = growRegion(comp, score, low, gw, gh)
+	}
 	frac := float64(area) / float64(gw*gh)
 	if frac < 0.15 {
 		return q, "no large bright region"
@@ -450,4 +464,42 @@ func plausibleQuad(q [4]point, w, h float64) bool {
 		}
 	}
 	return math.Abs(area)/2 >= 0.2*w*h
+}
+
+// growRegion adds to region every cell scoring above low that is
+// 4-connected to it, and returns the new area.
+func growRegion(region []bool, score []uint8, low uint8, w, h int) int {
+	var stack []int
+	area := 0
+	for i, in := range region {
+		if in {
+			stack = append(stack, i)
+			area++
+		}
+	}
+	for len(stack) > 0 {
+		j := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x, y := j%w, j/w
+		try := func(k int) {
+			if !region[k] && score[k] > low {
+				region[k] = true
+				area++
+				stack = append(stack, k)
+			}
+		}
+		if x > 0 {
+			try(j - 1)
+		}
+		if x < w-1 {
+			try(j + 1)
+		}
+		if y > 0 {
+			try(j - w)
+		}
+		if y < h-1 {
+			try(j + w)
+		}
+	}
+	return area
 }

@@ -63,7 +63,7 @@ func capHeightPx(t testing.TB, px float64) float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return float64(m.CapHeight) / 64 / 64
+	return math.Abs(float64(m.CapHeight)) / 64 / 64
 }
 
 var words = []string{"поставка", "товара", "оплата", "договор", "услуги", "работы", "сумма", "итого", "без", "НДС",
@@ -158,8 +158,19 @@ type synthPhoto struct {
 	text    string
 }
 
+var photoCache sync.Map // photoParams → synthPhoto: tests share pages
+
 func makePhoto(t testing.TB, pp photoParams) synthPhoto {
 	t.Helper()
+	if v, ok := photoCache.Load(pp); ok {
+		return v.(synthPhoto)
+	}
+	ph := renderPhoto(t, pp)
+	photoCache.Store(pp, ph)
+	return ph
+}
+
+func renderPhoto(t testing.TB, pp photoParams) synthPhoto {
 	r := rand.New(rand.NewPCG(pp.seed, 7))
 	lines := pageText(r, 40)
 	const pw, ph = 1654, 2339
