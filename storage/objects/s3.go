@@ -164,7 +164,9 @@ func (s *S3) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
 	return &s3Reader{body: body, s: s, ctx: ctx, key: key}, s.info(key, oi), nil
 }
 
-// s3Reader passes read errors through the same translation as the calls.
+// s3Reader passes read errors through the same translation as the calls,
+// and checks ctx itself: net/http notices a cancelled request
+// asynchronously, and may still hand out buffered bytes meanwhile.
 type s3Reader struct {
 	body io.ReadCloser
 	s    *S3
@@ -173,6 +175,9 @@ type s3Reader struct {
 }
 
 func (r *s3Reader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, opError("get", r.key, err)
+	}
 	n, err := r.body.Read(p)
 	if err != nil && err != io.EOF {
 		err = r.s.fail(r.ctx, "get", r.key, err)
