@@ -167,7 +167,18 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		}
 		first = j
 	}
-	for j := hi + 1; j < len(lines) && j <= hi+8; j++ {
+	// The statutory forms print a row of column numbers under the
+	// heading: when it is there, everything above it is heading.
+	for j := hi + 1; j < len(lines) && j <= hi+10 && lines[j].page == lines[hi].page; j++ {
+		if hasMoney(&lines[j]) {
+			break
+		}
+		if numberRow(&lines[j]) {
+			last = j
+			break
+		}
+	}
+	for j := hi + 1; last == hi && j < len(lines) && j <= hi+8; j++ {
 		gap := float64(lines[j].box.Y0-lines[last].box.Y1) / u
 		if lines[j].page != lines[hi].page || gap > 3 {
 			break
@@ -576,7 +587,7 @@ func shortWords(ts []token, n int) bool {
 	return true
 }
 
-// alignedWith reports whether every cell of l lies under at most one cell
+// alignedWith reports whether every cell of l lies under at most two cells
 // of the header line h: the wrapped part of a heading does, a sentence
 // running across the table does not.
 func alignedWith(l, h *line) bool {
@@ -590,7 +601,7 @@ func alignedWith(l, h *line) bool {
 				n++
 			}
 		}
-		if n > 1 {
+		if n > 2 {
 			return false
 		}
 	}
