@@ -138,9 +138,12 @@ func editDistance(a, b []rune, limit int) int {
 	return prev[len(b)]
 }
 
-// matchAmountWord finds the vocabulary word nearest to w within its tolerance.
-// weak is true when the match needed an edit on a word of four letters or
-// fewer, where a stray ordinary word («при», «это») can land by chance.
+// matchAmountWord finds the vocabulary word nearest to w within the
+// word's tolerance, but at most one edit for a token of five letters or fewer
+// (a short token is not a long numeral with two letters lost: «всем» is not
+// «восемь»). weak is true when the match needed
+// an edit and either word has five letters or fewer, where an ordinary word
+// («при», «срок») lands on a numeral by chance.
 func matchAmountWord(w []rune) (v vocabWord, dist int, weak bool) {
 	if i, ok := amountVocabIndex[string(w)]; ok {
 		return amountVocab[i], 0, false
@@ -148,6 +151,9 @@ func matchAmountWord(w []rune) (v vocabWord, dist int, weak bool) {
 	best, bestD, tie := -1, 99, false
 	for i, c := range amountVocab {
 		lim := maxEdits(len(c.word))
+		if len(w) <= 5 {
+			lim = min(lim, 1)
+		}
 		d := editDistance(w, c.word, lim)
 		if d > lim {
 			continue
@@ -163,10 +169,10 @@ func matchAmountWord(w []rune) (v vocabWord, dist int, weak bool) {
 		return vocabWord{}, 0, false
 	}
 	if tie {
-		return vocabWord{kind: kAmbig}, bestD, bestD > 0 && len(w) <= 4
+		return vocabWord{kind: kAmbig}, bestD, bestD > 0 && len(w) <= 5
 	}
 	c := amountVocab[best]
-	return c, bestD, bestD > 0 && len(c.word) <= 4
+	return c, bestD, bestD > 0 && min(len(c.word), len(w)) <= 5
 }
 
 // ocrToCyrillic maps characters OCR emits for Cyrillic letters inside words:
@@ -300,7 +306,8 @@ type classified struct {
 	amountToken
 	kind  wordKind
 	value int64
-	weak  bool
+	weak  bool // fuzzy match of a short word
+	fuzzy bool // matched with an edit, or split from a glued word
 }
 
 func isNumeral(k wordKind) bool {
@@ -315,6 +322,7 @@ func isNumeral(k wordKind) bool {
 // words, so classifyAmount remembers them.
 type wordClass struct {
 	v     vocabWord
+	dist  int
 	weak  bool
 	split bool
 	a, b  vocabWord
@@ -330,7 +338,7 @@ func classifyAmount(toks []amountToken) []classified {
 			wc, seen := memo[key]
 			if !seen {
 				if w := []rune(key); len(w) > 1 && len(w) <= 40 {
-					wc.v, _, wc.weak = matchAmountWord(w)
+					wc.v, wc.dist, wc.weak = matchAmountWord(w)
 					if wc.v.kind == kNone && len(w) >= 6 {
 						// OCR drops the space between two numerals: «двеститысяч».
 						wc.a, wc.b, wc.split = splitGlued(w)
@@ -340,12 +348,12 @@ func classifyAmount(toks []amountToken) []classified {
 			}
 			if wc.split {
 				ca, cb := c, c
-				ca.kind, ca.value = wc.a.kind, wc.a.value
-				cb.kind, cb.value = wc.b.kind, wc.b.value
+				ca.kind, ca.value, ca.fuzzy = wc.a.kind, wc.a.value, true
+				cb.kind, cb.value, cb.fuzzy = wc.b.kind, wc.b.value, true
 				out = append(out, ca, cb)
 				continue
 			}
-			c.kind, c.value, c.weak = wc.v.kind, wc.v.value, wc.weak
+			c.kind, c.value, c.weak, c.fuzzy = wc.v.kind, wc.v.value, wc.weak, wc.dist > 0
 		}
 		out = append(out, c)
 	}
@@ -441,8 +449,9 @@ func composeNumeral(run []classified) (int64, bool) {
 // numerals. Kopecks may be digits or words, or absent (then 00).
 //
 // When several numeral runs occur, the first one followed by a rouble word
-// wins; without a rouble word, the longest run. A run made only of short
-// words that matched with an edit («при», «это») is not taken as a number.
+// wins; without a rouble word, the longest run, and then only if every word
+// of it is spelled exactly. A run made only of short words that matched with
+// an edit («при», «срок») is not taken as a number either way.
 // ok is false when no numeral is found.
 func ParseAmountWords(s string) (pervichka.Kopecks, bool) {
 	if !utf8.ValidString(s) {
@@ -458,13 +467,18 @@ func ParseAmountWords(s string) (pervichka.Kopecks, bool) {
 			continue
 		}
 		j := i
-		strong := false
+		strong, exact := false, true
 		for j < len(toks) && isNumeral(toks[j].kind) {
 			strong = strong || !toks[j].weak
+			exact = exact && !toks[j].fuzzy
 			j++
 		}
 		if j < len(toks) && toks[j].kind == kRouble {
 			strong = true
+		} else if !exact {
+			// Without a rouble word only a clean numeral counts: «в течение
+			// десяти дней» must not become ten roubles.
+			strong = false
 		}
 		if strong {
 			runs = append(runs, run{i, j})
@@ -490,6 +504,24 @@ func ParseAmountWords(s string) (pervichka.Kopecks, bool) {
 		}
 	}
 	r := runs[pick]
+	// A numeral, then one unreadable word, then this run: the amount was
+	// broken by a word OCR mangled beyond recognition («тысяч ст сорок»), and
+	// the run is only its tail.
+	if r.from >= 2 && toks[r.from-1].kind == kNone && !toks[r.from-1].digits && isNumeral(toks[r.from-2].kind) {
+		return 0, false
+	}
+	// The word before may be a numeral mangled past the tolerance («срк»
+	// for «сорок» before «два миллиона»): if it is within two edits of one
+	// that could begin this number, the amount's head may be missing.
+	if r.from >= 1 && mayBeNumeralHead(toks[r.from-1], toks[r.from:r.to]) {
+		return 0, false
+	}
+	rouble := r.to < len(toks) && toks[r.to].kind == kRouble
+	// Without a rouble word, an unreadable word right after the run may be
+	// the rest of the number («… двадцать пдрва чубля»).
+	if !rouble && r.to < len(toks) && toks[r.to].kind == kNone && !toks[r.to].digits {
+		return 0, false
+	}
 	rub, ok := composeNumeral(toks[r.from:r.to])
 	if !ok {
 		return 0, false
@@ -497,7 +529,7 @@ func ParseAmountWords(s string) (pervichka.Kopecks, bool) {
 	neg := r.from > 0 && toks[r.from-1].kind == kMinus
 
 	var kop int64
-	if r.to < len(toks) && toks[r.to].kind == kRouble {
+	if rouble {
 		kop, ok = parseKopecksAfter(toks[r.to+1:])
 		if !ok {
 			return 0, false
@@ -511,6 +543,29 @@ func ParseAmountWords(s string) (pervichka.Kopecks, bool) {
 		v = -v
 	}
 	return pervichka.Kopecks(v), true
+}
+
+// mayBeNumeralHead reports whether an unrecognised word tok, standing just
+// before the numeral run, is within two edits of a numeral that would
+// grammatically extend the run at its head.
+func mayBeNumeralHead(tok classified, run []classified) bool {
+	if tok.kind != kNone || tok.digits {
+		return false
+	}
+	w := []rune(strings.Map(ocrToCyrillic, tok.text))
+	if len(w) < 2 || len(w) > 40 {
+		return false
+	}
+	for _, v := range amountVocab {
+		if !isNumeral(v.kind) || v.kind == kZero || editDistance(w, v.word, 2) > 2 {
+			continue
+		}
+		ext := append([]classified{{kind: v.kind, value: v.value}}, run...)
+		if _, ok := composeNumeral(ext); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // parseKopecksAfter reads what follows the rouble word: two digits (or

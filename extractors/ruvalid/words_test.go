@@ -106,6 +106,15 @@ func TestParseAmountWords(t *testing.T) {
 		{"Пять двадцать рублей", 0, false},                     // units then tens
 		{"Тысяча миллион рублей", 0, false},                    // scales must fall
 		{"Сто рублей девяносто девять тысяч копеек", 0, false}, // kopecks ≥ 100
+		// Ordinary words near numerals are not amounts without a rouble word.
+		{"Оплата в течение десяти банковских дней", 0, false},
+		{"Оплатить в срок", 0, false},
+		{"Спасибо всем", 0, false},
+		// A mangled word inside the amount leaves only its tail readable.
+		{"Семь миллионов девятьсот жщ тысячи рублей", 0, false},
+		{"Срк два миллиона рублей", 0, false},                     // «срк» may be «сорок»
+		{"Пятьдесят три миллиона двадцать пдрва чубля", 0, false}, // tail unreadable, no rouble word
+		{"Сумма прописью: Два миллиона рублей", 200000000, true},
 	} {
 		got, ok := ParseAmountWords(tc.in)
 		if ok != tc.ok || (ok && got != tc.want) {
@@ -147,28 +156,51 @@ func TestAmountWordsRoundTrip(t *testing.T) {
 // total, and a confident wrong one would outvote the digits.
 func TestAmountWordsNoisy(t *testing.T) {
 	t.Parallel()
-	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		errors             int
+		minRight, maxWrong int // per mille
+	}{
+		{1, 950, 2},
+		{2, 850, 10},
+	} {
+		right, refused, wrong := noisyAmounts(uint64(tc.errors), tc.errors, 4000)
+		n := right + refused + wrong
+		t.Logf("%d OCR errors per amount: right %d, refused %d, wrong %d of %d", tc.errors, right, refused, wrong, n)
+		if right*1000 < tc.minRight*n {
+			t.Errorf("%d errors: only %d of %d noisy amounts read right", tc.errors, right, n)
+		}
+		if wrong*1000 > tc.maxWrong*n {
+			t.Errorf("%d errors: %d of %d noisy amounts read wrong", tc.errors, wrong, n)
+		}
+	}
+}
+
+// noisyAmounts spells n random amounts, puts the given number of random
+// letter errors (substitution, deletion, insertion) into each, and counts
+// the readings that are right, refused and wrong.
+func noisyAmounts(seed uint64, errors, n int) (right, refused, wrong int) {
+	rng := rand.New(rand.NewPCG(seed, 4))
 	alphabet := []rune("абвгдежзийклмнопрстуфхцчшщъыьэюя")
-	const n = 5000
-	right, refused, wrong := 0, 0, 0
 	for i := 0; i < n; i++ {
 		k := pervichka.Kopecks(rng.Int64N(10_000_000_000))
 		w := []rune(AmountInWords(k))
-		// Pick a letter position inside the rouble part (before the digits).
-		var pos []int
-		for j, r := range w {
-			if r >= 'а' && r <= 'я' {
-				pos = append(pos, j)
+		for e := 0; e < errors; e++ {
+			// A lower-case letter position: inside words, not the digits.
+			var pos []int
+			for j, r := range w {
+				if r >= 'а' && r <= 'я' {
+					pos = append(pos, j)
+				}
 			}
-		}
-		p := pos[rng.IntN(len(pos))]
-		switch rng.IntN(3) {
-		case 0: // substitute
-			w[p] = alphabet[rng.IntN(len(alphabet))]
-		case 1: // delete
-			w = append(w[:p:p], w[p+1:]...)
-		default: // insert
-			w = append(w[:p:p], append([]rune{alphabet[rng.IntN(len(alphabet))]}, w[p:]...)...)
+			p := pos[rng.IntN(len(pos))]
+			switch rng.IntN(3) {
+			case 0: // substitute
+				w[p] = alphabet[rng.IntN(len(alphabet))]
+			case 1: // delete
+				w = append(w[:p:p], w[p+1:]...)
+			default: // insert
+				w = append(w[:p:p], append([]rune{alphabet[rng.IntN(len(alphabet))]}, w[p:]...)...)
+			}
 		}
 		got, ok := ParseAmountWords(string(w))
 		switch {
@@ -180,11 +212,5 @@ func TestAmountWordsNoisy(t *testing.T) {
 			wrong++
 		}
 	}
-	t.Logf("one OCR error per amount: right %d, refused %d, wrong %d of %d", right, refused, wrong, n)
-	if right < n*95/100 {
-		t.Errorf("only %d of %d noisy amounts read right", right, n)
-	}
-	if wrong > n/100 {
-		t.Errorf("%d of %d noisy amounts read wrong", wrong, n)
-	}
+	return right, refused, wrong
 }
