@@ -161,8 +161,17 @@ func bankName(lines []line, bikLine int) value {
 			switch {
 			case (k == "банк" || k == "банка") && i+1 < len(l.toks) && l.toks[i+1].key != "получателя" &&
 				(strings.HasSuffix(t.text, ":") || float64(l.toks[i+1].box.X0-t.box.X1) > 1.2*l.unit):
-				// «Банк: ПАО Сбербанк» or a table row «Банк | ПАО Сбербанк».
-				if v, ok := bankNameFrom(l.toks[i+1:]); ok {
+				// «Банк: ПАО Сбербанк» or a table row «Банк | ПАО Сбербанк»,
+				// perhaps wrapped onto the next line of its column.
+				rest := append([]token{}, l.toks[i+1:]...)
+				if li+1 < len(lines) && lines[li+1].page == l.page && float64(lines[li+1].box.Y0-l.box.Y1) < l.unit {
+					for _, nt := range lines[li+1].toks {
+						if nt.box.X0 >= t.box.X0-int(l.unit) && nt.box.X0 < rest[len(rest)-1].box.X1+int(2*l.unit) {
+							rest = append(rest, nt)
+						}
+					}
+				}
+				if v, ok := bankNameFrom(rest); ok {
 					return v
 				}
 			case k == "банк" && i+1 < len(l.toks) && strings.HasPrefix(l.toks[i+1].key, "получател"):
@@ -213,7 +222,7 @@ func bankNameFrom(ts []token) (value, bool) {
 		if i > 0 && float64(t.box.X0-ts[i-1].box.X1) > 3*float64(max(1, t.box.Dy())) {
 			break // the next column
 		}
-		if k == "бик" || k == "к/с" || k == "р/с" || k == "сч" || strings.HasPrefix(k, "корр") || k == "инн" || acc20.MatchString(t.text) {
+		if k == "бик" || k == "к/с" || k == "р/с" || k == "сч" || strings.HasPrefix(k, "корр") || strings.HasPrefix(k, "кор.") || k == "инн" || k == "кпп" || k == "адрес" || acc20.MatchString(t.text) {
 			break
 		}
 		if strings.HasPrefix(k, "банк") && strings.HasSuffix(t.text, ":") {

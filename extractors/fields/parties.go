@@ -95,7 +95,8 @@ const formMarker = `(?:\(\d{1,2}[а-яa-z]?\)\s*)?`
 
 var (
 	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН)\s*(/\s*(?:КПП|KПП|КПN|KNN)\s*)?` +
-		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `(` + digitClass + `{9,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?`)
+		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `(` + digitClass + `{9,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
+		`(?:[,;]?\s*(?:КПП|KПП|КПN|KNN|КПH)\s*[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$))?`)
 	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
 )
 
@@ -159,10 +160,16 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 			if len(labelToks) > 0 {
 				h.x0 = labelToks[0].box.X0
 			}
-			if m[6] >= 0 {
-				if k, ok := kppDigits(sp.text[m[6]:m[7]]); ok {
-					h.kpp = k
-					h.kppToks = sp.tokensIn(m[6], m[7])
+			for _, g := range []int{6, 8} { // «ИНН/КПП a/b» or «ИНН a, КПП b»
+				if m[g] >= 0 {
+					kt := sp.tokensIn(m[g], m[g+1])
+					if len(kt) == 0 || len(h.innToks) == 0 || float64(kt[0].box.X0-h.innToks[len(h.innToks)-1].box.X1) > 6*lines[li].unit {
+						continue // a КПП in the next column belongs to the other side
+					}
+					if k, ok := kppDigits(sp.text[m[g]:m[g+1]]); ok {
+						h.kpp = k
+						h.kppToks = kt
+					}
 				}
 			}
 			h.conf = minConf(h.innToks)
