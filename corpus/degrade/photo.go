@@ -98,7 +98,7 @@ func HardPhoto(rng *rand.Rand, page image.Image) ([]byte, error) {
 // frameOversample is how much larger than the messenger's output the camera
 // frame is built: enough for the downscale to smooth the warp, far cheaper
 // than working at the page's 300 dpi.
-const frameOversample = 1.4
+const frameOversample = 1.3
 
 func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	if page == nil || page.Bounds().Dx() < 8 || page.Bounds().Dy() < 8 {
@@ -206,9 +206,9 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 				fx, fy := float64(x)+0.5, float64(y)+0.5
 				sx, sy := hom.apply(fx, fy)
 				if bendAlongX {
-					sy += bendAmp * math.Sin(math.Pi*sx/pw)
+					sy += bendAmp * fastSin(sx/pw/2)
 				} else {
-					sx += bendAmp * math.Sin(math.Pi*sy/ph)
+					sx += bendAmp * fastSin(sy/ph/2)
 				}
 				r, g, b := scene.shade(src, x, y, sx, sy)
 				p := row[4*x:]
@@ -232,15 +232,15 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	if fw < fh {
 		ow, oh = oh, ow
 	}
-	var small image.Image = imaging.Resize(shot, ow, oh, imaging.Linear)
+	var small image.Image = opaqueRGBA(imaging.Resize(shot, ow, oh, imaging.Linear))
 	if st.turn {
 		switch rng.IntN(3) {
 		case 0:
-			small = imaging.Rotate90(small)
+			small = opaqueRGBA(imaging.Rotate90(small))
 		case 1:
-			small = imaging.Rotate180(small)
+			small = opaqueRGBA(imaging.Rotate180(small))
 		default:
-			small = imaging.Rotate270(small)
+			small = opaqueRGBA(imaging.Rotate270(small))
 		}
 	}
 	q := st.quality[0] + rng.IntN(st.quality[1]-st.quality[0]+1)
@@ -260,4 +260,11 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 		}
 	}
 	return out.Bytes(), nil
+}
+
+// opaqueRGBA reinterprets an opaque NRGBA image as RGBA without copying
+// (with alpha 255 the two layouts hold the same bytes), because the JPEG
+// encoder has a fast path for RGBA and a slow generic one for NRGBA.
+func opaqueRGBA(m *image.NRGBA) *image.RGBA {
+	return &image.RGBA{Pix: m.Pix, Stride: m.Stride, Rect: m.Rect}
 }

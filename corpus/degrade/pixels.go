@@ -175,14 +175,16 @@ func blurKernel(sigma float64) []int32 {
 	return out
 }
 
-// blurPix applies a separable Gaussian to an interleaved 8-bit image with ch
-// channels (all blurred), in place.
+// blurPix applies a separable Gaussian to an interleaved 8-bit image with
+// ch bytes per pixel, in place, blurring the first min(ch, 3) channels (an
+// RGBA image's alpha stays as it is).
 func blurPix(pix []uint8, w, h, stride, ch int, sigma float64) {
 	if sigma <= 0.05 || w < 2 || h < 2 {
 		return
 	}
 	k := blurKernel(sigma)
 	r := len(k) / 2
+	nc := min(ch, 3)
 	n := w * ch
 	tmp := make([]uint8, len(pix))
 	// Horizontal: pix -> tmp, the row padded by repeating its end pixels.
@@ -196,12 +198,17 @@ func blurPix(pix []uint8, w, h, stride, ch int, sigma float64) {
 				copy(pad[(r+w+i)*ch:(r+w+i+1)*ch], row[n-ch:])
 			}
 			out := tmp[y*stride : y*stride+n]
-			for j := range out {
-				var acc int32
-				for i, kv := range k {
-					acc += kv * int32(pad[j+i*ch])
+			copy(out, row) // keeps untouched channels
+			for x := range w {
+				base := x * ch
+				for c := range nc {
+					var acc int32
+					p := pad[base+c:]
+					for i, kv := range k {
+						acc += kv * int32(p[i*ch])
+					}
+					out[base+c] = uint8((acc + 32768) >> 16)
 				}
-				out[j] = uint8((acc + 32768) >> 16)
 			}
 		}
 	})
@@ -223,4 +230,28 @@ func blurPix(pix []uint8, w, h, stride, ch int, sigma float64) {
 			}
 		}
 	})
+}
+
+// sinTable holds one period of sin in sinSteps steps, for per-pixel waves
+// (wood rings, the bow of the paper) where math.Sin's precision is wasted.
+const sinSteps = 4096
+
+var sinTable = func() [sinSteps + 1]float64 {
+	var t [sinSteps + 1]float64
+	for i := range t {
+		t[i] = math.Sin(2 * math.Pi * float64(i) / sinSteps)
+	}
+	return t
+}()
+
+// fastSin approximates sin(2π·turns) by linear interpolation in sinTable.
+func fastSin(turns float64) float64 {
+	turns -= math.Floor(turns)
+	f := turns * sinSteps
+	i := int(f)
+	if i >= sinSteps {
+		i = sinSteps - 1
+	}
+	t := f - float64(i)
+	return sinTable[i] + (sinTable[i+1]-sinTable[i])*t
 }

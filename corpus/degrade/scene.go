@@ -74,8 +74,23 @@ func newScene(rng *rand.Rand, st style, fw, fh int, sheetCX, sheetCY, sheetHalf,
 func (s *scene) shade(src *image.RGBA, x, y int, sx, sy float64) (uint8, uint8, uint8) {
 	pw, ph := float64(src.Rect.Dx()), float64(src.Rect.Dy())
 	// Distance inside the page edge, in frame pixels (negative outside).
-	d := min(sx, pw-sx, sy, ph-sy) / s.srcPerFrame
-	cov := max(0, min(1, d+0.5))
+	d := sx
+	if v := pw - sx; v < d {
+		d = v
+	}
+	if sy < d {
+		d = sy
+	}
+	if v := ph - sy; v < d {
+		d = v
+	}
+	d /= s.srcPerFrame
+	cov := d + 0.5
+	if cov < 0 {
+		cov = 0
+	} else if cov > 1 {
+		cov = 1
+	}
 	var r, g, b float64
 	if cov > 0 {
 		pr, pg, pb := sampleRGB(src, sx, sy)
@@ -188,10 +203,10 @@ func (b background) at(x, y float64) (float64, float64, float64) {
 	switch b.kind {
 	case 0:
 		bl := b.blotch.at(u, v)
-		rings := math.Sin((v + 60*bl) * 2 * math.Pi / b.ringPeriod)
+		rings := fastSin((v + 60*bl) / b.ringPeriod)
 		f = 0.72 + 0.22*b.grain.at(u, v) + 0.07*rings + 0.12*(bl-0.5) + 0.02*gauss(b.seed, int(x), int(y))
 	case 1:
-		weave := math.Sin(x*math.Pi/b.weave) * math.Sin(y*math.Pi/b.weave)
+		weave := fastSin(x/b.weave/2) * fastSin(y/b.weave/2)
 		f = 0.85 + 0.06*gauss(b.seed, int(x), int(y)) + 0.05*weave + 0.35*(b.blotch.at(u, v)-0.5)
 	default:
 		f = 0.95 + 0.02*gauss(b.seed, int(x), int(y)) + 0.1*(b.blotch.at(u, v)-0.5)
