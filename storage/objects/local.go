@@ -365,7 +365,9 @@ func (l *Local) walk(ctx context.Context, dir, partial string, fn func(Info) err
 	}
 	entries, err := d.ReadDir(-1)
 	d.Close()
-	if err != nil {
+	if errors.Is(err, syscall.ENOTDIR) {
+		return nil // the prefix runs through an object: "a/" when "a" is one
+	} else if err != nil {
 		return err
 	}
 	type entry struct {

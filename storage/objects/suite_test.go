@@ -249,6 +249,8 @@ func suiteList(t *testing.T, s Store) {
 		{"日", []string{"日本/x"}},
 		{"zzz", nil},
 		{"n", []string{"n"}},
+		{"n/", nil}, // below an object
+		{"a/b/", nil},
 	} {
 		var got []string
 		err := s.List(context.Background(), tc.prefix, func(i Info) error {
