@@ -71,9 +71,10 @@ func BenchmarkWords(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			wall := time.Since(wall0)
+			wall, cpu := time.Since(wall0), cpuTime()-cpu0
 			b.ReportMetric(wall.Seconds()/float64(b.N), "s/page")
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(wall), "cpu/wall")
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/page")
+			b.ReportMetric(float64(cpu)/float64(wall), "cpu/wall")
 		})
 	}
 }
@@ -142,6 +143,7 @@ func BenchmarkPSM(b *testing.B) {
 		for _, psm := range []gosseract.PageSegMode{gosseract.PSM_AUTO, gosseract.PSM_SINGLE_BLOCK} {
 			b.Run(fmt.Sprintf("%s/psm%d", img.name, psm), func(b *testing.B) {
 				var text string
+				cpu0 := cpuTime()
 				for b.Loop() {
 					s, err := p.acquire(context.Background())
 					if err != nil {
@@ -159,6 +161,7 @@ func BenchmarkPSM(b *testing.B) {
 				b.ReportMetric(pr, "pairs")
 				missed = append(missed, pmissed...)
 				b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/page")
+				b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/page")
 				if os.Getenv("TESSERACT_BENCH_TEXT") != "" {
 					_ = os.WriteFile(os.Getenv("TESSERACT_BENCH_TEXT")+"-"+strings.ReplaceAll(b.Name(), "/", "-")+".txt", []byte(text), 0o644)
 				}
@@ -239,7 +242,9 @@ func BenchmarkOrientation(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer p.Close()
+	var cpu0 time.Duration
 	report := func(b *testing.B, right, total int, conf float64, unit string) {
+		b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(total), "cpu-s/page")
 		b.ReportMetric(float64(right)/float64(total), "accuracy")
 		b.ReportMetric(conf/float64(total), unit)
 		b.ReportMetric(b.Elapsed().Seconds()/float64(total), "s/page")
@@ -255,6 +260,7 @@ func BenchmarkOrientation(b *testing.B) {
 		}
 		b.Run(src.name+"/Orientation", func(b *testing.B) {
 			right, total, conf := 0, 0, 0.0
+			cpu0 = cpuTime()
 			for b.Loop() {
 				for _, r := range turns {
 					deg, c, err := p.Orientation(context.Background(), turned[r])
@@ -280,6 +286,7 @@ func BenchmarkOrientation(b *testing.B) {
 		for _, long := range []int{800, 1000, 1200, 1600, 2000} {
 			b.Run(src.name+"/long-"+strconv.Itoa(long), func(b *testing.B) {
 				right, total, raw := 0, 0, 0.0
+				cpu0 = cpuTime()
 				for b.Loop() {
 					for _, r := range turns {
 						deg, c, ok := p.detect(s.osd, turned[r], long)

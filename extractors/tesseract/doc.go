@@ -23,11 +23,14 @@
 // # OpenMP
 //
 // libtesseract is linked with OpenMP, and without a limit its LSTM loops fan
-// out over all cores: on the 2-core test machine an A4 page took 2.5-5x as
-// long while burning both cores (BenchmarkWords). OMP_THREAD_LIMIT=1 in the
+// out over all cores and spin: on the shared 2-core test machine an A4 page
+// at 300 dpi cost 4.2 CPU-seconds and 12 s of wall time, against 0.77
+// CPU-seconds with the limit (BenchmarkWords, run in fresh processes with
+// TESSERACT_BENCH_OMP=unlimited). OMP_THREAD_LIMIT=1 in the
 // environment fixes that only if it is there when the process starts: libgomp
 // reads it in a shared-library constructor that runs before any Go code, so
-// os.Setenv from Go comes too late (measured: no effect). This package
+// os.Setenv from Go comes too late (measured: still 4.2 CPU-seconds a
+// page, while the same variable set before start gave 0.71). This package
 // therefore limits OpenMP itself: every Tesseract call runs on a locked OS
 // thread whose OpenMP max-active-levels is set to 0, which makes each
 // parallel region run on the calling thread alone. That holds whatever the
