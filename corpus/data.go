@@ -226,7 +226,7 @@ func newDocData(r *rand.Rand, id string, t pervichka.DocType, own []*party, layo
 	if t == pervichka.DocContract {
 		n = 1 + r.IntN(4)
 	}
-	d.Items = makeItems(r, cat, n, d.Date, d.VAT)
+	d.Items = makeItems(r, cat, n, d.Date, d.VAT, t == pervichka.DocAct)
 	for _, it := range d.Items {
 		d.Total += it.Amount
 		d.VATSum += it.VAT
@@ -307,10 +307,11 @@ func contractNumber(r *rand.Rand, d time.Time) string {
 	return itoa(n)
 }
 
-// makeItems draws n lines from the category and computes their money. Each
+// makeItems draws n lines from the category and computes their money; with
+// period, services billed by the month name it («… за март 2024 г.»). Each
 // line's VAT comes from its own gross amount (ruvalid.VATFromGross), as
 // accounting programs do, so totals agree to the kopeck.
-func makeItems(r *rand.Rand, cat *category, n int, date time.Time, v vatRate) []item {
+func makeItems(r *rand.Rand, cat *category, n int, date time.Time, v vatRate, period bool) []item {
 	out := make([]item, 0, n)
 	used := map[int]bool{}
 	for len(out) < n && len(used) < len(cat.Items) {
@@ -321,7 +322,7 @@ func makeItems(r *rand.Rand, cat *category, n int, date time.Time, v vatRate) []
 		used[k] = true
 		p := cat.Items[k]
 		it := item{Name: p.Name, Unit: p.Unit.Name, UnitCode: p.Unit.Code}
-		if cat.Service && periodic(p.Name) {
+		if period && cat.Service && periodic(p.Name) {
 			it.Name = serviceName(p.Name, date)
 		}
 		it.Qty = p.qty(r)
