@@ -400,7 +400,7 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 				continue
 			}
 			kind := cols[ci].kind
-			if kind == colNo && !isRowNumber(t.text) && hasName {
+			if kind == colNo && hasName && (!isRowNumber(t.text) || len(cells[colNo]) > 0) {
 				// The № column is narrow and its heading centred: a
 				// left-aligned name may start inside its range.
 				kind = colName
@@ -417,6 +417,7 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 					lastNo = n
 				} else {
 					cells[colName] = append(ns, cells[colName]...)
+					sort.SliceStable(cells[colName], func(i, j int) bool { return cells[colName][i].box.X0 < cells[colName][j].box.X0 })
 					delete(cells, colNo)
 				}
 			}
