@@ -48,7 +48,11 @@ func TestOCRGain(t *testing.T) {
 		variants = variants[:min(n, len(variants))]
 	}
 	for i, v := range variants {
-		ph := makePhoto(t, v(defaultPhoto(uint64(100+i))))
+		pp := v(defaultPhoto(uint64(100 + i)))
+		if q, _ := strconv.Atoi(os.Getenv("IMAGEPREP_OCR_EVAL_Q")); q > 0 {
+			pp.quality = q
+		}
+		ph := makePhoto(t, pp)
 		samples = append(samples, sample{fmt.Sprintf("photo%d", i), ph.img, ph.text, 0})
 	}
 	scan, text := makeScan(t, 200, 1.2)
