@@ -146,7 +146,8 @@ func yearSuffix(s string, i int) int {
 // the day, and a digit group longer than its date field (a 3-digit day, a
 // 5-digit year) yields nothing. A numeric date right after «digit.» or
 // «digit,» (part of a longer dotted number) is skipped too, as is one
-// followed by «.digit». Two-digit years are 2000–2069 or 1970–1999.
+// followed by «.digit». Two-digit years (dot or comma separators only) are
+// 2000–2069 or 1970–1999.
 // Plausibility against today is the caller's business (PlausibleDate).
 func FindDates(text string) []DateMatch {
 	var out []DateMatch
@@ -207,6 +208,11 @@ func numericDate(text string, i, j int) (DateMatch, bool) {
 	case 4:
 		y = atoiSmall(text[ys:ye])
 	case 2:
+		// «20.03.24»; with dashes or slashes two-digit years are more often
+		// phone numbers («12-03-24») than dates in Russian documents.
+		if sep != '.' && sep != ',' {
+			return DateMatch{}, false
+		}
 		y = atoiSmall(text[ys:ye])
 		if y < 70 {
 			y += 2000

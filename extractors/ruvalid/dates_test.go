@@ -74,6 +74,8 @@ func TestFindDates(t *testing.T) {
 		{"Договор № 15/03-2024", nil}, // mixed separators
 		{"20 гарантия 2024", nil},
 		{"2024 года", nil},
+		{"тел. +7 (495) 12-03-24", nil}, // a phone number, not 12.03.2024
+		{"12,03,24", []m{{0, 8, day(2024, 3, 12)}}},
 	} {
 		got := FindDates(tc.in)
 		if len(got) != len(tc.want) {

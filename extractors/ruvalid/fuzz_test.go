@@ -80,18 +80,11 @@ func FuzzRepairDigits(f *testing.F) {
 			if strings.IndexFunc(fixed, unicode.IsSpace) >= 0 {
 				t.Fatalf("RepairDigits(%q) = %q keeps spaces", s, fixed)
 			}
-			if ok && !repaired && strings.Map(dropSpace, s) != fixed {
+			if ok && !repaired && strings.Map(dropSpaces, s) != fixed {
 				t.Fatalf("RepairDigits(%q) = %q changed without saying so", s, fixed)
 			}
 		}
 	})
-}
-
-func dropSpace(r rune) rune {
-	if unicode.IsSpace(r) {
-		return -1
-	}
-	return r
 }
 
 func FuzzNormalize(f *testing.F) {

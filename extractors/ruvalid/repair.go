@@ -28,6 +28,13 @@ var digitConfusions = func() [10][]byte {
 // mapDigitLetters strips spaces from s and turns letters OCR confuses with
 // digits into those digits (О→0, З→3, б→6, l→1, В→8…); changed reports
 // whether any letter was turned.
+func dropSpaces(r rune) rune {
+	if unicode.IsSpace(r) {
+		return -1
+	}
+	return r
+}
+
 func mapDigitLetters(s string) (out string, changed bool) {
 	var b strings.Builder
 	for _, r := range s {
@@ -87,8 +94,8 @@ func RepairCandidates(s string, valid func(string) bool) []string {
 }
 
 // RepairDigits tries to turn an OCR reading of a checked code (ИНН, ОГРН,
-// account) into a valid one. Spaces are stripped and digit look-alike
-// letters mapped first; if that passes valid, it is returned with repaired
+// account) into a valid one. A value valid once spaces are stripped is
+// returned as it is. Otherwise digit look-alike letters are mapped; if that passes valid, it is returned with repaired
 // telling whether a letter had to change. Otherwise every single confusion
 // (RepairCandidates) is tried, and only if exactly one passes is it returned
 // (repaired, ok). With none or several — a check digit catches about nine
@@ -96,6 +103,11 @@ func RepairCandidates(s string, valid func(string) bool) []string {
 // the letter-mapped input comes back with ok false: guessing between valid
 // codes would make a silent error.
 func RepairDigits(s string, valid func(string) bool) (fixed string, repaired bool, ok bool) {
+	// A value valid as written keeps its letters: a КПП may carry Latin
+	// capitals in its reason code («7736AB001»).
+	if raw := strings.Map(dropSpaces, s); valid(raw) {
+		return raw, false, true
+	}
 	m, changed := mapDigitLetters(s)
 	if valid(m) {
 		return m, changed, true

@@ -33,6 +33,9 @@ func TestRepairDigits(t *testing.T) {
 		{"hopeless", "12", innOrBlank, "12", false, false},
 		{"not digits", "77Ж7083893", innOrBlank, "77Ж7083893", false, false},
 		{"empty", "", innOrBlank, "", false, false},
+		// Letters a code may legitimately hold are not turned into digits.
+		{"КПП with Latin reason code", "7736AB001", ValidKPP, "7736AB001", false, true},
+		{"КПП with О for zero", "7736О1001", ValidKPP, "773601001", true, true},
 	} {
 		fixed, repaired, ok := RepairDigits(tc.in, tc.valid)
 		if fixed != tc.fixed || repaired != tc.repaired || ok != tc.ok {
