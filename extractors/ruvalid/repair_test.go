@@ -88,6 +88,11 @@ func TestRepairRate(t *testing.T) {
 			c, _ := OGRNCheckDigit(b)
 			return b + c
 		}, ValidOGRN},
+		{"р/с", func() string {
+			a := "40702810" + "0" + randDigits(rng, 11)
+			k, _ := AccountKeyDigit("225", a)
+			return a[:8] + k + a[9:]
+		}, func(s string) bool { return ValidAccount(s, "044525225") }},
 	} {
 		const n = 2000
 		fixed, refused, wrong := 0, 0, 0
