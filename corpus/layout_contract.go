@@ -223,7 +223,39 @@ func contractLayout(r *rand.Rand, d *docData, st contractStyle) sheet.Document {
 		c.gap(4)
 		c.signLine(c.x0()+half+8, half, f.Body, "", d.Buyer.Head.Short(), d.Seed+6, true)
 	}
+	c.pageFooters(r, d, f, sup, buy)
 	return c.doc
+}
+
+// pageFooters numbers the pages of a contract and, as parties often do,
+// leaves room at the foot of each page for both sides to initial it.
+func (c *canvas) pageFooters(r *rand.Rand, d *docData, f fonts, sup, buy string) {
+	style := r.IntN(3)
+	initials := r.IntN(2) == 0
+	n := len(c.doc.Sheets)
+	for i := range c.doc.Sheets {
+		s := &c.doc.Sheets[i]
+		y := s.H - c.bottom/2
+		var label string
+		switch style {
+		case 0:
+			label = fmt.Sprintf("Страница %d из %d", i+1, n)
+		case 1:
+			label = fmt.Sprintf("- %d -", i+1)
+		default:
+			label = itoa(i + 1)
+		}
+		s.Ops = append(s.Ops, sheet.Text{X: c.left, Y: y, W: c.w - c.left - c.right, Font: f.Small, Align: sheet.Center, S: label})
+		if initials && i < n-1 {
+			lw := 22.0
+			s.Ops = append(s.Ops,
+				sheet.Text{X: c.left, Y: y, W: textWidth(f.Small, sup+":"), Font: f.Small, S: sup + ":"},
+				sheet.Line{X1: c.left + textWidth(f.Small, sup+":") + 1, Y1: y + 0.5, X2: c.left + textWidth(f.Small, sup+":") + 1 + lw, Y2: y + 0.5, Width: 0.15},
+				sheet.Text{X: c.w - c.right - lw - 1 - textWidth(f.Small, buy+":"), Y: y, W: textWidth(f.Small, buy+":"), Font: f.Small, S: buy + ":"},
+				sheet.Line{X1: c.w - c.right - lw, Y1: y + 0.5, X2: c.w - c.right, Y2: y + 0.5, Width: 0.15},
+			)
+		}
+	}
 }
 
 // requisites is the side-by-side block «Реквизиты и подписи сторон».
