@@ -177,16 +177,13 @@ func (l *Local) writeTemp(ctx context.Context, r io.Reader, size int64) (string,
 	if err != nil {
 		return "", fmt.Errorf("create temporary file: %w", err)
 	}
-	buf := make([]byte, 256<<10)
-	src := &sourceReader{ctx: ctx, r: r}
-	var n int64
-	if size >= 0 {
-		n, err = io.CopyBuffer(f, io.LimitReader(src, size), buf)
-		if err == nil && n < size {
-			err = fmt.Errorf("reader ended after %d of %d bytes", n, size)
+	src := newSourceReader(ctx, r, size)
+	_, err = io.CopyBuffer(f, src, make([]byte, 256<<10))
+	if err == nil && size == 0 {
+		// Nothing was read, so nothing checked that r is empty.
+		if err = src.checkEnd(); err == io.EOF {
+			err = nil
 		}
-	} else {
-		_, err = io.CopyBuffer(f, src, buf)
 	}
 	if err == nil {
 		err = f.Sync()
@@ -460,23 +457,68 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// sourceReader is the caller's reader in Put: it honours ctx like
-// ctxReader and marks the reader's own failures, so that IsTransient does
-// not take them for network trouble after an HTTP client wrapped them.
+// sourceReader is the caller's reader in Put. It honours ctx like
+// ctxReader; marks the reader's own failures, so that IsTransient does not
+// take them for network trouble after an HTTP client wrapped them; and
+// holds a known size to exactly that many bytes, for both backends alike
+// (net/http alone would report a longer body as a failed TCP write, and a
+// multipart upload would not notice it at all).
 type sourceReader struct {
-	ctx context.Context
-	r   io.Reader
+	ctx  context.Context
+	r    io.Reader
+	size int64 // -1: unknown
+	read int64
+}
+
+func newSourceReader(ctx context.Context, r io.Reader, size int64) *sourceReader {
+	return &sourceReader{ctx: ctx, r: r, size: size}
 }
 
 func (s *sourceReader) Read(p []byte) (int, error) {
 	if err := s.ctx.Err(); err != nil {
 		return 0, err
 	}
+	if s.size >= 0 {
+		if s.read >= s.size {
+			return 0, s.checkEnd()
+		}
+		if rest := s.size - s.read; int64(len(p)) > rest {
+			p = p[:rest]
+		}
+	}
 	n, err := s.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = &sourceError{err}
+	s.read += int64(n)
+	switch {
+	case err == io.EOF && s.size >= 0 && s.read < s.size:
+		return n, &sourceError{fmt.Errorf("reader ended after %d of %d bytes", s.read, s.size)}
+	case err != nil && err != io.EOF:
+		return n, &sourceError{err}
+	case err == nil && s.size >= 0 && s.read == s.size:
+		// Tell the end now: a multipart upload reads no further than size.
+		if err := s.checkEnd(); err != io.EOF {
+			return n, err
+		}
+		return n, io.EOF
 	}
 	return n, err
+}
+
+// checkEnd is io.EOF when the reader has nothing past size, an error
+// otherwise.
+func (s *sourceReader) checkEnd() error {
+	var b [1]byte
+	for range 100 {
+		n, err := s.r.Read(b[:])
+		switch {
+		case n > 0:
+			return &sourceError{fmt.Errorf("reader has more than the %d bytes given as size", s.size)}
+		case err == io.EOF:
+			return io.EOF
+		case err != nil:
+			return &sourceError{err}
+		}
+	}
+	return &sourceError{io.ErrNoProgress}
 }
 
 // sourceError is a failure of the reader given to Put.

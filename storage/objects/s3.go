@@ -139,7 +139,14 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 	}
 	// The reader checks ctx between reads so that a cancelled Put stops
 	// sending even while the server keeps accepting.
-	_, err = s.client.PutObject(ctx, s.bucket, key, &sourceReader{ctx: ctx, r: r}, size, minio.PutObjectOptions{
+	src := newSourceReader(ctx, r, size)
+	if size == 0 {
+		// minio-go sends an empty body without reading: check r is empty.
+		if err := src.checkEnd(); err != io.EOF {
+			return opError("put", key, err)
+		}
+	}
+	_, err = s.client.PutObject(ctx, s.bucket, key, src, size, minio.PutObjectOptions{
 		ContentType: contentType,
 		PartSize:    s.partSize,
 	})

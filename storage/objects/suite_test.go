@@ -637,12 +637,30 @@ func suiteFailingReader(t *testing.T, s Store) {
 			}
 		})
 	}
-	// A reader shorter than the size given is a failure too.
-	if err := s.Put(ctx, "short", strings.NewReader("abc"), 10, ""); err == nil {
-		t.Fatal("Put of 3 bytes with size 10 succeeded")
+	// A reader shorter or longer than the size given is the caller's
+	// mistake: refused alike, permanently, leaving nothing.
+	for _, tc := range []struct {
+		name string
+		n    int
+		size int64
+	}{
+		{"shorter", 3, 10},
+		{"longer", 8, 3},
+		{"not empty", 1, 0},
+		{"shorter, multipart", 20 << 20, 30 << 20},
+		{"longer, multipart", 20<<20 + 1, 20 << 20},
+	} {
+		err := s.Put(ctx, "mis-sized", newStream(3, int64(tc.n)), tc.size, "")
+		want := fmt.Sprintf("reader ended after %d of %d bytes", tc.n, tc.size)
+		if tc.n > int(tc.size) {
+			want = fmt.Sprintf("reader has more than the %d bytes given as size", tc.size)
+		}
+		if err == nil || !strings.Contains(err.Error(), want) || IsTransient(err) {
+			t.Fatalf("Put of %d bytes as size %d = %v (transient %v), want %q", tc.n, tc.size, err, IsTransient(err), want)
+		}
+		_, err = s.Stat(ctx, "mis-sized")
+		wantNotFound(t, err, "stat", "mis-sized")
 	}
-	_, err := s.Stat(ctx, "short")
-	wantNotFound(t, err, "stat", "short")
 	if keys := listKeys(t, s, ""); !slices.Equal(keys, []string{"kept"}) {
 		t.Fatalf("after failed puts List = %q, want [kept]", keys)
 	}
