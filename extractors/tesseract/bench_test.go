@@ -283,7 +283,7 @@ func BenchmarkOrientation(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, long := range []int{800, 1000, 1200, 1600, 2000} {
+		for _, long := range []int{800, 1000, 1200, 1600, 2400} {
 			b.Run(src.name+"/long-"+strconv.Itoa(long), func(b *testing.B) {
 				right, total, raw := 0, 0, 0.0
 				cpu0 = cpuTime()

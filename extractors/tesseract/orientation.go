@@ -15,11 +15,15 @@ import (
 // table text is dropped as too small); only when that gives no answer or a
 // weak one is the page tried again at osdFullSide. On the invoice page
 // (BenchmarkOrientation) 1200 px found all four turns with raw confidence
-// ~4.5 for 0.26 CPU-seconds, 1600 px with ~16 for 0.43 and 2000 px with ~18
-// for 0.47; 1000 px or less found too few characters (a fast "no answer").
+// ~4.5 for 0.21-0.26 CPU-seconds, 1600 px with ~16 for 0.36-0.43 and
+// 2400 px with ~20 for 0.55; 1000 px or less found too few characters (a
+// fast "no answer", 0.03-0.04 s).
+//
+// The full size matches the probe imageprep hands over (it enlarges small
+// photo text and bounds scans to 2400 px), so that enlargement is not undone.
 const (
 	osdFastSide   = 1200
-	osdFullSide   = 2000
+	osdFullSide   = 2400
 	osdRetryBelow = 2.0 // raw confidence under which the fast answer is retried
 )
 
