@@ -251,7 +251,7 @@ func (l *Local) Get(ctx context.Context, key string) (io.ReadCloser, Info, error
 			return nil, Info{}, opError("get", key, ErrNotFound)
 		}
 		info := Info{Key: key, Size: fi.Size(), ContentType: l.contentType(key), Modified: fi.ModTime()}
-		return &ctxFile{ctxReader: ctxReader{ctx: ctx, r: f}, f: f}, info, nil
+		return &localReader{ctx: ctx, f: f, key: key}, info, nil
 	}
 }
 
@@ -443,22 +443,8 @@ func checkPut(key string, size int64, contentType string) (string, error) {
 	return contentType, nil
 }
 
-// ctxReader stops reading with ctx.Err() once ctx ends, so a long copy from
-// or to disk honours cancellation between chunks.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c *ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
-// sourceReader is the caller's reader in Put. It honours ctx like
-// ctxReader; marks the reader's own failures, so that IsTransient does not
+// sourceReader is the caller's reader in Put. It stops with ctx.Err()
+// once ctx ends, between reads; marks the reader's own failures, so that IsTransient does not
 // take them for network trouble after an HTTP client wrapped them; and
 // holds a known size to exactly that many bytes, for both backends alike
 // (net/http alone would report a longer body as a failed TCP write, and a
@@ -527,9 +513,23 @@ type sourceError struct{ err error }
 func (e *sourceError) Error() string { return "read source: " + e.err.Error() }
 func (e *sourceError) Unwrap() error { return e.err }
 
-type ctxFile struct {
-	ctxReader
-	f *os.File
+// localReader is what Get returns: the open file, stopping with ctx.Err()
+// once ctx ends, errors wrapped like every other as *OpError.
+type localReader struct {
+	ctx context.Context
+	f   *os.File
+	key string
 }
 
-func (c *ctxFile) Close() error { return c.f.Close() }
+func (r *localReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, opError("get", r.key, err)
+	}
+	n, err := r.f.Read(p)
+	if err != nil && err != io.EOF {
+		err = opError("get", r.key, err)
+	}
+	return n, err
+}
+
+func (r *localReader) Close() error { return r.f.Close() }
