@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/corpus"
+	"github.com/pervichka/pervichka/corpus/eval"
+	"github.com/pervichka/pervichka/extractors/fields"
+	"github.com/pervichka/pervichka/extractors/imageprep"
+	"github.com/pervichka/pervichka/extractors/recognize"
+	"github.com/pervichka/pervichka/extractors/tesseract"
+)
+
+func init() {
+	commands["eval"] = command{
+		summary: "score extraction on a corpus against its ground truth",
+		run:     runEval,
+	}
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, strings.Split(v, ",")...); return nil }
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	truthPath := fset.String("truth", "", "ground truth JSONL (default DIR/truth.jsonl)")
+	resultsPath := fset.String("results", "", "score this extract JSONL instead of running extraction")
+	baseline := fset.Bool("baseline", false, "also run raw Tesseract (no enhancement) over the corpus")
+	var ablate, variants stringList
+	fset.Var(&ablate, "ablate", "also run with this enhancement step off (repeatable): "+strings.Join(imageprep.Steps, ", "))
+	fset.Var(&variants, "variants", "only these variants (pdf,scan,photo,hard)")
+	jobs := fset.Int("jobs", runtime.NumCPU(), "files recognised at once")
+	asJSON := fset.Bool("json", false, "print JSON instead of tables")
+	companies := fset.String("companies", "", "our organisations (default DIR/companies.json when present)")
+	fset.Usage = func() {
+		fmt.Fprintln(stderr, "usage: pervichka eval [flags] DIR")
+		fset.PrintDefaults()
+	}
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	if fset.NArg() != 1 {
+		fset.Usage()
+		return errors.New("want exactly one corpus folder")
+	}
+	dir := fset.Arg(0)
+	for _, s := range ablate {
+		if !slices.Contains(imageprep.Steps, s) {
+			return fmt.Errorf("unknown --ablate step %q: want one of %s", s, strings.Join(imageprep.Steps, ", "))
+		}
+	}
+	if *truthPath == "" {
+		*truthPath = filepath.Join(dir, "truth.jsonl")
+	}
+	truth, err := corpus.ReadTruth(*truthPath)
+	if err != nil {
+		return err
+	}
+	if len(variants) > 0 {
+		for i := range truth {
+			for v := range truth[i].Variants {
+				if !slices.Contains(variants, v) {
+					delete(truth[i].Variants, v)
+				}
+			}
+		}
+	}
+
+	var reports []*eval.Report
+	if *resultsPath != "" {
+		results, err := readResults(*resultsPath)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, eval.Score(filepath.Base(*resultsPath), truth, results))
+		return printReports(stdout, reports, *asJSON)
+	}
+
+	if *companies == "" {
+		if p := filepath.Join(dir, "companies.json"); fileExists(p) {
+			*companies = p
+		}
+	}
+	own, err := loadCompanies(*companies)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	pool, err := tesseract.NewPool(ctx, tesseract.Options{Size: max(1, *jobs), Logger: logger})
+	if err != nil {
+		return fmt.Errorf("start OCR engine: %w", err)
+	}
+	defer pool.Close()
+
+	var paths []string
+	for _, t := range truth {
+		for _, v := range sortedKeys(t.Variants) {
+			paths = append(paths, filepath.Join(dir, t.Variants[v]))
+		}
+	}
+	type run struct {
+		name string
+		opt  recognize.Options
+	}
+	runs := []run{{name: "pipeline"}}
+	if *baseline {
+		runs = append(runs, run{name: "baseline", opt: recognize.Options{Mode: recognize.ModeRaw}})
+	}
+	for _, s := range ablate {
+		runs = append(runs, run{name: "no-" + s, opt: recognize.Options{Disabled: map[string]bool{s: true}}})
+	}
+	for _, rn := range runs {
+		opt := rn.opt
+		opt.Fields = fields.Config{Own: own}
+		opt.Logger = logger
+		rec := recognize.New(pool, opt)
+		start := time.Now()
+		results := make([]pervichka.Result, 0, len(paths))
+		todo := paths
+		if rn.name != "pipeline" {
+			// Born-digital PDFs never reach the image stages: the baseline
+			// and ablations differ only on images, so re-running them
+			// would only cost time.
+			todo = imagePaths(truth, dir)
+		}
+		rec.Files(ctx, todo, *jobs, func(_ int, res pervichka.Result) { results = append(results, res) })
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rep := eval.Score(rn.name, truthFor(truth, rn.name == "pipeline"), results)
+		fmt.Fprintf(stderr, "%s: %d files in %.1f s wall (%d jobs)\n", rn.name, len(todo), elapsed(start), *jobs)
+		reports = append(reports, rep)
+	}
+	return printReports(stdout, reports, *asJSON)
+}
+
+// imagePaths lists the variant files that go through OCR (all but "pdf").
+func imagePaths(truth []corpus.Truth, dir string) []string {
+	var out []string
+	for _, t := range truthFor(truth, false) {
+		for _, v := range sortedKeys(t.Variants) {
+			out = append(out, filepath.Join(dir, t.Variants[v]))
+		}
+	}
+	return out
+}
+
+// truthFor drops the born-digital variant for runs that skip it.
+func truthFor(truth []corpus.Truth, withPDF bool) []corpus.Truth {
+	if withPDF {
+		return truth
+	}
+	out := make([]corpus.Truth, len(truth))
+	for i, t := range truth {
+		t.Variants = make(map[string]string, len(truth[i].Variants))
+		for v, f := range truth[i].Variants {
+			if v != "pdf" {
+				t.Variants[v] = f
+			}
+		}
+		out[i] = t
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func printReports(w io.Writer, reports []*eval.Report, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(reports)
+	}
+	return eval.WriteTable(w, reports)
+}
+
+func readResults(path string) ([]pervichka.Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	defer f.Close()
+	var out []pervichka.Result
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var r pervichka.Result
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return nil, fmt.Errorf("read results %s line %d: %w", path, n, err)
+		}
+		out = append(out, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	return out, nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}

@@ -1,0 +1,197 @@
+package eval
+
+import (
+	"path/filepath"
+	"sort"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/corpus"
+)
+
+// All is the group name for totals across variants or document types.
+const All = "all"
+
+// FieldCount is how often one field was wrong.
+type FieldCount struct {
+	Field string `json:"field"`
+	Wrong int    `json:"wrong"`
+}
+
+// Group holds the scores of one slice of the corpus: one variant ("pdf",
+// "scan", "photo", "hard" or all) and one document type (or all).
+type Group struct {
+	Variant string `json:"variant"`
+	DocType string `json:"doc_type"`
+	Docs    int    `json:"docs"`
+	Pages   int    `json:"pages"`
+	// Failed counts files that produced an error (or no result at all);
+	// they score zero on every field and are never auto-approved.
+	Failed         int          `json:"failed"`
+	FieldAccuracy  float64      `json:"field_accuracy"`
+	DocOK          float64      `json:"doc_ok"`
+	AutoApproved   float64      `json:"auto_approved"`
+	SilentErrors   int          `json:"silent_errors"`
+	SilentRate     float64      `json:"silent_error_rate"`
+	SecondsPerPage float64      `json:"seconds_per_page"`
+	MostMissed     []FieldCount `json:"most_missed,omitempty"`
+
+	fields, right, docOK, auto int
+	ms                         int64
+	missed                     map[string]int
+}
+
+// Report is the score of one run (the pipeline, the raw baseline, or an
+// ablation) over a corpus.
+type Report struct {
+	Name   string   `json:"name"`
+	Groups []*Group `json:"groups"`
+}
+
+// Group returns the group for variant and docType, or nil.
+func (r *Report) Group(variant, docType string) *Group {
+	for _, g := range r.Groups {
+		if g.Variant == variant && g.DocType == docType {
+			return g
+		}
+	}
+	return nil
+}
+
+// Score matches results to the truth by file name (the base name of
+// Result.File against each truth variant's file) and aggregates per variant
+// and per document type. A variant file without a result counts as failed.
+func Score(name string, truth []corpus.Truth, results []pervichka.Result) *Report {
+	byFile := make(map[string]*pervichka.Result, len(results))
+	for i := range results {
+		byFile[filepath.Base(results[i].File)] = &results[i]
+	}
+	groups := map[[2]string]*Group{}
+	get := func(v, t string) *Group {
+		k := [2]string{v, t}
+		g := groups[k]
+		if g == nil {
+			g = &Group{Variant: v, DocType: t, missed: map[string]int{}}
+			groups[k] = g
+		}
+		return g
+	}
+	for i := range truth {
+		want := &truth[i].Result
+		variants := make([]string, 0, len(truth[i].Variants))
+		for v := range truth[i].Variants {
+			variants = append(variants, v)
+		}
+		sort.Strings(variants)
+		for _, v := range variants {
+			got, ok := byFile[filepath.Base(truth[i].Variants[v])]
+			if !ok {
+				got = &pervichka.Result{Error: &pervichka.ErrorInfo{Code: pervichka.CodeIO, Message: "no result"}}
+			}
+			var c Comparison
+			if got.Error != nil {
+				c = Compare(want, &pervichka.Result{})
+				c.Right = 0
+			} else {
+				c = Compare(want, got)
+			}
+			for _, g := range []*Group{get(v, string(want.DocType)), get(v, All), get(All, string(want.DocType)), get(All, All)} {
+				g.add(want, got, c)
+			}
+		}
+	}
+	rep := &Report{Name: name}
+	for _, g := range groups {
+		g.finish()
+		rep.Groups = append(rep.Groups, g)
+	}
+	sort.Slice(rep.Groups, func(i, j int) bool {
+		a, b := rep.Groups[i], rep.Groups[j]
+		if a.Variant != b.Variant {
+			return variantOrder(a.Variant) < variantOrder(b.Variant)
+		}
+		return docTypeOrder(a.DocType) < docTypeOrder(b.DocType)
+	})
+	return rep
+}
+
+func (g *Group) add(want, got *pervichka.Result, c Comparison) {
+	g.Docs++
+	pages := want.Pages
+	if got.Pages > 0 {
+		pages = got.Pages
+	}
+	g.Pages += max(pages, 1)
+	g.fields += c.Fields
+	g.right += c.Right
+	if got.Error != nil {
+		g.Failed++
+		return
+	}
+	for _, ms := range got.TimingsMS {
+		g.ms += ms
+	}
+	for _, p := range c.Wrong {
+		g.missed[genericPath(p)]++
+	}
+	if c.KeyOK {
+		g.docOK++
+	}
+	if !got.NeedsReview {
+		g.auto++
+		if !c.KeyOK {
+			g.SilentErrors++
+		}
+	}
+}
+
+func (g *Group) finish() {
+	ratio := func(a, b int) float64 {
+		if b == 0 {
+			return 0
+		}
+		return float64(a) / float64(b)
+	}
+	g.FieldAccuracy = ratio(g.right, g.fields)
+	g.DocOK = ratio(g.docOK, g.Docs)
+	g.AutoApproved = ratio(g.auto, g.Docs)
+	g.SilentRate = ratio(g.SilentErrors, g.Docs)
+	if g.Pages > 0 {
+		g.SecondsPerPage = float64(g.ms) / 1000 / float64(g.Pages)
+	}
+	for f, n := range g.missed {
+		g.MostMissed = append(g.MostMissed, FieldCount{f, n})
+	}
+	sort.Slice(g.MostMissed, func(i, j int) bool {
+		a, b := g.MostMissed[i], g.MostMissed[j]
+		if a.Wrong != b.Wrong {
+			return a.Wrong > b.Wrong
+		}
+		return a.Field < b.Field
+	})
+	if len(g.MostMissed) > 5 {
+		g.MostMissed = g.MostMissed[:5]
+	}
+}
+
+var variantNames = []string{"pdf", "scan", "photo", "hard", All}
+
+func variantOrder(v string) int {
+	for i, n := range variantNames {
+		if n == v {
+			return i
+		}
+	}
+	return len(variantNames)
+}
+
+func docTypeOrder(t string) int {
+	for i, d := range pervichka.DocTypes {
+		if string(d) == t {
+			return i
+		}
+	}
+	if t == All {
+		return len(pervichka.DocTypes) + 1
+	}
+	return len(pervichka.DocTypes)
+}

@@ -1,0 +1,66 @@
+package eval
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteTable prints reports as plain tables for people: per run, one row per
+// variant and document type, then the most-missed fields per variant, then —
+// when there are several runs — the runs side by side per variant.
+func WriteTable(w io.Writer, reports []*Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, r := range reports {
+		fmt.Fprintf(tw, "== %s\n", r.Name)
+		fmt.Fprintln(tw, "variant\tdoc_type\tdocs\tpages\tfailed\tfield_acc\tdoc_ok\tauto\tsilent\ts/page\t")
+		for _, g := range r.Groups {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t\n",
+				g.Variant, g.DocType, g.Docs, g.Pages, g.Failed, g.FieldAccuracy, g.DocOK,
+				g.AutoApproved, g.SilentRate, g.SecondsPerPage)
+		}
+		fmt.Fprintln(tw)
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "most missed fields (wrong/docs):")
+		for _, g := range r.Groups {
+			if g.DocType != All || len(g.MostMissed) == 0 {
+				continue
+			}
+			parts := make([]string, len(g.MostMissed))
+			for i, m := range g.MostMissed {
+				parts[i] = fmt.Sprintf("%s %d/%d", m.Field, m.Wrong, g.Docs)
+			}
+			fmt.Fprintf(w, "  %-6s %s\n", g.Variant, strings.Join(parts, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(reports) < 2 {
+		return nil
+	}
+	fmt.Fprintln(w, "== side by side (field_acc / doc_ok / auto / silent)")
+	head := "variant\t"
+	for _, r := range reports {
+		head += r.Name + "\t"
+	}
+	fmt.Fprintln(tw, head)
+	for _, v := range variantNames {
+		row := v + "\t"
+		any := false
+		for _, r := range reports {
+			g := r.Group(v, All)
+			if g == nil {
+				row += "-\t"
+				continue
+			}
+			any = true
+			row += fmt.Sprintf("%.3f / %.3f / %.3f / %.3f\t", g.FieldAccuracy, g.DocOK, g.AutoApproved, g.SilentRate)
+		}
+		if any {
+			fmt.Fprintln(tw, row)
+		}
+	}
+	return tw.Flush()
+}
