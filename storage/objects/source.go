@@ -98,4 +98,3 @@ type sourceError struct{ err error }
 
 func (e *sourceError) Error() string { return "read source: " + e.err.Error() }
 func (e *sourceError) Unwrap() error { return e.err }
-
