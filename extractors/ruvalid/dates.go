@@ -258,17 +258,26 @@ func isoDate(text string, i, j int) (DateMatch, bool) {
 
 // wordDate reads «20 марта 2024 г.» with optional quotes round the day.
 func wordDate(text string, i, j int) (DateMatch, bool) {
-	start := i
-	b := i // an opening quote may stand a space or two before the day
-	for b > 0 && (text[b-1] == ' ' || text[b-1] == '\t') && i-b < 2 {
-		b--
-	}
-	if q := quoteBefore(text, b); q > 0 {
-		start = b - q
-	}
 	k := skipSpaces(text, j, 3)
-	if q := quoteAt(text, k); q > 0 {
-		k = skipSpaces(text, k+q, 3)
+	closed := quoteAt(text, k)
+	if closed > 0 {
+		k = skipSpaces(text, k+closed, 3)
+	}
+	start := i
+	if closed > 0 { // a quoted day: take its opening quote into the match
+		b := i
+		for n := 0; n < 2 && b > 0; n++ {
+			if text[b-1] == ' ' || text[b-1] == '\t' {
+				b--
+			} else if strings.HasSuffix(text[:b], "\u00a0") {
+				b -= len("\u00a0")
+			} else {
+				break
+			}
+		}
+		if q := quoteBefore(text, b); q > 0 {
+			start = b - q
+		}
 	}
 	ws := k
 	for k < len(text) {
