@@ -146,11 +146,11 @@ func signedArea(c contour) float64 {
 	return a / 2
 }
 
-// strokePolys turns a polyline of width w into overlapping, equally oriented
-// quads and round joints; a nonzero fill of the union draws the stroke.
-func strokePolys(line []pt, w float64) []contour {
+// strokePolys turns a polyline with a width at every point into
+// overlapping, equally oriented trapezoids plus round dots at its ends and
+// sharp turns; a nonzero fill of the union draws the pen stroke.
+func strokePolys(line []pt, widths []float64) []contour {
 	var out []contour
-	h := w / 2
 	add := func(c contour) {
 		if signedArea(c) < 0 {
 			for i, j := 0, len(c)-1; i < j; i, j = i+1, j-1 {
@@ -165,13 +165,27 @@ func strokePolys(line []pt, w float64) []contour {
 		if d == 0 {
 			continue
 		}
-		nx, ny := -(b.Y-a.Y)/d*h, (b.X-a.X)/d*h
-		add(contour{{a.X + nx, a.Y + ny}, {b.X + nx, b.Y + ny}, {b.X - nx, b.Y - ny}, {a.X - nx, a.Y - ny}})
+		ha, hb := widths[i]/2, widths[i+1]/2
+		ux, uy := -(b.Y-a.Y)/d, (b.X-a.X)/d
+		add(contour{{a.X + ux*ha, a.Y + uy*ha}, {b.X + ux*hb, b.Y + uy*hb}, {b.X - ux*hb, b.Y - uy*hb}, {a.X - ux*ha, a.Y - uy*ha}})
 	}
-	for _, p := range line {
-		add(disc(p, h))
+	for i, p := range line {
+		if i == 0 || i == len(line)-1 || sharpTurn(line[i-1], p, line[i+1]) {
+			add(disc(p, widths[i]/2))
+		}
 	}
 	return out
+}
+
+// sharpTurn reports whether the path turns by more than about 15° at b,
+// where the trapezoids on either side leave a notch to fill.
+func sharpTurn(a, b, c pt) bool {
+	ax, ay, cx, cy := b.X-a.X, b.Y-a.Y, c.X-b.X, c.Y-b.Y
+	la, lc := math.Hypot(ax, ay), math.Hypot(cx, cy)
+	if la == 0 || lc == 0 {
+		return false
+	}
+	return (ax*cx+ay*cy)/(la*lc) < 0.966
 }
 
 // disc is a small polygonal dot used for stroke joints and caps.

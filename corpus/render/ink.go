@@ -41,12 +41,7 @@ func (c *canvas) stamp(st sheet.Stamp) {
 }
 
 func (c *canvas) signature(sg sheet.Signature) {
-	w := signatureWidth(sg)
-	var l layer
-	for _, s := range signatureStrokes(sg) {
-		l = append(l, strokePolys(s, w)...)
-	}
-	m, r := c.mask([]layer{l})
+	m, r := c.mask([]layer{signatureLayer(sg)})
 	if m == nil {
 		return
 	}

@@ -162,10 +162,46 @@ func stampSeed(st sheet.Stamp) uint64 {
 	return h.Sum64()
 }
 
-// signatureWidth is the pen line width in millimetres.
+// penStroke is one continuous pen movement: points in millimetres and the
+// line width at each (pressure: thin where the pen lands and lifts).
+type penStroke struct {
+	pts    []pt
+	widths []float64
+}
+
+// signatureWidth is the pen's full line width in millimetres.
 func signatureWidth(sg sheet.Signature) float64 {
 	r := rand.New(rand.NewPCG(uint64(sg.Seed), 0x5167))
 	return 0.3 + r.Float64()*0.2
+}
+
+// signatureInk returns the strokes of sg with pressure-shaped widths.
+func signatureInk(sg sheet.Signature) []penStroke {
+	w := signatureWidth(sg)
+	r := rand.New(rand.NewPCG(uint64(sg.Seed), 0x9e55))
+	var out []penStroke
+	for _, line := range signatureStrokes(sg) {
+		n := len(line)
+		ws := make([]float64, n)
+		phase, freq := r.Float64()*2*math.Pi, 2+r.Float64()*4
+		for i := range ws {
+			t := float64(i) / float64(max(n-1, 1))
+			// Ramp up over the first 8% and taper over the last 15%.
+			p := math.Min(1, math.Min(0.35+t/0.08*0.65, 0.25+(1-t)/0.15*0.75))
+			ws[i] = w * p * (0.85 + 0.15*math.Sin(phase+freq*2*math.Pi*t))
+		}
+		out = append(out, penStroke{pts: line, widths: ws})
+	}
+	return out
+}
+
+// signatureLayer is the filled outline of every stroke of sg, in mm.
+func signatureLayer(sg sheet.Signature) layer {
+	var l layer
+	for _, s := range signatureInk(sg) {
+		l = append(l, strokePolys(s.pts, s.widths)...)
+	}
+	return l
 }
 
 // signatureStrokes draws a hand-written scribble inside the box from Seed: a
@@ -183,16 +219,39 @@ func signatureStrokes(sg sheet.Signature) [][]pt {
 	step := 0.15 // mm between flattened points
 
 	var strokes [][]pt
-	// The initial: a tall loop starting low on the left.
+	// The initial capital, in one of a few hands.
 	{
 		sx := 0.05 + r.Float64()*0.1
-		p0 := at(sx, 0.75+jit(0.1))
-		top := at(sx+0.12+jit(0.05), 0.05+r.Float64()*0.15)
-		c := contour{p0}
-		c = appendCubic(c, p0, at(sx-0.05, 0.3), at(sx+jit(0.05), 0.0), top, step)
-		end := at(sx+0.2+jit(0.05), 0.6+jit(0.1))
-		c = appendCubic(c, top, at(sx+0.3, 0.1+jit(0.1)), at(sx+0.3, 0.5), end, step)
-		c = appendCubic(c, end, at(sx+0.1, 0.75), at(sx-0.02, 0.45), at(sx+0.22, 0.45+jit(0.05)), step)
+		c := contour{}
+		switch r.IntN(3) {
+		case 0: // a tall loop starting low on the left
+			p0 := at(sx, 0.75+jit(0.1))
+			top := at(sx+0.12+jit(0.05), 0.05+r.Float64()*0.15)
+			c = append(c, p0)
+			c = appendCubic(c, p0, at(sx-0.05, 0.3), at(sx+jit(0.05), 0.0), top, step)
+			end := at(sx+0.2+jit(0.05), 0.6+jit(0.1))
+			c = appendCubic(c, top, at(sx+0.3, 0.1+jit(0.1)), at(sx+0.3, 0.5), end, step)
+			c = appendCubic(c, end, at(sx+0.1, 0.75), at(sx-0.02, 0.45), at(sx+0.22, 0.45+jit(0.05)), step)
+		case 1: // a sharp zigzag, like a hurried М or Л
+			p := at(sx, 0.85+jit(0.08))
+			c = append(c, p)
+			for k := range 3 + r.IntN(2) {
+				y := 0.05 + r.Float64()*0.2
+				if k%2 == 1 {
+					y = 0.7 + r.Float64()*0.25
+				}
+				q := at(sx+float64(k+1)*(0.06+r.Float64()*0.03), y)
+				c = appendCubic(c, p, at((p.X-x0)/w+0.01, (p.Y-y0)/h*0.6+y*0.4), at((q.X-x0)/w-0.01, y*0.7+0.15), q, step)
+				p = q
+			}
+		default: // an open oval, like О or С
+			cx, cy := sx+0.1, 0.45+jit(0.05)
+			rx, ry := 0.09+r.Float64()*0.04, 0.35+r.Float64()*0.1
+			p0 := at(cx+rx*0.7, cy-ry*0.7)
+			c = append(c, p0)
+			c = appendCubic(c, p0, at(cx-rx*0.2, cy-ry*1.3), at(cx-rx*1.5, cy-ry*0.4), at(cx-rx, cy+ry*0.3), step)
+			c = appendCubic(c, c[len(c)-1], at(cx-rx*0.6, cy+ry*1.2), at(cx+rx*1.2, cy+ry*0.9), at(cx+rx*1.3, cy+jit(0.1)), step)
+		}
 		strokes = append(strokes, c)
 	}
 	// The body: connected waves running to the right.
@@ -221,8 +280,13 @@ func signatureStrokes(sg sheet.Signature) [][]pt {
 		c = appendCubic(c, a, at(0.7, 1.0+jit(0.1)), at(0.4, 0.7+jit(0.1)), b, step)
 		strokes = append(strokes, c)
 	}
+	// Most hands slant to the right.
+	slant := r.Float64() * 0.35
 	out := make([][]pt, len(strokes))
 	for i, s := range strokes {
+		for j, p := range s {
+			s[j].X = p.X + (y0+h/2-p.Y)*slant
+		}
 		out[i] = []pt(s)
 	}
 	return out

@@ -161,24 +161,11 @@ func pdfStamp(p *fpdf.Fpdf, st sheet.Stamp) {
 	p.SetAlpha(1, "Normal")
 }
 
+// pdfSignature fills the same pressure-shaped outline the raster draws.
 func pdfSignature(p *fpdf.Fpdf, sg sheet.Signature) {
 	c := inkColor(sg.Color)
 	p.SetAlpha(0.9, "Multiply")
-	p.SetDrawColor(int(c.R), int(c.G), int(c.B))
-	p.SetLineWidth(signatureWidth(sg))
-	p.SetLineCapStyle("round")
-	p.SetLineJoinStyle("round")
-	for _, s := range signatureStrokes(sg) {
-		if len(s) < 2 {
-			continue
-		}
-		p.MoveTo(s[0].X, s[0].Y)
-		for _, q := range s[1:] {
-			p.LineTo(q.X, q.Y)
-		}
-		p.DrawPath("S")
-	}
-	p.SetLineCapStyle("square")
-	p.SetLineJoinStyle("miter")
+	p.SetFillColor(int(c.R), int(c.G), int(c.B))
+	pdfFill(p, signatureLayer(sg))
 	p.SetAlpha(1, "Normal")
 }
