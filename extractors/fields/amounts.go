@@ -102,6 +102,15 @@ func amounts(l *line) []amount {
 				break
 			}
 		}
+		// OCR may split the kopecks off: «500,» «00».
+		if hasFrac && frac == "" && j+1 < len(ts) {
+			if nc, nlook, nok := cleanNumber(ts[j+1].text); nok && len(nc) == 2 && !strings.Contains(nc, ",") &&
+				float64(ts[j+1].box.X0-ts[j].box.X1) < 0.6*l.unit {
+				j++
+				frac = nc
+				look = look || nlook
+			}
+		}
 		if len(frac) > 2 || (hasFrac && frac == "") {
 			// «1,234» is a quantity with three decimals, read as such
 			// by the items table; not an amount of money.

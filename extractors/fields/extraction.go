@@ -103,6 +103,9 @@ func (x *extraction) checkParties() {
 			p.inn.conf *= 0.3
 			x.reason(pervichka.ReasonINNChecksum, name)
 		}
+		if !p.kpp.empty() && (!ruvalid.ValidKPP(p.kpp.text) || p.kpp.conf < x.cfg.MinConfidence) {
+			x.rereadKPP(p)
+		}
 		if !p.kpp.empty() {
 			if !ruvalid.ValidKPP(p.kpp.text) {
 				p.kpp.conf *= 0.3
@@ -184,6 +187,31 @@ func (x *extraction) rereadINN(p *partyResult) {
 	case ruvalid.ValidINN(d) && ruvalid.ValidINN(p.inn.text):
 		// Two valid readings that differ: do not guess.
 		p.inn.conf = min(p.inn.conf, 0.5)
+	}
+}
+
+// rereadKPP reads a doubtful КПП again. A КПП has no check digit, so a
+// second reading only confirms (raising confidence) or replaces a value
+// that does not even have the КПП form.
+func (x *extraction) rereadKPP(p *partyResult) {
+	if x.rr == nil || len(p.kpp.toks) == 0 {
+		return
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, p.kpp.toks[0].page, boxOf(p.kpp.toks), "0123456789")
+	if err != nil {
+		return
+	}
+	d := onlyDigits(text)
+	if len(d) > 9 && len(p.inn.text) > 0 && strings.HasPrefix(d, p.inn.text) {
+		d = d[len(p.inn.text):] // the box held «ИНН/КПП» glued
+	}
+	switch {
+	case d == p.kpp.text:
+		p.kpp.conf = max(p.kpp.conf, min(0.95, (p.kpp.conf+c)/2+0.2))
+	case ruvalid.ValidKPP(d) && !ruvalid.ValidKPP(p.kpp.text):
+		p.kpp.text, p.kpp.conf = d, c*0.9
+	case ruvalid.ValidKPP(d):
+		p.kpp.conf = min(p.kpp.conf, 0.5)
 	}
 }
 

@@ -42,6 +42,12 @@ func TestExtractOCRNoise(t *testing.T) {
 					t.Errorf("buyer %+v", r.Buyer)
 				}
 			}},
+		{"kopecks split off and a dot for the comma", edit(invoice1C, "@76 14 500,00", "@76 14 500, 00", "2 416,67", "2 416.67"), 1, 0.95,
+			func(t *testing.T, r pervichka.Result) {
+				if r.Total != "14500.00" || r.VATAmount != "2416.67" || r.NeedsReview {
+					t.Errorf("total %s vat %s reasons %v", r.Total, r.VATAmount, r.ReviewReasons)
+				}
+			}},
 		{"small image", invoice1C, 0.37, 0.93,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Total != "14500.00" || r.Number != "А-17" || r.Buyer.INN != "5003123458" {
