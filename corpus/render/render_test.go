@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"math"
 	"os"
@@ -304,13 +305,35 @@ func TestImageTextInsideItsBox(t *testing.T) {
 func TestImageMatchesPDFRaster(t *testing.T) {
 	needTool(t, "pdftoppm")
 	const dpi = 150
-	s := textSheet(sheet.LiberationSans)
-	path := writePDF(t, sheet.Document{Sheets: []sheet.Sheet{s}})
-	out := filepath.Join(t.TempDir(), "p")
-	if b, err := exec.Command("pdftoppm", "-r", strconv.Itoa(dpi), "-png", "-singlefile", path, out).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, b)
+	k := dpi / 25.4
+	for _, fam := range sheet.Families {
+		s := textSheet(fam)
+		path := writePDF(t, sheet.Document{Sheets: []sheet.Sheet{s}})
+		out := filepath.Join(t.TempDir(), "p")
+		if b, err := exec.Command("pdftoppm", "-r", strconv.Itoa(dpi), "-png", "-singlefile", path, out).CombinedOutput(); err != nil {
+			t.Fatalf("pdftoppm: %v\n%s", err, b)
+		}
+		poppler := readPNG(t, out+".png")
+		ours := Image(s, dpi)
+		// Poppler rounds the page up to whole pixels, we round to nearest.
+		if d := ours.Rect.Size().Sub(poppler.Rect.Size()); d.X < -1 || d.X > 1 || d.Y < -1 || d.Y > 1 {
+			t.Fatalf("%s: sizes differ: ours %v, poppler %v", fam, ours.Rect.Size(), poppler.Rect.Size())
+		}
+		for _, op := range s.Ops {
+			txt := op.(sheet.Text)
+			band := image.Rect(0, int((txt.Y-8)*k), ours.Rect.Dx(), int((txt.Y+3)*k))
+			a, b := inkBox(ours, band), inkBox(poppler, band)
+			d := func(p, q int) int { return max(p-q, q-p) }
+			if d(a.Min.X, b.Min.X) > 2 || d(a.Max.X, b.Max.X) > 2 || d(a.Min.Y, b.Min.Y) > 2 || d(a.Max.Y, b.Max.Y) > 2 {
+				t.Errorf("%s %q: our ink %v, poppler's %v (150 dpi)", fam, txt.S, a, b)
+			}
+		}
 	}
-	f, err := os.Open(out + ".png")
+}
+
+func readPNG(t *testing.T, path string) *image.RGBA {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,30 +342,9 @@ func TestImageMatchesPDFRaster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	poppler := image.NewRGBA(pm.Bounds())
-	for y := range pm.Bounds().Dy() {
-		for x := range pm.Bounds().Dx() {
-			r, g, b, _ := pm.At(x, y).RGBA()
-			poppler.Pix[y*poppler.Stride+4*x] = uint8(r >> 8)
-			poppler.Pix[y*poppler.Stride+4*x+1] = uint8(g >> 8)
-			poppler.Pix[y*poppler.Stride+4*x+2] = uint8(b >> 8)
-		}
-	}
-	ours := Image(s, dpi)
-	// Poppler rounds the page up to whole pixels, we round to nearest.
-	if d := ours.Rect.Size().Sub(poppler.Rect.Size()); d.X < -1 || d.X > 1 || d.Y < -1 || d.Y > 1 {
-		t.Fatalf("sizes differ: ours %v, poppler %v", ours.Rect.Size(), poppler.Rect.Size())
-	}
-	k := dpi / 25.4
-	for _, op := range s.Ops {
-		txt := op.(sheet.Text)
-		band := image.Rect(0, int((txt.Y-8)*k), ours.Rect.Dx(), int((txt.Y+3)*k))
-		a, b := inkBox(ours, band), inkBox(poppler, band)
-		d := func(p, q int) int { return max(p-q, q-p) }
-		if d(a.Min.X, b.Min.X) > 2 || d(a.Max.X, b.Max.X) > 2 || d(a.Min.Y, b.Min.Y) > 2 || d(a.Max.Y, b.Max.Y) > 2 {
-			t.Errorf("%q: our ink %v, poppler's %v (150 dpi)", txt.S, a, b)
-		}
-	}
+	m := image.NewRGBA(image.Rect(0, 0, pm.Bounds().Dx(), pm.Bounds().Dy()))
+	draw.Draw(m, m.Rect, pm, pm.Bounds().Min, draw.Src)
+	return m
 }
 
 func TestImageStampInkOverText(t *testing.T) {
@@ -471,6 +473,18 @@ func BenchmarkImage300(b *testing.B) {
 	for b.Loop() {
 		Image(s, 300)
 	}
+}
+
+// BenchmarkImage300Parallel renders on every core at once, as the corpus
+// generator may: the glyph cache is shared under a mutex.
+func BenchmarkImage300Parallel(b *testing.B) {
+	s := denseSheet()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			Image(s, 300)
+		}
+	})
 }
 
 // denseSheet is a full invoice-like page: a 40-row table of text and rules
