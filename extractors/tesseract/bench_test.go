@@ -184,10 +184,7 @@ func BenchmarkEncode(b *testing.B) {
 			g, w, h := toGray(a4)
 			return pnm(g, w, h)
 		},
-		"bmp8": func() []byte {
-			g, w, h := toGray(a4)
-			return bmp8(g, w, h, 300)
-		},
+		"bmp8": func() []byte { return grayBMP(a4, 300) },
 		"bmp": func() []byte {
 			var buf bytes.Buffer
 			_ = bmp.Encode(&buf, a4)

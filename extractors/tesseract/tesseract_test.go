@@ -1,6 +1,7 @@
 package tesseract
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"image"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/image/bmp"
 
 	pervichka "github.com/pervichka/pervichka"
 )
@@ -498,4 +501,31 @@ func TestOrientation(t *testing.T) {
 			t.Errorf("blank page: %d, %.2f, %v; want 0, 0, nil", deg, conf, err)
 		}
 	})
+}
+
+// TestGrayBMP decodes the BMP handed to Leptonica with an independent
+// decoder: odd widths (row padding), bottom-up rows and sub-image origins.
+func TestGrayBMP(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 13, 7))
+	for i := range src.Pix {
+		src.Pix[i] = byte(i * 7)
+	}
+	for _, img := range []image.Image{src, src.SubImage(image.Rect(2, 1, 11, 6)), image.NewGray(image.Rect(0, 0, 1, 1))} {
+		data := grayBMP(img, 300)
+		got, err := bmp.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("decode %v: %v", img.Bounds(), err)
+		}
+		want, w, h := toGray(img)
+		if got.Bounds() != image.Rect(0, 0, w, h) {
+			t.Fatalf("bounds %v, want %dx%d", got.Bounds(), w, h)
+		}
+		for y := range h {
+			for x := range w {
+				if g := color.GrayModel.Convert(got.At(x, y)).(color.Gray).Y; g != want[y*w+x] {
+					t.Fatalf("%v: pixel (%d,%d) = %d, want %d", img.Bounds(), x, y, g, want[y*w+x])
+				}
+			}
+		}
+	}
 }

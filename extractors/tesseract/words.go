@@ -48,8 +48,7 @@ func (p *Pool) Words(ctx context.Context, img image.Image, dpi int) ([]pervichka
 	if err := checkInput(img, dpi); err != nil {
 		return nil, err
 	}
-	gray, w, h := toGray(img)
-	data := bmp8(gray, w, h, dpi)
+	data := grayBMP(img, dpi)
 
 	s, err := p.acquire(ctx)
 	if err != nil {
