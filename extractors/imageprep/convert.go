@@ -46,9 +46,16 @@ func (p *pipeline) convert(img image.Image, inkMix bool) {
 
 	cell := max(1, (max(w, h)+gridLongSide-1)/gridLongSide)
 	gw, gh := (w+cell-1)/cell, (h+cell-1)/cell
-	lumaSum := make([]float32, gw*gh)
-	chromaSum := make([]float32, gw*gh)
+	lumaSum := make([]uint32, gw*gh)
+	chromaSum := make([]uint32, gw*gh)
+	cellOf := make([]int32, w)
+	for x := range cellOf {
+		cellOf[x] = int32(x / cell)
+	}
 
+	// Blockiness is sampled, not summed over every pixel: horizontal steps
+	// on every 4th row, vertical steps between rows 7|8 (block border) and
+	// 3|4 (inside) of each block row.
 	var bSum, bN, iSum, iN float64
 	prevLuma := make([]uint8, w)
 	luma := make([]uint8, w)
@@ -56,7 +63,8 @@ func (p *pipeline) convert(img image.Image, inkMix bool) {
 
 	forEachRGBRow(img, func(y int, r, gr, bl []uint8) {
 		row := g.Pix[y*g.Stride : y*g.Stride+w]
-		gy := y / cell
+		ls := lumaSum[(y/cell)*gw : (y/cell+1)*gw]
+		cs := chromaSum[(y/cell)*gw : (y/cell+1)*gw]
 		for x := 0; x < w; x++ {
 			rv, gv, bv := r[x], gr[x], bl[x]
 			l := uint8((19595*uint32(rv) + 38470*uint32(gv) + 7471*uint32(bv) + 1<<15) >> 16)
@@ -67,26 +75,28 @@ func (p *pipeline) convert(img image.Image, inkMix bool) {
 			} else {
 				row[x] = l
 			}
-			i := gy*gw + x/cell
-			lumaSum[i] += float32(l)
-			chromaSum[i] += float32(mx - mn)
+			c := cellOf[x]
+			ls[c] += uint32(l)
+			cs[c] += uint32(mx - mn)
 		}
-		for x := 1; x < w; x++ {
-			d := absDiff(luma[x], luma[x-1])
-			if d > smallStep {
-				continue
-			}
-			if x%8 == 0 {
-				bSum += float64(d)
-				bN++
-			} else {
-				iSum += float64(d)
-				iN++
+		if y%4 == 1 {
+			for x := 1; x < w; x++ {
+				d := absDiff(luma[x], luma[x-1])
+				if d > smallStep {
+					continue
+				}
+				if x%8 == 0 {
+					bSum += float64(d)
+					bN++
+				} else if x%8 == 4 {
+					iSum += float64(d)
+					iN++
+				}
 			}
 		}
-		if y > 0 {
+		if y > 0 && (y%8 == 0 || y%8 == 4) {
 			border := y%8 == 0
-			for x := 0; x < w; x += 2 {
+			for x := 0; x < w; x++ {
 				d := absDiff(luma[x], prevLuma[x])
 				if d > smallStep {
 					continue
@@ -102,20 +112,22 @@ func (p *pipeline) convert(img image.Image, inkMix bool) {
 		}
 		prevLuma, luma = luma, prevLuma
 	})
+	lumaMean := make([]float32, gw*gh)
+	chromaMean := make([]float32, gw*gh)
 	for gy := 0; gy < gh; gy++ {
 		ch := min(cell, h-gy*cell)
 		for gx := 0; gx < gw; gx++ {
 			cw := min(cell, w-gx*cell)
 			n := float32(cw * ch)
-			lumaSum[gy*gw+gx] /= n
-			chromaSum[gy*gw+gx] /= n
+			lumaMean[gy*gw+gx] = float32(lumaSum[gy*gw+gx]) / n
+			chromaMean[gy*gw+gx] = float32(chromaSum[gy*gw+gx]) / n
 		}
 	}
 	p.gray = g
 	p.scale = 1
-	p.stats.grid = colorGrid{w: gw, h: gh, cell: cell, luma: lumaSum, chroma: chromaSum}
+	p.stats.grid = colorGrid{w: gw, h: gh, cell: cell, luma: lumaMean, chroma: chromaMean}
 	// Both means need enough samples and a nonzero interior noise floor.
-	if bN > 1000 && iN > 1000 && iSum > 0 {
+	if bN > 500 && iN > 500 && iSum > 0 {
 		p.stats.blockiness = (bSum / bN) / (iSum / iN)
 	} else {
 		p.stats.blockiness = 1

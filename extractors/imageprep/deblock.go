@@ -3,9 +3,9 @@ package imageprep
 import "image"
 
 // heavyBlockiness is the input blockiness (see inputStats) above which the
-// JPEG counts as heavily compressed. On synthetic photos: q95 ≈ 1.07,
-// q30–q80 ≈ 1.5–2.1 (the measure saturates: strong quantisation also wipes
-// the noise inside blocks).
+// JPEG counts as heavily compressed. On synthetic photos: q95 ≈ 1.1,
+// q80 ≈ 1.55, q25–q60 ≈ 1.8–2.1 (the measure saturates: strong
+// quantisation also wipes the noise inside blocks).
 //
 // Measured with the tesseract CLI on synthetic photos (sigma 12), the
 // filter did not earn its place: mean CER 1.6% with and without at q50–80,

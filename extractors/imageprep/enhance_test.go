@@ -122,7 +122,7 @@ func textPage(t testing.TB, w, h int, px float64, seed uint64) *image.Gray {
 func TestEstimateSkew(t *testing.T) {
 	g := textPage(t, 1200, 1600, 20, 1)
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	for _, deg := range []float64{-4.2, -1.3, 0, 0.6, 2.7} {
+	for _, deg := range []float64{-8.5, -4.2, -1.3, 0, 0.6, 2.7, 7.1} {
 		// Rotating by −deg tilts the lines by +deg.
 		tilted := warpGray(g, rotationMap(-deg, w, h, w, h), w, h, 250)
 		got, ok := estimateSkew(tilted)
@@ -185,6 +185,25 @@ func TestFlattenEvensPaper(t *testing.T) {
 	}
 	if inkMean > 90 {
 		t.Errorf("ink washed out: mean %.1f", inkMean)
+	}
+	// Pale ink (stray light over a gradient) still comes out dark.
+	pale := image.NewGray(clean.Rect)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			i := y*clean.Stride + x
+			l := 0.6 + 0.3*float64(y)/float64(h)
+			pale.Pix[i] = uint8((110 + float64(clean.Pix[i])*0.55) * l)
+		}
+	}
+	p = &pipeline{gray: pale, log: discard()}
+	if _, err := p.flatten(); err != nil {
+		t.Fatal(err)
+	}
+	paleInk, _ := statsAt(p.gray, ink)
+	paleMean, paleSD := statsAt(p.gray, paper)
+	t.Logf("pale ink: paper mean %.1f sd %.1f, ink mean %.1f", paleMean, paleSD, paleInk)
+	if paleInk > 90 || paleMean < 245 {
+		t.Errorf("pale ink: paper mean %.1f, ink mean %.1f", paleMean, paleInk)
 	}
 	// An evenly white page needs no flattening.
 	p = &pipeline{gray: clean, log: discard()}

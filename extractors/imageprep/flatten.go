@@ -19,10 +19,26 @@ const flattenLongSide = 320
 // 255 and ink keeps its darkness relative to the paper around it, whether
 // in shadow or in light. Skipped when the paper is already evenly white.
 func (p *pipeline) flatten() (bool, error) {
-	g := p.gray
+	out, even := levelLight(p.gray)
+	if out == nil {
+		return false, nil
+	}
+	p.levelled = true
+	if even {
+		p.log.Debug("flatten: paper already even")
+		return false, nil
+	}
+	p.gray = out
+	return true, nil
+}
+
+// levelLight returns g divided by its estimated background, or even=true
+// (and g) when the paper is already evenly white; nil for images too small
+// to estimate a background on.
+func levelLight(g *image.Gray) (out *image.Gray, even bool) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	if w < 16 || h < 16 {
-		return false, nil
+		return nil, false
 	}
 	f := max(1, (max(w, h)+flattenLongSide-1)/flattenLongSide)
 	small := boxDown(g, f)
@@ -39,28 +55,32 @@ func (p *pipeline) flatten() (bool, error) {
 
 	lo, hi := percentiles(bg, 0.03, 0.97)
 	if hi-lo < 12 && lo > 215 {
-		p.log.Debug("flatten: paper already even", "p3", lo, "p97", hi)
-		p.levelled = true
-		return false, nil
+		return g, true
 	}
-	p.gray = divideBackground(g, bg, sw, sh, f)
-	p.levelled = true
-	return true, nil
+	return divideBackground(g, bg, sw, sh, f), false
 }
 
-// Ratio stretch: ratio ≥ flatWhite is paper, ratio ≤ flatBlack is ink.
+// Ratio stretch: ratio ≥ flatWhite is paper, ratio ≤ the black point is
+// ink. The black point is flatBlack unless the ink itself is pale (stray
+// light, a washed-out print, a faint fax): then it follows the ink, so the
+// strokes come out dark instead of mid-gray.
 const (
-	flatWhite = 0.88
-	flatBlack = 0.12
+	flatWhite    = 0.88
+	flatBlack    = 0.12
+	maxBlackPt   = 0.5
+	inkShareMin  = 0.002 // below this share of ink pixels the page is blank
+	blackFromInk = 0.7   // black point as a share of the mean ink ratio
 )
 
+// divideBackground writes each pixel's ratio to its background (×255,
+// from the bilinearly upsampled background), then stretches the ratios with
+// a lookup table whose black point is set from their histogram.
 func divideBackground(g *image.Gray, bg []float32, sw, sh, f int) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	// A lookup per background level avoids a division per pixel: the scale
-	// for background b is 255/((flatWhite−flatBlack)·b).
 	bgRow := make([]float32, w)
 	inv := float32(1) / float32(f)
+	var hist [256]float64
 	for y := 0; y < h; y++ {
 		// Bilinear interpolation of the background between cell centres.
 		fy := (float32(y)+0.5)*inv - 0.5
@@ -75,24 +95,56 @@ func divideBackground(g *image.Gray, bg []float32, sw, sh, f int) *image.Gray {
 			x0c, x1c := clampInt(x0, 0, sw-1), clampInt(x0+1, 0, sw-1)
 			a := r0[x0c] + (r0[x1c]-r0[x0c])*tx
 			b := r1[x0c] + (r1[x1c]-r1[x0c])*tx
-			bgRow[x] = max(a+(b-a)*ty, 8)
+			bgRow[x] = 255 / max(a+(b-a)*ty, 8)
 		}
 		in := g.Pix[y*g.Stride : y*g.Stride+w]
 		o := out.Pix[y*out.Stride : y*out.Stride+w]
 		for x, v := range in {
-			ratio := float32(v) / bgRow[x]
-			t := (ratio - flatBlack) * (255 / (flatWhite - flatBlack))
-			switch {
-			case t >= 255:
+			r := float32(v) * bgRow[x]
+			if r >= 255 {
 				o[x] = 255
-			case t <= 0:
-				o[x] = 0
-			default:
-				o[x] = uint8(t + 0.5)
+			} else {
+				o[x] = uint8(r + 0.5)
+			}
+		}
+		if y%2 == 0 {
+			for _, v := range o {
+				hist[v]++
 			}
 		}
 	}
+	black := blackPoint(hist[:])
+	var lut [256]uint8
+	for i := range lut {
+		t := (float64(i)/255 - black) / (flatWhite - black)
+		lut[i] = uint8(math.Round(255 * max(0, min(1, t))))
+	}
+	for y := 0; y < h; y++ {
+		o := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x, v := range o {
+			o[x] = lut[v]
+		}
+	}
 	return out
+}
+
+// blackPoint picks the ratio mapped to black from the ratio histogram:
+// the ink class (below Otsu's threshold) decides when it is pale.
+func blackPoint(hist []float64) float64 {
+	var n float64
+	for _, c := range hist {
+		n += c
+	}
+	thr, _ := otsuHist(hist, n)
+	var inkN, inkSum float64
+	for i := 0; i <= int(thr); i++ {
+		inkN += hist[i]
+		inkSum += float64(i) * hist[i]
+	}
+	if n == 0 || inkN < inkShareMin*n {
+		return flatBlack
+	}
+	return max(flatBlack, min(maxBlackPt, blackFromInk*inkSum/inkN/255))
 }
 
 // filterMinMax is a separable (2r+1)² max (isMax) or min filter.

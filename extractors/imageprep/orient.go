@@ -23,7 +23,13 @@ const orientLongSide = 2400
 // photos as they are ("too few characters" with 10-px capitals), so small
 // text is enlarged towards targetCap first, within orientLongSide; large
 // pages are reduced to orientLongSide.
+//
+// The probe is also levelled (see flatten): OSD thresholds globally, and a
+// dark background or a shadow across the page hid most characters from it.
 func orientProbe(g *image.Gray) image.Image {
+	if lv, _ := levelLight(g); lv != nil {
+		g = lv
+	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	f := 1.0
 	if capH, ok := estimateCapHeight(g); ok && capH < upscaleBelow {

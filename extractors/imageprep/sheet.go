@@ -111,6 +111,13 @@ func findSheet(gr colorGrid, w, h int) ([4]point, string) {
 	if frac > 0.97 {
 		return q, "sheet fills the frame"
 	}
+	// A sheet running off the frame shows no corners on that side: the
+	// region's border there is the frame or a shadow edge, and a warp to
+	// it distorts the page (seen on corpus photos with a shadow across
+	// a sheet that filled the frame). Only whole sheets are warped.
+	if touch := borderShare(comp, gw, gh); touch > maxBorderShare {
+		return q, "sheet runs off the frame"
+	}
 	edge := componentEdgePoints(comp, gw, gh)
 	hull := convexHull(edge)
 	if len(hull) < 4 {
@@ -502,4 +509,30 @@ func growRegion(region []bool, score []uint8, low uint8, w, h int) int {
 		}
 	}
 	return area
+}
+
+// maxBorderShare is the share of the frame's border cells the sheet may
+// cover (a corner or an edge grazing the frame is tolerated).
+const maxBorderShare = 0.08
+
+// borderShare is the share of the frame's border cells inside region.
+func borderShare(region []bool, w, h int) float64 {
+	n := 0
+	for x := 0; x < w; x++ {
+		if region[x] {
+			n++
+		}
+		if region[(h-1)*w+x] {
+			n++
+		}
+	}
+	for y := 1; y < h-1; y++ {
+		if region[y*w] {
+			n++
+		}
+		if region[y*w+w-1] {
+			n++
+		}
+	}
+	return float64(n) / float64(2*w+2*h-4)
 }
