@@ -26,6 +26,7 @@ type style struct {
 	noise         [2]float64
 	flare         [2]float64 // share of stray light lifting the blacks
 	bend          float64    // max bow of a curled sheet, share of its size
+	fill          [2]float64 // share of the frame the sheet spans
 	cropChance    float64    // chance the sheet overflows the frame
 	landscapeTurn float64    // chance a landscape sheet is shot turned in a portrait frame
 }
@@ -53,6 +54,7 @@ var messenger = style{
 	noise:         [2]float64{1.5, 3.5},
 	flare:         [2]float64{0.03, 0.09},
 	bend:          0.006,
+	fill:          [2]float64{0.72, 0.9},
 	cropChance:    0.12,
 	landscapeTurn: 0.4,
 }
@@ -64,7 +66,7 @@ var hard = style{
 	quality:       [2]int{45, 60},
 	tilt:          7,
 	keystone:      0.12,
-	blur:          [2]float64{1.1, 1.9},
+	blur:          [2]float64{0.8, 1.4},
 	light:         [2]float64{0.25, 0.45},
 	shadow:        [2]float64{0.3, 0.5},
 	recompress:    0.3,
@@ -73,6 +75,7 @@ var hard = style{
 	noise:         [2]float64{3, 6},
 	flare:         [2]float64{0.07, 0.15},
 	bend:          0.012,
+	fill:          [2]float64{0.8, 0.95},
 	cropChance:    0.2,
 	landscapeTurn: 0.4,
 }
@@ -134,7 +137,7 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 		sw, sh = ph, pw
 	}
 
-	fill := uniform(rng, 0.72, 0.9)
+	fill := uniform(rng, st.fill[0], st.fill[1])
 	if rng.Float64() < st.cropChance {
 		fill = uniform(rng, 0.93, 1.06)
 	}
