@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -545,4 +547,71 @@ func TestGenerateAllVariants(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCommittedCorpus checks that the small corpus under testdata/corpus is
+// what the generator makes today from the command in its README: a change to
+// data or layouts must come with a regenerated corpus, or the scorer would
+// grade extraction against stale truth.
+func TestCommittedCorpus(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "testdata", "corpus")
+	committed, err := ReadTruth(filepath.Join(dir, TruthFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("no committed corpus")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	mix := map[pervichka.DocType]int{}
+	for _, tr := range committed {
+		mix[tr.DocType]++
+	}
+	types := plan(committedSeed, mix)
+	own := ownCompanies()
+	for i, tr := range committed {
+		if i >= len(types) {
+			t.Fatalf("more documents than the mix gives")
+		}
+		want := build(committedSeed, i, types[i], own).truth
+		want.Variants = tr.Variants
+		if !reflect.DeepEqual(tr, want) {
+			a, _ := json.Marshal(tr)
+			b, _ := json.Marshal(want)
+			t.Fatalf("testdata/corpus is stale: regenerate it with the command in its README\ncommitted: %s\ngenerated: %s", a, b)
+		}
+		for v, name := range tr.Variants {
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				t.Errorf("%s %s: %v", tr.ID, v, err)
+			}
+		}
+	}
+}
+
+// committedSeed is the seed of testdata/corpus (see its README).
+const committedSeed = 2026
+
+func FuzzDecodeTruth(f *testing.F) {
+	f.Add([]byte("{\"id\":\"001-act\",\"variants\":{\"pdf\":\"001-act.pdf\"},\"total\":\"1.00\",\"items\":[]}\n\n"))
+	f.Add([]byte("{\"id\":\"\"}"))
+	f.Add([]byte("{\"id\":\"a\",\"number\":null,\"supplier\":{\"kpp\":null}}\nnull\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		truth, err := decodeTruth(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		for _, tr := range truth {
+			if tr.ID == "" {
+				t.Fatal("truth without id accepted")
+			}
+		}
+		var buf bytes.Buffer
+		if err := writeTruth(&buf, truth); err != nil {
+			t.Fatal(err)
+		}
+		again, err := decodeTruth(&buf)
+		if err != nil || len(again) != len(truth) {
+			t.Fatalf("re-read %d of %d: %v", len(again), len(truth), err)
+		}
+	})
 }

@@ -167,7 +167,9 @@ func build(seed int64, i int, t pervichka.DocType, own []*party) built {
 
 // Generate writes a corpus into opt.Out: one file per document and variant,
 // truth.jsonl (in ID order) and companies.json. Documents are generated
-// concurrently; the output depends only on the seed and options.
+// concurrently; the output depends only on the seed and options. The
+// context is checked between documents; on cancellation or error the
+// directory may hold some documents but truth.jsonl is not written.
 func Generate(ctx context.Context, opt Options) error {
 	if opt.Out == "" {
 		return fmt.Errorf("generate corpus: no output directory")

@@ -253,7 +253,17 @@ func sfSignatures(r *rand.Rand, c *canvas, d *docData, f fonts) {
 func updFooter(r *rand.Rand, c *canvas, d *docData, f fonts) {
 	sfSignatures(r, c, d, f)
 	c.gap(2)
-	c.ensure(50)
+	// The transfer part is kept in one piece: measure it on a scratch
+	// canvas (its own random draws only move stamps, not text).
+	scratch := &canvas{w: c.w, h: 1e4, left: c.left, right: c.right}
+	scratch.newPage()
+	updTransfer(rand.New(rand.NewPCG(1, 2)), scratch, d, f)
+	c.ensure(scratch.y)
+	updTransfer(r, c, d, f)
+}
+
+// updTransfer draws the transfer part of a УПД from the cursor down.
+func updTransfer(r *rand.Rand, c *canvas, d *docData, f fonts) {
 	x, w := c.x0(), c.width()
 	basis := "Договор поставки"
 	if d.Contract != nil {

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,13 @@ import (
 // a perfect reader would produce, plus the document's ID and the files of its
 // variants. Result is embedded so that one line of truth.jsonl is the extract
 // schema with two more keys, "id" and "variants".
+//
+// Names are as printed in the parties block. Item prices and amounts include
+// VAT, except on a счёт-фактура and a УПД, where an item's price is column 4
+// (without VAT) and its amount column 9 (with VAT), as those forms print
+// them; totals always include VAT. supplier_bank is set for bills and
+// contracts only, contract_ref only where «Основание: Договор № … от …» (or
+// its like) is printed.
 type Truth struct {
 	ID string `json:"id"`
 	// Variants maps a variant name ("pdf", "scan", "photo", "hard") to the
@@ -60,7 +68,7 @@ func decodeTruth(r io.Reader) ([]Truth, error) {
 	for sc.Scan() {
 		line++
 		b := sc.Bytes()
-		if len(trimSpace(b)) == 0 {
+		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
 		var t Truth
@@ -76,14 +84,4 @@ func decodeTruth(r io.Reader) ([]Truth, error) {
 		return nil, fmt.Errorf("read truth: %w", err)
 	}
 	return out, nil
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
