@@ -28,6 +28,8 @@ func Scan(rng *rand.Rand, page image.Image) image.Image {
 	lid := uniform(rng, 225, 250) // glass outside the sheet, under the lid
 	sin, cos := math.Sincos(angle)
 	cx, cy := float64(w)/2, float64(h)/2
+	fw, fh := float64(w), float64(h)
+	edgeShadow := uniform(rng, 40, 110)
 
 	// Sample the rotated sheet (bilinear), inverse-mapping each pixel.
 	parallelRows(h, func(y0, y1 int) {
@@ -38,7 +40,13 @@ func Scan(rng *rand.Rand, page image.Image) image.Image {
 				dx := float64(x) + 0.5 - cx - shiftX
 				sx := cos*dx + sin*dy + cx
 				sy := -sin*dx + cos*dy + cy
-				row[x] = sampleGray(src, sx, sy, lid)
+				if sx >= 0 && sy >= 0 && sx < fw && sy < fh {
+					row[x] = sampleGray(src, sx, sy, lid)
+					continue
+				}
+				// Off the sheet: the lid, with the paper edge's thin shadow.
+				d := max(-sx, sx-fw, -sy, sy-fh)
+				row[x] = clamp8(lid - edgeShadow*math.Exp(-d/2.5))
 			}
 		}
 	})
@@ -73,9 +81,13 @@ func Scan(rng *rand.Rand, page image.Image) image.Image {
 	}
 	stripW := uniform(rng, 0.004, 0.02) * float64(min(w, h))
 	stripDark := uniform(rng, 15, 70)
-	wobble := newValueNoise(rng, length, 1, 150, 1)
+	// The band is straight, a little wider at one end (the sheet sat askew)
+	// and its inner edge only faintly uneven.
+	taper := uniform(rng, -0.6, 0.6)
+	wobble := newValueNoise(rng, length, 1, 400, 1)
 	for a := range length {
-		sw := stripW * (0.7 + 0.6*wobble.at(float64(a), 0))
+		along := float64(a)/float64(length) - 0.5
+		sw := stripW * (1 + taper*along) * (0.96 + 0.08*wobble.at(float64(a), 0))
 		reach := min(int(math.Ceil(sw*1.6)), depth)
 		for d := range reach {
 			x, y := d, a // left
