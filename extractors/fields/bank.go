@@ -116,6 +116,34 @@ func findBankIn(lines []line) bankResult {
 	if b.bik.empty() && len(biks) > 0 {
 		b.bik = biks[0]
 	}
+	if !b.bikValid {
+		// OCR may lose the «БИК» label: a bare 9-digit 04… number is the
+		// БИК only if an account printed here passes the key with it.
+		for li := range lines {
+			for _, t := range lines[li].toks {
+				d, look, ok := digitsOf(strings.Trim(t.text, ".,;:"))
+				if !ok || !ruvalid.ValidBIK(d) {
+					continue
+				}
+				for _, a := range accs {
+					if ruvalid.ValidAccount(a.v.text, d) || ruvalid.ValidCorrAccount(a.v.text, d) {
+						c := t.conf
+						if look {
+							c *= 0.85
+						}
+						b.bik, b.bikValid = value{text: d, conf: c * 0.9, toks: []token{t}}, true
+						break
+					}
+				}
+				if b.bikValid {
+					break
+				}
+			}
+			if b.bikValid {
+				break
+			}
+		}
+	}
 	for _, a := range accs {
 		if a.kind == 2 {
 			continue

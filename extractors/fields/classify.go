@@ -129,7 +129,7 @@ func matchTitleAt(l *line, k int) (title, bool) {
 		case strings.HasPrefix(key, "счет-договор") || strings.HasPrefix(key, "счет-оферта"):
 			t.score = 0.8 + big
 		case signNear:
-			t.score = 0.65 + big
+			t.score = 0.75 + big
 		default:
 			return t, false
 		}

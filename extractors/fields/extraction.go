@@ -57,7 +57,7 @@ func (x *extraction) reason(code, suffix string) {
 
 func (x *extraction) run() {
 	x.typ, x.typConf, x.title = classify(x.lines)
-	x.number = titleNumber(x.title)
+	x.number = confirmNumber(x.lines, x.title, titleNumber(x.title))
 	x.date = titleDate(x.lines, x.title)
 	if x.title != nil && x.title.score < 0.7 {
 		x.number.conf *= 0.9

@@ -146,7 +146,7 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		// A header names at least two kinds of column in at least three
 		// separate cells; a clause «Наименование, количество и стоимость
 		// указаны в Спецификации» names them in running text.
-		if headerScore(&lines[i]) >= 2 && len(lines[i].cells(0.6)) >= 3 {
+		if headerScore(&lines[i]) >= 2 && len(lines[i].cells(0.6)) >= 3 && !hasMoney(&lines[i]) {
 			// A header may wrap over several lines: take the best of a
 			// small window so a two-line header is not cut in half.
 			hi = i
@@ -203,6 +203,10 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		return res
 	}
 	res.rows, res.end = readRows(lines, last+1, cols)
+	if len(res.rows) == 0 {
+		// Not a table after all: do not let it bound the totals.
+		res.end = -1
+	}
 	res.rates = map[int]bool{}
 	res.conf = 1
 	for _, r := range res.rows {

@@ -66,7 +66,7 @@ func findRoleHits(lines []line, typ pervichka.DocType) []roleHit {
 					}
 				}
 			}
-			if best >= 0.7 {
+			if best >= 0.65 {
 				out = append(out, roleHit{role: bestRole, line: li, tok: ti, box: t.box, score: best * t.conf})
 			}
 		}

@@ -87,7 +87,69 @@ func findDate(ts []token, from int) (dateValue, bool) {
 	}
 	m := ms[0]
 	toks := sp.tokensIn(m.Start, m.End)
-	return dateValue{value: value{text: m.Date.Format(time.DateOnly), conf: minConf(toks), toks: toks}, date: m.Date}, true
+	d := dateValue{value: value{text: m.Date.Format(time.DateOnly), conf: minConf(toks), toks: toks}, date: m.Date}
+	// OCR may split a day: «2 1 января» reads as the 1st. A lone digit
+	// just before the date makes the day doubtful.
+	if i := sp.tokenAt(m.Start); i > 0 {
+		prev := sp.toks[i-1]
+		if len(prev.text) == 1 && startsWithDigit(prev.text) && float64(sp.toks[i].box.X0-prev.box.X1) < float64(max(1, prev.box.Dy())) {
+			glued := prev.text + sp.text[m.Start:m.End]
+			if gm := ruvalid.FindDates(glued); len(gm) > 0 && gm[0].Start == 0 {
+				d.date = gm[0].Date
+				d.text = gm[0].Date.Format(time.DateOnly)
+				d.toks = append([]token{prev}, toks...)
+			}
+			d.conf = min(d.conf, 0.5)
+		}
+	}
+	return d, true
+}
+
+// confirmNumber compares the document number with the other places it is
+// printed («Документ об отгрузке № … от …», a repeated title): the same
+// value raises confidence, a value one or two characters off means one of
+// the readings is an OCR error, so the number cannot be trusted.
+func confirmNumber(lines []line, t *title, num value) value {
+	if t == nil || num.empty() {
+		return num
+	}
+	for li := range lines {
+		l := &lines[li]
+		for i := range l.toks {
+			if li == t.line.idx && i == t.numAt {
+				continue
+			}
+			if ok, _ := numberSign(l.toks[i]); !ok {
+				continue
+			}
+			other := titleNumber(&title{line: l, numAt: i})
+			if other.empty() || len([]rune(other.text)) != len([]rune(num.text)) || len([]rune(num.text)) < 3 {
+				continue
+			}
+			switch d := levenshtein(other.text, num.text, 2); {
+			case d == 0 && (li != t.line.idx):
+				num.conf = min(1, max(num.conf, (num.conf+other.conf)/2+0.1))
+			case d <= 2 && d > 0 && digitShare(num.text) > 0.5:
+				num.conf = min(num.conf, 0.5)
+				return num
+			}
+		}
+	}
+	return num
+}
+
+func digitShare(s string) float64 {
+	n, d := 0, 0
+	for _, r := range s {
+		n++
+		if r >= '0' && r <= '9' {
+			d++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(d) / float64(n)
 }
 
 // titleDate reads the date of the title line («… от 20 марта 2024 г.»), or
