@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"strconv"
 	"strings"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -13,7 +14,8 @@ type amount struct {
 	frac     bool // printed with a decimal fraction (money), not an integer
 	fracLen  int
 	toks     []token
-	first    int // token index of the first word
+	qty      int64 // the value in thousandths when printed with 1–3 decimals
+	first    int   // token index of the first word
 	last     int // token index of the last word
 	lookalik bool
 }
@@ -114,10 +116,11 @@ func amounts(l *line) []amount {
 		if len(frac) > 2 || (hasFrac && frac == "") {
 			// «1,234» is a quantity with three decimals, read as such
 			// by the items table; not an amount of money.
-			if len(frac) == 3 && j == i {
-				k, err := pervichka.ParseKopecks(whole)
-				if err == nil {
-					out = append(out, amount{k: k, frac: true, fracLen: 3, toks: ts[i : j+1], first: i, last: j, lookalik: look})
+			if len(frac) == 3 {
+				w, err1 := strconv.ParseInt(whole, 10, 64)
+				f, err2 := strconv.ParseInt(frac, 10, 64)
+				if err1 == nil && err2 == nil && w < 1e12 {
+					out = append(out, amount{k: pervichka.Kopecks(w * 100), qty: w*1000 + f, frac: true, fracLen: 3, toks: ts[i : j+1], first: i, last: j, lookalik: look})
 				}
 			}
 			i = j
@@ -132,7 +135,8 @@ func amounts(l *line) []amount {
 			i = j
 			continue
 		}
-		out = append(out, amount{k: k, frac: hasFrac, fracLen: len(frac), toks: ts[i : j+1], first: i, last: j, lookalik: look})
+		q := int64(k) * 10
+		out = append(out, amount{k: k, qty: q, frac: hasFrac, fracLen: len(frac), toks: ts[i : j+1], first: i, last: j, lookalik: look})
 		i = j
 	}
 	return out

@@ -66,6 +66,7 @@ func (x *extraction) run() {
 	x.bank = findBank(x.lines, x.parties[0].column)
 	x.table = findTable(x.lines, x.typ)
 	x.totals = findTotals(x.lines, x.typ, x.table.end)
+	x.checkTableByArithmetic()
 	if x.typ != pervichka.DocContract {
 		x.ref, x.refConf = findContractRef(x.lines, x.title)
 	}
@@ -74,6 +75,51 @@ func (x *extraction) run() {
 	x.pickVAT()
 	x.checkBank()
 	x.route()
+}
+
+// checkTableByArithmetic reads the items again by row arithmetic when the
+// table by headings came out empty or does not add up to any printed
+// total, and keeps the reading that does.
+func (x *extraction) checkTableByArithmetic() {
+	sumOf := func(t tableResult) (pervichka.Kopecks, bool) {
+		var s pervichka.Kopecks
+		for _, r := range t.rows {
+			if !r.hasAmt {
+				return 0, false
+			}
+			s += r.amount
+		}
+		return s, len(t.rows) > 0
+	}
+	printed := func(s pervichka.Kopecks) bool {
+		for _, c := range x.totals.totals {
+			if c.k == s {
+				return true
+			}
+		}
+		return x.totals.words != nil && x.totals.words.k == s
+	}
+	if s, ok := sumOf(x.table); ok && printed(s) {
+		return
+	}
+	from := 0
+	switch {
+	case x.table.header >= 0:
+		from = x.table.header + 1
+	case x.title != nil:
+		from = x.title.line.idx + 1
+	}
+	alt := arithTable(x.lines, from, x.typ)
+	as, ok := sumOf(alt)
+	if !ok {
+		return
+	}
+	if len(x.table.rows) == 0 || printed(as) {
+		x.table = alt
+		if len(x.totals.totals) == 0 && len(x.totals.vats) == 0 {
+			x.totals = findTotals(x.lines, x.typ, x.table.end)
+		}
+	}
 }
 
 // checkParties validates and, where OCR may have misread digits, re-reads
@@ -249,6 +295,13 @@ func (x *extraction) pickTotal() {
 		case haveSum && words != nil && sum == *words:
 			x.totalK = sum
 			x.total = value{text: sum.String(), conf: 0.85}
+		case haveSum:
+			// Only the rows: a row OCR dropped would go unnoticed, so
+			// this is for a clerk to confirm.
+			x.totalK = sum
+			x.total = value{text: sum.String(), conf: 0.6 * x.table.conf}
+			x.reason(pervichka.ReasonLowConfidence, "total")
+			return
 		case words != nil:
 			x.totalK = *words
 			x.total = value{text: words.String(), conf: 0.6 * x.totals.words.conf}

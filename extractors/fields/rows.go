@@ -1,0 +1,139 @@
+package fields
+
+import (
+	"strconv"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// Reading item rows by arithmetic, for tables whose heading OCR lost or
+// garbled: a row is a line holding quantity, price and amount with
+// amount = quantity × price, whatever columns they stand in. The check is
+// strong evidence that the three numbers are what they seem; a name is the
+// text before them, a unit the word between quantity and price.
+
+// milli reads an amount as a quantity in thousandths («2,5» → 2500), or
+// false when it cannot be one.
+func milli(a amount) (int64, bool) {
+	switch {
+	case !a.frac:
+		return int64(a.k) * 10, true // k is whole*100
+	case a.fracLen <= 3:
+		return a.qty, a.qty > 0
+	}
+	return 0, false
+}
+
+// arithRow reads one line as an item row, or false.
+func arithRow(l *line, typ pervichka.DocType) (itemRow, bool) {
+	as := amounts(l)
+	for i := 0; i+2 < len(as); i++ {
+		q, p, a := as[i], as[i+1], as[i+2]
+		qm, ok := milli(q)
+		if !ok || qm <= 0 || !p.frac || p.fracLen != 2 || !a.frac || a.fracLen != 2 {
+			continue
+		}
+		prod := (qm*int64(p.k) + 500) / 1000
+		tol := max(int64(1), qm/1000/2+1)
+		if d := prod - int64(a.k); d > tol || -d > tol {
+			continue
+		}
+		var r itemRow
+		r.conf = min(q.conf(), p.conf(), a.conf())
+		// The name: words before the quantity, without the row number.
+		nameToks := l.toks[:q.first]
+		if len(nameToks) > 0 && isRowNumber(nameToks[0].text) {
+			nameToks = nameToks[1:]
+		}
+		r.nameToks = nameToks
+		r.item.Name = pervichka.Text(strings.TrimSpace(joinTokens(nameToks)))
+		var unit []token
+		for _, t := range l.toks[q.last+1 : p.first] {
+			if _, _, isNum := cleanNumber(t.text); !isNum {
+				unit = append(unit, t)
+			}
+		}
+		r.item.Unit = pervichka.Text(strings.TrimSpace(joinTokens(unit)))
+		r.item.Quantity = pervichka.Text(formatMilli(qm))
+		r.item.Price = p.k.Text()
+		r.amount, r.hasAmt = a.k, true
+		// After the amount: «20%», VAT and the amount with VAT (счёт-фактура:
+		// amount without tax, tax, amount with tax).
+		rest := as[i+3:]
+		for _, t := range l.toks[a.last+1:] {
+			if m := rateRe.FindStringSubmatch(t.text); m != nil {
+				r.rate, _ = strconv.Atoi(m[1])
+			}
+		}
+		var money []amount
+		for _, x := range rest {
+			if x.frac && x.fracLen == 2 {
+				money = append(money, x)
+			}
+		}
+		switch {
+		case len(money) >= 2 && a.k+money[0].k == money[1].k:
+			r.vat, r.hasVAT = money[0].k, true
+			r.amount = money[1].k
+			r.conf = min(r.conf, money[0].conf(), money[1].conf())
+		case len(money) >= 1 && r.rate > 0 && typ != pervichka.DocVATInvoice && typ != pervichka.DocUPD:
+			r.vat, r.hasVAT = money[0].k, true
+			r.conf = min(r.conf, money[0].conf())
+		}
+		r.item.Amount = r.amount.Text()
+		if r.hasVAT {
+			r.item.VATAmount = r.vat.Text()
+		}
+		return r, true
+	}
+	return itemRow{}, false
+}
+
+func formatMilli(m int64) string {
+	s := strconv.FormatInt(m/1000, 10)
+	if f := m % 1000; f != 0 {
+		s += strings.TrimRight("."+strconv.FormatInt(1000+f, 10)[1:], "0")
+	}
+	return s
+}
+
+// arithTable reads the rows of a table by arithmetic between from and the
+// totals; lines under a row without figures continue its name.
+func arithTable(lines []line, from int, typ pervichka.DocType) tableResult {
+	res := tableResult{header: -1, end: -1, conf: 1, rates: map[int]bool{}}
+	last := -1
+	for i := max(0, from); i < len(lines); i++ {
+		l := &lines[i]
+		if len(res.rows) > 0 && isTableEnd(l) {
+			res.end = i
+			break
+		}
+		if r, ok := arithRow(l, typ); ok {
+			res.rows = append(res.rows, r)
+			last = i
+			res.conf = min(res.conf, r.conf)
+			if r.rate > 0 {
+				res.rates[r.rate] = true
+			}
+			continue
+		}
+		if last >= 0 && i == last+1 && l.page == lines[last].page && len(amounts(l)) == 0 &&
+			float64(l.box.Y0-lines[last].box.Y1) < 1.5*l.unit && len(l.toks) <= 6 {
+			// A wrapped name: only the words under the name's start.
+			r := &res.rows[len(res.rows)-1]
+			if len(r.nameToks) > 0 && l.toks[0].box.X0 >= r.nameToks[0].box.X0-int(l.unit) &&
+				l.toks[len(l.toks)-1].box.X1 <= r.nameToks[len(r.nameToks)-1].box.X1+int(3*l.unit) {
+				r.nameToks = append(r.nameToks, l.toks...)
+				r.item.Name = pervichka.Text(joinTokens(r.nameToks))
+				last = i
+			}
+		}
+	}
+	if len(res.rows) == 0 {
+		res.conf = 0
+	} else if res.end < 0 {
+		res.end = last + 1
+	}
+	return res
+}
