@@ -16,7 +16,7 @@ type amount struct {
 	toks     []token
 	qty      int64 // the value in thousandths when printed with 1–3 decimals
 	first    int   // token index of the first word
-	last     int // token index of the last word
+	last     int   // token index of the last word
 	lookalik bool
 }
 
