@@ -137,6 +137,9 @@ func TestPhotoPromises(t *testing.T) {
 		if q := jpegQuality(t, b); q < 65 || q > 80 {
 			t.Errorf("seed %d: quality %d outside 65..80", seed, q)
 		}
+		if !bytes.HasPrefix(b, []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00")) {
+			t.Errorf("seed %d: no JFIF header: % x", seed, b[:min(len(b), 12)])
+		}
 		if img.Bounds().Dx() > img.Bounds().Dy() {
 			t.Errorf("seed %d: portrait sheet photographed landscape %v", seed, img.Bounds())
 		}

@@ -262,7 +262,22 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 			return nil, fmt.Errorf("photo: forwarded jpeg: %w", err)
 		}
 	}
-	return out.Bytes(), nil
+	return withJFIF(out.Bytes()), nil
+}
+
+// jfifAPP0 is the JFIF header (version 1.1, square pixels, no density) that
+// phones and messengers write and Go's encoder leaves out.
+var jfifAPP0 = []byte{0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00}
+
+// withJFIF inserts the JFIF header after the SOI marker of a Go-encoded JPEG.
+func withJFIF(j []byte) []byte {
+	if len(j) < 4 || j[0] != 0xff || j[1] != 0xd8 || (j[2] == 0xff && j[3] == 0xe0) {
+		return j
+	}
+	out := make([]byte, 0, len(j)+len(jfifAPP0))
+	out = append(out, j[:2]...)
+	out = append(out, jfifAPP0...)
+	return append(out, j[2:]...)
 }
 
 // opaqueRGBA reinterprets an opaque NRGBA image as RGBA without copying
