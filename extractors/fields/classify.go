@@ -110,9 +110,9 @@ func matchTitleAt(l *line, k int) (title, bool) {
 	}
 	conf := minConf(ts[k:min(len(ts), k+3)])
 	switch {
-	// «Счет-фактура», «Счёт-фактура», «СЧЕТ - ФАКТУРА», «Счетфактура».
-	case matchScore(key, "счет-фактура") > 0 || matchScore(key, "счетфактура") > 0 ||
-		(matchScore(key, "счет") > 0 && (matchScore(next(1), "фактура") > 0 || (next(1) == "-" && matchScore(next(2), "фактура") > 0))):
+	// «Счет-фактура», «Счёт-фактура», «СЧЕТ - ФАКТУРА», «Счетфактура»,
+	// and OCR splits like «СЧ ЕТ-ФАКТУРА», «СЧЁТ-Ф АКТУРА».
+	case compactMatch(ts, k, "счетфактура"):
 		if !signNear {
 			return t, false
 		}
@@ -252,6 +252,23 @@ func hasLetter(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) {
 			return true
+		}
+	}
+	return false
+}
+
+// compactMatch reports whether one to four words from k, joined without
+// spaces and dashes, fuzzily spell kw: OCR breaks long title words apart.
+func compactMatch(ts []token, k int, kw string) bool {
+	var b strings.Builder
+	for j := k; j < len(ts) && j < k+4; j++ {
+		b.WriteString(strings.NewReplacer("-", "", "—", "", "–", "").Replace(ts[j].key))
+		c := b.String()
+		if matchScore(c, kw) > 0 {
+			return true
+		}
+		if len([]rune(c)) > len([]rune(kw))+2 {
+			return false
 		}
 	}
 	return false

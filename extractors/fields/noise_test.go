@@ -48,6 +48,12 @@ func TestExtractOCRNoise(t *testing.T) {
 					t.Errorf("total %s vat %s reasons %v", r.Total, r.VATAmount, r.ReviewReasons)
 				}
 			}},
+		{"title word split by OCR", edit(vatInvoice, "^Счет-фактура", "^СЧ ^ЕТ-ФАКТУРА"), 1, 0.95,
+			func(t *testing.T, r pervichka.Result) {
+				if r.DocType != pervichka.DocVATInvoice || r.Number != "318" {
+					t.Errorf("got %s %q", r.DocType, r.Number)
+				}
+			}},
 		{"small image", invoice1C, 0.37, 0.93,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Total != "14500.00" || r.Number != "А-17" || r.Buyer.INN != "5003123458" {
