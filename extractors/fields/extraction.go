@@ -58,6 +58,7 @@ func (x *extraction) reason(code, suffix string) {
 func (x *extraction) run() {
 	x.typ, x.typConf, x.title = classify(x.lines)
 	x.number = confirmNumber(x.lines, x.title, titleNumber(x.title))
+	x.rereadNumber()
 	x.date = titleDate(x.lines, x.title)
 	if x.title != nil && x.title.score < 0.7 {
 		x.number.conf *= 0.9
@@ -205,6 +206,34 @@ func (x *extraction) useOwn() {
 	s, b := &x.parties[0], &x.parties[1]
 	if s.label == nil && b.label == nil && s.found && b.found && isOwn(s.inn.text) && !isOwn(b.inn.text) {
 		*s, *b = *b, *s
+	}
+}
+
+// rereadNumber reads an OCR'd document number again as a single line of
+// digits and separators: a number has no check digit, and «/» read as «1»
+// («772/26» → «772126») is a common confusion. A second reading that
+// agrees raises confidence; one that differs means a clerk must look.
+func (x *extraction) rereadNumber() {
+	n := &x.number
+	if x.rr == nil || len(n.toks) == 0 || n.conf >= 0.99 {
+		return
+	}
+	for _, r := range n.text {
+		if !(r >= '0' && r <= '9' || r == '/' || r == '-' || r == '.') {
+			return // letters: the whitelist would corrupt them
+		}
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, n.toks[0].page, boxOf(n.toks), "0123456789/-.")
+	if err != nil {
+		return
+	}
+	text = strings.Trim(strings.ReplaceAll(strings.TrimSpace(text), " ", ""), ".")
+	if text == n.text {
+		n.conf = max(n.conf, min(0.97, (n.conf+c)/2+0.1))
+		return
+	}
+	if text != "" {
+		n.conf = min(n.conf, 0.5)
 	}
 }
 

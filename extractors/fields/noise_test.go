@@ -107,3 +107,20 @@ func TestRereadINN(t *testing.T) {
 		t.Errorf("supplier %+v, reasons %v", res.Supplier, res.ReviewReasons)
 	}
 }
+
+// A number OCR read with a confusable separator is re-read; a different
+// second reading sends the document to review instead of posting a guess.
+func TestRereadNumber(t *testing.T) {
+	t.Parallel()
+	lines := edit(act, "^№ ^12 ", "^№ ^772126~0.89 ")
+	rr := &fakeRereader{text: "772/26", conf: 0.9}
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), rr)
+	if !hasReason(res, "low_confidence:number") {
+		t.Errorf("number %q conf %v, reasons %v", res.Number, res.Confidence["number"], res.ReviewReasons)
+	}
+	rr = &fakeRereader{text: "772126", conf: 0.9}
+	res = Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), rr)
+	if hasReason(res, "low_confidence:number") || res.Confidence["number"] < 0.89 {
+		t.Errorf("agreeing re-read: conf %v, reasons %v", res.Confidence["number"], res.ReviewReasons)
+	}
+}
