@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/pervichka/pervichka/corpus/sheet"
@@ -331,24 +332,7 @@ func groupWidth(t table, i int) float64 {
 // plain numbers are enough for the generator.
 func numberLabel(i int) string { return itoa(i + 1) }
 
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	neg := i < 0
-	if neg {
-		i = -i
-	}
-	var b []byte
-	for i > 0 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-		i /= 10
-	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
-}
+func itoa(i int) string { return strconv.Itoa(i) }
 
 func (c *canvas) rowHeight(t table, f sheet.Font, cells []string, head bool) float64 {
 	lines := 1

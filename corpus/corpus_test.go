@@ -615,3 +615,12 @@ func FuzzDecodeTruth(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkBuild measures drawing the data and layout of one document,
+// without rendering.
+func BenchmarkBuild(b *testing.B) {
+	own := ownCompanies()
+	for i := 0; b.Loop(); i++ {
+		build(1, i, pervichka.DocTypes[i%len(pervichka.DocTypes)], own)
+	}
+}

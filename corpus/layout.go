@@ -167,7 +167,7 @@ func (c *canvas) stamp(r *rand.Rand, p *party, cx, cy float64) {
 	c.add(sheet.Stamp{CX: cx, CY: cy, R: rad, Angle: r.Float64()*60 - 30, Ring: ring, Center: center, Color: sheet.Blue})
 }
 
-// itemRows are the common cells of a goods or services table.
+// itemCells are the printed cells of one goods or services line.
 type itemCells struct {
 	N, Name, Qty, Unit, Price, Amount, VAT, Rate, NetPrice, Net string
 }
@@ -187,5 +187,5 @@ func (d *docData) cells(i int) itemCells {
 	return c
 }
 
-// pick3 returns one of the wordings by the layout's own choice.
+// wording returns one of the wordings, drawn from the layout's generator.
 func wording(r *rand.Rand, options ...string) string { return options[r.IntN(len(options))] }
