@@ -624,3 +624,19 @@ func BenchmarkBuild(b *testing.B) {
 		build(1, i, pervichka.DocTypes[i%len(pervichka.DocTypes)], own)
 	}
 }
+
+func TestServicePeriod(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ date, want string }{
+		{"2024-03-31", "Уборка за март 2024 г."},
+		{"2024-03-24", "Уборка за март 2024 г."},
+		{"2024-03-05", "Уборка за февраль 2024 г."},
+		{"2024-01-10", "Уборка за декабрь 2023 г."},
+	}
+	for _, tt := range tests {
+		d, _ := time.Parse("2006-01-02", tt.date)
+		if got := serviceName("Уборка", d); got != tt.want {
+			t.Errorf("serviceName(%s) = %q, want %q", tt.date, got, tt.want)
+		}
+	}
+}

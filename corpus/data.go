@@ -353,9 +353,15 @@ func periodic(name string) bool {
 	return true
 }
 
-// serviceName puts the period in a service line: «… за март 2024 г.».
+// serviceName puts the period in a service line: «… за март 2024 г.». An
+// act signed in the last week of a month closes that month; one signed
+// earlier closes the month before.
 func serviceName(name string, date time.Time) string {
-	return name + " за " + monthYear(date)
+	period := date
+	if date.Day() < 24 {
+		period = time.Date(date.Year(), date.Month(), 0, 0, 0, 0, 0, time.UTC)
+	}
+	return name + " за " + monthYear(period)
 }
 
 // truth is the ground truth of the document.
