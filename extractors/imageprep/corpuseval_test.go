@@ -142,4 +142,3 @@ func valueRecall(vals []string, text string) float64 {
 	}
 	return float64(n) / float64(len(vals))
 }
-

@@ -7,7 +7,7 @@ import (
 
 const (
 	maxSkewDeg  = 10.0 // hand-held photos of a sheet that runs off the frame tilt more than scans
-	minSkewDeg  = 0.3 // below this Tesseract copes and a resample only blurs
+	minSkewDeg  = 0.3  // below this Tesseract copes and a resample only blurs
 	skewLongMax = 1600
 )
 

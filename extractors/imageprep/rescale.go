@@ -177,14 +177,14 @@ func inkComponents(g *image.Gray) []inkBox {
 		all = append(all, cur...)
 		prev = append(prev[:0], cur...)
 	}
-	idx := make(map[int]int)
+	idx := make([]int32, len(parent)) // root → box index + 1
 	var boxes []inkBox
 	for _, r := range all {
 		root := find(r.id)
-		bi, ok := idx[root]
-		if !ok {
+		bi := int(idx[root]) - 1
+		if bi < 0 {
 			bi = len(boxes)
-			idx[root] = bi
+			idx[root] = int32(bi + 1)
 			boxes = append(boxes, inkBox{x0: r.x0, y0: r.y, x1: r.x1, y1: r.y + 1})
 		}
 		b := &boxes[bi]
