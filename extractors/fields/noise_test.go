@@ -54,6 +54,18 @@ func TestExtractOCRNoise(t *testing.T) {
 					t.Errorf("got %s %q", r.DocType, r.Number)
 				}
 			}},
+		{"quotes around the day misread", edit(contract, "«01» февраля", "701” февраля"), 1, 0.95,
+			func(t *testing.T, r pervichka.Result) {
+				if r.Date != "2024-02-01" || !hasReason(r, "low_confidence:date") {
+					t.Errorf("date %s reasons %v", r.Date, r.ReviewReasons)
+				}
+			}},
+		{"ИНН split by a space", edit(act, "ИНН 7701234560", "ИНН 77012 34560"), 1, 0.95,
+			func(t *testing.T, r pervichka.Result) {
+				if r.Supplier.INN != "7701234560" {
+					t.Errorf("supplier %+v", r.Supplier)
+				}
+			}},
 		{"small image", invoice1C, 0.37, 0.93,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Total != "14500.00" || r.Number != "А-17" || r.Buyer.INN != "5003123458" {

@@ -95,7 +95,7 @@ const formMarker = `(?:\(\d{1,2}[а-яa-z]?\)\s*)?`
 
 var (
 	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН)\s*(/\s*(?:КПП|KПП|КПN|KNN)\s*)?` +
-		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `(` + digitClass + `{9,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
+		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `(` + digitClass + `{5,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
 		`(?:[,;]?\s*(?:КПП|KПП|КПN|KNN|КПH)\s*[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$))?`)
 	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
 )
@@ -156,6 +156,17 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 			}
 			h.inn, h.lookalike = d, changed
 			h.innToks = sp.tokensIn(m[4], m[5])
+			if !ruvalid.ValidINN(d) && len(d) < 12 {
+				// OCR may split an ИНН with a space: «2524541 51940».
+				if j := sp.tokenAt(m[5] - 1); j >= 0 && j+1 < len(sp.toks) {
+					if nd, nch, ok := digitsOf(strings.TrimRight(sp.toks[j+1].text, ",;.")); ok && ruvalid.ValidINN(d+nd) &&
+						float64(sp.toks[j+1].box.X0-sp.toks[j].box.X1) < lines[li].unit {
+						h.inn, h.lookalike = d+nd, changed || nch
+						h.innToks = append(h.innToks, sp.toks[j+1])
+						h.lookalike = true // a split reading is less sure
+					}
+				}
+			}
 			labelToks := sp.tokensIn(m[0], m[0]+1)
 			if len(labelToks) > 0 {
 				h.x0 = labelToks[0].box.X0
@@ -171,6 +182,9 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 						h.kppToks = kt
 					}
 				}
+			}
+			if len(h.inn) < 9 {
+				continue // a fragment, not an ИНН
 			}
 			h.conf = minConf(h.innToks)
 			inns = append(inns, h)

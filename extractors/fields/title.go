@@ -80,7 +80,8 @@ func findDate(ts []token, from int) (dateValue, bool) {
 	if from >= len(ts) {
 		return dateValue{}, false
 	}
-	sp := newSpan(ts[from:])
+	ts = repairDayQuotes(ts[from:])
+	sp := newSpan(ts)
 	ms := ruvalid.FindDates(sp.text)
 	if len(ms) == 0 {
 		return dateValue{}, false
@@ -172,4 +173,59 @@ func titleDate(lines []line, t *title) dateValue {
 		}
 	}
 	return dateValue{}
+}
+
+// dayQuotes are what OCR makes of the quotes around a day («"13" апреля»):
+// curly quotes, a degree sign, or a 7.
+const dayQuotes = "«»\"“”„'’°`"
+
+// repairDayQuotes rewrites a day printed in quotes before a month name
+// when OCR turned a quote into another mark or a digit («713” апреля»,
+// «"23° июля»), at a confidence low enough to send the date to review.
+func repairDayQuotes(ts []token) []token {
+	var out []token
+	for i, t := range ts {
+		if i+1 < len(ts) && isMonthWord(ts[i+1].key) {
+			raw := t.text
+			s := strings.Trim(raw, dayQuotes)
+			if len(s) == 3 && (s[0] == '7' || s[0] == '1') && s[1] >= '0' && s[1] <= '3' {
+				s = s[1:] // an opening quote read as 7 or 1
+			}
+			if len(s) == 3 && s[2] == '7' {
+				s = s[:2] // a closing quote read as 7
+			}
+			if s != raw && len(s) >= 1 && len(s) <= 2 && startsWithDigit(s) && (len(s) == 1 || s[1] >= '0' && s[1] <= '9') {
+				if out == nil {
+					out = append([]token{}, ts...)
+				}
+				out[i].text = s
+				if strings.Trim(raw, dayQuotes) != s || strings.ContainsAny(raw, "°`") {
+					out[i].conf = min(out[i].conf, 0.75)
+				}
+			}
+		}
+	}
+	if out == nil {
+		return ts
+	}
+	return out
+}
+
+var monthStems = []string{"январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"}
+
+func isMonthWord(k string) bool {
+	if k == "мая" || k == "май" {
+		return true
+	}
+	for _, m := range monthStems[:4] {
+		if strings.HasPrefix(k, m) {
+			return true
+		}
+	}
+	for _, m := range monthStems[5:] {
+		if strings.HasPrefix(k, m) {
+			return true
+		}
+	}
+	return false
 }
