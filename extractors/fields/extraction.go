@@ -445,8 +445,14 @@ func (x *extraction) pickVAT() {
 		}
 	}
 	lines := max(1, len(x.table.rows))
+	var rowSum pervichka.Kopecks
+	for _, r := range x.table.rows {
+		rowSum += r.amount
+	}
 	expected := func(rate int) (pervichka.Kopecks, bool) {
-		if len(x.table.rows) > 0 {
+		// Per line when the rows add up to the total; else (rows lost by
+		// OCR) from the total, within the same slack.
+		if len(x.table.rows) > 0 && (x.total.empty() || rowSum == x.totalK) {
 			var s pervichka.Kopecks
 			for _, r := range x.table.rows {
 				if !r.hasAmt {
@@ -532,7 +538,7 @@ func (x *extraction) pickVAT() {
 	}
 	// Σ of the VAT column, when printed, is another reading.
 	var colSum pervichka.Kopecks
-	colOK := len(x.table.rows) > 0
+	colOK := len(x.table.rows) > 0 && (x.total.empty() || rowSum == x.totalK)
 	for _, r := range x.table.rows {
 		if !r.hasVAT {
 			colOK = false
