@@ -59,6 +59,7 @@ func (x *extraction) run() {
 	x.typ, x.typConf, x.title = classify(x.lines)
 	x.number = confirmNumber(x.lines, x.title, titleNumber(x.title))
 	x.rereadNumber()
+	x.rereadDate()
 	x.date = titleDate(x.lines, x.title)
 	if x.title != nil && x.title.score < 0.7 {
 		x.number.conf *= 0.9
@@ -234,6 +235,33 @@ func (x *extraction) rereadNumber() {
 	}
 	if text != "" {
 		n.conf = min(n.conf, 0.5)
+	}
+}
+
+// rereadDate reads a numeric OCR'd date («20.03.2024») again with a digit
+// whitelist; dates have no check digit and 3/8, 5/6 confusions keep them
+// plausible, so a differing second reading sends the date to review.
+func (x *extraction) rereadDate() {
+	d := &x.date
+	if x.rr == nil || len(d.toks) != 1 || d.conf >= 0.99 {
+		return
+	}
+	tok := d.toks[0]
+	for _, r := range tok.text {
+		if !(r >= '0' && r <= '9' || r == '.') {
+			return // a date in words or with marks around it
+		}
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, tok.page, tok.box, "0123456789.")
+	if err != nil {
+		return
+	}
+	if nd, ok := ruvalid.ParseDate(strings.TrimSpace(text)); ok {
+		if nd.Equal(d.date) {
+			d.conf = max(d.conf, min(0.97, (d.conf+c)/2+0.1))
+		} else {
+			d.conf = min(d.conf, 0.5)
+		}
 	}
 }
 
