@@ -537,8 +537,9 @@ func (x *extraction) pickVAT() {
 		if !ok {
 			return
 		}
+		// Only the rows carry it: a row OCR dropped would go unnoticed.
 		x.vatK = s
-		x.vat = value{text: s.String(), conf: 0.8 * x.table.conf}
+		x.vat = value{text: s.String(), conf: 0.6 * x.table.conf}
 	} else {
 		x.vatK = chosen.k
 		x.vat = value{text: chosen.k.String(), conf: chosen.conf(), toks: chosen.toks}
@@ -580,8 +581,10 @@ func (x *extraction) pickVAT() {
 		arith = false
 	}
 	if arith {
-		x.vat.conf = max(x.vat.conf, 0.95)
-		x.rateOK = max(x.rateOK, 0.95)
+		// The arithmetic vouches for the VAT only as far as the total
+		// it was checked against is itself sure.
+		x.vat.conf = max(x.vat.conf, min(0.95, x.total.conf))
+		x.rateOK = max(x.rateOK, min(0.95, x.total.conf))
 	}
 }
 
