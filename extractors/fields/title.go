@@ -80,7 +80,7 @@ func findDate(ts []token, from int) (dateValue, bool) {
 	if from >= len(ts) {
 		return dateValue{}, false
 	}
-	ts = repairDayQuotes(ts[from:])
+	ts = repairDayQuotes(joinSplitDate(ts[from:]))
 	sp := newSpan(ts)
 	ms := ruvalid.FindDates(sp.text)
 	if len(ms) == 0 {
@@ -163,10 +163,34 @@ func titleDate(lines []line, t *title) dateValue {
 	if t.numAt >= 0 {
 		from = t.numAt
 	}
-	if d, ok := findDate(t.line.toks, from); ok {
+	// The title's own cell: up to a form marker «(1)» or a wide gap, so
+	// that «Приложение № 1 … от 26 декабря 2011 г.» printed on the same
+	// line is never read as the document's date.
+	ts := t.line.toks
+	end := len(ts)
+	hasOt := false
+	for i := from + 1; i < len(ts); i++ {
+		if isFormMarker(ts[i].text) || float64(ts[i].box.X0-ts[i-1].box.X1) > 3*t.line.unit {
+			end = i
+			break
+		}
+		if ts[i].key == "от" {
+			hasOt = true
+		}
+	}
+	if d, ok := findDate(ts[:end], from); ok {
 		return d
 	}
+	if hasOt {
+		// «от …» is printed but unreadable: better no date than another.
+		return dateValue{}
+	}
+	// «Счёт № 12» / «от 20 марта 2024 г.» or a contract's city and date
+	// on the lines under the title.
 	for i := t.line.idx + 1; i < len(lines) && i <= t.line.idx+3; i++ {
+		if k := lines[i].keys(); strings.Contains(k, "постановлени") || strings.Contains(k, "приложени") {
+			continue
+		}
 		if d, ok := findDate(lines[i].toks, 0); ok {
 			d.conf *= 0.95
 			return d
@@ -228,4 +252,40 @@ func isMonthWord(k string) bool {
 		}
 	}
 	return false
+}
+
+// joinSplitDate undoes OCR splits inside a date: a month name broken in two
+// («апре ля») and a day broken into digits («1 7 апреля»). Joined words get
+// a confidence that sends the date to review.
+func joinSplitDate(ts []token) []token {
+	var out []token
+	changed := false
+	for i := 0; i < len(ts); i++ {
+		t := ts[i]
+		if i+1 < len(ts) && !isMonthWord(t.key) && !startsWithDigit(t.text) && isMonthWord(t.key+ts[i+1].key) &&
+			len([]rune(t.key+ts[i+1].key)) >= 3 {
+			t.text += ts[i+1].text
+			t.key += ts[i+1].key
+			t.box = t.box.Union(ts[i+1].box)
+			t.conf = min(t.conf, ts[i+1].conf, 0.7)
+			i++
+			changed = true
+		}
+		out = append(out, t)
+	}
+	for i := 0; i+2 < len(out); i++ {
+		a, b := out[i], out[i+1]
+		if len(a.text) == 1 && len(b.text) == 1 && startsWithDigit(a.text) && startsWithDigit(b.text) && a.text <= "3" && isMonthWord(out[i+2].key) {
+			a.text += b.text
+			a.key = a.text
+			a.box = a.box.Union(b.box)
+			a.conf = min(a.conf, b.conf, 0.7)
+			out = append(append(out[:i:i], a), out[i+2:]...)
+			changed = true
+		}
+	}
+	if !changed {
+		return ts
+	}
+	return out
 }
