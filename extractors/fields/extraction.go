@@ -559,8 +559,10 @@ func (x *extraction) pickVAT() {
 			if near(e, x.vatK) {
 				arith = true
 			} else {
+				// Either reading may be the misread one.
 				x.reason(pervichka.ReasonVATMismatch, "")
 				x.vat.conf *= 0.5
+				x.total.conf *= 0.7
 				arith = false
 			}
 		}
