@@ -124,6 +124,88 @@ func (x *extraction) checkTableByArithmetic() {
 	}
 }
 
+// rereadTotalsRow asks the OCR engine for the line under the items table
+// when no total was read at all: on scanned счета-фактуры the bold
+// «Всего к оплате» row inside the table's rules is often missing from the
+// words. The figures read there become candidates only when the VAT law
+// ties them together (VAT = total × r/(100+r)) or they equal Σ items.
+func (x *extraction) rereadTotalsRow() {
+	if x.rr == nil || len(x.table.rows) == 0 {
+		return
+	}
+	var rowToks []token
+	for _, r := range x.table.rows {
+		rowToks = append(rowToks, r.nameToks...)
+	}
+	last := x.table.end - 1
+	if last < 0 || last >= len(x.lines) {
+		return
+	}
+	l := &x.lines[last]
+	u := l.unit
+	left := l.box.X0
+	if len(rowToks) > 0 {
+		left = min(left, boxOf(rowToks).X0)
+	}
+	box := pervichka.Rect{X0: left, Y0: l.box.Y1 + int(0.2*u), X1: l.box.X1 + int(u), Y1: l.box.Y1 + int(2.6*u)}
+	text, c, err := x.rr.ReadLine(x.ctx, l.page, box, "0123456789 ,.")
+	if err != nil {
+		return
+	}
+	var money []amount
+	for _, a := range amounts(pseudoLine(text, l.page, box)) {
+		if a.frac && a.fracLen == 2 {
+			money = append(money, a)
+		}
+	}
+	if len(money) == 0 {
+		return
+	}
+	total := money[len(money)-1]
+	var sum pervichka.Kopecks
+	for _, r := range x.table.rows {
+		sum += r.amount
+	}
+	agree := sum == total.k
+	var vat *amount
+	if len(money) >= 2 {
+		v := money[len(money)-2]
+		for _, r := range []int{22, 20, 10, 7, 5} {
+			e := ruvalid.VATFromGross(total.k, r)
+			if d := e - v.k; d <= pervichka.Kopecks(len(x.table.rows)) && -d <= pervichka.Kopecks(len(x.table.rows)) {
+				vat = &v
+				agree = true
+				break
+			}
+		}
+	}
+	if !agree {
+		return
+	}
+	conf := min(c, 0.85)
+	total.toks = nil
+	x.totals.totals = append(x.totals.totals, moneyCand{amount: total, line: last, weight: 0.9})
+	x.totals.totals[len(x.totals.totals)-1].toks = []token{{text: text, box: box, conf: conf, page: l.page}}
+	if vat != nil && len(x.totals.vats) == 0 {
+		x.totals.vats = append(x.totals.vats, moneyCand{amount: *vat, line: last, weight: 0.9})
+		x.totals.vats[0].toks = []token{{text: text, box: box, conf: conf, page: l.page}}
+	}
+}
+
+// pseudoLine makes a line of a re-read text, words spaced one blank apart,
+// so that the amount reader can join its digit groups.
+func pseudoLine(text string, page int, box pervichka.Rect) *line {
+	l := &line{page: page, unit: float64(max(1, box.Dy()))}
+	x := box.X0
+	h := max(1, box.Dy())
+	for _, w := range strings.Fields(text) {
+		wd := len(w) * h / 2
+		l.toks = append(l.toks, token{text: w, key: w, box: pervichka.Rect{X0: x, Y0: box.Y0, X1: x + wd, Y1: box.Y0 + h}, conf: 1, page: page})
+		x += wd + h/4
+	}
+	return l
+}
+
 // checkParties validates and, where OCR may have misread digits, re-reads
 // or repairs the ИНН and КПП of both sides, and applies what we know of our
 // own organisations.
@@ -205,7 +287,8 @@ func (x *extraction) useOwn() {
 		return false
 	}
 	s, b := &x.parties[0], &x.parties[1]
-	if s.label == nil && b.label == nil && s.found && b.found && isOwn(s.inn.text) && !isOwn(b.inn.text) {
+	if s.guessedRole && b.guessedRole && isOwn(s.inn.text) && !isOwn(b.inn.text) {
+		// Usually we are the buyer; still a guess (see guessedRole).
 		*s, *b = *b, *s
 	}
 }
@@ -332,6 +415,9 @@ func onlyDigits(s string) string {
 // of the items and the amount in words as independent readings: a candidate
 // two readings agree on wins over a better-labelled one they contradict.
 func (x *extraction) pickTotal() {
+	if len(x.totals.totals) == 0 {
+		x.rereadTotalsRow()
+	}
 	cands := x.totals.totals
 	var sum pervichka.Kopecks
 	haveSum := len(x.table.rows) > 0
@@ -631,6 +717,12 @@ func (x *extraction) route() {
 		x.reason(pervichka.ReasonVATRateIllegal, "")
 	}
 	s, b := x.parties[0], x.parties[1]
+	// Sure digits on a guessed side are still a guess.
+	for _, p := range []*partyResult{&s, &b} {
+		if p.guessedRole {
+			p.inn.conf = min(p.inn.conf, 0.6)
+		}
+	}
 	key := map[string]value{
 		"doc_type":     {text: string(x.typ), conf: x.typConf},
 		"number":       x.number,
@@ -700,6 +792,9 @@ func (x *extraction) result() pervichka.Result {
 	set("date", x.date.value)
 	for i, p := range []partyResult{s, b} {
 		n := role(i).String()
+		if p.guessedRole {
+			p.inn.conf = min(p.inn.conf, 0.6)
+		}
 		set(n+".name", p.name)
 		set(n+".inn", p.inn)
 		set(n+".kpp", p.kpp)

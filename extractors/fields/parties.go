@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -66,12 +67,58 @@ func findRoleHits(lines []line, typ pervichka.DocType) []roleHit {
 					}
 				}
 			}
-			if best >= 0.65 {
+			if best >= 0.65 && labelLike(&lines[li], ti) {
 				out = append(out, roleHit{role: bestRole, line: li, tok: ti, box: t.box, score: best * t.conf})
 			}
 		}
 	}
 	return out
+}
+
+// nominatives are the role words as labels print them; other forms
+// («Подрядчика», «заказчику») are words of running text unless they follow
+// «ИНН/КПП» or «Банк» («ИНН/КПП продавца», «Банк получателя»).
+var nominatives = []string{"поставщик", "исполнитель", "подрядчик", "продавец", "арендодатель", "лицензиар",
+	"получатель", "покупатель", "заказчик", "арендатор", "лицензиат", "плательщик"}
+
+// labelLike reports whether the role word at token ti of l is a label, not
+// a word of a clause («1.1. Подрядчик обязуется…», «…на расчетный счет
+// Подрядчика»): a label is a nominative that ends with a colon, or starts
+// its line or cell and is followed by a name (a capital, a quote, a
+// parenthesis) or nothing; or a genitive after «ИНН/КПП» or «Банк».
+func labelLike(l *line, ti int) bool {
+	t := l.toks[ti]
+	k := strings.Trim(t.key, ":()«»\"")
+	nom := false
+	for _, n := range nominatives {
+		// Same length: «Заказчика» is one edit from «заказчик» but not a label.
+		if len([]rune(k)) == len([]rune(n)) && matchScore(k, n) > 0 {
+			nom = true
+			break
+		}
+	}
+	if !nom {
+		for j := max(0, ti-3); j < ti; j++ {
+			pk := l.toks[j].key
+			if strings.HasPrefix(pk, "инн") || strings.HasPrefix(pk, "кпп") || strings.HasPrefix(pk, "банк") || strings.HasPrefix(pk, "адрес") {
+				return true
+			}
+		}
+		return false
+	}
+	if strings.HasSuffix(strings.TrimRight(t.text, ")"), ":") {
+		return true
+	}
+	cellStart := ti == 0 || float64(t.box.X0-l.toks[ti-1].box.X1) > 1.5*l.unit ||
+		(strings.HasPrefix(t.text, "(") && ti > 0)
+	if !cellStart {
+		return false
+	}
+	if ti+1 >= len(l.toks) || float64(l.toks[ti+1].box.X0-t.box.X1) > 1.5*l.unit {
+		return true // alone in its cell: «Получатель», a column heading
+	}
+	r := []rune(l.toks[ti+1].text)
+	return unicode.IsUpper(r[0]) || strings.ContainsRune("«\"“(", r[0]) || unicode.IsDigit(r[0])
 }
 
 // idHit is one printed ИНН (with the КПП printed with it) or a lone КПП.
@@ -281,6 +328,9 @@ type partyResult struct {
 	// column is the x-range of this side's column when the requisites
 	// are printed in two columns (contracts); nil otherwise.
 	column *[2]int
+	// guessedRole is set when no role label tied the ИНН to this side
+	// (taken in reading order): the digits may be right, the side not.
+	guessedRole bool
 }
 
 // extractParties finds both sides of the document.
@@ -310,7 +360,7 @@ func extractParties(lines []line, typ pervichka.DocType) [2]partyResult {
 			h := free[0]
 			free = free[1:]
 			out[r] = partyFromHit(lines, hits, h, kpps, nil)
-			out[r].inn.conf *= 0.6
+			out[r].guessedRole = true
 		}
 	}
 	return out
