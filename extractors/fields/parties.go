@@ -117,6 +117,9 @@ func labelLike(l *line, ti int) bool {
 	if ti+1 >= len(l.toks) || float64(l.toks[ti+1].box.X0-t.box.X1) > 1.5*l.unit {
 		return true // alone in its cell: «Получатель», a column heading
 	}
+	if nk := l.toks[ti+1].key; nk == "платежа" || nk == "средств" {
+		return true // «Получатель платежа»
+	}
 	r := []rune(l.toks[ti+1].text)
 	return unicode.IsUpper(r[0]) || strings.ContainsRune("«\"“(", r[0]) || unicode.IsDigit(r[0])
 }
@@ -355,12 +358,24 @@ func extractParties(lines []line, typ pervichka.DocType) [2]partyResult {
 			free = append(free, h)
 		}
 	}
+	distinct := map[string]bool{}
+	for _, h := range free {
+		distinct[h.inn] = true
+	}
 	for r := range 2 {
 		if !out[r].found && len(free) > 0 {
 			h := free[0]
 			free = free[1:]
+			other := out[1-r]
 			out[r] = partyFromHit(lines, hits, h, kpps, nil)
-			out[r].guessedRole = true
+			// A document has two sides: when the other one is labelled
+			// and a single other ИНН is printed, it is this side's.
+			// Otherwise the side is a guess from reading order.
+			if other.found && !other.guessedRole && len(distinct) == 1 {
+				out[r].inn.conf *= 0.95
+			} else {
+				out[r].guessedRole = true
+			}
 		}
 	}
 	return out
