@@ -85,3 +85,48 @@ func TestEmptyKeyFieldRoutes(t *testing.T) {
 		t.Errorf("no pages: %+v", res)
 	}
 }
+
+// Role words inside clauses are not labels: requisites whose column
+// headings OCR lost leave the sides a guess, which must go to review even
+// when the ИНН digits are certain.
+func TestGuessedSidesGoToReview(t *testing.T) {
+	t.Parallel()
+	lines := edit(contract, "Исполнитель: @50 Заказчик:", "Пик Вами РЕ")
+	lines = append(lines[:10:10], append([]string{"Заказчик обязуется оплатить услуги в срок."}, lines[10:]...)...)
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if !res.NeedsReview {
+		t.Errorf("sides without labels were posted: supplier %+v buyer %+v", res.Supplier, res.Buyer)
+	}
+	for _, r := range []string{"low_confidence:supplier.inn", "low_confidence:buyer.inn"} {
+		if !hasReason(res, r) {
+			t.Errorf("reasons %v lack %s", res.ReviewReasons, r)
+		}
+	}
+}
+
+// rowRereader answers the re-read of the line under the items table.
+type rowRereader struct{ calls int }
+
+func (r *rowRereader) ReadLine(_ context.Context, _ int, box pervichka.Rect, whitelist string) (string, float64, error) {
+	r.calls++
+	if whitelist == "0123456789 ,." {
+		return "20 000,00 4 000,00 24 000,00", 0.9, nil
+	}
+	return "", 0, nil
+}
+
+// The totals row of a счёт-фактура missing from the words is re-read under
+// the table and accepted because VAT and total agree by the VAT law.
+func TestRereadTotalsRow(t *testing.T) {
+	t.Parallel()
+	lines := vatInvoice[:len(vatInvoice)-1] // no «Всего к оплате» row
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if res.Total != "24000.00" || !hasReason(res, "low_confidence:total") {
+		t.Errorf("without a re-read: total %s (Σ rows must go to review), reasons %v", res.Total, res.ReviewReasons)
+	}
+	rr := &rowRereader{}
+	res = Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), rr)
+	if res.Total != "24000.00" || res.VATAmount != "4000.00" || res.NeedsReview {
+		t.Errorf("with a re-read: total %s vat %s reasons %v (calls %d)", res.Total, res.VATAmount, res.ReviewReasons, rr.calls)
+	}
+}
