@@ -10,19 +10,19 @@ import (
 // amount is a number read from consecutive words of a line: «214 500,00»
 // arrives as two words, joined when the gap between them is a space.
 type amount struct {
-	k        pervichka.Kopecks
-	frac     bool // printed with a decimal fraction (money), not an integer
-	fracLen  int
-	toks     []token
-	qty      int64 // the value in thousandths when printed with 1–3 decimals
-	first    int   // token index of the first word
-	last     int   // token index of the last word
-	lookalik bool
+	k         pervichka.Kopecks
+	frac      bool // printed with a decimal fraction (money), not an integer
+	fracLen   int
+	toks      []token
+	qty       int64 // the value in thousandths when printed with 1–3 decimals
+	first     int   // token index of the first word
+	last      int   // token index of the last word
+	lookalike bool
 }
 
 func (a amount) conf() float64 {
 	c := minConf(a.toks)
-	if a.lookalik {
+	if a.lookalike {
 		c *= 0.85
 	}
 	return c
@@ -120,7 +120,7 @@ func amounts(l *line) []amount {
 				w, err1 := strconv.ParseInt(whole, 10, 64)
 				f, err2 := strconv.ParseInt(frac, 10, 64)
 				if err1 == nil && err2 == nil && w < 1e12 {
-					out = append(out, amount{k: pervichka.Kopecks(w * 100), qty: w*1000 + f, frac: true, fracLen: 3, toks: ts[i : j+1], first: i, last: j, lookalik: look})
+					out = append(out, amount{k: pervichka.Kopecks(w * 100), qty: w*1000 + f, frac: true, fracLen: 3, toks: ts[i : j+1], first: i, last: j, lookalike: look})
 				}
 			}
 			i = j
@@ -136,7 +136,7 @@ func amounts(l *line) []amount {
 			continue
 		}
 		q := int64(k) * 10
-		out = append(out, amount{k: k, qty: q, frac: hasFrac, fracLen: len(frac), toks: ts[i : j+1], first: i, last: j, lookalik: look})
+		out = append(out, amount{k: k, qty: q, frac: hasFrac, fracLen: len(frac), toks: ts[i : j+1], first: i, last: j, lookalike: look})
 		i = j
 	}
 	return out

@@ -2,7 +2,6 @@ package fields
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -224,7 +223,6 @@ func (x *extraction) checkParties() {
 			if fixed, repaired, ok := ruvalid.RepairDigits(p.inn.text, ruvalid.ValidINN); ok && repaired {
 				p.inn.text = fixed
 				p.inn.conf *= 0.75
-				p.repaired = true
 				x.reason(pervichka.ReasonRepaired, name+".inn")
 			}
 		}
@@ -855,7 +853,7 @@ func keyEmpty(r *pervichka.Result, f string) bool {
 	case "vat_amount":
 		return r.VATAmount == "" && r.VATRate != pervichka.VATNone
 	}
-	panic(fmt.Sprintf("unknown key field %q", f))
+	return true // a key field this code does not know: never post blind
 }
 
 func party(p partyResult) pervichka.Party {

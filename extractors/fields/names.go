@@ -160,6 +160,9 @@ func isLabelNoise(t token) bool {
 	if s == ":" || s == "-" || s == "—" || isFormMarker(s) {
 		return true
 	}
+	if k := strings.Trim(t.key, ":"); k == "платежа" || k == "средств" {
+		return true // «Получатель платежа»
+	}
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(strings.TrimRight(s, ":"), ")") {
 		return true
 	}

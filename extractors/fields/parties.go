@@ -324,8 +324,6 @@ func firstX(h *idHit) int {
 type partyResult struct {
 	name, inn, kpp value
 	innValid       bool
-	repaired       bool
-	innBox         []token
 	label          *roleHit
 	found          bool
 	// column is the x-range of this side's column when the requisites
