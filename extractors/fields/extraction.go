@@ -57,9 +57,10 @@ func (x *extraction) reason(code, suffix string) {
 func (x *extraction) run() {
 	x.typ, x.typConf, x.title = classify(x.lines)
 	x.number = confirmNumber(x.lines, x.title, titleNumber(x.title))
+	x.date = titleDate(x.lines, x.title)
 	x.rereadNumber()
 	x.rereadDate()
-	x.date = titleDate(x.lines, x.title)
+	x.checkSlashYear()
 	if x.title != nil && x.title.score < 0.7 {
 		x.number.conf *= 0.9
 	}
@@ -319,6 +320,25 @@ func (x *extraction) rereadNumber() {
 	}
 }
 
+// checkSlashYear doubts an OCR'd number like «772126» dated 2026: numbers
+// are often printed «772/26», and OCR (even a digit-only re-read) reads the
+// slash as 1 or 7.
+func (x *extraction) checkSlashYear() {
+	n := x.number.text
+	if x.number.empty() || x.date.empty() || len(n) < 4 || minConf(x.number.toks) >= 1 {
+		return
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return
+		}
+	}
+	yy := x.date.date.Format("06")
+	if n[len(n)-2:] == yy && (n[len(n)-3] == '1' || n[len(n)-3] == '7') {
+		x.number.conf = min(x.number.conf, 0.7)
+	}
+}
+
 // rereadDate reads a numeric OCR'd date («20.03.2024») again with a digit
 // whitelist; dates have no check digit and 3/8, 5/6 confusions keep them
 // plausible, so a differing second reading sends the date to review.
@@ -474,6 +494,11 @@ func (x *extraction) pickTotal() {
 	c := cands[best]
 	x.totalK = c.k
 	x.total = value{text: c.k.String(), conf: c.conf(), toks: c.toks}
+	if c.weight < 0.85 {
+		// A weak label («Итого», «Всего:») may sit on a net subtotal or
+		// a merged line; only a cross-check below lifts it.
+		x.total.conf = min(x.total.conf, 0.75)
+	}
 	for _, o := range cands {
 		if o.k != c.k && o.weight >= c.weight {
 			// A label as strong as the chosen one says another amount.

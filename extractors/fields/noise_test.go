@@ -136,3 +136,18 @@ func TestRereadNumber(t *testing.T) {
 		t.Errorf("agreeing re-read: conf %v, reasons %v", res.Confidence["number"], res.ReviewReasons)
 	}
 }
+
+// «772/26» read as «772126» on a document of 2026 cannot be told from a
+// real number by OCR alone: it goes to review.
+func TestSlashReadAsOne(t *testing.T) {
+	t.Parallel()
+	lines := edit(act, "^№ ^12 ^от ^31 ^мая ^2025", "^№ ^772125~0.95 ^от ^31 ^мая ^2025")
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if !hasReason(res, "low_confidence:number") {
+		t.Errorf("number %q conf %v reasons %v", res.Number, res.Confidence["number"], res.ReviewReasons)
+	}
+	lines = edit(act, "^№ ^12 ^от ^31 ^мая ^2025", "^№ ^772125 ^от ^31 ^мая ^2025")
+	if res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil); hasReason(res, "low_confidence:number") {
+		t.Errorf("a text-layer number was doubted: %v", res.ReviewReasons)
+	}
+}

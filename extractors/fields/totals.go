@@ -198,7 +198,10 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			}
 			continue
 		}
-		if at, ok := hasSeq(l, "всего"); ok && !hasNDS && li >= tableEnd-1 {
+		if at, ok := hasSeq(l, "всего"); ok && !hasNDS && li >= tableEnd-1 &&
+			(strings.HasSuffix(l.toks[at].text, ":") || at == 0 && len(l.toks) <= 5) {
+			// «Всего: 605 896,21» — a bare «всего» inside other words
+			// («Всего наименований…») is no label.
 			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
 				add(&r.totals, m, li, 0.7)
 			}
