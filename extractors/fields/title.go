@@ -88,7 +88,7 @@ func findDate(ts []token, from int) (dateValue, bool) {
 	}
 	m := ms[0]
 	toks := sp.tokensIn(m.Start, m.End)
-	d := dateValue{value: value{text: m.Date.Format(time.DateOnly), conf: minConf(toks), toks: toks}, date: m.Date}
+	d := dateValue{value: value{text: m.Date.Format(time.DateOnly), conf: dateConf(toks), toks: toks}, date: m.Date}
 	// OCR may split a day: «2 1 января» reads as the 1st. A lone digit
 	// just before the date makes the day doubtful.
 	if i := sp.tokenAt(m.Start); i > 0 {
@@ -288,4 +288,22 @@ func joinSplitDate(ts []token) []token {
 		return ts
 	}
 	return out
+}
+
+// dateConf is how sure the words of a date are. The digits count as read;
+// a month name that parsed is one of twelve words far apart in spelling,
+// so OCR doubt about its letters hardly puts the month in doubt, and «г.»
+// does not matter at all.
+func dateConf(ts []token) float64 {
+	c := 1.0
+	for _, t := range ts {
+		switch {
+		case isMonthWord(t.key):
+			c = min(c, max(t.conf, 0.9))
+		case t.key == "г" || t.key == "года":
+		default:
+			c = min(c, t.conf)
+		}
+	}
+	return c
 }
