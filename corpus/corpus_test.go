@@ -320,12 +320,25 @@ func TestLayouts(t *testing.T) {
 						acc := d.Supplier.Account
 						want = append(want, acc.Account, acc.Corr, acc.Bank.BIK)
 					}
+					sf := typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD
 					for _, it := range d.Items {
-						want = append(want, it.Qty.printed(d.FixedQty))
+						want = append(want, it.Qty.printed(d.FixedQty), d.money(it.Amount))
+						if sf {
+							want = append(want, d.money(it.NetPrice))
+						} else {
+							want = append(want, d.money(it.Price))
+						}
 					}
 					for _, w := range want {
 						if !strings.Contains(text, w) {
 							t.Errorf("seed %d: %q not printed", seed, w)
+						}
+					}
+					// Names may wrap inside a word in narrow columns.
+					squeezed := strings.ReplaceAll(text, " ", "")
+					for _, it := range d.Items {
+						if !strings.Contains(squeezed, strings.ReplaceAll(it.Name, " ", "")) {
+							t.Errorf("seed %d: item %q not printed", seed, it.Name)
 						}
 					}
 				}
