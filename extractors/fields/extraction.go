@@ -56,8 +56,8 @@ func (x *extraction) reason(code, suffix string) {
 
 func (x *extraction) run() {
 	x.typ, x.typConf, x.title = classify(x.lines)
-	x.number = confirmNumber(x.lines, x.title, titleNumber(x.title))
 	x.date = titleDate(x.lines, x.title)
+	x.number = confirmNumber(x.lines, x.title, titleNumber(x.title), x.date)
 	x.rereadNumber()
 	x.rereadDate()
 	x.checkSlashYear()

@@ -151,3 +151,19 @@ func TestSlashReadAsOne(t *testing.T) {
 		t.Errorf("a text-layer number was doubted: %v", res.ReviewReasons)
 	}
 }
+
+// The number is checked against other printings of the same document
+// (same date), not against a contract's number.
+func TestConfirmNumber(t *testing.T) {
+	t.Parallel()
+	base := edit(act, "^№ ^12 ", "^№ ^770/23 ", "Договор № Д-5 от 10.01.2025", "Договор № 160/23 от 10.01.2025")
+	res := Extract(context.Background(), []pervichka.Page{pageOf(base...)}, cfg(), nil)
+	if hasReason(res, "low_confidence:number") {
+		t.Errorf("a contract's number made the act's doubtful: %v", res.ReviewReasons)
+	}
+	conflict := append(base[:len(base):len(base)], "Документ об отгрузке № 778/23 от 31.05.2025")
+	res = Extract(context.Background(), []pervichka.Page{pageOf(conflict...)}, cfg(), nil)
+	if !hasReason(res, "low_confidence:number") {
+		t.Errorf("two readings of the number disagree, yet: %v", res.ReviewReasons)
+	}
+}

@@ -110,8 +110,8 @@ func findDate(ts []token, from int) (dateValue, bool) {
 // printed («Документ об отгрузке № … от …», a repeated title): the same
 // value raises confidence, a value one or two characters off means one of
 // the readings is an OCR error, so the number cannot be trusted.
-func confirmNumber(lines []line, t *title, num value) value {
-	if t == nil || num.empty() {
+func confirmNumber(lines []line, t *title, num value, date dateValue) value {
+	if t == nil || num.empty() || date.empty() {
 		return num
 	}
 	for li := range lines {
@@ -125,6 +125,12 @@ func confirmNumber(lines []line, t *title, num value) value {
 			}
 			other := titleNumber(&title{line: l, numAt: i})
 			if other.empty() || len([]rune(other.text)) != len([]rune(num.text)) || len([]rune(num.text)) < 3 {
+				continue
+			}
+			// The same document is named with the same date («Документ
+			// об отгрузке № 00683 от 21.01.2023»); a contract or another
+			// paper has its own number and date.
+			if od, ok := findDate(l.toks, i+1); !ok || !od.date.Equal(date.date) {
 				continue
 			}
 			switch d := levenshtein(other.text, num.text, 2); {
