@@ -251,25 +251,9 @@ feed:
 	return nil
 }
 
-// renderMu serialises calls into corpus/render. Its glyph rasteriser hands
-// an sfnt.Buffer back to a shared pool while still reading the glyph
-// segments that alias it (render/raster.go renderGlyph), so two concurrent
-// renders can corrupt each other's glyphs and the corpus stops being
-// reproducible. Rendering is a small part of the work next to the
-// degradations, which still run in parallel.
-var renderMu sync.Mutex
+func renderImage(s sheet.Sheet) image.Image { return render.Image(s, renderDPI) }
 
-func renderImage(s sheet.Sheet) image.Image {
-	renderMu.Lock()
-	defer renderMu.Unlock()
-	return render.Image(s, renderDPI)
-}
-
-func renderPDF(buf *bytes.Buffer, doc sheet.Document) error {
-	renderMu.Lock()
-	defer renderMu.Unlock()
-	return render.PDF(buf, doc)
-}
+func renderPDF(buf *bytes.Buffer, doc sheet.Document) error { return render.PDF(buf, doc) }
 
 // writeDocument lays out document i and writes its variants.
 func writeDocument(opt Options, i int, t pervichka.DocType, own []*party) (Truth, error) {

@@ -297,12 +297,15 @@ func glyphMask(fc *face, idx sfnt.GlyphIndex, ppem float64, sub int) glyphImg {
 
 func renderGlyph(fc *face, idx sfnt.GlyphIndex, ppem fixed.Int26_6, dx float64) glyphImg {
 	b := bufPool.Get().(*sfnt.Buffer)
+	// segs point into b: the buffer goes back to the pool only after
+	// flatten has copied them out.
 	segs, err := fc.sf.LoadGlyph(b, idx, ppem, nil)
-	bufPool.Put(b)
 	if err != nil || len(segs) == 0 {
+		bufPool.Put(b)
 		return glyphImg{}
 	}
 	cs := flatten(segs, 0.5)
+	bufPool.Put(b)
 	for _, ct := range cs {
 		for i := range ct {
 			ct[i].X += dx
