@@ -35,3 +35,42 @@ func normJSON(t *testing.T, b []byte) []byte {
 	out, _ := json.Marshal(v)
 	return out
 }
+
+// Another process holding the write lock is the one SQLite error worth a
+// retry: it must come back as ErrTransient.
+func TestSQLiteBusyIsTransient(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "busy.db")
+	ctx := t.Context()
+	a, err := Open(ctx, "sqlite://"+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(ctx, "sqlite://"+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	// The single connection keeps this setting; no 5 s wait in a test.
+	if _, err := b.SQL().ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := a.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	_, _, err = b.CreateDocument(ctx, nil, newDoc("busy"))
+	if !IsTransient(err) {
+		t.Fatalf("write while locked: %v, want ErrTransient", err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.CreateDocument(ctx, nil, newDoc("busy")); err != nil {
+		t.Fatalf("after the lock is gone: %v", err)
+	}
+}

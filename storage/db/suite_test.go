@@ -57,6 +57,23 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 		}
 	})
 
+	t.Run("MigrateConcurrently", func(t *testing.T) {
+		db := open(t)
+		errs := make(chan error, 3)
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() { errs <- db.Migrate(t.Context()) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		create(t, db, "after concurrent migrate")
+	})
+
 	t.Run("CreateAndDuplicate", func(t *testing.T) {
 		db := migrated(t)
 		ctx := t.Context()
