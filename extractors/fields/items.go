@@ -30,6 +30,9 @@ type column struct {
 	x0, x1 int // header cell extent
 	lo, hi int // assignment range: halfway to the neighbours
 	text   string
+	// numbered columns come from the row of column numbers, small marks
+	// centred over their columns: midpoints split them, also for names.
+	numbered bool
 }
 
 // itemRow is one parsed row with the confidence of its words.
@@ -169,7 +172,7 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 	}
 	// The statutory forms print a row of column numbers under the
 	// heading: when it is there, everything above it is heading.
-	for j := hi + 1; j < len(lines) && j <= hi+10 && lines[j].page == lines[hi].page; j++ {
+	for j := hi + 1; j < len(lines) && j <= hi+16 && lines[j].page == lines[hi].page; j++ {
 		if hasMoney(&lines[j]) {
 			break
 		}
@@ -298,7 +301,7 @@ func formColumns(l *line) []column {
 		if !ok {
 			kind = colOther
 		}
-		cols = append(cols, column{kind: kind, x0: t.box.X0, x1: t.box.X1, text: k})
+		cols = append(cols, column{kind: kind, x0: t.box.X0, x1: t.box.X1, text: k, numbered: true})
 	}
 	setRanges(cols)
 	return cols
@@ -314,7 +317,14 @@ func setRanges(cols []column) {
 		switch {
 		case i == len(cols)-1:
 			cols[i].hi = 1 << 30
-		case cols[i].kind == colName:
+		case cols[i].kind == colName && cols[i].numbered && i+2 < len(cols):
+			// Numbers are centred over their columns: the column after
+			// the (wide) name is as wide as the distance to the one after
+			// it, centred on its number.
+			c1 := (cols[i+1].x0 + cols[i+1].x1) / 2
+			c2 := (cols[i+2].x0 + cols[i+2].x1) / 2
+			cols[i].hi = max((cols[i].x1+cols[i+1].x0)/2, c1-(c2-c1)/2)
+		case cols[i].kind == colName && !cols[i].numbered:
 			// Names are left-aligned and run the width of their column:
 			// the column ends where the next heading starts.
 			cols[i].hi = cols[i+1].x0
