@@ -259,7 +259,7 @@ func headerColumns(hl []line) []column {
 	}
 	var cells []cell
 	for i := range hl {
-		for _, c := range splitNumberSign(hl[i].cells(0.6)) {
+		for _, c := range splitHeadings(splitNumberSign(hl[i].cells(0.6))) {
 			b := boxOf(c)
 			merged := false
 			for j := range cells {
@@ -621,4 +621,33 @@ func alignedWith(l, h *line) bool {
 		}
 	}
 	return true
+}
+
+// headingStarts are words that begin a column heading; two headings
+// printed a space apart («Количество Ед. изм.») are split at them.
+var headingStarts = map[string]bool{"ед": true, "ед.": true, "кол-во": true, "количество": true, "цена": true, "сумма": true, "стоимость": true}
+
+func splitHeadings(cells [][]token) [][]token {
+	var out [][]token
+	for _, c := range cells {
+		start := 0
+		for i := 1; i < len(c); i++ {
+			k := strings.Trim(c[i].key, ",:")
+			if !headingStarts[k] {
+				continue
+			}
+			prev := c[start:i]
+			keys := make([]string, len(prev))
+			for j, t := range prev {
+				keys[j] = t.key
+			}
+			if classifyHeaderCell(strings.Join(keys, " ")+" ") == colOther {
+				continue // «В том числе сумма акциза»: one heading
+			}
+			out = append(out, prev)
+			start = i
+		}
+		out = append(out, c[start:])
+	}
+	return out
 }
