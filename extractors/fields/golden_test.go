@@ -129,3 +129,19 @@ func writeGoldenInputs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkExtract reads a one-page счёт-фактура (≈430 words).
+func BenchmarkExtract(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "golden", "034-vat_invoice.words.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var gc goldenCase
+	if err := json.Unmarshal(raw, &gc); err != nil {
+		b.Fatal(err)
+	}
+	cfg := fields.Config{Own: gc.Own, Now: goldenNow}
+	for b.Loop() {
+		fields.Extract(context.Background(), gc.Pages, cfg, nil)
+	}
+}
