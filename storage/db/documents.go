@@ -110,22 +110,43 @@ func (n NewDocument) validate() error {
 	return nil
 }
 
+// errForeignTx refuses a transaction begun on a DB of the other dialect,
+// whose SQL would not fit.
+var errForeignTx = errors.New("transaction belongs to a database of another dialect")
+
 // c picks the transaction's connection, or the pool's when tx is nil.
 func (db *DB) c(tx *Tx) conn {
-	if tx != nil {
-		return tx.c
+	if tx == nil {
+		return db.conn()
 	}
-	return db.conn()
+	if tx.dialect != db.dialect {
+		return errConn{errForeignTx}
+	}
+	return tx.c
 }
 
 // within runs fn in tx, or in a transaction of its own when tx is nil, for
 // writes that must be atomic (a state change and its event row).
 func (db *DB) within(ctx context.Context, tx *Tx, fn func(tx *Tx) error) error {
-	if tx != nil {
-		return fn(tx)
+	if tx == nil {
+		return db.InTx(ctx, fn)
 	}
-	return db.InTx(ctx, fn)
+	if tx.dialect != db.dialect {
+		return errForeignTx
+	}
+	return fn(tx)
 }
+
+// errConn fails every call with err.
+type errConn struct{ err error }
+
+func (c errConn) exec(context.Context, string, ...any) (int64, error) { return 0, c.err }
+func (c errConn) queryRow(context.Context, string, ...any) row        { return errRow(c) }
+func (c errConn) query(context.Context, string, ...any) (rows, error) { return nil, c.err }
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // CreateDocument stores a newly received document in StateReceived with its
 // first event. When a document with the same SHA256 exists it returns that

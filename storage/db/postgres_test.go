@@ -15,14 +15,17 @@ import (
 )
 
 // Postgres tests connect to an admin database and create a throw-away
-// database per opened DB (pervichka_test_<random>), dropped at cleanup.
+// database for the run (pervichka_test_<random>, dropped with FORCE at
+// cleanup); each DB the suite opens gets a fresh schema in it, selected by
+// search_path in the URL, so River's tables and ours land there too. A schema
+// costs milliseconds where a database costs a second.
 // PERVICHKA_TEST_POSTGRES names the admin URL; by default the local server's
 // trust-auth users are tried in turn. Without a server the tests skip, except
 // under CI (CI=true), where a missing server fails them: CI must never pass
 // by skipping the Postgres half.
 func TestPostgresStore(t *testing.T) {
-	admin := postgresAdminURL(t)
-	runStoreSuite(t, func(t *testing.T) *DB { return openPostgresTest(t, admin) })
+	dbURL := createTestDatabase(t, postgresAdminURL(t))
+	runStoreSuite(t, func(t *testing.T) *DB { return openPostgresTest(t, dbURL) })
 }
 
 var (
@@ -64,13 +67,11 @@ func postgresAdminURL(t *testing.T) string {
 	return adminURL
 }
 
-func openPostgresTest(t *testing.T, admin string) *DB {
+// createTestDatabase creates the run's database and returns its URL.
+func createTestDatabase(t *testing.T, admin string) string {
 	t.Helper()
 	ctx := t.Context()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "pervichka_test_" + hex.EncodeToString(b[:])
-
+	name := "pervichka_test_" + randomHex()
 	c, err := pgx.Connect(ctx, admin)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +80,6 @@ func openPostgresTest(t *testing.T, admin string) *DB {
 	if _, err := c.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatal(err)
 	}
-	// Registered before the pool's Close, so it runs after it.
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -93,16 +93,44 @@ func openPostgresTest(t *testing.T, admin string) *DB {
 			t.Errorf("drop %s: %v", name, err)
 		}
 	})
-
 	u, err := url.Parse(admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
+	return u.String()
+}
+
+// openPostgresTest opens the run's database on a new, empty schema.
+func openPostgresTest(t *testing.T, dbURL string) *DB {
+	t.Helper()
+	ctx := t.Context()
+	schema := "t_" + randomHex()
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
 	db, err := Open(ctx, u.String(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	return db
+}
+
+func randomHex() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -89,6 +89,8 @@ func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.Inse
 // the way to move a document and schedule its next stage atomically.
 func (q *Queue) InsertTx(ctx context.Context, tx *Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 	switch {
+	case tx == nil:
+		return nil, errors.New("insert job: nil transaction (use Insert)")
 	case q.sqlite != nil && tx.sqlTx != nil:
 		return q.sqlite.InsertTx(ctx, tx.sqlTx, args, opts)
 	case q.pg != nil && tx.pgxTx != nil:
@@ -101,6 +103,9 @@ func (q *Queue) InsertTx(ctx context.Context, tx *Tx, args river.JobArgs, opts *
 // writes and the job's completion commit together (see river.JobCompleteTx).
 // It must be called from inside the job's Work, whose ctx carries the client.
 func CompleteJobTx[T river.JobArgs](ctx context.Context, tx *Tx, job *river.Job[T]) error {
+	if tx == nil {
+		return errors.New("complete job: nil transaction")
+	}
 	var err error
 	if tx.sqlTx != nil {
 		_, err = river.JobCompleteTx[*riversqlite.Driver](ctx, tx.sqlTx, job)

@@ -2,8 +2,11 @@ package db
 
 import (
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/riverqueue/river"
 )
 
 func TestSQLiteStore(t *testing.T) {
@@ -72,5 +75,33 @@ func TestSQLiteBusyIsTransient(t *testing.T) {
 	}
 	if _, _, err := b.CreateDocument(ctx, nil, newDoc("busy")); err != nil {
 		t.Fatalf("after the lock is gone: %v", err)
+	}
+}
+
+func TestRefusesForeignAndNilTx(t *testing.T) {
+	db := openSQLiteTest(t)
+	ctx := t.Context()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	foreign := &Tx{dialect: Postgres}
+	if _, _, err := db.CreateDocument(ctx, foreign, newDoc("f")); !errors.Is(err, errForeignTx) {
+		t.Errorf("CreateDocument: %v", err)
+	}
+	if _, err := db.GetDocument(ctx, foreign, 1); !errors.Is(err, errForeignTx) {
+		t.Errorf("GetDocument: %v", err)
+	}
+	if _, err := db.SaveResult(ctx, foreign, 1, 1, nil, Fields{}); !errors.Is(err, errForeignTx) {
+		t.Errorf("SaveResult: %v", err)
+	}
+	q, err := db.NewQueue(&river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.InsertTx(ctx, nil, startArgs{}, nil); err == nil {
+		t.Error("InsertTx(nil) accepted")
+	}
+	if _, err := q.InsertTx(ctx, foreign, startArgs{}, nil); err == nil {
+		t.Error("InsertTx(foreign) accepted")
 	}
 }
