@@ -316,6 +316,15 @@ func (db *DB) FindDuplicates(ctx context.Context, supplierINN, number, date stri
 	return db.documents(ctx, op, db.q.duplicates, supplierINN, number, db.q.dateArg(t))
 }
 
+// GroupDocuments returns the documents sharing groupID (the files of one
+// multi-file document), in id order.
+func (db *DB) GroupDocuments(ctx context.Context, groupID string) ([]Document, error) {
+	if groupID == "" {
+		return nil, errors.New("group documents: empty group id")
+	}
+	return db.documents(ctx, "group documents "+groupID, db.q.group, groupID)
+}
+
 func (db *DB) documents(ctx context.Context, op, query string, args ...any) ([]Document, error) {
 	rs, err := db.conn().query(ctx, query, args...)
 	if err != nil {

@@ -28,6 +28,7 @@ type queries struct {
 	documentBySHA  string
 	listByState    string
 	duplicates     string
+	group          string
 	transition     string
 	stateOf        string
 	saveResult     string
@@ -80,6 +81,7 @@ var sqliteQueries = &queries{
 	duplicates: `SELECT ` + sqliteDocColumns + ` FROM documents
 		WHERE supplier_inn = $1 AND number = $2 AND doc_date = $3
 		ORDER BY id`,
+	group: `SELECT ` + sqliteDocColumns + ` FROM documents WHERE group_id = $1 ORDER BY id`,
 	transition: `UPDATE documents
 		SET state = $1, failure_code = $2, failure_reason = $3, version = version + 1, updated_at = $4
 		WHERE id = $5 AND state = $6
@@ -146,6 +148,7 @@ var postgresQueries = &queries{
 	duplicates: `SELECT ` + postgresDocColumns + ` FROM documents
 		WHERE supplier_inn = $1 AND number = $2 AND doc_date = $3
 		ORDER BY id`,
+	group: `SELECT ` + postgresDocColumns + ` FROM documents WHERE group_id = $1 ORDER BY id`,
 	transition: `UPDATE documents
 		SET state = $1, failure_code = $2, failure_reason = $3, version = version + 1, updated_at = $4
 		WHERE id = $5 AND state = $6

@@ -129,6 +129,20 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 			t.Fatal(err)
 		}
 
+		g2 := newDoc("a, page 2")
+		g2.GroupID = "mail-1"
+		second, _, err := db.CreateDocument(ctx, nil, g2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		group, err := db.GroupDocuments(ctx, "mail-1")
+		if err != nil || len(group) != 2 || group[0].ID != d.ID || group[1].ID != second.ID {
+			t.Fatalf("group = %v, %v", group, err)
+		}
+		if group, err := db.GroupDocuments(ctx, "mail-2"); err != nil || len(group) != 0 {
+			t.Fatalf("other group = %v, %v", group, err)
+		}
+
 		bad := []NewDocument{
 			{SHA256: "xyz", ObjectKey: "k", Source: SourceUpload},
 			{SHA256: sha("c"), ObjectKey: "", Source: SourceUpload},
