@@ -156,6 +156,37 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 		}
 	})
 
+	t.Run("ConcurrentCreateSameFile", func(t *testing.T) {
+		db := migrated(t)
+		var created atomic.Int32
+		ids := make(chan int64, 6)
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Go(func() {
+				d, c, err := db.CreateDocument(t.Context(), nil, newDoc("same bytes"))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if c {
+					created.Add(1)
+				}
+				ids <- d.ID
+			})
+		}
+		wg.Wait()
+		close(ids)
+		first := <-ids
+		for id := range ids {
+			if id != first {
+				t.Errorf("ids %d and %d for one file", first, id)
+			}
+		}
+		if created.Load() != 1 {
+			t.Fatalf("%d creations, want 1", created.Load())
+		}
+	})
+
 	t.Run("NotFound", func(t *testing.T) {
 		db := migrated(t)
 		ctx := t.Context()
