@@ -34,7 +34,11 @@ func (a amount) box() pervichka.Rect { return boxOf(a.toks) }
 // «=1000-00», «35 750,00;») and maps look-alike letters to digits. ok is
 // false when the word is not a number.
 func cleanNumber(s string) (clean string, lookalike, ok bool) {
-	s = strings.Trim(s, " :;=()«»\"'*")
+	s = strings.Trim(s, " :;=()«»\"'*[]")
+	// A table rule read as «|» after kopecks: «22212.95|».
+	if n := len(s); n >= 4 && s[n-1] == '|' && (s[n-4] == ',' || s[n-4] == '.') {
+		s = strings.Trim(s[:n-1], "[]")
+	}
 	s = strings.TrimSuffix(s, "руб.")
 	s = strings.TrimSuffix(s, "р.")
 	s = strings.TrimRight(s, ".")

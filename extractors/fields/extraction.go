@@ -739,6 +739,21 @@ func (x *extraction) route() {
 	if x.vatRate != "" && x.vatRate != pervichka.VATMixed && !x.date.empty() && !ruvalid.VATRateLegal(x.vatRate, x.date.date) {
 		x.reason(pervichka.ReasonVATRateIllegal, "")
 	}
+	// Arithmetic chose some figures of the rows, not the reading: they
+	// stand only when the rows add up to the printed total.
+	var sum pervichka.Kopecks
+	repaired, summed := false, true
+	for _, r := range x.table.rows {
+		repaired = repaired || r.repaired
+		summed = summed && r.hasAmt
+		sum += r.amount
+	}
+	if repaired {
+		total, err := pervichka.ParseKopecks(x.total.text)
+		if err != nil || !summed || total != sum {
+			x.reason(pervichka.ReasonRepaired, "items")
+		}
+	}
 	s, b := x.parties[0], x.parties[1]
 	// Sure digits on a guessed side are still a guess.
 	for _, p := range []*partyResult{&s, &b} {

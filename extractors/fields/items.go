@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	pervichka "github.com/pervichka/pervichka"
 )
@@ -45,6 +46,9 @@ type itemRow struct {
 	rate     int
 	conf     float64
 	nameToks []token
+	// repaired: a figure was taken from the row's arithmetic over a
+	// garbled reading (repairRow); the document goes to a clerk.
+	repaired bool
 }
 
 // tableResult is what the items table holds.
@@ -60,6 +64,7 @@ type tableResult struct {
 // tests matters: «Стоимость товаров (работ, услуг) без налога» is an amount,
 // not a name; «Цена с НДС» is a price, not VAT.
 func classifyHeaderCell(k string) colKind {
+	k = fixHeadingWords(k)
 	has := func(s ...string) bool {
 		for _, x := range s {
 			if strings.Contains(k, x) {
@@ -414,7 +419,7 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 				continue
 			}
 			kind := cols[ci].kind
-			if kind == colNo && hasName && (!isRowNumber(t.text) || len(cells[colNo]) > 0) {
+			if kind == colNo && hasName && (!(isRowNumber(t.text) || garbledRowNumber(t.text)) || len(cells[colNo]) > 0) {
 				// The № column is narrow and its heading centred: a
 				// left-aligned name may start inside its range.
 				kind = colName
@@ -429,6 +434,16 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 				if n, err := strconv.Atoi(strings.Trim(ns[0].text, ".")); err == nil && (lastNo < 0 || n == lastNo+1) {
 					starts = true
 					lastNo = n
+				} else if garbledRowNumber(ns[0].text) && rowHasFigures(cells) && (cur == nil || len(cur[colAmount]) > 0 || len(cur[colNet]) > 0) {
+					// OCR reads a row number as «$», «2?», «S»: a line
+					// with figures of its own still starts the next row
+					// once the current one has its amount.
+					starts = true
+					lastNo++
+					if len(ns) > 1 {
+						cells[colName] = append(ns[1:], cells[colName]...)
+					}
+					cells[colNo] = ns[:1]
 				} else {
 					cells[colName] = append(ns, cells[colName]...)
 					sort.SliceStable(cells[colName], func(i, j int) bool { return cells[colName][i].box.X0 < cells[colName][j].box.X0 })
@@ -525,7 +540,126 @@ func parseRow(cells map[colKind][]token, conf float64) (itemRow, bool) {
 	if !r.hasAmt && name == "" {
 		return r, false
 	}
+	var figures []token
+	for k, ts := range cells {
+		if k != colName && k != colUnit && k != colNo {
+			figures = append(figures, ts...)
+		}
+	}
+	sort.Slice(figures, func(i, j int) bool { return figures[i].box.X0 < figures[j].box.X0 })
+	repairRow(&r, figures)
 	return r, true
+}
+
+// repairRow completes a row by its arithmetic where OCR garbled a figure:
+// amount = quantity × price and VAT = amount × r/(100+r) give the expected
+// value, which is taken only when a word of the row reads as it with the
+// unreadable characters («$71507.50», «2440723», «97647» with a lost
+// separator) in place. A figure that was read and does not fit stays: the
+// sum and VAT checks downstream then send the document to review.
+func repairRow(r *itemRow, figures []token) {
+	qm, hasQty := quantityMilli(string(r.item.Quantity))
+	var price pervichka.Kopecks
+	hasPrice := false
+	if r.item.Price != "" {
+		if p, err := pervichka.ParseKopecks(string(r.item.Price)); err == nil {
+			price, hasPrice = p, true
+		}
+	}
+	fill := func(want pervichka.Kopecks) bool { return readsAs(figures, want) }
+	if hasQty && hasPrice && !r.hasAmt {
+		if a := pervichka.Kopecks((qm*int64(price) + 500) / 1000); fill(a) {
+			r.amount, r.hasAmt = a, true
+			r.item.Amount = a.Text()
+			r.conf = min(r.conf, 0.7)
+			r.repaired = true
+		}
+	}
+	if hasQty && !hasPrice && r.hasAmt && qm > 0 {
+		p := pervichka.Kopecks((int64(r.amount)*1000 + qm/2) / qm)
+		if (qm*int64(p)+500)/1000 == int64(r.amount) && fill(p) {
+			r.item.Price = p.Text()
+			r.conf = min(r.conf, 0.7)
+			r.repaired = true
+		}
+	}
+	if r.rate > 0 && r.hasAmt {
+		v := pervichka.Kopecks((int64(r.amount)*int64(r.rate) + int64(100+r.rate)/2) / int64(100+r.rate))
+		if (!r.hasVAT || r.vat != v) && fill(v) {
+			r.vat, r.hasVAT = v, true
+			r.item.VATAmount = v.Text()
+			r.conf = min(r.conf, 0.7)
+			r.repaired = true
+		}
+	}
+}
+
+// quantityMilli reads a quantity as printed by parseQuantity in thousandths.
+func quantityMilli(q string) (int64, bool) {
+	if q == "" {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(q, ".")
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || len(frac) > 3 || w > 1e9 {
+		return 0, false
+	}
+	f := int64(0)
+	if frac != "" {
+		f, err = strconv.ParseInt((frac + "00")[:3], 10, 64)
+		if err != nil {
+			return 0, false
+		}
+	}
+	return w*1000 + f, true
+}
+
+// readsAs reports whether one word of the row, or up to three adjacent
+// words (digit groups), reads as want with the separators lost or moved and
+// at most two unreadable characters in place of digits.
+func readsAs(ts []token, want pervichka.Kopecks) bool {
+	if want <= 0 {
+		return false
+	}
+	digits := strconv.FormatInt(int64(want), 10)
+	if len(digits) < 3 {
+		digits = strings.Repeat("0", 3-len(digits)) + digits
+	}
+	for i := range ts {
+		var pat []rune
+		for j := i; j < len(ts) && j < i+3; j++ {
+			for _, c := range strings.Trim(ts[j].text, "|[]();:") {
+				switch {
+				case c >= '0' && c <= '9':
+					pat = append(pat, c)
+				case c == ',' || c == '.' || c == ' ':
+				default:
+					pat = append(pat, '?')
+				}
+			}
+			if digitsMatch(pat, digits) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func digitsMatch(pat []rune, digits string) bool {
+	if len(pat) != len(digits) || len(pat) < 3 {
+		return false
+	}
+	wild := 0
+	for i, c := range digits {
+		switch pat[i] {
+		case c:
+		case '?':
+			wild++
+		default:
+			return false
+		}
+	}
+	return wild <= 2 && wild*3 < len(pat)
 }
 
 // parseQuantity reads «2», «2,5», «12,345», «1 000».
@@ -650,4 +784,78 @@ func splitHeadings(cells [][]token) [][]token {
 		out = append(out, c[start:])
 	}
 	return out
+}
+
+// garbledRowNumber reports a short word in the № column that OCR may have
+// made of a row number: «$», «2?», «S», «З.».
+func garbledRowNumber(s string) bool {
+	s = strings.Trim(s, ".,:;|[]()")
+	r := []rune(s)
+	if len(r) == 0 || len(r) > 2 {
+		return false
+	}
+	for _, c := range r {
+		if unicode.IsLetter(c) && !unicode.IsUpper(c) && c != 'б' && c != 'з' && c != 'о' && c != 'o' {
+			return false // a lower-case word such as «за», «в»
+		}
+	}
+	return true
+}
+
+// rowHasFigures reports whether the cells of a line hold a money amount
+// in a price or amount column or a number in the quantity column.
+func rowHasFigures(cells map[colKind][]token) bool {
+	for _, k := range []colKind{colAmount, colNet, colPrice} {
+		ts := cells[k]
+		if len(ts) == 0 {
+			continue
+		}
+		l := line{toks: ts, unit: float64(ts[0].box.Dy())}
+		if _, ok := lastMoney(amounts(&l)); ok {
+			return true
+		}
+	}
+	if ts := cells[colQty]; len(ts) > 0 {
+		if _, _, ok := cleanNumber(ts[0].text); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// headingWords are the words column headings are made of; OCR garbles them
+// by a letter («Цема», «Lena», «Сума»).
+var headingWords = []string{"цена", "сумма", "количество", "наименование", "стоимость", "ставка"}
+
+// fixHeadingWords replaces each word of a heading key that is one edit
+// (two for long words) from a heading word by that word. Words shorter than
+// four runes are left alone: one edit makes another word of them.
+func fixHeadingWords(k string) string {
+	words := strings.Split(k, " ")
+	changed := false
+	for i, w := range words {
+		core := strings.Trim(w, ",.:;")
+		n := len([]rune(core))
+		if n < 4 {
+			continue
+		}
+		for _, hw := range headingWords {
+			if core == hw {
+				break
+			}
+			lim := 1
+			if len([]rune(hw)) >= 10 {
+				lim = 2
+			}
+			if levenshtein(core, hw, lim) <= lim {
+				words[i] = strings.Replace(w, core, hw, 1)
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return k
+	}
+	return strings.Join(words, " ")
 }

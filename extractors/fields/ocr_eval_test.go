@@ -83,6 +83,16 @@ func TestOCREval(t *testing.T) {
 					for _, w := range c.Wrong {
 						fmt.Printf("   %s\n", w)
 					}
+					if os.Getenv("FIELDS_OCR_VERBOSE") == "items" {
+						for i := range max(len(want.Items), len(res.Items)) {
+							if i < len(want.Items) {
+								fmt.Printf("   want %+v\n", want.Items[i])
+							}
+							if i < len(res.Items) {
+								fmt.Printf("   got  %+v\n", res.Items[i])
+							}
+						}
+					}
 				}
 			}
 		}

@@ -1,0 +1,106 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+func TestFixHeadingWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want colKind
+	}{
+		{"цема, руб. ", colPrice},
+		{"сума, руб. ", colAmount},
+		{"количесгво ", colQty},
+		{"цель ", colOther}, // two edits from «цена»
+		{"ед. изм. ", colUnit},
+	} {
+		if got := classifyHeaderCell(tc.in); got != tc.want {
+			t.Errorf("%q: got %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestReadsAs(t *testing.T) {
+	t.Parallel()
+	toks := func(ws ...string) []token {
+		var ts []token
+		for _, w := range ws {
+			ts = append(ts, token{text: w})
+		}
+		return ts
+	}
+	for _, tc := range []struct {
+		words []string
+		want  pervichka.Kopecks
+		ok    bool
+	}{
+		{[]string{"$71507.50"}, 37150750, true},      // $ for 3
+		{[]string{"97647"}, 97647, true},             // separator lost
+		{[]string{"20", "992", "73"}, 2099273, true}, // groups and kopecks split by spaces
+		{[]string{"2440723"}, 2440723, true},
+		{[]string{"97648"}, 97647, false},  // a different digit is a different number
+		{[]string{"$$$.50"}, 37150, false}, // too little read
+		{[]string{"9764"}, 97647, false},   // a digit missing
+		{[]string{"20%", "6030.67"}, 603067, true},
+	} {
+		if got := readsAs(toks(tc.words...), tc.want); got != tc.ok {
+			t.Errorf("%v as %d: got %v", tc.words, tc.want, got)
+		}
+	}
+}
+
+func TestGarbledRowNumber(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{"$": true, "2?": true, "S": true, "З.": true, "за": false, "в": false, "Услуги": false, "": false} {
+		if got := garbledRowNumber(s); got != want {
+			t.Errorf("%q: got %v", s, got)
+		}
+	}
+}
+
+// Rows of a photographed act: row numbers read as «$» and «2?», «Цена»
+// as «Цема», an amount with «$» for a digit, VAT with its separator lost
+// and a table rule «|» after the kopecks.
+func TestItemsNoisyRows(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^АКТ ^№ ^17 от 8 февраля 2023 г.",
+		"Исполнитель: ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+		"Заказчик: ООО «Лютик», ИНН 5003123458, КПП 500301001",
+		"№ @4 Наименование @40 Ед. @45 Кол-во @53 Цема, @65 Сумма, @77 Ставка @85 Сумма",
+		"@40 изм. @53 руб. @65 руб. @77 НДС @85 НДС, руб.",
+		"1 @4 Услуги по сопровождению @40 час @45 2 @53 1000.00 @65 2000.00| @77 20% @85 333.33",
+		"2? @4 Услуги хостинга @40 мес @45 1 @53 5000.00 @65 $000.00 @77 20% @85 83333",
+		"$ @4 Разработка программ @40 час @45 3 @53 1500.00 @65 4500.00 @77 20% @85 750.00",
+		"Итого: 11500,00",
+		"В том числе НДС (20%): 1916,66",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+	want := []pervichka.Item{
+		{Name: "Услуги по сопровождению", Quantity: "2", Unit: "час", Price: "1000.00", Amount: "2000.00", VATAmount: "333.33"},
+		{Name: "Услуги хостинга", Quantity: "1", Unit: "мес", Price: "5000.00", Amount: "5000.00", VATAmount: "833.33"},
+		{Name: "Разработка программ", Quantity: "3", Unit: "час", Price: "1500.00", Amount: "4500.00", VATAmount: "750.00"},
+	}
+	if len(res.Items) != len(want) {
+		t.Fatalf("got %d items: %+v", len(res.Items), res.Items)
+	}
+	for i := range want {
+		if res.Items[i] != want[i] {
+			t.Errorf("item %d: got %+v, want %+v", i, res.Items[i], want[i])
+		}
+	}
+	if hasReason(res, "repaired:items") {
+		t.Errorf("rows that add up to the total need no clerk for the repair: %v", res.ReviewReasons)
+	}
+	// The same rows under a total they do not add up to: the repair is a
+	// guess and goes to a clerk.
+	lines[len(lines)-2] = "Итого: 11600,00"
+	res = Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+	if !res.NeedsReview || !hasReason(res, "repaired:items") {
+		t.Errorf("repaired figures must not be posted unseen: %v", res.ReviewReasons)
+	}
+}
