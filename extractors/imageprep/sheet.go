@@ -20,6 +20,10 @@ func (p *pipeline) sheet() (bool, error) {
 		return false, nil
 	}
 	ow, oh := sheetSize(q)
+	if r := float64(max(ow, oh)) / float64(max(1, min(ow, oh))); r < minSheetRatio || r > maxSheetRatio {
+		p.log.Debug("sheet: skipped", "reason", "not a page's shape", "ratio", r)
+		return false, nil
+	}
 	// Never grow the page: a far-away sheet stays at its resolution.
 	if lim := float64(w) * float64(h) * 1.2; float64(ow)*float64(oh) > lim {
 		f := math.Sqrt(lim / (float64(ow) * float64(oh)))
@@ -42,6 +46,16 @@ func (p *pipeline) sheet() (bool, error) {
 	p.log.Debug("sheet: warped", "corners", q, "w", ow, "h", oh)
 	return true, nil
 }
+
+// Our documents are A4 or A5 (long/short = 1.414, Letter 1.29). A region
+// much longer than that is a piece of the page cut off by a shadow band
+// (corpus 005-upd-hard: ratio 1.88, a strip of the page warped to fill
+// the output, OCR read nothing); every whole-sheet quad on the corpus
+// snapped to A4.
+const (
+	minSheetRatio = 1.15
+	maxSheetRatio = 1.75
+)
 
 // sheetSize is the output size for quad q (TL, TR, BR, BL): the longer of
 // each pair of opposite sides (the nearer side is the less foreshortened),
@@ -454,7 +468,11 @@ func orderCorners(q [4]point) [4]point {
 }
 
 // plausibleQuad accepts a convex quadrilateral covering at least a fifth of
-// the frame whose corners are between 45° and 135°.
+// the frame whose corners are between 60° and 120°. A phone held over a
+// page bends its corners by well under 30°; a wider corner came from a
+// shadow band cutting the paper region (corpus 005-upd-photo: a 134°
+// corner, the warp cut off a third of the page and token recall fell to
+// 0.07).
 func plausibleQuad(q [4]point, w, h float64) bool {
 	area := 0.0
 	for i := 0; i < 4; i++ {
@@ -466,7 +484,7 @@ func plausibleQuad(q [4]point, w, h float64) bool {
 		v1 := point{a.X - b.X, a.Y - b.Y}
 		v2 := point{c.X - b.X, c.Y - b.Y}
 		cos := (v1.X*v2.X + v1.Y*v2.Y) / (math.Hypot(v1.X, v1.Y) * math.Hypot(v2.X, v2.Y))
-		if math.Abs(cos) > math.Cos(45*math.Pi/180) {
+		if math.Abs(cos) > math.Cos(60*math.Pi/180) {
 			return false
 		}
 	}
