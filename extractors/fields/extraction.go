@@ -225,6 +225,10 @@ func (x *extraction) checkParties() {
 				p.inn.text = fixed
 				p.inn.conf *= 0.75
 				x.reason(pervichka.ReasonRepaired, name+".inn")
+			} else if fixed, ok := dropOneDigit(p.inn.text); ok {
+				p.inn.text = fixed
+				p.inn.conf *= 0.7
+				x.reason(pervichka.ReasonRepaired, name+".inn")
 			}
 		}
 		p.innValid = ruvalid.ValidINN(p.inn.text)
@@ -953,4 +957,42 @@ func blocking(reasons []string) bool {
 		}
 	}
 	return false
+}
+
+// dropOneDigit repairs an ИНН that OCR read with one digit doubled or
+// inserted («5924452444865», 13 digits). Readings with one digit of a
+// doubled pair removed are tried first (the usual OCR fault), then every
+// single removal; a set of readings stands only when exactly one distinct
+// reading in it passes the check digits (ok false otherwise: a ten-digit
+// ИНН has one check digit, so several removals often pass by chance).
+func dropOneDigit(s string) (string, bool) {
+	if len(s) != 11 && len(s) != 13 {
+		return "", false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	try := func(doubledOnly bool) (string, bool) {
+		found := ""
+		for i := range len(s) {
+			if doubledOnly && !(i > 0 && s[i-1] == s[i]) {
+				continue
+			}
+			c := s[:i] + s[i+1:]
+			if !ruvalid.ValidINN(c) || c == found {
+				continue
+			}
+			if found != "" {
+				return "", false
+			}
+			found = c
+		}
+		return found, found != ""
+	}
+	if c, ok := try(true); ok {
+		return c, true
+	}
+	return try(false)
 }

@@ -104,3 +104,40 @@ func TestItemsNoisyRows(t *testing.T) {
 		t.Errorf("repaired figures must not be posted unseen: %v", res.ReviewReasons)
 	}
 }
+
+// ИНН labels and values as OCR garbles them on photographed forms.
+func TestINNGarbledLabels(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line, inn, kpp string
+	}{
+		{"ИННИКИП продавца: 5936389985/593601001 (2б)", "5936389985", "593601001"},
+		{"ИННКПП покупателя 7446628853/744601001 (66)", "7446628853", "744601001"},
+		{"ИННИКПП продавца 23324960 33/233201001 (26)", "2332496033", "233201001"},
+		{"ИНН/КПП покупателя: 744662885 3/744601001", "7446628853", "744601001"},
+	} {
+		inns, _ := findIDHits(buildLines([]pervichka.Page{pageOf(tc.line)}))
+		if len(inns) != 1 || inns[0].inn != tc.inn || inns[0].kpp != tc.kpp {
+			t.Errorf("%q: got %+v", tc.line, inns)
+		}
+	}
+}
+
+func TestDropOneDigit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"59363899985", "5936389985", true}, // a digit doubled; «5963899985» passes too but needs a lone digit dropped
+		{"59936389985", "5936389985", true},
+		{"74466228853", "", false}, // two doubled pairs give two valid readings
+		{"5936389985", "", false},  // right length: not this repair's business
+		{"5936з899985", "", false},
+	} {
+		got, ok := dropOneDigit(tc.in)
+		if ok != tc.ok || (ok && got != tc.want) {
+			t.Errorf("%s: got %s %v", tc.in, got, ok)
+		}
+	}
+}

@@ -144,7 +144,7 @@ const digitClass = `[0-9OОоЗзбlI|]`
 const formMarker = `(?:\(\d{1,2}[а-яa-z]?\)\s*)?`
 
 var (
-	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН)\s*(/\s*(?:КПП|KПП|КПN|KNN)\s*)?` +
+	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН)(?:[^\s\d/:.(]{1,5}\s)?\s*(/\s*(?:КПП|KПП|КПN|KNN)\s*)?` +
 		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `(` + digitClass + `{5,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
 		`(?:[,;]?\s*(?:КПП|KПП|КПN|KNN|КПH)\s*[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$))?`)
 	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
@@ -209,11 +209,16 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 			if !ruvalid.ValidINN(d) && len(d) < 12 {
 				// OCR may split an ИНН with a space: «2524541 51940».
 				if j := sp.tokenAt(m[5] - 1); j >= 0 && j+1 < len(sp.toks) {
-					if nd, nch, ok := digitsOf(strings.TrimRight(sp.toks[j+1].text, ",;.")); ok && ruvalid.ValidINN(d+nd) &&
+					next, nextKPP, _ := strings.Cut(strings.TrimRight(sp.toks[j+1].text, ",;."), "/")
+					if nd, nch, ok := digitsOf(next); ok && ruvalid.ValidINN(d+nd) &&
 						float64(sp.toks[j+1].box.X0-sp.toks[j].box.X1) < lines[li].unit {
 						h.inn, h.lookalike = d+nd, changed || nch
 						h.innToks = append(h.innToks, sp.toks[j+1])
 						h.lookalike = true // a split reading is less sure
+						if k, ok := kppDigits(nextKPP); ok && m[6] < 0 {
+							// «23324960 33/233201001»: the КПП came with the tail.
+							h.kpp, h.kppToks = k, []token{sp.toks[j+1]}
+						}
 					}
 				}
 			}
