@@ -297,6 +297,6 @@ func BenchmarkOrientation(b *testing.B) {
 				report(b, right, total, raw, "rawconf")
 			})
 		}
-		p.release(s, false)
+		p.release(s, 0)
 	}
 }

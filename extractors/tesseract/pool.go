@@ -26,8 +26,9 @@ type Options struct {
 	// Default "rus+eng": Russian documents carry Latin e-mails, URLs and
 	// product names.
 	Languages string
-	// RecycleAfter is how many recognition calls (Words or ReadLine) a client
-	// serves before it is closed and recreated. gosseract v2.4.1 never frees
+	// RecycleAfter is how many recognitions (one per Words or ReadLine call,
+	// up to four per Orientation call that reads the page) a client serves
+	// before it is closed and recreated. gosseract v2.4.1 never frees
 	// the word strings and result iterator it gets from Tesseract, so a
 	// long-lived client grows slowly. Default 50.
 	RecycleAfter int
@@ -197,14 +198,12 @@ func (p *Pool) acquire(ctx context.Context) (*slot, error) {
 	}
 }
 
-// release gives a slot back, closing its client first when it has served
-// RecycleAfter calls. The replacement is created by the next user (ready),
-// so a failure to create one is reported to a caller instead of shrinking
-// the pool.
-func (p *Pool) release(s *slot, used bool) {
-	if used {
-		s.uses++
-	}
+// release gives a slot back after calls recognitions on its client, closing
+// the client first when it has served RecycleAfter calls. The replacement is
+// created by the next user (ready), so a failure to create one is reported
+// to a caller instead of shrinking the pool.
+func (p *Pool) release(s *slot, calls int) {
+	s.uses += calls
 	if s.ocr != nil && s.uses >= p.recycleAfter {
 		s.ocr.Close()
 		s.ocr = nil

@@ -122,8 +122,15 @@ func (p *Pool) ReadLine(ctx context.Context, img image.Image, box pervichka.Rect
 // slot. Every setting a call depends on (segmentation mode, whitelist, DPI)
 // is set on every call, so nothing leaks from a ReadLine into the next Words.
 func (p *Pool) recognise(ctx context.Context, s *slot, data []byte, psm gosseract.PageSegMode, whitelist string, dpi int) (boxes []gosseract.BoundingBox, err error) {
-	used := false
-	defer func() { p.release(s, used) }()
+	calls := 0
+	defer func() { p.release(s, calls) }()
+	return p.recogniseHeld(ctx, s, data, psm, whitelist, dpi, &calls)
+}
+
+// recogniseHeld is recognise on a slot the caller holds and releases. It
+// adds one to *calls once the client has been given an image, i.e. once the
+// call counts towards recycling; the caller passes the count to release.
+func (p *Pool) recogniseHeld(ctx context.Context, s *slot, data []byte, psm gosseract.PageSegMode, whitelist string, dpi int, calls *int) (boxes []gosseract.BoundingBox, err error) {
 	if err := p.ready(ctx, s); err != nil {
 		return nil, err
 	}
@@ -145,7 +152,7 @@ func (p *Pool) recognise(ctx context.Context, s *slot, data []byte, psm gosserac
 	if err := c.SetImageFromBytes(data); err != nil {
 		return nil, ocrFailed(err, "pass image to tesseract")
 	}
-	used = true
+	*calls++
 	// One output call per image: each of gosseract's output functions runs
 	// recognition again.
 	boxes, err = c.GetBoundingBoxesVerbose()

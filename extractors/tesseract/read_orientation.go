@@ -1,0 +1,341 @@
+package tesseract
+
+import (
+	"context"
+	"image"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/otiai10/gosseract/v2"
+)
+
+// Orientation by reading. OSD classifies single character shapes and fails
+// on small, blurred text: on the corpus's hard phone photos (1024-1280 px,
+// JPEG q45-60, capitals 5-7 px before imageprep enlarges them) it gave
+// mapped confidences of 0.1-0.35 and often a wrong turn. The LSTM
+// recogniser reads such text far better than OSD classifies it, and reads
+// nothing sensible from text lying on its side or upside down, so reading
+// a crop at each turn and counting real words decides where OSD cannot.
+//
+// The parameters below were chosen by measurement on the 58 corpus photos
+// (29 messenger, 29 hard), with the probe imageprep hands over. A crop of
+// 0.5 of each side reduced to 1200 px found the turn of 15 hard pages OSD
+// had missed; 0.4 and 1000 px cost hardly less CPU and lost four of them.
+const (
+	// osdTrustFrom is the mapped OSD confidence from which OSD's answer is
+	// taken without reading. imageprep acts from 0.5, but on the hard
+	// corpus photos OSD was wrong at 0.56 and 0.63 (and right at 0.53-0.60
+	// on other pages), so answers up to 0.7 are checked by reading, and a
+	// reading with readOverrides or more wins over OSD.
+	osdTrustFrom  = 0.7
+	readOverrides = 0.5
+	// readCrop is the share of each side of the page kept for reading,
+	// centred: the middle of a document carries its table and parties,
+	// while the margins of a photo show the table it lies on.
+	readCrop = 0.5
+	// readLongSide bounds the crop's long side in pixels; recognition cost
+	// grows with the pixels segmented and the text read.
+	readLongSide = 1200
+	// readPSM segments the crop as one block of horizontal text. Automatic
+	// layout (PSM 3) finds vertical text lines and reads them turned: a
+	// hard photo read whole with PSM 3 gave 56 known words on its side and
+	// 55 upright.
+	readPSM = gosseract.PSM_SINGLE_BLOCK
+	// readMinConf is the word confidence (0..1) from which a word counts.
+	readMinConf = 0.6
+	// readMargin is the score margin (best minus second best) mapped to
+	// confidence 0.5 when the second best is 0: two confidently read
+	// words, or one document word.
+	readMargin = 12.0
+	// readEnough is the score after which the remaining turns are not
+	// read, and readNoise the share of the best score assumed for them. On
+	// the corpus photos the right turn scored 9-620 and a wrong one at most
+	// 30, never more than about a tenth of the right one once that was
+	// over 50.
+	readEnough = 50.0
+	readNoise  = 0.15
+	// linesSure is the ratio of the row and column profile measures (see
+	// lineDirection) beyond which the direction of text lines is taken as
+	// known. On the central crops of the corpus photos the ratio was 2-13
+	// for horizontal lines and 0.03-0.55 for vertical ones, with a few
+	// table-heavy pages in between (0.8-1.6), which are read at all four
+	// turns.
+	linesSure = 2.0
+)
+
+// docStems are beginnings of words that nearly every Russian primary
+// document carries; a word starting with one counts extra. They are
+// lower case with е for ё.
+var docStems = []string{
+	"инн", "кпп", "счет", "итог", "сумм", "договор", "акт", "ндс", "руб",
+	"наименован", "покупател", "продав", "поставщик", "исполнител",
+	"заказчик", "банк", "всего", "количеств", "цена", "товар", "оплат",
+	"услуг", "адрес", "единиц", "стоимост",
+}
+
+// readOrientation recognises a central crop of g at the quarter turns
+// that leave its text lines horizontal, hint first (OSD's weak answer), and
+// returns the turn whose reading scores best (see wordScore) with a
+// confidence from the margin over the second best. calls counts the
+// recognitions made on the slot's client.
+func (p *Pool) readOrientation(ctx context.Context, s *slot, g *image.Gray, hint int, calls *int) (degrees int, conf float64, err error) {
+	scores, err := p.readScores(ctx, s, g, hint, calls)
+	if err != nil {
+		return 0, 0, err
+	}
+	degrees, conf = readDecision(scores)
+	return degrees, conf, nil
+}
+
+// readDecision picks the best of the scores of the four turns and maps
+// its margin m over the second best s2 to a confidence m/(m+readMargin+s2):
+// the wrong turns of a page read a little noise, more the more text there
+// is, so the same margin counts for less over a noisy second. A score of
+// notRead marks a turn the text lines ruled out, unread one the reading
+// stopped before; unread turns are taken to score readNoise of the best.
+func readDecision(scores [4]float64) (degrees int, conf float64) {
+	best, stopped := -1, false
+	for i, sc := range scores {
+		stopped = stopped || sc == unread
+		if sc >= 0 && (best < 0 || sc > scores[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return 0, 0
+	}
+	second := 0.0
+	for i, sc := range scores {
+		if i != best && sc > second {
+			second = sc
+		}
+	}
+	if stopped {
+		second = max(second, scores[best]*readNoise)
+	}
+	m := scores[best] - second
+	if m <= 0 {
+		return 0, 0
+	}
+	return 90 * best, m / (m + readMargin + second)
+}
+
+// Scores of turns not read.
+const (
+	notRead = -1 // the text lines would be vertical
+	unread  = -2 // reading stopped on a clear winner
+)
+
+// readScores returns the reading score of g's central crop turned
+// clockwise by 0, 90, 180 and 270 degrees. Turns that would leave the text
+// lines vertical (see lineDirection) are not read (notRead). The others
+// are read in the order hint, 0, 180, 90, 270, and reading stops once a
+// turn scores readEnough: the common case, an upright photo whose OSD was
+// unsure, then costs one recognition. ctx is checked before each one.
+func (p *Pool) readScores(ctx context.Context, s *slot, g *image.Gray, hint int, calls *int) (scores [4]float64, err error) {
+	scores = [4]float64{unread, unread, unread, unread}
+	crop := shrink(centralCrop(g, readCrop), readLongSide)
+	// The crop spans readCrop of the page; tell Tesseract the resolution
+	// the page would have as A4, like OSD.
+	dpi := clampDPI(int(math.Round(float64(max(crop.Rect.Dx(), crop.Rect.Dy())) / (readCrop * a4LongInch))))
+	dir := lineDirection(crop)
+	for i := range scores {
+		if (dir == linesHorizontal && i%2 == 1) || (dir == linesVertical && i%2 == 0) {
+			scores[i] = notRead
+		}
+	}
+	order := []int{(hint/90%4 + 4) % 4, 0, 2, 1, 3}
+	for k, i := range order {
+		if slices.Contains(order[:k], i) || scores[i] == notRead {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return scores, canceled(err, "orientation by reading")
+		}
+		t := turn(crop, 90*i)
+		boxes, err := p.recogniseHeld(ctx, s, bmp8(t.Pix, t.Rect.Dx(), t.Rect.Dy(), dpi), readPSM, "", dpi, calls)
+		if err != nil {
+			return scores, err
+		}
+		scores[i] = 0
+		for _, b := range boxes {
+			scores[i] += wordScore(b.Word, conf01(b.Confidence))
+		}
+		if scores[i] >= readEnough {
+			break
+		}
+	}
+	return scores, nil
+}
+
+// wordScore is what one recognised word says for a turn: its Cyrillic
+// letters when it is read confidently and has at least three of them, plus
+// a bonus for a document word. Digits and Latin letters count nothing:
+// upside-down digits read as digits (6/9, 0, 8).
+func wordScore(word string, conf float64) float64 {
+	if conf < readMinConf {
+		return 0
+	}
+	cyr, other := 0, 0
+	for _, r := range word {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r) && unicode.IsLetter(r):
+			cyr++
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			other++
+		}
+	}
+	if cyr < 3 || other > 0 {
+		return 0
+	}
+	score := float64(cyr)
+	w := strings.ReplaceAll(strings.ToLower(strings.TrimFunc(word, func(r rune) bool { return !unicode.IsLetter(r) })), "ё", "е")
+	for _, st := range docStems {
+		if strings.HasPrefix(w, st) {
+			score += 4
+			break
+		}
+	}
+	return score
+}
+
+// centralCrop returns the centre of g, frac of each side.
+func centralCrop(g *image.Gray, frac float64) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	cw, ch := max(1, int(math.Round(float64(w)*frac))), max(1, int(math.Round(float64(h)*frac)))
+	x0, y0 := (w-cw)/2, (h-ch)/2
+	out := image.NewGray(image.Rect(0, 0, cw, ch))
+	for y := range ch {
+		copy(out.Pix[y*cw:(y+1)*cw], g.Pix[g.PixOffset(g.Rect.Min.X+x0, g.Rect.Min.Y+y0+y):])
+	}
+	return out
+}
+
+// turn returns g turned clockwise by 0, 90, 180 or 270 degrees.
+func turn(g *image.Gray, deg int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if deg == 0 {
+		return g
+	}
+	var out *image.Gray
+	if deg == 180 {
+		out = image.NewGray(image.Rect(0, 0, w, h))
+	} else {
+		out = image.NewGray(image.Rect(0, 0, h, w))
+	}
+	for y := range h {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x, v := range row {
+			switch deg {
+			case 90: // (x, y) goes to (h-1-y, x)
+				out.Pix[x*h+(h-1-y)] = v
+			case 180:
+				out.Pix[(h-1-y)*w+(w-1-x)] = v
+			case 270: // (x, y) goes to (y, w-1-x)
+				out.Pix[(w-1-x)*h+y] = v
+			}
+		}
+	}
+	return out
+}
+
+// Directions of text lines in an image.
+const (
+	linesUnknown = iota
+	linesHorizontal
+	linesVertical
+)
+
+// lineDirection tells whether the text lines of g run horizontally or
+// vertically, so that only the two turns that make them horizontal need
+// reading; that halves the cost of reading. Text lines make the ink
+// profile across them (row sums for horizontal lines) swing between full
+// lines and empty gaps, while the profile along them averages many glyphs
+// and stays smooth. The measure is the high-pass variation of each profile
+// relative to its mean; table rules add spikes to both.
+func lineDirection(g *image.Gray) int {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w < 16 || h < 16 {
+		return linesUnknown
+	}
+	th := otsu(g)
+	rows, cols := make([]float64, h), make([]float64, w)
+	for y := range h {
+		row := g.Pix[g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y+y):][:w]
+		for x, v := range row {
+			if v < th {
+				rows[y]++
+				cols[x]++
+			}
+		}
+	}
+	r, c := profileSwing(rows), profileSwing(cols)
+	switch {
+	case r > 0 && r >= linesSure*c:
+		return linesHorizontal
+	case c > 0 && c >= linesSure*r:
+		return linesVertical
+	}
+	return linesUnknown
+}
+
+// profileWindow is the half-width of the moving average subtracted from a
+// profile: wider than a line pitch at the sizes the probe has (15-60 px).
+const profileWindow = 20
+
+// profileSwing is the root mean square of p minus its moving average,
+// divided by p's mean; 0 for an empty profile.
+func profileSwing(p []float64) float64 {
+	n := len(p)
+	pre := make([]float64, n+1)
+	for i, v := range p {
+		pre[i+1] = pre[i] + v
+	}
+	if pre[n] == 0 {
+		return 0
+	}
+	var ss float64
+	for i := range n {
+		a, b := max(0, i-profileWindow), min(n, i+profileWindow+1)
+		d := p[i] - (pre[b]-pre[a])/float64(b-a)
+		ss += d * d
+	}
+	return math.Sqrt(ss/float64(n)) / (pre[n] / float64(n))
+}
+
+// otsu returns the gray level separating ink from paper in g by Otsu's
+// method: pixels below it are ink.
+func otsu(g *image.Gray) uint8 {
+	var hist [256]float64
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	for y := range h {
+		for _, v := range g.Pix[g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y+y):][:w] {
+			hist[v]++
+		}
+	}
+	total := float64(w * h)
+	var sum float64
+	for i, n := range hist {
+		sum += float64(i) * n
+	}
+	var wb, sb, best float64
+	th := 128
+	for t := range 256 {
+		wb += hist[t]
+		if wb == 0 {
+			continue
+		}
+		wf := total - wb
+		if wf == 0 {
+			break
+		}
+		sb += float64(t) * hist[t]
+		mb, mf := sb/wb, (sum-sb)/wf
+		if v := wb * wf * (mb - mf) * (mb - mf); v > best {
+			best, th = v, t+1
+		}
+	}
+	return uint8(min(th, 255))
+}

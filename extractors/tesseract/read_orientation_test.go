@@ -1,0 +1,201 @@
+package tesseract
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"strconv"
+	"testing"
+	"time"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// phonePage is invoicePage as the hard phone photos bring it: rendered at
+// 300 dpi, reduced so that 10 pt capitals are about 6 px tall, saved as
+// JPEG at quality 50, then enlarged ×2 as imageprep's probe enlarges small
+// text before asking for the orientation.
+func phonePage(t testing.TB) *image.Gray {
+	t.Helper()
+	page := invoicePage(t, 300) // 10 pt capitals ≈ 29 px
+	small := scaleGray(page, 0.21)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, small, &jpeg.Options{Quality: 50}); err != nil {
+		t.Fatal(err)
+	}
+	dec, err := jpeg.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scaleGray(grayImage(dec), 2)
+}
+
+// TestOrientationByReading turns a page with 6-px capitals, blurred by
+// scaling and JPEG, and expects reading alone (no hint from OSD) to find
+// the turn with confidence to act on.
+func TestOrientationByReading(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	ctx := context.Background()
+	upright := phonePage(t)
+	for _, rot := range []int{0, 90, 180, 270} {
+		t.Run(strconv.Itoa(rot), func(t *testing.T) {
+			img := rotateCW(upright, rot)
+			s, err := p.acquire(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			var calls int
+			deg, conf, err := p.readOrientation(ctx, s, img, 0, &calls)
+			p.release(s, calls)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("turned %d°: undo %d°, conf %.2f, %d recognitions, %v", rot, deg, conf, calls, time.Since(start))
+			if want := (360 - rot) % 360; deg != want {
+				t.Errorf("readOrientation = %d, want %d (the page was turned %d° clockwise)", deg, want, rot)
+			}
+			if conf < 0.5 || conf > 1 {
+				t.Errorf("conf %.2f, want a confidence to act on", conf)
+			}
+			if calls < 1 || calls > 2 {
+				t.Errorf("%d recognitions, want 1 or 2 (text lines tell which two turns to read)", calls)
+			}
+		})
+	}
+	t.Run("blank", func(t *testing.T) {
+		var calls int
+		s, err := p.acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deg, conf, err := p.readOrientation(ctx, s, whiteGray(900, 1270), 0, &calls)
+		p.release(s, calls)
+		if err != nil || deg != 0 || conf >= 0.5 {
+			t.Errorf("blank page: %d, %.2f, %v; want 0, < 0.5, nil", deg, conf, err)
+		}
+	})
+	t.Run("canceled", func(t *testing.T) {
+		s, err := p.acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		var calls int
+		_, _, err = p.readOrientation(cctx, s, upright, 0, &calls)
+		p.release(s, calls)
+		wantCode(t, err, pervichka.CodeCanceled)
+		if calls != 0 {
+			t.Errorf("%d recognitions after the context ended", calls)
+		}
+	})
+}
+
+func TestReadDecision(t *testing.T) {
+	tests := []struct {
+		name     string
+		scores   [4]float64
+		deg      int
+		min, max float64 // confidence bounds
+	}{
+		{"nothing read", [4]float64{0, 0, 0, 0}, 0, 0, 0},
+		{"nothing read, two turns", [4]float64{0, notRead, 0, notRead}, 0, 0, 0},
+		{"clear win", [4]float64{0, notRead, 120, notRead}, 180, 0.85, 1},
+		{"one document word", [4]float64{0, 0, 0, 12}, 270, 0.5, 0.5},
+		{"a few letters", [4]float64{3, 0, 0, 0}, 0, 0, 0.3},
+		{"noisy second", [4]float64{20, 0, 15, 0}, 0, 0, 0.2},
+		{"big page, some noise", [4]float64{295, 0, 30, 0}, 0, 0.8, 1},
+		{"stopped early", [4]float64{132, notRead, unread, notRead}, 0, 0.7, 0.85},
+		{"stopped early on the hint", [4]float64{unread, 60, unread, unread}, 90, 0.5, 0.8},
+		{"all skipped", [4]float64{notRead, notRead, notRead, notRead}, 0, 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			deg, conf := readDecision(tc.scores)
+			if deg != tc.deg || conf < tc.min-1e-9 || conf > tc.max+1e-9 {
+				t.Errorf("readDecision(%v) = %d, %.3f; want %d, %.2f..%.2f", tc.scores, deg, conf, tc.deg, tc.min, tc.max)
+			}
+		})
+	}
+}
+
+func TestWordScore(t *testing.T) {
+	tests := []struct {
+		word string
+		conf float64
+		want float64
+	}{
+		{"Покупатель:", 0.9, 10 + 4},
+		{"СЧЁТ", 0.9, 4 + 4},
+		{"ИНН", 0.7, 3 + 4},
+		{"доставка", 0.9, 8},
+		{"доставка", 0.5, 0},    // not confident
+		{"он", 0.99, 0},         // too short
+		{"7707083893", 0.99, 0}, // digits read the same upside down
+		{"HP", 0.99, 0},
+		{"Сч3т", 0.9, 0}, // mixed: a misreading
+		{"", 0.9, 0},
+		{"«Ромашка»", 0.8, 7},
+	}
+	for _, tc := range tests {
+		if got := wordScore(tc.word, tc.conf); got != tc.want {
+			t.Errorf("wordScore(%q, %.2f) = %v, want %v", tc.word, tc.conf, got, tc.want)
+		}
+	}
+}
+
+func TestLineDirection(t *testing.T) {
+	page := invoicePage(t, 100)
+	crop := centralCrop(page, readCrop)
+	for _, tc := range []struct {
+		name string
+		img  *image.Gray
+		want int
+	}{
+		{"upright", crop, linesHorizontal},
+		{"upside down", rotateCW(crop, 180), linesHorizontal},
+		{"turned right", rotateCW(crop, 90), linesVertical},
+		{"turned left", rotateCW(crop, 270), linesVertical},
+		{"blank", whiteGray(400, 300), linesUnknown},
+		{"tiny", whiteGray(8, 8), linesUnknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := lineDirection(tc.img); got != tc.want {
+				t.Errorf("lineDirection = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTurnAndCrop checks turn against the tests' independent rotation, and
+// centralCrop on a sub-image whose origin is not (0,0).
+func TestTurnAndCrop(t *testing.T) {
+	src := image.NewGray(image.Rect(0, 0, 7, 4))
+	for i := range src.Pix {
+		src.Pix[i] = byte(i * 9)
+	}
+	for _, deg := range []int{0, 90, 180, 270} {
+		got, want := turn(src, deg), rotateCW(src, deg)
+		if !got.Rect.Eq(want.Rect) || !bytes.Equal(got.Pix, want.Pix) {
+			t.Errorf("turn %d: %v %v, want %v %v", deg, got.Rect, got.Pix, want.Rect, want.Pix)
+		}
+	}
+	big := image.NewGray(image.Rect(0, 0, 20, 20))
+	for i := range big.Pix {
+		big.Pix[i] = byte(i)
+	}
+	sub := big.SubImage(image.Rect(4, 6, 14, 16)).(*image.Gray) // 10×10
+	c := centralCrop(sub, 0.5)                                  // 5×5 from (6.., 8..)
+	if c.Rect != image.Rect(0, 0, 5, 5) {
+		t.Fatalf("crop %v, want 5x5", c.Rect)
+	}
+	for y := range 5 {
+		for x := range 5 {
+			if got, want := c.Pix[y*5+x], big.GrayAt(4+2+x, 6+2+y).Y; got != want {
+				t.Fatalf("crop (%d,%d) = %d, want %d", x, y, got, want)
+			}
+		}
+	}
+}
