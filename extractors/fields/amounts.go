@@ -35,8 +35,10 @@ func (a amount) box() pervichka.Rect { return boxOf(a.toks) }
 // false when the word is not a number.
 func cleanNumber(s string) (clean string, lookalike, ok bool) {
 	s = strings.Trim(s, " :;=()«»\"'*[]")
-	// A table rule read as «|» after kopecks: «22212.95|».
-	if n := len(s); n >= 4 && s[n-1] == '|' && (s[n-4] == ',' || s[n-4] == '.') {
+	// A table rule read as «|» right after a number: «22212.95|», «00|».
+	// Right-aligned figures touch the cell's border on photos far more
+	// often than a 1 is read as «|» after two digits.
+	if n := len(s); n >= 3 && s[n-1] == '|' && s[n-2] >= '0' && s[n-2] <= '9' && s[n-3] >= '0' && s[n-3] <= '9' {
 		s = strings.Trim(s[:n-1], "[]")
 	}
 	s = strings.TrimSuffix(s, "руб.")
@@ -115,6 +117,19 @@ func amounts(l *line) []amount {
 				j++
 				frac = nc
 				look = look || nlook
+			}
+		}
+		// OCR may read the decimal comma as a space: «7 700 00»,
+		// «514 10». Two digits right after a whole number, a space apart,
+		// are its kopecks (less sure: lookalike).
+		if !hasFrac && j+1 < len(ts) {
+			if nc, _, nok := cleanNumber(ts[j+1].text); nok && len(nc) == 2 && !strings.Contains(nc, ",") {
+				gap := float64(ts[j+1].box.X0 - ts[j].box.X1)
+				if gap < 0.9*l.unit && gap > -0.5*l.unit {
+					j++
+					frac, hasFrac = nc, true
+					look = true
+				}
 			}
 		}
 		if len(frac) > 2 || (hasFrac && frac == "") {

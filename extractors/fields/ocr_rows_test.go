@@ -141,3 +141,52 @@ func TestDropOneDigit(t *testing.T) {
 		}
 	}
 }
+
+// Figures of photographed table rows: kopecks a space apart instead of a
+// comma, a table rule «|» glued to the last digit.
+func TestAmountsOCRSeparators(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line string
+		want []pervichka.Kopecks
+	}{
+		{"14 @10 550.00 @20 7 700 00| @32 без акциза", []pervichka.Kopecks{1400, 55000, 770000}},
+		{"17 @10 514 10 @20 8 739 70|", []pervichka.Kopecks{1700, 51410, 873970}},
+		{"7 @10 199.17 @20 1394.17) @32 20%", []pervichka.Kopecks{700, 19917, 139417}},
+		{"45547.00| @20 2502 02|", []pervichka.Kopecks{4554700, 250202}},
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
+		var got []pervichka.Kopecks
+		for _, a := range amounts(&ls[0]) {
+			got = append(got, a.k)
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("%q: got %v, want %v", tc.line, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("%q: got %v, want %v", tc.line, got, tc.want)
+				break
+			}
+		}
+	}
+}
+
+func TestNumberRowTolerance(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"1 1а 1б 2 2а 3 4 5 6 7 8 9 10 10а 11", true},
+		{"1 16 2 2a 3 4 5 6 ? 8 9 10 10а и", true},
+		{"1 ? 2 ? 3 ? 5 6", false},   // too much unreadable
+		{"1 2 3 Итого 5 6 7", false}, // a word is not a garbled mark
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
+		if got := numberRow(&ls[0]); got != tc.want {
+			t.Errorf("%q: got %v", tc.line, got)
+		}
+	}
+}
