@@ -3,6 +3,7 @@ package tesseract
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/jpeg"
 	"strconv"
@@ -198,4 +199,35 @@ func TestTurnAndCrop(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzOrientation feeds arbitrary pixels through OSD and the reading
+// fallback: whatever the image, Orientation returns a quarter turn and a
+// confidence in 0..1 (or a typed error), never crashes.
+func FuzzOrientation(f *testing.F) {
+	f.Add(uint16(1), uint16(1), []byte{0})
+	f.Add(uint16(40), uint16(3), []byte{0, 255, 0, 255, 7})
+	f.Add(uint16(300), uint16(200), []byte("Счёт 142"))
+	f.Add(uint16(17), uint16(600), []byte{255, 255, 255, 0})
+	p := newPool(f, Options{Size: 1})
+	f.Fuzz(func(t *testing.T, w, h uint16, seed []byte) {
+		w, h = w%1200, h%1200
+		g := image.NewGray(image.Rect(0, 0, int(w), int(h)))
+		for i := range g.Pix {
+			if len(seed) > 0 {
+				g.Pix[i] = seed[i%len(seed)]
+			}
+		}
+		deg, conf, err := p.Orientation(context.Background(), g)
+		if err != nil {
+			var e *pervichka.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		if deg%90 != 0 || deg < 0 || deg >= 360 || conf < 0 || conf > 1 {
+			t.Fatalf("Orientation = %d, %.3f", deg, conf)
+		}
+	})
 }
