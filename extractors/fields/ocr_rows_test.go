@@ -190,3 +190,37 @@ func TestNumberRowTolerance(t *testing.T) {
 		}
 	}
 }
+
+// The «Всего к оплате» row of photographed счета-фактуры.
+func TestTotalsPayRowOCR(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line       string
+		total, vat pervichka.Kopecks
+	}{
+		{"[Всего « оплате (9) _| @40 111 945,65 @55 x @60 24 628,06 @75 136 573.71", 13657371, 2462806},
+		// The tax lost: the difference of the amounts either side of «х».
+		{"cero и оплате (9) @40 161 365.57 @55 х @58 иж @75 196 866.00", 19686600, 3550043},
+	} {
+		r := findTotals(buildLines([]pervichka.Page{pageOf(tc.line)}), pervichka.DocVATInvoice, 0)
+		if len(r.totals) == 0 || r.totals[0].k != tc.total {
+			t.Errorf("%q: totals %+v", tc.line, r.totals)
+		}
+		if len(r.vats) == 0 || r.vats[0].k != tc.vat {
+			t.Errorf("%q: vats %+v", tc.line, r.vats)
+		}
+	}
+	// Two amounts without the cross between them are not net and gross.
+	r := findTotals(buildLines([]pervichka.Page{pageOf("Всего к оплате @40 24 628,06 @75 136 573.71")}), pervichka.DocVATInvoice, 0)
+	if len(r.vats) == 0 || r.vats[0].k != 2462806 {
+		t.Errorf("vats %+v", r.vats)
+	}
+}
+
+func TestINNLatinLabel(t *testing.T) {
+	t.Parallel()
+	inns, _ := findIDHits(buildLines([]pervichka.Page{pageOf("VHH/KITN продавца 663125207025 (26)")}))
+	if len(inns) != 1 || inns[0].inn != "663125207025" {
+		t.Errorf("got %+v", inns)
+	}
+}

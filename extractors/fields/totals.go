@@ -104,7 +104,7 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 		}
 		switch {
 		case typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD:
-			if at, ok := hasSeq(l, "всего", "к", "оплате"); ok {
+			if at, ok := payRow(l); ok {
 				as := moneyAfter(lines, li, at)
 				if m, ok := lastMoney(as); ok {
 					add(&r.totals, m, li, 1)
@@ -118,7 +118,17 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 					if len(money) >= 3 {
 						add(&r.vats, money[len(money)-2], li, 1)
 					} else if len(money) == 2 && !isNoVAT(l) {
-						add(&r.vats, money[0], li, 0.6)
+						if crossBetween(l, money[0], money[1]) {
+							// «161 365.57 х иж 196 866.00»: without tax,
+							// the excise «х», a tax OCR lost, with tax.
+							// The tax is the difference.
+							if d := money[1].k - money[0].k; d > 0 && d < money[0].k {
+								v := amount{k: d, frac: true, fracLen: 2, toks: append(append([]token{}, money[0].toks...), money[1].toks...), first: money[0].first, last: money[1].last, lookalike: true}
+								add(&r.vats, v, li, 0.7)
+							}
+						} else {
+							add(&r.vats, money[0], li, 0.6)
+						}
 					}
 				}
 				continue
@@ -272,4 +282,37 @@ func firstMoney(as []amount) (amount, bool) {
 		}
 	}
 	return amount{}, false
+}
+
+// payRow finds the «Всего к оплате» row of a счёт-фактура or УПД as OCR
+// reads it: «[Всего « оплате (9)», «cero и оплате (9)» — a fuzzy «всего»
+// at most two words before «оплате».
+func payRow(l *line) (int, bool) {
+	if at, ok := hasSeq(l, "всего", "к", "оплате"); ok {
+		return at, true
+	}
+	for i, t := range l.toks {
+		if matchScore(strings.Trim(t.key, ":.,()[]|«»"), "оплате") == 0 {
+			continue
+		}
+		for j := max(0, i-3); j < i; j++ {
+			k := strings.Trim(l.toks[j].key, ":.,()[]|«»")
+			if matchScore(k, "всего") > 0 || k == "сего" {
+				return i, true
+			}
+		}
+	}
+	return -1, false
+}
+
+// crossBetween reports whether a lone «x»/«х» (the excise column's cross)
+// stands between two amounts of a line.
+func crossBetween(l *line, a, b amount) bool {
+	for i := a.last + 1; i < b.first && i < len(l.toks); i++ {
+		switch strings.ToLower(strings.Trim(l.toks[i].text, "|[]")) {
+		case "x", "х":
+			return true
+		}
+	}
+	return false
 }
