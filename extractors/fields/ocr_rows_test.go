@@ -219,8 +219,14 @@ func TestTotalsPayRowOCR(t *testing.T) {
 
 func TestINNLatinLabel(t *testing.T) {
 	t.Parallel()
-	inns, _ := findIDHits(buildLines([]pervichka.Page{pageOf("VHH/KITN продавца 663125207025 (26)")}))
-	if len(inns) != 1 || inns[0].inn != "663125207025" {
-		t.Errorf("got %+v", inns)
+	for _, l := range []string{
+		"VHH/KITN продавца 663125207025 (26)",
+		"HHH KITE продавца: 663125207025 (26)",
+		"aa WHHAKNIN продавал 663125207025 26)",
+	} {
+		inns, _ := findIDHits(buildLines([]pervichka.Page{pageOf(l)}))
+		if len(inns) != 1 || inns[0].inn != "663125207025" {
+			t.Errorf("%q: got %+v", l, inns)
+		}
 	}
 }
