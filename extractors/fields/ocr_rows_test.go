@@ -230,3 +230,23 @@ func TestINNLatinLabel(t *testing.T) {
 		}
 	}
 }
+
+// A year with its «г» glued on and read as a digit: the date is read but
+// not trusted enough to post.
+func TestDateGluedYear(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line, want string
+		sure       bool
+	}{
+		{"ot 20 июня 20261", "2026-06-20", false},
+		{"от 24 мая 2025г.", "2025-05-24", true},
+		{"от 24 мая 2025", "2025-05-24", true},
+	} {
+		ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.line)})
+		d, ok := findDate(ls[0].toks, 0)
+		if !ok || d.text != tc.want || (d.conf >= DefaultMinConfidence) != tc.sure {
+			t.Errorf("%q: got %q conf %.2f ok %v", tc.line, d.text, d.conf, ok)
+		}
+	}
+}

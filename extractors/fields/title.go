@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -80,7 +81,7 @@ func findDate(ts []token, from int) (dateValue, bool) {
 	if from >= len(ts) {
 		return dateValue{}, false
 	}
-	ts = repairDayQuotes(joinSplitDate(ts[from:]))
+	ts = repairGluedYear(repairDayQuotes(joinSplitDate(ts[from:])))
 	sp := newSpan(ts)
 	ms := ruvalid.FindDates(sp.text)
 	if len(ms) == 0 {
@@ -312,4 +313,31 @@ func dateConf(ts []token) float64 {
 		}
 	}
 	return c
+}
+
+// gluedYear is a year with the «г» after it read as a digit or letter and
+// glued on: «20261», «2025г».
+var gluedYear = regexp.MustCompile(`^((?:19|20)\d\d)[1lIгr|]\.?$`)
+
+// repairGluedYear splits such a year after a word (the month) so that the
+// date can be read; the reading is a guess, so the year's confidence drops
+// under the posting threshold.
+func repairGluedYear(ts []token) []token {
+	copied := false
+	for i := 1; i < len(ts); i++ {
+		t := ts[i]
+		m := gluedYear.FindStringSubmatch(t.text)
+		if m == nil || startsWithDigit(ts[i-1].text) {
+			continue
+		}
+		if !copied {
+			ts = append([]token(nil), ts...)
+			copied = true
+		}
+		ts[i].text, ts[i].key = m[1], m[1]
+		if !strings.HasSuffix(t.text, "г") && !strings.HasSuffix(t.text, "г.") {
+			ts[i].conf = min(ts[i].conf, 0.75)
+		}
+	}
+	return ts
 }
