@@ -221,7 +221,13 @@ func (x *extraction) checkParties() {
 			x.rereadINN(p)
 		}
 		if !ruvalid.ValidINN(p.inn.text) {
-			if fixed, repaired, ok := ruvalid.RepairDigits(p.inn.text, ruvalid.ValidINN); ok && repaired {
+			if own, ok := x.ownNeighbour(p.inn.text); ok {
+				// One OCR confusion from one of our own ИНН: that is
+				// the likeliest reading, though still a repair.
+				p.inn.text = own
+				p.inn.conf *= 0.75
+				x.reason(pervichka.ReasonRepaired, name+".inn")
+			} else if fixed, repaired, ok := ruvalid.RepairDigits(p.inn.text, ruvalid.ValidINN); ok && repaired {
 				p.inn.text = fixed
 				p.inn.conf *= 0.75
 				x.reason(pervichka.ReasonRepaired, name+".inn")
@@ -995,4 +1001,24 @@ func dropOneDigit(s string) (string, bool) {
 		return c, true
 	}
 	return try(false)
+}
+
+// ownNeighbour returns the own ИНН that an invalid reading is one OCR
+// confusion away from (ruvalid.RepairCandidates), when exactly one is.
+func (x *extraction) ownNeighbour(inn string) (string, bool) {
+	if len(x.cfg.Own) == 0 {
+		return "", false
+	}
+	found := ""
+	for _, c := range ruvalid.RepairCandidates(inn, ruvalid.ValidINN) {
+		for _, o := range x.cfg.Own {
+			if string(o.INN) == c && c != found {
+				if found != "" {
+					return "", false
+				}
+				found = c
+			}
+		}
+	}
+	return found, found != ""
 }

@@ -250,3 +250,31 @@ func TestDateGluedYear(t *testing.T) {
 		}
 	}
 }
+
+// Our own ИНН read one digit off settles the buyer (as a repair), and
+// «В том числе НДС» with «В» read as «8» still gives the VAT.
+func TestOwnINNNeighbourAndVATLine(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^АКТ ^№ ^1836 от 8 февраля 2023 г.",
+		"Исполнитель: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Заказчик: АО «Спектр», ИНН 7446628855, КПП 744601001",
+		"№ @4 Наименование @40 Ед. @45 Кол-во @53 Цена, @65 Сумма,",
+		"1 @4 Услуги по сопровождению @40 час @45 2 @53 1000.00 @65 2000.00",
+		"Итого: 2000,00",
+		"8 том числе НДС 20%: 333,33",
+	}
+	own := []pervichka.Party{{Name: "АО «Спектр»", INN: "7446628853", KPP: "744601001"}}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{Own: own}, nil)
+	if res.Buyer.INN != "7446628853" || !hasReason(res, "repaired:buyer.inn") || !res.NeedsReview {
+		t.Errorf("buyer %+v reasons %v", res.Buyer, res.ReviewReasons)
+	}
+	if res.VATAmount != "333.33" {
+		t.Errorf("vat %q", res.VATAmount)
+	}
+	// Without our organisations the reading stays invalid.
+	res = Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.Buyer.INN == "7446628853" {
+		t.Errorf("guessed without a reference: %+v", res.Buyer)
+	}
+}

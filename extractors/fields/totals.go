@@ -170,7 +170,8 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			continue
 		}
 		if hasNDS && !isNoVAT(l) {
-			_, inc := hasSeq(l, "в", "том", "числе")
+			// «В» is often read as «8» or lost: «том числе» suffices.
+			_, inc := hasSeq(l, "том", "числе")
 			_, inc2 := hasSeq(l, "итого", "ндс")
 			_, inc3 := hasSeq(l, "сумма", "ндс")
 			inc4 := strings.Contains(k, "в т.ч") || strings.Contains(k, "вт.ч") || strings.HasPrefix(k, "ндс")
