@@ -426,6 +426,11 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 				continue
 			}
 			kind := cols[ci].kind
+			if kind == colOther && ci+1 < len(cols) && cols[ci+1].kind == colName && ci == 0 && !isRowNumber(t.text) && !garbledRowNumber(t.text) {
+				// «№» read as «м» or «Ne» names no column: a name that
+				// starts under it is still the name.
+				kind = colName
+			}
 			if kind == colNo && hasName && (!(isRowNumber(t.text) || garbledRowNumber(t.text)) || len(cells[colNo]) > 0) {
 				// The № column is narrow and its heading centred: a
 				// left-aligned name may start inside its range.
@@ -547,6 +552,20 @@ func parseRow(cells map[colKind][]token, conf float64) (itemRow, bool) {
 	if !r.hasAmt && name == "" {
 		return r, false
 	}
+	// «без НДС» in the row, or a VAT not below the amount (a split amount
+	// spilling into the VAT column): the row has no VAT figure.
+	if r.hasVAT {
+		var keys []string
+		for _, ts := range cells {
+			for _, t := range ts {
+				keys = append(keys, t.key)
+			}
+		}
+		if withoutVAT(keys) || (r.hasAmt && r.vat >= r.amount) {
+			r.vat, r.hasVAT = 0, false
+			r.item.VATAmount = ""
+		}
+	}
 	var figures []token
 	for k, ts := range cells {
 		if k != colName && k != colUnit && k != colNo {
@@ -580,6 +599,32 @@ func repairRow(r *itemRow, figures []token) {
 			r.item.Amount = a.Text()
 			r.conf = min(r.conf, 0.7)
 			r.repaired = true
+		}
+	}
+	if hasQty && !hasPrice && qm > 0 {
+		// The price's heading was unreadable, so its figure sits in an
+		// unnamed column: a money figure of the row that times the
+		// quantity gives the amount (read, or readable as it) is the price.
+		l := line{toks: figures}
+		if len(figures) > 0 {
+			l.unit = float64(figures[0].box.Dy())
+		}
+		for _, a := range amounts(&l) {
+			if !a.frac || a.fracLen != 2 || a.k <= 0 {
+				continue
+			}
+			prod := pervichka.Kopecks((qm*int64(a.k) + 500) / 1000)
+			if (r.hasAmt && prod == r.amount && prod != a.k) || (!r.hasAmt && fill(prod)) {
+				price, hasPrice = a.k, true
+				r.item.Price = a.k.Text()
+				if !r.hasAmt {
+					r.amount, r.hasAmt = prod, true
+					r.item.Amount = prod.Text()
+					r.conf = min(r.conf, 0.7)
+					r.repaired = true
+				}
+				break
+			}
 		}
 	}
 	if hasQty && !hasPrice && r.hasAmt && qm > 0 {
@@ -865,4 +910,20 @@ func fixHeadingWords(k string) string {
 		return k
 	}
 	return strings.Join(words, " ")
+}
+
+// withoutVAT reports «без НДС» among word keys, also as OCR reads it
+// («без HAC», «без НДС.»): «без» and a three-letter word starting «н», or
+// «без налога».
+func withoutVAT(keys []string) bool {
+	for i := 0; i+1 < len(keys); i++ {
+		if keys[i] != "без" {
+			continue
+		}
+		n := []rune(strings.Trim(keys[i+1], ".,:;()"))
+		if (len(n) == 3 && n[0] == 'н') || strings.HasPrefix(string(n), "налог") {
+			return true
+		}
+	}
+	return false
 }

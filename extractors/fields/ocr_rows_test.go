@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"strings"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -276,5 +277,53 @@ func TestOwnINNNeighbourAndVATLine(t *testing.T) {
 	res = Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
 	if res.Buyer.INN == "7446628853" {
 		t.Errorf("guessed without a reference: %+v", res.Buyer)
+	}
+}
+
+func TestWithoutVAT(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		words string
+		want  bool
+	}{
+		{"без ндс", true},
+		{wordKey("без") + " " + wordKey("HAC"), true},
+		{"без налога", true},
+		{"без акциза 20%", false},
+		{"в т.ч. ндс", false},
+	} {
+		if got := withoutVAT(strings.Fields(tc.words)); got != tc.want {
+			t.Errorf("%q: got %v", tc.words, got)
+		}
+	}
+}
+
+// «№» read as «м» and «Цена» as «Uena»: the name that starts under the
+// garbled «№» keeps its first word, and the price is the figure of the
+// unnamed column that times the quantity gives the amount.
+func TestItemsGarbledHeadings(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^АКТ ^№ ^17 от 8 февраля 2023 г.",
+		"Исполнитель: ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+		"Заказчик: ООО «Лютик», ИНН 5003123458, КПП 500301001",
+		"м @12 Намменование работ, услуг @45 Кол-во @53 Ед. @60 Uena @72 Сумма",
+		"1 @4 Услуги по сопровождению @45 25 @53 час @60 3190.80 @72 79770,00",
+		"2 @4 Разработка программ @45 149.5 @53 час @60 2485.00 @72 $71507.50",
+		"Итого: 451277,50",
+		"Без налога (НДС): -",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+	want := []pervichka.Item{
+		{Name: "Услуги по сопровождению", Quantity: "25", Unit: "час", Price: "3190.80", Amount: "79770.00"},
+		{Name: "Разработка программ", Quantity: "149.5", Unit: "час", Price: "2485.00", Amount: "371507.50"},
+	}
+	if len(res.Items) != len(want) {
+		t.Fatalf("got %d items: %+v", len(res.Items), res.Items)
+	}
+	for i := range want {
+		if res.Items[i] != want[i] {
+			t.Errorf("item %d: got %+v, want %+v", i, res.Items[i], want[i])
+		}
 	}
 }
