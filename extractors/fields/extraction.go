@@ -116,7 +116,9 @@ func (x *extraction) checkTableByArithmetic() {
 	if !ok {
 		return
 	}
-	if len(x.table.rows) == 0 || printed(as) {
+	// Neither adds up: keep the reading that found more rows, each of
+	// them checked by its own arithmetic (the sum check still flags it).
+	if len(x.table.rows) == 0 || printed(as) || len(alt.rows) > len(x.table.rows) {
 		x.table = alt
 		if len(x.totals.totals) == 0 && len(x.totals.vats) == 0 {
 			x.totals = findTotals(x.lines, x.typ, x.table.end)

@@ -327,3 +327,28 @@ func TestItemsGarbledHeadings(t *testing.T) {
 		}
 	}
 }
+
+// Rows read by arithmetic with one figure garbled: the price between the
+// quantity and the amount, or the amount after the price.
+func TestRepairArithRow(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line               string
+		qty, price, amount string
+		ok                 bool
+	}{
+		{"4 Профиль направляющий @30 шт @35 28.000 @43 2$0.00 @52 7000,00 @62 без акциза", "28", "250.00", "7000.00", true},
+		{"2 Цемент М500 @30 шт @35 68 @43 546.42 @52 $7156.56 @62 без акциза", "68", "546.42", "37156.56", true},
+		{"2 Цемент М500 @30 шт @35 68 @43 546.42 @52 $7156.57 @62 без акциза", "", "", "", false}, // a digit off is not a garbled digit
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
+		r, ok := arithRow(&ls[0], pervichka.DocUPD)
+		if ok != tc.ok {
+			t.Errorf("%q: ok %v", tc.line, ok)
+			continue
+		}
+		if ok && (string(r.item.Quantity) != tc.qty || string(r.item.Price) != tc.price || string(r.item.Amount) != tc.amount || !r.repaired) {
+			t.Errorf("%q: got %+v repaired %v", tc.line, r.item, r.repaired)
+		}
+	}
+}

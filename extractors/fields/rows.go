@@ -39,6 +39,63 @@ func arithRow(l *line, typ pervichka.DocType) (itemRow, bool) {
 		if d := prod - int64(a.k); d > tol || -d > tol {
 			continue
 		}
+		return arithRowAt(l, typ, q, p, a, as[i+3:]), true
+	}
+	return repairArithRow(l, typ, as)
+}
+
+// repairArithRow reads a row whose price or amount OCR garbled («2$0.00»,
+// «$7156.56»): a quantity next to a money figure, and between or after
+// them words that read as the figure the arithmetic expects (readsAs).
+// The row is marked repaired.
+func repairArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, bool) {
+	for i := 0; i+1 < len(as); i++ {
+		q, x := as[i], as[i+1]
+		qm, ok := milli(q)
+		if !ok || qm <= 0 || !x.frac || x.fracLen != 2 || q.fracLen == 2 {
+			continue
+		}
+		// x is the amount, the price garbled between them.
+		if between := l.toks[q.last+1 : x.first]; len(between) > 0 && (int64(x.k)*1000)%qm == 0 {
+			pk := pervichka.Kopecks(int64(x.k) * 1000 / qm)
+			if readsAs(between, pk) {
+				p := amount{k: pk, frac: true, fracLen: 2, toks: between, first: q.last + 1, last: x.first - 1, lookalike: true}
+				r := arithRowAt(l, typ, q, p, x, as[i+2:])
+				r.repaired = true
+				r.conf = min(r.conf, 0.7)
+				return r, true
+			}
+		}
+		// x is the price, the amount garbled after it.
+		prod := pervichka.Kopecks((qm*int64(x.k) + 500) / 1000)
+		end := len(l.toks)
+		if i+2 < len(as) {
+			end = as[i+2].first
+		}
+		for j := x.last + 1; j < end && j <= x.last+3; j++ {
+			if readsAs(l.toks[j:j+1], prod) {
+				a := amount{k: prod, frac: true, fracLen: 2, toks: l.toks[j : j+1], first: j, last: j, lookalike: true}
+				var rest []amount
+				for _, y := range as[i+2:] {
+					if y.first > j {
+						rest = append(rest, y)
+					}
+				}
+				r := arithRowAt(l, typ, q, x, a, rest)
+				r.repaired = true
+				r.conf = min(r.conf, 0.7)
+				return r, true
+			}
+		}
+	}
+	return itemRow{}, false
+}
+
+// arithRowAt builds the row from its quantity, price and amount and the
+// figures after them.
+func arithRowAt(l *line, typ pervichka.DocType, q, p, a amount, rest []amount) itemRow {
+	qm, _ := milli(q)
+	{
 		var r itemRow
 		r.conf = min(q.conf(), p.conf(), a.conf())
 		// The name: words before the quantity, without the row number.
@@ -60,7 +117,6 @@ func arithRow(l *line, typ pervichka.DocType) (itemRow, bool) {
 		r.amount, r.hasAmt = a.k, true
 		// After the amount: «20%», VAT and the amount with VAT (счёт-фактура:
 		// amount without tax, tax, amount with tax).
-		rest := as[i+3:]
 		for _, t := range l.toks[a.last+1:] {
 			if m := rateRe.FindStringSubmatch(t.text); m != nil {
 				r.rate, _ = strconv.Atoi(m[1])
@@ -85,9 +141,8 @@ func arithRow(l *line, typ pervichka.DocType) (itemRow, bool) {
 		if r.hasVAT {
 			r.item.VATAmount = r.vat.Text()
 		}
-		return r, true
+		return r
 	}
-	return itemRow{}, false
 }
 
 func formatMilli(m int64) string {
