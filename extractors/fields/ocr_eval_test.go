@@ -123,3 +123,24 @@ func TestOCREval(t *testing.T) {
 		}
 	}
 }
+
+// TestOCRDumpLines prints the lines Extract rebuilds from one debug words
+// file (FIELDS_OCR_DUMP=/tmp/words-photo/x.jpg.p1.words.json), to see what
+// the rules are given.
+func TestOCRDumpLines(t *testing.T) {
+	p := os.Getenv("FIELDS_OCR_DUMP")
+	if p == "" {
+		t.Skip("FIELDS_OCR_DUMP not set")
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pg pervichka.Page
+	if err := json.Unmarshal(b, &pg); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range buildLines([]pervichka.Page{pg}) {
+		fmt.Printf("%3d y=%4d %s\n", i, l.box.Y0, l.text())
+	}
+}
