@@ -384,12 +384,12 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 	var rows []itemRow
 	type cellToks map[colKind][]token
 	var cur cellToks
-	var curConf float64
+	var curConf, curUnit float64
 	flush := func() {
 		if cur == nil {
 			return
 		}
-		if r, ok := parseRow(cur, curConf); ok {
+		if r, ok := parseRow(cur, curConf, curUnit); ok {
 			rows = append(rows, r)
 		}
 		cur = nil
@@ -420,8 +420,23 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 		}
 		lastY, lastPage = l.box.Y1, l.page
 		cells := cellToks{}
-		for _, t := range l.toks {
+		// A number OCR split into digit groups («122 165.88») belongs to
+		// one column whole: the one its centre falls in.
+		groupCol := map[int]int{}
+		for _, a := range amounts(l) {
+			if a.last == a.first {
+				continue
+			}
+			probe := token{box: boxOf(a.toks)}
+			for k := a.first; k <= a.last; k++ {
+				groupCol[k] = columnOf(cols, probe)
+			}
+		}
+		for ti, t := range l.toks {
 			ci := columnOf(cols, t)
+			if g, ok := groupCol[ti]; ok {
+				ci = g
+			}
 			if ci < 0 {
 				continue
 			}
@@ -476,6 +491,7 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 			flush()
 			cur = cells
 			curConf = minConf(l.toks)
+			curUnit = l.unit
 			continue
 		}
 		if cur == nil {
@@ -498,7 +514,10 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 }
 
 // parseRow turns the words of one row's cells into an item.
-func parseRow(cells map[colKind][]token, conf float64) (itemRow, bool) {
+//
+// unit is the line's word height: digit groups of one number are joined
+// by gaps measured in it, as on the whole line.
+func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, bool) {
 	var r itemRow
 	r.conf = conf
 	name := strings.TrimSpace(joinTokens(cells[colName]))
@@ -518,7 +537,7 @@ func parseRow(cells map[colKind][]token, conf float64) (itemRow, bool) {
 		if len(ts) == 0 {
 			return 0, false
 		}
-		l := line{toks: ts, unit: float64(ts[0].box.Dy())}
+		l := line{toks: ts, unit: max(unit, float64(ts[0].box.Dy()))}
 		as := amounts(&l)
 		if len(as) == 0 {
 			return 0, false

@@ -352,3 +352,23 @@ func TestRepairArithRow(t *testing.T) {
 		}
 	}
 }
+
+// A right-aligned price whose first digit group reaches under the unit's
+// heading stays one number in the price column.
+func TestItemsSplitNumberOneColumn(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^АКТ ^№ ^17 от 8 февраля 2023 г.",
+		"Исполнитель: ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+		"Заказчик: ООО «Лютик», ИНН 5003123458, КПП 500301001",
+		"№ @4 Наименование @40 Кол-во @48 Ед. @56 Цена @70 Сумма",
+		"1 @4 Монтаж системы @40 1 @46 усл @50 122 165.88 @68 122 165.88",
+		"Итого: 122165,88",
+		"Без налога (НДС): -",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+	want := pervichka.Item{Name: "Монтаж системы", Quantity: "1", Unit: "усл", Price: "122165.88", Amount: "122165.88"}
+	if len(res.Items) != 1 || res.Items[0] != want {
+		t.Errorf("got %+v", res.Items)
+	}
+}
