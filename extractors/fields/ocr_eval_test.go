@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/corpus"
@@ -71,6 +72,16 @@ func TestOCREval(t *testing.T) {
 		for _, f := range files {
 			pages := byFile[f]
 			sort.Slice(pages, func(i, j int) bool { return pages[i].Index < pages[j].Index })
+			// Extract turns a panic into a document for review; run the
+			// rules bare once so that a bug shows here instead.
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("%s: panic: %v", f, p)
+					}
+				}()
+				newExtraction(context.Background(), pages, Config{Own: own, MinConfidence: DefaultMinConfidence, Now: time.Now()}, nil).run()
+			}()
 			res := Extract(context.Background(), pages, Config{Own: own}, nil)
 			res.File = f
 			res.Pages = len(pages)
