@@ -824,6 +824,7 @@ func (x *extraction) result() pervichka.Result {
 	rate, rateErr := strconv.Atoi(x.vatRate)
 	for _, r := range x.table.rows {
 		it := r.item
+		it.Name, it.Unit = trimCellEdges(it.Name), trimCellEdges(it.Unit)
 		if it.VATAmount == "" && r.hasAmt && rateErr == nil && x.vatRate != pervichka.VATNone {
 			// A table without a VAT column: the line's VAT by the
 			// document's single rate, as the tax is computed per line.
@@ -1023,4 +1024,10 @@ func (x *extraction) ownNeighbour(inn string) (string, bool) {
 		}
 	}
 	return found, found != ""
+}
+
+// trimCellEdges drops what OCR makes of a table's rules at the edges of a
+// cell's text: «|Картридж», «[усл ед», «шт]».
+func trimCellEdges(t pervichka.Text) pervichka.Text {
+	return pervichka.Text(strings.TrimSpace(strings.Trim(strings.TrimSpace(string(t)), "|[]_")))
 }

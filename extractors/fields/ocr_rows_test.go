@@ -372,3 +372,18 @@ func TestItemsSplitNumberOneColumn(t *testing.T) {
 		t.Errorf("got %+v", res.Items)
 	}
 }
+
+func TestTrimCellEdges(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[pervichka.Text]pervichka.Text{
+		"|Картридж лазерный": "Картридж лазерный",
+		"[усл ед":            "усл ед",
+		"шт] ":               "шт",
+		"Файл A4 [100 шт]":   "Файл A4 [100 шт",
+		"":                   "",
+	} {
+		if got := trimCellEdges(in); got != want {
+			t.Errorf("%q: got %q", in, got)
+		}
+	}
+}
