@@ -387,3 +387,21 @@ func TestTrimCellEdges(t *testing.T) {
 		}
 	}
 }
+
+// «68 000»: a three-decimal quantity with its comma read as a space is
+// taken back from thousands when only that reading fits the amount.
+func TestArithRowQuantitySpaceDecimals(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line, qty string
+	}{
+		{"2 Цемент М500 @30 шт @35 68 000 @43 546.42 @52 37156.56", "68"},
+		{"2 Болт М8 @30 шт @35 1 000 @43 2.50 @52 2500.00", "1000"}, // a thousand that fits stays
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
+		r, ok := arithRow(&ls[0], pervichka.DocUPD)
+		if !ok || string(r.item.Quantity) != tc.qty {
+			t.Errorf("%q: got %+v ok %v", tc.line, r.item, ok)
+		}
+	}
+}

@@ -34,10 +34,22 @@ func arithRow(l *line, typ pervichka.DocType) (itemRow, bool) {
 		if !ok || qm <= 0 || !p.frac || p.fracLen != 2 || !a.frac || a.fracLen != 2 {
 			continue
 		}
-		prod := (qm*int64(p.k) + 500) / 1000
-		tol := max(int64(1), qm/1000/2+1)
-		if d := prod - int64(a.k); d > tol || -d > tol {
-			continue
+		fits := func(qm int64) bool {
+			prod := (qm*int64(p.k) + 500) / 1000
+			tol := max(int64(1), qm/1000/2+1)
+			d := prod - int64(a.k)
+			return d <= tol && -d <= tol
+		}
+		if !fits(qm) {
+			// «68 000» is «68,000» with the comma read as a space (the
+			// forms print quantities with three decimals): the digit
+			// groups joined as thousands must be taken back.
+			if len(q.toks) < 2 || q.frac || qm%1000000 != 0 || !fits(qm/1000) {
+				continue
+			}
+			q.k /= 1000
+			q.qty = qm / 1000
+			q.frac, q.fracLen = true, 3
 		}
 		return arithRowAt(l, typ, q, p, a, as[i+3:]), true
 	}
