@@ -35,10 +35,11 @@ func (a amount) box() pervichka.Rect { return boxOf(a.toks) }
 // false when the word is not a number.
 func cleanNumber(s string) (clean string, lookalike, ok bool) {
 	s = strings.Trim(s, " :;=()«»\"'*[]")
-	// A table rule read as «|» right after a number: «22212.95|», «00|».
+	// A table rule read as «|» right after a number: «22212.95|», «00|»,
+	// «224.5|».
 	// Right-aligned figures touch the cell's border on photos far more
 	// often than a 1 is read as «|» after two digits.
-	if n := len(s); n >= 3 && s[n-1] == '|' && s[n-2] >= '0' && s[n-2] <= '9' && s[n-3] >= '0' && s[n-3] <= '9' {
+	if n := len(s); n >= 3 && s[n-1] == '|' && s[n-2] >= '0' && s[n-2] <= '9' && strings.ContainsAny(s[n-3:n-2], "0123456789.,") {
 		s = strings.Trim(s[:n-1], "[]")
 	}
 	s = strings.TrimSuffix(s, "руб.")

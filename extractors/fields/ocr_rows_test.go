@@ -155,6 +155,7 @@ func TestAmountsOCRSeparators(t *testing.T) {
 		{"17 @10 514 10 @20 8 739 70|", []pervichka.Kopecks{1700, 51410, 873970}},
 		{"7 @10 199.17 @20 1394.17) @32 20%", []pervichka.Kopecks{700, 19917, 139417}},
 		{"45547.00| @20 2502 02|", []pervichka.Kopecks{4554700, 250202}},
+		{"224.5| @20 98,63", []pervichka.Kopecks{22450, 9863}},
 	} {
 		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
 		var got []pervichka.Kopecks
