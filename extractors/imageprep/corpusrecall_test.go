@@ -47,8 +47,8 @@ func TestCorpusRecall(t *testing.T) {
 	defer pool.Close()
 
 	want := os.Getenv("IMAGEPREP_RECALL_VARIANTS")
-	saved := rescaleParams
-	defer func() { rescaleParams = saved }()
+	saved, savedStretch := rescaleParams, stretchParams
+	defer func() { rescaleParams, stretchParams = saved, savedStretch }()
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n| variant | kind | files | tokens | digits | digits≥5 | OCR cpu-s | enhance s | out MP |\n|---|---|---|---|---|---|---|---|---|")
@@ -56,7 +56,7 @@ func TestCorpusRecall(t *testing.T) {
 		if want != "" && !slices.Contains(strings.Split(want, ","), v.name) {
 			continue
 		}
-		rescaleParams = v.tune
+		rescaleParams, stretchParams = v.tune, v.stretch
 		type acc struct{ n, tok, dig, num, cpu, enh, mp float64 }
 		sums := map[string]*acc{}
 		for _, f := range files {
@@ -125,18 +125,21 @@ func TestCorpusRecall(t *testing.T) {
 
 // recallVariants are the rescale settings TestCorpusRecall compares.
 var recallVariants = []struct {
-	name string
-	tune rescaleTuning
+	name    string
+	tune    rescaleTuning
+	stretch stretchTuning
 }{
-	{"base24x3", rescaleTuning{target: 24, maxUp: 3}},
-	{"t28x4", rescaleTuning{target: 28, maxUp: 4}},
-	{"t32x4", rescaleTuning{target: 32, maxUp: 4}},
-	{"small24x4", rescaleTuning{target: 24, maxUp: 4, smallText: true}},
-	{"small20x4", rescaleTuning{target: 20, maxUp: 4, smallText: true}},
-	{"small28x4", rescaleTuning{target: 28, maxUp: 4, smallText: true}},
-	{"base24x3+usm", rescaleTuning{target: 24, maxUp: 3, sharpen: 0.6}},
-	{"small24x4+usm", rescaleTuning{target: 24, maxUp: 4, smallText: true, sharpen: 0.6}},
-	{"committed", rescaleParams},
+	{"base24x3", rescaleTuning{target: 24, maxUp: 3}, stretchTuning{}},
+	{"t20x3", rescaleTuning{target: 20, maxUp: 3}, stretchTuning{}},
+	{"t28x4", rescaleTuning{target: 28, maxUp: 4}, stretchTuning{}},
+	{"t32x4", rescaleTuning{target: 32, maxUp: 4}, stretchTuning{}},
+	{"base24x3+usm", rescaleTuning{target: 24, maxUp: 3, sharpen: 0.6}, stretchTuning{}},
+	{"soft95", rescaleTuning{target: 24, maxUp: 3}, stretchTuning{white: 0.95, maxBlack: 0.12}},
+	{"soft95+usm", rescaleTuning{target: 24, maxUp: 3, sharpen: 0.6}, stretchTuning{white: 0.95, maxBlack: 0.12}},
+	{"white92", rescaleTuning{target: 24, maxUp: 3}, stretchTuning{white: 0.92, maxBlack: 0.5}},
+	{"soft92+usm", rescaleTuning{target: 24, maxUp: 3, sharpen: 0.6}, stretchTuning{white: 0.92, maxBlack: 0.12}},
+	{"white95", rescaleTuning{target: 24, maxUp: 3}, stretchTuning{white: 0.95, maxBlack: 0.5}},
+	{"committed", rescaleParams, stretchParams},
 }
 
 type recallFile struct {

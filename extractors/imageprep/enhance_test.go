@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/pervichka/pervichka"
@@ -502,4 +503,74 @@ func FuzzEnhance(f *testing.F) {
 			t.Fatalf("bad output %+v", out)
 		}
 	})
+}
+
+// A bright region far from a page's proportions (a strip of the paper cut
+// off by a shadow band) or with a corner far from square must not be
+// warped to fill the output; a page-shaped sheet still is.
+func TestSheetRejectsNonPageShapes(t *testing.T) {
+	frame := func(poly []point) *image.Gray {
+		g := image.NewGray(image.Rect(0, 0, 900, 900))
+		for y := 0; y < 900; y++ {
+			for x := 0; x < 900; x++ {
+				v := uint8(50 + (x*7+y*3)%11) // dark textured table
+				c := point{float64(x) + 0.5, float64(y) + 0.5}
+				inside := true
+				for i := range poly {
+					if cross(poly[i], poly[(i+1)%len(poly)], c) < 0 {
+						inside = false
+						break
+					}
+				}
+				if inside {
+					v = 235
+				}
+				g.Pix[y*g.Stride+x] = v
+			}
+		}
+		return g
+	}
+	cases := []struct {
+		name string
+		poly []point
+		want bool
+	}{
+		{"A4 portrait", []point{{250, 100}, {650, 100}, {650, 666}, {250, 666}}, true},
+		{"strip 1:2.4", []point{{300, 60}, {600, 60}, {600, 780}, {300, 780}}, false},
+		{"square", []point{{150, 150}, {750, 150}, {750, 750}, {150, 750}}, false},
+		{"sheared 130°", []point{{150, 120}, {500, 120}, {800, 760}, {150, 760}}, false},
+	}
+	for _, c := range cases {
+		p := &pipeline{log: discard(), scale: 1}
+		p.convert(frame(c.poly), true)
+		got, err := p.sheet()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%s: warped %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestUnsharpSharpensEdgesOnly(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 40, 30))
+	for y := 0; y < 30; y++ {
+		for x := 0; x < 40; x++ {
+			// A soft edge from 200 to 60 around x = 20.
+			g.Pix[y*g.Stride+x] = uint8(200 - 140*min(1, max(0, float64(x-17)/6)))
+		}
+	}
+	before := slices.Clone(g.Pix)
+	unsharp(g, 3, 0.6)
+	row := 15 * g.Stride
+	if g.Pix[row+2] != before[row+2] || g.Pix[row+37] != before[row+37] {
+		t.Errorf("flat areas changed: %d→%d, %d→%d", before[row+2], g.Pix[row+2], before[row+37], g.Pix[row+37])
+	}
+	if !(g.Pix[row+17] > before[row+17] && g.Pix[row+23] < before[row+23]) {
+		t.Errorf("edge not steepened: light side %d→%d, dark side %d→%d", before[row+17], g.Pix[row+17], before[row+23], g.Pix[row+23])
+	}
+	for _, sz := range []int{1, 2, 5} { // tiny images must not index out of range
+		unsharp(image.NewGray(image.Rect(0, 0, sz, sz)), 4, 1)
+	}
 }

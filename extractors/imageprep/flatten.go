@@ -19,7 +19,7 @@ const flattenLongSide = 320
 // 255 and ink keeps its darkness relative to the paper around it, whether
 // in shadow or in light. Skipped when the paper is already evenly white.
 func (p *pipeline) flatten() (bool, error) {
-	out, even := levelLight(p.gray)
+	out, even := levelLight(p.gray, stretchParams)
 	if out == nil {
 		return false, nil
 	}
@@ -35,7 +35,7 @@ func (p *pipeline) flatten() (bool, error) {
 // levelLight returns g divided by its estimated background, or even=true
 // (and g) when the paper is already evenly white; nil for images too small
 // to estimate a background on.
-func levelLight(g *image.Gray) (out *image.Gray, even bool) {
+func levelLight(g *image.Gray, st stretchTuning) (out *image.Gray, even bool) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	if w < 16 || h < 16 {
 		return nil, false
@@ -57,7 +57,7 @@ func levelLight(g *image.Gray) (out *image.Gray, even bool) {
 	if hi-lo < 12 && lo > 215 {
 		return g, true
 	}
-	return divideBackground(g, bg, sw, sh, f), false
+	return divideBackground(g, bg, sw, sh, f, st), false
 }
 
 // Ratio stretch: ratio ≥ flatWhite is paper, ratio ≤ the black point is
@@ -75,7 +75,7 @@ const (
 // divideBackground writes each pixel's ratio to its background (×255,
 // from the bilinearly upsampled background), then stretches the ratios with
 // a lookup table whose black point is set from their histogram.
-func divideBackground(g *image.Gray, bg []float32, sw, sh, f int) *image.Gray {
+func divideBackground(g *image.Gray, bg []float32, sw, sh, f int, st stretchTuning) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	bgRow := make([]float32, w)
@@ -114,9 +114,14 @@ func divideBackground(g *image.Gray, bg []float32, sw, sh, f int) *image.Gray {
 		}
 	}
 	black := blackPoint(hist[:])
+	white := flatWhite
+	if st.white > 0 {
+		white = st.white
+		black = min(black, st.maxBlack)
+	}
 	var lut [256]uint8
 	for i := range lut {
-		t := (float64(i)/255 - black) / (flatWhite - black)
+		t := (float64(i)/255 - black) / (white - black)
 		lut[i] = uint8(math.Round(255 * max(0, min(1, t))))
 	}
 	for y := 0; y < h; y++ {
@@ -127,6 +132,15 @@ func divideBackground(g *image.Gray, bg []float32, sw, sh, f int) *image.Gray {
 	}
 	return out
 }
+
+// stretchTuning overrides the ratio stretch for the corpus recall
+// evaluation; the zero value keeps flatWhite and blackPoint.
+type stretchTuning struct {
+	white    float64 // ratio mapped to paper white; 0 = flatWhite
+	maxBlack float64 // cap on the black point when white is set
+}
+
+var stretchParams stretchTuning
 
 // blackPoint picks the ratio mapped to black from the ratio histogram:
 // the ink class (below Otsu's threshold) decides when it is pale.

@@ -27,7 +27,7 @@ const orientLongSide = 2400
 // The probe is also levelled (see flatten): OSD thresholds globally, and a
 // dark background or a shadow across the page hid most characters from it.
 func orientProbe(g *image.Gray) image.Image {
-	if lv, _ := levelLight(g); lv != nil {
+	if lv, _ := levelLight(g, stretchTuning{}); lv != nil {
 		g = lv
 	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()

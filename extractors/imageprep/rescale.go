@@ -22,10 +22,9 @@ const (
 // rescaleTuning holds the rescale choices the corpus recall evaluation
 // compares (TestCorpusRecall); rescaleParams is the setting in use.
 type rescaleTuning struct {
-	target    float64 // capital height to reach, px
-	maxUp     float64 // largest upscale factor
-	smallText bool    // size by the smallest common text, not the body text
-	sharpen   float64 // unsharp-mask amount after upscaling, 0 = none
+	target  float64 // capital height to reach, px
+	maxUp   float64 // largest upscale factor
+	sharpen float64 // unsharp-mask amount after upscaling, 0 = none
 }
 
 var rescaleParams = rescaleTuning{target: targetCap, maxUp: maxUpscale}
@@ -45,19 +44,12 @@ func (p *pipeline) rescale() (bool, error) {
 	f := 1.0
 	if ok {
 		p.capHeight = capH
-		sizeBy := capH
-		if tune.smallText {
-			if s, ok := estimateSmallCapHeight(g); ok && s < capH {
-				sizeBy = s
-			}
-		}
 		switch {
-		case sizeBy < upscaleBelow:
-			f = min(tune.target/sizeBy, tune.maxUp)
+		case capH < upscaleBelow:
+			f = min(tune.target/capH, tune.maxUp)
 		case capH > downscaleAbove:
 			f = tune.target / capH
 		}
-		p.log.Debug("rescale estimate", "cap", capH, "small", sizeBy)
 	}
 	if px := float64(w) * float64(h) * f * f; px > maxOutputPixels {
 		f = math.Sqrt(maxOutputPixels / (float64(w) * float64(h)))
@@ -328,64 +320,6 @@ func lanczos(x, a float64) float64 {
 	return a * math.Sin(px) * math.Sin(px/a) / (px * px)
 }
 
-// estimateSmallCapHeight finds the capital height of the smallest common
-// text size: on a счёт-фактура or УПД the 7.5–8 pt table text is most of
-// the ink, yet estimateCapHeight may settle on the larger heading and body
-// text, leaving the table under the size Tesseract reads well. The lowest
-// histogram peak carrying at least a third of the mode's mass is taken as
-// that text's x-height (its cap height when a peak 1.2–1.6× above it
-// follows, ×1.38 otherwise).
-func estimateSmallCapHeight(g *image.Gray) (float64, bool) {
-	hist, n := componentHeights(g)
-	if n < 20 {
-		return 0, false
-	}
-	var sm [257]float64
-	for i := 1; i < 256; i++ {
-		sm[i] = hist[i-1]*0.5 + hist[i] + hist[i+1]*0.5
-	}
-	mode := 4
-	for i := 4; i < 257; i++ {
-		if sm[i] > sm[mode] {
-			mode = i
-		}
-	}
-	low := mode
-	for i := 4; i < mode; i++ {
-		if sm[i] >= sm[i-1] && sm[i] >= sm[i+1] && sm[i] >= sm[mode]/3 && hist[i] >= 8 {
-			low = i
-			break
-		}
-	}
-	best, up := 0.0, 0
-	for i := int(math.Ceil(1.2 * float64(low))); i <= min(256, int(1.6*float64(low))); i++ {
-		if sm[i] > best {
-			best, up = sm[i], i
-		}
-	}
-	if up > 0 && best >= 0.15*sm[low] {
-		return float64(up), true
-	}
-	return float64(low) * 1.38, true
-}
-
-// componentHeights is the height histogram of letter-sized ink components
-// (see estimateCapHeight for the filters) and their count.
-func componentHeights(g *image.Gray) (hist [257]float64, n int) {
-	for _, b := range inkComponents(g) {
-		bw, bh := b.x1-b.x0, b.y1-b.y0
-		if bh < 4 || bh > 256 || bw > 3*bh || bw*8 < bh || b.touchesEdge {
-			continue
-		}
-		if float64(b.area) < 0.12*float64(bw*bh) {
-			continue
-		}
-		hist[bh]++
-		n++
-	}
-	return hist, n
-}
-
 // unsharp sharpens g in place after an upscale by factor f: out = in +
 // amount·(in − blur), with a Gaussian of σ ≈ f/2 source pixels' worth, so
 // the edges Lanczos softened regain contrast without ringing the paper.
@@ -409,9 +343,15 @@ func unsharp(g *image.Gray, f, amount float64) {
 		o := tmp[y*w : (y+1)*w]
 		for x := range o {
 			var s float32
-			for j, kv := range k {
-				xx := clampInt(x+j-r, 0, w-1)
-				s += kv * float32(row[xx])
+			if x >= r && x+r < w {
+				in := row[x-r : x+r+1]
+				for j, kv := range k {
+					s += kv * float32(in[j])
+				}
+			} else {
+				for j, kv := range k {
+					s += kv * float32(row[clampInt(x+j-r, 0, w-1)])
+				}
 			}
 			o[x] = s
 		}
