@@ -50,6 +50,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	jobs := fset.Int("jobs", runtime.NumCPU(), "files recognised at once")
 	asJSON := fset.Bool("json", false, "print JSON instead of tables")
 	companies := fset.String("companies", "", "our organisations (default DIR/companies.json when present)")
+	saveDir := fset.String("save", "", "write each run's results as JSONL into this folder (RUN.jsonl), for --results later")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "usage: pervichka eval [flags] DIR")
 		fset.PrintDefaults()
@@ -84,16 +85,6 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 
-	var reports []*eval.Report
-	if *resultsPath != "" {
-		results, err := readResults(*resultsPath)
-		if err != nil {
-			return err
-		}
-		reports = append(reports, eval.Score(filepath.Base(*resultsPath), truth, results))
-		return printReports(stdout, reports, *asJSON)
-	}
-
 	if *companies == "" {
 		if p := filepath.Join(dir, "companies.json"); fileExists(p) {
 			*companies = p
@@ -103,6 +94,17 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+
+	var reports []*eval.Report
+	if *resultsPath != "" {
+		results, err := readResults(*resultsPath)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, eval.Score(filepath.Base(*resultsPath), truth, results, own))
+		return printReports(stdout, reports, *asJSON)
+	}
+
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	pool, err := tesseract.NewPool(ctx, tesseract.Options{Size: max(1, *jobs), Logger: logger})
 	if err != nil {
@@ -145,7 +147,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rep := eval.Score(rn.name, truthFor(truth, rn.name == "pipeline"), results)
+		if *saveDir != "" {
+			if err := saveResults(filepath.Join(*saveDir, rn.name+".jsonl"), results); err != nil {
+				return err
+			}
+		}
+		rep := eval.Score(rn.name, truthFor(truth, rn.name == "pipeline"), results, own)
 		fmt.Fprintf(stderr, "%s: %d files in %.1f s wall (%d jobs)\n", rn.name, len(todo), elapsed(start), *jobs)
 		reports = append(reports, rep)
 	}
@@ -229,4 +236,28 @@ func readResults(path string) ([]pervichka.Result, error) {
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
+}
+
+func saveResults(path string, results []pervichka.Result) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("save results: %w", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("save results: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, r := range results {
+		if err := enc.Encode(r); err != nil {
+			f.Close()
+			return fmt.Errorf("save results: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("save results: %w", err)
+	}
+	return f.Close()
 }

@@ -102,6 +102,7 @@ func TestScore(t *testing.T) {
 		{ID: "b", Variants: map[string]string{"pdf": "b.pdf", "photo": "b-photo.jpg"}, Result: base()},
 	}
 	truth[1].DocType = pervichka.DocAct
+	truth[1].Buyer.INN = "7707083893" // not one of ours
 	ok := func(file string, dt pervichka.DocType) pervichka.Result {
 		r := base()
 		r.DocType = dt
@@ -112,6 +113,7 @@ func TestScore(t *testing.T) {
 	}
 	silent := ok("b-photo.jpg", pervichka.DocAct)
 	silent.Total = "1.00" // wrong key field, yet auto-approved
+	silent.Buyer.INN = "7707083893"
 	reviewed := ok("a-photo.jpg", pervichka.DocInvoice)
 	reviewed.Number = "А-71"
 	reviewed.NeedsReview = true
@@ -121,7 +123,7 @@ func TestScore(t *testing.T) {
 		reviewed,
 		silent,
 	}
-	rep := Score("pipeline", truth, results)
+	rep := Score("pipeline", truth, results, []pervichka.Party{{INN: "500100732259"}})
 
 	pdf := rep.Group("pdf", All)
 	if pdf.Docs != 2 || pdf.Failed != 1 || pdf.DocOK != 0.5 || pdf.AutoApproved != 0.5 || pdf.SilentErrors != 0 {
@@ -142,12 +144,17 @@ func TestScore(t *testing.T) {
 	if act.Docs != 2 || act.SilentErrors != 1 {
 		t.Errorf("act group = %+v", *act)
 	}
+	// Only document "a" has our company (the buyer ИП): its photo went to
+	// review, its pdf was auto-approved.
+	if pdf.OwnDocs != 1 || pdf.AutoOwn != 1 || photo.OwnDocs != 1 || photo.AutoOwn != 0 {
+		t.Errorf("own: pdf %d/%.2f, photo %d/%.2f", pdf.OwnDocs, pdf.AutoOwn, photo.OwnDocs, photo.AutoOwn)
+	}
 	if all := rep.Group(All, All); all.Docs != 4 {
 		t.Errorf("all group docs = %d, want 4", all.Docs)
 	}
 
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, []*Report{rep, Score("baseline", truth, nil)}); err != nil {
+	if err := WriteTable(&buf, []*Report{rep, Score("baseline", truth, nil, nil)}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -26,18 +26,24 @@ type Group struct {
 	Pages   int    `json:"pages"`
 	// Failed counts files that produced an error (or no result at all);
 	// they score zero on every field and are never auto-approved.
-	Failed         int          `json:"failed"`
-	FieldAccuracy  float64      `json:"field_accuracy"`
-	DocOK          float64      `json:"doc_ok"`
-	AutoApproved   float64      `json:"auto_approved"`
+	Failed        int     `json:"failed"`
+	FieldAccuracy float64 `json:"field_accuracy"`
+	DocOK         float64 `json:"doc_ok"`
+	AutoApproved  float64 `json:"auto_approved"`
+	// OwnDocs and AutoOwn count only documents where one of our companies
+	// is a party (by the truth): the others must go to review
+	// (no_own_company), so AutoOwn is the auto-approval rate that the
+	// engine could reach on them.
+	OwnDocs        int          `json:"own_docs"`
+	AutoOwn        float64      `json:"auto_approved_own"`
 	SilentErrors   int          `json:"silent_errors"`
 	SilentRate     float64      `json:"silent_error_rate"`
 	SecondsPerPage float64      `json:"seconds_per_page"`
 	MostMissed     []FieldCount `json:"most_missed,omitempty"`
 
-	fields, right, docOK, auto int
-	ms                         int64
-	missed                     map[string]int
+	fields, right, docOK, auto, autoOwn int
+	ms                                  int64
+	missed                              map[string]int
 }
 
 // Report is the score of one run (the pipeline, the raw baseline, or an
@@ -60,7 +66,10 @@ func (r *Report) Group(variant, docType string) *Group {
 // Score matches results to the truth by file name (the base name of
 // Result.File against each truth variant's file) and aggregates per variant
 // and per document type. A variant file without a result counts as failed.
-func Score(name string, truth []corpus.Truth, results []pervichka.Result) *Report {
+//
+// own lists our companies (the corpus's companies.json); nil means every
+// document counts as ours.
+func Score(name string, truth []corpus.Truth, results []pervichka.Result, own []pervichka.Party) *Report {
 	byFile := make(map[string]*pervichka.Result, len(results))
 	for i := range results {
 		byFile[filepath.Base(results[i].File)] = &results[i]
@@ -94,8 +103,9 @@ func Score(name string, truth []corpus.Truth, results []pervichka.Result) *Repor
 			} else {
 				c = Compare(want, got)
 			}
+			ours := own == nil || hasOwn(want, own)
 			for _, g := range []*Group{get(v, string(want.DocType)), get(v, All), get(All, string(want.DocType)), get(All, All)} {
-				g.add(want, got, c)
+				g.add(want, got, c, ours)
 			}
 		}
 	}
@@ -114,8 +124,20 @@ func Score(name string, truth []corpus.Truth, results []pervichka.Result) *Repor
 	return rep
 }
 
-func (g *Group) add(want, got *pervichka.Result, c Comparison) {
+func hasOwn(r *pervichka.Result, own []pervichka.Party) bool {
+	for _, p := range own {
+		if p.INN != "" && (p.INN == r.Supplier.INN || p.INN == r.Buyer.INN) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *Group) add(want, got *pervichka.Result, c Comparison, ours bool) {
 	g.Docs++
+	if ours {
+		g.OwnDocs++
+	}
 	pages := want.Pages
 	if got.Pages > 0 {
 		pages = got.Pages
@@ -138,6 +160,9 @@ func (g *Group) add(want, got *pervichka.Result, c Comparison) {
 	}
 	if !got.NeedsReview {
 		g.auto++
+		if ours {
+			g.autoOwn++
+		}
 		if !c.KeyOK {
 			g.SilentErrors++
 		}
@@ -154,6 +179,7 @@ func (g *Group) finish() {
 	g.FieldAccuracy = ratio(g.right, g.fields)
 	g.DocOK = ratio(g.docOK, g.Docs)
 	g.AutoApproved = ratio(g.auto, g.Docs)
+	g.AutoOwn = ratio(g.autoOwn, g.OwnDocs)
 	g.SilentRate = ratio(g.SilentErrors, g.Docs)
 	if g.Pages > 0 {
 		g.SecondsPerPage = float64(g.ms) / 1000 / float64(g.Pages)

@@ -14,16 +14,17 @@ func WriteTable(w io.Writer, reports []*Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, r := range reports {
 		fmt.Fprintf(tw, "== %s\n", r.Name)
-		fmt.Fprintln(tw, "variant\tdoc_type\tdocs\tpages\tfailed\tfield_acc\tdoc_ok\tauto\tsilent\ts/page\t")
+		fmt.Fprintln(tw, "variant\tdoc_type\tdocs\tpages\tfailed\tfield_acc\tdoc_ok\tauto\tauto_own\tsilent\ts/page\t")
 		for _, g := range r.Groups {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t\n",
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t\n",
 				g.Variant, g.DocType, g.Docs, g.Pages, g.Failed, g.FieldAccuracy, g.DocOK,
-				g.AutoApproved, g.SilentRate, g.SecondsPerPage)
+				g.AutoApproved, g.AutoOwn, g.SilentRate, g.SecondsPerPage)
 		}
 		fmt.Fprintln(tw)
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		fmt.Fprintln(w, "auto = auto-approved share; auto_own = the same among documents where one of our companies is a party (the rest must go to review); silent = auto-approved with a wrong key field")
 		fmt.Fprintln(w, "most missed fields (wrong/docs):")
 		for _, g := range r.Groups {
 			if g.DocType != All || len(g.MostMissed) == 0 {

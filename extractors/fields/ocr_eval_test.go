@@ -122,7 +122,7 @@ func TestOCREval(t *testing.T) {
 			sub = append(sub, tr)
 		}
 	}
-	rep := eval.Score("ocr-words", sub, results)
+	rep := eval.Score("ocr-words", sub, results, nil)
 	for _, g := range rep.Groups {
 		if g.Variant == eval.All {
 			continue
