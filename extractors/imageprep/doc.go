@@ -19,6 +19,13 @@
 // corpus's "hard" photos (≤1280 px, rotated, blurred) stay poor: 0 → 0.24,
 // and OSD cannot orient text that small.
 //
+// On the committed corpus with the tesseract pool (TestCorpusRecall,
+// IMAGEPREP_CORPUS_RECALL=1: share of the born-digital page's tokens found)
+// messenger photos reach 0.76 token / 0.83 digit recall (portrait 0.87,
+// landscape счёт-фактура/УПД 0.56: their 7.5-pt table text is 6–8 px in a
+// 1280-px JPEG and no enlargement recovers it), hard photos 0.28, scans
+// 0.95; OCR ≈ 2 CPU-s per photo page, enhancement ≈ 0.35 s.
+//
 // All pixel work happens on *image.Gray Pix slices; analysis (sheet
 // finding, skew, background) runs on downscaled copies, so a 1600-px photo
 // costs a few hundred milliseconds of one core. The package never panics on

