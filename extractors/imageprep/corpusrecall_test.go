@@ -139,6 +139,7 @@ var recallVariants = []struct {
 	{"white92", rescaleTuning{target: 24, maxUp: 3}, stretchTuning{white: 0.92, maxBlack: 0.5}},
 	{"soft92+usm", rescaleTuning{target: 24, maxUp: 3, sharpen: 0.6}, stretchTuning{white: 0.92, maxBlack: 0.12}},
 	{"white95", rescaleTuning{target: 24, maxUp: 3}, stretchTuning{white: 0.95, maxBlack: 0.5}},
+	{"soft95+usm1", rescaleTuning{target: 24, maxUp: 3, sharpen: 1}, stretchTuning{white: 0.95, maxBlack: 0.12}},
 	{"committed", rescaleParams, stretchParams},
 }
 
