@@ -89,8 +89,11 @@ func amounts(l *line) []amount {
 		}
 		whole, frac, hasFrac := strings.Cut(c, ",")
 		j := i
-		// Join thousand groups: «1», «234», «500,00».
-		for !hasFrac && len(whole) <= 3 && j+1 < len(ts) {
+		// Join thousand groups: «1», «234», «500,00». Only the leading
+		// group may be shorter than three digits; every later one is
+		// exactly three, however long the number already is
+		// («1 072 821,17»).
+		for leading := len(whole) <= 3; !hasFrac && leading && j+1 < len(ts); {
 			nc, nlook, nok := cleanNumber(ts[j+1].text)
 			if !nok {
 				break

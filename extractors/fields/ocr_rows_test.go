@@ -156,6 +156,11 @@ func TestAmountsOCRSeparators(t *testing.T) {
 		{"7 @10 199.17 @20 1394.17) @32 20%", []pervichka.Kopecks{700, 19917, 139417}},
 		{"45547.00| @20 2502 02|", []pervichka.Kopecks{4554700, 250202}},
 		{"224.5| @20 98,63", []pervichka.Kopecks{22450, 9863}},
+		// Millions: every group after the leading one is joined.
+		{"Итого: 1 072 821,17", []pervichka.Kopecks{107282117}},
+		{"Всего 12 345 678 901,50", []pervichka.Kopecks{1234567890150}},
+		// A four-digit figure is never a leading group.
+		{"1072 821,17", []pervichka.Kopecks{107200, 82117}},
 	} {
 		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
 		var got []pervichka.Kopecks
