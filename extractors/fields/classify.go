@@ -169,10 +169,24 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 	if len(cands) == 0 {
 		return pervichka.DocUnknown, 0, nil
 	}
-	var markersUPD, markersSF, requisites int
+	var markersUPD, markersSF, requisites, formFoot int
+	ocr := false
 	for i := range lines {
+		// The transfer section of a УПД («Товар (груз) передал»,
+		// «Основание передачи (сдачи) / получения (приемки)») and the
+		// signatures at the foot of the form may be on any page.
+		for _, t := range lines[i].toks {
+			ocr = ocr || t.conf < 1
+			switch {
+			case t.key == "сдачи" || t.key == "приемки" || matchScore(t.key, "передаточный") > 0:
+				markersUPD++
+			case strings.HasPrefix(t.key, "руководител") || strings.HasPrefix(t.key, "бухгалтер") ||
+				strings.HasPrefix(t.key, "предпринимател"):
+				formFoot++
+			}
+		}
 		if lines[i].page > 0 {
-			break
+			continue
 		}
 		k := lines[i].keys()
 		if strings.Contains(k, "универсальный передаточный") || strings.HasPrefix(k, "статус") ||
@@ -230,6 +244,14 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 		score = min(1, score+0.15)
 	case typ == pervichka.DocInvoice || typ == pervichka.DocAct:
 		score = min(1, score+0.1)
+	}
+	// A УПД is a счёт-фактура form plus a status box and a transfer
+	// section. On a text layer their absence is certain; on an OCR'd page
+	// it proves nothing unless the foot of the form was read at all, and
+	// calling a УПД a счёт-фактура is a wrong key field: below the
+	// routing threshold then.
+	if typ == pervichka.DocVATInvoice && ocr && formFoot == 0 {
+		score = min(score, 0.7)
 	}
 	// A second, different title in the first lines makes the verdict less sure.
 	for i := range cands {
