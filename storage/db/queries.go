@@ -48,7 +48,7 @@ const sqliteDocColumns = `id, sha256, object_key, file_name, content_type, size_
 	state, failure_code, failure_reason, result, doc_type, number, doc_date, supplier_inn, buyer_inn,
 	total_kopecks, version, group_id, created_at, updated_at`
 
-var sqliteQueries = &queries{
+var sqliteQueries = withDocumentQueries(&queries{
 	dialect:   SQLite,
 	translate: translateSQLite,
 	timeArg:   func(t time.Time) any { return t.UTC().Format(sqliteTime) },
@@ -67,42 +67,7 @@ var sqliteQueries = &queries{
 	) STRICT`,
 	migrationsList:   `SELECT version FROM schema_migrations ORDER BY version`,
 	migrationsInsert: `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-
-	insertDocument: `INSERT INTO documents (sha256, object_key, file_name, content_type, size_bytes,
-		source, sender, state, group_id, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, 1, $9, $9)
-		ON CONFLICT (sha256) DO NOTHING
-		RETURNING ` + sqliteDocColumns,
-	documentByID:  `SELECT ` + sqliteDocColumns + ` FROM documents WHERE id = $1`,
-	documentBySHA: `SELECT ` + sqliteDocColumns + ` FROM documents WHERE sha256 = $1`,
-	listByState: `SELECT ` + sqliteDocColumns + ` FROM documents
-		WHERE state = $1 AND (created_at, id) > ($2, $3)
-		ORDER BY created_at, id LIMIT $4`,
-	duplicates: `SELECT ` + sqliteDocColumns + ` FROM documents
-		WHERE supplier_inn = $1 AND number = $2 AND doc_date = $3
-		ORDER BY id`,
-	group: `SELECT ` + sqliteDocColumns + ` FROM documents WHERE group_id = $1 ORDER BY id`,
-	transition: `UPDATE documents
-		SET state = $1, failure_code = $2, failure_reason = $3, version = version + 1, updated_at = $4
-		WHERE id = $5 AND state = $6
-		RETURNING version`,
-	stateOf: `SELECT state FROM documents WHERE id = $1`,
-	saveResult: `UPDATE documents
-		SET result = $1, doc_type = $2, number = $3, doc_date = $4, supplier_inn = $5, buyer_inn = $6,
-		    total_kopecks = $7, version = version + 1, updated_at = $8
-		WHERE id = $9 AND version = $10
-		RETURNING version`,
-	versionOf: `SELECT version FROM documents WHERE id = $1`,
-	insertEvent: `INSERT INTO document_events (document_id, at, actor, from_state, to_state, reason)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-	events: `SELECT id, document_id, at, actor, from_state, to_state, reason
-		FROM document_events WHERE document_id = $1 ORDER BY id`,
-	deletePages: `DELETE FROM document_pages WHERE document_id = $1`,
-	insertPage: `INSERT INTO document_pages (document_id, page_index, image_key, words_key)
-		VALUES ($1, $2, $3, $4)`,
-	pages: `SELECT page_index, image_key, words_key FROM document_pages
-		WHERE document_id = $1 ORDER BY page_index`,
-}
+}, sqliteDocColumns)
 
 // Postgres keeps doc_date as a date; it is read back as text in ISO form
 // whatever the session's DateStyle.
@@ -110,7 +75,7 @@ const postgresDocColumns = `id, sha256, object_key, file_name, content_type, siz
 	state, failure_code, failure_reason, result, doc_type, number, to_char(doc_date, 'YYYY-MM-DD'),
 	supplier_inn, buyer_inn, total_kopecks, version, group_id, created_at, updated_at`
 
-var postgresQueries = &queries{
+var postgresQueries = withDocumentQueries(&queries{
 	dialect:   Postgres,
 	translate: translatePostgres,
 	timeArg:   func(t time.Time) any { return t.UTC() },
@@ -134,42 +99,7 @@ var postgresQueries = &queries{
 	)`,
 	migrationsList:   `SELECT version FROM schema_migrations ORDER BY version`,
 	migrationsInsert: `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-
-	insertDocument: `INSERT INTO documents (sha256, object_key, file_name, content_type, size_bytes,
-		source, sender, state, group_id, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, 1, $9, $9)
-		ON CONFLICT (sha256) DO NOTHING
-		RETURNING ` + postgresDocColumns,
-	documentByID:  `SELECT ` + postgresDocColumns + ` FROM documents WHERE id = $1`,
-	documentBySHA: `SELECT ` + postgresDocColumns + ` FROM documents WHERE sha256 = $1`,
-	listByState: `SELECT ` + postgresDocColumns + ` FROM documents
-		WHERE state = $1 AND (created_at, id) > ($2, $3)
-		ORDER BY created_at, id LIMIT $4`,
-	duplicates: `SELECT ` + postgresDocColumns + ` FROM documents
-		WHERE supplier_inn = $1 AND number = $2 AND doc_date = $3
-		ORDER BY id`,
-	group: `SELECT ` + postgresDocColumns + ` FROM documents WHERE group_id = $1 ORDER BY id`,
-	transition: `UPDATE documents
-		SET state = $1, failure_code = $2, failure_reason = $3, version = version + 1, updated_at = $4
-		WHERE id = $5 AND state = $6
-		RETURNING version`,
-	stateOf: `SELECT state FROM documents WHERE id = $1`,
-	saveResult: `UPDATE documents
-		SET result = $1, doc_type = $2, number = $3, doc_date = $4, supplier_inn = $5, buyer_inn = $6,
-		    total_kopecks = $7, version = version + 1, updated_at = $8
-		WHERE id = $9 AND version = $10
-		RETURNING version`,
-	versionOf: `SELECT version FROM documents WHERE id = $1`,
-	insertEvent: `INSERT INTO document_events (document_id, at, actor, from_state, to_state, reason)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-	events: `SELECT id, document_id, at, actor, from_state, to_state, reason
-		FROM document_events WHERE document_id = $1 ORDER BY id`,
-	deletePages: `DELETE FROM document_pages WHERE document_id = $1`,
-	insertPage: `INSERT INTO document_pages (document_id, page_index, image_key, words_key)
-		VALUES ($1, $2, $3, $4)`,
-	pages: `SELECT page_index, image_key, words_key FROM document_pages
-		WHERE document_id = $1 ORDER BY page_index`,
-}
+}, postgresDocColumns)
 
 // scanTime reads a time from either engine: Postgres hands over a time.Time,
 // SQLite the fixed-width text written by timeArg (or by a column default).
@@ -196,4 +126,51 @@ func (s scanTime) parse(text string) error {
 	}
 	*s.t = t.UTC()
 	return nil
+}
+
+// withDocumentQueries fills in the statements both dialects share; they
+// differ only in how the document columns are read (docCols).
+func withDocumentQueries(q *queries, docCols string) *queries {
+	shared := queries{
+		insertDocument: `INSERT INTO documents (sha256, object_key, file_name, content_type, size_bytes,
+			source, sender, state, group_id, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, 1, $9, $9)
+			ON CONFLICT (sha256) DO NOTHING
+			RETURNING ` + docCols,
+		documentByID:  `SELECT ` + docCols + ` FROM documents WHERE id = $1`,
+		documentBySHA: `SELECT ` + docCols + ` FROM documents WHERE sha256 = $1`,
+		listByState: `SELECT ` + docCols + ` FROM documents
+			WHERE state = $1 AND (created_at, id) > ($2, $3)
+			ORDER BY created_at, id LIMIT $4`,
+		duplicates: `SELECT ` + docCols + ` FROM documents
+			WHERE supplier_inn = $1 AND number = $2 AND doc_date = $3
+			ORDER BY id`,
+		group: `SELECT ` + docCols + ` FROM documents WHERE group_id = $1 ORDER BY id`,
+		transition: `UPDATE documents
+			SET state = $1, failure_code = $2, failure_reason = $3, version = version + 1, updated_at = $4
+			WHERE id = $5 AND state = $6
+			RETURNING version`,
+		stateOf: `SELECT state FROM documents WHERE id = $1`,
+		saveResult: `UPDATE documents
+			SET result = $1, doc_type = $2, number = $3, doc_date = $4, supplier_inn = $5, buyer_inn = $6,
+			    total_kopecks = $7, version = version + 1, updated_at = $8
+			WHERE id = $9 AND version = $10
+			RETURNING version`,
+		versionOf: `SELECT version FROM documents WHERE id = $1`,
+		insertEvent: `INSERT INTO document_events (document_id, at, actor, from_state, to_state, reason)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
+		events: `SELECT id, document_id, at, actor, from_state, to_state, reason
+			FROM document_events WHERE document_id = $1 ORDER BY id`,
+		deletePages: `DELETE FROM document_pages WHERE document_id = $1`,
+		insertPage: `INSERT INTO document_pages (document_id, page_index, image_key, words_key)
+			VALUES ($1, $2, $3, $4)`,
+		pages: `SELECT page_index, image_key, words_key FROM document_pages
+			WHERE document_id = $1 ORDER BY page_index`,
+	}
+	q.insertDocument, q.documentByID, q.documentBySHA = shared.insertDocument, shared.documentByID, shared.documentBySHA
+	q.listByState, q.duplicates, q.group = shared.listByState, shared.duplicates, shared.group
+	q.transition, q.stateOf, q.saveResult, q.versionOf = shared.transition, shared.stateOf, shared.saveResult, shared.versionOf
+	q.insertEvent, q.events = shared.insertEvent, shared.events
+	q.deletePages, q.insertPage, q.pages = shared.deletePages, shared.insertPage, shared.pages
+	return q
 }
