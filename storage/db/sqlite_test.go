@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/riverqueue/river"
+
+	"github.com/pervichka/pervichka/storage/db/dbtest"
 )
 
 func TestSQLiteStore(t *testing.T) {
@@ -14,20 +16,7 @@ func TestSQLiteStore(t *testing.T) {
 }
 
 // openSQLiteTest opens a new database file in the test's temp dir.
-func openSQLiteTest(t *testing.T) *DB {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "pervichka.db")
-	db, err := Open(t.Context(), "sqlite://"+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return db
-}
+func openSQLiteTest(t *testing.T) *DB { return openTest(t, dbtest.SQLiteURL(t)) }
 
 func normJSON(t *testing.T, b []byte) []byte {
 	t.Helper()
