@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -134,6 +136,25 @@ func TestRiverUI(t *testing.T) {
 			if states["available"].Count != 1 || states["running"].Count != 0 {
 				t.Fatalf("states = %s, want 1 available and none running", body)
 			}
+
+			// Cancelling through the UI's API changes the real job row.
+			resp, err := http.Post(srv.URL+"/riverui/api/jobs/cancel", "application/json",
+				strings.NewReader(`{"ids":["`+strconv.FormatInt(res.Job.ID, 10)+`"]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cancelBody, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("cancel: %s\n%s", resp.Status, cancelBody)
+			}
+			depth, err := d.QueueDepth(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(depth) != 1 || depth[0].State != "cancelled" || depth[0].Count != 1 {
+				t.Fatalf("after cancel: %+v, want the one job cancelled", depth)
+			}
 		})
 	}
 }
@@ -142,4 +163,92 @@ func TestRiverUIRefusesNilQueue(t *testing.T) {
 	if _, err := admin.RiverUI(t.Context(), nil, "/riverui", nil); err == nil {
 		t.Fatal("nil queue accepted")
 	}
+}
+
+type noopArgs struct{}
+
+func (noopArgs) Kind() string { return "noop" }
+
+type noopWorker struct {
+	river.WorkerDefaults[noopArgs]
+}
+
+func (noopWorker) Work(context.Context, *river.Job[noopArgs]) error { return nil }
+
+// On SQLite the UI shares the database's one connection with the workers:
+// browsing while jobs run must slow neither side to a halt.
+func TestRiverUIWhileWorkingOnSQLite(t *testing.T) {
+	ctx := t.Context()
+	d, err := db.Open(ctx, dbtest.SQLiteURL(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, noopWorker{})
+	q, err := d.NewQueue(&river.Config{
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Workers:           workers,
+		FetchCooldown:     10 * time.Millisecond,
+		FetchPollInterval: 20 * time.Millisecond,
+		TestOnly:          true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := admin.RiverUI(ctx, q, "/riverui", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/riverui/", h)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	const jobs = 30
+	completed, cancel := q.Subscribe(river.EventKindJobCompleted)
+	defer cancel()
+	for range jobs {
+		if _, err := q.Insert(ctx, noopArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := q.Stop(stopCtx); err != nil {
+			t.Error(err)
+		}
+	}()
+
+	// Browse (bounded: at most 200 requests) until every job is done.
+	deadline := time.After(20 * time.Second)
+	done, requests := 0, 0
+	for done < jobs {
+		select {
+		case <-completed:
+			done++
+			continue
+		case <-deadline:
+			t.Fatalf("%d of %d jobs completed in 20 s while browsing (%d UI requests)", done, jobs, requests)
+		default:
+		}
+		if requests < 200 {
+			for _, path := range []string{"/riverui/api/jobs?state=available", "/riverui/api/states"} {
+				if code, _, body := get(t, srv.URL+path, "application/json"); code != http.StatusOK {
+					t.Fatalf("%s while working: %d\n%s", path, code, body)
+				}
+				requests++
+			}
+		} else {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	t.Logf("%d jobs completed during %d UI requests", jobs, requests)
 }
