@@ -53,6 +53,11 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 // own (the scrape's request is not passed down), so the deadline is the only
 // bound: a scrape whose client went away still runs its queries to the end.
 func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.src == nil {
+		c.log.Error("metrics: no database to count from (nil Source)")
+		ch <- prometheus.MustNewConstMetric(c.scrapeError, prometheus.GaugeValue, 1)
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	failed := 0.0

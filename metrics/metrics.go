@@ -17,8 +17,10 @@ package metrics
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -59,7 +61,9 @@ type Metrics struct {
 }
 
 // New builds the metrics with src queried at every scrape. log receives
-// failed scrape queries and exposition errors; nil discards them.
+// failed scrape queries and exposition errors; nil discards them. A nil src
+// is a wiring mistake that shows as pervichka_scrape_error 1 on every scrape
+// rather than as a crash.
 func New(src Source, log *slog.Logger) *Metrics {
 	return newMetrics(src, DefaultScrapeTimeout, log)
 }
@@ -126,12 +130,5 @@ func (m *Metrics) Handler() http.Handler {
 type slogPrinter struct{ log *slog.Logger }
 
 func (p slogPrinter) Println(v ...any) {
-	p.log.Error("serve metrics", "err", slogArgs(v))
-}
-
-func slogArgs(v []any) any {
-	if len(v) == 1 {
-		return v[0]
-	}
-	return v
+	p.log.Error("serve metrics", "err", strings.TrimSuffix(fmt.Sprintln(v...), "\n"))
 }

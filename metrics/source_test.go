@@ -78,3 +78,10 @@ func TestScrapeOneQueryFails(t *testing.T) {
 		t.Error("pervichka_queue_jobs reported although its query failed")
 	}
 }
+
+func TestScrapeWithNilSource(t *testing.T) {
+	fams := scrape(t, metrics.New(nil, nil).Handler())
+	if got := gauge(t, fams, "pervichka_scrape_error", nil); got != 1 {
+		t.Errorf("pervichka_scrape_error = %v with no source, want 1", got)
+	}
+}
