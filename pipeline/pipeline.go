@@ -70,7 +70,7 @@ type Config struct {
 	// messenger photo takes seconds, so this only catches a hang.
 	JobTimeout time.Duration
 	// RescueAfter is when a job still running is presumed to belong to a
-	// dead worker and is made available again; default JobTimeout + 1 minute.
+	// dead worker and is made available again; default JobTimeout + 30 s.
 	RescueAfter time.Duration
 	// PollInterval is how often a worker looks for new jobs on SQLite,
 	// which has no LISTEN/NOTIFY; default 200 ms. Ignored on Postgres.
@@ -114,7 +114,7 @@ func New(cfg Config) (*Pipeline, error) {
 		cfg.JobTimeout = 5 * time.Minute
 	}
 	if cfg.RescueAfter <= 0 {
-		cfg.RescueAfter = cfg.JobTimeout + time.Minute
+		cfg.RescueAfter = cfg.JobTimeout + 30*time.Second
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 200 * time.Millisecond
@@ -167,14 +167,27 @@ func (p *Pipeline) Start(ctx context.Context) error {
 	return p.queue.Start(ctx)
 }
 
-// Stop stops fetching new jobs and waits for running ones until ctx ends;
-// jobs still running then are cancelled and, their work uncommitted, are
-// run again by another worker (or this one after a restart).
-func (p *Pipeline) Stop(ctx context.Context) error {
+// Stop stops fetching new jobs and waits for running ones to finish until
+// ctx ends; jobs still running then are cancelled and, their work
+// uncommitted, are run again by another worker (or this one after a
+// restart). Cancellation waits at most grace more for the jobs to return:
+// a cgo OCR call cannot be interrupted, so a page in Tesseract finishes its
+// call first.
+func (p *Pipeline) Stop(ctx context.Context, grace time.Duration) error {
 	if !p.cfg.Work {
 		return nil
 	}
-	return p.queue.Stop(ctx)
+	err := p.queue.Stop(ctx)
+	if err == nil {
+		return nil
+	}
+	p.log.Warn("jobs still running at the shutdown deadline; cancelling them", "err", err)
+	cctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := p.queue.StopAndCancel(cctx); err != nil {
+		return fmt.Errorf("stop workers: %w", err)
+	}
+	return nil
 }
 
 // observe reports a stage's duration, if anyone listens.

@@ -119,7 +119,7 @@ func (e *env) pipeline(t *testing.T, cfg pipeline.Config) *pipeline.Pipeline {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := p.Stop(ctx); err != nil {
+		if err := p.Stop(ctx, 10*time.Second); err != nil {
 			t.Errorf("stop: %v", err)
 		}
 	})
