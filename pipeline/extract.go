@@ -81,6 +81,11 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 		pages = append(pages, rp)
 	}
 	res := p.rec.Extract(ctx, doc.FileName, pages)
+	for _, pg := range stored {
+		res.TimingsMS["decode"] += pg.DecodeMS
+		res.TimingsMS["enhance"] += pg.EnhanceMS
+		res.TimingsMS["ocr"] += pg.OCRMS
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -127,6 +132,9 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 // re-read a box; most documents never ask.
 func (p *Pipeline) imageLoader(key string) func(ctx context.Context) (image.Image, error) {
 	return func(ctx context.Context) (image.Image, error) {
+		if img, ok := p.cache.get(key); ok {
+			return img, nil
+		}
 		lim := p.lim
 		lim.MaxBytes *= 4
 		b, err := p.get(ctx, key, lim.MaxBytes)

@@ -54,13 +54,8 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 	}
 	if doc.State != db.StateReceived && doc.State != db.StateProcessing {
 		return nil // already past ingest: a job of an earlier run
-
 	}
 	b, err := p.get(ctx, doc.ObjectKey, p.lim.MaxBytes)
-	if err != nil {
-		return err
-	}
-	raws, err := p.rec.Split(ctx, doc.FileName, b)
 	if err != nil {
 		return err
 	}
@@ -68,34 +63,30 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 	if err != nil {
 		return err
 	}
-	pages := make([]db.Page, 0, len(raws))
-	for _, raw := range raws {
-		if err := ctx.Err(); err != nil {
-			return err
+	// decodeMS times reading the file only, not storing what was read:
+	// the stages' timings are recognition work, the rest is overhead.
+	var (
+		pages    []db.Page
+		decodeMS int64
+	)
+	if kind == imagefile.KindPDF {
+		pages, decodeMS, err = p.splitPDF(ctx, doc, b)
+	} else {
+		start := time.Now()
+		// An image file's page jobs decode their own page from the
+		// original: here the headers are enough to count the pages and
+		// check the limits.
+		var n int
+		n, err = imagefile.Count(b, p.lim)
+		for i := range n {
+			pages = append(pages, db.Page{Index: i})
 		}
-		pg := db.Page{Index: raw.Index, SourceDPI: raw.SourceDPI}
-		switch {
-		case raw.Text != nil:
-			words, err := json.Marshal(raw.Text)
-			if err != nil {
-				return fmt.Errorf("encode page %d words: %w", raw.Index+1, err)
-			}
-			pg.WordsKey = pageKey(doc.SHA256, raw.Index, ".words.json")
-			if err := p.put(ctx, pg.WordsKey, words, "application/json"); err != nil {
-				return err
-			}
-		case kind == imagefile.KindPDF:
-			png, err := encodePNG(raw.Image)
-			if err != nil {
-				return fmt.Errorf("encode page %d: %w", raw.Index+1, err)
-			}
-			pg.RawKey = pageKey(doc.SHA256, raw.Index, ".raw.png")
-			if err := p.put(ctx, pg.RawKey, png, "image/png"); err != nil {
-				return err
-			}
-		}
-		pages = append(pages, pg)
+		decodeMS = time.Since(start).Milliseconds()
 	}
+	if err != nil {
+		return err
+	}
+	pages[0].DecodeMS = decodeMS
 	return p.db.InTx(ctx, func(tx *db.Tx) error {
 		doc, err := p.db.LockDocument(ctx, tx, id)
 		if err != nil {
@@ -135,4 +126,44 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 		}
 		return db.CompleteJobTx(ctx, tx, job)
 	})
+}
+
+// splitPDF renders or extracts a PDF's pages: a text layer is stored as
+// words at once; a page's picture is stored as a lossless PNG for its page
+// job.
+func (p *Pipeline) splitPDF(ctx context.Context, doc db.Document, b []byte) (pages []db.Page, decodeMS int64, err error) {
+	start := time.Now()
+	raws, err := p.rec.Split(ctx, doc.FileName, b)
+	if err != nil {
+		return nil, 0, err
+	}
+	decodeMS = time.Since(start).Milliseconds()
+	pages = make([]db.Page, 0, len(raws))
+	for _, raw := range raws {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		pg := db.Page{Index: raw.Index, SourceDPI: raw.SourceDPI}
+		if raw.Text != nil {
+			words, err := json.Marshal(raw.Text)
+			if err != nil {
+				return nil, 0, fmt.Errorf("encode page %d words: %w", raw.Index+1, err)
+			}
+			pg.WordsKey = pageKey(doc.SHA256, raw.Index, ".words.json")
+			if err := p.put(ctx, pg.WordsKey, words, "application/json"); err != nil {
+				return nil, 0, err
+			}
+		} else {
+			png, err := encodePNG(raw.Image)
+			if err != nil {
+				return nil, 0, fmt.Errorf("encode page %d: %w", raw.Index+1, err)
+			}
+			pg.RawKey = pageKey(doc.SHA256, raw.Index, ".raw.png")
+			if err := p.put(ctx, pg.RawKey, png, "image/png"); err != nil {
+				return nil, 0, err
+			}
+		}
+		pages = append(pages, pg)
+	}
+	return pages, decodeMS, nil
 }

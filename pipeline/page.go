@@ -73,34 +73,49 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 		return fmt.Errorf("page job for page %d of document %d, which has %d pages: %w", index+1, id, len(pages), db.ErrNotFound)
 	}
 	if !pg.Read() {
+		start := time.Now()
 		img, err := p.rawPage(ctx, doc, *pg)
 		if err != nil {
 			return err
 		}
+		pg.DecodeMS = time.Since(start).Milliseconds()
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		read, err := p.rec.ReadPage(ctx, doc.FileName, recognize.RawPage{Index: index, Image: img, SourceDPI: pg.SourceDPI})
+		enhanced, err := p.rec.Enhance(ctx, recognize.RawPage{Index: index, Image: img, SourceDPI: pg.SourceDPI})
 		if err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		enc, err := encodePNG(read.Image)
-		if err != nil {
-			return fmt.Errorf("encode enhanced page %d: %w", index+1, err)
+		// The enhanced image is encoded and stored while OCR reads it: the
+		// two take turns on no shared state, and storing no longer adds to
+		// the page's time.
+		pg.ImageKey = pageKey(doc.SHA256, index, ".png")
+		stored := make(chan error, 1)
+		go func() {
+			enc, err := encodePNG(enhanced.Image)
+			if err != nil {
+				stored <- fmt.Errorf("encode enhanced page %d: %w", index+1, err)
+				return
+			}
+			stored <- p.put(ctx, pg.ImageKey, enc, "image/png")
+		}()
+		read, err := p.rec.OCR(ctx, doc.FileName, index, enhanced)
+		if serr := <-stored; err == nil {
+			err = serr
 		}
+		if err != nil {
+			return err
+		}
+		p.cache.put(pg.ImageKey, enhanced.Image)
 		words, err := json.Marshal(read.Text)
 		if err != nil {
 			return fmt.Errorf("encode page %d words: %w", index+1, err)
 		}
-		pg.ImageKey = pageKey(doc.SHA256, index, ".png")
 		pg.WordsKey = pageKey(doc.SHA256, index, ".words.json")
-		pg.DPI = read.DPI
-		if err := p.put(ctx, pg.ImageKey, enc, "image/png"); err != nil {
-			return err
-		}
+		pg.DPI, pg.EnhanceMS, pg.OCRMS = read.DPI, read.EnhanceMS, read.OCRMS
 		if err := p.put(ctx, pg.WordsKey, words, "application/json"); err != nil {
 			return err
 		}
@@ -113,7 +128,7 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 		if doc.State != db.StateProcessing {
 			return db.CompleteJobTx(ctx, tx, job)
 		}
-		if err := p.db.FinishPage(ctx, tx, id, index, pg.ImageKey, pg.WordsKey, pg.DPI); err != nil {
+		if err := p.db.FinishPage(ctx, tx, id, *pg); err != nil {
 			return err
 		}
 		left, err := p.db.PendingPages(ctx, tx, id)

@@ -78,7 +78,7 @@ type env struct {
 }
 
 // start opens a fresh deployment and a pipeline on it (working, if cfg says so).
-func start(t *testing.T, d deployment, cfg pipeline.Config) *env {
+func start(t testing.TB, d deployment, cfg pipeline.Config) *env {
 	t.Helper()
 	ctx := t.Context()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
@@ -101,14 +101,13 @@ func start(t *testing.T, d deployment, cfg pipeline.Config) *env {
 
 // pipeline starts another pipeline on the environment's deployment, as
 // another process would.
-func (e *env) pipeline(t *testing.T, cfg pipeline.Config) *pipeline.Pipeline {
+func (e *env) pipeline(t testing.TB, cfg pipeline.Config) *pipeline.Pipeline {
 	t.Helper()
 	cfg.DB, cfg.Objects, cfg.Logger = e.db, e.store, e.log
 	if cfg.Work && cfg.Recognizer == nil {
 		cfg.Recognizer = newRecognizer(t)
 	}
 	cfg.OCRWorkers = 2
-	cfg.PollInterval = 50 * time.Millisecond
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +135,7 @@ func readFile(t testing.TB, name string) []byte {
 }
 
 // waitSettled waits until every document has left received and processing.
-func waitSettled(t *testing.T, d *db.DB, ids []int64, timeout time.Duration) []db.Document {
+func waitSettled(t testing.TB, d *db.DB, ids []int64, timeout time.Duration) []db.Document {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -201,6 +200,13 @@ func TestEndToEnd(t *testing.T) {
 				if doc.State != db.StateNeedsReview && doc.State != db.StateAutoApproved {
 					t.Errorf("%s: state %s (%s %s), want a verdict", name, doc.State, doc.FailureCode, doc.FailureReason)
 					continue
+				}
+				var timed pervichka.Result
+				if err := json.Unmarshal(doc.Result, &timed); err != nil {
+					t.Fatal(err)
+				}
+				if timed.TextSource != pervichka.SourcePDFText && (timed.TimingsMS["ocr"] <= 0 || timed.TimingsMS["decode"] <= 0) {
+					t.Errorf("%s: timings %v lack the page stages", name, timed.TimingsMS)
 				}
 				got := comparable(t, doc.Result)
 				raw, _ := json.Marshal(rec.Bytes(ctx, name, readFile(t, name)))
@@ -353,6 +359,55 @@ func TestBadFiles(t *testing.T) {
 				path += fmt.Sprintf(" %s", ev.To)
 			}
 			t.Logf("history:%s", path)
+		})
+	}
+}
+
+// BenchmarkOverhead measures what the pipeline adds to recognition: queue
+// round trips, transactions, object storage and the lossless page files.
+// Documents go through one at a time, so no job waits for a busy worker.
+// For each: overhead = the Submit call + (verdict event − creation) − the
+// recognition work the stages timed (decode, enhance, OCR, extract), reported
+// per document and against the OCR time (the target: ≤ 5%).
+func BenchmarkOverhead(b *testing.B) {
+	files := []string{"008-act-photo.jpg", "001-invoice-photo.jpg", "007-upd-scan.pdf"}
+	for _, d := range deployments() {
+		b.Run(d.name, func(b *testing.B) {
+			e := start(b, d, pipeline.Config{Work: true})
+			ctx := b.Context()
+			var over, ocr, work time.Duration
+			n := 0
+			for i := 0; i < b.N; i++ {
+				for _, name := range files {
+					body := append(readFile(b, name), fmt.Sprintf("%% run %d", i)...)
+					start := time.Now()
+					doc, _, err := e.p.Submit(ctx, pipeline.Upload{Name: name, Body: body, Source: db.SourceUpload})
+					if err != nil {
+						b.Fatal(err)
+					}
+					submit := time.Since(start)
+					doc = waitSettled(b, e.db, []int64{doc.ID}, 5*time.Minute)[0]
+					events, err := e.db.Events(ctx, doc.ID)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var res pervichka.Result
+					if err := json.Unmarshal(doc.Result, &res); err != nil {
+						b.Fatal(err)
+					}
+					ms := func(k string) time.Duration { return time.Duration(res.TimingsMS[k]) * time.Millisecond }
+					recognition := ms("decode") + ms("enhance") + ms("ocr") + ms("extract")
+					elapsed := events[len(events)-1].At.Sub(doc.CreatedAt)
+					over += submit + elapsed - recognition
+					ocr += ms("ocr")
+					work += ms("enhance") + ms("ocr")
+					n++
+				}
+			}
+			b.ReportMetric(float64(over.Milliseconds())/float64(n), "overhead-ms/doc")
+			b.ReportMetric(float64(ocr.Milliseconds())/float64(n), "ocr-ms/doc")
+			b.ReportMetric(100*over.Seconds()/ocr.Seconds(), "overhead-%ocr")
+			b.ReportMetric(100*over.Seconds()/work.Seconds(), "overhead-%enhance+ocr")
 		})
 	}
 }

@@ -85,57 +85,70 @@ type Page struct {
 }
 
 // ReadPage enhances and OCRs an image page; a text-layer page passes through.
-// name is used only in logs and debug file names.
+// name is used only in logs and debug file names. It is Enhance then OCR.
 func (r *Recognizer) ReadPage(ctx context.Context, name string, raw RawPage) (Page, error) {
 	if raw.Text != nil {
 		t := *raw.Text
 		t.Index = raw.Index
 		return Page{Text: t}, nil
 	}
-	if raw.Image == nil {
-		return Page{}, pervichka.Errorf(pervichka.CodeCorrupt, "page %d has neither text nor image", raw.Index+1)
-	}
-	start := time.Now()
-	var (
-		prepared image.Image
-		dpi      int
-	)
-	switch r.opt.Mode {
-	case ModeRaw:
-		prepared, dpi = raw.Image, guessDPI(raw.Image, raw.SourceDPI)
-	default:
-		out, err := imageprep.Enhance(ctx, raw.Image, imageprep.Options{
-			Disabled:  r.opt.Disabled,
-			Orienter:  r.ocr,
-			SourceDPI: raw.SourceDPI,
-			Logger:    r.log,
-		})
-		if err != nil {
-			return Page{}, err
-		}
-		prepared, dpi = out.Image, out.DPI
-	}
-	enhanceMS := time.Since(start).Milliseconds()
-	if err := ctx.Err(); err != nil {
-		return Page{}, err
-	}
-	start = time.Now()
-	words, err := r.ocr.Words(ctx, prepared, dpi)
-	ocrMS := time.Since(start).Milliseconds()
+	e, err := r.Enhance(ctx, raw)
 	if err != nil {
 		return Page{}, err
 	}
-	b := prepared.Bounds()
+	if err := ctx.Err(); err != nil {
+		return Page{}, err
+	}
+	return r.OCR(ctx, name, raw.Index, e)
+}
+
+// Enhanced is an image page prepared for OCR.
+type Enhanced struct {
+	Image image.Image
+	DPI   int
+	MS    int64 // time taken
+}
+
+// Enhance prepares an image page for OCR (Options.Mode and Disabled apply).
+// The pipeline stores the result while OCR runs on it.
+func (r *Recognizer) Enhance(ctx context.Context, raw RawPage) (Enhanced, error) {
+	if raw.Image == nil {
+		return Enhanced{}, pervichka.Errorf(pervichka.CodeCorrupt, "page %d has neither text nor image", raw.Index+1)
+	}
+	start := time.Now()
+	if r.opt.Mode == ModeRaw {
+		return Enhanced{Image: raw.Image, DPI: guessDPI(raw.Image, raw.SourceDPI), MS: time.Since(start).Milliseconds()}, nil
+	}
+	out, err := imageprep.Enhance(ctx, raw.Image, imageprep.Options{
+		Disabled:  r.opt.Disabled,
+		Orienter:  r.ocr,
+		SourceDPI: raw.SourceDPI,
+		Logger:    r.log,
+	})
+	if err != nil {
+		return Enhanced{}, err
+	}
+	return Enhanced{Image: out.Image, DPI: out.DPI, MS: time.Since(start).Milliseconds()}, nil
+}
+
+// OCR reads the words of an enhanced page.
+func (r *Recognizer) OCR(ctx context.Context, name string, index int, e Enhanced) (Page, error) {
+	start := time.Now()
+	words, err := r.ocr.Words(ctx, e.Image, e.DPI)
+	if err != nil {
+		return Page{}, err
+	}
+	b := e.Image.Bounds()
 	p := Page{
-		Text:      pervichka.Page{Index: raw.Index, Width: b.Dx(), Height: b.Dy(), Source: pervichka.SourceOCR, Words: words},
-		Image:     prepared,
-		DPI:       dpi,
-		EnhanceMS: enhanceMS,
-		OCRMS:     ocrMS,
+		Text:      pervichka.Page{Index: index, Width: b.Dx(), Height: b.Dy(), Source: pervichka.SourceOCR, Words: words},
+		Image:     e.Image,
+		DPI:       e.DPI,
+		EnhanceMS: e.MS,
+		OCRMS:     time.Since(start).Milliseconds(),
 	}
 	if r.opt.DebugDir != "" {
 		if err := writeDebug(r.opt.DebugDir, name, p); err != nil {
-			r.log.WarnContext(ctx, "write debug page", "file", name, "page", raw.Index+1, "err", err)
+			r.log.WarnContext(ctx, "write debug page", "file", name, "page", index+1, "err", err)
 		}
 	}
 	return p, nil

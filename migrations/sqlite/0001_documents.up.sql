@@ -57,6 +57,10 @@ CREATE TABLE document_pages (
     image_key       TEXT,
     words_key       TEXT,
     dpi             INTEGER NOT NULL DEFAULT 0,
+    -- Milliseconds the page took to decode, enhance and OCR, for timings_ms.
+    decode_ms       INTEGER NOT NULL DEFAULT 0,
+    enhance_ms      INTEGER NOT NULL DEFAULT 0,
+    ocr_ms          INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (document_id, page_index),
     CONSTRAINT document_pages_index_nonnegative CHECK (page_index >= 0),
     CONSTRAINT document_pages_image_read CHECK (image_key IS NULL OR words_key IS NOT NULL)

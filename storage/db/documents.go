@@ -96,6 +96,11 @@ type Page struct {
 	ImageKey  string  // the enhanced page image; "" for a PDF text layer or until read
 	WordsKey  string  // the recognised words (pervichka.Page as JSON); "" until read
 	DPI       int     // resolution of the enhanced image
+
+	// Milliseconds spent on the page: decoding (ingest records the whole
+	// file's split on the first page; a page job adds its own decoding),
+	// enhancing and OCR.
+	DecodeMS, EnhanceMS, OCRMS int64
 }
 
 // Read reports whether the page's words are stored.
@@ -389,7 +394,7 @@ func (db *DB) AddPages(ctx context.Context, tx *Tx, id int64, pages []Page) erro
 	return db.within(ctx, tx, func(tx *Tx) error {
 		for _, p := range pages {
 			_, err := tx.c.exec(ctx, db.q.insertPage, id, p.Index, nullString(p.RawKey), p.SourceDPI,
-				nullString(p.ImageKey), nullString(p.WordsKey), p.DPI)
+				nullString(p.ImageKey), nullString(p.WordsKey), p.DPI, p.DecodeMS)
 			if err != nil {
 				return db.q.translate(fmt.Sprintf("%s: page %d", op, p.Index), err)
 			}
@@ -398,15 +403,18 @@ func (db *DB) AddPages(ctx context.Context, tx *Tx, id int64, pages []Page) erro
 	})
 }
 
-// FinishPage records where a page's enhanced image and words are stored.
-// Repeating it (a page job run twice) overwrites with the same keys.
-func (db *DB) FinishPage(ctx context.Context, tx *Tx, id int64, index int, imageKey, wordsKey string, dpi int) error {
-	op := fmt.Sprintf("finish page %d of document %d", index, id)
-	if wordsKey == "" {
+// FinishPage records where a read page's enhanced image and words are
+// stored (p.ImageKey, p.WordsKey, p.DPI and the timings; p.Index names the
+// page). Repeating it (a page job run twice) overwrites with the same keys.
+// p.DecodeMS is added to what ingest recorded: both decoded the page.
+func (db *DB) FinishPage(ctx context.Context, tx *Tx, id int64, p Page) error {
+	op := fmt.Sprintf("finish page %d of document %d", p.Index, id)
+	if p.WordsKey == "" {
 		return fail(op, ErrIllegalTransition, "no words key")
 	}
 	return db.within(ctx, tx, func(tx *Tx) error {
-		n, err := tx.c.exec(ctx, db.q.finishPage, nullString(imageKey), wordsKey, dpi, id, index)
+		n, err := tx.c.exec(ctx, db.q.finishPage, nullString(p.ImageKey), p.WordsKey, p.DPI,
+			p.DecodeMS, p.EnhanceMS, p.OCRMS, id, p.Index)
 		if err != nil {
 			return db.q.translate(op, err)
 		}
@@ -436,7 +444,7 @@ func (db *DB) Pages(ctx context.Context, tx *Tx, id int64) ([]Page, error) {
 	for rs.Next() {
 		var p Page
 		var raw, image, words sql.NullString
-		if err := rs.Scan(&p.Index, &raw, &p.SourceDPI, &image, &words, &p.DPI); err != nil {
+		if err := rs.Scan(&p.Index, &raw, &p.SourceDPI, &image, &words, &p.DPI, &p.DecodeMS, &p.EnhanceMS, &p.OCRMS); err != nil {
 			return nil, db.q.translate(op, err)
 		}
 		p.RawKey, p.ImageKey, p.WordsKey = raw.String, image.String, words.String

@@ -163,12 +163,14 @@ func withDocumentQueries(q *queries, docCols string) *queries {
 			VALUES ($1, $2, $3, $4, $5, $6)`,
 		events: `SELECT id, document_id, at, actor, from_state, to_state, reason
 			FROM document_events WHERE document_id = $1 ORDER BY id`,
-		insertPage: `INSERT INTO document_pages (document_id, page_index, raw_key, source_dpi, image_key, words_key, dpi)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
+		insertPage: `INSERT INTO document_pages (document_id, page_index, raw_key, source_dpi, image_key, words_key, dpi, decode_ms)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (document_id, page_index) DO NOTHING`,
-		finishPage: `UPDATE document_pages SET image_key = $1, words_key = $2, dpi = $3
-			WHERE document_id = $4 AND page_index = $5`,
-		pages: `SELECT page_index, raw_key, source_dpi, image_key, words_key, dpi FROM document_pages
+		finishPage: `UPDATE document_pages SET image_key = $1, words_key = $2, dpi = $3,
+			    decode_ms = decode_ms + $4, enhance_ms = $5, ocr_ms = $6
+			WHERE document_id = $7 AND page_index = $8`,
+		pages: `SELECT page_index, raw_key, source_dpi, image_key, words_key, dpi, decode_ms, enhance_ms, ocr_ms
+			FROM document_pages
 			WHERE document_id = $1 ORDER BY page_index`,
 		pendingPages: `SELECT count(*) FROM document_pages WHERE document_id = $1 AND words_key IS NULL`,
 	}

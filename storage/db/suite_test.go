@@ -463,7 +463,7 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 		// waiting for its job. Adding them again keeps what was read.
 		pages := []Page{
 			{Index: 1, RawKey: "raw/1.png", SourceDPI: 300},
-			{Index: 0, WordsKey: "p/0.json"},
+			{Index: 0, WordsKey: "p/0.json", DecodeMS: 5},
 		}
 		if err := db.AddPages(ctx, nil, ids[0], pages); err != nil {
 			t.Fatal(err)
@@ -471,7 +471,7 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 		if n, err := db.PendingPages(ctx, nil, ids[0]); err != nil || n != 1 {
 			t.Fatalf("pending = %d, %v; want 1", n, err)
 		}
-		if err := db.FinishPage(ctx, nil, ids[0], 1, "p/1.png", "p/1.json", 412); err != nil {
+		if err := db.FinishPage(ctx, nil, ids[0], Page{Index: 1, ImageKey: "p/1.png", WordsKey: "p/1.json", DPI: 412, DecodeMS: 3, EnhanceMS: 40, OCRMS: 900}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.AddPages(ctx, nil, ids[0], []Page{{Index: 1, RawKey: "raw/other.png"}}); err != nil {
@@ -479,8 +479,8 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 		}
 		got, err := db.Pages(ctx, nil, ids[0])
 		want := []Page{
-			{Index: 0, WordsKey: "p/0.json"},
-			{Index: 1, RawKey: "raw/1.png", SourceDPI: 300, ImageKey: "p/1.png", WordsKey: "p/1.json", DPI: 412},
+			{Index: 0, WordsKey: "p/0.json", DecodeMS: 5},
+			{Index: 1, RawKey: "raw/1.png", SourceDPI: 300, ImageKey: "p/1.png", WordsKey: "p/1.json", DPI: 412, DecodeMS: 3, EnhanceMS: 40, OCRMS: 900},
 		}
 		if err != nil || len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 			t.Fatalf("pages = %+v, %v; want %+v", got, err, want)
@@ -488,10 +488,10 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 		if n, err := db.PendingPages(ctx, nil, ids[0]); err != nil || n != 0 {
 			t.Fatalf("pending after finish = %d, %v; want 0", n, err)
 		}
-		if err := db.FinishPage(ctx, nil, ids[0], 7, "x", "y", 300); !errors.Is(err, ErrNotFound) {
+		if err := db.FinishPage(ctx, nil, ids[0], Page{Index: 7, ImageKey: "x", WordsKey: "y"}); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("finish of a missing page: %v, want ErrNotFound", err)
 		}
-		if err := db.FinishPage(ctx, nil, ids[0], 1, "x", "", 300); err == nil {
+		if err := db.FinishPage(ctx, nil, ids[0], Page{Index: 1, ImageKey: "x"}); err == nil {
 			t.Fatal("finish without words accepted")
 		}
 		if err := db.AddPages(ctx, nil, 999, pages); err == nil {
