@@ -20,9 +20,6 @@ import (
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/fields"
-	"github.com/pervichka/pervichka/extractors/imagefile"
-	"github.com/pervichka/pervichka/extractors/imageprep"
-	"github.com/pervichka/pervichka/extractors/pdf"
 )
 
 // OCR reads page images. *tesseract.Pool implements it.
@@ -91,6 +88,7 @@ func (r *Recognizer) File(ctx context.Context, path string) pervichka.Result {
 }
 
 // Bytes recognises one file's contents; name is reported as Result.File.
+// It is Split, ReadPage for every page and Extract in one call.
 func (r *Recognizer) Bytes(ctx context.Context, name string, b []byte) (res pervichka.Result) {
 	defer func() {
 		// No panic reaches a user: a bug in a stage becomes an internal
@@ -100,195 +98,36 @@ func (r *Recognizer) Bytes(ctx context.Context, name string, b []byte) (res perv
 			res = errorResult(name, pervichka.Errorf(pervichka.CodeInternal, "panic: %v", p))
 		}
 	}()
-	pages, timings, err := r.read(ctx, name, b)
-	if err != nil {
-		return errorResult(name, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return errorResult(name, err)
-	}
-	start := time.Now()
-	res = fields.Extract(ctx, textPages(pages), r.opt.Fields, r.rereader(pages))
-	timings["extract"] += time.Since(start).Milliseconds()
-	res.File = name
-	res.Pages = len(pages)
-	res.TextSource = textSource(pages)
-	res.TimingsMS = timings
-	return res
-}
-
-// page is one page as recognised, with the image its word boxes refer to
-// (nil for a PDF text layer).
-type page struct {
-	text  pervichka.Page
-	image image.Image
-	dpi   int
-}
-
-func textPages(pages []page) []pervichka.Page {
-	out := make([]pervichka.Page, len(pages))
-	for i, p := range pages {
-		out[i] = p.text
-	}
-	return out
-}
-
-func textSource(pages []page) pervichka.TextSource {
-	var pdfText, ocr bool
-	for _, p := range pages {
-		if p.text.Source == pervichka.SourcePDFText {
-			pdfText = true
-		} else {
-			ocr = true
-		}
-	}
-	switch {
-	case pdfText && ocr:
-		return pervichka.SourceMixed
-	case pdfText:
-		return pervichka.SourcePDFText
-	}
-	return pervichka.SourceOCR
-}
-
-// read turns the bytes into pages of words, timing each stage.
-func (r *Recognizer) read(ctx context.Context, name string, b []byte) ([]page, map[string]int64, error) {
 	timings := map[string]int64{"decode": 0, "enhance": 0, "ocr": 0, "extract": 0}
-	kind, err := imagefile.Sniff(b)
-	if err != nil {
-		return nil, nil, err
-	}
 	start := time.Now()
-	type rawPage struct {
-		text *pervichka.Page
-		img  image.Image
-		dpi  float64
-	}
-	var raws []rawPage
-	if kind == imagefile.KindPDF {
-		pp, err := pdf.Pages(ctx, b, r.opt.Limits)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, p := range pp {
-			raws = append(raws, rawPage{text: p.Text, img: p.Image, dpi: p.DPI})
-		}
-	} else {
-		imgs, err := imagefile.Decode(ctx, b, r.opt.Limits)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, img := range imgs {
-			raws = append(raws, rawPage{img: img})
-		}
-	}
+	raws, err := r.Split(ctx, name, b)
 	timings["decode"] = time.Since(start).Milliseconds()
-	if len(raws) == 0 {
-		return nil, nil, pervichka.Errorf(pervichka.CodeEmpty, "%s has no pages", name)
+	if err != nil {
+		return errorResult(name, err)
 	}
-	pages := make([]page, 0, len(raws))
-	for i, rp := range raws {
+	pages := make([]Page, 0, len(raws))
+	for _, raw := range raws {
 		// cgo calls cannot be interrupted, so the context is checked
 		// between pages and between stages.
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return errorResult(name, err)
 		}
-		if rp.text != nil {
-			t := *rp.text
-			t.Index = i
-			t.Source = pervichka.SourcePDFText
-			pages = append(pages, page{text: t})
-			continue
-		}
-		if rp.img == nil {
-			return nil, nil, pervichka.Errorf(pervichka.CodeCorrupt, "page %d has neither text nor image", i+1)
-		}
-		p, err := r.ocrPage(ctx, name, i, rp.img, rp.dpi, timings)
+		p, err := r.ReadPage(ctx, name, raw)
 		if err != nil {
-			return nil, nil, fmt.Errorf("page %d: %w", i+1, err)
+			return errorResult(name, fmt.Errorf("page %d: %w", raw.Index+1, err))
 		}
+		timings["enhance"] += p.EnhanceMS
+		timings["ocr"] += p.OCRMS
 		pages = append(pages, p)
 	}
-	return pages, timings, nil
-}
-
-func (r *Recognizer) ocrPage(ctx context.Context, name string, index int, img image.Image, srcDPI float64, timings map[string]int64) (page, error) {
-	start := time.Now()
-	var (
-		prepared image.Image
-		dpi      int
-	)
-	switch r.opt.Mode {
-	case ModeRaw:
-		prepared, dpi = img, guessDPI(img, srcDPI)
-	default:
-		out, err := imageprep.Enhance(ctx, img, imageprep.Options{
-			Disabled:  r.opt.Disabled,
-			Orienter:  r.ocr,
-			SourceDPI: srcDPI,
-			Logger:    r.log,
-		})
-		if err != nil {
-			return page{}, err
-		}
-		prepared, dpi = out.Image, out.DPI
-	}
-	timings["enhance"] += time.Since(start).Milliseconds()
 	if err := ctx.Err(); err != nil {
-		return page{}, err
+		return errorResult(name, err)
 	}
-	start = time.Now()
-	words, err := r.ocr.Words(ctx, prepared, dpi)
-	timings["ocr"] += time.Since(start).Milliseconds()
-	if err != nil {
-		return page{}, err
+	res = r.Extract(ctx, name, pages)
+	for k, v := range timings {
+		res.TimingsMS[k] += v
 	}
-	b := prepared.Bounds()
-	p := page{
-		text:  pervichka.Page{Index: index, Width: b.Dx(), Height: b.Dy(), Source: pervichka.SourceOCR, Words: words},
-		image: prepared,
-		dpi:   dpi,
-	}
-	if r.opt.DebugDir != "" {
-		if err := writeDebug(r.opt.DebugDir, name, p); err != nil {
-			r.log.WarnContext(ctx, "write debug page", "file", name, "page", index+1, "err", err)
-		}
-	}
-	return p, nil
-}
-
-// guessDPI assumes an A4 sheet filling the image when the source gives no
-// resolution: the long side spans 297 mm.
-func guessDPI(img image.Image, src float64) int {
-	if src > 0 {
-		return int(src + 0.5)
-	}
-	b := img.Bounds()
-	long := max(b.Dx(), b.Dy())
-	return max(70, int(float64(long)/(297/25.4)+0.5))
-}
-
-// rereader lets the field extractor re-read a box of an OCR'd page.
-type rereader struct {
-	ocr   OCR
-	pages []page
-}
-
-func (r *Recognizer) rereader(pages []page) fields.Rereader {
-	for _, p := range pages {
-		if p.image != nil {
-			return rereader{ocr: r.ocr, pages: pages}
-		}
-	}
-	return nil
-}
-
-func (rr rereader) ReadLine(ctx context.Context, index int, box pervichka.Rect, whitelist string) (string, float64, error) {
-	if index < 0 || index >= len(rr.pages) || rr.pages[index].image == nil {
-		return "", 0, fmt.Errorf("page %d has no image to re-read", index+1)
-	}
-	p := rr.pages[index]
-	return rr.ocr.ReadLine(ctx, p.image, box, whitelist, p.dpi)
+	return res
 }
 
 func errorResult(name string, err error) pervichka.Result {

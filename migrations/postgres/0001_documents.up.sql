@@ -41,13 +41,21 @@ CREATE INDEX documents_duplicate_idx ON documents (supplier_inn, number, doc_dat
 -- Files that together form one document.
 CREATE INDEX documents_group_idx ON documents (group_id) WHERE group_id IS NOT NULL;
 
+-- A document's pages as the pipeline reads them. Ingest adds a row per page:
+-- a PDF text layer is read at once (words_key set); an image page waits for
+-- its page job, which reads the image from raw_key (a PDF page's picture,
+-- stored losslessly) or, when raw_key is NULL, from the original file itself.
 CREATE TABLE document_pages (
     document_id     bigint NOT NULL REFERENCES documents (id),
     page_index      integer NOT NULL,
-    image_key       text NOT NULL,
-    words_key       text NOT NULL,
+    raw_key         text,
+    source_dpi      double precision NOT NULL DEFAULT 0,
+    image_key       text,
+    words_key       text,
+    dpi             integer NOT NULL DEFAULT 0,
     PRIMARY KEY (document_id, page_index),
-    CONSTRAINT document_pages_index_nonnegative CHECK (page_index >= 0)
+    CONSTRAINT document_pages_index_nonnegative CHECK (page_index >= 0),
+    CONSTRAINT document_pages_image_read CHECK (image_key IS NULL OR words_key IS NOT NULL)
 );
 
 CREATE TABLE document_events (

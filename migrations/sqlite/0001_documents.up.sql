@@ -45,13 +45,21 @@ CREATE INDEX documents_duplicate_idx ON documents (supplier_inn, number, doc_dat
 -- Files that together form one document.
 CREATE INDEX documents_group_idx ON documents (group_id) WHERE group_id IS NOT NULL;
 
+-- A document's pages as the pipeline reads them. Ingest adds a row per page:
+-- a PDF text layer is read at once (words_key set); an image page waits for
+-- its page job, which reads the image from raw_key (a PDF page's picture,
+-- stored losslessly) or, when raw_key is NULL, from the original file itself.
 CREATE TABLE document_pages (
     document_id     INTEGER NOT NULL REFERENCES documents (id),
     page_index      INTEGER NOT NULL,
-    image_key       TEXT NOT NULL,
-    words_key       TEXT NOT NULL,
+    raw_key         TEXT,
+    source_dpi      REAL NOT NULL DEFAULT 0,
+    image_key       TEXT,
+    words_key       TEXT,
+    dpi             INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (document_id, page_index),
-    CONSTRAINT document_pages_index_nonnegative CHECK (page_index >= 0)
+    CONSTRAINT document_pages_index_nonnegative CHECK (page_index >= 0),
+    CONSTRAINT document_pages_image_read CHECK (image_key IS NULL OR words_key IS NOT NULL)
 ) STRICT;
 
 CREATE TABLE document_events (

@@ -87,12 +87,19 @@ type Event struct {
 	Reason     string
 }
 
-// Page records where a page's derived files live in object storage.
+// Page records where a page's files live in object storage and whether it
+// has been read.
 type Page struct {
-	Index    int
-	ImageKey string // the enhanced page image
-	WordsKey string // the recognised words (pervichka.Page as JSON)
+	Index     int
+	RawKey    string  // the page's image before enhancement, when not read from the original itself
+	SourceDPI float64 // resolution the source states for the page; 0 when unknown
+	ImageKey  string  // the enhanced page image; "" for a PDF text layer or until read
+	WordsKey  string  // the recognised words (pervichka.Page as JSON); "" until read
+	DPI       int     // resolution of the enhanced image
 }
+
+// Read reports whether the page's words are stored.
+func (p Page) Read() bool { return p.WordsKey != "" }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -374,15 +381,16 @@ func (db *DB) Events(ctx context.Context, id int64) ([]Event, error) {
 	return out, nil
 }
 
-// SavePages replaces the document's page list. tx may be nil.
-func (db *DB) SavePages(ctx context.Context, tx *Tx, id int64, pages []Page) error {
-	op := fmt.Sprintf("save pages of document %d", id)
+// AddPages records the document's pages as ingest found them. A page
+// already recorded is left as it is, so a re-run ingest keeps the pages
+// already read.
+func (db *DB) AddPages(ctx context.Context, tx *Tx, id int64, pages []Page) error {
+	op := fmt.Sprintf("add pages of document %d", id)
 	return db.within(ctx, tx, func(tx *Tx) error {
-		if _, err := tx.c.exec(ctx, db.q.deletePages, id); err != nil {
-			return db.q.translate(op, err)
-		}
 		for _, p := range pages {
-			if _, err := tx.c.exec(ctx, db.q.insertPage, id, p.Index, p.ImageKey, p.WordsKey); err != nil {
+			_, err := tx.c.exec(ctx, db.q.insertPage, id, p.Index, nullString(p.RawKey), p.SourceDPI,
+				nullString(p.ImageKey), nullString(p.WordsKey), p.DPI)
+			if err != nil {
 				return db.q.translate(fmt.Sprintf("%s: page %d", op, p.Index), err)
 			}
 		}
@@ -390,10 +398,36 @@ func (db *DB) SavePages(ctx context.Context, tx *Tx, id int64, pages []Page) err
 	})
 }
 
-// Pages returns the document's pages in index order.
-func (db *DB) Pages(ctx context.Context, id int64) ([]Page, error) {
+// FinishPage records where a page's enhanced image and words are stored.
+// Repeating it (a page job run twice) overwrites with the same keys.
+func (db *DB) FinishPage(ctx context.Context, tx *Tx, id int64, index int, imageKey, wordsKey string, dpi int) error {
+	op := fmt.Sprintf("finish page %d of document %d", index, id)
+	if wordsKey == "" {
+		return fail(op, ErrIllegalTransition, "no words key")
+	}
+	return db.within(ctx, tx, func(tx *Tx) error {
+		n, err := tx.c.exec(ctx, db.q.finishPage, nullString(imageKey), wordsKey, dpi, id, index)
+		if err != nil {
+			return db.q.translate(op, err)
+		}
+		if n == 0 {
+			return fail(op, ErrNotFound, "no such page")
+		}
+		return nil
+	})
+}
+
+// PendingPages counts the document's pages not yet read. tx may be nil.
+func (db *DB) PendingPages(ctx context.Context, tx *Tx, id int64) (int, error) {
+	var n int
+	err := db.c(tx).queryRow(ctx, db.q.pendingPages, id).Scan(&n)
+	return n, db.q.translate(fmt.Sprintf("pending pages of document %d", id), err)
+}
+
+// Pages returns the document's pages in index order. tx may be nil.
+func (db *DB) Pages(ctx context.Context, tx *Tx, id int64) ([]Page, error) {
 	op := fmt.Sprintf("pages of document %d", id)
-	rs, err := db.conn().query(ctx, db.q.pages, id)
+	rs, err := db.c(tx).query(ctx, db.q.pages, id)
 	if err != nil {
 		return nil, db.q.translate(op, err)
 	}
@@ -401,12 +435,29 @@ func (db *DB) Pages(ctx context.Context, id int64) ([]Page, error) {
 	var out []Page
 	for rs.Next() {
 		var p Page
-		if err := rs.Scan(&p.Index, &p.ImageKey, &p.WordsKey); err != nil {
+		var raw, image, words sql.NullString
+		if err := rs.Scan(&p.Index, &raw, &p.SourceDPI, &image, &words, &p.DPI); err != nil {
 			return nil, db.q.translate(op, err)
 		}
+		p.RawKey, p.ImageKey, p.WordsKey = raw.String, image.String, words.String
 		out = append(out, p)
 	}
 	return out, db.q.translate(op, rs.Err())
+}
+
+// LockDocument reads the document and holds it against concurrent writers
+// until tx ends (SELECT … FOR UPDATE on Postgres; SQLite's write transaction
+// already excludes every other writer). Page jobs finishing at once take
+// turns through it, so exactly one of them sees the last page done.
+func (db *DB) LockDocument(ctx context.Context, tx *Tx, id int64) (Document, error) {
+	if tx == nil {
+		return Document{}, fail("lock document", ErrIllegalTransition, "needs a transaction")
+	}
+	d, err := scanDocument(db.c(tx).queryRow(ctx, db.q.lockDocument, id))
+	if err != nil {
+		return Document{}, db.q.translate(fmt.Sprintf("lock document %d", id), err)
+	}
+	return d, nil
 }
 
 func scanDocument(r row) (Document, error) {

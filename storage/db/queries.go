@@ -35,9 +35,11 @@ type queries struct {
 	versionOf      string
 	insertEvent    string
 	events         string
-	deletePages    string
+	lockDocument   string
 	insertPage     string
+	finishPage     string
 	pages          string
+	pendingPages   string
 }
 
 // sqliteTime is the one text form of a time in SQLite: fixed width, UTC, so
@@ -161,16 +163,26 @@ func withDocumentQueries(q *queries, docCols string) *queries {
 			VALUES ($1, $2, $3, $4, $5, $6)`,
 		events: `SELECT id, document_id, at, actor, from_state, to_state, reason
 			FROM document_events WHERE document_id = $1 ORDER BY id`,
-		deletePages: `DELETE FROM document_pages WHERE document_id = $1`,
-		insertPage: `INSERT INTO document_pages (document_id, page_index, image_key, words_key)
-			VALUES ($1, $2, $3, $4)`,
-		pages: `SELECT page_index, image_key, words_key FROM document_pages
+		insertPage: `INSERT INTO document_pages (document_id, page_index, raw_key, source_dpi, image_key, words_key, dpi)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (document_id, page_index) DO NOTHING`,
+		finishPage: `UPDATE document_pages SET image_key = $1, words_key = $2, dpi = $3
+			WHERE document_id = $4 AND page_index = $5`,
+		pages: `SELECT page_index, raw_key, source_dpi, image_key, words_key, dpi FROM document_pages
 			WHERE document_id = $1 ORDER BY page_index`,
+		pendingPages: `SELECT count(*) FROM document_pages WHERE document_id = $1 AND words_key IS NULL`,
+	}
+	// SQLite transactions here are BEGIN IMMEDIATE: the whole database is
+	// already locked for writing, so a plain read serves as the row lock.
+	shared.lockDocument = shared.documentByID
+	if q.dialect == Postgres {
+		shared.lockDocument = shared.documentByID + ` FOR UPDATE`
 	}
 	q.insertDocument, q.documentByID, q.documentBySHA = shared.insertDocument, shared.documentByID, shared.documentBySHA
 	q.listByState, q.duplicates, q.group = shared.listByState, shared.duplicates, shared.group
 	q.transition, q.stateOf, q.saveResult, q.versionOf = shared.transition, shared.stateOf, shared.saveResult, shared.versionOf
 	q.insertEvent, q.events = shared.insertEvent, shared.events
-	q.deletePages, q.insertPage, q.pages = shared.deletePages, shared.insertPage, shared.pages
+	q.lockDocument, q.insertPage, q.finishPage = shared.lockDocument, shared.insertPage, shared.finishPage
+	q.pages, q.pendingPages = shared.pages, shared.pendingPages
 	return q
 }

@@ -459,27 +459,60 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 			t.Fatalf("duplicates = %v, %v", dups, err)
 		}
 
-		pages := []Page{{Index: 1, ImageKey: "p/1.png", WordsKey: "p/1.json"}, {Index: 0, ImageKey: "p/0.png", WordsKey: "p/0.json"}}
-		if err := db.SavePages(ctx, nil, ids[0], pages); err != nil {
+		// Ingest records pages: a text layer already read, an image page
+		// waiting for its job. Adding them again keeps what was read.
+		pages := []Page{
+			{Index: 1, RawKey: "raw/1.png", SourceDPI: 300},
+			{Index: 0, WordsKey: "p/0.json"},
+		}
+		if err := db.AddPages(ctx, nil, ids[0], pages); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.Pages(ctx, ids[0])
-		if err != nil || len(got) != 2 || got[0] != pages[1] || got[1] != pages[0] {
-			t.Fatalf("pages = %+v, %v", got, err)
+		if n, err := db.PendingPages(ctx, nil, ids[0]); err != nil || n != 1 {
+			t.Fatalf("pending = %d, %v; want 1", n, err)
 		}
-		// Saving again replaces; a repeated index is a duplicate and changes nothing.
-		if err := db.SavePages(ctx, nil, ids[0], pages[:1]); err != nil {
+		if err := db.FinishPage(ctx, nil, ids[0], 1, "p/1.png", "p/1.json", 412); err != nil {
 			t.Fatal(err)
 		}
-		err = db.SavePages(ctx, nil, ids[0], []Page{pages[0], pages[0]})
-		if !errors.Is(err, ErrDuplicate) {
-			t.Fatalf("repeated page index: %v, want ErrDuplicate", err)
+		if err := db.AddPages(ctx, nil, ids[0], []Page{{Index: 1, RawKey: "raw/other.png"}}); err != nil {
+			t.Fatal(err)
 		}
-		if got, _ := db.Pages(ctx, ids[0]); len(got) != 1 || got[0] != pages[0] {
-			t.Fatalf("pages after refused save = %+v", got)
+		got, err := db.Pages(ctx, nil, ids[0])
+		want := []Page{
+			{Index: 0, WordsKey: "p/0.json"},
+			{Index: 1, RawKey: "raw/1.png", SourceDPI: 300, ImageKey: "p/1.png", WordsKey: "p/1.json", DPI: 412},
 		}
-		if err := db.SavePages(ctx, nil, 999, pages); err == nil {
+		if err != nil || len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+			t.Fatalf("pages = %+v, %v; want %+v", got, err, want)
+		}
+		if n, err := db.PendingPages(ctx, nil, ids[0]); err != nil || n != 0 {
+			t.Fatalf("pending after finish = %d, %v; want 0", n, err)
+		}
+		if err := db.FinishPage(ctx, nil, ids[0], 7, "x", "y", 300); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("finish of a missing page: %v, want ErrNotFound", err)
+		}
+		if err := db.FinishPage(ctx, nil, ids[0], 1, "x", "", 300); err == nil {
+			t.Fatal("finish without words accepted")
+		}
+		if err := db.AddPages(ctx, nil, 999, pages); err == nil {
 			t.Fatal("pages of a missing document accepted (foreign key)")
+		}
+		if _, err := db.LockDocument(ctx, nil, ids[0]); err == nil {
+			t.Fatal("lock outside a transaction accepted")
+		}
+		err = db.InTx(ctx, func(tx *Tx) error {
+			d, err := db.LockDocument(ctx, tx, ids[0])
+			if err == nil && d.ID != ids[0] {
+				t.Errorf("locked %d, want %d", d.ID, ids[0])
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.InTx(ctx, func(tx *Tx) error { _, err := db.LockDocument(ctx, tx, 999); return err })
+		if !errors.Is(err, ErrNotFound) {
+			t.Fatalf("lock of a missing document: %v, want ErrNotFound", err)
 		}
 	})
 

@@ -1,142 +1,31 @@
 package objects
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/pervichka/pervichka/storage/objects/objectstest"
 )
 
-// The S3 backend is tested against a real server: versitygw (Apache-2.0)
-// with its posix backend, started by the test on a free loopback port in a
-// temporary folder and killed at cleanup. scripts/versitygw.sh installs it.
-// Without the binary the test skips, except under CI (CI=true), where it
-// fails so that the S3 backend never goes untested silently.
-
-const (
-	testAccessKey = "pervichka-test"
-	testSecretKey = "pervichka-test-secret/+="
-)
-
-func findVersityGW() string {
-	if p, err := exec.LookPath("versitygw"); err == nil {
-		return p
-	}
-	// Where scripts/versitygw.sh puts it: GOBIN, else GOPATH/bin.
-	var dirs []string
-	if out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output(); err == nil {
-		lines := strings.Split(string(out), "\n")
-		if len(lines) >= 2 {
-			if gobin := strings.TrimSpace(lines[0]); gobin != "" {
-				dirs = append(dirs, gobin)
-			}
-			for _, gp := range filepath.SplitList(strings.TrimSpace(lines[1])) {
-				dirs = append(dirs, filepath.Join(gp, "bin"))
-			}
-		}
-	}
-	for _, dir := range dirs {
-		p := filepath.Join(dir, "versitygw")
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			return p
-		}
-	}
-	return ""
-}
-
-// startVersityGW runs versitygw for the test and returns its host:port.
-func startVersityGW(t *testing.T) string {
-	t.Helper()
-	bin := findVersityGW()
-	if bin == "" {
-		msg := "versitygw not found on PATH or in $(go env GOPATH)/bin; run scripts/versitygw.sh to test the S3 backend"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	// The port is picked by listening on :0 and closing; another process
-	// could take it before versitygw does, so a start that fails is retried.
-	var lastErr error
-	for range 3 {
-		addr, err := freeLoopbackAddr()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if lastErr = tryStartVersityGW(t, bin, addr); lastErr == nil {
-			return addr
-		}
-	}
-	t.Fatalf("versitygw did not start: %v", lastErr)
-	return ""
-}
-
-func freeLoopbackAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-func tryStartVersityGW(t *testing.T, bin, addr string) error {
-	dir := t.TempDir()
-	var out bytes.Buffer
-	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", dir)
-	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+testAccessKey, "ROOT_SECRET_KEY="+testSecretKey)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() {
-		cmd.Process.Kill()
-		<-exited
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			exited <- err
-			return fmt.Errorf("versitygw exited (%v): %s", err, out.String())
-		default:
-		}
-		// Any HTTP answer (403 for an unsigned request) means it serves.
-		resp, err := http.Get("http://" + addr + "/")
-		if err == nil {
-			resp.Body.Close()
-			t.Cleanup(stop)
-			return nil
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return fmt.Errorf("versitygw on %s did not answer in 30s: %v; output: %s", addr, err, out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+// The S3 backend is tested against a real server that objectstest starts
+// (versitygw); see there for when the test skips.
 
 func TestS3Store(t *testing.T) {
-	addr := startVersityGW(t)
+	addr := objectstest.StartS3(t)
 	var n atomic.Int64
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	runStoreSuite(t, func(t *testing.T) Store {
 		bucket := fmt.Sprintf("suite-%d", n.Add(1))
 		s, err := NewS3(context.Background(), S3Config{
-			Endpoint: addr, AccessKey: testAccessKey, SecretKey: testSecretKey, Bucket: bucket,
+			Endpoint: addr, AccessKey: objectstest.AccessKey, SecretKey: objectstest.SecretKey, Bucket: bucket,
 			MaxRetries: 2,
 		}, log)
 		if err != nil {
@@ -150,10 +39,10 @@ func TestS3Store(t *testing.T) {
 // TestOpenS3URL opens the server through a URL, secret percent-encoded,
 // and checks that the bucket is made once and reused.
 func TestOpenS3URL(t *testing.T) {
-	addr := startVersityGW(t)
+	addr := objectstest.StartS3(t)
 	ctx := context.Background()
 	u := fmt.Sprintf("s3://%s:%s@%s/opened?secure=false&region=us-east-1",
-		testAccessKey, strings.NewReplacer("/", "%2F", "+", "%2B", "=", "%3D").Replace(testSecretKey), addr)
+		objectstest.AccessKey, strings.NewReplacer("/", "%2F", "+", "%2B", "=", "%3D").Replace(objectstest.SecretKey), addr)
 	s, err := Open(ctx, u, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +73,7 @@ func TestOpenS3URL(t *testing.T) {
 
 // TestS3Unreachable: nothing listens, so the error is transient.
 func TestS3Unreachable(t *testing.T) {
-	addr, err := freeLoopbackAddr()
+	addr, err := objectstest.FreeLoopbackAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
