@@ -23,6 +23,7 @@ const (
 	ReasonSameParty        = "same_party"       // supplier and buyer have one ИНН
 	ReasonNoOwnCompany     = "no_own_company"   // none of our organisations is a party
 	ReasonOwnKPPMismatch   = "own_kpp_mismatch" // our ИНН printed with a wrong КПП
+	ReasonDuplicate        = "duplicate"        // :id — another document has the same supplier ИНН, number and date
 )
 
 // ReasonText gives the Russian text of a reason code (without its suffix).
@@ -46,4 +47,5 @@ var ReasonText = map[string]string{
 	ReasonSameParty:        "Продавец и покупатель совпадают",
 	ReasonNoOwnCompany:     "Ни одна из наших организаций не участвует в документе",
 	ReasonOwnKPPMismatch:   "Наш ИНН указан с чужим КПП",
+	ReasonDuplicate:        "Возможный дубликат: тот же поставщик, номер и дата, что у другого документа",
 }

@@ -69,6 +69,16 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return q.pg.Stop(ctx)
 }
 
+// StopAndCancel cancels the running jobs' contexts and waits until they
+// return or ctx ends (see river.Client.StopAndCancel). Jobs cancelled this
+// way did not commit their work and are run again later.
+func (q *Queue) StopAndCancel(ctx context.Context) error {
+	if q.sqlite != nil {
+		return q.sqlite.StopAndCancel(ctx)
+	}
+	return q.pg.StopAndCancel(ctx)
+}
+
 // Subscribe delivers River's events of the given kinds (see river.Client.Subscribe).
 func (q *Queue) Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func()) {
 	if q.sqlite != nil {

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"time"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/fields"
+	"github.com/pervichka/pervichka/extractors/recognize"
+	"github.com/pervichka/pervichka/extractors/tesseract"
+	"github.com/pervichka/pervichka/metrics"
+	"github.com/pervichka/pervichka/pipeline"
+	"github.com/pervichka/pervichka/storage/db"
+	"github.com/pervichka/pervichka/storage/objects"
+)
+
+func init() {
+	commands["serve"] = command{summary: "run the service: HTTP API and/or pipeline workers", run: runServe}
+}
+
+const serveUsage = `usage: pervichka serve [flags]
+
+Runs the intake service. --role all (the default) serves the HTTP API and
+works the pipeline's jobs in one process; --role api only serves HTTP (and
+submits jobs); --role worker only works jobs (and serves /healthz, /readyz
+and /metrics on --addr). Many workers may share one Postgres and one bucket.
+Every flag also reads its environment variable (shown in brackets).
+`
+
+// serveConfig is what the flags and the environment say.
+type serveConfig struct {
+	role            string
+	dbURL           string
+	storageURL      string
+	addr            string
+	ocrWorkers      int
+	jobTimeout      time.Duration
+	rescueAfter     time.Duration
+	shutdownTimeout time.Duration
+	companies       string
+	maxRequestBytes int64
+	migrate         bool
+	logLevel        slog.Level
+}
+
+func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, serveUsage+"\nflags:\n"); fs.PrintDefaults() }
+	fs.StringVar(&c.role, "role", envOr("PERVICHKA_ROLE", "all"), "all, api or worker [PERVICHKA_ROLE]")
+	dbURL := dbFlag(fs)
+	storageURL := storageFlag(fs)
+	fs.StringVar(&c.addr, "addr", envOr("PERVICHKA_ADDR", "127.0.0.1:8080"), "HTTP listen address [PERVICHKA_ADDR]")
+	fs.IntVar(&c.ocrWorkers, "ocr-workers", envInt("PERVICHKA_OCR_WORKERS", runtime.NumCPU()), "pages OCR'd at once [PERVICHKA_OCR_WORKERS]")
+	fs.DurationVar(&c.jobTimeout, "job-timeout", envDuration("PERVICHKA_JOB_TIMEOUT", 5*time.Minute), "longest a job may run; a job still running this long after its worker vanished is run again [PERVICHKA_JOB_TIMEOUT]")
+	fs.DurationVar(&c.rescueAfter, "rescue-after", envDuration("PERVICHKA_RESCUE_AFTER", 0), "a job running this long is presumed orphaned by a dead worker and run again; default job-timeout + 30s [PERVICHKA_RESCUE_AFTER]")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", envDuration("PERVICHKA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long running jobs and requests may finish before they are handed back [PERVICHKA_SHUTDOWN_TIMEOUT]")
+	fs.StringVar(&c.companies, "companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations [PERVICHKA_COMPANIES]")
+	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", int64(envInt("PERVICHKA_MAX_REQUEST_BYTES", 200<<20)), "largest upload request [PERVICHKA_MAX_REQUEST_BYTES]")
+	fs.BoolVar(&c.migrate, "migrate", envOr("PERVICHKA_MIGRATE", "true") == "true", "bring the schema up to date at start [PERVICHKA_MIGRATE]")
+	level := fs.String("log-level", envOr("PERVICHKA_LOG_LEVEL", "info"), "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, flag.ErrHelp
+		}
+		return c, errExitFailure
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	c.dbURL, c.storageURL = *dbURL, *storageURL
+	switch c.role {
+	case "all", "api", "worker":
+	default:
+		return c, fmt.Errorf("unknown --role %q: want all, api or worker", c.role)
+	}
+	if c.rescueAfter == 0 {
+		// A cgo OCR call outlives its cancelled context by up to a
+		// page's OCR time; the margin keeps a live job from being run twice.
+		c.rescueAfter = c.jobTimeout + 30*time.Second
+	}
+	if c.rescueAfter <= c.jobTimeout {
+		return c, fmt.Errorf("--rescue-after (%s) must be longer than --job-timeout (%s)", c.rescueAfter, c.jobTimeout)
+	}
+	if c.ocrWorkers < 1 {
+		return c, fmt.Errorf("--ocr-workers must be at least 1")
+	}
+	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return c, fmt.Errorf("--log-level: %w", err)
+	}
+	return c, nil
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseServe(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	work := c.role == "all" || c.role == "worker"
+
+	// The process's own lifetime: ctx ends at SIGTERM, but the shutdown
+	// below still needs the database and storage.
+	life, endLife := context.WithCancel(context.WithoutCancel(ctx))
+	defer endLife()
+
+	database, err := openDB(ctx, c.dbURL, log)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	if c.migrate {
+		if err := database.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	store, err := objects.Open(ctx, c.storageURL, log)
+	if err != nil {
+		return err
+	}
+	m := metrics.New(database, log)
+	pcfg := pipeline.Config{
+		DB: database, Objects: store, Limits: pervichka.DefaultLimits(), Work: work,
+		OCRWorkers: c.ocrWorkers, JobTimeout: c.jobTimeout, RescueAfter: c.rescueAfter, Observer: m, Logger: log,
+	}
+	if work {
+		own, err := loadCompanies(c.companies)
+		if err != nil {
+			return err
+		}
+		// One engine more than OCR workers: extraction re-reads boxes
+		// while pages of other documents are being read.
+		pool, err := tesseract.NewPool(ctx, tesseract.Options{Size: c.ocrWorkers + 1, Logger: log})
+		if err != nil {
+			return fmt.Errorf("start OCR engine: %w", err)
+		}
+		defer pool.Close()
+		pcfg.Recognizer = recognize.New(pool, recognize.Options{Fields: fields.Config{Own: own}, Logger: log})
+	}
+	p, err := pipeline.New(pcfg)
+	if err != nil {
+		return err
+	}
+
+	handler, err := routes(life, c, database, store, p, m, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler: handler,
+		// Slow clients must not hold connections forever; uploads of 50 MB
+		// over a phone link get minutes, headers seconds.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       10 * time.Minute,
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return life },
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	if err := p.Start(life); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("start workers: %w", err)
+	}
+	log.Info("serving", "role", c.role, "addr", ln.Addr().String(), "db", database.Dialect(), "ocr_workers", c.ocrWorkers)
+	fmt.Fprintf(stdout, "pervichka: serving on http://%s (role %s)\n", ln.Addr(), c.role)
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	}
+	log.Info("shutting down", "timeout", c.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	defer cancel()
+	var errs []error
+	if err := srv.Shutdown(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	// Jobs get what is left of the timeout to finish; the rest are
+	// cancelled and handed back to the queue.
+	if err := p.Stop(sctx, 30*time.Second); err != nil {
+		errs = append(errs, err)
+	}
+	endLife()
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// routes builds the HTTP handler of a serve process.
+func routes(life context.Context, c serveConfig, database *db.DB, store objects.Store, p *pipeline.Pipeline, m *metrics.Metrics, log *slog.Logger) (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return mux, nil
+}

@@ -1,0 +1,4 @@
+package metrics
+
+// NewWithScrapeTimeout lets the tests shorten the scrape deadline.
+var NewWithScrapeTimeout = newMetrics

@@ -1,0 +1,156 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/imagefile"
+	"github.com/pervichka/pervichka/extractors/recognize"
+	"github.com/pervichka/pervichka/storage/db"
+)
+
+// ExtractArgs asks for a document's fields once all its pages are read.
+type ExtractArgs struct {
+	DocumentID int64 `json:"document_id"`
+	Run        int   `json:"run"`
+}
+
+func (ExtractArgs) Kind() string { return "extract" }
+
+func (ExtractArgs) InsertOpts() river.InsertOpts { return insertOpts(QueueExtract) }
+
+type extractWorker struct {
+	river.WorkerDefaults[ExtractArgs]
+	p *Pipeline
+}
+
+func (w *extractWorker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
+	start := time.Now()
+	p := w.p
+	err := p.extract(ctx, job)
+	riverErr, observed := p.settle(ctx, job.JobRow, job.Args.DocumentID, "extract", err, func(tx *db.Tx) error {
+		return db.CompleteJobTx(ctx, tx, job)
+	})
+	p.observe("extract", start, observed)
+	return riverErr
+}
+
+// extract reads the stored words of every page, extracts and validates the
+// fields, flags a duplicate (the same supplier ИНН, number and date as another
+// live document), and routes the document, saving the result and the state in
+// one transaction with the job's completion.
+func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (err error) {
+	defer protect(&err)
+	id := job.Args.DocumentID
+	doc, err := p.db.GetDocument(ctx, nil, id)
+	if err != nil {
+		return err
+	}
+	if doc.State != db.StateProcessing {
+		return nil // failed meanwhile, or a job of an earlier run
+	}
+	stored, err := p.db.Pages(ctx, nil, id)
+	if err != nil {
+		return err
+	}
+	pages := make([]recognize.Page, 0, len(stored))
+	for _, pg := range stored {
+		if !pg.Read() {
+			return fmt.Errorf("extract document %d: page %d is not read yet", id, pg.Index+1)
+		}
+		b, err := p.get(ctx, pg.WordsKey, p.lim.MaxBytes)
+		if err != nil {
+			return err
+		}
+		var text pervichka.Page
+		if err := json.Unmarshal(b, &text); err != nil {
+			return pervichka.WrapError(pervichka.CodeInternal, err, "stored words of page "+strconv.Itoa(pg.Index+1))
+		}
+		rp := recognize.Page{Text: text, DPI: pg.DPI}
+		if pg.ImageKey != "" {
+			rp.LoadImage = p.imageLoader(pg.ImageKey)
+		}
+		pages = append(pages, rp)
+	}
+	res := p.rec.Extract(ctx, doc.FileName, pages)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	fields := indexedFields(res)
+	if fields.SupplierINN != "" && fields.Number != "" && fields.Date != "" {
+		dups, err := p.db.FindDuplicates(ctx, fields.SupplierINN, fields.Number, fields.Date)
+		if err != nil {
+			return err
+		}
+		for _, d := range dups {
+			if d.ID != id && d.State != db.StateRejected && d.State != db.StateFailed {
+				res.ReviewReasons = append(res.ReviewReasons, fmt.Sprintf("%s:%d", pervichka.ReasonDuplicate, d.ID))
+				res.NeedsReview = true
+			}
+		}
+	}
+	result, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
+	}
+	to, reason := db.StateAutoApproved, "все проверки пройдены"
+	if res.NeedsReview {
+		to, reason = db.StateNeedsReview, "нужна проверка: "+strings.Join(res.ReviewReasons, ", ")
+	}
+	return p.db.InTx(ctx, func(tx *db.Tx) error {
+		doc, err := p.db.LockDocument(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if doc.State != db.StateProcessing {
+			return db.CompleteJobTx(ctx, tx, job)
+		}
+		if _, err := p.db.SaveResult(ctx, tx, id, doc.Version, result, fields); err != nil {
+			return err
+		}
+		if err := p.db.Transition(ctx, tx, id, db.StateProcessing, to, "pipeline:extract", reason); err != nil {
+			return err
+		}
+		return db.CompleteJobTx(ctx, tx, job)
+	})
+}
+
+// imageLoader gives the extractor a stored enhanced page when it needs to
+// re-read a box; most documents never ask.
+func (p *Pipeline) imageLoader(key string) func(ctx context.Context) (image.Image, error) {
+	return func(ctx context.Context) (image.Image, error) {
+		lim := p.lim
+		lim.MaxBytes *= 4
+		b, err := p.get(ctx, key, lim.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		return imagefile.DecodeAsStored(ctx, b, lim)
+	}
+}
+
+// indexedFields picks the values the store indexes for the review queue and
+// the duplicate check. A total that does not parse is left out, not guessed.
+func indexedFields(res pervichka.Result) db.Fields {
+	f := db.Fields{
+		DocType:     res.DocType,
+		Number:      string(res.Number),
+		Date:        string(res.Date),
+		SupplierINN: string(res.Supplier.INN),
+		BuyerINN:    string(res.Buyer.INN),
+	}
+	if res.Total != "" {
+		if k, err := pervichka.ParseKopecks(string(res.Total)); err == nil {
+			f.Total = &k
+		}
+	}
+	return f
+}

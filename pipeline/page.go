@@ -1,0 +1,199 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/imagefile"
+	"github.com/pervichka/pervichka/extractors/recognize"
+	"github.com/pervichka/pervichka/storage/db"
+)
+
+// PageArgs asks for one page to be enhanced and OCR'd.
+type PageArgs struct {
+	DocumentID int64 `json:"document_id"`
+	Index      int   `json:"index"`
+	Run        int   `json:"run"`
+}
+
+func (PageArgs) Kind() string { return "page" }
+
+func (PageArgs) InsertOpts() river.InsertOpts { return insertOpts(QueueOCR) }
+
+type pageWorker struct {
+	river.WorkerDefaults[PageArgs]
+	p *Pipeline
+}
+
+func (w *pageWorker) Work(ctx context.Context, job *river.Job[PageArgs]) error {
+	start := time.Now()
+	p := w.p
+	err := p.readPage(ctx, job)
+	riverErr, observed := p.settle(ctx, job.JobRow, job.Args.DocumentID, "page", err, func(tx *db.Tx) error {
+		return db.CompleteJobTx(ctx, tx, job)
+	})
+	p.observe("page", start, observed)
+	return riverErr
+}
+
+// readPage enhances and OCRs the page, stores the enhanced image (PNG) and
+// the words (JSON), and records them; the job that leaves no page unread
+// enqueues extract, in the same transaction.
+func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err error) {
+	defer protect(&err)
+	id, index := job.Args.DocumentID, job.Args.Index
+	doc, err := p.db.GetDocument(ctx, nil, id)
+	if err != nil {
+		return err
+	}
+	if doc.State != db.StateProcessing {
+		return nil // failed meanwhile, or a job of an earlier run
+	}
+	pages, err := p.db.Pages(ctx, nil, id)
+	if err != nil {
+		return err
+	}
+	var pg *db.Page
+	for i := range pages {
+		if pages[i].Index == index {
+			pg = &pages[i]
+		}
+	}
+	if pg == nil {
+		return fmt.Errorf("page job for page %d of document %d, which has %d pages: %w", index+1, id, len(pages), db.ErrNotFound)
+	}
+	if !pg.Read() {
+		img, err := p.rawPage(ctx, doc, *pg)
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		read, err := p.rec.ReadPage(ctx, doc.FileName, recognize.RawPage{Index: index, Image: img, SourceDPI: pg.SourceDPI})
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		enc, err := encodePNG(read.Image)
+		if err != nil {
+			return fmt.Errorf("encode enhanced page %d: %w", index+1, err)
+		}
+		words, err := json.Marshal(read.Text)
+		if err != nil {
+			return fmt.Errorf("encode page %d words: %w", index+1, err)
+		}
+		pg.ImageKey = pageKey(doc.SHA256, index, ".png")
+		pg.WordsKey = pageKey(doc.SHA256, index, ".words.json")
+		pg.DPI = read.DPI
+		if err := p.put(ctx, pg.ImageKey, enc, "image/png"); err != nil {
+			return err
+		}
+		if err := p.put(ctx, pg.WordsKey, words, "application/json"); err != nil {
+			return err
+		}
+	}
+	return p.db.InTx(ctx, func(tx *db.Tx) error {
+		doc, err := p.db.LockDocument(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if doc.State != db.StateProcessing {
+			return db.CompleteJobTx(ctx, tx, job)
+		}
+		if err := p.db.FinishPage(ctx, tx, id, index, pg.ImageKey, pg.WordsKey, pg.DPI); err != nil {
+			return err
+		}
+		left, err := p.db.PendingPages(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if left == 0 {
+			if _, err := p.queue.InsertTx(ctx, tx, ExtractArgs{DocumentID: id, Run: job.Args.Run}, nil); err != nil {
+				return err
+			}
+		}
+		return db.CompleteJobTx(ctx, tx, job)
+	})
+}
+
+// rawPage loads a page's image before enhancement: the stored PNG of a PDF
+// page, or the page of the original image file itself.
+func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (image.Image, error) {
+	if pg.RawKey != "" {
+		// A lossless page is several times its JPEG's size.
+		lim := p.lim
+		lim.MaxBytes *= 4
+		b, err := p.get(ctx, pg.RawKey, lim.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		return imagefile.DecodeAsStored(ctx, b, lim)
+	}
+	b, err := p.get(ctx, doc.ObjectKey, p.lim.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	var img image.Image
+	errFound := errors.New("found")
+	err = imagefile.DecodeEach(ctx, b, p.lim, func(i int, page image.Image) error {
+		if i == pg.Index {
+			img = page
+			return errFound
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errFound) {
+		return nil, err
+	}
+	if img == nil {
+		return nil, pervichka.Errorf(pervichka.CodeCorrupt, "the file has no page %d", pg.Index+1)
+	}
+	return img, nil
+}
+
+// encodePNG stores a page losslessly, so that a page read back from storage
+// gives the extractor the very pixels OCR saw. Fastest compression: these
+// are working files, and the default level costs several times the time.
+//
+// A YCbCr picture (a scan's JPEG) is turned into RGB with the same 8-bit
+// formula the enhancement uses (color.YCbCrToRGB); the PNG encoder's own
+// conversion rounds differently and would change pixels by one level.
+func encodePNG(img image.Image) ([]byte, error) {
+	if y, ok := img.(*image.YCbCr); ok {
+		img = ycbcrToRGBA(y)
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func ycbcrToRGBA(m *image.YCbCr) *image.RGBA {
+	b := m.Bounds()
+	out := image.NewRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := out.Pix[(y-b.Min.Y)*out.Stride:]
+		for x := b.Min.X; x < b.Max.X; x++ {
+			yi, ci := m.YOffset(x, y), m.COffset(x, y)
+			r, g, bl := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+			o := (x - b.Min.X) * 4
+			row[o], row[o+1], row[o+2], row[o+3] = r, g, bl, 0xff
+		}
+	}
+	return out
+}

@@ -1,0 +1,206 @@
+// Package pipeline carries a document from its arrival to a verdict as River
+// jobs, one kind per stage, each in a file of its own:
+//
+//	Submit  store the original (keyed by content hash), create the document
+//	        and its ingest job in one transaction
+//	ingest  split the file into pages; store each PDF page picture losslessly
+//	        and each PDF text layer as words; fan out one page job per image page
+//	page    enhance and OCR one page; store the enhanced image and the words;
+//	        the page job that finds no page left schedules extract
+//	extract classify, extract, validate, check for duplicates, and route the
+//	        document to needs_review or auto_approved
+//
+// Every stage is idempotent and unique per document, page and run (River's
+// unique jobs, by args): a job run twice, or a worker killed midway, changes
+// nothing the second time, because what a stage writes to storage is keyed by
+// content and what it writes to the database commits in the same transaction
+// as the job's completion and the next job's insert (InsertTx, JobCompleteTx).
+//
+// Errors: a problem with the file itself (corrupt, unsupported, over a limit)
+// fails the document at once with a reason a person can read; anything else
+// (storage or database unavailable, a crash) is retried with River's backoff,
+// and the document fails only when the last attempt does, so it is never
+// left silently in processing. An admin's Retry starts a new run.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/recognize"
+	"github.com/pervichka/pervichka/storage/db"
+	"github.com/pervichka/pervichka/storage/objects"
+)
+
+// Queue names. OCR has its own queue so that its concurrency follows the
+// cores while the short stages never wait behind a long OCR backlog.
+const (
+	QueueIngest  = "ingest"
+	QueueOCR     = "ocr"
+	QueueExtract = "extract"
+)
+
+// StageObserver learns how long each stage took and how it ended
+// ("ok", "retry", "failed"); the metrics package implements it.
+type StageObserver interface {
+	ObserveStage(stage, outcome string, d time.Duration)
+}
+
+// Config configures a Pipeline.
+type Config struct {
+	DB      *db.DB
+	Objects objects.Store
+	// Recognizer runs the stages' work. Required when Work is set.
+	Recognizer *recognize.Recognizer
+	Limits     pervichka.Limits
+	// Work makes this process work jobs; without it the pipeline only
+	// submits (an API-only process).
+	Work bool
+	// OCRWorkers is how many pages are OCR'd at once; default the number
+	// of CPUs. The recognizer's OCR engine pool should be at least as big.
+	OCRWorkers int
+	// JobTimeout bounds one job's run; default 5 minutes. A page of a
+	// messenger photo takes seconds, so this only catches a hang.
+	JobTimeout time.Duration
+	// RescueAfter is when a job still running is presumed to belong to a
+	// dead worker and is made available again; default JobTimeout + 30 s.
+	RescueAfter time.Duration
+	// PollInterval is how often a worker looks for new jobs on SQLite,
+	// which has no LISTEN/NOTIFY; default 200 ms. Ignored on Postgres.
+	PollInterval time.Duration
+	// MaxAttempts per job before the document is failed; default 8.
+	MaxAttempts int
+	Observer    StageObserver
+	Logger      *slog.Logger
+}
+
+// Pipeline submits documents and, when configured to, works their jobs.
+type Pipeline struct {
+	db    *db.DB
+	store objects.Store
+	rec   *recognize.Recognizer
+	lim   pervichka.Limits
+	obs   StageObserver
+	log   *slog.Logger
+	queue *db.Queue
+	cfg   Config
+}
+
+// New builds the pipeline and its River client; Start begins working jobs.
+func New(cfg Config) (*Pipeline, error) {
+	if cfg.DB == nil || cfg.Objects == nil {
+		return nil, errors.New("pipeline: a database and an object store are required")
+	}
+	if cfg.Work && cfg.Recognizer == nil {
+		return nil, errors.New("pipeline: a worker needs a recognizer")
+	}
+	if cfg.Limits == (pervichka.Limits{}) {
+		cfg.Limits = pervichka.DefaultLimits()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.OCRWorkers <= 0 {
+		cfg.OCRWorkers = runtime.NumCPU()
+	}
+	if cfg.JobTimeout <= 0 {
+		cfg.JobTimeout = 5 * time.Minute
+	}
+	if cfg.RescueAfter <= 0 {
+		cfg.RescueAfter = cfg.JobTimeout + 30*time.Second
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 200 * time.Millisecond
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	p := &Pipeline{db: cfg.DB, store: cfg.Objects, rec: cfg.Recognizer, lim: cfg.Limits,
+		obs: cfg.Observer, log: cfg.Logger, cfg: cfg}
+	rc := &river.Config{
+		Logger:               cfg.Logger,
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
+		MaxAttempts:          cfg.MaxAttempts,
+	}
+	if cfg.DB.Dialect() == db.Postgres {
+		// LISTEN/NOTIFY wakes workers at once; polling is the fallback.
+		rc.FetchPollInterval = time.Second
+	}
+	if cfg.Work {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &ingestWorker{p: p})
+		river.AddWorker(workers, &pageWorker{p: p})
+		river.AddWorker(workers, &extractWorker{p: p})
+		rc.Workers = workers
+		rc.Queues = map[string]river.QueueConfig{
+			QueueIngest:  {MaxWorkers: 2},
+			QueueOCR:     {MaxWorkers: cfg.OCRWorkers},
+			QueueExtract: {MaxWorkers: 2},
+		}
+	}
+	q, err := cfg.DB.NewQueue(rc)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	p.queue = q
+	return p, nil
+}
+
+// Queue is the River client, for River's UI and for tests.
+func (p *Pipeline) Queue() *db.Queue { return p.queue }
+
+// Start begins working jobs; a no-op for a pipeline that does not work.
+func (p *Pipeline) Start(ctx context.Context) error {
+	if !p.cfg.Work {
+		return nil
+	}
+	return p.queue.Start(ctx)
+}
+
+// Stop stops fetching new jobs and waits for running ones to finish until
+// ctx ends; jobs still running then are cancelled and, their work
+// uncommitted, are run again by another worker (or this one after a
+// restart). Cancellation waits at most grace more for the jobs to return:
+// a cgo OCR call cannot be interrupted, so a page in Tesseract finishes its
+// call first.
+func (p *Pipeline) Stop(ctx context.Context, grace time.Duration) error {
+	if !p.cfg.Work {
+		return nil
+	}
+	err := p.queue.Stop(ctx)
+	if err == nil {
+		return nil
+	}
+	p.log.Warn("jobs still running at the shutdown deadline; cancelling them", "err", err)
+	cctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := p.queue.StopAndCancel(cctx); err != nil {
+		return fmt.Errorf("stop workers: %w", err)
+	}
+	return nil
+}
+
+// observe reports a stage's duration, if anyone listens.
+func (p *Pipeline) observe(stage string, start time.Time, err error) {
+	if p.obs == nil {
+		return
+	}
+	outcome := "ok"
+	switch {
+	case errors.Is(err, errFailed):
+		outcome = "failed"
+	case err != nil:
+		outcome = "retry"
+	}
+	p.obs.ObserveStage(stage, outcome, time.Since(start))
+}

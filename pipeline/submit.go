@@ -1,0 +1,115 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/riverqueue/river"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/imagefile"
+	"github.com/pervichka/pervichka/storage/db"
+	"github.com/pervichka/pervichka/storage/objects"
+)
+
+// Upload is a file as an intake channel received it.
+type Upload struct {
+	Name    string // file name as sent; may be empty
+	Body    []byte // the file; the channel refuses more than Limits.MaxBytes while reading
+	Source  db.Source
+	Sender  string // e-mail address, token or contractor name; may be empty
+	GroupID string // shared by the files of one multi-file upload; "" for one file
+	Actor   string // for the first event; "intake" when empty
+}
+
+// contentTypes maps a sniffed kind to the type the original is stored with.
+var contentTypes = map[imagefile.Kind]string{
+	imagefile.KindJPEG: "image/jpeg",
+	imagefile.KindPNG:  "image/png",
+	imagefile.KindTIFF: "image/tiff",
+	imagefile.KindWebP: "image/webp",
+	imagefile.KindPDF:  "application/pdf",
+}
+
+// Submit stores the original, keyed by its content hash, and creates the
+// document with its ingest job in one transaction. The same bytes submitted
+// again yield the first document and created=false: nothing is stored or
+// processed twice. The type is sniffed from the bytes, never from the name.
+//
+// Errors: a file that is empty, over the byte limit or of an unsupported
+// type is a *pervichka.Error and nothing is stored; storage and database
+// outages satisfy objects.IsTransient or db.IsTransient and may be retried.
+func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, created bool, err error) {
+	if p.lim.MaxBytes > 0 && int64(len(u.Body)) > p.lim.MaxBytes {
+		return db.Document{}, false, pervichka.Errorf(pervichka.CodeTooLarge, "%d bytes, limit %d", len(u.Body), p.lim.MaxBytes)
+	}
+	kind, err := imagefile.Sniff(u.Body)
+	if err != nil {
+		return db.Document{}, false, err
+	}
+	sum := sha256.Sum256(u.Body)
+	sha := hex.EncodeToString(sum[:])
+	key := originalKey(sha)
+	ct := contentTypes[kind]
+	// The object first: a document row must never point at nothing. A
+	// crash after the put leaves an orphan object that the next submission
+	// of the same bytes reuses.
+	if err := p.store.Put(ctx, key, bytes.NewReader(u.Body), int64(len(u.Body)), ct); err != nil {
+		return db.Document{}, false, fmt.Errorf("store original: %w", err)
+	}
+	err = p.db.InTx(ctx, func(tx *db.Tx) error {
+		doc, created, err = p.db.CreateDocument(ctx, tx, db.NewDocument{
+			SHA256: sha, ObjectKey: key, FileName: u.Name, ContentType: ct, Size: int64(len(u.Body)),
+			Source: u.Source, Sender: u.Sender, GroupID: u.GroupID, Actor: u.Actor,
+		})
+		if err != nil || !created {
+			return err
+		}
+		_, err = p.queue.InsertTx(ctx, tx, IngestArgs{DocumentID: doc.ID, Run: doc.Version}, nil)
+		return err
+	})
+	if err != nil {
+		return db.Document{}, false, fmt.Errorf("submit %q: %w", u.Name, err)
+	}
+	return doc, created, nil
+}
+
+// Retry sends a failed document through the pipeline again, from ingest:
+// pages already read are kept and not read again. db.ErrNotFound when there
+// is no such document, db.ErrIllegalTransition when it has not failed.
+func (p *Pipeline) Retry(ctx context.Context, id int64, actor string) error {
+	return p.db.InTx(ctx, func(tx *db.Tx) error {
+		doc, err := p.db.LockDocument(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if doc.State != db.StateFailed {
+			return fmt.Errorf("retry document %d: %w: it is %s, not failed", id, db.ErrIllegalTransition, doc.State)
+		}
+		if err := p.db.Transition(ctx, tx, id, db.StateFailed, db.StateProcessing, actor, "повторная обработка"); err != nil {
+			return err
+		}
+		// The run number makes the new jobs distinct from the finished
+		// ones under River's uniqueness by args.
+		_, err = p.queue.InsertTx(ctx, tx, IngestArgs{DocumentID: id, Run: doc.Version + 1}, nil)
+		return err
+	})
+}
+
+// Object keys. Originals are content-addressed; a page's derived files sit
+// under the original's hash, so a re-run overwrites them with the same bytes
+// rather than leaving orphans.
+func originalKey(sha string) string { return objects.HashKey("originals", sha) }
+
+func pageKey(sha string, index int, suffix string) string {
+	return fmt.Sprintf("pages/%s/%s/%04d%s", sha[:2], sha, index, suffix)
+}
+
+// insertOpts gives every job kind its queue and makes it unique by its
+// args: the same stage of the same document, page and run is enqueued once.
+func insertOpts(queue string) river.InsertOpts {
+	return river.InsertOpts{Queue: queue, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
