@@ -1,0 +1,160 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/imagefile"
+	"github.com/pervichka/pervichka/pipeline"
+	"github.com/pervichka/pervichka/storage/db"
+)
+
+// maxFilesPerUpload bounds one request's files: each becomes a document and
+// a job, and a thousand one-byte parts should not be able to make a
+// thousand of them.
+const maxFilesPerUpload = 100
+
+// maxFileNameRunes bounds a stored file name.
+const maxFileNameRunes = 255
+
+type uploadedFile struct {
+	name string
+	body []byte
+}
+
+type uploadReply struct {
+	Documents []uploadedDocument `json:"documents"`
+}
+
+type uploadedDocument struct {
+	ID        int64    `json:"id"`
+	State     db.State `json:"state"`
+	Duplicate bool     `json:"duplicate"`
+	FileName  string   `json:"file_name"`
+}
+
+// upload takes one or more files in multipart field "file". Every file is
+// read and its type checked before any is submitted, so a request with one
+// bad file stores nothing and the client can fix and resend it whole. Once
+// submitting has begun an outage can still stop it halfway; the files
+// submitted by then stay, and resending the request is safe because the
+// pipeline recognises the same bytes (they come back with duplicate=true).
+func (s *server) upload(w http.ResponseWriter, r *http.Request) error {
+	files, err := s.readFiles(w, r)
+	if err != nil {
+		return err
+	}
+	name, actor := actor(r)
+	var group string
+	if len(files) > 1 {
+		group = newGroupID()
+	}
+	reply := uploadReply{Documents: make([]uploadedDocument, 0, len(files))}
+	for _, f := range files {
+		doc, created, err := s.cfg.Pipeline.Submit(r.Context(), pipeline.Upload{
+			Name: f.name, Body: f.body, Source: db.SourceUpload, Sender: name, GroupID: group, Actor: actor,
+		})
+		if err != nil {
+			return fmt.Errorf("submit %q (%d of %d): %w", f.name, len(reply.Documents)+1, len(files), err)
+		}
+		reply.Documents = append(reply.Documents, uploadedDocument{ID: doc.ID, State: doc.State, Duplicate: !created, FileName: doc.FileName})
+	}
+	writeJSON(w, http.StatusCreated, reply)
+	return nil
+}
+
+// readFiles streams the multipart body, holding each "file" part to
+// Limits.MaxBytes and the whole request to MaxRequestBytes, and sniffs each
+// file's type from its bytes (the name and the part's Content-Type are the
+// sender's word, not evidence). Other fields are read past and ignored.
+func (s *server) readFiles(w http.ResponseWriter, r *http.Request) ([]uploadedFile, error) {
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != "multipart/form-data" || params["boundary"] == "" {
+		return nil, badRequest("Ожидается multipart/form-data с файлом в поле file")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxRequestBytes)
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	maxBytes := s.cfg.Limits.MaxBytes
+	var files []uploadedFile
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, multipartError(err)
+		}
+		if part.FormName() != "file" {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return nil, multipartError(err)
+			}
+			continue
+		}
+		if len(files) == maxFilesPerUpload {
+			return nil, &httpError{http.StatusBadRequest, codeTooManyFiles,
+				fmt.Sprintf("Слишком много файлов в одном запросе: не больше %d", maxFilesPerUpload)}
+		}
+		body, err := io.ReadAll(io.LimitReader(part, maxBytes+1))
+		if err != nil {
+			return nil, multipartError(err)
+		}
+		name := cleanFileName(part.FileName())
+		if int64(len(body)) > maxBytes {
+			return nil, pervichka.Errorf(pervichka.CodeTooLarge, "upload %q is over %d bytes", name, maxBytes)
+		}
+		// The pipeline sniffs again; checking here too refuses the whole
+		// request before any of its files is stored.
+		if _, err := imagefile.Sniff(body); err != nil {
+			return nil, fmt.Errorf("upload %q: %w", name, err)
+		}
+		files = append(files, uploadedFile{name: name, body: body})
+	}
+	if len(files) == 0 {
+		return nil, &httpError{http.StatusBadRequest, codeNoFile, "В запросе нет файла: передайте его в поле file"}
+	}
+	return files, nil
+}
+
+// multipartError tells a request over MaxRequestBytes (413) from a body
+// that is not well-formed multipart (400).
+func multipartError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	return badRequest("Тело запроса не является корректным multipart/form-data")
+}
+
+// cleanFileName keeps a sender's file name printable: invalid UTF-8 and
+// control characters (a newline in a name would forge lines in a log or a
+// header) are replaced, and the length is capped. The name is only ever a
+// label; object keys come from the content hash.
+func cleanFileName(name string) string {
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return '_'
+		}
+		return r
+	}, name)
+	if rs := []rune(name); len(rs) > maxFileNameRunes {
+		name = string(rs[:maxFileNameRunes])
+	}
+	return strings.TrimSpace(name)
+}
+
+// newGroupID names the files of one upload as one group.
+func newGroupID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return "upload-" + hex.EncodeToString(b[:])
+}
