@@ -124,7 +124,7 @@ func New(cfg Config) http.Handler {
 	if cfg.Pipeline == nil {
 		panic("api: Config needs Pipeline")
 	}
-	return newServer(cfg.withDefaults(), routes)
+	return newServer(cfg.withDefaults(), routes).root()
 }
 
 // Health returns a handler for /healthz and /readyz alone, for a process
@@ -137,10 +137,10 @@ func Health(cfg Config) http.Handler {
 			probes = append(probes, rt)
 		}
 	}
-	return newServer(cfg.withDefaults(), probes)
+	return newServer(cfg.withDefaults(), probes).root()
 }
 
-func newServer(cfg Config, table []route) http.Handler {
+func newServer(cfg Config, table []route) *server {
 	s := &server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	for _, rt := range table {
 		var h http.Handler = s.handler(rt.handle)
@@ -149,6 +149,11 @@ func newServer(cfg Config, table []route) http.Handler {
 		}
 		s.mux.Handle(rt.method+" "+rt.path, h)
 	}
+	return s
+}
+
+// root is the server's handler: panics recovered, then routing.
+func (s *server) root() http.Handler {
 	return recoverPanics(s.log, http.HandlerFunc(s.serveHTTP))
 }
 

@@ -194,6 +194,18 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 			t.Errorf("api/openapi.json documents %s, which no route serves", d)
 		}
 	}
+
+	// And the mux built from the table routes each documented operation to
+	// its own pattern.
+	e := newEnv(t, dbtest.SQLiteURL(t), nil)
+	s := newServer(Config{DB: e.db, Objects: e.store, Pipeline: e.pipe}.withDefaults(), routes)
+	for _, d := range documented {
+		method, path, _ := strings.Cut(d, " ")
+		req := httptest.NewRequest(method, concretePath(path, 1), nil)
+		if _, pattern := s.mux.Handler(req); pattern != d {
+			t.Errorf("%s is routed to %q", d, pattern)
+		}
+	}
 }
 
 // Every $ref in the document resolves.

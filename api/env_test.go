@@ -67,7 +67,7 @@ func (p *faultyPipeline) fail(err error) {
 // env is one API server over real HTTP, on a fresh database of one engine
 // and a fresh local object folder, with an admin and a service token.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	db      *db.DB
 	store   *objects.Local
 	pipe    *faultyPipeline
@@ -101,7 +101,7 @@ func forEngines(t *testing.T, fn func(t *testing.T, url string)) {
 	}
 }
 
-func newEnv(t *testing.T, dbURL string, edit func(*Config)) *env {
+func newEnv(t testing.TB, dbURL string, edit func(*Config)) *env {
 	t.Helper()
 	ctx := t.Context()
 	d, err := db.Open(ctx, dbURL, nil)
@@ -148,7 +148,7 @@ type reply struct {
 	body   []byte
 }
 
-func (r reply) json(t *testing.T, v any) {
+func (r reply) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("answer %d is not JSON: %v\n%s", r.status, err, r.body)
@@ -156,7 +156,7 @@ func (r reply) json(t *testing.T, v any) {
 }
 
 // errorCode checks the one error shape and returns its code and message.
-func (r reply) errorCode(t *testing.T) (code, message string) {
+func (r reply) errorCode(t testing.TB) (code, message string) {
 	t.Helper()
 	var b struct {
 		Error struct {
@@ -206,7 +206,7 @@ type part struct {
 	body        []byte
 }
 
-func multipartBody(t *testing.T, parts ...part) (contentType string, body []byte) {
+func multipartBody(t testing.TB, parts ...part) (contentType string, body []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
