@@ -72,8 +72,9 @@ func bearer(r *http.Request) (string, bool) {
 	return token, token != ""
 }
 
-// actor names the caller in document events.
-func actor(r *http.Request) (name, actor string) {
+// caller names the request's token, and the same as an actor of document
+// events ("api:<name>").
+func caller(r *http.Request) (name, actor string) {
 	tok, _ := TokenFrom(r.Context())
 	return tok.Name, "api:" + tok.Name
 }

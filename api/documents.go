@@ -262,7 +262,7 @@ func (s *server) retry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, actor := actor(r)
+	_, actor := caller(r)
 	if err := s.cfg.Pipeline.Retry(r.Context(), id, actor); err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ const (
 	codeNoFile           = "no_file"
 	codeTooManyFiles     = "too_many_files"
 	codeRequestTooLarge  = "request_too_large"
+	codeRequestTimeout   = "request_timeout"
 	codeUnauthorized     = "unauthorized"
 	codeForbidden        = "forbidden"
 	codeNotFound         = "not_found"

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strings"
 	"unicode"
 
@@ -36,6 +37,9 @@ type uploadReply struct {
 	Documents []uploadedDocument `json:"documents"`
 }
 
+// uploadedDocument answers one file, in the order of the request's file
+// parts. FileName is the stored document's: for a duplicate, the name it
+// was first sent under.
 type uploadedDocument struct {
 	ID        int64    `json:"id"`
 	State     db.State `json:"state"`
@@ -54,7 +58,7 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name, actor := actor(r)
+	name, actor := caller(r)
 	var group string
 	if len(files) > 1 {
 		group = newGroupID()
@@ -138,12 +142,16 @@ func readPart(part io.Reader, limit, contentLength int64) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// multipartError tells a request over MaxRequestBytes (413) from a body
-// that is not well-formed multipart (400).
+// multipartError tells a request over MaxRequestBytes (413) and one that
+// took longer than the server's ReadTimeout (408) from a body that is not
+// well-formed multipart (400).
 func multipartError(err error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	switch {
+	case errors.As(err, &mbe):
 		return err
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return &httpError{http.StatusRequestTimeout, codeRequestTimeout, "Файл передавался слишком долго: повторите на более быстром соединении"}
 	}
 	return badRequest("Тело запроса не является корректным multipart/form-data")
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/db/dbtest"
@@ -185,4 +187,41 @@ func (c countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p[:min(int64(len(p)), c.limit-*c.n)])
 	*c.n += int64(n)
 	return n, err
+}
+
+// A client that stalls mid-upload past the server's ReadTimeout gets a 408
+// in the error shape, and nothing is stored.
+func TestUploadReadTimeout(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t), nil)
+	slow := httptest.NewUnstartedServer(e.srv.Config.Handler)
+	slow.Config.ReadTimeout = 300 * time.Millisecond
+	slow.Start()
+	defer slow.Close()
+	pr, pw := io.Pipe()
+	stall := make(chan struct{})
+	defer close(stall)
+	go func() {
+		pw.Write([]byte("--test-boundary-1\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n\x89PNG\r\n\x1a\n"))
+		select { // stall until the test is over, or long past the timeout
+		case <-stall:
+		case <-time.After(10 * time.Second):
+		}
+		pw.Close()
+	}()
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, slow.URL+"/api/v1/documents", pr)
+	req.Header.Set("Authorization", "Bearer "+e.service)
+	req.Header.Set("Content-Type", testContentType)
+	resp, err := slow.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	r := reply{status: resp.StatusCode, header: resp.Header, body: body}
+	if code, _ := r.errorCode(t); r.status != http.StatusRequestTimeout || code != "request_timeout" {
+		t.Errorf("%d %s", r.status, code)
+	}
+	if n := e.documentCount(); n != 0 {
+		t.Errorf("%d documents stored", n)
+	}
 }
