@@ -114,7 +114,8 @@ func (s *server) readFiles(w http.ResponseWriter, r *http.Request) ([]uploadedFi
 		}
 		name := cleanFileName(part.FileName())
 		if int64(len(body)) > maxBytes {
-			return nil, pervichka.Errorf(pervichka.CodeTooLarge, "upload %q is over %d bytes", name, maxBytes)
+			return nil, &httpError{http.StatusRequestEntityTooLarge, string(pervichka.CodeTooLarge),
+				fmt.Sprintf("%s: файл «%s» больше %s", pervichka.CodeTooLarge.Message(), name, sizeText(maxBytes))}
 		}
 		// The pipeline sniffs again; checking here too refuses the whole
 		// request before any of its files is stored.
@@ -172,6 +173,19 @@ func cleanFileName(name string) string {
 		name = string(rs[:maxFileNameRunes])
 	}
 	return strings.TrimSpace(name)
+}
+
+// sizeText writes a byte limit for people: "50 МБ", "64 КБ", "900 байт".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d МБ", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f МБ", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d КБ", n>>10)
+	}
+	return fmt.Sprintf("%d байт", n)
 }
 
 // newGroupID names the files of one upload as one group.

@@ -103,6 +103,9 @@ func TestUploadRefusals(t *testing.T) {
 				if !hasCyrillic(msg) {
 					t.Errorf("message %q is not for a Russian reader", msg)
 				}
+				if code == "too_large" && !strings.Contains(msg, "64 КБ") {
+					t.Errorf("message %q does not say the limit", msg)
+				}
 				if n := e.documentCount(); n != 0 {
 					t.Errorf("%d documents stored", n)
 				}
@@ -132,6 +135,14 @@ func hasCyrillic(s string) bool {
 		}
 	}
 	return false
+}
+
+func TestSizeText(t *testing.T) {
+	for n, want := range map[int64]string{50 << 20: "50 МБ", 64 << 10: "64 КБ", 900: "900 байт", 3<<20 + 1<<19: "3.5 МБ"} {
+		if got := sizeText(n); got != want {
+			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
+		}
+	}
 }
 
 // A file name is a label from the sender: control characters and invalid
