@@ -160,9 +160,8 @@ func (s *server) root() http.Handler {
 // serveHTTP routes the request, answering the mux's own "no such path" and
 // "wrong method" in the API's JSON error shape rather than as plain text.
 func (s *server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if _, pattern := s.mux.Handler(r); pattern == "" {
+	if h, pattern := s.mux.Handler(r); pattern == "" {
 		rec := &statusOnly{header: http.Header{}}
-		h, _ := s.mux.Handler(r)
 		h.ServeHTTP(rec, r)
 		if allow := rec.header.Get("Allow"); allow != "" {
 			w.Header().Set("Allow", allow)
