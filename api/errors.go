@@ -89,7 +89,7 @@ func errorResponse(err error) (status int, info errorInfo) {
 		return he.status, errorInfo{Code: he.code, Message: he.message}
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, errorInfo{Code: codeRequestTooLarge,
-			Message: fmt.Sprintf("Запрос больше %d байт: отправьте файлы по частям", mbe.Limit)}
+			Message: fmt.Sprintf("Запрос больше %s: отправьте файлы несколькими запросами", sizeText(mbe.Limit))}
 	case errors.Is(err, db.ErrNotFound):
 		return http.StatusNotFound, errorInfo{Code: codeNotFound, Message: "Документ не найден"}
 	case errors.Is(err, db.ErrIllegalTransition), errors.Is(err, db.ErrConflict), errors.Is(err, db.ErrStale):

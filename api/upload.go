@@ -86,6 +86,12 @@ func (s *server) readFiles(w http.ResponseWriter, r *http.Request) ([]uploadedFi
 	if err != nil || mediaType != "multipart/form-data" || params["boundary"] == "" {
 		return nil, badRequest("Ожидается multipart/form-data с файлом в поле file")
 	}
+	// A declared length over the limit is refused before reading a byte
+	// (with "Expect: 100-continue", as curl sends for big files, the client
+	// does not even send the body); an undeclared one is cut off while read.
+	if r.ContentLength > s.cfg.MaxRequestBytes {
+		return nil, &http.MaxBytesError{Limit: s.cfg.MaxRequestBytes}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxRequestBytes)
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	maxBytes := s.cfg.Limits.MaxBytes

@@ -236,3 +236,32 @@ func TestUploadReadTimeout(t *testing.T) {
 		t.Errorf("%d documents stored", n)
 	}
 }
+
+// A request whose declared length is over the limit is refused before its
+// body is read: a client that asks "Expect: 100-continue" sends nothing.
+func TestUploadRefusedBeforeBody(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t), nil)
+	var sent int64
+	const size = 10 << 20
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, e.srv.URL+"/api/v1/documents",
+		countingReader{r: zeroes{}, n: &sent, limit: size})
+	req.ContentLength = size
+	req.Header.Set("Expect", "100-continue")
+	req.Header.Set("Authorization", "Bearer "+e.service)
+	req.Header.Set("Content-Type", testContentType)
+	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	r := reply{status: resp.StatusCode, header: resp.Header, body: body}
+	if code, msg := r.errorCode(t); r.status != http.StatusRequestEntityTooLarge || code != "request_too_large" || !strings.Contains(msg, "256 КБ") {
+		t.Errorf("%d %s %s", r.status, code, msg)
+	}
+	if sent != 0 {
+		t.Errorf("the client sent %d bytes of a refused body", sent)
+	}
+}
