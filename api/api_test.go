@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,7 +58,9 @@ func TestAuth(t *testing.T) {
 				{"no header", ""},
 				{"forged token", "Bearer " + forged},
 				{"revoked token", "Bearer " + revoked},
-				{"not bearer", "Basic " + e.admin},
+				{"token as a Basic user name", "Basic " + base64.StdEncoding.EncodeToString([]byte(e.admin+":"))},
+				{"Basic with a wrong password", "Basic " + base64.StdEncoding.EncodeToString([]byte("ops:"+forged))},
+				{"unknown scheme", "Token " + e.admin},
 				{"bare token", e.admin},
 				{"empty bearer", "Bearer "},
 			} {
@@ -72,7 +75,9 @@ func TestAuth(t *testing.T) {
 				r := reply{status: resp.StatusCode, header: resp.Header}
 				r.body, _ = readAll(resp)
 				code, _ := r.errorCode(t)
-				if r.status != http.StatusUnauthorized || code != "unauthorized" || !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+				challenges := r.header.Values("WWW-Authenticate")
+				if r.status != http.StatusUnauthorized || code != "unauthorized" || len(challenges) != 2 ||
+					!strings.HasPrefix(challenges[0], "Bearer") || !strings.HasPrefix(challenges[1], "Basic") {
 					t.Errorf("%s with %s: %d %s, WWW-Authenticate %q", name, tc.what, r.status, code, r.header.Get("WWW-Authenticate"))
 				}
 			}
@@ -83,13 +88,22 @@ func TestAuth(t *testing.T) {
 				}
 			}
 		}
-		// The scheme name is case-insensitive; the token is not.
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, e.srv.URL+pathOf(id, ""), nil)
-		req.Header.Set("Authorization", "bearer "+e.service)
-		if resp, err := e.srv.Client().Do(req); err != nil || resp.StatusCode != http.StatusOK {
-			t.Errorf("lower-case scheme: %v %v", resp.Status, err)
-		} else {
+		// The scheme name is case-insensitive; a browser's Basic credentials
+		// carry the token as the password.
+		for _, header := range []string{
+			"bearer " + e.service,
+			"Basic " + base64.StdEncoding.EncodeToString([]byte("anyone:"+e.service)),
+		} {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, e.srv.URL+pathOf(id, ""), nil)
+			req.Header.Set("Authorization", header)
+			resp, err := e.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
 			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("Authorization %q: %s", header, resp.Status)
+			}
 		}
 		if n := e.documentCount(); n != before {
 			t.Errorf("refused requests changed the documents: %d → %d", before, n)
@@ -158,7 +172,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(doc.OpenAPI, "3.1") || len(doc.Security) != 1 {
+	if !strings.HasPrefix(doc.OpenAPI, "3.1") || len(doc.Security) != 2 {
 		t.Fatalf("openapi %q, security %v", doc.OpenAPI, doc.Security)
 	}
 	var documented, served []string

@@ -25,8 +25,9 @@ func TokenFrom(ctx context.Context) (db.Token, bool) {
 }
 
 // RequireRole lets a request through to h only with an
-// "Authorization: Bearer pvk_…" header naming a live token whose role allows
-// role (an admin token allows everything). A missing or unknown token is 401
+// "Authorization: Bearer pvk_…" header (or Basic credentials with the token
+// as the password, for browsers) naming a live token whose role allows role
+// (an admin token allows everything). A missing or unknown token is 401
 // with a WWW-Authenticate challenge, a token of too small a role 403, a
 // database that cannot answer now 503; all in the API's JSON error shape.
 // cmd uses it to put other admin pages (River UI, metrics) behind the same
@@ -61,9 +62,16 @@ func RequireRole(tokens TokenChecker, role db.Role, h http.Handler, log *slog.Lo
 	})
 }
 
-// bearer reads the token from the Authorization header; the scheme is
-// case-insensitive (RFC 9110), the token is not.
+// bearer reads the token from the Authorization header: "Bearer <token>",
+// or "Basic" credentials whose password is the token (the user name is
+// ignored). Basic is there for people: a browser cannot send a bearer
+// token, but it asks for a password when challenged with Basic, so an admin
+// can open River's UI with the token as the password. Scheme names are
+// case-insensitive (RFC 9110); the token is not.
 func bearer(r *http.Request) (string, bool) {
+	if _, token, ok := r.BasicAuth(); ok {
+		return token, token != ""
+	}
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return "", false

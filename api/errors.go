@@ -136,7 +136,9 @@ func writeErrorTo(log *slog.Logger, w http.ResponseWriter, r *http.Request, err 
 		if err == errBadToken {
 			challenge += `, error="invalid_token"`
 		}
-		w.Header().Set("WWW-Authenticate", challenge)
+		// Bearer for programs; Basic makes a browser ask for the token.
+		w.Header().Add("WWW-Authenticate", challenge)
+		w.Header().Add("WWW-Authenticate", `Basic realm="pervichka", charset="UTF-8"`)
 	}
 	writeJSON(w, status, errorBody{Error: info})
 }
