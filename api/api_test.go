@@ -282,6 +282,8 @@ func TestErrorResponse(t *testing.T) {
 		{"max bytes", &http.MaxBytesError{Limit: 10}, 413, "request_too_large"},
 		{"objects not found", &objects.OpError{Op: "get", Key: "k", Err: objects.ErrNotFound}, 500, "internal"},
 		{"anything else", errors.New("pq: password for 10.0.0.7"), 500, "internal"},
+		{"file content", &fileError{name: "a.txt", err: pervichka.Errorf(pervichka.CodeUnsupported, "x")}, 415, "unsupported_type"},
+		{"file outage", &fileError{name: "a.png", err: fmt.Errorf("x: %w", db.ErrTransient)}, 503, "unavailable"},
 	} {
 		status, info := errorResponse(tc.err)
 		if status != tc.status || info.Code != tc.code || !hasCyrillic(info.Message) {

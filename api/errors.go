@@ -81,6 +81,14 @@ type errorInfo struct {
 // errorResponse is the one place an error becomes an HTTP answer. Anything
 // it does not recognise is a 500 whose details stay in the log.
 func errorResponse(err error) (status int, info errorInfo) {
+	var fe *fileError
+	if errors.As(err, &fe) {
+		status, info = errorResponse(fe.err)
+		if status < 500 && fe.name != "" {
+			info.Message += " (файл «" + fe.name + "»)"
+		}
+		return status, info
+	}
 	var he *httpError
 	var pe *pervichka.Error
 	var mbe *http.MaxBytesError

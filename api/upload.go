@@ -69,7 +69,7 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) error {
 			Name: f.name, Body: f.body, Source: db.SourceUpload, Sender: name, GroupID: group, Actor: actor,
 		})
 		if err != nil {
-			return fmt.Errorf("submit %q (%d of %d): %w", f.name, len(reply.Documents)+1, len(files), err)
+			return &fileError{name: f.name, err: fmt.Errorf("submit file %d of %d: %w", len(reply.Documents)+1, len(files), err)}
 		}
 		reply.Documents = append(reply.Documents, uploadedDocument{ID: doc.ID, State: doc.State, Duplicate: !created, FileName: doc.FileName})
 	}
@@ -126,7 +126,7 @@ func (s *server) readFiles(w http.ResponseWriter, r *http.Request) ([]uploadedFi
 		// The pipeline sniffs again; checking here too refuses the whole
 		// request before any of its files is stored.
 		if _, err := imagefile.Sniff(body); err != nil {
-			return nil, fmt.Errorf("upload %q: %w", name, err)
+			return nil, &fileError{name: name, err: err}
 		}
 		files = append(files, uploadedFile{name: name, body: body})
 	}
@@ -135,6 +135,16 @@ func (s *server) readFiles(w http.ResponseWriter, r *http.Request) ([]uploadedFi
 	}
 	return files, nil
 }
+
+// fileError ties an error to the uploaded file it is about, so that the
+// refusal of a many-file upload says which file to fix.
+type fileError struct {
+	name string
+	err  error
+}
+
+func (e *fileError) Error() string { return fmt.Sprintf("upload %q: %v", e.name, e.err) }
+func (e *fileError) Unwrap() error { return e.err }
 
 // readPart reads up to limit bytes of a part into one buffer sized from the
 // request's declared length, instead of io.ReadAll's dozen doublings and

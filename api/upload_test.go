@@ -106,6 +106,9 @@ func TestUploadRefusals(t *testing.T) {
 				if code == "too_large" && !strings.Contains(msg, "64 КБ") {
 					t.Errorf("message %q does not say the limit", msg)
 				}
+				if tc.name == "one unsupported of two" && !strings.Contains(msg, "«x.docx»") {
+					t.Errorf("message %q does not name the bad file", msg)
+				}
 				if n := e.documentCount(); n != 0 {
 					t.Errorf("%d documents stored", n)
 				}
