@@ -1,0 +1,75 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/pervichka/pervichka/storage/objects"
+)
+
+// probeTimeout bounds each readiness check, so that a hung database makes
+// /readyz answer 503 in time for the orchestrator rather than time out.
+const probeTimeout = 2 * time.Second
+
+// probeKey is read to check the object store: a key no object has, so the
+// expected answer is "not found", which proves the store answers without
+// moving any bytes.
+const probeKey = "readyz/probe"
+
+type readyReply struct {
+	Status string            `json:"status"` // "ok" or "unavailable"
+	Checks map[string]string `json:"checks"` // "database", "objects": "ok" or "failed"
+}
+
+// healthz says the process serves HTTP; it checks no dependency, so that an
+// orchestrator does not restart a healthy process for a database outage.
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// readyz says whether the process can do its work now: the database answers
+// a ping and the object store answers a read. On failure it answers 503 and
+// names the failing dependency; the error itself goes to the log only,
+// since the endpoint is unauthenticated.
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
+	reply := readyReply{Status: "ok", Checks: map[string]string{"database": "ok", "objects": "ok"}}
+	status := http.StatusOK
+	check := func(name string, fn func(ctx context.Context) error) {
+		ctx, cancel := context.WithTimeout(r.Context(), probeTimeout)
+		defer cancel()
+		if err := fn(ctx); err != nil {
+			s.log.Warn("readiness check failed", "check", name, "err", err)
+			reply.Checks[name] = "failed"
+			reply.Status = "unavailable"
+			status = http.StatusServiceUnavailable
+		}
+	}
+	check("database", s.pingDB)
+	check("objects", s.pingObjects)
+	if status != http.StatusOK {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
+	writeJSON(w, status, reply)
+	return nil
+}
+
+func (s *server) pingDB(ctx context.Context) error {
+	if sqlDB := s.cfg.DB.SQL(); sqlDB != nil {
+		return sqlDB.PingContext(ctx)
+	}
+	return s.cfg.DB.Pgx().Ping(ctx)
+}
+
+func (s *server) pingObjects(ctx context.Context) error {
+	body, _, err := s.cfg.Objects.Get(ctx, probeKey)
+	if errors.Is(err, objects.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return body.Close()
+}
