@@ -40,7 +40,7 @@ func (e *env) processed(name string) (id int64, original, image, words []byte) {
 	if err := e.store.Put(ctx, wordsKey, bytes.NewReader(words), int64(len(words)), "application/json"); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.db.FinishPage(ctx, nil, id, 0, imageKey, wordsKey, 300); err != nil {
+	if err := e.db.FinishPage(ctx, nil, id, db.Page{Index: 0, ImageKey: imageKey, WordsKey: wordsKey, DPI: 300}); err != nil {
 		e.t.Fatal(err)
 	}
 	res := pervichka.Result{File: name, Pages: 2, DocType: pervichka.DocInvoice, Number: "17", Total: "1200.00",
