@@ -60,6 +60,10 @@ type Config struct {
 	MaxRequestBytes int64
 	// Logger receives request failures; nil discards.
 	Logger *slog.Logger
+	// Instrument, when set, wraps each route's handler (after its
+	// authentication) with its ServeMux pattern, e.g. to count requests
+	// per route without unbounded label values.
+	Instrument func(pattern string, h http.Handler) http.Handler
 }
 
 // withDefaults fills in zero values and checks the required fields. A
@@ -147,7 +151,11 @@ func newServer(cfg Config, table []route) *server {
 		if rt.role != "" {
 			h = RequireRole(cfg.DB, rt.role, h, cfg.Logger)
 		}
-		s.mux.Handle(rt.method+" "+rt.path, h)
+		pattern := rt.method + " " + rt.path
+		if cfg.Instrument != nil {
+			h = cfg.Instrument(pattern, h)
+		}
+		s.mux.Handle(pattern, h)
 	}
 	return s
 }

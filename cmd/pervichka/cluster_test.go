@@ -3,16 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/pipeline"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/db/dbtest"
@@ -318,4 +325,189 @@ func settle(t *testing.T, d *db.DB, ids []int64, timeout time.Duration) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// server is a `serve --role all` process on a free port.
+type server struct {
+	*worker
+	url string
+}
+
+func startServer(t *testing.T, dbURL, storeURL string, extra ...string) *server {
+	t.Helper()
+	addr, err := objectstest.FreeLoopbackAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"--role", "all", "--addr", addr}, extra...)
+	w := startWorker(t, dbURL, storeURL, args...)
+	base := "http://" + addr
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return &server{worker: w, url: base}
+			}
+		}
+		select {
+		case <-w.done:
+			t.Fatalf("serve exited:\n%s", w.out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready in 30s: %v\n%s", err, w.out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// runBinary runs the command and returns its stdout.
+func runBinary(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append(os.Environ(), "PERVICHKA_COMPANIES="+filepath.Join("..", "..", "testdata", "corpus", "companies.json"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pervichka %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
+
+// TestServeEndToEnd is the service as a user meets it, on both deployments:
+// a token made with `pervichka token create`, the committed test files
+// uploaded in one request through the HTTP API, and the fields read back
+// once the workers are done — equal to what `pervichka extract` says about
+// the same files.
+func TestServeEndToEnd(t *testing.T) {
+	files := []string{"001-invoice.pdf", "007-upd-scan.pdf", "008-act-photo.jpg", "003-contract-photo.pdf"}
+	dir := filepath.Join("..", "..", "testdata", "corpus")
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, filepath.Join(dir, f))
+	}
+	want := map[string]pervichka.Result{}
+	for _, line := range strings.Split(strings.TrimSpace(runBinary(t, append([]string{"extract", "--jobs", "2"}, paths...)...)), "\n") {
+		var r pervichka.Result
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		want[filepath.Base(r.File)] = r
+	}
+	cases := []struct {
+		name  string
+		db    func(testing.TB) string
+		store func(testing.TB) string
+	}{
+		{"sqlite+folder", dbtest.SQLiteURL, objectstest.FileURL},
+		{"postgres+s3", dbtest.PostgresURL, func(t testing.TB) string { return objectstest.S3URL(objectstest.StartS3(t)) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dbURL, storeURL := c.db(t), c.store(t)
+			runBinary(t, "migrate", "--db", dbURL)
+			out := strings.Split(strings.TrimSpace(runBinary(t, "token", "create", "--name", "e2e", "--db", dbURL)), "\n")
+			token := out[len(out)-1]
+			srv := startServer(t, dbURL, storeURL, "--ocr-workers", "2")
+
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			for i, f := range files {
+				part, err := mw.CreateFormFile("file", f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := os.ReadFile(paths[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				part.Write(b)
+			}
+			mw.Close()
+			req, _ := http.NewRequest(http.MethodPost, srv.url+"/api/v1/documents", &body)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Authorization", "Bearer "+token)
+			var up struct {
+				Documents []struct {
+					ID    int64  `json:"id"`
+					State string `json:"state"`
+				} `json:"documents"`
+			}
+			if code := doJSON(t, req, &up); code != http.StatusCreated || len(up.Documents) != len(files) {
+				t.Fatalf("upload: %d, %+v", code, up)
+			}
+			deadline := time.Now().Add(5 * time.Minute)
+			for i, d := range up.Documents {
+				var doc struct {
+					State  string          `json:"state"`
+					Fields json.RawMessage `json:"fields"`
+				}
+				for {
+					req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/api/v1/documents/%d", srv.url, d.ID), nil)
+					req.Header.Set("Authorization", "Bearer "+token)
+					if code := doJSON(t, req, &doc); code != http.StatusOK {
+						t.Fatalf("get %d: %d", d.ID, code)
+					}
+					if doc.State != "received" && doc.State != "processing" {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("%s still %s after 5 minutes", files[i], doc.State)
+					}
+					time.Sleep(200 * time.Millisecond)
+				}
+				if doc.State != "needs_review" && doc.State != "auto_approved" {
+					t.Errorf("%s: state %s", files[i], doc.State)
+					continue
+				}
+				var got pervichka.Result
+				if err := json.Unmarshal(doc.Fields, &got); err != nil {
+					t.Fatal(err)
+				}
+				w := want[files[i]]
+				got.File, got.TimingsMS, w.File, w.TimingsMS = "", nil, "", nil
+				if !reflect.DeepEqual(got, w) {
+					gj, _ := json.Marshal(got)
+					wj, _ := json.Marshal(w)
+					t.Errorf("%s: API fields differ from extract:\napi:     %s\nextract: %s", files[i], gj, wj)
+				}
+				if (doc.State == "needs_review") != w.NeedsReview {
+					t.Errorf("%s: state %s, extract says needs_review=%v", files[i], doc.State, w.NeedsReview)
+				}
+			}
+			// SIGTERM: the server stops cleanly within its shutdown timeout.
+			if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-srv.done:
+				if code := srv.cmd.ProcessState.ExitCode(); code != 0 {
+					t.Errorf("serve exited %d after SIGTERM:\n%s", code, srv.out.String())
+				}
+			case <-time.After(45 * time.Second):
+				t.Errorf("serve still running 45s after SIGTERM")
+			}
+		})
+	}
+}
+
+func doJSON(t *testing.T, req *http.Request, into any) int {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode < 300 {
+		if err := json.Unmarshal(b, into); err != nil {
+			t.Fatalf("%s %s: %v: %s", req.Method, req.URL, err, b)
+		}
+	} else {
+		t.Logf("%s %s: %d %s", req.Method, req.URL, resp.StatusCode, b)
+	}
+	return resp.StatusCode
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/admin"
+	"github.com/pervichka/pervichka/api"
 	"github.com/pervichka/pervichka/extractors/fields"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/extractors/tesseract"
@@ -224,9 +226,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// routes builds the HTTP handler of a serve process.
+// routes builds the HTTP handler of a serve process: the JSON API (or only
+// the health probes on a worker), Prometheus metrics and River's UI, the
+// last two for admins only.
 func routes(life context.Context, c serveConfig, database *db.DB, store objects.Store, p *pipeline.Pipeline, m *metrics.Metrics, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.Handler())
+	cfg := api.Config{
+		DB: database, Objects: store, Pipeline: p, Limits: pervichka.DefaultLimits(),
+		MaxRequestBytes: c.maxRequestBytes, Logger: log, Instrument: m.Middleware,
+	}
+	if c.role == "worker" {
+		cfg.Pipeline = nil
+		mux.Handle("/", api.Health(cfg))
+	} else {
+		mux.Handle("/", api.New(cfg))
+	}
+	mux.Handle("GET /metrics", api.RequireRole(database, db.RoleAdmin, m.Handler(), log))
+	ui, err := admin.RiverUI(life, p.Queue(), "/riverui", log)
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/riverui/", api.RequireRole(database, db.RoleAdmin, ui, log))
 	return mux, nil
 }
