@@ -147,7 +147,10 @@ func runningJobs(t *testing.T, d *db.DB, kind string) int64 {
 }
 
 // scalar runs a query returning one integer on either engine.
-func scalar(t *testing.T, d *db.DB, query string) int64 {
+func scalar(t *testing.T, d *db.DB, query string) int64 { return scalarTB(t, d, query) }
+
+// scalarTB is scalar for benchmarks too.
+func scalarTB(t testing.TB, d *db.DB, query string) int64 {
 	t.Helper()
 	var n int64
 	var err error
@@ -510,4 +513,99 @@ func doJSON(t *testing.T, req *http.Request, into any) int {
 		t.Logf("%s %s: %d %s", req.Method, req.URL, resp.StatusCode, b)
 	}
 	return resp.StatusCode
+}
+
+// BenchmarkScale runs 1, 2 and 3 worker processes (one OCR worker each)
+// against one Postgres and one versitygw bucket and reports documents per
+// minute for a batch of phone photos, checking that each document is
+// processed exactly once. On a 2-core machine the third worker has no core
+// of its own: throughput should rise from one to two and then stay.
+func BenchmarkScale(b *testing.B) {
+	const docs = 12
+	for _, workers := range []int{1, 2, 3} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			var rate float64
+			for i := 0; i < b.N; i++ {
+				rate = scaleRun(b, workers, docs)
+			}
+			b.ReportMetric(rate, "docs/min")
+		})
+	}
+}
+
+func scaleRun(b *testing.B, workers, n int) float64 {
+	b.StopTimer()
+	ctx := b.Context()
+	dbURL := dbtest.PostgresURL(b)
+	storeURL := objectstest.S3URL(objectstest.StartS3(b))
+	d, err := db.Open(ctx, dbURL, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	store, err := objects.Open(ctx, storeURL, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	submitter, err := pipeline.New(pipeline.Config{DB: d, Objects: store})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var procs []*exec.Cmd
+	for range workers {
+		cmd := exec.Command(binary(b), "serve", "--role", "worker", "--db", dbURL, "--storage", storeURL,
+			"--addr", "127.0.0.1:0", "--log-level", "error", "--ocr-workers", "1")
+		cmd.Env = append(os.Environ(), "PERVICHKA_COMPANIES="+filepath.Join("..", "..", "testdata", "corpus", "companies.json"))
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		procs = append(procs, cmd)
+	}
+	defer func() {
+		for _, p := range procs {
+			_ = p.Process.Kill()
+			_ = p.Wait()
+		}
+	}()
+	time.Sleep(2 * time.Second) // let every worker start its River client
+	photos := []string{"008-act-photo.jpg", "001-invoice-photo.jpg", "005-upd-photo.jpg"}
+	var bodies [][]byte
+	for i := range n {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "corpus", photos[i%len(photos)]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies = append(bodies, variant(raw, i))
+	}
+	b.StartTimer()
+	start := time.Now()
+	for i, body := range bodies {
+		if _, _, err := submitter.Submit(ctx, pipeline.Upload{Name: fmt.Sprintf("p%d.jpg", i), Body: body, Source: db.SourceUpload}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for {
+		open := scalarTB(b, d, "SELECT count(*) FROM documents WHERE state IN ('received', 'processing')")
+		if open == 0 {
+			break
+		}
+		if time.Since(start) > 10*time.Minute {
+			b.Fatalf("%d documents still open after 10 minutes", open)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if got := scalarTB(b, d, "SELECT count(*) FROM river_job WHERE kind = 'page' AND attempt = 1 AND state = 'completed'"); got != int64(n) {
+		b.Errorf("%d page jobs completed on their first attempt, want %d (each document once)", got, n)
+	}
+	if got := scalarTB(b, d, "SELECT count(*) FROM documents WHERE state IN ('needs_review', 'auto_approved')"); got != int64(n) {
+		b.Errorf("%d documents with a verdict, want %d", got, n)
+	}
+	rate := float64(n) / elapsed.Minutes()
+	b.Logf("%d workers: %d documents in %s = %.1f documents/min", workers, n, elapsed.Round(time.Millisecond), rate)
+	return rate
 }
