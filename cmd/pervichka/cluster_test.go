@@ -64,7 +64,7 @@ type worker struct {
 	done chan struct{}
 }
 
-func startWorker(t *testing.T, dbURL, storeURL string, extra ...string) *worker {
+func startWorker(t testing.TB, dbURL, storeURL string, extra ...string) *worker {
 	t.Helper()
 	args := append([]string{"serve", "--role", "worker", "--db", dbURL, "--storage", storeURL,
 		"--addr", "127.0.0.1:0", "--log-level", "warn"}, extra...)
@@ -337,12 +337,17 @@ type server struct {
 }
 
 func startServer(t *testing.T, dbURL, storeURL string, extra ...string) *server {
+	return startServerTB(t, dbURL, storeURL, extra...)
+}
+
+// startServerTB is startServer for benchmarks too.
+func startServerTB(t testing.TB, dbURL, storeURL string, extra ...string) *server {
 	t.Helper()
 	addr, err := objectstest.FreeLoopbackAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := append([]string{"--role", "all", "--addr", addr}, extra...)
+	args := append([]string{"--addr", addr, "--role", "all"}, extra...)
 	w := startWorker(t, dbURL, storeURL, args...)
 	base := "http://" + addr
 	deadline := time.Now().Add(30 * time.Second)
@@ -367,7 +372,10 @@ func startServer(t *testing.T, dbURL, storeURL string, extra ...string) *server 
 }
 
 // runBinary runs the command and returns its stdout.
-func runBinary(t *testing.T, args ...string) string {
+func runBinary(t *testing.T, args ...string) string { return runBinaryTB(t, args...) }
+
+// runBinaryTB is runBinary for benchmarks too.
+func runBinaryTB(t testing.TB, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append(os.Environ(), "PERVICHKA_COMPANIES="+filepath.Join("..", "..", "testdata", "corpus", "companies.json"))
@@ -608,4 +616,123 @@ func scaleRun(b *testing.B, workers, n int) float64 {
 	rate := float64(n) / elapsed.Minutes()
 	b.Logf("%d workers: %d documents in %s = %.1f documents/min", workers, n, elapsed.Round(time.Millisecond), rate)
 	return rate
+}
+
+// BenchmarkUploadLoad measures upload latency as a contractor's phone sees
+// it: a `serve --role api` process, and this test process as the load
+// generator with 20 concurrent uploaders sending distinct 2 MB photos over
+// loopback (400 uploads, bounded at 2 minutes). It reports p50, p99 and
+// uploads per second; the target is p99 ≤ 200 ms. Two loads: "flat-out",
+// each uploader sending its next photo as soon as the last is answered (the
+// server's saturation, where latency is concurrency ÷ throughput), and
+// "paced", each uploader pausing a second between photos as a person with a
+// phone would (20 uploads/s offered).
+func BenchmarkUploadLoad(b *testing.B) {
+	cases := []struct {
+		name  string
+		db    func(testing.TB) string
+		store func(testing.TB) string
+	}{
+		{"sqlite+folder", dbtest.SQLiteURL, objectstest.FileURL},
+		{"postgres+s3", dbtest.PostgresURL, func(t testing.TB) string { return objectstest.S3URL(objectstest.StartS3(t)) }},
+	}
+	photo, err := os.ReadFile(filepath.Join("..", "..", "testdata", "corpus", "008-act-photo.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const (
+		size      = 2 << 20
+		uploaders = 20
+		total     = 400
+	)
+	padded := append(bytes.Clone(photo), make([]byte, size-len(photo))...)
+	for i := len(photo); i < size; i++ {
+		padded[i] = byte(i * 7)
+	}
+	for _, c := range cases {
+		for _, pause := range []time.Duration{0, time.Second} {
+			load := "flat-out"
+			if pause > 0 {
+				load = "paced"
+			}
+			b.Run(c.name+"/"+load, func(b *testing.B) {
+				dbURL, storeURL := c.db(b), c.store(b)
+				runBinaryTB(b, "migrate", "--db", dbURL)
+				out := strings.Split(strings.TrimSpace(runBinaryTB(b, "token", "create", "--name", "load", "--db", dbURL)), "\n")
+				token := out[len(out)-1]
+				srv := startServerTB(b, dbURL, storeURL, "--role", "api")
+				client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: uploaders}}
+				var p50, p99, rate float64
+				for i := 0; i < b.N; i++ {
+					lat := make([]time.Duration, 0, total)
+					var mu sync.Mutex
+					next := make(chan int)
+					ctx, cancel := context.WithTimeout(b.Context(), 2*time.Minute)
+					var wg sync.WaitGroup
+					start := time.Now()
+					for range uploaders {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							for n := range next {
+								// A distinct 2 MB photo: the real one padded after
+								// its end, made distinct by its last bytes. The
+								// multipart framing is written around it, not
+								// copied, so the generator spends little CPU.
+								body := bytes.Clone(padded)
+								copy(body[len(body)-32:], fmt.Sprintf("%-32s", fmt.Sprintf("run %d upload %d", i, n)))
+								boundary := "pervichka-load-boundary"
+								head := fmt.Sprintf("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo-%d.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n", boundary, n)
+								tail := "\r\n--" + boundary + "--\r\n"
+								buf := io.MultiReader(strings.NewReader(head), bytes.NewReader(body), strings.NewReader(tail))
+								contentType := "multipart/form-data; boundary=" + boundary
+								req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.url+"/api/v1/documents", buf)
+								req.ContentLength = int64(len(head) + len(body) + len(tail))
+								req.Header.Set("Content-Type", contentType)
+								req.Header.Set("Authorization", "Bearer "+token)
+								t0 := time.Now()
+								resp, err := client.Do(req)
+								if err != nil {
+									b.Error(err)
+									continue
+								}
+								io.Copy(io.Discard, resp.Body)
+								resp.Body.Close()
+								d := time.Since(t0)
+								if resp.StatusCode != http.StatusCreated {
+									b.Errorf("upload %d: %d", n, resp.StatusCode)
+									continue
+								}
+								mu.Lock()
+								lat = append(lat, d)
+								mu.Unlock()
+								time.Sleep(pause)
+							}
+						}()
+					}
+				feed:
+					for n := range total {
+						select {
+						case next <- n:
+						case <-ctx.Done():
+							break feed
+						}
+					}
+					close(next)
+					wg.Wait()
+					cancel()
+					elapsed := time.Since(start)
+					slices.Sort(lat)
+					if len(lat) == 0 {
+						b.Fatal("no upload succeeded")
+					}
+					q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+					p50, p99, rate = q(0.50), q(0.99), float64(len(lat))/elapsed.Seconds()
+				}
+				b.ReportMetric(p50, "p50-ms")
+				b.ReportMetric(p99, "p99-ms")
+				b.ReportMetric(rate, "uploads/s")
+			})
+		}
+	}
 }
