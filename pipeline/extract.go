@@ -124,6 +124,11 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 		if err := p.db.Transition(ctx, tx, id, db.StateProcessing, to, "pipeline:extract", reason); err != nil {
 			return err
 		}
+		if to == db.StateAutoApproved && p.poster != nil {
+			if _, err := p.queue.InsertTx(ctx, tx, PostArgs{DocumentID: id, Run: job.Args.Run}, nil); err != nil {
+				return err
+			}
+		}
 		return db.CompleteJobTx(ctx, tx, job)
 	})
 }

@@ -9,6 +9,8 @@
 //	        the page job that finds no page left schedules extract
 //	extract classify, extract, validate, check for duplicates, and route the
 //	        document to needs_review or auto_approved
+//	post    hand an auto-approved document to the Poster (the ledger), when
+//	        one is configured
 //
 // Every stage is idempotent and unique per document, page and run (River's
 // unique jobs, by args): a job run twice, or a worker killed midway, changes
@@ -45,6 +47,7 @@ const (
 	QueueIngest  = "ingest"
 	QueueOCR     = "ocr"
 	QueueExtract = "extract"
+	QueuePost    = "post"
 )
 
 // StageObserver learns how long each stage took and how it ended
@@ -81,7 +84,13 @@ type Config struct {
 	// MaxAttempts per job before the document is failed; default 8.
 	MaxAttempts int
 	Observer    StageObserver
-	Logger      *slog.Logger
+	// Poster posts auto-approved documents; nil leaves them auto_approved.
+	Poster Poster
+	// Register adds other packages' job kinds (the ledger's deliveries)
+	// to this pipeline's River client, working in Queues.
+	Register func(w *river.Workers)
+	Queues   map[string]river.QueueConfig
+	Logger   *slog.Logger
 }
 
 // Pipeline submits documents and, when configured to, works their jobs.
@@ -93,8 +102,9 @@ type Pipeline struct {
 	obs   StageObserver
 	log   *slog.Logger
 	queue *db.Queue
-	cfg   Config
-	cache *pageCache
+	cfg    Config
+	cache  *pageCache
+	poster Poster
 }
 
 // New builds the pipeline and its River client; Start begins working jobs.
@@ -127,7 +137,7 @@ func New(cfg Config) (*Pipeline, error) {
 		cfg.MaxAttempts = 8
 	}
 	p := &Pipeline{db: cfg.DB, store: cfg.Objects, rec: cfg.Recognizer, lim: cfg.Limits,
-		obs: cfg.Observer, log: cfg.Logger, cfg: cfg, cache: newPageCache(2*cfg.OCRWorkers + 2)}
+		obs: cfg.Observer, log: cfg.Logger, cfg: cfg, cache: newPageCache(2*cfg.OCRWorkers + 2), poster: cfg.Poster}
 	rc := &river.Config{
 		Logger:               cfg.Logger,
 		JobTimeout:           cfg.JobTimeout,
@@ -141,12 +151,23 @@ func New(cfg Config) (*Pipeline, error) {
 		river.AddWorker(workers, &ingestWorker{p: p})
 		river.AddWorker(workers, &pageWorker{p: p})
 		river.AddWorker(workers, &extractWorker{p: p})
-		rc.Workers = workers
+		river.AddWorker(workers, &postWorker{p: p})
 		rc.Queues = map[string]river.QueueConfig{
 			QueueIngest:  {MaxWorkers: 2},
 			QueueOCR:     {MaxWorkers: cfg.OCRWorkers},
 			QueueExtract: {MaxWorkers: 2},
+			QueuePost:    {MaxWorkers: 2},
 		}
+		if cfg.Register != nil {
+			cfg.Register(workers)
+		}
+		for name, q := range cfg.Queues {
+			if _, ok := rc.Queues[name]; ok {
+				return nil, fmt.Errorf("pipeline: queue %q is the pipeline's own", name)
+			}
+			rc.Queues[name] = q
+		}
+		rc.Workers = workers
 	}
 	q, err := cfg.DB.NewQueue(rc)
 	if err != nil {

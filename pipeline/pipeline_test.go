@@ -411,3 +411,76 @@ func BenchmarkOverhead(b *testing.B) {
 		})
 	}
 }
+
+// recordingPoster is the smallest honest Poster: it moves the document to
+// posted in the caller's transaction and counts its calls. The ledger's own
+// tests cover real postings; this checks the pipeline's side of the contract.
+type recordingPoster struct {
+	db    *db.DB
+	mu    sync.Mutex
+	calls map[int64]int
+}
+
+func (r *recordingPoster) PostTx(ctx context.Context, tx *db.Tx, q *db.Queue, id int64, actor string) error {
+	r.mu.Lock()
+	r.calls[id]++
+	r.mu.Unlock()
+	return r.db.Transition(ctx, tx, id, db.StateAutoApproved, db.StatePosted, actor, "проведён")
+}
+
+// TestPostStage: an auto-approved document is handed to the Poster exactly
+// once, in the post job's transaction; one that needs review is not.
+func TestPostStage(t *testing.T) {
+	for _, d := range deployments() {
+		t.Run(d.name, func(t *testing.T) {
+			e := start(t, d, pipeline.Config{})
+			poster := &recordingPoster{db: e.db, calls: map[int64]int{}}
+			e.pipeline(t, pipeline.Config{Work: true, Poster: poster})
+			ctx := t.Context()
+			files := []string{"001-invoice.pdf", "005-upd.pdf", "008-act.pdf", "004-vat_invoice.pdf"}
+			var ids []int64
+			for _, name := range files {
+				doc, _, err := e.p.Submit(ctx, pipeline.Upload{Name: name, Body: readFile(t, name), Source: db.SourceUpload})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, doc.ID)
+			}
+			deadline := time.Now().Add(2 * time.Minute)
+			posted := 0
+			for i, id := range ids {
+				var doc db.Document
+				for {
+					doc = waitSettled(t, e.db, []int64{id}, time.Minute)[0]
+					if doc.State != db.StateAutoApproved || time.Now().After(deadline) {
+						break
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				var res pervichka.Result
+				if err := json.Unmarshal(doc.Result, &res); err != nil {
+					t.Fatal(err)
+				}
+				want := db.StatePosted
+				if res.NeedsReview {
+					want = db.StateNeedsReview
+				}
+				if doc.State != want {
+					t.Errorf("%s: %s, want %s", files[i], doc.State, want)
+				}
+				poster.mu.Lock()
+				calls := poster.calls[id]
+				poster.mu.Unlock()
+				if (want == db.StatePosted && calls != 1) || (want != db.StatePosted && calls != 0) {
+					t.Errorf("%s: posted %d times", files[i], calls)
+				}
+				if want == db.StatePosted {
+					posted++
+				}
+			}
+			if posted == 0 {
+				t.Fatal("no test document was auto-approved: the test shows nothing")
+			}
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"sort"
 	"strconv"
 	"time"
 
@@ -167,14 +168,31 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer pool.Close()
 		pcfg.Recognizer = recognize.New(pool, recognize.Options{Fields: fields.Config{Own: own}, Logger: log})
 	}
+	deps := &serveDeps{life: life, cfg: c, db: database, store: store, metrics: m, log: log}
+	exts := sortedExtensions()
+	for _, ext := range exts {
+		if ext.pipeline != nil {
+			if err := ext.pipeline(deps, &pcfg); err != nil {
+				return fmt.Errorf("%s: %w", ext.name, err)
+			}
+		}
+	}
 	p, err := pipeline.New(pcfg)
 	if err != nil {
 		return err
 	}
+	deps.pipeline = p
 
 	handler, err := routes(life, c, database, store, p, m, log)
 	if err != nil {
 		return err
+	}
+	for _, ext := range exts {
+		if ext.mount != nil {
+			if err := ext.mount(deps, handler); err != nil {
+				return fmt.Errorf("%s: %w", ext.name, err)
+			}
+		}
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -229,7 +247,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // routes builds the HTTP handler of a serve process: the JSON API (or only
 // the health probes on a worker), Prometheus metrics and River's UI, the
 // last two for admins only.
-func routes(life context.Context, c serveConfig, database *db.DB, store objects.Store, p *pipeline.Pipeline, m *metrics.Metrics, log *slog.Logger) (http.Handler, error) {
+func routes(life context.Context, c serveConfig, database *db.DB, store objects.Store, p *pipeline.Pipeline, m *metrics.Metrics, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	cfg := api.Config{
 		DB: database, Objects: store, Pipeline: p, Limits: pervichka.DefaultLimits(),
@@ -248,4 +266,45 @@ func routes(life context.Context, c serveConfig, database *db.DB, store objects.
 	}
 	mux.Handle("/riverui/", api.RequireRole(database, db.RoleAdmin, ui, log))
 	return mux, nil
+}
+
+// serveDeps is what a serve process has built, for its extensions.
+type serveDeps struct {
+	life     context.Context // ends when the process shuts down
+	cfg      serveConfig
+	db       *db.DB
+	store    objects.Store
+	metrics  *metrics.Metrics
+	pipeline *pipeline.Pipeline // nil until the pipeline is built
+	log      *slog.Logger
+}
+
+// An extension adds a package's part to a serve process (the review UI, the
+// ledger, intake channels). Each lives in its own serve_<name>.go and
+// registers itself from init, so that parts are wired without one file
+// knowing them all.
+type extension struct {
+	name string
+	// pipeline, when set, runs before the pipeline is built and may set
+	// its Poster, Register and Queues.
+	pipeline func(d *serveDeps, cfg *pipeline.Config) error
+	// mount, when set, runs after: it adds handlers to mux (which already
+	// holds "/" for the API) and may start background work that ends
+	// with d.life.
+	mount func(d *serveDeps, mux *http.ServeMux) error
+}
+
+var extensions = map[string]extension{}
+
+func sortedExtensions() []extension {
+	names := make([]string, 0, len(extensions))
+	for n := range extensions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]extension, 0, len(names))
+	for _, n := range names {
+		out = append(out, extensions[n])
+	}
+	return out
 }
