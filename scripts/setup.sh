@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Pervichka needs on Debian 12 and builds bin/pervichka.
-#   scripts/setup.sh           packages + build
-#   scripts/setup.sh --deps    packages only (used by .ci/run)
+#   scripts/setup.sh           runtime packages + build
+#   scripts/setup.sh --deps    runtime and test packages only (used by .ci/run)
 # Safe to run again: packages already present are not reinstalled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,13 @@ packages=(
   # Fonts the corpus generator draws documents with.
   fonts-liberation fonts-dejavu-core fonts-paratype
 )
+
+# What only the tests need: a real browser for the UI tests and a real IMAP
+# server for the mail intake tests.
+test_packages=(chromium dovecot-imapd)
+if [ "${1:-}" = "--deps" ]; then
+  packages+=("${test_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do
