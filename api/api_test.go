@@ -178,13 +178,19 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	var documented, served []string
 	for path, ops := range doc.Paths {
 		for method, raw := range ops {
-			documented = append(documented, strings.ToUpper(method)+" "+path)
 			var op struct {
 				Security *[]map[string][]string `json:"security"`
+				// Operations another package serves beside the API (the
+				// ledger's) carry its name; that package's tests check them.
+				ServedBy string `json:"x-served-by"`
 			}
 			if err := json.Unmarshal(raw, &op); err != nil {
 				t.Fatal(err)
 			}
+			if op.ServedBy != "" {
+				continue
+			}
+			documented = append(documented, strings.ToUpper(method)+" "+path)
 			open := op.Security != nil && len(*op.Security) == 0
 			for _, rt := range routes {
 				if rt.method == strings.ToUpper(method) && rt.path == path && open != (rt.role == "") {

@@ -258,7 +258,8 @@ func TestCrashSafety(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if doc.State != db.StateNeedsReview && doc.State != db.StateAutoApproved {
+				// The ledger posts what extraction auto-approves.
+				if doc.State != db.StateNeedsReview && doc.State != db.StatePosted {
 					t.Errorf("document %d (%s): %s %s", id, doc.FileName, doc.State, doc.FailureReason)
 					continue
 				}
@@ -270,7 +271,11 @@ func TestCrashSafety(t *testing.T) {
 				for _, e := range events {
 					path = append(path, e.To)
 				}
-				if want := []db.State{db.StateReceived, db.StateProcessing, doc.State}; !slices.Equal(path, want) {
+				want := []db.State{db.StateReceived, db.StateProcessing, doc.State}
+				if doc.State == db.StatePosted {
+					want = []db.State{db.StateReceived, db.StateProcessing, db.StateAutoApproved, db.StatePosted}
+				}
+				if !slices.Equal(path, want) {
 					t.Errorf("document %d: history %v, want %v", id, path, want)
 				}
 			}
@@ -470,7 +475,7 @@ func TestServeEndToEnd(t *testing.T) {
 					}
 					time.Sleep(200 * time.Millisecond)
 				}
-				if doc.State != "needs_review" && doc.State != "auto_approved" {
+				if doc.State != "needs_review" && doc.State != "posted" {
 					t.Errorf("%s: state %s", files[i], doc.State)
 					continue
 				}
@@ -610,7 +615,7 @@ func scaleRun(b *testing.B, workers, n int) float64 {
 	if got := scalarTB(b, d, "SELECT count(*) FROM river_job WHERE kind = 'page' AND attempt = 1 AND state = 'completed'"); got != int64(n) {
 		b.Errorf("%d page jobs completed on their first attempt, want %d (each document once)", got, n)
 	}
-	if got := scalarTB(b, d, "SELECT count(*) FROM documents WHERE state IN ('needs_review', 'auto_approved')"); got != int64(n) {
+	if got := scalarTB(b, d, "SELECT count(*) FROM documents WHERE state IN ('needs_review', 'auto_approved', 'posted')"); got != int64(n) {
 		b.Errorf("%d documents with a verdict, want %d", got, n)
 	}
 	rate := float64(n) / elapsed.Minutes()
@@ -803,7 +808,7 @@ func TestGracefulShutdown(t *testing.T) {
 	startWorker(t, dbURL, storeURL, "--ocr-workers", "1")
 	settle(t, d, []int64{doc.ID}, 2*time.Minute)
 	got, _ = d.GetDocument(ctx, nil, doc.ID)
-	if got.State != db.StateNeedsReview && got.State != db.StateAutoApproved {
+	if got.State != db.StateNeedsReview && got.State != db.StatePosted {
 		t.Fatalf("document %s (%s) after another worker took it over", got.State, got.FailureReason)
 	}
 	if n := scalar(t, d, "SELECT count(*) FROM river_job WHERE kind = 'page' AND state = 'completed'"); n != 1 {

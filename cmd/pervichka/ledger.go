@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"text/tabwriter"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/pervichka/pervichka/ledger"
+	"github.com/pervichka/pervichka/storage/db"
+	"github.com/pervichka/pervichka/storage/objects"
+)
+
+func init() {
+	commands["ledger"] = command{summary: "export postings, list and resend webhook deliveries (ledger export --from --to --out)", run: runLedger}
+}
+
+const ledgerUsage = `usage:
+  pervichka ledger export --from YYYY-MM-DD --to YYYY-MM-DD --out DIR [--db URL] [--storage URL]
+      postings.csv of documents dated in the period, and each document's original and page images
+  pervichka ledger deliveries [--state dead|pending|delivered] [--db URL]
+      webhook deliveries; dead ones failed their last attempt
+  pervichka ledger resend --id N [--db URL]
+      deliver a dead delivery again (needs PERVICHKA_WEBHOOK_URL and PERVICHKA_WEBHOOK_SECRET)`
+
+// runLedger is the ledger's command. Like token it never migrates: it
+// refuses a database that is missing or not up to date.
+func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(stderr, ledgerUsage)
+		if len(args) == 0 {
+			return errExitFailure
+		}
+		return nil
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("ledger "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbURL := dbFlag(fs)
+	var from, to, out, storeURL, state *string
+	var id *int64
+	switch sub {
+	case "export":
+		from = fs.String("from", "", "first document date of the period, YYYY-MM-DD (required)")
+		to = fs.String("to", "", "last document date of the period, YYYY-MM-DD (required)")
+		out = fs.String("out", "", "folder to write into; must not exist or be empty (required)")
+		storeURL = storageFlag(fs)
+	case "deliveries":
+		state = fs.String("state", string(db.DeliveryDead), "dead, pending or delivered")
+	case "resend":
+		id = fs.Int64("id", 0, "delivery id, from ledger deliveries (required)")
+	default:
+		fmt.Fprintf(stderr, "pervichka ledger: unknown subcommand %q\n%s\n", sub, ledgerUsage)
+		return errExitFailure
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errExitFailure
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	switch sub {
+	case "export":
+		for name, v := range map[string]string{"--from": *from, "--to": *to, "--out": *out} {
+			if v == "" {
+				return fmt.Errorf("%s is required", name)
+			}
+		}
+		for _, v := range []string{*from, *to} {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				return fmt.Errorf("date %q is not YYYY-MM-DD", v)
+			}
+		}
+		if *from > *to {
+			return fmt.Errorf("--from %s is after --to %s", *from, *to)
+		}
+	case "resend":
+		if *id <= 0 {
+			return errors.New("--id is required")
+		}
+	case "deliveries":
+		if s := db.DeliveryState(*state); s != db.DeliveryDead && s != db.DeliveryPending && s != db.DeliveryDelivered {
+			return fmt.Errorf("--state %q: want dead, pending or delivered", *state)
+		}
+	}
+	d, err := openMigratedDB(ctx, *dbURL, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+
+	switch sub {
+	case "export":
+		store, err := objects.Open(ctx, *storeURL, log)
+		if err != nil {
+			return err
+		}
+		sum, err := ledger.Export(ctx, d, store, *from, *to, *out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "exported %d postings (%d CSV rows) and %d files of %d documents to %s\n",
+			sum.Postings, sum.Rows, sum.Files, sum.Documents, *out)
+	case "deliveries":
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tPOSTING\tSTATE\tATTEMPTS\tUPDATED\tLAST ERROR")
+		var after int64
+		for {
+			ds, err := d.Deliveries(ctx, db.DeliveryState(*state), after, db.MaxListLimit)
+			if err != nil {
+				return err
+			}
+			for _, dl := range ds {
+				fmt.Fprintf(w, "%d\t%d\t%s\t%d\t%s\t%s\n", dl.ID, dl.PostingID, dl.State, dl.Attempts,
+					dl.UpdatedAt.Format(time.RFC3339), dl.LastError)
+				after = dl.ID
+			}
+			if len(ds) < db.MaxListLimit {
+				break
+			}
+		}
+		return w.Flush()
+	case "resend":
+		l, err := ledgerFromEnv(d, log)
+		if err != nil {
+			return err
+		}
+		// Insert-only: a serve process's workers deliver it.
+		q, err := d.NewQueue(&river.Config{Logger: log})
+		if err != nil {
+			return err
+		}
+		dl, err := l.Resend(ctx, q, *id, "cli")
+		switch {
+		case errors.Is(err, db.ErrNotFound):
+			return fmt.Errorf("no delivery %d", *id)
+		case errors.Is(err, db.ErrConflict):
+			cur, _ := d.Delivery(ctx, nil, *id)
+			return fmt.Errorf("delivery %d is %s: only a dead delivery is resent", *id, cur.State)
+		case err != nil:
+			return err
+		}
+		fmt.Fprintf(stdout, "delivery %d of posting %d is pending again; a serve process will deliver it\n", dl.ID, dl.PostingID)
+	}
+	return nil
+}

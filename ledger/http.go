@@ -1,0 +1,209 @@
+package ledger
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/pervichka/pervichka/storage/db"
+)
+
+// Entry is a posting on the wire: in a webhook delivery and in the pull
+// API's pages. Amounts are integer kopecks.
+type Entry struct {
+	ID              int64           `json:"id"`
+	Position        int64           `json:"position"`
+	Kind            db.PostingKind  `json:"kind"`
+	ReversesID      int64           `json:"reverses_id,omitempty"`
+	Register        db.Register     `json:"register"`
+	DocumentID      int64           `json:"document_id"`
+	DocumentVersion int             `json:"document_version"`
+	DocType         string          `json:"doc_type"`
+	Number          string          `json:"number"`
+	Date            string          `json:"date"`
+	SupplierINN     string          `json:"supplier_inn"`
+	BuyerINN        string          `json:"buyer_inn"`
+	TotalKopecks    int64           `json:"total_kopecks"`
+	VATKopecks      int64           `json:"vat_kopecks"`
+	Lines           json.RawMessage `json:"lines"`
+	Document        json.RawMessage `json:"document"` // the validated result that was posted
+	Links           Links           `json:"links"`
+	Actor           string          `json:"actor"`
+	CreatedAt       time.Time       `json:"created_at"`
+}
+
+// Links point at the document's files in the JSON API (a service token
+// reads them).
+type Links struct {
+	Document string `json:"document"`
+	Original string `json:"original"`
+}
+
+// Delivery is a webhook's body.
+type Delivery struct {
+	Event   string `json:"event"`
+	Posting Entry  `json:"posting"`
+}
+
+func (l *Ledger) entry(p db.Posting) Entry {
+	doc := fmt.Sprintf("%s/api/v1/documents/%d", l.base, p.DocumentID)
+	return Entry{
+		ID: p.ID, Position: p.Position, Kind: p.Kind, ReversesID: p.ReversesID, Register: p.Register,
+		DocumentID: p.DocumentID, DocumentVersion: p.DocumentVersion, DocType: p.DocType, Number: p.Number,
+		Date: p.Date, SupplierINN: p.SupplierINN, BuyerINN: p.BuyerINN,
+		TotalKopecks: p.TotalKopecks, VATKopecks: p.VATKopecks, Lines: p.Lines, Document: p.Result,
+		Links: Links{Document: doc, Original: doc + "/original"}, Actor: p.Actor, CreatedAt: p.CreatedAt,
+	}
+}
+
+// Page is the pull API's answer. Next is the cursor to pass as after for
+// the following page; it equals the request's cursor when nothing new has
+// committed, so a poller can keep asking with it.
+type Page struct {
+	Postings []Entry `json:"postings"`
+	Next     string  `json:"next"`
+}
+
+// DefaultPageLimit is the pull API's page size when none is asked for.
+const DefaultPageLimit = 100
+
+// PullHandler serves GET /api/v1/ledger?after=<cursor>&limit=<n>: postings
+// in commit order after the cursor (the empty cursor is the start). Mount
+// it behind a service-role check.
+func (l *Ledger) PullHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		after, limit, err := pageParams(r)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		ps, err := l.db.PostingsAfter(r.Context(), after, limit)
+		if err != nil {
+			l.serverError(w, r, err)
+			return
+		}
+		page := Page{Postings: make([]Entry, 0, len(ps)), Next: strconv.FormatInt(after, 10)}
+		for _, p := range ps {
+			page.Postings = append(page.Postings, l.entry(p))
+			page.Next = strconv.FormatInt(p.Position, 10)
+		}
+		writeJSON(w, http.StatusOK, page)
+	})
+}
+
+func pageParams(r *http.Request) (after int64, limit int, err error) {
+	q := r.URL.Query()
+	if s := q.Get("after"); s != "" {
+		if after, err = strconv.ParseInt(s, 10, 64); err != nil || after < 0 {
+			return 0, 0, fmt.Errorf("Курсор after=%q должен быть значением next предыдущей страницы", s)
+		}
+	}
+	limit = DefaultPageLimit
+	if s := q.Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > db.MaxListLimit {
+			return 0, 0, fmt.Errorf("limit=%q: нужно число от 1 до %d", s, db.MaxListLimit)
+		}
+	}
+	return after, limit, nil
+}
+
+// DeliveriesHandler serves GET /api/v1/ledger/deliveries?state=dead&after=&limit=
+// (state defaults to dead: the dead letters). Mount it behind an admin check.
+func (l *Ledger) DeliveriesHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		after, limit, err := pageParams(r)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		state := db.DeliveryState(r.URL.Query().Get("state"))
+		if state == "" {
+			state = db.DeliveryDead
+		}
+		if state != db.DeliveryDead && state != db.DeliveryPending && state != db.DeliveryDelivered {
+			writeError(w, http.StatusBadRequest, "bad_request", "state: нужно dead, pending или delivered")
+			return
+		}
+		ds, err := l.db.Deliveries(r.Context(), state, after, limit)
+		if err != nil {
+			l.serverError(w, r, err)
+			return
+		}
+		out := make([]deliveryJSON, 0, len(ds))
+		for _, d := range ds {
+			out = append(out, toJSON(d))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"deliveries": out})
+	})
+}
+
+type deliveryJSON struct {
+	ID          int64            `json:"id"`
+	PostingID   int64            `json:"posting_id"`
+	State       db.DeliveryState `json:"state"`
+	Attempts    int              `json:"attempts"`
+	LastError   string           `json:"last_error,omitempty"`
+	CreatedAt   time.Time        `json:"created_at"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+	DeliveredAt *time.Time       `json:"delivered_at,omitempty"`
+}
+
+func toJSON(d db.Delivery) deliveryJSON {
+	out := deliveryJSON{ID: d.ID, PostingID: d.PostingID, State: d.State, Attempts: d.Attempts, LastError: d.LastError,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	if !d.DeliveredAt.IsZero() {
+		out.DeliveredAt = &d.DeliveredAt
+	}
+	return out
+}
+
+// ResendHandler serves POST /api/v1/ledger/deliveries/{id}/resend: a dead
+// delivery goes back to pending with a new job on q. actor names who asked
+// (for the log). Mount it behind an admin check.
+func (l *Ledger) ResendHandler(q *db.Queue, actor func(*http.Request) string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			writeError(w, http.StatusBadRequest, "bad_request", "Номер доставки должен быть положительным числом")
+			return
+		}
+		d, err := l.Resend(r.Context(), q, id, actor(r))
+		switch {
+		case errors.Is(err, db.ErrNotFound):
+			writeError(w, http.StatusNotFound, "not_found", "Такой доставки нет")
+		case errors.Is(err, db.ErrConflict):
+			writeError(w, http.StatusConflict, "conflict", "Повторить можно только недоставленную (dead) доставку")
+		case err != nil && !l.Webhook():
+			writeError(w, http.StatusConflict, "conflict", "Вебхук не настроен (PERVICHKA_WEBHOOK_URL)")
+		case err != nil:
+			l.serverError(w, r, err)
+		default:
+			writeJSON(w, http.StatusAccepted, toJSON(d))
+		}
+	})
+}
+
+func (l *Ledger) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if db.IsTransient(err) {
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
+		return
+	}
+	l.log.Error("ledger request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	writeError(w, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
+}
+
+// writeError answers in the JSON API's one error shape.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
