@@ -8,7 +8,9 @@ import (
 )
 
 func TestStatusOf(t *testing.T) {
-	result := func(reasons string) []byte { return []byte(`{"needs_review": true, "review_reasons": [` + reasons + `]}`) }
+	result := func(reasons string) []byte {
+		return []byte(`{"needs_review": true, "review_reasons": [` + reasons + `]}`)
+	}
 	for _, tc := range []struct {
 		name string
 		f    db.IntakeFile

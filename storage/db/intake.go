@@ -69,8 +69,8 @@ type IntakeMessage struct {
 
 type intakeQueries struct {
 	insertFile, fileByMessage, filesOfContractor, filesOfDocument, filesOfMessage string
-	upsertMessage, messageByKey, listMessages, listAllMessages                  string
-	createdArg                                                                  func(bool) any
+	upsertMessage, messageByKey, listMessages, listAllMessages                    string
+	createdArg                                                                    func(bool) any
 }
 
 const intakeFileCols = `id, channel, contractor_id, sender, message_key, file_name, sha256, size_bytes,
