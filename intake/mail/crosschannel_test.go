@@ -39,7 +39,7 @@ func TestSamePhotoMailedAndUploaded(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	env.dc.deliver(t, "INBOX", message("<same@petrov.ru>", "petrov@petrov.ru", "Акт", "multipart/mixed",
+	env.dc.Deliver(t, "INBOX", message("<same@petrov.ru>", "petrov@petrov.ru", "Акт", "multipart/mixed",
 		text("Акт ещё и почтой"), attachment("image/jpeg", "IMG_2001.jpg", photo)))
 	if _, err := env.poller.Poll(ctx); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/intake"
 	"github.com/pervichka/pervichka/intake/mail"
+	"github.com/pervichka/pervichka/intake/mail/mailtest"
 	"github.com/pervichka/pervichka/pipeline"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/db/dbtest"
@@ -86,7 +87,7 @@ func wrap(s string) string {
 type mailEnv struct {
 	db     *db.DB
 	recv   *intake.Receiver
-	dc     *dovecot
+	dc     *mailtest.Dovecot
 	poller *mail.Poller
 }
 
@@ -117,8 +118,8 @@ func newMailEnv(t *testing.T, dbURL string) *mailEnv {
 		t.Fatal(err)
 	}
 	recv := intake.NewReceiver(d, p, log)
-	dc := startDovecot(t)
-	return &mailEnv{db: d, recv: recv, dc: dc, poller: mail.NewPoller(dc.mailbox, recv, mail.Options{Logger: log, MaxMessageBytes: 8 * maxBytes})}
+	dc := mailtest.Start(t)
+	return &mailEnv{db: d, recv: recv, dc: dc, poller: mail.NewPoller(dc.Mailbox, recv, mail.Options{Logger: log, MaxMessageBytes: 8 * maxBytes})}
 }
 
 // want is what one message must become.
@@ -188,11 +189,11 @@ func testMailFromDovecot(t *testing.T, dbURL string) {
 			want{db.MessageNoDocuments, nil, []string{string(pervichka.CodeUnsupported)}}},
 	}
 	for _, m := range messages {
-		env.dc.deliver(t, "INBOX", m.raw)
+		env.dc.Deliver(t, "INBOX", m.raw)
 	}
 	// The first message again, as a second delivery of the same mail:
 	// the same Message-ID and bytes add nothing.
-	env.dc.deliver(t, "INBOX", messages[0].raw)
+	env.dc.Deliver(t, "INBOX", messages[0].raw)
 
 	st, err := env.poller.Poll(ctx)
 	if err != nil {
@@ -263,7 +264,7 @@ func testMailFromDovecot(t *testing.T, dbURL string) {
 	}
 
 	// Every message is flagged done and seen.
-	for id, flags := range env.dc.flags(t, "INBOX") {
+	for id, flags := range env.dc.Flags(t, "INBOX") {
 		if !slices.Contains(flags, imap.Flag(mail.DoneFlag)) || !slices.Contains(flags, imap.FlagSeen) {
 			t.Errorf("message %s flags %v: want \\Seen and %s", id, flags, mail.DoneFlag)
 		}

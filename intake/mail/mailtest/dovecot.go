@@ -1,4 +1,8 @@
-package mail_test
+// Package mailtest starts a real Dovecot IMAP server for tests: on a free
+// loopback port, with a throw-away configuration, runtime folder and
+// maildir, plaintext login (ssl = no; loopback only). Tests deliver mail with
+// APPEND, as a mail server's delivery would.
+package mailtest
 
 import (
 	"fmt"
@@ -22,17 +26,18 @@ import (
 
 const dovecotBin = "/usr/sbin/dovecot"
 
-// dovecot is a real Dovecot IMAP server on a loopback port, with a
+// Dovecot is a real Dovecot IMAP server on a loopback port, with a
 // throw-away configuration, runtime folder and maildir.
-type dovecot struct {
-	mailbox mail.Mailbox
+type Dovecot struct {
+	// Mailbox is the test user's INBOX, for a mail.Poller.
+	Mailbox mail.Mailbox
 	dir     string
 }
 
-// startDovecot starts Dovecot for the test and stops it when the test ends.
+// Start starts Dovecot for the test and stops it when the test ends.
 // Without Dovecot the test is skipped, but under CI=true it fails: CI must
 // not pass by skipping the e-mail channel.
-func startDovecot(t *testing.T) *dovecot {
+func Start(t testing.TB) *Dovecot {
 	t.Helper()
 	if _, err := os.Stat(dovecotBin); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -136,12 +141,12 @@ service anvil {
 			<-done
 		}
 	})
-	d := &dovecot{dir: dir, mailbox: mail.Mailbox{Addr: addr, User: "pervichka", Password: password, Folder: "INBOX", Security: "plaintext"}}
+	d := &Dovecot{dir: dir, Mailbox: mail.Mailbox{Addr: addr, User: "pervichka", Password: password, Folder: "INBOX", Security: "plaintext"}}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		c, err := d.client()
 		if err == nil {
-			err = c.Login(d.mailbox.User, password).Wait()
+			err = c.Login(d.Mailbox.User, password).Wait()
 			_ = c.Close()
 			if err == nil {
 				return d
@@ -149,17 +154,18 @@ service anvil {
 		}
 		select {
 		case <-done:
-			t.Fatalf("dovecot exited: %s", d.logs())
+			t.Fatalf("dovecot exited: %s", d.Logs())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("dovecot did not accept a login: %v\n%s", err, d.logs())
+			t.Fatalf("dovecot did not accept a login: %v\n%s", err, d.Logs())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
-func (d *dovecot) logs() string {
+// Logs returns Dovecot's logs, for a failing test.
+func (d *Dovecot) Logs() string {
 	var b strings.Builder
 	for _, f := range []string{"stdout.log", "dovecot.log"} {
 		x, _ := os.ReadFile(filepath.Join(d.dir, f))
@@ -168,28 +174,28 @@ func (d *dovecot) logs() string {
 	return b.String()
 }
 
-func (d *dovecot) client() (*imapclient.Client, error) {
-	return imapclient.DialInsecure(d.mailbox.Addr, nil)
+func (d *Dovecot) client() (*imapclient.Client, error) {
+	return imapclient.DialInsecure(d.Mailbox.Addr, nil)
 }
 
-// login returns a logged-in client with the folder selected.
-func (d *dovecot) login(t *testing.T) *imapclient.Client {
+// Login returns a logged-in client with the folder selected.
+func (d *Dovecot) Login(t testing.TB) *imapclient.Client {
 	t.Helper()
 	c, err := d.client()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Login(d.mailbox.User, d.mailbox.Password).Wait(); err != nil {
+	if err := c.Login(d.Mailbox.User, d.Mailbox.Password).Wait(); err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-// deliver APPENDs a raw message to a folder, as a mail server's delivery would.
-func (d *dovecot) deliver(t *testing.T, folder string, raw []byte) {
+// Deliver APPENDs a raw message to a folder, as a mail server's delivery would.
+func (d *Dovecot) Deliver(t testing.TB, folder string, raw []byte) {
 	t.Helper()
-	c := d.login(t)
+	c := d.Login(t)
 	cmd := c.Append(folder, int64(len(raw)), nil)
 	if _, err := cmd.Write(raw); err != nil {
 		t.Fatal(err)
@@ -203,10 +209,10 @@ func (d *dovecot) deliver(t *testing.T, folder string, raw []byte) {
 	_ = c.Logout().Wait()
 }
 
-// flags returns each message's flags in folder, by Message-ID.
-func (d *dovecot) flags(t *testing.T, folder string) map[string][]imap.Flag {
+// Flags returns each message's flags in folder, by Message-ID.
+func (d *Dovecot) Flags(t testing.TB, folder string) map[string][]imap.Flag {
 	t.Helper()
-	c := d.login(t)
+	c := d.Login(t)
 	sel, err := c.Select(folder, nil).Wait()
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +244,7 @@ type sysUser struct {
 	uid, gid    int
 }
 
-func lookupUser(t *testing.T, name string) sysUser {
+func lookupUser(t testing.TB, name string) sysUser {
 	t.Helper()
 	u, err := user.Lookup(name)
 	if err != nil {
@@ -247,7 +253,7 @@ func lookupUser(t *testing.T, name string) sysUser {
 	return toSysUser(t, u)
 }
 
-func currentUser(t *testing.T) sysUser {
+func currentUser(t testing.TB) sysUser {
 	t.Helper()
 	u, err := user.Current()
 	if err != nil {
@@ -256,7 +262,7 @@ func currentUser(t *testing.T) sysUser {
 	return toSysUser(t, u)
 }
 
-func toSysUser(t *testing.T, u *user.User) sysUser {
+func toSysUser(t testing.TB, u *user.User) sysUser {
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
 	g, err := user.LookupGroupId(u.Gid)
