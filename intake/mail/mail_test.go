@@ -119,7 +119,7 @@ func newMailEnv(t *testing.T, dbURL string) *mailEnv {
 	}
 	recv := intake.NewReceiver(d, p, log)
 	dc := mailtest.Start(t)
-	return &mailEnv{db: d, recv: recv, dc: dc, poller: mail.NewPoller(dc.Mailbox, recv, mail.Options{Logger: log, MaxMessageBytes: 8 * maxBytes})}
+	return &mailEnv{db: d, recv: recv, dc: dc, poller: mail.NewPoller(dc.Mailbox, recv, mail.Options{Logger: log, MaxMessageBytes: 3 * maxBytes})}
 }
 
 // want is what one message must become.
@@ -181,6 +181,9 @@ func testMailFromDovecot(t *testing.T, dbURL string) {
 			"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: image/jpeg\r\n" +
 			"Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"a.jpg\"\r\n\r\n!!!!not base64@@@@\r\n"),
 			want{db.MessageMalformed, nil, []string{string(pervichka.CodeUnsupported)}}},
+		{"<toobig@petrov.ru>", message("<toobig@petrov.ru>", "petrov@petrov.ru", "Архив сканов", "multipart/mixed",
+			text("Всё сразу"), attachment("application/pdf", "all.pdf", append(huge, huge...))),
+			want{db.MessageRefused, nil, nil}},
 		{"<hello@petrov.ru>", message("<hello@petrov.ru>", "petrov@petrov.ru", "Привет", "multipart/alternative",
 			text("Документы пришлю завтра"), part{header: "Content-Type: text/html; charset=utf-8", body: []byte("<p>Документы пришлю завтра</p>")}),
 			want{db.MessageNoDocuments, nil, nil}},
@@ -238,6 +241,9 @@ func testMailFromDovecot(t *testing.T, dbURL string) {
 			sort.Strings(refused)
 			if !slices.Equal(stored, m.want.files) || !slices.Equal(refused, m.want.refused) {
 				t.Errorf("documents %q, refused %q; want %q, %q (detail: %s)", stored, refused, m.want.files, m.want.refused, rec.Detail)
+			}
+			if rec.Outcome == db.MessageRefused && len(files) == 0 && !strings.Contains(rec.Detail, "больше предела") {
+				t.Errorf("a message refused whole must say why: %q", rec.Detail)
 			}
 			if rec.Documents != len(m.want.files) {
 				t.Errorf("message counts %d documents, want %d", rec.Documents, len(m.want.files))

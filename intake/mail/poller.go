@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,7 +110,15 @@ func (p *Poller) Poll(ctx context.Context) (PollStats, error) {
 	if sel.NumMessages == 0 {
 		return st, c.Logout().Wait()
 	}
-	found, err := c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{DoneFlag}}, nil).Wait()
+	// A server that takes no keywords of the client's own (no \* in
+	// PERMANENTFLAGS) gets \Seen alone as the done mark: then a message a
+	// person opened in the mailbox before the poll is not taken.
+	done := []imap.Flag{imap.FlagSeen, DoneFlag}
+	if !slices.Contains(sel.PermanentFlags, imap.FlagWildcard) && !slices.Contains(sel.PermanentFlags, DoneFlag) {
+		p.log.Warn("the server stores no custom keywords: unread mail only is taken", "keyword", DoneFlag)
+		done = []imap.Flag{imap.FlagSeen}
+	}
+	found, err := c.UIDSearch(&imap.SearchCriteria{NotFlag: done[len(done)-1:]}, nil).Wait()
 	if err != nil {
 		return st, fmt.Errorf("%s: search: %w", p.mb.Name(), err)
 	}
@@ -129,7 +138,7 @@ func (p *Poller) Poll(ctx context.Context) (PollStats, error) {
 		if err != nil {
 			return st, fmt.Errorf("%s: message uid %d: %w", p.mb.Name(), h.UID, err)
 		}
-		if err := p.markDone(c, h.UID); err != nil {
+		if err := p.markDone(c, h.UID, done); err != nil {
 			return st, fmt.Errorf("%s: message uid %d: %w", p.mb.Name(), h.UID, err)
 		}
 		st.Messages++
@@ -262,10 +271,9 @@ func (p *Poller) refuseWhole(ctx context.Context, h *imapclient.FetchMessageBuff
 }
 
 // markDone flags the message done and, when configured, moves it.
-func (p *Poller) markDone(c *imapclient.Client, uid imap.UID) error {
+func (p *Poller) markDone(c *imapclient.Client, uid imap.UID, flags []imap.Flag) error {
 	set := imap.UIDSetNum(uid)
-	if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true,
-		Flags: []imap.Flag{imap.FlagSeen, DoneFlag}}, nil).Close(); err != nil {
+	if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags}, nil).Close(); err != nil {
 		return fmt.Errorf("flag done: %w", err)
 	}
 	if p.mb.MoveTo != "" {
