@@ -31,6 +31,15 @@ type documentReply struct {
 	Failure       *failureInfo    `json:"failure"`
 	Events        []eventReply    `json:"events"`
 	Pages         []pageReply     `json:"pages"`
+	Links         []linkReply     `json:"links"`
+}
+
+// linkReply is a proposed relation to another document (see db.Link).
+type linkReply struct {
+	DocumentID int64       `json:"document_id"`
+	LinkedID   int64       `json:"linked_id"`
+	Kind       db.LinkKind `json:"kind"`
+	Reason     string      `json:"reason"`
 }
 
 type reviewReason struct {
@@ -75,12 +84,20 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	links, err := s.cfg.DB.Links(ctx, nil, id)
+	if err != nil {
+		return err
+	}
 	reply := documentReply{
 		ID: d.ID, State: d.State, DocType: optional(string(d.Fields.DocType)), FileName: d.FileName,
 		ContentType: d.ContentType, Size: d.Size, Source: d.Source, GroupID: optional(d.GroupID),
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 		Fields: json.RawMessage("null"), ReviewReasons: []reviewReason{},
 		Events: make([]eventReply, 0, len(events)), Pages: make([]pageReply, 0, len(pages)),
+		Links: make([]linkReply, 0, len(links)),
+	}
+	for _, l := range links {
+		reply.Links = append(reply.Links, linkReply{DocumentID: l.DocumentID, LinkedID: l.LinkedID, Kind: l.Kind, Reason: l.Reason})
 	}
 	if d.Result != nil {
 		reply.Fields = json.RawMessage(d.Result)

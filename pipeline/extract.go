@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,27 +91,22 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 		return err
 	}
 	fields := indexedFields(res)
-	if fields.SupplierINN != "" && fields.Number != "" && fields.Date != "" {
-		dups, err := p.db.FindDuplicates(ctx, fields.SupplierINN, fields.Number, fields.Date)
-		if err != nil {
-			return err
-		}
-		for _, d := range dups {
-			if d.ID != id && d.State != db.StateRejected && d.State != db.StateFailed {
-				res.ReviewReasons = append(res.ReviewReasons, fmt.Sprintf("%s:%d", pervichka.ReasonDuplicate, d.ID))
-				res.NeedsReview = true
+	return p.db.InTx(ctx, func(tx *db.Tx) error {
+		// Locks in one order, so that extract jobs never wait on each
+		// other in a circle: the group's first document (files of one
+		// upload take turns, see proposeLinks), this document, then the
+		// duplicate key.
+		if doc.GroupID != "" {
+			group, err := p.db.GroupDocuments(ctx, tx, doc.GroupID)
+			if err != nil {
+				return err
+			}
+			if len(group) > 0 && group[0].ID != id {
+				if _, err := p.db.LockDocument(ctx, tx, group[0].ID); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	result, err := json.Marshal(res)
-	if err != nil {
-		return fmt.Errorf("encode result: %w", err)
-	}
-	to, reason := db.StateAutoApproved, "все проверки пройдены"
-	if res.NeedsReview {
-		to, reason = db.StateNeedsReview, "нужна проверка: "+strings.Join(res.ReviewReasons, ", ")
-	}
-	return p.db.InTx(ctx, func(tx *db.Tx) error {
 		doc, err := p.db.LockDocument(ctx, tx, id)
 		if err != nil {
 			return err
@@ -118,7 +114,41 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 		if doc.State != db.StateProcessing {
 			return db.CompleteJobTx(ctx, tx, job)
 		}
+		// Duplicates are looked up under a lock on their key, so that two
+		// copies extracted at once find each other: the second waits
+		// for the first to commit its indexed fields.
+		var duplicates []db.Document
+		res := res
+		res.ReviewReasons = slices.Clone(res.ReviewReasons)
+		if fields.SupplierINN != "" && fields.Number != "" && fields.Date != "" {
+			key := "duplicate:" + fields.SupplierINN + "/" + fields.Number + "/" + fields.Date
+			if err := p.db.LockKey(ctx, tx, key); err != nil {
+				return err
+			}
+			dups, err := p.db.FindDuplicatesTx(ctx, tx, fields.SupplierINN, fields.Number, fields.Date)
+			if err != nil {
+				return err
+			}
+			for _, d := range dups {
+				if d.ID != id && d.State != db.StateRejected && d.State != db.StateFailed {
+					res.ReviewReasons = append(res.ReviewReasons, fmt.Sprintf("%s:%d", pervichka.ReasonDuplicate, d.ID))
+					res.NeedsReview = true
+					duplicates = append(duplicates, d)
+				}
+			}
+		}
+		result, err := json.Marshal(res)
+		if err != nil {
+			return fmt.Errorf("encode result: %w", err)
+		}
+		to, reason := db.StateAutoApproved, "все проверки пройдены"
+		if res.NeedsReview {
+			to, reason = db.StateNeedsReview, "нужна проверка: "+strings.Join(res.ReviewReasons, ", ")
+		}
 		if _, err := p.db.SaveResult(ctx, tx, id, doc.Version, result, fields); err != nil {
+			return err
+		}
+		if err := p.proposeLinks(ctx, tx, doc, fields, duplicates); err != nil {
 			return err
 		}
 		if err := p.db.Transition(ctx, tx, id, db.StateProcessing, to, "pipeline:extract", reason); err != nil {

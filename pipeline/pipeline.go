@@ -95,13 +95,13 @@ type Config struct {
 
 // Pipeline submits documents and, when configured to, works their jobs.
 type Pipeline struct {
-	db    *db.DB
-	store objects.Store
-	rec   *recognize.Recognizer
-	lim   pervichka.Limits
-	obs   StageObserver
-	log   *slog.Logger
-	queue *db.Queue
+	db     *db.DB
+	store  objects.Store
+	rec    *recognize.Recognizer
+	lim    pervichka.Limits
+	obs    StageObserver
+	log    *slog.Logger
+	queue  *db.Queue
 	cfg    Config
 	cache  *pageCache
 	poster Poster

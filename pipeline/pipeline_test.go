@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	pngenc "image/png"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -480,6 +483,96 @@ func TestPostStage(t *testing.T) {
 			}
 			if posted == 0 {
 				t.Fatal("no test document was auto-approved: the test shows nothing")
+			}
+		})
+	}
+}
+
+// TestGroupProposals: files sent together are examined together. Two copies
+// of one invoice in one upload are proposed as one document (and flagged as
+// duplicates); a page with no number or parties of its own is proposed as a
+// continuation. Nothing is merged: the links wait for a clerk.
+func TestGroupProposals(t *testing.T) {
+	for _, d := range deployments() {
+		t.Run(d.name, func(t *testing.T) {
+			e := start(t, d, pipeline.Config{Work: true})
+			ctx := t.Context()
+			invoice := readFile(t, "001-invoice.pdf")
+			blank := image.NewGray(image.Rect(0, 0, 1240, 1754))
+			for i := range blank.Pix {
+				blank.Pix[i] = 0xFF
+			}
+			var png bytes.Buffer
+			if err := pngenc.Encode(&png, blank); err != nil {
+				t.Fatal(err)
+			}
+			files := []pipeline.Upload{
+				{Name: "invoice.pdf", Body: invoice},
+				{Name: "invoice-again.pdf", Body: append(bytes.Clone(invoice), "\n% resent\n"...)},
+				{Name: "page2.png", Body: png.Bytes()},
+			}
+			var ids []int64
+			for _, f := range files {
+				f.Source, f.GroupID = db.SourceEmail, "message-1"
+				doc, _, err := e.p.Submit(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, doc.ID)
+			}
+			docs := waitSettled(t, e.db, ids, 2*time.Minute)
+			kinds := map[db.LinkKind][][2]int64{}
+			seen := map[[3]int64]bool{}
+			for _, doc := range docs {
+				links, err := e.db.Links(ctx, nil, doc.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, l := range links {
+					key := [3]int64{l.DocumentID, l.LinkedID, int64(len(l.Kind))}
+					if seen[key] {
+						continue
+					}
+					seen[key] = true
+					if l.Reason == "" {
+						t.Errorf("link %+v has no reason", l)
+					}
+					kinds[l.Kind] = append(kinds[l.Kind], [2]int64{l.DocumentID, l.LinkedID})
+				}
+			}
+			pair := func(a, b int64) bool {
+				for _, k := range kinds[db.LinkSameDocument] {
+					if k == [2]int64{a, b} || k == [2]int64{b, a} {
+						return true
+					}
+				}
+				return false
+			}
+			if !pair(ids[0], ids[1]) {
+				t.Errorf("the two copies are not proposed as one document: %v", kinds)
+			}
+			if len(kinds[db.LinkDuplicate]) != 1 {
+				t.Errorf("duplicate links %v, want one between the copies", kinds[db.LinkDuplicate])
+			}
+			cont := kinds[db.LinkContinuation]
+			if len(cont) == 0 || cont[0][0] != ids[2] {
+				t.Errorf("continuation links %v, want the blank page (%d) continuing an invoice", cont, ids[2])
+			}
+			// Whichever copy was extracted second is the duplicate.
+			flagged := 0
+			for _, doc := range docs[:2] {
+				var res pervichka.Result
+				if err := json.Unmarshal(doc.Result, &res); err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range res.ReviewReasons {
+					if strings.HasPrefix(r, pervichka.ReasonDuplicate+":") && doc.State == db.StateNeedsReview {
+						flagged++
+					}
+				}
+			}
+			if flagged != 1 {
+				t.Errorf("%d copies flagged as duplicates in review, want exactly 1", flagged)
 			}
 		})
 	}

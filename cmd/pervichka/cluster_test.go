@@ -736,3 +736,77 @@ func BenchmarkUploadLoad(b *testing.B) {
 		}
 	}
 }
+
+// TestGracefulShutdown: SIGTERM while a page is being read. The worker
+// waits --shutdown-timeout for the job, then cancels it and exits 0; the
+// job, having committed nothing, is handed back and another worker finishes
+// the document.
+func TestGracefulShutdown(t *testing.T) {
+	ctx := t.Context()
+	dbURL, storeURL := dbtest.SQLiteURL(t), objectstest.FileURL(t)
+	d, err := db.Open(ctx, dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	store, err := objects.Open(ctx, storeURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitter, err := pipeline.New(pipeline.Config{DB: d, Objects: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := startWorker(t, dbURL, storeURL, "--ocr-workers", "1", "--shutdown-timeout", "500ms")
+	photo, err := os.ReadFile(filepath.Join("..", "..", "testdata", "corpus", "005-upd-photo.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, err := submitter.Submit(ctx, pipeline.Upload{Name: "upd.jpg", Body: photo, Source: db.SourceUpload})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for runningJobs(t, d, "page") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the page job did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	sent := time.Now()
+	if err := w.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-w.done:
+	case <-time.After(40 * time.Second):
+		t.Fatal("worker still running 40s after SIGTERM")
+	}
+	took := time.Since(sent)
+	if code := w.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("exit %d after SIGTERM:\n%s", code, w.out.String())
+	}
+	t.Logf("worker exited %s after SIGTERM (shutdown timeout 500ms, plus the OCR call in progress)", took.Round(time.Millisecond))
+	if got := scalar(t, d, "SELECT count(*) FROM river_job WHERE kind = 'page' AND state = 'running'"); got != 0 {
+		t.Fatalf("%d page jobs left running: not handed back", got)
+	}
+	got, err := d.GetDocument(ctx, nil, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != db.StateProcessing {
+		t.Fatalf("document %s after the shutdown, want still processing", got.State)
+	}
+	startWorker(t, dbURL, storeURL, "--ocr-workers", "1")
+	settle(t, d, []int64{doc.ID}, 2*time.Minute)
+	got, _ = d.GetDocument(ctx, nil, doc.ID)
+	if got.State != db.StateNeedsReview && got.State != db.StateAutoApproved {
+		t.Fatalf("document %s (%s) after another worker took it over", got.State, got.FailureReason)
+	}
+	if n := scalar(t, d, "SELECT count(*) FROM river_job WHERE kind = 'page' AND state = 'completed'"); n != 1 {
+		t.Errorf("%d completed page jobs, want the one handed back and finished", n)
+	}
+}

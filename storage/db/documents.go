@@ -314,31 +314,39 @@ func (db *DB) ListByState(ctx context.Context, state State, limit int, after Cur
 	if limit <= 0 || limit > 1000 {
 		return nil, fmt.Errorf("%s: limit %d outside 1..1000", op, limit)
 	}
-	return db.documents(ctx, op, db.q.listByState, string(state), db.q.timeArg(after.CreatedAt), after.ID, limit)
+	return db.documents(ctx, nil, op, db.q.listByState, string(state), db.q.timeArg(after.CreatedAt), after.ID, limit)
 }
 
 // FindDuplicates returns the documents with the same supplier INN, number and
 // date, in id order: candidates for "this invoice was already sent".
 func (db *DB) FindDuplicates(ctx context.Context, supplierINN, number, date string) ([]Document, error) {
+	return db.FindDuplicatesTx(ctx, nil, supplierINN, number, date)
+}
+
+// FindDuplicatesTx is FindDuplicates in tx (nil for none). To see a
+// duplicate that another transaction is about to write, hold LockKey on the
+// same (ИНН, number, date) first.
+func (db *DB) FindDuplicatesTx(ctx context.Context, tx *Tx, supplierINN, number, date string) ([]Document, error) {
 	op := "find duplicates"
 	t, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return nil, fmt.Errorf("%s: date %q is not YYYY-MM-DD", op, date)
 	}
-	return db.documents(ctx, op, db.q.duplicates, supplierINN, number, db.q.dateArg(t))
+	return db.documents(ctx, tx, op, db.q.duplicates, supplierINN, number, db.q.dateArg(t))
 }
 
 // GroupDocuments returns the documents sharing groupID (the files of one
 // multi-file document), in id order.
-func (db *DB) GroupDocuments(ctx context.Context, groupID string) ([]Document, error) {
+// tx may be nil.
+func (db *DB) GroupDocuments(ctx context.Context, tx *Tx, groupID string) ([]Document, error) {
 	if groupID == "" {
 		return nil, errors.New("group documents: empty group id")
 	}
-	return db.documents(ctx, "group documents "+groupID, db.q.group, groupID)
+	return db.documents(ctx, tx, "group documents "+groupID, db.q.group, groupID)
 }
 
-func (db *DB) documents(ctx context.Context, op, query string, args ...any) ([]Document, error) {
-	rs, err := db.conn().query(ctx, query, args...)
+func (db *DB) documents(ctx context.Context, tx *Tx, op, query string, args ...any) ([]Document, error) {
+	rs, err := db.c(tx).query(ctx, query, args...)
 	if err != nil {
 		return nil, db.q.translate(op, err)
 	}
@@ -451,6 +459,22 @@ func (db *DB) Pages(ctx context.Context, tx *Tx, id int64) ([]Page, error) {
 		out = append(out, p)
 	}
 	return out, db.q.translate(op, rs.Err())
+}
+
+// LockKey holds a lock on key until tx ends, for writers that must see each
+// other's rows before deciding (two copies of one invoice extracted at once
+// must find each other as duplicates). Postgres: a transaction-scoped
+// advisory lock on the key's hash; SQLite: nothing to do, its write
+// transaction already excludes every other writer.
+func (db *DB) LockKey(ctx context.Context, tx *Tx, key string) error {
+	if tx == nil {
+		return fail("lock key", ErrIllegalTransition, "needs a transaction")
+	}
+	if db.dialect != Postgres {
+		return nil
+	}
+	_, err := db.c(tx).exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, key)
+	return db.q.translate("lock key "+key, err)
 }
 
 // LockDocument reads the document and holds it against concurrent writers

@@ -77,5 +77,5 @@ func (db *DB) ListDocuments(ctx context.Context, f ListFilter, after Cursor) ([]
 	where = append(where, fmt.Sprintf("(created_at, id) > (%s, %s)", arg(db.q.timeArg(after.CreatedAt)), arg(after.ID)))
 	query := `SELECT ` + cols + ` FROM documents WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY created_at, id LIMIT ` + arg(f.Limit)
-	return db.documents(ctx, op, query, args...)
+	return db.documents(ctx, nil, op, query, args...)
 }

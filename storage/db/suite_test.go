@@ -135,11 +135,11 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		group, err := db.GroupDocuments(ctx, "mail-1")
+		group, err := db.GroupDocuments(ctx, nil, "mail-1")
 		if err != nil || len(group) != 2 || group[0].ID != d.ID || group[1].ID != second.ID {
 			t.Fatalf("group = %v, %v", group, err)
 		}
-		if group, err := db.GroupDocuments(ctx, "mail-2"); err != nil || len(group) != 0 {
+		if group, err := db.GroupDocuments(ctx, nil, "mail-2"); err != nil || len(group) != 0 {
 			t.Fatalf("other group = %v, %v", group, err)
 		}
 
@@ -513,6 +513,42 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 		err = db.InTx(ctx, func(tx *Tx) error { _, err := db.LockDocument(ctx, tx, 999); return err })
 		if !errors.Is(err, ErrNotFound) {
 			t.Fatalf("lock of a missing document: %v, want ErrNotFound", err)
+		}
+	})
+
+	t.Run("Links", func(t *testing.T) {
+		db := migrated(t)
+		ctx := t.Context()
+		a, b := create(t, db, "link-a"), create(t, db, "link-b")
+		l := Link{DocumentID: b.ID, LinkedID: a.ID, Kind: LinkContinuation, Reason: "продолжение"}
+		for range 2 { // the same proposal twice is one link
+			if err := db.AddLink(ctx, nil, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.AddLink(ctx, nil, Link{DocumentID: a.ID, LinkedID: b.ID, Kind: LinkDuplicate, Reason: "дубликат"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{a.ID, b.ID} {
+			got, err := db.Links(ctx, nil, id)
+			if err != nil || len(got) != 2 || got[0].Kind != LinkContinuation || got[1].Kind != LinkDuplicate || got[0].Reason != "продолжение" {
+				t.Fatalf("links of %d = %+v, %v", id, got, err)
+			}
+		}
+		if err := db.AddLink(ctx, nil, Link{DocumentID: a.ID, LinkedID: a.ID, Kind: LinkDuplicate, Reason: "x"}); err == nil {
+			t.Error("a link to itself accepted")
+		}
+		if err := db.AddLink(ctx, nil, Link{DocumentID: a.ID, LinkedID: b.ID, Kind: "friend", Reason: "x"}); err == nil {
+			t.Error("an unknown link kind accepted")
+		}
+		if err := db.AddLink(ctx, nil, Link{DocumentID: a.ID, LinkedID: 999, Kind: LinkDuplicate, Reason: "x"}); err == nil {
+			t.Error("a link to a missing document accepted")
+		}
+		if err := db.LockKey(ctx, nil, "k"); err == nil {
+			t.Error("LockKey outside a transaction accepted")
+		}
+		if err := db.InTx(ctx, func(tx *Tx) error { return db.LockKey(ctx, tx, "duplicate:k") }); err != nil {
+			t.Fatal(err)
 		}
 	})
 
