@@ -19,6 +19,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"unicode/utf8"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/pipeline"
@@ -75,6 +77,7 @@ func (r *Receiver) DB() *db.DB { return r.db }
 // fetched again yields the first receipt and submits nothing new (Submit of
 // the same bytes returns the same document anyway).
 func (r *Receiver) Receive(ctx context.Context, o Origin, name string, body []byte) (db.IntakeFile, error) {
+	name, o = CleanText(name, maxNameRunes), o.clean()
 	sum := sha256.Sum256(body)
 	rec := db.IntakeFile{
 		Channel: o.Channel, ContractorID: o.ContractorID, Sender: o.Sender, MessageKey: o.MessageKey,
@@ -105,6 +108,8 @@ func (r *Receiver) Receive(ctx context.Context, o Origin, name string, body []by
 // saw it (an e-mail attachment that is not a PDF nor an image, a message over
 // the size limit), so that the admin sees it.
 func (r *Receiver) Refuse(ctx context.Context, o Origin, name string, body []byte, code pervichka.ErrorCode, reason string) (db.IntakeFile, error) {
+	name, o = CleanText(name, maxNameRunes), o.clean()
+	reason = CleanText(reason, 2000)
 	sum := sha256.Sum256(body)
 	rec, _, err := r.db.RecordIntakeFile(ctx, db.IntakeFile{
 		Channel: o.Channel, ContractorID: o.ContractorID, Sender: o.Sender, MessageKey: o.MessageKey,
@@ -115,6 +120,27 @@ func (r *Receiver) Refuse(ctx context.Context, o Origin, name string, body []byt
 		return db.IntakeFile{}, fmt.Errorf("refuse %q: %w", name, err)
 	}
 	return rec, nil
+}
+
+// maxNameRunes bounds a file name or a sender as recorded.
+const maxNameRunes = 255
+
+// CleanText makes text from a sender (a file name, a subject, an address)
+// safe to store: valid UTF-8 (bad bytes become U+FFFD), no NUL (Postgres
+// text refuses it), at most max runes. A message with a broken header must
+// be recorded like any other, not wedge the mailbox by failing its insert.
+func CleanText(s string, max int) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max])
+	}
+	return s
+}
+
+func (o Origin) clean() Origin {
+	o.Sender = CleanText(o.Sender, maxNameRunes)
+	o.MessageKey = CleanText(o.MessageKey, 998) // a header line's limit
+	return o
 }
 
 // refusalText is the Russian reason a contractor reads.

@@ -184,6 +184,11 @@ func testMailFromDovecot(t *testing.T, dbURL string) {
 		{"<toobig@petrov.ru>", message("<toobig@petrov.ru>", "petrov@petrov.ru", "Архив сканов", "multipart/mixed",
 			text("Всё сразу"), attachment("application/pdf", "all.pdf", append(huge, huge...))),
 			want{db.MessageRefused, nil, nil}},
+		{"<badbytes@petrov.ru>", []byte("From: petrov@petrov.ru\r\nSubject: \xff\xfe\x00 счёт\r\nMessage-ID: <badbytes@petrov.ru>\r\n" +
+			"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: image/jpeg\r\n" +
+			"Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"sc\xffan.jpg\"\r\n\r\n" +
+			wrap(base64.StdEncoding.EncodeToString(corpus(t, "011-act-photo.jpg"))) + "\r\n--zz--\r\n"),
+			want{db.MessageStored, []string{"sc\uFFFDan.jpg"}, nil}},
 		{"<hello@petrov.ru>", message("<hello@petrov.ru>", "petrov@petrov.ru", "Привет", "multipart/alternative",
 			text("Документы пришлю завтра"), part{header: "Content-Type: text/html; charset=utf-8", body: []byte("<p>Документы пришлю завтра</p>")}),
 			want{db.MessageNoDocuments, nil, nil}},

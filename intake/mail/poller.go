@@ -130,19 +130,29 @@ func (p *Poller) Poll(ctx context.Context) (PollStats, error) {
 	if err != nil {
 		return st, fmt.Errorf("%s: fetch sizes: %w", p.mb.Name(), err)
 	}
+	// A message that fails stays unflagged for the next poll; the others
+	// go on, so that one bad message cannot hold up the mailbox.
+	var errs []error
 	for _, h := range heads {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
 		docs, err := p.take(ctx, c, h, uint32(sel.UIDValidity))
-		if err != nil {
-			return st, fmt.Errorf("%s: message uid %d: %w", p.mb.Name(), h.UID, err)
+		if err == nil {
+			err = p.markDone(c, h.UID, done)
 		}
-		if err := p.markDone(c, h.UID, done); err != nil {
-			return st, fmt.Errorf("%s: message uid %d: %w", p.mb.Name(), h.UID, err)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: message uid %d: %w", p.mb.Name(), h.UID, err))
+			if c.State() == imap.ConnStateLogout {
+				break // the connection is gone: the rest waits for the next poll
+			}
+			continue
 		}
 		st.Messages++
 		st.Documents += docs
+	}
+	if len(errs) > 0 {
+		return st, errors.Join(errs...)
 	}
 	return st, c.Logout().Wait()
 }
@@ -237,8 +247,9 @@ func (p *Poller) Receive(ctx context.Context, msg Message) (int, error) {
 		notes = append(notes, "MIME: "+pr)
 	}
 	_, err := d.RecordMessage(ctx, db.IntakeMessage{
-		Mailbox: p.mb.Name(), MessageKey: msg.Key, Sender: o.Sender, Subject: msg.Subject,
-		ContractorID: o.ContractorID, Outcome: outcome, Detail: strings.Join(notes, "; "), Documents: stored,
+		Mailbox: p.mb.Name(), MessageKey: intake.CleanText(msg.Key, 998), Sender: intake.CleanText(o.Sender, 255),
+		Subject: intake.CleanText(msg.Subject, 998), ContractorID: o.ContractorID, Outcome: outcome,
+		Detail: intake.CleanText(strings.Join(notes, "; "), 8000), Documents: stored,
 	})
 	if err != nil {
 		return 0, err
@@ -264,7 +275,8 @@ func (p *Poller) refuseWhole(ctx context.Context, h *imapclient.FetchMessageBuff
 		sender = "unknown"
 	}
 	_, err := p.recv.DB().RecordMessage(ctx, db.IntakeMessage{
-		Mailbox: p.mb.Name(), MessageKey: key, Sender: sender, Subject: subject, Outcome: db.MessageRefused,
+		Mailbox: p.mb.Name(), MessageKey: intake.CleanText(key, 998), Sender: intake.CleanText(sender, 255),
+		Subject: intake.CleanText(subject, 998), Outcome: db.MessageRefused,
 		Detail: fmt.Sprintf("письмо %d байт больше предела %d байт: не загружено", h.RFC822Size, p.opt.MaxMessageBytes),
 	})
 	return err
