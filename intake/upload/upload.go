@@ -98,14 +98,14 @@ func (h *Handler) contractor(w http.ResponseWriter, r *http.Request) (db.Contrac
 		h.notFound(w, r)
 	} else {
 		h.log.Error("upload link lookup", "err", err)
-		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 	}
 	return db.Contractor{}, false
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	if wantsJSON(r) {
-		h.fail(w, r, http.StatusNotFound, "Ссылка не найдена или больше не действует")
+		h.fail(w, http.StatusNotFound, "Ссылка не найдена или больше не действует")
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -159,7 +159,7 @@ type errorAnswer struct {
 	Error string `json:"error"` // Russian
 }
 
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {
+func (h *Handler) fail(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, errorAnswer{Error: msg})
 }
 
@@ -177,13 +177,13 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	files, err := h.db.ContractorFiles(r.Context(), c.ID, 50)
 	if err != nil {
 		h.log.Error("list contractor files", "err", err)
-		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
 	out, err := h.statuses(r.Context(), files)
 	if err != nil {
 		h.log.Error("contractor file status", "err", err)
-		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
 	writeJSON(w, http.StatusOK, listAnswer{Files: out})
@@ -223,12 +223,12 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.ContentLength > h.cfg.MaxRequestBytes {
-		h.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("Слишком много за один раз: не больше %d МБ", h.cfg.MaxRequestBytes>>20))
+		h.fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Слишком много за один раз: не больше %d МБ", h.cfg.MaxRequestBytes>>20))
 		return
 	}
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		h.fail(w, r, http.StatusBadRequest, "Ожидается multipart/form-data с полями file")
+		h.fail(w, http.StatusBadRequest, "Ожидается multipart/form-data с полями file")
 		return
 	}
 	mr := multipart.NewReader(http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes), params["boundary"])
@@ -269,12 +269,12 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) {
 		got = append(got, rec)
 	}
 	if len(got) == 0 {
-		h.fail(w, r, http.StatusBadRequest, "Файлы не выбраны")
+		h.fail(w, http.StatusBadRequest, "Файлы не выбраны")
 		return
 	}
 	out, err := h.statuses(r.Context(), got)
 	if err != nil {
-		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
 	writeJSON(w, http.StatusOK, listAnswer{Files: out})
