@@ -87,6 +87,7 @@ func wrap(s string) string {
 type mailEnv struct {
 	db     *db.DB
 	recv   *intake.Receiver
+	p      *pipeline.Pipeline
 	dc     *mailtest.Dovecot
 	poller *mail.Poller
 }
@@ -119,7 +120,7 @@ func newMailEnv(t *testing.T, dbURL string) *mailEnv {
 	}
 	recv := intake.NewReceiver(d, p, log)
 	dc := mailtest.Start(t)
-	return &mailEnv{db: d, recv: recv, dc: dc, poller: mail.NewPoller(dc.Mailbox, recv, mail.Options{Logger: log, MaxMessageBytes: 3 * maxBytes})}
+	return &mailEnv{db: d, recv: recv, p: p, dc: dc, poller: mail.NewPoller(dc.Mailbox, recv, mail.Options{Logger: log, MaxMessageBytes: 3 * maxBytes})}
 }
 
 // want is what one message must become.
