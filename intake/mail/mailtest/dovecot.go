@@ -1,11 +1,19 @@
 // Package mailtest starts a real Dovecot IMAP server for tests: on a free
 // loopback port, with a throw-away configuration, runtime folder and
-// maildir, plaintext login (ssl = no; loopback only). Tests deliver mail with
+// maildir, plaintext login on loopback; StartTLS adds implicit TLS and
+// STARTTLS with a certificate made for the test. Tests deliver mail with
 // APPEND, as a mail server's delivery would.
 package mailtest
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -29,8 +37,12 @@ const dovecotBin = "/usr/sbin/dovecot"
 // Dovecot is a real Dovecot IMAP server on a loopback port, with a
 // throw-away configuration, runtime folder and maildir.
 type Dovecot struct {
-	// Mailbox is the test user's INBOX, for a mail.Poller.
+	// Mailbox is the test user's INBOX over plaintext, for a mail.Poller.
 	Mailbox mail.Mailbox
+	// TLSAddr is the implicit-TLS (imaps) listener and RootCAs the pool
+	// that trusts its certificate; both only from StartTLS.
+	TLSAddr string
+	RootCAs *x509.CertPool
 	dir     string
 }
 
@@ -38,6 +50,19 @@ type Dovecot struct {
 // Without Dovecot the test is skipped, but under CI=true it fails: CI must
 // not pass by skipping the e-mail channel.
 func Start(t testing.TB) *Dovecot {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartTLS is Start with TLS too: an imaps listener at TLSAddr and STARTTLS
+// on the plain one, with a self-signed certificate for 127.0.0.1 that only
+// RootCAs trusts.
+func StartTLS(t testing.TB) *Dovecot {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, withTLS bool) *Dovecot {
 	t.Helper()
 	if _, err := os.Stat(dovecotBin); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -82,13 +107,25 @@ func Start(t testing.TB) *Dovecot {
 	if err := os.WriteFile(passwd, fmt.Appendf(nil, "pervichka:{PLAIN}%s:%d:%d::%s\n", password, mailUser.uid, mailUser.gid, maildir), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	ssl, tlsPort, tlsAddr := "ssl = no", "0", ""
+	var roots *x509.CertPool
+	if withTLS {
+		tlsAddr, err = objectstest.FreeLoopbackAddr()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, tlsPort, _ = net.SplitHostPort(tlsAddr)
+		certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+		roots = selfSigned(t, certFile, keyFile)
+		ssl = fmt.Sprintf("ssl = yes\nssl_cert = <%s\nssl_key = <%s", certFile, keyFile)
+	}
 	conf := filepath.Join(dir, "dovecot.conf")
 	cfg := fmt.Sprintf(`protocols = imap
 listen = 127.0.0.1
 base_dir = %[1]s/run
 state_dir = %[1]s/state
 log_path = %[1]s/dovecot.log
-ssl = no
+%[7]s
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = %[2]s
@@ -111,13 +148,14 @@ service imap-login {
     port = %[6]s
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = %[8]s
   }
 }
 service anvil {
   chroot =
 }
-`, dir, internal.name, internal.group, login.name, passwd, port)
+`, dir, internal.name, internal.group, login.name, passwd, port, ssl, tlsPort)
 	if err := os.WriteFile(conf, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +179,7 @@ service anvil {
 			<-done
 		}
 	})
-	d := &Dovecot{dir: dir, Mailbox: mail.Mailbox{Addr: addr, User: "pervichka", Password: password, Folder: "INBOX", Security: "plaintext"}}
+	d := &Dovecot{dir: dir, TLSAddr: tlsAddr, RootCAs: roots, Mailbox: mail.Mailbox{Addr: addr, User: "pervichka", Password: password, Folder: "INBOX", Security: "plaintext"}}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		c, err := d.client()
@@ -270,4 +308,46 @@ func toSysUser(t testing.TB, u *user.User) sysUser {
 		t.Fatal(err)
 	}
 	return sysUser{name: u.Username, group: g.Name, uid: uid, gid: gid}
+}
+
+// selfSigned writes a certificate for 127.0.0.1 and its key, and returns a
+// pool trusting it.
+func selfSigned(t testing.TB, certFile, keyFile string) *x509.CertPool {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "pervichka test IMAP"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return pool
 }
