@@ -3,6 +3,7 @@ package upload_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -119,6 +120,17 @@ func TestUploadPageInBrowser(t *testing.T) {
 			t.Errorf("%s: an unreadable photo must ask for a better one, says %q", name, r.Note)
 		}
 		t.Logf("%s: %s", name, strings.Join(s, " → "))
+	}
+	// PERVICHKA_SCREENSHOT_DIR=dir saves the page as the contractor saw it
+	// at the end, for a person to look at.
+	if dir := os.Getenv("PERVICHKA_SCREENSHOT_DIR"); dir != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "upload-page.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("message").textContent`))
 	if err != nil || !strings.Contains(msg, "Получено: 2 файла") {
