@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"image"
+	"image/png"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -167,8 +169,9 @@ func testMailFromDovecot(t *testing.T, dbURL string) {
 			want{db.MessageStored, []string{"IMG_0001.jpg", "IMG_0002.jpg"}, nil}},
 		{"<inline@petrov.ru>", message("<inline@petrov.ru>", "petrov@petrov.ru", "Документы в письме", "multipart/related",
 			part{header: "Content-Type: text/html; charset=utf-8", body: []byte(html)},
-			part{header: "Content-Type: image/jpeg\r\nContent-ID: <upd@x>\r\nContent-Disposition: inline", body: inlinePhoto}),
-			want{db.MessageStored, []string{"body-image-1.jpg", "inline-2.jpg"}, nil}},
+			part{header: "Content-Type: image/jpeg\r\nContent-ID: <upd@x>\r\nContent-Disposition: inline", body: inlinePhoto},
+			part{header: "Content-Type: image/png\r\nContent-ID: <logo@x>\r\nContent-Disposition: inline", body: logo(t)}),
+			want{db.MessageStored, []string{"body-image-1.jpg", "inline-2.jpg"}, []string{string(pervichka.CodeUnsupported)}}},
 		{"<fwd@petrov.ru>", message("<fwd@petrov.ru>", "petrov@petrov.ru", "Fwd: Акт", "multipart/mixed",
 			text("Пересылаю"), part{header: "Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"akt.eml\"", body: forwardedInner}),
 			want{db.MessageStored, []string{"akt.jpg"}, nil}},
@@ -293,4 +296,18 @@ func testMailFromDovecot(t *testing.T, dbURL string) {
 			t.Errorf("list %s: %d, %v", o, len(list), err)
 		}
 	}
+}
+
+// logo is a small PNG like a company's logo in a signature.
+func logo(t testing.TB) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 160, 48))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

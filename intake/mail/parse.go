@@ -6,6 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"image"
+	_ "image/jpeg" // image.DecodeConfig of inline images
+	_ "image/png"
 	"mime"
 	"net/mail"
 	"regexp"
@@ -13,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/jhillyerd/enmime/v2"
+	_ "golang.org/x/image/webp"
 
 	"github.com/pervichka/pervichka/extractors/imagefile"
 )
@@ -34,6 +38,8 @@ type Part struct {
 	// pipeline reads. Other attachments (a .docx, a signature) are kept in
 	// the list so that the admin sees them, but not submitted.
 	Document bool
+	// Small marks an inline image too small to be a document (a logo).
+	Small bool
 }
 
 // Message is what intake needs of an e-mail.
@@ -187,9 +193,21 @@ func (m *Message) problem(text string) {
 	}
 }
 
+// minInlinePixels: an image carried inline or in the body that is smaller
+// than this (e.g. 300 × 300) is a logo, an icon or a signature, not a photo
+// of a document; it is listed, not submitted. An attachment of any size is
+// taken: someone chose to attach it.
+const minInlinePixels = 300 * 300
+
 func (m *Message) add(name string, body []byte, where string, n int) {
 	kind, err := imagefile.Sniff(body)
 	doc := err == nil
+	small := false
+	if doc && kind != imagefile.KindPDF && !strings.HasSuffix(where, "attachment") {
+		if cfg, _, err := image.DecodeConfig(bytes.NewReader(body)); err == nil && cfg.Width*cfg.Height < minInlinePixels {
+			doc, small = false, true
+		}
+	}
 	if name == "" {
 		ext := ".bin"
 		if doc {
@@ -198,7 +216,7 @@ func (m *Message) add(name string, body []byte, where string, n int) {
 		name = fmt.Sprintf("%s-%d%s", strings.ReplaceAll(where, "/", "-"), n, ext)
 		name = strings.ReplaceAll(name, " ", "-")
 	}
-	m.Parts = append(m.Parts, Part{Name: name, Body: body, Where: where, Document: doc})
+	m.Parts = append(m.Parts, Part{Name: name, Body: body, Where: where, Document: doc, Small: small})
 }
 
 var extensions = map[imagefile.Kind]string{

@@ -214,8 +214,11 @@ func (p *Poller) Receive(ctx context.Context, msg Message) (int, error) {
 	for _, part := range msg.Parts {
 		if !part.Document {
 			// Recorded, so the admin sees what was left out.
-			if _, err := p.recv.Refuse(ctx, o, part.Name, part.Body, pervichka.CodeUnsupported,
-				part.Name+": не PDF и не изображение — пропущено"); err != nil {
+			reason := part.Name + ": не PDF и не изображение — пропущено"
+			if part.Small {
+				reason = part.Name + ": маленькая картинка в тексте письма (логотип, подпись) — пропущена"
+			}
+			if _, err := p.recv.Refuse(ctx, o, part.Name, part.Body, pervichka.CodeUnsupported, reason); err != nil {
 				return 0, err
 			}
 			notes = append(notes, fmt.Sprintf("%s (%s): не документ", part.Name, part.Where))
