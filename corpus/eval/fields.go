@@ -21,6 +21,7 @@ const (
 	kindNumber               // spaces and Latin/Cyrillic look-alikes ignored
 	kindDecimal              // compared as decimals with two places
 	kindQuantity             // compared as decimals with up to three places
+	kindUnit                 // a known unit by its ОКЕИ code ("мес" = "мес."), else as a name
 )
 
 // normalize maps a printed value to its comparable form. An empty value stays
@@ -43,6 +44,11 @@ func normalize(k kind, v pervichka.Text) string {
 		if d, ok := ruvalid.NormalizeQuantity(s); ok {
 			return d
 		}
+	case kindUnit:
+		if u, ok := ruvalid.LookupUnit(s); ok {
+			return "okei:" + u.Code
+		}
+		return ruvalid.NormalizeName(s)
 	}
 	return s
 }
@@ -108,7 +114,7 @@ var itemFields = []struct {
 }{
 	{"name", kindName, func(it pervichka.Item) pervichka.Text { return it.Name }},
 	{"quantity", kindQuantity, func(it pervichka.Item) pervichka.Text { return it.Quantity }},
-	{"unit", kindName, func(it pervichka.Item) pervichka.Text { return it.Unit }},
+	{"unit", kindUnit, func(it pervichka.Item) pervichka.Text { return it.Unit }},
 	{"price", kindDecimal, func(it pervichka.Item) pervichka.Text { return it.Price }},
 	{"amount", kindDecimal, func(it pervichka.Item) pervichka.Text { return it.Amount }},
 	{"vat_amount", kindDecimal, func(it pervichka.Item) pervichka.Text { return it.VATAmount }},

@@ -1,12 +1,14 @@
 package fields
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 
 	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
 )
 
 type colKind int
@@ -522,13 +524,8 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	r.conf = conf
 	name := strings.TrimSpace(joinTokens(cells[colName]))
 	r.nameToks = cells[colName]
-	r.item.Name = pervichka.Text(name)
-	r.item.Unit = pervichka.Text(strings.TrimSpace(joinTokens(cells[colUnit])))
-	if r.item.Unit == "" {
-		if u := strings.TrimSpace(joinTokens(cells[colUnitCode])); u != "" && !startsWithDigit(u) {
-			r.item.Unit = pervichka.Text(u)
-		}
-	}
+	r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(name, "$1 г.$2"))
+	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), strings.TrimSpace(joinTokens(cells[colUnitCode]))))
 	if q, ok := parseQuantity(cells[colQty]); ok {
 		r.item.Quantity = pervichka.Text(q)
 	}
@@ -945,4 +942,32 @@ func withoutVAT(keys []string) bool {
 		}
 	}
 	return false
+}
+
+// yearSuffix is a year with the abbreviation of «год» after it, as service
+// names print it («за август 2026 г.»); OCR often loses the space or the
+// dot, and the name is put back in its printed form.
+var yearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?г\.?(\s|$|[,;)])`)
+
+// itemUnit reads a row's unit of measure from its unit cell and its ОКЕИ code
+// cell (УПД and счёт-фактура print both). A unit with a known spelling is
+// kept as printed; an OCR'd one a letter away from exactly one known unit is
+// snapped to it; failing both, a known ОКЕИ code gives the unit. A code
+// cell holding letters is a unit printed in the code's column.
+func itemUnit(printed, code string) string {
+	if printed == "" && code != "" && !startsWithDigit(code) {
+		printed, code = code, ""
+	}
+	if printed != "" {
+		if _, ok := ruvalid.LookupUnit(printed); ok {
+			return printed
+		}
+		if u, ok := ruvalid.SnapUnit(printed); ok {
+			return u.Symbol
+		}
+	}
+	if u, ok := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code)); ok {
+		return u.Symbol
+	}
+	return printed
 }
