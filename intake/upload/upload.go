@@ -1,0 +1,297 @@
+// Package upload serves a contractor's upload link: a Russian, mobile-first
+// page (pick files or take photos, a progress bar, the list of what was
+// received and its status) and the same upload as a small JSON API for
+// programs. The link holds the contractor's token; an unknown or revoked
+// token gets a Russian 404 that does not say which.
+//
+// Routes, under the prefix the handler is mounted at (e.g. /u/):
+//
+//	GET  {prefix}{token}         the page
+//	POST {prefix}{token}/files   multipart/form-data, one or more "file" fields → JSON receipts
+//	GET  {prefix}{token}/files   JSON: the contractor's last 50 files and their status
+package upload
+
+import (
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"time"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/intake"
+	"github.com/pervichka/pervichka/storage/db"
+)
+
+//go:embed page.html notfound.html
+var pages embed.FS
+
+var (
+	pageTmpl     = template.Must(template.ParseFS(pages, "page.html"))
+	notFoundTmpl = template.Must(template.ParseFS(pages, "notfound.html"))
+)
+
+// Config configures the handler.
+type Config struct {
+	Receiver *intake.Receiver
+	// Limits.MaxBytes bounds each file; default pervichka.DefaultLimits.
+	Limits pervichka.Limits
+	// MaxRequestBytes bounds one upload request; default 200 MB.
+	MaxRequestBytes int64
+	Logger          *slog.Logger
+}
+
+// Handler serves the upload links.
+type Handler struct {
+	cfg Config
+	db  *db.DB
+	mux *http.ServeMux
+	log *slog.Logger
+}
+
+// New returns the handler for links under prefix ("/u/").
+func New(prefix string, cfg Config) *Handler {
+	if cfg.Limits == (pervichka.Limits{}) {
+		cfg.Limits = pervichka.DefaultLimits()
+	}
+	if cfg.MaxRequestBytes <= 0 {
+		cfg.MaxRequestBytes = 200 << 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{cfg: cfg, db: cfg.Receiver.DB(), mux: http.NewServeMux(), log: cfg.Logger}
+	h.mux.HandleFunc("GET "+prefix+"{token}", h.page)
+	h.mux.HandleFunc("POST "+prefix+"{token}/files", h.upload)
+	h.mux.HandleFunc("GET "+prefix+"{token}/files", h.list)
+	h.mux.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) { h.notFound(w, r) })
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The token is a secret in the URL: no referrer to other sites, no
+	// caching, no framing.
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	h.mux.ServeHTTP(w, r)
+}
+
+// contractor authenticates the link, answering 404 itself when it fails.
+func (h *Handler) contractor(w http.ResponseWriter, r *http.Request) (db.Contractor, bool) {
+	c, err := h.db.ContractorByToken(r.Context(), r.PathValue("token"))
+	if err == nil {
+		return c, true
+	}
+	if errors.Is(err, db.ErrNotFound) {
+		h.notFound(w, r)
+	} else {
+		h.log.Error("upload link lookup", "err", err)
+		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+	}
+	return db.Contractor{}, false
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	if wantsJSON(r) {
+		h.fail(w, http.StatusNotFound, "Ссылка не найдена или больше не действует")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_ = notFoundTmpl.Execute(w, nil)
+}
+
+func wantsJSON(r *http.Request) bool {
+	return r.Method != http.MethodGet || strings.HasSuffix(r.URL.Path, "/files") ||
+		strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.contractor(w, r)
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:")
+	err := pageTmpl.Execute(w, map[string]any{
+		"Name":     c.Name,
+		"MaxMB":    h.cfg.Limits.MaxBytes >> 20,
+		"FilesURL": r.URL.Path + "/files",
+	})
+	if err != nil {
+		h.log.Warn("render upload page", "err", err)
+	}
+}
+
+// FileStatus is one file in the JSON answers.
+type FileStatus struct {
+	ID         int64     `json:"id"`
+	FileName   string    `json:"file_name"`
+	Channel    string    `json:"channel"`
+	ReceivedAt time.Time `json:"received_at"`
+	Status     string    `json:"status"`
+	Label      string    `json:"label"` // Russian
+	// Note explains the status to the contractor (Russian): the reason a
+	// file was refused, the advice for a better photo, or that the same
+	// file had already been received.
+	Note       string `json:"note,omitempty"`
+	DocumentID int64  `json:"document_id,omitempty"`
+	Duplicate  bool   `json:"duplicate"`
+}
+
+type listAnswer struct {
+	Files []FileStatus `json:"files"`
+}
+
+type errorAnswer struct {
+	Error string `json:"error"` // Russian
+}
+
+func (h *Handler) fail(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, errorAnswer{Error: msg})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.contractor(w, r)
+	if !ok {
+		return
+	}
+	files, err := h.db.ContractorFiles(r.Context(), c.ID, 50)
+	if err != nil {
+		h.log.Error("list contractor files", "err", err)
+		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		return
+	}
+	out, err := h.statuses(r.Context(), files)
+	if err != nil {
+		h.log.Error("contractor file status", "err", err)
+		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		return
+	}
+	writeJSON(w, http.StatusOK, listAnswer{Files: out})
+}
+
+func (h *Handler) statuses(ctx context.Context, files []db.IntakeFile) ([]FileStatus, error) {
+	out := make([]FileStatus, 0, len(files))
+	for _, f := range files {
+		var doc db.Document
+		if !f.Refused() {
+			var err error
+			if doc, err = h.db.GetDocument(ctx, nil, f.DocumentID); err != nil {
+				return nil, err
+			}
+		}
+		st := intake.StatusOf(f, doc)
+		fs := FileStatus{ID: f.ID, FileName: f.FileName, Channel: string(f.Channel), ReceivedAt: f.CreatedAt,
+			Status: string(st), Label: st.Label(), DocumentID: f.DocumentID, Duplicate: !f.Refused() && !f.CreatedDocument}
+		switch {
+		case st == intake.StatusRefused:
+			fs.Note = f.RefusalReason
+		case st == intake.StatusBetterPhoto:
+			fs.Note = intake.BetterPhotoAdvice
+		case fs.Duplicate:
+			fs.Note = "Этот файл уже был получен раньше и повторно не обрабатывается"
+		}
+		out = append(out, fs)
+	}
+	return out, nil
+}
+
+// upload receives the files of one request. Each file is stored as it is
+// read, so a request cut off midway keeps the files that arrived whole.
+func (h *Handler) upload(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.contractor(w, r)
+	if !ok {
+		return
+	}
+	if r.ContentLength > h.cfg.MaxRequestBytes {
+		h.fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Слишком много за один раз: не больше %d МБ", h.cfg.MaxRequestBytes>>20))
+		return
+	}
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		h.fail(w, http.StatusBadRequest, "Ожидается multipart/form-data с полями file")
+		return
+	}
+	mr := multipart.NewReader(http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes), params["boundary"])
+	o := intake.Origin{Channel: db.SourceUpload, ContractorID: c.ID, Sender: c.Name, GroupID: newGroupID()}
+	var got []db.IntakeFile
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			h.answerPartial(w, r, got, "Загрузка прервалась: отправьте оставшиеся файлы ещё раз")
+			return
+		}
+		if p.FormName() != "file" {
+			_ = p.Close()
+			continue
+		}
+		name := p.FileName()
+		body, err := io.ReadAll(io.LimitReader(p, h.cfg.Limits.MaxBytes+1))
+		if err != nil {
+			h.answerPartial(w, r, got, "Загрузка прервалась: отправьте оставшиеся файлы ещё раз")
+			return
+		}
+		var rec db.IntakeFile
+		if int64(len(body)) > h.cfg.Limits.MaxBytes {
+			_, _ = io.Copy(io.Discard, p) // the rest of this file
+			rec, err = h.cfg.Receiver.Refuse(r.Context(), o, name, body, pervichka.CodeTooLarge,
+				fmt.Sprintf("%s: файл больше %d МБ", name, h.cfg.Limits.MaxBytes>>20))
+		} else {
+			rec, err = h.cfg.Receiver.Receive(r.Context(), o, name, body)
+		}
+		if err != nil {
+			h.log.Error("receive upload", "contractor", c.Name, "file", name, "err", err)
+			h.answerPartial(w, r, got, "Сервис временно недоступен: отправьте оставшиеся файлы ещё раз через минуту")
+			return
+		}
+		got = append(got, rec)
+	}
+	if len(got) == 0 {
+		h.fail(w, http.StatusBadRequest, "Файлы не выбраны")
+		return
+	}
+	out, err := h.statuses(r.Context(), got)
+	if err != nil {
+		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		return
+	}
+	writeJSON(w, http.StatusOK, listAnswer{Files: out})
+}
+
+// answerPartial reports an upload that stopped midway: which files were
+// stored, and that the rest must be sent again.
+func (h *Handler) answerPartial(w http.ResponseWriter, r *http.Request, got []db.IntakeFile, msg string) {
+	out, _ := h.statuses(r.Context(), got)
+	writeJSON(w, http.StatusBadRequest, struct {
+		Error string       `json:"error"`
+		Files []FileStatus `json:"files"`
+	}{msg, out})
+}
+
+func newGroupID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "upload:" + hex.EncodeToString(b[:])
+}
