@@ -817,3 +817,50 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Errorf("%d completed page jobs, want the one handed back and finished", n)
 	}
 }
+
+// TestDocumentedRoutesOfOtherParts: the API's OpenAPI document also lists
+// routes that other parts mount beside the API (marked x-served-by); a
+// running server must route each of them (the API's own test covers the
+// rest). A route that is missing answers 404 with the API's "no such path".
+func TestDocumentedRoutesOfOtherParts(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "api", "openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			ServedBy string `json:"x-served-by"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	dbURL, storeURL := dbtest.SQLiteURL(t), objectstest.FileURL(t)
+	runBinary(t, "migrate", "--db", dbURL)
+	out := strings.Split(strings.TrimSpace(runBinary(t, "token", "create", "--name", "admin", "--role", "admin", "--db", dbURL)), "\n")
+	token := out[len(out)-1]
+	srv := startServer(t, dbURL, storeURL, "--ocr-workers", "1")
+	checked := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if op.ServedBy == "" {
+				continue
+			}
+			req, _ := http.NewRequest(strings.ToUpper(method), srv.url+strings.ReplaceAll(path, "{id}", "1"), nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusMethodNotAllowed || (resp.StatusCode == http.StatusNotFound && strings.Contains(string(body), "Такого адреса в API нет")) {
+				t.Errorf("%s %s (served by %s): %d %s", method, path, op.ServedBy, resp.StatusCode, body)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no x-served-by operations in api/openapi.json")
+	}
+}
