@@ -184,22 +184,7 @@ func TestCrashSafety(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := t.Context()
 			dbURL, storeURL := c.db(t), c.store(t)
-			d, err := db.Open(ctx, dbURL, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
-			if err := d.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			store, err := objects.Open(ctx, storeURL, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			submitter, err := pipeline.New(pipeline.Config{DB: d, Objects: store})
-			if err != nil {
-				t.Fatal(err)
-			}
+			d, submitter := openShared(t, dbURL, storeURL)
 			// A short job timeout so that the killed worker's job is
 			// rescued in seconds, not minutes.
 			flags := []string{"--ocr-workers", "1", "--job-timeout", "20s", "--rescue-after", "25s"}
@@ -317,6 +302,30 @@ func TestCrashSafety(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openShared opens a deployment the way a second process would, migrated,
+// with a pipeline that only submits (the workers are other processes).
+func openShared(t testing.TB, dbURL, storeURL string) (*db.DB, *pipeline.Pipeline) {
+	t.Helper()
+	ctx := t.Context()
+	d, err := db.Open(ctx, dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	store, err := objects.Open(ctx, storeURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitter, err := pipeline.New(pipeline.Config{DB: d, Objects: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, submitter
 }
 
 // settle waits until no document is received, processing or auto-approved
@@ -553,22 +562,7 @@ func scaleRun(b *testing.B, workers, n int) float64 {
 	ctx := b.Context()
 	dbURL := dbtest.PostgresURL(b)
 	storeURL := objectstest.S3URL(objectstest.StartS3(b))
-	d, err := db.Open(ctx, dbURL, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	store, err := objects.Open(ctx, storeURL, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	submitter, err := pipeline.New(pipeline.Config{DB: d, Objects: store})
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, submitter := openShared(b, dbURL, storeURL)
 	var procs []*exec.Cmd
 	for range workers {
 		cmd := exec.Command(binary(b), "serve", "--role", "worker", "--db", dbURL, "--storage", storeURL,
@@ -751,22 +745,7 @@ func BenchmarkUploadLoad(b *testing.B) {
 func TestGracefulShutdown(t *testing.T) {
 	ctx := t.Context()
 	dbURL, storeURL := dbtest.SQLiteURL(t), objectstest.FileURL(t)
-	d, err := db.Open(ctx, dbURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	store, err := objects.Open(ctx, storeURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	submitter, err := pipeline.New(pipeline.Config{DB: d, Objects: store})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, submitter := openShared(t, dbURL, storeURL)
 	w := startWorker(t, dbURL, storeURL, "--ocr-workers", "1", "--shutdown-timeout", "500ms")
 	photo, err := os.ReadFile(filepath.Join("..", "..", "testdata", "corpus", "005-upd-photo.jpg"))
 	if err != nil {
