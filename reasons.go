@@ -24,6 +24,11 @@ const (
 	ReasonNoOwnCompany     = "no_own_company"   // none of our organisations is a party
 	ReasonOwnKPPMismatch   = "own_kpp_mismatch" // our ИНН printed with a wrong КПП
 	ReasonDuplicate        = "duplicate"        // :id — another document has the same supplier ИНН, number and date
+	// The counterparty directory's (package review): the party differs from
+	// what approved documents of the same ИНН said.
+	ReasonBankChanged = "bank_changed"      // :role — different bank details: a sign of invoice fraud
+	ReasonNameChanged = "counterparty_name" // :role
+	ReasonKPPChanged  = "counterparty_kpp"  // :role
 )
 
 // ReasonText gives the Russian text of a reason code (without its suffix).
@@ -48,4 +53,7 @@ var ReasonText = map[string]string{
 	ReasonNoOwnCompany:     "Ни одна из наших организаций не участвует в документе",
 	ReasonOwnKPPMismatch:   "Наш ИНН указан с чужим КПП",
 	ReasonDuplicate:        "Возможный дубликат: тот же поставщик, номер и дата, что у другого документа",
+	ReasonBankChanged:      "Банковские реквизиты отличаются от прежних документов этого контрагента",
+	ReasonNameChanged:      "Наименование отличается от справочника контрагентов",
+	ReasonKPPChanged:       "КПП отличается от справочника контрагентов",
 }

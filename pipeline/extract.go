@@ -137,6 +137,11 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 				}
 			}
 		}
+		if p.cfg.Check != nil {
+			if err := p.cfg.Check(ctx, tx, &res); err != nil {
+				return err
+			}
+		}
 		result, err := json.Marshal(res)
 		if err != nil {
 			return fmt.Errorf("encode result: %w", err)

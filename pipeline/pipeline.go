@@ -86,6 +86,11 @@ type Config struct {
 	Observer    StageObserver
 	// Poster posts auto-approved documents; nil leaves them auto_approved.
 	Poster Poster
+	// Check, when set, runs in the extract transaction on the result before
+	// it is saved and routed, and may add review reasons (the review UI's
+	// counterparty directory: bank details that changed are never
+	// auto-approved).
+	Check func(ctx context.Context, tx *db.Tx, res *pervichka.Result) error
 	// Register adds other packages' job kinds (the ledger's deliveries)
 	// to this pipeline's River client, working in Queues.
 	Register func(w *river.Workers)

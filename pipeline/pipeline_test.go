@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -575,5 +576,45 @@ func TestGroupProposals(t *testing.T) {
 				t.Errorf("%d copies flagged as duplicates in review, want exactly 1", flagged)
 			}
 		})
+	}
+}
+
+// TestCheckHook: a Check configured by another part (the review UI's
+// counterparty directory) sees the result in the extract transaction and
+// can send a document that would have been auto-approved to review.
+func TestCheckHook(t *testing.T) {
+	d := deployments()[0]
+	e := start(t, d, pipeline.Config{})
+	var mu sync.Mutex
+	seen := 0
+	e.pipeline(t, pipeline.Config{Work: true, Check: func(ctx context.Context, tx *db.Tx, res *pervichka.Result) error {
+		mu.Lock()
+		seen++
+		mu.Unlock()
+		if tx == nil {
+			return errors.New("no transaction")
+		}
+		if res.Supplier.INN != "" {
+			res.ReviewReasons = append(res.ReviewReasons, pervichka.ReasonBankChanged+":supplier")
+			res.NeedsReview = true
+		}
+		return nil
+	}})
+	doc, _, err := e.p.Submit(t.Context(), pipeline.Upload{Name: "005-upd.pdf", Body: readFile(t, "005-upd.pdf"), Source: db.SourceUpload})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := waitSettled(t, e.db, []int64{doc.ID}, time.Minute)[0]
+	var res pervichka.Result
+	if err := json.Unmarshal(got.Result, &res); err != nil {
+		t.Fatal(err)
+	}
+	if got.State != db.StateNeedsReview || !slices.Contains(res.ReviewReasons, pervichka.ReasonBankChanged+":supplier") {
+		t.Fatalf("state %s, reasons %v; want needs_review with the check's reason", got.State, res.ReviewReasons)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if seen != 1 {
+		t.Fatalf("check ran %d times, want 1", seen)
 	}
 }

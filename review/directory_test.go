@@ -1,0 +1,75 @@
+package review
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/storage/db"
+	"github.com/pervichka/pervichka/storage/db/dbtest"
+)
+
+func TestDirectory(t *testing.T) {
+	for _, eng := range dbtest.Engines() {
+		t.Run(eng.Name, func(t *testing.T) {
+			e := newEnv(t, eng.URL(t))
+			ctx := context.Background()
+			res, _ := goldenInvoice(t)
+			res.SupplierBank = &pervichka.Bank{BankName: "АО \"Райффайзенбанк\"", BIK: "044525700",
+				Account: "40702810004778425585", CorrAccount: "30101810200000000700"}
+			id := e.seed(1, nil)
+			dir := Directory{DB: e.db}
+			if err := e.db.InTx(ctx, func(tx *db.Tx) error { return dir.Learn(ctx, tx, id, res) }); err != nil {
+				t.Fatal(err)
+			}
+			tests := []struct {
+				name   string
+				mutate func(r *pervichka.Result)
+				want   []string
+			}{
+				{"same", func(r *pervichka.Result) {}, nil},
+				{"bank changed", func(r *pervichka.Result) { r.SupplierBank.Account = "40702810900000000001" },
+					[]string{"bank_changed:supplier"}},
+				{"no bank printed", func(r *pervichka.Result) { r.SupplierBank = nil }, nil},
+				{"name spelled differently", func(r *pervichka.Result) { r.Supplier.Name = "ООО «Агромонтаж»" }, nil},
+				{"other name", func(r *pervichka.Result) { r.Supplier.Name = "ООО \"Агромонтаж Плюс\"" },
+					[]string{"counterparty_name:supplier"}},
+				{"buyer kpp", func(r *pervichka.Result) { r.Buyer.KPP = "744602001" }, []string{"counterparty_kpp:buyer"}},
+				{"unknown supplier", func(r *pervichka.Result) {
+					r.Supplier.INN = "7707083893"
+					r.SupplierBank.Account = "40702810900000000001"
+				}, nil},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					r := res
+					b := *res.SupplierBank
+					r.SupplierBank = &b
+					r.NeedsReview, r.ReviewReasons = false, nil
+					tt.mutate(&r)
+					err := e.db.InTx(ctx, func(tx *db.Tx) error { return CheckDirectory(ctx, e.db, tx, &r) })
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(r.ReviewReasons, tt.want) || r.NeedsReview != (len(tt.want) > 0) {
+						t.Errorf("reasons %v, needs review %v; want %v", r.ReviewReasons, r.NeedsReview, tt.want)
+					}
+				})
+			}
+			// A later document without bank details keeps the directory's.
+			r := res
+			r.SupplierBank = nil
+			if err := e.db.InTx(ctx, func(tx *db.Tx) error { return dir.Learn(ctx, tx, id, r) }); err != nil {
+				t.Fatal(err)
+			}
+			cp, err := e.db.CounterpartyByINN(ctx, nil, goodSupplierINN)
+			if err != nil || cp.Account != "40702810004778425585" {
+				t.Fatalf("bank details after an act without them: %+v %v", cp, err)
+			}
+			if got := reasonText("bank_changed:supplier"); got != pervichka.ReasonText[ReasonBankChanged]+" (поставщик)" {
+				t.Errorf("reason text %q", got)
+			}
+		})
+	}
+}
