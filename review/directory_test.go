@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/storage/db"
@@ -71,5 +72,32 @@ func TestDirectory(t *testing.T) {
 				t.Errorf("reason text %q", got)
 			}
 		})
+	}
+}
+
+// WarmCounts fills the queue's count cache in the background, so the first
+// queue view after a start reads counts instead of waiting for them.
+func TestWarmCounts(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	for i := range 3 {
+		e.seed(i+1, nil)
+	}
+	e.srv.WarmCounts(t.Context())
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		e.srv.counts.mu.Lock()
+		c, ok := e.srv.counts.m[db.StateNeedsReview]
+		_, failedOK := e.srv.counts.m[db.StateFailed]
+		e.srv.counts.mu.Unlock()
+		if ok && failedOK {
+			if c.c.Total != 3 {
+				t.Fatalf("warmed count %d, want 3", c.c.Total)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("counts not warmed in 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

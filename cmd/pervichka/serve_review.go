@@ -52,6 +52,7 @@ func init() {
 				return fmt.Errorf("review UI: %w", err)
 			}
 			s.Mount(mux)
+			s.WarmCounts(d.life)
 			go s.CleanSessions(d.life, time.Hour)
 			return nil
 		},
