@@ -229,23 +229,8 @@ func (db *DB) ListContractors(ctx context.Context) ([]Contractor, error) {
 // next request on; mail from its addresses is then no longer attributed to
 // it. Revoking twice changes nothing; an unknown name is ErrNotFound.
 func (db *DB) RevokeContractor(ctx context.Context, name string) error {
-	op := fmt.Sprintf("revoke contractor %q", name)
 	q := contractorSQL[db.dialect]
-	n, err := db.conn().exec(ctx, q.revoke, db.q.timeArg(now()), name)
-	if err != nil {
-		return db.q.translate(op, err)
-	}
-	if n > 0 {
-		return nil
-	}
-	var count int
-	if err := db.conn().queryRow(ctx, q.exists, name).Scan(&count); err != nil {
-		return db.q.translate(op, err)
-	}
-	if count == 0 {
-		return fail(op, ErrNotFound, "no such contractor")
-	}
-	return nil
+	return db.revokeByName(ctx, fmt.Sprintf("revoke contractor %q", name), q.revoke, q.exists, name, "no such contractor")
 }
 
 func scanContractor(r row) (Contractor, error) {

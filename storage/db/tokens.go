@@ -172,9 +172,16 @@ func (db *DB) ListTokens(ctx context.Context) ([]Token, error) {
 // request on. Revoking a revoked token succeeds and changes nothing (its
 // revocation time stays the first one); an unknown name is ErrNotFound.
 func (db *DB) RevokeToken(ctx context.Context, name string) error {
-	op := fmt.Sprintf("revoke token %q", name)
 	q := tokenSQL[db.dialect]
-	n, err := db.conn().exec(ctx, q.revoke, db.q.timeArg(now()), name)
+	return db.revokeByName(ctx, fmt.Sprintf("revoke token %q", name), q.revoke, q.exists, name, "no such token")
+}
+
+// revokeByName runs a revocation statement (time, name) and tells "already
+// revoked" (no row changed, the name exists: success) from "no such name"
+// (ErrNotFound, with notFound as the detail). Tokens and contractors' links
+// are revoked alike.
+func (db *DB) revokeByName(ctx context.Context, op, revoke, exists, name, notFound string) error {
+	n, err := db.conn().exec(ctx, revoke, db.q.timeArg(now()), name)
 	if err != nil {
 		return db.q.translate(op, err)
 	}
@@ -182,11 +189,11 @@ func (db *DB) RevokeToken(ctx context.Context, name string) error {
 		return nil
 	}
 	var count int
-	if err := db.conn().queryRow(ctx, q.exists, name).Scan(&count); err != nil {
+	if err := db.conn().queryRow(ctx, exists, name).Scan(&count); err != nil {
 		return db.q.translate(op, err)
 	}
 	if count == 0 {
-		return fail(op, ErrNotFound, "no such token")
+		return fail(op, ErrNotFound, "%s", notFound)
 	}
 	return nil
 }
