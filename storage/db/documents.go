@@ -21,6 +21,13 @@ const (
 	SourceEmail  Source = "email"
 )
 
+// receivedReason is the creation event's reason: people read the history,
+// so it is in Russian like every other event's.
+var receivedReason = map[Source]string{
+	SourceUpload: "загружен",
+	SourceEmail:  "получен по электронной почте",
+}
+
 // NewDocument is what intake knows about a file when it stores one.
 type NewDocument struct {
 	SHA256      string // hex digest of the file's bytes; the deduplication key
@@ -194,7 +201,7 @@ func (db *DB) CreateDocument(ctx context.Context, tx *Tx, n NewDocument) (doc Do
 			return err
 		}
 		doc, created = d, true
-		_, err = tx.c.exec(ctx, db.q.insertEvent, d.ID, db.q.timeArg(at), n.Actor, nil, string(StateReceived), "received from "+string(n.Source))
+		_, err = tx.c.exec(ctx, db.q.insertEvent, d.ID, db.q.timeArg(at), n.Actor, nil, string(StateReceived), receivedReason[n.Source])
 		return db.q.translate(op+": event", err)
 	})
 	return doc, created, err

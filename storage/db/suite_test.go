@@ -323,7 +323,7 @@ func runStoreSuite(t *testing.T, open func(t *testing.T) *DB) {
 			}
 		}
 		evs, err := db.Events(ctx, d.ID)
-		if err != nil || len(evs) != 1 || evs[0].Reason != "received from email" {
+		if err != nil || len(evs) != 1 || evs[0].Reason != "получен по электронной почте" {
 			t.Fatalf("events = %+v, %v", evs, err)
 		}
 	})
