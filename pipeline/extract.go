@@ -91,7 +91,7 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 		return err
 	}
 	fields := indexedFields(res)
-	return p.db.InTx(ctx, func(tx *db.Tx) error {
+	return p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
 		// Locks in one order, so that extract jobs never wait on each
 		// other in a circle: the group's first document (files of one
 		// upload take turns, see proposeLinks), this document, then the
@@ -160,7 +160,7 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 			return err
 		}
 		if to == db.StateAutoApproved && p.poster != nil {
-			if _, err := p.queue.InsertTx(ctx, tx, PostArgs{DocumentID: id, Run: job.Args.Run}, nil); err != nil {
+			if err := insert(PostArgs{DocumentID: id, Run: job.Args.Run}); err != nil {
 				return err
 			}
 		}

@@ -87,7 +87,7 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 		return err
 	}
 	pages[0].DecodeMS = decodeMS
-	return p.db.InTx(ctx, func(tx *db.Tx) error {
+	return p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
 		doc, err := p.db.LockDocument(ctx, tx, id)
 		if err != nil {
 			return err
@@ -115,12 +115,12 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 				continue
 			}
 			unread++
-			if _, err := p.queue.InsertTx(ctx, tx, PageArgs{DocumentID: id, Index: pg.Index, Run: job.Args.Run}, nil); err != nil {
+			if err := insert(PageArgs{DocumentID: id, Index: pg.Index, Run: job.Args.Run}); err != nil {
 				return err
 			}
 		}
 		if unread == 0 {
-			if _, err := p.queue.InsertTx(ctx, tx, ExtractArgs{DocumentID: id, Run: job.Args.Run}, nil); err != nil {
+			if err := insert(ExtractArgs{DocumentID: id, Run: job.Args.Run}); err != nil {
 				return err
 			}
 		}

@@ -120,7 +120,7 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 			return err
 		}
 	}
-	return p.db.InTx(ctx, func(tx *db.Tx) error {
+	return p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
 		doc, err := p.db.LockDocument(ctx, tx, id)
 		if err != nil {
 			return err
@@ -136,7 +136,7 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 			return err
 		}
 		if left == 0 {
-			if _, err := p.queue.InsertTx(ctx, tx, ExtractArgs{DocumentID: id, Run: job.Args.Run}, nil); err != nil {
+			if err := insert(ExtractArgs{DocumentID: id, Run: job.Args.Run}); err != nil {
 				return err
 			}
 		}

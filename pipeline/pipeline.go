@@ -148,8 +148,10 @@ func New(cfg Config) (*Pipeline, error) {
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		FetchPollInterval:    cfg.PollInterval,
-		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
-		MaxAttempts:          cfg.MaxAttempts,
+		// The shortest pause between two fetches: a nudge (see inTx) after
+		// a fetch moments ago waits this long, not a whole poll interval.
+		FetchCooldown: min(cfg.PollInterval, 10*time.Millisecond),
+		MaxAttempts:   cfg.MaxAttempts,
 	}
 	if cfg.Work {
 		workers := river.NewWorkers()

@@ -60,7 +60,7 @@ func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, creat
 	if err := p.store.Put(ctx, key, bytes.NewReader(u.Body), int64(len(u.Body)), ct); err != nil {
 		return db.Document{}, false, fmt.Errorf("store original: %w", err)
 	}
-	err = p.db.InTx(ctx, func(tx *db.Tx) error {
+	err = p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
 		doc, created, err = p.db.CreateDocument(ctx, tx, db.NewDocument{
 			SHA256: sha, ObjectKey: key, FileName: u.Name, ContentType: ct, Size: int64(len(u.Body)),
 			Source: u.Source, Sender: u.Sender, GroupID: u.GroupID, Actor: u.Actor,
@@ -68,7 +68,7 @@ func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, creat
 		if err != nil || !created {
 			return err
 		}
-		_, err = p.queue.InsertTx(ctx, tx, IngestArgs{DocumentID: doc.ID, Run: doc.Version}, nil)
+		err = insert(IngestArgs{DocumentID: doc.ID, Run: doc.Version})
 		return err
 	})
 	if err != nil {
@@ -81,7 +81,7 @@ func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, creat
 // pages already read are kept and not read again. db.ErrNotFound when there
 // is no such document, db.ErrIllegalTransition when it has not failed.
 func (p *Pipeline) Retry(ctx context.Context, id int64, actor string) error {
-	return p.db.InTx(ctx, func(tx *db.Tx) error {
+	return p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
 		doc, err := p.db.LockDocument(ctx, tx, id)
 		if err != nil {
 			return err
@@ -94,7 +94,7 @@ func (p *Pipeline) Retry(ctx context.Context, id int64, actor string) error {
 		}
 		// The run number makes the new jobs distinct from the finished
 		// ones under River's uniqueness by args.
-		_, err = p.queue.InsertTx(ctx, tx, IngestArgs{DocumentID: id, Run: doc.Version + 1}, nil)
+		err = insert(IngestArgs{DocumentID: id, Run: doc.Version + 1})
 		return err
 	})
 }
