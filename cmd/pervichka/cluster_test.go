@@ -210,9 +210,11 @@ func TestCrashSafety(t *testing.T) {
 				submitted <- nil
 			}()
 
-			// Kill the first worker while it is inside a page job.
+			// Kill the first worker while it is inside a page job: each
+			// worker reads one page at a time, so once as many page jobs run
+			// as there are workers, the first one holds one.
 			deadline := time.Now().Add(2 * time.Minute)
-			for runningJobs(t, d, "page") == 0 {
+			for runningJobs(t, d, "page") < int64(c.workers) {
 				if time.Now().After(deadline) {
 					t.Fatal("no page job started in 2 minutes")
 				}
