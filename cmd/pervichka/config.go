@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -59,4 +61,34 @@ func openDB(ctx context.Context, url string, log *slog.Logger) (*db.DB, error) {
 		}
 	}
 	return db.Open(ctx, url, log)
+}
+
+// splitSubcommand takes "SUB [flags]" apart for a command with
+// subcommands (token, contractor, ledger, intake). With no arguments it
+// prints usage and fails; with -h it prints usage and is done.
+func splitSubcommand(args []string, usage string, stderr io.Writer) (sub string, rest []string, done bool, err error) {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(stderr, usage)
+		if len(args) == 0 {
+			return "", nil, true, errExitFailure
+		}
+		return "", nil, true, nil
+	}
+	return args[0], args[1:], false, nil
+}
+
+// parseFlags parses a command's flags and refuses positional arguments.
+// done is true after -h (the flag package has printed the defaults); a bad
+// flag has been reported by the flag package and fails with errExitFailure.
+func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return true, errExitFailure
+	}
+	if fs.NArg() > 0 {
+		return true, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return false, nil
 }

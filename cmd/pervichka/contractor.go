@@ -37,14 +37,10 @@ func (l *emailList) Set(v string) error { *l = append(*l, v); return nil }
 // runContractor manages contractors. Like token, it never migrates: run on
 // a missing or old database it says so and changes nothing.
 func runContractor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stderr, contractorUsage)
-		if len(args) == 0 {
-			return errExitFailure
-		}
-		return nil
+	sub, args, done, err := splitSubcommand(args, contractorUsage, stderr)
+	if done {
+		return err
 	}
-	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("contractor "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbURL := dbFlag(fs)
@@ -63,14 +59,8 @@ func runContractor(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "pervichka contractor: unknown subcommand %q\n%s\n", sub, contractorUsage)
 		return errExitFailure
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errExitFailure
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	if done, err := parseFlags(fs, args); done {
+		return err
 	}
 	if name != nil && *name == "" {
 		return errors.New("--name is required")
@@ -143,15 +133,12 @@ or the message over the size limit; malformed: broken MIME).`
 
 // runIntake shows the admin what the e-mail channel received.
 func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stderr, intakeUsage)
-		if len(args) == 0 {
-			return errExitFailure
-		}
-		return nil
+	sub, rest, done, err := splitSubcommand(args, intakeUsage, stderr)
+	if done {
+		return err
 	}
-	if args[0] != "mail" {
-		fmt.Fprintf(stderr, "pervichka intake: unknown subcommand %q\n%s\n", args[0], intakeUsage)
+	if sub != "mail" {
+		fmt.Fprintf(stderr, "pervichka intake: unknown subcommand %q\n%s\n", sub, intakeUsage)
 		return errExitFailure
 	}
 	fs := flag.NewFlagSet("intake mail", flag.ContinueOnError)
@@ -159,14 +146,8 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dbURL := dbFlag(fs)
 	outcome := fs.String("outcome", "", "only messages that ended so: no_documents, refused, malformed or stored")
 	limit := fs.Int("limit", 50, "at most this many messages")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errExitFailure
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	if done, err := parseFlags(fs, rest); done {
+		return err
 	}
 	switch db.MessageOutcome(*outcome) {
 	case "", db.MessageStored, db.MessageNoDocuments, db.MessageRefused, db.MessageMalformed:

@@ -32,14 +32,10 @@ const ledgerUsage = `usage:
 // runLedger is the ledger's command. Like token it never migrates: it
 // refuses a database that is missing or not up to date.
 func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stderr, ledgerUsage)
-		if len(args) == 0 {
-			return errExitFailure
-		}
-		return nil
+	sub, args, done, err := splitSubcommand(args, ledgerUsage, stderr)
+	if done {
+		return err
 	}
-	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("ledger "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbURL := dbFlag(fs)
@@ -59,14 +55,8 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "pervichka ledger: unknown subcommand %q\n%s\n", sub, ledgerUsage)
 		return errExitFailure
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errExitFailure
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	if done, err := parseFlags(fs, args); done {
+		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	switch sub {

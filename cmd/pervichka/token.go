@@ -30,14 +30,10 @@ const tokenUsage = `usage:
 // upgrade) says so and changes nothing, rather than creating an empty
 // database with one token in it that no server will ever read.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stderr, tokenUsage)
-		if len(args) == 0 {
-			return errExitFailure
-		}
-		return nil
+	sub, args, done, err := splitSubcommand(args, tokenUsage, stderr)
+	if done {
+		return err
 	}
-	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("token "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbURL := dbFlag(fs)
@@ -53,14 +49,8 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "pervichka token: unknown subcommand %q\n%s\n", sub, tokenUsage)
 		return errExitFailure
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errExitFailure
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	if done, err := parseFlags(fs, args); done {
+		return err
 	}
 	if name != nil && *name == "" {
 		return errors.New("--name is required")
