@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -34,14 +33,7 @@ type extractWorker struct {
 }
 
 func (w *extractWorker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
-	start := time.Now()
-	p := w.p
-	err := p.extract(ctx, job)
-	riverErr, observed := p.settle(ctx, job.JobRow, job.Args.DocumentID, "extract", err, func(tx *db.Tx) error {
-		return db.CompleteJobTx(ctx, tx, job)
-	})
-	p.observe("extract", start, observed)
-	return riverErr
+	return runStage(ctx, w.p, "extract", job, job.Args.DocumentID, w.p.extract)
 }
 
 // extract reads the stored words of every page, extracts and validates the

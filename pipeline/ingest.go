@@ -33,16 +33,8 @@ type ingestWorker struct {
 // the original (no copy). Then, in one transaction: the document moves to
 // processing, its pages are recorded, and a page job per unread page (or
 // extract, when every page had text) is enqueued.
-func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) (err error) {
-	start := time.Now()
-	p := w.p
-	id := job.Args.DocumentID
-	err = p.ingest(ctx, job)
-	riverErr, observed := p.settle(ctx, job.JobRow, id, "ingest", err, func(tx *db.Tx) error {
-		return db.CompleteJobTx(ctx, tx, job)
-	})
-	p.observe("ingest", start, observed)
-	return riverErr
+func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) error {
+	return runStage(ctx, w.p, "ingest", job, job.Args.DocumentID, w.p.ingest)
 }
 
 func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err error) {

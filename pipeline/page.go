@@ -36,14 +36,7 @@ type pageWorker struct {
 }
 
 func (w *pageWorker) Work(ctx context.Context, job *river.Job[PageArgs]) error {
-	start := time.Now()
-	p := w.p
-	err := p.readPage(ctx, job)
-	riverErr, observed := p.settle(ctx, job.JobRow, job.Args.DocumentID, "page", err, func(tx *db.Tx) error {
-		return db.CompleteJobTx(ctx, tx, job)
-	})
-	p.observe("page", start, observed)
-	return riverErr
+	return runStage(ctx, w.p, "page", job, job.Args.DocumentID, w.p.readPage)
 }
 
 // readPage enhances and OCRs the page, stores the enhanced image (PNG) and

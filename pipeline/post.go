@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -35,17 +34,10 @@ type postWorker struct {
 }
 
 func (w *postWorker) Work(ctx context.Context, job *river.Job[PostArgs]) error {
-	start := time.Now()
-	p := w.p
-	err := p.post(ctx, job)
 	// A document that cannot be posted stays auto_approved (settle fails
 	// only received and processing documents); its failure is logged and
 	// River keeps the job for an admin.
-	riverErr, observed := p.settle(ctx, job.JobRow, job.Args.DocumentID, "post", err, func(tx *db.Tx) error {
-		return db.CompleteJobTx(ctx, tx, job)
-	})
-	p.observe("post", start, observed)
-	return riverErr
+	return runStage(ctx, w.p, "post", job, job.Args.DocumentID, w.p.post)
 }
 
 func (p *Pipeline) post(ctx context.Context, job *river.Job[PostArgs]) (err error) {

@@ -6,13 +6,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/objects"
 )
+
+// runStage is every worker's Work: run the stage, settle its error (see
+// settle) and report its duration.
+func runStage[T river.JobArgs](ctx context.Context, p *Pipeline, stage string, job *river.Job[T], docID int64,
+	fn func(context.Context, *river.Job[T]) error) error {
+	start := time.Now()
+	err := fn(ctx, job)
+	riverErr, observed := p.settle(ctx, job.JobRow, docID, stage, err, func(tx *db.Tx) error {
+		return db.CompleteJobTx(ctx, tx, job)
+	})
+	p.observe(stage, start, observed)
+	return riverErr
+}
 
 // errFailed marks, for observe, a stage that failed its document.
 var errFailed = errors.New("document failed")
