@@ -105,7 +105,7 @@ var reviewSQL = map[Dialect]reviewQueries{
 			GROUP BY code`,
 		// SQLite's lower() folds ASCII only: pervichka_fold (below) folds
 		// Cyrillic too. instr rather than LIKE: a typed % or _ is text.
-		maxPage:      `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
+		maxPage: `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
 		// SET reads the row as it was: source_index takes the old
 		// page_index, and only where source_key was still NULL.
 		movePages: `UPDATE document_pages SET document_id = $1, page_index = page_index + $2,
@@ -144,7 +144,7 @@ var reviewSQL = map[Dialect]reviewQueries{
 			    THEN d.result->'review_reasons' ELSE '[]'::jsonb END) r
 			WHERE d.state = $1 AND d.result IS NOT NULL
 			GROUP BY code`,
-		maxPage:      `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
+		maxPage: `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
 		// SET reads the row as it was: source_index takes the old
 		// page_index, and only where source_key was still NULL.
 		movePages: `UPDATE document_pages SET document_id = $1, page_index = page_index + $2,
