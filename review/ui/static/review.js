@@ -70,7 +70,13 @@
       place(d, b.box);
       sheet.appendChild(d);
     });
-    document.querySelectorAll(".pagebtn").forEach(function (b) {
+    // Enter in the page list splits (the form's default button would approve).
+  var splitBox = document.getElementById("split-pages");
+  if (splitBox) splitBox.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.ctrlKey && !e.metaKey) { e.preventDefault(); document.getElementById("split").click(); }
+  });
+
+  document.querySelectorAll(".pagebtn").forEach(function (b) {
       b.classList.toggle("active", Number(b.dataset.page) === n);
     });
     if (lastField) highlight(lastField.dataset.key);
@@ -197,7 +203,7 @@
       if (editable) document.getElementById("approve").click();
       return;
     }
-    if (e.key === "Enter" && inField(e.target) && e.target.tagName !== "BUTTON" && e.target.id !== "reject-reason" && e.target.id !== "merge-from" && form.contains(e.target)) {
+    if (e.key === "Enter" && inField(e.target) && e.target.tagName !== "BUTTON" && e.target.id !== "reject-reason" && e.target.id !== "merge-from" && e.target.id !== "split-pages" && form.contains(e.target)) {
       e.preventDefault();
       var list = focusables(), i = list.indexOf(e.target);
       if (i >= 0 && i + 1 < list.length) list[i + 1].focus();
@@ -207,6 +213,12 @@
     if (e.key === "?") { help.hidden = !help.hidden; return; }
     if ((e.key === "j" || e.key === "о") && root.dataset.next !== "0") { location.href = "/review/" + root.dataset.next; return; }
     if ((e.key === "k" || e.key === "л") && root.dataset.prev !== "0") { location.href = "/review/" + root.dataset.prev; return; }
+  });
+
+  // Enter in the page list splits (the form's default button would approve).
+  var splitBox = document.getElementById("split-pages");
+  if (splitBox) splitBox.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.ctrlKey && !e.metaKey) { e.preventDefault(); document.getElementById("split").click(); }
   });
 
   document.querySelectorAll(".pagebtn").forEach(function (b) {
