@@ -70,13 +70,7 @@
       place(d, b.box);
       sheet.appendChild(d);
     });
-    // Enter in the page list splits (the form's default button would approve).
-  var splitBox = document.getElementById("split-pages");
-  if (splitBox) splitBox.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && !e.ctrlKey && !e.metaKey) { e.preventDefault(); document.getElementById("split").click(); }
-  });
-
-  document.querySelectorAll(".pagebtn").forEach(function (b) {
+    document.querySelectorAll(".pagebtn").forEach(function (b) {
       b.classList.toggle("active", Number(b.dataset.page) === n);
     });
     if (lastField) highlight(lastField.dataset.key);
@@ -203,7 +197,9 @@
       if (editable) document.getElementById("approve").click();
       return;
     }
-    if (e.key === "Enter" && inField(e.target) && e.target.tagName !== "BUTTON" && e.target.id !== "reject-reason" && e.target.id !== "merge-from" && e.target.id !== "split-pages" && form.contains(e.target)) {
+    // Enter moves on like Tab in the document's fields; the reject, merge
+    // and split boxes keep Enter for their own submit.
+    if (e.key === "Enter" && inField(e.target) && e.target.tagName !== "BUTTON" && e.target.id !== "reject-reason" && e.target.id !== "merge-from" && e.target.form === form && form.contains(e.target)) {
       e.preventDefault();
       var list = focusables(), i = list.indexOf(e.target);
       if (i >= 0 && i + 1 < list.length) list[i + 1].focus();
@@ -213,12 +209,6 @@
     if (e.key === "?") { help.hidden = !help.hidden; return; }
     if ((e.key === "j" || e.key === "о") && root.dataset.next !== "0") { location.href = "/review/" + root.dataset.next; return; }
     if ((e.key === "k" || e.key === "л") && root.dataset.prev !== "0") { location.href = "/review/" + root.dataset.prev; return; }
-  });
-
-  // Enter in the page list splits (the form's default button would approve).
-  var splitBox = document.getElementById("split-pages");
-  if (splitBox) splitBox.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && !e.ctrlKey && !e.metaKey) { e.preventDefault(); document.getElementById("split").click(); }
   });
 
   document.querySelectorAll(".pagebtn").forEach(function (b) {
