@@ -138,7 +138,9 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 }
 
 // rawPage loads a page's image before enhancement: the stored PNG of a PDF
-// page, or the page of the original image file itself.
+// page, or the page of the image file it came from — the document's own
+// original at the page's index, unless a clerk merged or split the page
+// there from elsewhere (db.Page.Source).
 func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (image.Image, error) {
 	if pg.RawKey != "" {
 		// A lossless page is several times its JPEG's size.
@@ -150,14 +152,15 @@ func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (im
 		}
 		return imagefile.DecodeAsStored(ctx, b, lim)
 	}
-	b, err := p.get(ctx, doc.ObjectKey, p.lim.MaxBytes)
+	key, index := pg.Source(doc.ObjectKey)
+	b, err := p.get(ctx, key, p.lim.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
 	var img image.Image
 	errFound := errors.New("found")
 	err = imagefile.DecodeEach(ctx, b, p.lim, func(i int, page image.Image) error {
-		if i == pg.Index {
+		if i == index {
 			img = page
 			return errFound
 		}
@@ -167,7 +170,7 @@ func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (im
 		return nil, err
 	}
 	if img == nil {
-		return nil, pervichka.Errorf(pervichka.CodeCorrupt, "the file has no page %d", pg.Index+1)
+		return nil, pervichka.Errorf(pervichka.CodeCorrupt, "the file has no page %d", index+1)
 	}
 	return img, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/pipeline"
 
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/db/dbtest"
@@ -325,4 +326,34 @@ func TestBrowserKeyboard(t *testing.T) {
 	poll(t, ctx, "the next document", `!window.pvkOld && location.pathname === "/review/`+itoa(second)+`" && document.readyState === "complete"`)
 	within(t, ctx, "k", chromedp.Click(chromedp.CSS("h1")), markPage(), chromedp.KeyEvent("k"))
 	poll(t, ctx, "the previous document", `!window.pvkOld && location.pathname === "/review/`+itoa(first)+`" && document.readyState === "complete"`)
+}
+
+// TestBrowserSplit: a clerk types a page number and presses Enter, which
+// splits (not approves, the form's default button); the queue says so.
+func TestBrowserSplit(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	p, err := pipeline.New(pipeline.Config{DB: e.db, Objects: e.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.cfg.Queue = p.Queue()
+	e.addUser("ivanova", db.UserClerk)
+	id := e.seedPages(1, 2, nil)
+	ctx := browser(t)
+	browserLogin(t, ctx, e.http.URL, "ivanova")
+	within(t, ctx, "split off page 2",
+		chromedp.Navigate(e.http.URL+"/review/"+itoa(id)),
+		chromedp.WaitVisible(chromedp.CSS("#split-pages")),
+		markPage(),
+		chromedp.SendKeys(chromedp.CSS("#split-pages"), "2\r"),
+	)
+	poll(t, ctx, "the queue after the split", `!window.pvkOld && location.search === "?msg=split" && document.readyState === "complete"`)
+	if msg := eval[string](t, ctx, `(document.querySelector(".message") || {}).textContent || ""`); !strings.Contains(msg, "Страницы отделены") {
+		t.Errorf("message after the split: %q", msg)
+	}
+	doc, _ := e.db.GetDocument(context.Background(), nil, id)
+	pages, _ := e.db.Pages(context.Background(), nil, id)
+	if doc.State != db.StateProcessing || len(pages) != 1 {
+		t.Errorf("after the split: %s with %d pages", doc.State, len(pages))
+	}
 }

@@ -146,13 +146,20 @@ const (
 // set, changes the result first. It returns the document id.
 func (e *env) seed(n int, mutate func(*pervichka.Result)) int64 {
 	e.t.Helper()
+	return e.seedPages(n, 1, mutate)
+}
+
+// seedPages is seed with pages copies of the page, each stored under keys
+// of its own.
+func (e *env) seedPages(n, pages int, mutate func(*pervichka.Result)) int64 {
+	e.t.Helper()
 	ctx := context.Background()
 	res, page := goldenInvoice(e.t)
 	res.Supplier.INN = badSupplierINN
 	res.NeedsReview = true
 	res.ReviewReasons = []string{pervichka.ReasonINNChecksum + ":supplier"}
 	res.Confidence = map[string]float64{"supplier.inn": 0.62, "total": 0.97, "number": 1}
-	res.Pages, res.File = 1, "007-upd.pdf"
+	res.Pages, res.File = pages, "007-upd.pdf"
 	if mutate != nil {
 		mutate(&res)
 	}
@@ -169,16 +176,20 @@ func (e *env) seed(n int, mutate func(*pervichka.Result)) int64 {
 		e.t.Fatal(err)
 	}
 	img := invoicePage(e.t)
-	imgKey, wordsKey := fmt.Sprintf("pages/%d/0.png", doc.ID), fmt.Sprintf("pages/%d/0.json", doc.ID)
 	wb, _ := json.Marshal(page)
-	if err := e.store.Put(ctx, imgKey, bytes.NewReader(img), int64(len(img)), "image/png"); err != nil {
-		e.t.Fatal(err)
-	}
-	if err := e.store.Put(ctx, wordsKey, bytes.NewReader(wb), int64(len(wb)), "application/json"); err != nil {
-		e.t.Fatal(err)
+	var stored []db.Page
+	for i := range pages {
+		imgKey, wordsKey := fmt.Sprintf("pages/%d/%d.png", doc.ID, i), fmt.Sprintf("pages/%d/%d.json", doc.ID, i)
+		if err := e.store.Put(ctx, imgKey, bytes.NewReader(img), int64(len(img)), "image/png"); err != nil {
+			e.t.Fatal(err)
+		}
+		if err := e.store.Put(ctx, wordsKey, bytes.NewReader(wb), int64(len(wb)), "application/json"); err != nil {
+			e.t.Fatal(err)
+		}
+		stored = append(stored, db.Page{Index: i, ImageKey: imgKey, WordsKey: wordsKey, DPI: 300})
 	}
 	err = e.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := e.db.AddPages(ctx, tx, doc.ID, []db.Page{{Index: 0, ImageKey: imgKey, WordsKey: wordsKey, DPI: 300}}); err != nil {
+		if err := e.db.AddPages(ctx, tx, doc.ID, stored); err != nil {
 			return err
 		}
 		if err := e.db.Transition(ctx, tx, doc.ID, db.StateReceived, db.StateProcessing, "pipeline:ingest", "test"); err != nil {

@@ -19,9 +19,9 @@ import (
 // went; its original file stays stored and its history says what
 // happened.
 //
-// Limits: merging is one way and whole documents only. Splitting pages
-// off into a new document is not offered: a document is keyed by its
-// file's hash, and a part of a file has no file of its own.
+// Limits: merging is whole documents only; the opposite is split (pages
+// off into a new document). Moved pages keep reading their pictures from
+// the other document's file (db.MovePages).
 func (s *Server) merge(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {

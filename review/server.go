@@ -57,8 +57,8 @@ type Config struct {
 	// transaction. Nil leaves them approved, for the ledger to post later.
 	Poster Poster
 	// Queue is the pipeline's River client: handed to Poster.PostTx, and
-	// used to send a merged document back to extraction. Nil turns
-	// merging off.
+	// used to send merged and split documents back to extraction. Nil
+	// turns merging and splitting off.
 	Queue   *db.Queue
 	Retrier Retrier // nil hides the retry button
 	Logger  *slog.Logger
@@ -184,6 +184,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /review/{id}/reject", clerk(s.reject))
 	mux.Handle("POST /review/{id}/skip", clerk(s.skip))
 	mux.Handle("POST /review/{id}/merge", clerk(s.merge))
+	mux.Handle("POST /review/{id}/split", clerk(s.split))
 	mux.Handle("POST /review/{id}/claim", clerk(s.claim))
 	mux.Handle("POST /review/{id}/retry", admin(s.retry))
 	mux.Handle("POST /review/validate", clerk(s.validateJSON))
@@ -205,6 +206,7 @@ var Routes = []struct {
 	{"POST", "/review/{id}/reject", db.UserClerk},
 	{"POST", "/review/{id}/skip", db.UserClerk},
 	{"POST", "/review/{id}/merge", db.UserClerk},
+	{"POST", "/review/{id}/split", db.UserClerk},
 	{"POST", "/review/{id}/claim", db.UserClerk},
 	{"POST", "/review/{id}/retry", db.UserAdmin},
 	{"POST", "/review/validate", db.UserClerk},

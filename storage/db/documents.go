@@ -104,6 +104,14 @@ type Page struct {
 	WordsKey  string  // the recognised words (pervichka.Page as JSON); "" until read
 	DPI       int     // resolution of the enhanced image
 
+	// SourceKey and SourceIndex say which file and page (0-based) the
+	// page's picture is read from when RawKey is empty. SourceKey is ""
+	// for a page still at its own document's original and Index; merging
+	// and splitting set them when a page leaves that place (MovePages,
+	// SplitPages). Use Source rather than reading them directly.
+	SourceKey   string
+	SourceIndex int
+
 	// Milliseconds spent on the page: decoding (ingest records the whole
 	// file's split on the first page; a page job adds its own decoding),
 	// enhancing and OCR.
@@ -112,6 +120,17 @@ type Page struct {
 
 // Read reports whether the page's words are stored.
 func (p Page) Read() bool { return p.WordsKey != "" }
+
+// Source returns the object and the page in it (0-based) that hold the
+// page's picture when it has no RawKey: the document's original at the
+// page's index (originalKey is the document's ObjectKey), unless the page
+// was moved from elsewhere.
+func (p Page) Source(originalKey string) (key string, index int) {
+	if p.SourceKey != "" {
+		return p.SourceKey, p.SourceIndex
+	}
+	return originalKey, p.Index
+}
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -401,12 +420,21 @@ func (db *DB) Events(ctx context.Context, id int64) ([]Event, error) {
 	return out, nil
 }
 
-// AddPages records the document's pages as ingest found them. A page
-// already recorded is left as it is, so a re-run ingest keeps the pages
-// already read.
+// AddPages records the document's pages as ingest found them. A
+// document's pages are recorded once: when it has any already, nothing is
+// added or changed, so a re-run ingest keeps the pages already read, and a
+// document whose pages a clerk merged or split (its pages no longer those
+// of its file) does not get its file's pages back.
 func (db *DB) AddPages(ctx context.Context, tx *Tx, id int64, pages []Page) error {
 	op := fmt.Sprintf("add pages of document %d", id)
 	return db.within(ctx, tx, func(tx *Tx) error {
+		var n int
+		if err := tx.c.queryRow(ctx, db.q.pageCount, id).Scan(&n); err != nil {
+			return db.q.translate(op, err)
+		}
+		if n > 0 {
+			return nil
+		}
 		for _, p := range pages {
 			_, err := tx.c.exec(ctx, db.q.insertPage, id, p.Index, nullString(p.RawKey), p.SourceDPI,
 				nullString(p.ImageKey), nullString(p.WordsKey), p.DPI, p.DecodeMS)
@@ -458,11 +486,14 @@ func (db *DB) Pages(ctx context.Context, tx *Tx, id int64) ([]Page, error) {
 	var out []Page
 	for rs.Next() {
 		var p Page
-		var raw, image, words sql.NullString
-		if err := rs.Scan(&p.Index, &raw, &p.SourceDPI, &image, &words, &p.DPI, &p.DecodeMS, &p.EnhanceMS, &p.OCRMS); err != nil {
+		var raw, image, words, source sql.NullString
+		var sourceIndex sql.NullInt64
+		if err := rs.Scan(&p.Index, &raw, &p.SourceDPI, &image, &words, &p.DPI, &p.DecodeMS, &p.EnhanceMS, &p.OCRMS,
+			&source, &sourceIndex); err != nil {
 			return nil, db.q.translate(op, err)
 		}
 		p.RawKey, p.ImageKey, p.WordsKey = raw.String, image.String, words.String
+		p.SourceKey, p.SourceIndex = source.String, int(sourceIndex.Int64)
 		out = append(out, p)
 	}
 	return out, db.q.translate(op, rs.Err())

@@ -19,6 +19,10 @@ const (
 	// LinkDuplicate: the same supplier ИНН, number and date as another
 	// document.
 	LinkDuplicate LinkKind = "duplicate"
+	// LinkSplitFrom: a document a clerk made of pages split off another
+	// (from the new document to the one it came from). A record of what
+	// was done, not a proposal.
+	LinkSplitFrom LinkKind = "split_from"
 )
 
 // Link is a proposed relation from a document to another, with its reason

@@ -40,6 +40,7 @@ type queries struct {
 	finishPage     string
 	pages          string
 	pendingPages   string
+	pageCount      string
 }
 
 // sqliteTime is the one text form of a time in SQLite: fixed width, UTC, so
@@ -169,10 +170,12 @@ func withDocumentQueries(q *queries, docCols string) *queries {
 		finishPage: `UPDATE document_pages SET image_key = $1, words_key = $2, dpi = $3,
 			    decode_ms = decode_ms + $4, enhance_ms = $5, ocr_ms = $6
 			WHERE document_id = $7 AND page_index = $8`,
-		pages: `SELECT page_index, raw_key, source_dpi, image_key, words_key, dpi, decode_ms, enhance_ms, ocr_ms
+		pages: `SELECT page_index, raw_key, source_dpi, image_key, words_key, dpi, decode_ms, enhance_ms, ocr_ms,
+			    source_key, source_index
 			FROM document_pages
 			WHERE document_id = $1 ORDER BY page_index`,
 		pendingPages: `SELECT count(*) FROM document_pages WHERE document_id = $1 AND words_key IS NULL`,
+		pageCount:    `SELECT count(*) FROM document_pages WHERE document_id = $1`,
 	}
 	// SQLite transactions here are BEGIN IMMEDIATE: the whole database is
 	// already locked for writing, so a plain read serves as the row lock.
@@ -185,6 +188,6 @@ func withDocumentQueries(q *queries, docCols string) *queries {
 	q.transition, q.stateOf, q.saveResult, q.versionOf = shared.transition, shared.stateOf, shared.saveResult, shared.versionOf
 	q.insertEvent, q.events = shared.insertEvent, shared.events
 	q.lockDocument, q.insertPage, q.finishPage = shared.lockDocument, shared.insertPage, shared.finishPage
-	q.pages, q.pendingPages = shared.pages, shared.pendingPages
+	q.pages, q.pendingPages, q.pageCount = shared.pages, shared.pendingPages, shared.pageCount
 	return q
 }

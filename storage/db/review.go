@@ -73,7 +73,7 @@ type reviewQueries struct {
 	countByType, countBySource    string
 	countByReason                 string
 	supplierName, reasonMatch     string // WHERE fragments with %s for the argument
-	maxPage, movePages            string
+	maxPage, movePages, movePage  string
 }
 
 var reviewSQL = map[Dialect]reviewQueries{
@@ -105,8 +105,17 @@ var reviewSQL = map[Dialect]reviewQueries{
 			GROUP BY code`,
 		// SQLite's lower() folds ASCII only: pervichka_fold (below) folds
 		// Cyrillic too. instr rather than LIKE: a typed % or _ is text.
-		maxPage:      `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
-		movePages:    `UPDATE document_pages SET document_id = $1, page_index = page_index + $2 WHERE document_id = $3`,
+		maxPage: `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
+		// SET reads the row as it was: source_index takes the old
+		// page_index, and only where source_key was still NULL.
+		movePages: `UPDATE document_pages SET document_id = $1, page_index = page_index + $2,
+			    source_key = coalesce(source_key, $4),
+			    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
+			WHERE document_id = $3`,
+		movePage: `UPDATE document_pages SET document_id = $1, page_index = $2,
+			    source_key = coalesce(source_key, $3),
+			    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
+			WHERE document_id = $4 AND page_index = $5`,
 		supplierName: `instr(pervichka_fold(json_extract(result, '$.supplier.name')), pervichka_fold(%s)) > 0`,
 		reasonMatch: `EXISTS (SELECT 1 FROM json_each(result, '$.review_reasons') r
 			WHERE r.type = 'text' AND (r.value = %[1]s OR r.value LIKE %[1]s || ':%%'))`,
@@ -135,8 +144,17 @@ var reviewSQL = map[Dialect]reviewQueries{
 			    THEN d.result->'review_reasons' ELSE '[]'::jsonb END) r
 			WHERE d.state = $1 AND d.result IS NOT NULL
 			GROUP BY code`,
-		maxPage:      `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
-		movePages:    `UPDATE document_pages SET document_id = $1, page_index = page_index + $2 WHERE document_id = $3`,
+		maxPage: `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
+		// SET reads the row as it was: source_index takes the old
+		// page_index, and only where source_key was still NULL.
+		movePages: `UPDATE document_pages SET document_id = $1, page_index = page_index + $2,
+			    source_key = coalesce(source_key, $4),
+			    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
+			WHERE document_id = $3`,
+		movePage: `UPDATE document_pages SET document_id = $1, page_index = $2,
+			    source_key = coalesce(source_key, $3),
+			    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
+			WHERE document_id = $4 AND page_index = $5`,
 		supplierName: `strpos(translate(lower(result->'supplier'->>'name'), 'ё', 'е'), translate(lower(%s), 'ё', 'е')) > 0`,
 		reasonMatch: `EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(result->'review_reasons') = 'array'
 			    THEN result->'review_reasons' ELSE '[]'::jsonb END) r
@@ -264,6 +282,8 @@ func (db *DB) SaveCounterparty(ctx context.Context, tx *Tx, c Counterparty) erro
 
 // MovePages moves every page of document from to the end of document to,
 // keeping their order and their stored files, and returns how many moved.
+// A moved page keeps reading its picture from where it was (Page.Source:
+// from's original at its old index), not from to's original.
 // Both documents should be locked in tx (LockDocument, lower id first).
 // The caller decides what becomes of the two documents.
 func (db *DB) MovePages(ctx context.Context, tx *Tx, from, to int64) (int, error) {
@@ -274,12 +294,16 @@ func (db *DB) MovePages(ctx context.Context, tx *Tx, from, to int64) (int, error
 	if from == to {
 		return 0, fmt.Errorf("%s: the same document", op)
 	}
+	src, err := db.GetDocument(ctx, tx, from)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
 	q := reviewSQL[db.dialect]
 	var last int
 	if err := tx.c.queryRow(ctx, q.maxPage, to).Scan(&last); err != nil {
 		return 0, db.q.translate(op, err)
 	}
-	n, err := tx.c.exec(ctx, q.movePages, to, last+1, from)
+	n, err := tx.c.exec(ctx, q.movePages, to, last+1, from, src.ObjectKey)
 	if err != nil {
 		return 0, db.q.translate(op, err)
 	}
