@@ -357,3 +357,46 @@ func TestBrowserSplit(t *testing.T) {
 		t.Errorf("after the split: %s with %d pages", doc.State, len(pages))
 	}
 }
+
+// TestBrowserEnterInSideBoxes: Enter in the reject reason or the merge box
+// submits that box — before they had forms of their own, Enter there
+// submitted the document form's default button and approved the document.
+func TestBrowserEnterInSideBoxes(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	p, err := pipeline.New(pipeline.Config{DB: e.db, Objects: e.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.cfg.Queue = p.Queue()
+	e.addUser("ivanova", db.UserClerk)
+	ctx := browser(t)
+	browserLogin(t, ctx, e.http.URL, "ivanova")
+	bg := context.Background()
+
+	rejected := e.seedPages(1, 2, nil)
+	within(t, ctx, "reject with Enter",
+		chromedp.Navigate(e.http.URL+"/review/"+itoa(rejected)),
+		chromedp.WaitVisible(chromedp.CSS("#reject-reason")),
+		markPage(),
+		chromedp.SendKeys(chromedp.CSS("#reject-reason"), "не наш документ\r"),
+	)
+	poll(t, ctx, "the page after the reject", `!window.pvkOld && document.readyState === "complete"`)
+	if doc, _ := e.db.GetDocument(bg, nil, rejected); doc.State != db.StateRejected {
+		t.Errorf("after Enter in the reject reason: %s, want rejected", doc.State)
+	}
+
+	into, from := e.seedPages(2, 1, nil), e.seedPages(3, 1, nil)
+	within(t, ctx, "merge with Enter",
+		chromedp.Navigate(e.http.URL+"/review/"+itoa(into)),
+		chromedp.WaitVisible(chromedp.CSS("#merge-from")),
+		markPage(),
+		chromedp.SendKeys(chromedp.CSS("#merge-from"), itoa(from)+"\r"),
+	)
+	poll(t, ctx, "the queue after the merge", `!window.pvkOld && location.search === "?msg=merged" && document.readyState === "complete"`)
+	if doc, _ := e.db.GetDocument(bg, nil, into); doc.State != db.StateProcessing {
+		t.Errorf("after Enter in the merge box: %s, want processing", doc.State)
+	}
+	if pages, _ := e.db.Pages(bg, nil, into); len(pages) != 2 {
+		t.Errorf("after the merge: %d pages, want 2", len(pages))
+	}
+}

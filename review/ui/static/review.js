@@ -198,8 +198,9 @@
       return;
     }
     // Enter moves on like Tab in the document's fields; the reject, merge
-    // and split boxes keep Enter for their own submit.
-    if (e.key === "Enter" && inField(e.target) && e.target.tagName !== "BUTTON" && e.target.id !== "reject-reason" && e.target.id !== "merge-from" && e.target.form === form && form.contains(e.target)) {
+    // and split boxes belong to forms of their own and keep Enter for
+    // their own submit.
+    if (e.key === "Enter" && inField(e.target) && e.target.tagName !== "BUTTON" && e.target.form === form && form.contains(e.target)) {
       e.preventDefault();
       var list = focusables(), i = list.indexOf(e.target);
       if (i >= 0 && i + 1 < list.length) list[i + 1].focus();
