@@ -122,7 +122,7 @@ ENV GOLANG_VERSION=$(go env GOVERSION) GOTOOLCHAIN=local GOPATH=/go \\
 WORKDIR /go
 EOF
     tar -c -C "$work/golang" Dockerfile ca -C "$(dirname "$goroot")" --transform "s,^$(basename "$goroot"),go," "$(basename "$goroot")" |
-      docker build -t "$tag" - >"$work/seed-golang.log" 2>&1 || die "seed $tag: $(tail -n20 "$work/seed-golang.log")"
+      docker build --force-rm -t "$tag" - >"$work/seed-golang.log" 2>&1 || die "seed $tag: $(tail -n20 "$work/seed-golang.log")"
   fi
   GO_IMAGE=$tag
 }
@@ -167,7 +167,7 @@ EXPOSE 5432
 ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
 EOF
     chmod 755 "$work/postgres/entrypoint.sh"
-    docker build -t "$tag" "$work/postgres" >"$work/seed-postgres.log" 2>&1 ||
+    docker build --force-rm -t "$tag" "$work/postgres" >"$work/seed-postgres.log" 2>&1 ||
       die "seed $tag: $(tail -n20 "$work/seed-postgres.log")"
   fi
   POSTGRES_IMAGE=$tag
@@ -194,7 +194,7 @@ log "bases: $GO_IMAGE, $DEBIAN_IMAGE, $POSTGRES_IMAGE"
 
 for target in runtime s3; do
   start=$(date +%s)
-  docker build -q --target "$target" -t "pervichka-check:$target" \
+  docker build -q --force-rm --target "$target" -t "pervichka-check:$target" \
     --build-arg GO_IMAGE="$GO_IMAGE" --build-arg DEBIAN_IMAGE="$DEBIAN_IMAGE" . >"$work/build-$target.log" 2>&1 ||
     die "build of target $target: $(tail -n20 "$work/build-$target.log")"
   size=$(docker image inspect -f '{{.Size}}' "pervichka-check:$target")
