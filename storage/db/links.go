@@ -19,6 +19,10 @@ const (
 	// LinkDuplicate: the same supplier ИНН, number and date as another
 	// document.
 	LinkDuplicate LinkKind = "duplicate"
+	// LinkResent: the same picture as another document's, sent again
+	// (re-encoded or rescaled by a messenger); not read again. See
+	// extractors/fingerprint.
+	LinkResent LinkKind = "resent"
 )
 
 // Link is a proposed relation from a document to another, with its reason
