@@ -166,9 +166,8 @@ func Distance(a, b Fingerprint) float64 {
 		sab += ha[i] * hb[i]
 	}
 	if sa == 0 || sb == 0 {
-		if sa == sb {
-			return 0 // both flat: nothing tells them apart
-		}
+		// A flat page (a blank sheet) has nothing printed to recognise it
+		// by: two blank pages are not one re-sent picture.
 		return 1
 	}
 	return 1 - sab/math.Sqrt(sa*sb)
