@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -25,11 +26,13 @@ import (
 // pipeline when the clerk says it is not a copy. PDFs are not fingerprinted:
 // a forwarded PDF keeps its bytes, which the content hash already catches.
 
-// resentCandidates bounds the fingerprints verified for one document. Band
-// collisions among unrelated pages are rare (a band is 10–11 bits and only
-// pages with similar hashes share one); the bound keeps a pathological
-// pile-up from costing more than a few milliseconds.
-const resentCandidates = 200
+// resentCandidates bounds the band matches read for one document: ids and
+// bands only, their hashes compared here; only those within
+// fingerprint.MaxHashDistance are read whole and verified. With uniform
+// hashes a band matches one stored page in 1000–2000, so six bands find
+// about 4000 rows at a million image documents; past the bound the newest
+// are not looked at (a copy of one of them is read again, never lost).
+const resentCandidates = 5000
 
 // fingerprintLockKey serialises the lookup and the insert of fingerprints
 // (Postgres; SQLite's writer is alone anyway), so that two copies ingested
@@ -86,12 +89,16 @@ func (p *Pipeline) saveFingerprint(ctx context.Context, tx *db.Tx, id int64, fp 
 			return nil, err
 		}
 		for _, c := range cands {
-			var other fingerprint.Fingerprint
-			if err := other.UnmarshalBinary(c.Data); err != nil {
-				p.log.WarnContext(ctx, "stored fingerprint unreadable", "document", c.DocumentID, "err", err)
+			if bits.OnesCount64(fp.Hash^fingerprint.HashFromBands(c.Bands)) > fingerprint.MaxHashDistance {
 				continue
 			}
-			if fingerprint.HashDistance(*fp, other) > fingerprint.MaxHashDistance {
+			data, err := p.db.FingerprintData(ctx, tx, c.DocumentID)
+			if err != nil {
+				return nil, err
+			}
+			var other fingerprint.Fingerprint
+			if err := other.UnmarshalBinary(data); err != nil {
+				p.log.WarnContext(ctx, "stored fingerprint unreadable", "document", c.DocumentID, "err", err)
 				continue
 			}
 			d := fingerprint.Distance(*fp, other)

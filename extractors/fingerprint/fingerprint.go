@@ -148,6 +148,17 @@ func (fp Fingerprint) Bands() [NumBands]int64 {
 	return out
 }
 
+// HashFromBands puts the hash back together from its Bands.
+func HashFromBands(bands [NumBands]int64) uint64 {
+	var h uint64
+	var shift uint
+	for i, n := range bandBits {
+		h |= uint64(bands[i]) & (1<<n - 1) << shift
+		shift += n
+	}
+	return h
+}
+
 // HashDistance is the Hamming distance between the two hashes.
 func HashDistance(a, b Fingerprint) int { return bits.OnesCount64(a.Hash ^ b.Hash) }
 

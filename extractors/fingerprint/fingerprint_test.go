@@ -117,6 +117,9 @@ func TestBands(t *testing.T) {
 		if !shared {
 			t.Fatalf("%016x and %016x (distance %d) share no band", a.Hash, b.Hash, fingerprint.HashDistance(a, b))
 		}
+		if got := fingerprint.HashFromBands(ba); got != a.Hash {
+			t.Fatalf("hash %016x from its bands is %016x", a.Hash, got)
+		}
 	}
 }
 
