@@ -173,3 +173,26 @@ func quantiles[T int | float64](s []T) string {
 	q := func(f float64) T { return s[int(f*float64(len(s)-1))] }
 	return fmt.Sprintf("min %v p50 %v p99 %v max %v", s[0], q(0.5), q(0.99), s[len(s)-1])
 }
+
+// BenchmarkOf: fingerprinting a decoded phone photo (decoding it, ~30 ms,
+// is not counted). Ingest pays both once per image file.
+func BenchmarkOf(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "corpus", "019-invoice-photo.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	img := decode(b, raw)
+	for b.Loop() {
+		if _, err := fingerprint.Of(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDistance: verifying one candidate.
+func BenchmarkDistance(b *testing.B) {
+	photos := corpusPhotos(b)[:2]
+	for b.Loop() {
+		fingerprint.Distance(photos[0].fp, photos[1].fp)
+	}
+}
