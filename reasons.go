@@ -1,5 +1,10 @@
 package pervichka
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Review reasons are machine-readable strings. A reason may carry a suffix
 // after a colon naming the field or role it concerns: "inn_checksum:buyer",
 // "low_confidence:total". The review UI translates them (ReasonText).
@@ -24,6 +29,7 @@ const (
 	ReasonNoOwnCompany     = "no_own_company"   // none of our organisations is a party
 	ReasonOwnKPPMismatch   = "own_kpp_mismatch" // our ИНН printed with a wrong КПП
 	ReasonDuplicate        = "duplicate"        // :id — another document has the same supplier ИНН, number and date
+	ReasonResent           = "resent"           // :id — the same picture as that document's, sent again; not read again
 	// The counterparty directory's (package review): the party differs from
 	// what approved documents of the same ИНН said.
 	ReasonBankChanged = "bank_changed"      // :role — different bank details: a sign of invoice fraud
@@ -53,7 +59,23 @@ var ReasonText = map[string]string{
 	ReasonNoOwnCompany:     "Ни одна из наших организаций не участвует в документе",
 	ReasonOwnKPPMismatch:   "Наш ИНН указан с чужим КПП",
 	ReasonDuplicate:        "Возможный дубликат: тот же поставщик, номер и дата, что у другого документа",
+	ReasonResent:           "Повторно присланное изображение документа",
 	ReasonBankChanged:      "Банковские реквизиты отличаются от прежних документов этого контрагента",
 	ReasonNameChanged:      "Наименование отличается от справочника контрагентов",
 	ReasonKPPChanged:       "КПП отличается от справочника контрагентов",
+}
+
+// ResentFrom returns the document that reasons name as the one this is a
+// re-sent copy of (ReasonResent's suffix), if they name one.
+func ResentFrom(reasons []string) (int64, bool) {
+	for _, r := range reasons {
+		code, suffix, _ := strings.Cut(r, ":")
+		if code != ReasonResent {
+			continue
+		}
+		if id, err := strconv.ParseInt(suffix, 10, 64); err == nil && id > 0 {
+			return id, true
+		}
+	}
+	return 0, false
 }

@@ -35,7 +35,8 @@ type Pipeline interface {
 	// created is false when the same bytes were submitted before (doc is the
 	// earlier document). Content errors are *pervichka.Error.
 	Submit(ctx context.Context, u pipeline.Upload) (doc db.Document, created bool, err error)
-	// Retry sends a failed document through the pipeline again.
+	// Retry sends a failed document, or one linked as a re-sent copy,
+	// through the pipeline again.
 	Retry(ctx context.Context, id int64, actor string) error
 }
 

@@ -273,7 +273,8 @@ type retryReply struct {
 	State db.State `json:"state"`
 }
 
-// retry sends a failed document through the pipeline again (admin only).
+// retry sends a failed document, or a re-sent copy that is not one, through
+// the pipeline again (admin only).
 func (s *server) retry(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {

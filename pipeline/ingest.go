@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/pervichka/pervichka/extractors/fingerprint"
 	"github.com/pervichka/pervichka/extractors/imagefile"
 	"github.com/pervichka/pervichka/storage/db"
 )
@@ -16,6 +17,9 @@ import (
 type IngestArgs struct {
 	DocumentID int64 `json:"document_id"`
 	Run        int   `json:"run"` // distinguishes an admin's retry from the first run
+	// Force skips the look for an earlier document with the same picture
+	// (see resent.go): set by Retry, when a person has said to read it.
+	Force bool `json:"force,omitempty"`
 }
 
 func (IngestArgs) Kind() string { return "ingest" }
@@ -32,7 +36,10 @@ type ingestWorker struct {
 // page job; an image file's pages are decoded again by their page jobs from
 // the original (no copy). Then, in one transaction: the document moves to
 // processing, its pages are recorded, and a page job per unread page (or
-// extract, when every page had text) is enqueued.
+// extract, when every page had text) is enqueued. An image file's first
+// page is fingerprinted first: when it is the picture of an earlier live
+// document, the document is linked to it and sent to review instead, and no
+// page job is enqueued (resent.go).
 func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) error {
 	return runStage(ctx, w.p, "ingest", job, job.Args.DocumentID, w.p.ingest)
 }
@@ -60,6 +67,7 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 	var (
 		pages    []db.Page
 		decodeMS int64
+		fp       *fingerprint.Fingerprint
 	)
 	if kind == imagefile.KindPDF {
 		pages, decodeMS, err = p.splitPDF(ctx, doc, b)
@@ -72,6 +80,9 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 		n, err = imagefile.Count(b, p.lim)
 		for i := range n {
 			pages = append(pages, db.Page{Index: i})
+		}
+		if err == nil {
+			fp, err = p.firstPageFingerprint(ctx, id, b)
 		}
 		decodeMS = time.Since(start).Milliseconds()
 	}
@@ -96,6 +107,18 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 		}
 		if err := p.db.AddPages(ctx, tx, id, pages); err != nil {
 			return err
+		}
+		if fp != nil {
+			match, err := p.saveFingerprint(ctx, tx, id, fp, !job.Args.Force && !p.cfg.NoResentCheck)
+			if err != nil {
+				return err
+			}
+			if match != nil {
+				if err := p.linkResent(ctx, tx, id, *match); err != nil {
+					return err
+				}
+				return db.CompleteJobTx(ctx, tx, job)
+			}
 		}
 		stored, err := p.db.Pages(ctx, tx, id)
 		if err != nil {

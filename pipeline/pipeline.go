@@ -91,6 +91,11 @@ type Config struct {
 	// counterparty directory: bank details that changed are never
 	// auto-approved).
 	Check func(ctx context.Context, tx *db.Tx, res *pervichka.Result) error
+	// NoResentCheck reads every image file, even the picture of an
+	// earlier document sent again (see resent.go); fingerprints are still
+	// stored. For benchmarks and load tests that submit one photo many
+	// times, and for an operator who finds the look-up wrong.
+	NoResentCheck bool
 	// Register adds other packages' job kinds (the ledger's deliveries)
 	// to this pipeline's River client, working in Queues.
 	Register func(w *river.Workers)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 
 	"github.com/riverqueue/river"
@@ -77,26 +78,49 @@ func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, creat
 	return doc, created, nil
 }
 
-// Retry sends a failed document through the pipeline again, from ingest:
-// pages already read are kept and not read again. db.ErrNotFound when there
-// is no such document, db.ErrIllegalTransition when it has not failed.
+// Retry sends a document through the pipeline again, from ingest: a
+// failed one, or one under review as a re-sent copy of another (its result
+// carries pervichka.ReasonResent) that a person says is not a copy. Pages
+// already read are kept and not read again; the look for an earlier
+// document with the same picture is skipped. db.ErrNotFound when there is no
+// such document, db.ErrIllegalTransition when it is neither.
 func (p *Pipeline) Retry(ctx context.Context, id int64, actor string) error {
 	return p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
 		doc, err := p.db.LockDocument(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if doc.State != db.StateFailed {
-			return fmt.Errorf("retry document %d: %w: it is %s, not failed", id, db.ErrIllegalTransition, doc.State)
+		reason := "повторная обработка"
+		switch first, resent := resentOf(doc); {
+		case doc.State == db.StateFailed:
+		case doc.State == db.StateNeedsReview && resent:
+			reason = fmt.Sprintf("повторная обработка: не копия документа №%d", first)
+		default:
+			return fmt.Errorf("retry document %d: %w: it is %s, neither failed nor a re-sent copy", id, db.ErrIllegalTransition, doc.State)
 		}
-		if err := p.db.Transition(ctx, tx, id, db.StateFailed, db.StateProcessing, actor, "повторная обработка"); err != nil {
+		if err := p.db.Transition(ctx, tx, id, doc.State, db.StateProcessing, actor, reason); err != nil {
 			return err
 		}
 		// The run number makes the new jobs distinct from the finished
 		// ones under River's uniqueness by args.
-		err = insert(IngestArgs{DocumentID: id, Run: doc.Version + 1})
+		err = insert(IngestArgs{DocumentID: id, Run: doc.Version + 1, Force: true})
 		return err
 	})
+}
+
+// resentOf reports whether doc's current result says it is a re-sent copy
+// of another document (pervichka.ReasonResent), and of which.
+func resentOf(doc db.Document) (first int64, ok bool) {
+	if doc.Result == nil {
+		return 0, false
+	}
+	var res struct {
+		Reasons []string `json:"review_reasons"`
+	}
+	if json.Unmarshal(doc.Result, &res) != nil {
+		return 0, false
+	}
+	return pervichka.ResentFrom(res.Reasons)
 }
 
 // Object keys. Originals are content-addressed; a page's derived files sit

@@ -33,6 +33,9 @@ func reasonText(reason string) string {
 	if !ok {
 		t = reason
 	}
+	if code == pervichka.ReasonResent && suffix != "" {
+		return t + " №" + suffix
+	}
 	switch suffix {
 	case "supplier":
 		t += " (поставщик)"

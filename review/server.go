@@ -187,6 +187,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /review/{id}/split", clerk(s.split))
 	mux.Handle("POST /review/{id}/claim", clerk(s.claim))
 	mux.Handle("POST /review/{id}/retry", admin(s.retry))
+	mux.Handle("POST /review/{id}/reprocess", clerk(s.reprocess))
 	mux.Handle("POST /review/validate", clerk(s.validateJSON))
 }
 
@@ -209,6 +210,7 @@ var Routes = []struct {
 	{"POST", "/review/{id}/split", db.UserClerk},
 	{"POST", "/review/{id}/claim", db.UserClerk},
 	{"POST", "/review/{id}/retry", db.UserAdmin},
+	{"POST", "/review/{id}/reprocess", db.UserClerk},
 	{"POST", "/review/validate", db.UserClerk},
 }
 

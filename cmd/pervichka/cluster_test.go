@@ -67,7 +67,9 @@ type worker struct {
 func startWorker(t testing.TB, dbURL, storeURL string, extra ...string) *worker {
 	t.Helper()
 	args := append([]string{"serve", "--role", "worker", "--db", dbURL, "--storage", storeURL,
-		"--addr", "127.0.0.1:0", "--log-level", "warn"}, extra...)
+		"--addr", "127.0.0.1:0", "--log-level", "warn",
+		// The stream sends variants of a few photos: each must be read.
+		"--resent-check=false"}, extra...)
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append(os.Environ(), "PERVICHKA_COMPANIES="+filepath.Join("..", "..", "testdata", "corpus", "companies.json"))
 	w := &worker{cmd: cmd, out: &bytes.Buffer{}, done: make(chan struct{})}
@@ -568,7 +570,7 @@ func scaleRun(b *testing.B, workers, n int) float64 {
 	var procs []*exec.Cmd
 	for range workers {
 		cmd := exec.Command(binary(b), "serve", "--role", "worker", "--db", dbURL, "--storage", storeURL,
-			"--addr", "127.0.0.1:0", "--log-level", "error", "--ocr-workers", "1")
+			"--addr", "127.0.0.1:0", "--log-level", "error", "--ocr-workers", "1", "--resent-check=false")
 		cmd.Env = append(os.Environ(), "PERVICHKA_COMPANIES="+filepath.Join("..", "..", "testdata", "corpus", "companies.json"))
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

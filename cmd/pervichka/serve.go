@@ -53,6 +53,7 @@ type serveConfig struct {
 	companies       string
 	maxRequestBytes int64
 	migrate         bool
+	resentCheck     bool
 	logLevel        slog.Level
 }
 
@@ -72,6 +73,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.companies, "companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations [PERVICHKA_COMPANIES]")
 	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", int64(envInt("PERVICHKA_MAX_REQUEST_BYTES", 200<<20)), "largest upload request [PERVICHKA_MAX_REQUEST_BYTES]")
 	fs.BoolVar(&c.migrate, "migrate", envOr("PERVICHKA_MIGRATE", "true") == "true", "bring the schema up to date at start [PERVICHKA_MIGRATE]")
+	fs.BoolVar(&c.resentCheck, "resent-check", envOr("PERVICHKA_RESENT_CHECK", "true") == "true", "link a photo whose picture an earlier document already has (a re-sent copy) to it instead of reading it again [PERVICHKA_RESENT_CHECK]")
 	level := fs.String("log-level", envOr("PERVICHKA_LOG_LEVEL", "info"), "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -153,6 +155,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pcfg := pipeline.Config{
 		DB: database, Objects: store, Limits: pervichka.DefaultLimits(), Work: work,
 		OCRWorkers: c.ocrWorkers, JobTimeout: c.jobTimeout, RescueAfter: c.rescueAfter, Observer: m, Logger: log,
+		NoResentCheck: !c.resentCheck,
 	}
 	if work {
 		own, err := loadCompanies(c.companies)

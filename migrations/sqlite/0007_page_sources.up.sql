@@ -14,9 +14,7 @@ ALTER TABLE document_pages ADD COLUMN source_index INTEGER
 -- document to the one it came from). SQLite cannot change a CHECK
 -- constraint in place: the table is rebuilt with the same rows and ids
 -- (no other table refers to it).
-ALTER TABLE document_links RENAME TO document_links_0003;
-
-CREATE TABLE document_links (
+CREATE TABLE document_links_new (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     document_id     INTEGER NOT NULL REFERENCES documents (id),
     linked_id       INTEGER NOT NULL REFERENCES documents (id),
@@ -28,7 +26,8 @@ CREATE TABLE document_links (
     CONSTRAINT document_links_not_self CHECK (document_id <> linked_id)
 ) STRICT;
 
-INSERT INTO document_links (id, document_id, linked_id, kind, reason, created_at)
-    SELECT id, document_id, linked_id, kind, reason, created_at FROM document_links_0003;
-DROP TABLE document_links_0003;
+INSERT INTO document_links_new (id, document_id, linked_id, kind, reason, created_at)
+    SELECT id, document_id, linked_id, kind, reason, created_at FROM document_links;
+DROP TABLE document_links;
+ALTER TABLE document_links_new RENAME TO document_links;
 CREATE INDEX document_links_linked_idx ON document_links (linked_id);

@@ -23,6 +23,10 @@ const (
 	// (from the new document to the one it came from). A record of what
 	// was done, not a proposal.
 	LinkSplitFrom LinkKind = "split_from"
+	// LinkResent: the same picture as another document's, sent again
+	// (re-encoded or rescaled by a messenger); not read again. See
+	// extractors/fingerprint.
+	LinkResent LinkKind = "resent"
 )
 
 // Link is a proposed relation from a document to another, with its reason

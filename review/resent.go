@@ -1,0 +1,67 @@
+package review
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/storage/db"
+)
+
+// The pipeline links a photo whose picture an earlier document already has
+// (a re-sent copy, pervichka.ReasonResent) to that document instead of
+// reading it. When the pictures only look alike, one click here reads it
+// as a new document: a false match costs the clerk that click and loses
+// nothing. Clerks may do this, unlike retrying a failed document (admins),
+// but only for such a copy.
+
+// reprocess sends a re-sent copy through the whole pipeline
+// (pipeline.(*Pipeline).Retry skips the look-up for copies on that run).
+func (s *Server) reprocess(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok || s.cfg.Retrier == nil {
+		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
+		return
+	}
+	doc, err := s.cfg.DB.GetDocument(r.Context(), nil, id)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
+		return
+	case err != nil:
+		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось открыть документ, повторите", err)
+		return
+	case resentFrom(doc) == 0:
+		s.refuse(w, r, http.StatusConflict, "Документ не отмечен как повторно присланный или уже не ждёт проверки")
+		return
+	}
+	err = s.cfg.Retrier.Retry(r.Context(), id, actor(sessionOf(r)))
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/review?msg=reprocessed", http.StatusSeeOther)
+	case errors.Is(err, db.ErrNotFound):
+		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
+	case errors.Is(err, db.ErrIllegalTransition), errors.Is(err, db.ErrConflict):
+		s.refuse(w, r, http.StatusConflict, "Документ уже не ждёт проверки")
+	default:
+		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось отправить документ на распознавание", err)
+	}
+}
+
+// resentFrom returns the document that doc is a re-sent copy of, when doc
+// waits for review as one; 0 otherwise. The document page shows the
+// reprocess button for it.
+func resentFrom(doc db.Document) int64 {
+	if doc.State != db.StateNeedsReview || doc.Result == nil {
+		return 0
+	}
+	var res struct {
+		Reasons []string `json:"review_reasons"`
+	}
+	if json.Unmarshal(doc.Result, &res) != nil {
+		return 0
+	}
+	first, _ := pervichka.ResentFrom(res.Reasons)
+	return first
+}
