@@ -12,7 +12,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -183,16 +182,6 @@ type tempFile struct {
 	err  error
 }
 
-// copyBuffers are writeTemp's: a 2 MB photo goes to the file in a few large
-// writes, and no Put allocates its own buffer.
-var copyBuffers = sync.Pool{New: func() any { return new([copyBufferSize]byte) }}
-
-const copyBufferSize = 512 << 10
-
-// writerOnly hides *os.File's ReadFrom, which would copy through a 32 KB
-// buffer of its own instead of the one given to io.CopyBuffer.
-type writerOnly struct{ io.Writer }
-
 // writeTemp copies r into a new file under .tmp and fsyncs it. A known size
 // must be met exactly: fewer bytes is an error, more are not read.
 func (l *Local) writeTemp(ctx context.Context, r io.Reader, size int64) (string, error) {
@@ -204,9 +193,11 @@ func (l *Local) writeTemp(ctx context.Context, r io.Reader, size int64) (string,
 		return "", fmt.Errorf("create temporary file: %w", err)
 	}
 	src := newSourceReader(ctx, r, size)
-	buf := copyBuffers.Get().(*[copyBufferSize]byte)
-	_, err = io.CopyBuffer(writerOnly{f}, src, buf[:])
-	copyBuffers.Put(buf)
+	// os.File.ReadFrom copies in 32 KB writes. Larger ones are slower, not
+	// faster: a 2 MB photo written in 512 KB pieces, or in one write, cost
+	// ext4 (Linux 6.18) about twice the CPU, measured under 20 concurrent
+	// Puts.
+	_, err = io.Copy(f, src)
 	if err == nil && size == 0 {
 		// Nothing was read, so nothing checked that r is empty.
 		if err = src.checkEnd(); err == io.EOF {
