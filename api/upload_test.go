@@ -2,12 +2,14 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -267,4 +269,79 @@ func TestUploadRefusedBeforeBody(t *testing.T) {
 	if sent != 0 {
 		t.Errorf("the client sent %d bytes of a refused body", sent)
 	}
+}
+
+// Uploads arriving at once, some of them refused, each store exactly their
+// own bytes: the buffers requests are read into go to later requests only
+// once their files are stored (or refused).
+func TestUploadsKeepTheirBytes(t *testing.T) {
+	forEngines(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL, func(c *Config) { c.Limits.MaxBytes = 4 << 20; c.MaxRequestBytes = 9 << 20 })
+		type request struct {
+			contentType string
+			body        []byte
+			files       [][]byte // nil for a request that must be refused
+		}
+		var clients [6][]request
+		for c := range clients {
+			for i := range 4 {
+				a, b := fakePNG(200<<10+c*1000+i), fakePNG(1<<20+i)
+				if i == 2 { // refused whole: its second file is not an image
+					ct, body := multipartBody(t, file("a.png", a), file("b.txt", []byte("not an image")))
+					clients[c] = append(clients[c], request{ct, body, nil})
+					continue
+				}
+				ct, body := multipartBody(t, file("a.png", a), file("b.png", b))
+				clients[c] = append(clients[c], request{ct, body, [][]byte{a, b}})
+			}
+		}
+		type stored struct {
+			id   int64
+			body []byte
+		}
+		var (
+			mu   sync.Mutex
+			docs []stored
+			wg   sync.WaitGroup
+		)
+		for _, reqs := range clients {
+			wg.Go(func() {
+				for _, r := range reqs {
+					req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, e.srv.URL+"/api/v1/documents", bytes.NewReader(r.body))
+					req.Header.Set("Authorization", "Bearer "+e.service)
+					req.Header.Set("Content-Type", r.contentType)
+					resp, err := e.srv.Client().Do(req)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					var u uploadReply
+					err = json.NewDecoder(resp.Body).Decode(&u)
+					resp.Body.Close()
+					switch {
+					case r.files == nil && resp.StatusCode == http.StatusCreated:
+						t.Errorf("a request with a text file was stored: %+v", u)
+					case r.files == nil:
+					case resp.StatusCode != http.StatusCreated || err != nil || len(u.Documents) != len(r.files):
+						t.Errorf("upload: %s %+v %v", resp.Status, u, err)
+					default:
+						mu.Lock()
+						for i, d := range u.Documents {
+							docs = append(docs, stored{d.ID, r.files[i]})
+						}
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if want := len(clients) * 3 * 2; len(docs) != want || e.documentCount() != want {
+			t.Fatalf("%d documents answered, %d stored, want %d", len(docs), e.documentCount(), want)
+		}
+		for _, d := range docs {
+			if r := e.get(pathOf(d.id, "/original"), e.service); r.status != http.StatusOK || !bytes.Equal(r.body, d.body) {
+				t.Errorf("document %d: original %d, %d bytes, not the %d sent", d.id, r.status, len(r.body), len(d.body))
+			}
+		}
+	})
 }

@@ -19,7 +19,7 @@ import (
 // Upload is a file as an intake channel received it.
 type Upload struct {
 	Name    string // file name as sent; may be empty
-	Body    []byte // the file; the channel refuses more than Limits.MaxBytes while reading
+	Body    []byte // the file; the channel refuses more than Limits.MaxBytes while reading. Submit keeps no reference to it once it returns, so the channel may reuse the buffer
 	Source  db.Source
 	Sender  string // e-mail address, token or contractor name; may be empty
 	GroupID string // shared by the files of one multi-file upload; "" for one file
@@ -57,8 +57,10 @@ func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, creat
 	ct := contentTypes[kind]
 	// The object first: a document row must never point at nothing. A
 	// crash after the put leaves an orphan object that the next submission
-	// of the same bytes reuses.
-	if err := p.store.Put(ctx, key, bytes.NewReader(u.Body), int64(len(u.Body)), ct); err != nil {
+	// of the same bytes reuses. The digest goes along so that S3 need not
+	// hash the bytes again (and checks what it stores against it).
+	body := objects.WithSHA256(bytes.NewReader(u.Body), sum)
+	if err := p.store.Put(ctx, key, body, int64(len(u.Body)), ct); err != nil {
 		return db.Document{}, false, fmt.Errorf("store original: %w", err)
 	}
 	err = p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {

@@ -31,7 +31,8 @@ type Store interface {
 	// yields, or Put fails. It is atomic: a concurrent Get sees the old
 	// object, or no object, or the whole new one, never a part; a failed Put
 	// (reader error, cancelled ctx) leaves no object behind. An empty
-	// contentType is stored as DefaultContentType.
+	// contentType is stored as DefaultContentType. A source made with
+	// WithSHA256 tells the store the bytes' digest (see there).
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
 	// Get opens the object for reading; the caller closes it. ErrNotFound
 	// when missing.

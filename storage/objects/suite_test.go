@@ -34,6 +34,7 @@ func runStoreSuite(t *testing.T, newStore func(t *testing.T) Store) {
 		{"LargeObjectStreamed", suiteLarge},
 		{"ContextCancellation", suiteCancel},
 		{"FailingReaderLeavesNothing", suiteFailingReader},
+		{"SourceWithSHA256", suiteWithSHA256},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -664,4 +665,46 @@ func suiteFailingReader(t *testing.T, s Store) {
 	if keys := listKeys(t, s, ""); !slices.Equal(keys, []string{"kept"}) {
 		t.Fatalf("after failed puts List = %q, want [kept]", keys)
 	}
+}
+
+// suiteWithSHA256: a source marked with its digest is stored like any
+// other, whatever its size (S3 sends it in one PUT), and the reader's
+// failures, a wrong length and cancellation are refused alike, leaving
+// nothing.
+func suiteWithSHA256(t *testing.T, s Store) {
+	ctx := context.Background()
+	for _, n := range []int64{1, 1 << 20, 20 << 20} {
+		key := fmt.Sprintf("digested/%d", n)
+		if err := s.Put(ctx, key, WithSHA256(newStream(11, n), streamSum(11, n)), n, "image/jpeg"); err != nil {
+			t.Fatalf("Put of %d bytes with their digest: %v", n, err)
+		}
+		r, info, err := s.Get(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		got, err := io.Copy(h, r)
+		r.Close()
+		if err != nil || got != n || info.Size != n || info.ContentType != "image/jpeg" || [32]byte(h.Sum(nil)) != streamSum(11, n) {
+			t.Fatalf("Get after a digested Put of %d bytes: %d bytes, %+v, %v", n, got, info, err)
+		}
+	}
+	const n = 4 << 20
+	sum := streamSum(12, n)
+	err := s.Put(ctx, "broken", WithSHA256(&failAfter{r: newStream(12, n), n: 1 << 20}, sum), n, "")
+	if !errors.Is(err, errBoom) || IsTransient(err) {
+		t.Fatalf("digested Put of a failing reader = %v (transient %v), want errBoom", err, IsTransient(err))
+	}
+	err = s.Put(ctx, "broken", WithSHA256(newStream(12, n-1), sum), n, "")
+	if want := fmt.Sprintf("reader ended after %d of %d bytes", n-1, n); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("digested Put of a short reader = %v, want %q", err, want)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	err = s.Put(cctx, "broken", WithSHA256(&cancelAfter{r: newStream(12, n), n: 1 << 20, cancel: cancel}, sum), n, "")
+	cancel()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("digested Put cancelled midway = %v, want context.Canceled", err)
+	}
+	_, err = s.Stat(ctx, "broken")
+	wantNotFound(t, err, "stat", "broken")
 }
