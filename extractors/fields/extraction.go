@@ -754,15 +754,16 @@ func (x *extraction) route() {
 	// Arithmetic chose some figures of the rows, not the reading: they
 	// stand only when the rows add up to the printed total.
 	var sum pervichka.Kopecks
-	repaired, summed := false, true
+	repaired, confused, summed := false, false, true
 	for _, r := range x.table.rows {
 		repaired = repaired || r.repaired
+		confused = confused || r.confused
 		summed = summed && r.hasAmt
 		sum += r.amount
 	}
 	if repaired {
 		total, err := pervichka.ParseKopecks(x.total.text)
-		if err != nil || !summed || total != sum {
+		if err != nil || !summed || total != sum || confused {
 			x.reason(pervichka.ReasonRepaired, "items")
 		}
 	}

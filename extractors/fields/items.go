@@ -51,6 +51,11 @@ type itemRow struct {
 	// repaired: a figure was taken from the row's arithmetic over a
 	// garbled reading (repairRow); the document goes to a clerk.
 	repaired bool
+	// confused: a figure was changed by one confusable digit
+	// (repairConfusedDigits). The same print that made OCR confuse it may
+	// have changed an unchecked digit elsewhere (a date's year), so the
+	// document goes to a clerk even when the rows add up.
+	confused bool
 }
 
 // tableResult is what the items table holds.
@@ -468,7 +473,7 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 					// with figures of its own still starts the next row
 					// once the current one has its amount.
 					starts = true
-					lastNo++
+					lastNo = max(lastNo+1, 1)
 					if len(ns) > 1 {
 						cells[colName] = append(ns[1:], cells[colName]...)
 					}
@@ -590,6 +595,7 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	}
 	sort.Slice(figures, func(i, j int) bool { return figures[i].box.X0 < figures[j].box.X0 })
 	repairRow(&r, figures)
+	repairConfusedDigits(&r, len(cells[colNet]) == 0)
 	return r, true
 }
 
@@ -737,7 +743,8 @@ func parseQuantity(ts []token) (string, bool) {
 	}
 	var b strings.Builder
 	for _, t := range ts {
-		c, _, ok := cleanNumber(t.text)
+		// A table rule read as «|» beside a quantity: «3|», «|12».
+		c, _, ok := cleanNumber(strings.Trim(t.text, "|"))
 		if !ok {
 			break
 		}

@@ -1,0 +1,134 @@
+package fields
+
+import (
+	"strconv"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// Repairing a row's figures by the digits OCR confuses. On photographed
+// tables the small print of figures turns 3 into 5, 6 into 5 or 8, 2 into
+// 8: the number is read whole, with every separator in place, and is simply
+// another number. Unlike a garbled character (readsAs) nothing marks it,
+// and only the row's own arithmetic (quantity × price = amount, VAT =
+// amount × r/(100+r)) shows that one figure is wrong. A reading is changed
+// only when exactly one way of changing the fewest confusable digits makes
+// the row consistent; q = 1 (price and amount the same number) stays
+// ambiguous unless the row's VAT decides. The row is marked confused, and
+// the document goes to a clerk.
+
+// confusable lists, for each digit, the digits OCR reads in its place on
+// our photographed tables (3↔5 by far the most often).
+var confusable = [10][]byte{
+	0: {'6', '8', '9'},
+	1: {'4', '7'},
+	2: {'7', '8'},
+	3: {'5', '8', '9'},
+	4: {'1'},
+	5: {'3', '6'},
+	6: {'0', '5', '8'},
+	7: {'1', '2'},
+	8: {'0', '2', '3', '6'},
+	9: {'0', '3'},
+}
+
+// confusableVariants are the numbers that differ from v (written in decimal
+// digits, kopecks or thousandths) in exactly one confusable digit; the
+// leading digit never becomes 0.
+func confusableVariants(v int64) []int64 {
+	if v <= 0 {
+		return nil
+	}
+	s := []byte(strconv.FormatInt(v, 10))
+	var out []int64
+	for i, c := range s {
+		for _, d := range confusable[c-'0'] {
+			if i == 0 && d == '0' {
+				continue
+			}
+			t := append([]byte{}, s...)
+			t[i] = d
+			n, err := strconv.ParseInt(string(t), 10, 64)
+			if err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// oneConfusable reports whether a and b differ in exactly one digit, a
+// confusable pair, with the same number of digits.
+func oneConfusable(a, b int64) bool {
+	for _, v := range confusableVariants(a) {
+		if v == b {
+			return true
+		}
+	}
+	return false
+}
+
+// product is quantity (thousandths) × price rounded to the kopeck.
+func product(qm int64, p pervichka.Kopecks) pervichka.Kopecks {
+	return pervichka.Kopecks((qm*int64(p) + 500) / 1000)
+}
+
+// repairConfusedDigits makes quantity × price = amount hold by changing one
+// confusable digit of one of the three, when exactly one such change does;
+// then VAT = amount × r/(100+r) by one digit of the VAT. net is false on
+// tables whose amount includes a tax the price does not (счёт-фактура, УПД),
+// where the product is not the amount and only the VAT is checked.
+func repairConfusedDigits(r *itemRow, net bool) {
+	qm, hasQty := quantityMilli(string(r.item.Quantity))
+	p, perr := pervichka.ParseKopecks(string(r.item.Price))
+	if net && hasQty && qm > 0 && perr == nil && p > 0 && r.hasAmt && product(qm, p) != r.amount {
+		type fix struct {
+			qm   int64
+			p, a pervichka.Kopecks
+		}
+		var fixes []fix
+		for _, v := range confusableVariants(int64(r.amount)) {
+			if product(qm, p) == pervichka.Kopecks(v) {
+				fixes = append(fixes, fix{qm, p, pervichka.Kopecks(v)})
+			}
+		}
+		for _, v := range confusableVariants(int64(p)) {
+			if product(qm, pervichka.Kopecks(v)) == r.amount {
+				fixes = append(fixes, fix{qm, pervichka.Kopecks(v), r.amount})
+			}
+		}
+		for _, v := range confusableVariants(qm) {
+			if product(v, p) == r.amount {
+				fixes = append(fixes, fix{v, p, r.amount})
+			}
+		}
+		if len(fixes) > 1 && r.rate > 0 && r.hasVAT {
+			// q = 1: price or amount? The VAT read on the row says which.
+			var byVAT []fix
+			for _, f := range fixes {
+				if ruvalid.VATFromGross(f.a, r.rate) == r.vat {
+					byVAT = append(byVAT, f)
+				}
+			}
+			fixes = byVAT
+		}
+		if len(fixes) == 1 {
+			f := fixes[0]
+			r.item.Quantity = pervichka.Text(formatMilli(f.qm))
+			r.item.Price = f.p.Text()
+			r.amount = f.a
+			r.item.Amount = f.a.Text()
+			r.conf = min(r.conf, 0.7)
+			r.repaired, r.confused = true, true
+		}
+	}
+	if net && r.rate > 0 && r.hasAmt && r.hasVAT {
+		if v := ruvalid.VATFromGross(r.amount, r.rate); v != r.vat && oneConfusable(int64(r.vat), int64(v)) {
+			r.vat = v
+			r.item.VATAmount = v.Text()
+			r.conf = min(r.conf, 0.7)
+			r.repaired, r.confused = true, true
+		}
+	}
+}
