@@ -527,6 +527,9 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, bool) {
 	var r itemRow
 	r.conf = conf
+	if len(cells[colUnit]) == 0 && len(cells[colUnitCode]) == 0 {
+		strayUnit(cells, unit)
+	}
 	name := strings.TrimSpace(joinTokens(cells[colName]))
 	r.nameToks = cells[colName]
 	r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(name, "$1 г.$2"))
@@ -597,6 +600,70 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	repairRow(&r, figures)
 	repairConfusedDigits(&r, len(cells[colNet]) == 0)
 	return r, true
+}
+
+// strayUnit finds the unit of a row whose unit column holds nothing: OCR
+// garbled its heading («Ea.»), so the unit stands in an unnamed column, or
+// the name's column reached over it (headings are centred, units
+// left-aligned under them). A unit word in an unnamed column is taken; so is
+// the last cell of the name's first line when a column gap (over 1.2 word
+// heights) sets it apart and it is a known unit, with the ОКЕИ code of that
+// unit before it. A unit at the end of a name with no gap («100 шт») stays
+// part of the name.
+func strayUnit(cells map[colKind][]token, unit float64) {
+	for _, t := range cells[colOther] {
+		if unitWord(t.text) {
+			cells[colUnit] = []token{t}
+			return
+		}
+	}
+	if name, u := trailingUnit(cells[colName], unit); len(u) > 0 {
+		cells[colName], cells[colUnit] = name, u
+	}
+}
+
+// trailingUnit splits off the last cell of a name's first line when a
+// column gap (over 1.2 word heights) sets it apart and it is a known unit,
+// with the ОКЕИ code of that unit before it («778 упак»).
+func trailingUnit(ns []token, unit float64) (name, u []token) {
+	if len(ns) < 2 {
+		return ns, nil
+	}
+	// The first line of the name: words level with its first word.
+	cy := (ns[0].box.Y0 + ns[0].box.Y1) / 2
+	n := 0
+	for n < len(ns) && ns[n].box.Y0 <= cy && ns[n].box.Y1 >= cy {
+		n++
+	}
+	cut := -1
+	for i := n - 1; i > 0; i-- {
+		if float64(ns[i].box.X0-ns[i-1].box.X1) > 1.2*unit {
+			cut = i
+			break
+		}
+	}
+	if cut < 0 || n-cut > 2 || !hasLetter(joinTokens(ns[cut:n])) {
+		return ns, nil
+	}
+	un, ok := ruvalid.LookupUnit(joinTokens(ns[cut:n]))
+	if !ok {
+		return ns, nil
+	}
+	from := cut
+	if from > 1 && strings.Trim(ns[from-1].text, "|") == un.Code && float64(ns[from-1].box.X0-ns[from-2].box.X1) > 1.2*unit {
+		from-- // the ОКЕИ code column went with it
+	}
+	return append(append([]token{}, ns[:from]...), ns[n:]...), append([]token{}, ns[cut:n]...)
+}
+
+// unitWord reports a word that is a known unit of measure as printed.
+func unitWord(s string) bool {
+	s = strings.Trim(s, "|[]")
+	if !hasLetter(s) {
+		return false
+	}
+	_, ok := ruvalid.LookupUnit(s)
+	return ok
 }
 
 // repairRow completes a row by its arithmetic where OCR garbled a figure:

@@ -123,6 +123,14 @@ func arithRowAt(l *line, typ pervichka.DocType, q, p, a amount, rest []amount) i
 				unit = append(unit, t)
 			}
 		}
+		if len(unit) == 0 {
+			// Unit before quantity: the heading order «Ед. изм., Кол-во».
+			if name, u := trailingUnit(nameToks, l.unit); len(u) > 0 {
+				unit = u
+				r.nameToks = name
+				r.item.Name = pervichka.Text(strings.TrimSpace(joinTokens(name)))
+			}
+		}
 		r.item.Unit = pervichka.Text(strings.TrimSpace(joinTokens(unit)))
 		r.item.Quantity = pervichka.Text(formatMilli(qm))
 		r.item.Price = p.k.Text()
