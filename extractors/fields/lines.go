@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -103,8 +104,15 @@ func buildLines(pages []pervichka.Page) []line {
 			}
 			ws = append(ws, w)
 		}
+		slope := pageSlope(ws, u)
+		// level is a word's centre height (doubled) with the page's tilt
+		// taken out, so that a photographed row stays one line across the
+		// width of the page.
+		level := func(w pervichka.Word) float64 {
+			return float64(w.Box.Y0+w.Box.Y1) - slope*float64(w.Box.X0+w.Box.X1)
+		}
 		sort.SliceStable(ws, func(i, j int) bool {
-			ci, cj := ws[i].Box.Y0+ws[i].Box.Y1, ws[j].Box.Y0+ws[j].Box.Y1
+			ci, cj := level(ws[i]), level(ws[j])
 			if ci != cj {
 				return ci < cj
 			}
@@ -130,7 +138,7 @@ func buildLines(pages []pervichka.Page) []line {
 			cur = cur[:0]
 		}
 		for _, w := range ws {
-			wc := float64(w.Box.Y0+w.Box.Y1) / 2
+			wc := level(w) / 2
 			wh := float64(w.Box.Dy())
 			if len(cur) > 0 {
 				tol := 0.5 * max(min(ch, wh), 0.5*u)
@@ -153,6 +161,46 @@ func buildLines(pages []pervichka.Page) []line {
 		out[i].idx = i
 	}
 	return out
+}
+
+// pageSlope is the tilt of the text lines of a page (dy/dx) that the image
+// enhancement left, as the median slope between each word and its
+// neighbour on the right in the same line (overlapping heights, less than
+// two word heights apart). A photo skewed by a degree moves a row by a
+// line's height across an A4 table, enough to shuffle the words of two
+// rows; a slope under 0.003 is taken as none.
+func pageSlope(ws []pervichka.Word, u float64) float64 {
+	var slopes []float64
+	for i, a := range ws {
+		best, bestGap := -1, 2*u
+		for j, b := range ws {
+			if i == j || b.Box.Y0 >= a.Box.Y1 || b.Box.Y1 <= a.Box.Y0 {
+				continue
+			}
+			gap := float64(b.Box.X0 - a.Box.X1)
+			if gap >= 0 && gap < bestGap && math.Abs(float64(b.Box.Dy()-a.Box.Dy())) < 0.3*u {
+				best, bestGap = j, gap
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		b := ws[best]
+		dx := float64(b.Box.X0+b.Box.X1-a.Box.X0-a.Box.X1) / 2
+		if dx < u {
+			continue
+		}
+		slopes = append(slopes, float64(b.Box.Y0+b.Box.Y1-a.Box.Y0-a.Box.Y1)/2/dx)
+	}
+	if len(slopes) < 20 {
+		return 0
+	}
+	slices.Sort(slopes)
+	s := slopes[len(slopes)/2]
+	if math.Abs(s) < 0.003 {
+		return 0
+	}
+	return s
 }
 
 // cells splits a line into runs of words separated by gaps wider than
