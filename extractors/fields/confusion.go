@@ -132,3 +132,47 @@ func repairConfusedDigits(r *itemRow, net bool) {
 		}
 	}
 }
+
+// inferQuantity fills the quantity of a row that has a price and an amount
+// but no readable quantity (its column lost to OCR, «$» for 5): the
+// quantity of at least 1 that times the price gives the amount to the
+// kopeck, and that no neighbouring thousandth gives too. An amount one confusable digit away is
+// tried when the read one fits no quantity, for whole quantities only.
+// Only on tables whose amount is quantity × price (net).
+func inferQuantity(r *itemRow, net bool) {
+	if !net || r.item.Quantity != "" || !r.hasAmt || r.amount <= 0 {
+		return
+	}
+	p, err := pervichka.ParseKopecks(string(r.item.Price))
+	if err != nil || p <= 0 {
+		return
+	}
+	fits := func(a pervichka.Kopecks) (int64, bool) {
+		qm := (int64(a)*1000 + int64(p)/2) / int64(p)
+		if qm < 1000 || product(qm, p) != a || product(qm-1, p) == a || product(qm+1, p) == a {
+			return 0, false
+		}
+		return qm, true
+	}
+	if qm, ok := fits(r.amount); ok {
+		r.item.Quantity = pervichka.Text(formatMilli(qm))
+		r.conf = min(r.conf, 0.7)
+		r.repaired, r.confused = true, true
+		return
+	}
+	var found []int64
+	var amt pervichka.Kopecks
+	for _, v := range confusableVariants(int64(r.amount)) {
+		if qm, ok := fits(pervichka.Kopecks(v)); ok && qm%1000 == 0 {
+			found = append(found, qm)
+			amt = pervichka.Kopecks(v)
+		}
+	}
+	if len(found) == 1 {
+		r.item.Quantity = pervichka.Text(formatMilli(found[0]))
+		r.amount = amt
+		r.item.Amount = amt.Text()
+		r.conf = min(r.conf, 0.7)
+		r.repaired, r.confused = true, true
+	}
+}

@@ -1,0 +1,150 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+func TestRepairConfusedDigits(t *testing.T) {
+	t.Parallel()
+	row := func(q, p, a, vat string, rate int) itemRow {
+		r := itemRow{item: pervichka.Item{Quantity: pervichka.Text(q), Price: pervichka.Text(p)}, rate: rate, conf: 0.9}
+		if a != "" {
+			r.amount, _ = pervichka.ParseKopecks(a)
+			r.hasAmt = true
+			r.item.Amount = pervichka.Text(a)
+		}
+		if vat != "" {
+			r.vat, _ = pervichka.ParseKopecks(vat)
+			r.hasVAT = true
+			r.item.VATAmount = pervichka.Text(vat)
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name         string
+		in           itemRow
+		net          bool
+		q, p, a, vat string
+		confused     bool
+	}{
+		{"price 3 read as 5", row("2", "9521.05", "18642.10", "", 0), true, "2", "9321.05", "18642.10", "", true},
+		{"amount 6 read as 5, VAT follows", row("14", "192.43", "2694.02", "", 0), true, "14", "192.43", "2694.02", "", false},
+		{"amount 6 read as 5", row("14", "192.43", "2594.02", "", 0), true, "14", "192.43", "2694.02", "", true},
+		{"VAT 3 read as 5", row("57", "2329.63", "132788.91", "22151.49", 20), true, "57", "2329.63", "132788.91", "22131.49", true},
+		{"q=1: price or amount, no VAT to decide", row("1", "4086.84", "4085.84", "", 0), true, "1", "4086.84", "4085.84", "", false},
+		{"q=1: the VAT decides", row("1", "4086.84", "4085.84", "681.14", 20), true, "1", "4086.84", "4086.84", "681.14", true},
+		{"two digits off: left for the clerk", row("2", "9521.05", "18642.16", "", 0), true, "2", "9521.05", "18642.16", "", false},
+		{"amount with tax (счёт-фактура): no product check", row("2", "9521.05", "18642.10", "", 0), false, "2", "9521.05", "18642.10", "", false},
+	} {
+		r := tc.in
+		repairConfusedDigits(&r, tc.net)
+		got := []pervichka.Text{r.item.Quantity, r.item.Price, r.item.Amount, r.item.VATAmount}
+		want := []pervichka.Text{pervichka.Text(tc.q), pervichka.Text(tc.p), pervichka.Text(tc.a), pervichka.Text(tc.vat)}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("%s: got %v, want %v", tc.name, got, want)
+				break
+			}
+		}
+		if r.confused != tc.confused || (r.confused && !r.repaired) {
+			t.Errorf("%s: confused=%v repaired=%v, want confused=%v", tc.name, r.confused, r.repaired, tc.confused)
+		}
+	}
+}
+
+func TestInferQuantity(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		p, a, wantQ, wantA string
+		net                bool
+	}{
+		{"955.00", "29605.00", "31", "29605.00", true},
+		{"98.63", "22142.44", "224.5", "22142.44", true}, // 224.5 × 98.63 = 22142.435
+		{"1270.63", "6355.15", "5", "6353.15", true},     // «$» for 5 and the amount's 3 read as 5
+		{"157.40", "18.89", "", "18.89", true},           // 0.12: below one, too easy a fit
+		{"1.00", "7.50", "", "7.50", true},               // 7.5 and 7.499 … 7.504 all fit: not unique
+		{"955.00", "29605.00", "", "29605.00", false},    // amount with tax
+		{"3190.80", "79770.01", "", "79770.01", true},    // fits nothing
+	} {
+		r := itemRow{item: pervichka.Item{Price: pervichka.Text(tc.p), Amount: pervichka.Text(tc.a)}, hasAmt: true}
+		r.amount, _ = pervichka.ParseKopecks(tc.a)
+		inferQuantity(&r, tc.net)
+		if string(r.item.Quantity) != tc.wantQ || string(r.item.Amount) != tc.wantA {
+			t.Errorf("%s/%s: got q=%q a=%q, want q=%q a=%q", tc.p, tc.a, r.item.Quantity, r.item.Amount, tc.wantQ, tc.wantA)
+		}
+		if tc.wantQ != "" && !r.repaired {
+			t.Errorf("%s/%s: an inferred quantity must mark the row repaired", tc.p, tc.a)
+		}
+	}
+}
+
+// A unit that stands apart from the name, under a heading OCR did not
+// read («Ea.») or in the name's column (headings centred, units
+// left-aligned), is the row's unit; «100 шт» that belongs to the name stays.
+func TestStrayUnit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		header string
+		row    string
+		want   pervichka.Item
+	}{
+		{"unit under a garbled heading", "№ @4 Товары @44 Кол-во @52 Ea. @58 Цена @68 Сумма",
+			"1 @4 Тетрадь общая А5 @44 9 @52 шт @58 145,39 @68 1308,51",
+			pervichka.Item{Name: "Тетрадь общая А5", Quantity: "9", Unit: "шт", Price: "145.39", Amount: "1308.51"}},
+		{"unit in the name's column", "№ @4 Наименование @44 Ед. @50 Кол-во @58 Цена @68 Сумма",
+			"1 @4 Файл-вкладыш А4, 100 шт @38 упак @50 6 @58 369,36 @68 2216,16",
+			pervichka.Item{Name: "Файл-вкладыш А4, 100 шт", Quantity: "6", Unit: "упак", Price: "369.36", Amount: "2216.16"}},
+		{"no unit apart: the name keeps its «шт»", "№ @4 Наименование @44 Кол-во @52 Цена @62 Сумма",
+			"1 @4 Файл-вкладыш А4, 100 шт @44 6 @52 369,36 @62 2216,16",
+			pervichka.Item{Name: "Файл-вкладыш А4, 100 шт", Quantity: "6", Price: "369.36", Amount: "2216.16"}},
+	} {
+		lines := []string{"^СЧЕТ ^НА ^ОПЛАТУ ^№ ^5 от 3 марта 2025 г.", tc.header, tc.row, "Итого: " + string(tc.want.Amount)}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+		if len(res.Items) != 1 {
+			t.Errorf("%s: got %d items: %+v", tc.name, len(res.Items), res.Items)
+			continue
+		}
+		got := res.Items[0]
+		got.VATAmount = ""
+		if got != tc.want {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A photo left tilted by about a degree: rows drift by more than a line's
+// height across the page, and lines must still be the printed rows.
+func TestLinesOnTiltedPage(t *testing.T) {
+	t.Parallel()
+	rows := []string{
+		"Исполнитель оказал, а Заказчик принял следующие услуги по договору № 242 от 24 января 2025 г.",
+		"№ @4 Наименование @44 Кол-во @52 Цена @62 Сумма",
+		"1 @4 Услуги по сопровождению @44 2 @52 1000,00 @62 2000,00",
+		"2 @4 Услуги хостинга @44 1 @52 5000,00 @62 5000,00",
+		"3 @4 Разработка программ @44 3 @52 1500,00 @62 4500,00",
+		"4 @4 Аренда помещения @44 1 @52 700,00 @62 700,00",
+		"5 @4 Охрана объекта @44 2 @52 350,00 @62 700,00",
+		"Услуги оказаны в полном объеме, в установленные сроки и с надлежащим качеством.",
+	}
+	for _, slope := range []float64{0.025, -0.025, 0} {
+		p := pageOf(rows...)
+		for i := range p.Words {
+			dy := int(slope * float64(p.Words[i].Box.X0))
+			p.Words[i].Box.Y0 += dy
+			p.Words[i].Box.Y1 += dy
+		}
+		ls := buildLines([]pervichka.Page{p})
+		if len(ls) != len(rows) {
+			t.Errorf("slope %v: %d lines, want %d", slope, len(ls), len(rows))
+			continue
+		}
+		for i, l := range ls {
+			if len(l.toks) != len(pageOf(rows[i]).Words) {
+				t.Errorf("slope %v: line %d is %q", slope, i, l.text())
+			}
+		}
+	}
+}
