@@ -74,47 +74,89 @@ func product(qm int64, p pervichka.Kopecks) pervichka.Kopecks {
 	return pervichka.Kopecks((qm*int64(p) + 500) / 1000)
 }
 
+// digitVariants are the numbers that differ from v in exactly one digit,
+// any digit: where an exact product has to come out, one wrong digit of
+// any kind is found as safely as a confusable one.
+func digitVariants(v int64) []int64 {
+	if v <= 0 {
+		return nil
+	}
+	s := []byte(strconv.FormatInt(v, 10))
+	var out []int64
+	for i, c := range s {
+		for d := byte('0'); d <= '9'; d++ {
+			if d == c || (i == 0 && d == '0') {
+				continue
+			}
+			t := append([]byte{}, s...)
+			t[i] = d
+			if n, err := strconv.ParseInt(string(t), 10, 64); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// rowFix is a reading of quantity (thousandths), price and amount.
+type rowFix struct {
+	qm   int64
+	p, a pervichka.Kopecks
+}
+
+// fixOneDigit finds the one way of changing a single digit of quantity,
+// price or amount that makes quantity × price = amount. vat, when set,
+// picks among several ways (q = 1 makes price and amount the same number:
+// which of them was misread only the row's VAT tells).
+func fixOneDigit(qm int64, p, a pervichka.Kopecks, vat func(pervichka.Kopecks) bool) (rowFix, bool) {
+	var fixes []rowFix
+	for _, v := range digitVariants(int64(a)) {
+		if product(qm, p) == pervichka.Kopecks(v) {
+			fixes = append(fixes, rowFix{qm, p, pervichka.Kopecks(v)})
+		}
+	}
+	for _, v := range digitVariants(int64(p)) {
+		if product(qm, pervichka.Kopecks(v)) == a {
+			fixes = append(fixes, rowFix{qm, pervichka.Kopecks(v), a})
+		}
+	}
+	for _, v := range digitVariants(qm) {
+		if product(v, p) == a {
+			fixes = append(fixes, rowFix{v, p, a})
+		}
+	}
+	if len(fixes) > 1 && vat != nil {
+		var byVAT []rowFix
+		for _, f := range fixes {
+			if vat(f.a) {
+				byVAT = append(byVAT, f)
+			}
+		}
+		fixes = byVAT
+	}
+	if len(fixes) != 1 {
+		return rowFix{}, false
+	}
+	return fixes[0], true
+}
+
 // repairConfusedDigits makes quantity × price = amount hold by changing one
-// confusable digit of one of the three, when exactly one such change does;
-// then VAT = amount × r/(100+r) by one digit of the VAT. net is false on
-// tables whose amount includes a tax the price does not (счёт-фактура, УПД),
-// where the product is not the amount and only the VAT is checked.
+// digit of one of the three, when exactly one such change does; then
+// VAT = amount × r/(100+r) by one confusable digit of the VAT. net is false
+// on tables whose amount includes a tax the price does not (счёт-фактура,
+// УПД), where the product is not the amount: nothing is checked there.
 func repairConfusedDigits(r *itemRow, net bool) {
+	if !net {
+		return
+	}
 	qm, hasQty := quantityMilli(string(r.item.Quantity))
 	p, perr := pervichka.ParseKopecks(string(r.item.Price))
-	if net && hasQty && qm > 0 && perr == nil && p > 0 && r.hasAmt && product(qm, p) != r.amount {
-		type fix struct {
-			qm   int64
-			p, a pervichka.Kopecks
+	if hasQty && qm > 0 && perr == nil && p > 0 && r.hasAmt && product(qm, p) != r.amount {
+		var vat func(pervichka.Kopecks) bool
+		if r.rate > 0 && r.hasVAT {
+			vat = func(a pervichka.Kopecks) bool { return ruvalid.VATFromGross(a, r.rate) == r.vat }
 		}
-		var fixes []fix
-		for _, v := range confusableVariants(int64(r.amount)) {
-			if product(qm, p) == pervichka.Kopecks(v) {
-				fixes = append(fixes, fix{qm, p, pervichka.Kopecks(v)})
-			}
-		}
-		for _, v := range confusableVariants(int64(p)) {
-			if product(qm, pervichka.Kopecks(v)) == r.amount {
-				fixes = append(fixes, fix{qm, pervichka.Kopecks(v), r.amount})
-			}
-		}
-		for _, v := range confusableVariants(qm) {
-			if product(v, p) == r.amount {
-				fixes = append(fixes, fix{v, p, r.amount})
-			}
-		}
-		if len(fixes) > 1 && r.rate > 0 && r.hasVAT {
-			// q = 1: price or amount? The VAT read on the row says which.
-			var byVAT []fix
-			for _, f := range fixes {
-				if ruvalid.VATFromGross(f.a, r.rate) == r.vat {
-					byVAT = append(byVAT, f)
-				}
-			}
-			fixes = byVAT
-		}
-		if len(fixes) == 1 {
-			f := fixes[0]
+		if f, ok := fixOneDigit(qm, p, r.amount, vat); ok {
 			r.item.Quantity = pervichka.Text(formatMilli(f.qm))
 			r.item.Price = f.p.Text()
 			r.amount = f.a
@@ -123,7 +165,7 @@ func repairConfusedDigits(r *itemRow, net bool) {
 			r.repaired, r.confused = true, true
 		}
 	}
-	if net && r.rate > 0 && r.hasAmt && r.hasVAT {
+	if r.rate > 0 && r.hasAmt && r.hasVAT {
 		if v := ruvalid.VATFromGross(r.amount, r.rate); v != r.vat && oneConfusable(int64(r.vat), int64(v)) {
 			r.vat = v
 			r.item.VATAmount = v.Text()

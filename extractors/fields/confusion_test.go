@@ -148,3 +148,37 @@ func TestLinesOnTiltedPage(t *testing.T) {
 		}
 	}
 }
+
+// Rows read by arithmetic (no usable heading) where one digit of a figure
+// is wrong and the kopecks arrive as «36}»: the product picks the digit,
+// and the document goes to a clerk.
+func TestArithRowOneDigit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		row      string
+		want     pervichka.Item
+		ok       bool
+		confused bool
+	}{
+		{"2 Файл-вкладыш А4 6.000 упак 169. 36} 2216,16", pervichka.Item{Name: "Файл-вкладыш А4", Quantity: "6", Unit: "упак", Price: "369.36", Amount: "2216.16"}, true, true},
+		{"3 Степлер №24/6 10 шт 389,62 3896,20", pervichka.Item{Name: "Степлер №24/6", Quantity: "10", Unit: "шт", Price: "389.62", Amount: "3896.20"}, true, false},
+		{"4 Бумага 12 упак 358,44 4381,28", pervichka.Item{Name: "Бумага", Quantity: "12", Unit: "упак", Price: "358.44", Amount: "4301.28"}, true, true},
+		{"5 Бумага 12 упак 358,44 4307,29", pervichka.Item{}, false, false}, // two digits off
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.row)})
+		r, ok := arithRow(&ls[0], pervichka.DocInvoice)
+		if ok != tc.ok {
+			t.Errorf("%q: ok=%v", tc.row, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if r.item != tc.want {
+			t.Errorf("%q: got %+v, want %+v", tc.row, r.item, tc.want)
+		}
+		if r.confused != tc.confused {
+			t.Errorf("%q: confused=%v", tc.row, r.confused)
+		}
+	}
+}
