@@ -182,3 +182,32 @@ func TestArithRowOneDigit(t *testing.T) {
 		}
 	}
 }
+
+// The УПД's row of column numbers as photos garble it: the name's «1а»
+// read as «la» or «le», the code's «2» as «?».
+func TestFormColumnsGarbledMarks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		marks string
+		name  string // the mark of the column taken as the name
+	}{
+		{"А 1 1а 1б 2 2а 3 4 5 6 7 8 9 10 10а", "1а"},
+		{"А 1 la 1б 2 2а 3 4 5 6 7 8 9 10 10а", "1а"},
+		{"А 1 le 16 ? 2а 3 4 5 6 7 6 9 10 10a", "1e"},
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.marks)})
+		if !numberRow(&ls[0]) {
+			t.Errorf("%q: not a number row", tc.marks)
+			continue
+		}
+		var names []string
+		for _, c := range formColumns(&ls[0]) {
+			if c.kind == colName {
+				names = append(names, c.text)
+			}
+		}
+		if len(names) != 1 || names[0] != tc.name {
+			t.Errorf("%q: name columns %q, want %q", tc.marks, names, tc.name)
+		}
+	}
+}

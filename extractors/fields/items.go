@@ -314,13 +314,37 @@ func formColumns(l *line) []column {
 	if first := strings.ToLower(l.toks[0].text); first == "а" || first == "a" {
 		numbering = updColumnNumbers
 	}
+	hasName := false
 	for _, t := range l.toks {
 		k := strings.ReplaceAll(strings.Trim(strings.ToLower(t.text), "."), "a", "а")
+		// «la» is «1а» with the 1 read as a letter.
+		if r := []rune(k); len(r) == 2 && (r[0] == 'l' || r[0] == 'i' || r[0] == '|') {
+			k = "1" + string(r[1])
+		}
 		kind, ok := numbering[k]
 		if !ok {
 			kind = colOther
 		}
+		hasName = hasName || kind == colName
 		cols = append(cols, column{kind: kind, x0: t.box.X0, x1: t.box.X1, text: k, numbered: true})
+	}
+	if !hasName {
+		// The name's mark unreadable («le», «?»): the name is the
+		// unnamed column right after the row number's, or else the one
+		// just before the unit's code («2»).
+		named := false
+		for i := 1; i < len(cols); i++ {
+			if cols[i-1].kind == colNo && cols[i].kind == colOther {
+				cols[i].kind, named = colName, true
+				break
+			}
+		}
+		for i := 1; !named && i < len(cols); i++ {
+			if cols[i].kind == colUnitCode && cols[i-1].kind == colOther {
+				cols[i-1].kind = colName
+				break
+			}
+		}
 	}
 	setRanges(cols)
 	return cols
@@ -533,7 +557,20 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	name := strings.TrimSpace(joinTokens(cells[colName]))
 	r.nameToks = cells[colName]
 	r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(name, "$1 г.$2"))
-	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), strings.TrimSpace(joinTokens(cells[colUnitCode]))))
+	code := strings.TrimSpace(joinTokens(cells[colUnitCode]))
+	if code == "" {
+		// The code's column mark unreadable: a known ОКЕИ code in an
+		// unnamed column still names an unreadable unit.
+		for _, t := range cells[colOther] {
+			if c := strings.Trim(t.text, "|[]"); len(c) == 3 {
+				if _, ok := ruvalid.UnitByCode(c); ok {
+					code = c
+					break
+				}
+			}
+		}
+	}
+	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), code))
 	if q, ok := parseQuantity(cells[colQty]); ok {
 		r.item.Quantity = pervichka.Text(q)
 	}
