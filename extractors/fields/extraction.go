@@ -69,6 +69,7 @@ func (x *extraction) run() {
 	x.table = findTable(x.lines, x.typ)
 	x.totals = findTotals(x.lines, x.typ, x.table.end)
 	x.checkTableByArithmetic()
+	x.checkLostSeparators()
 	if x.typ != pervichka.DocContract {
 		x.ref, x.refConf = findContractRef(x.lines, x.title)
 	}
@@ -124,6 +125,59 @@ func (x *extraction) checkTableByArithmetic() {
 			x.totals = findTotals(x.lines, x.typ, x.table.end)
 		}
 	}
+}
+
+// checkLostSeparators reads the whole-rouble figures of rows as kopecks run
+// together («10337235» for 103372,35: a photo lost the comma) when that,
+// and only that, makes the rows add up to a printed total. Tables print
+// money with kopecks, so a figure without them is suspect, but a table of
+// whole roubles exists too: the total decides.
+func (x *extraction) checkLostSeparators() {
+	var sum, alt pervichka.Kopecks
+	any := false
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			return
+		}
+		sum += r.amount
+		if r.wholeMoney {
+			any = true
+			alt += r.amount / 100
+		} else {
+			alt += r.amount
+		}
+	}
+	if !any || x.printedTotal(sum) || !x.printedTotal(alt) {
+		return
+	}
+	for i := range x.table.rows {
+		r := &x.table.rows[i]
+		if !r.wholeMoney {
+			continue
+		}
+		r.amount /= 100
+		r.item.Amount = r.amount.Text()
+		if p, err := pervichka.ParseKopecks(string(r.item.Price)); err == nil {
+			r.item.Price = (p / 100).Text()
+		}
+		if r.hasVAT && r.vat >= 100 {
+			r.vat /= 100
+			r.item.VATAmount = r.vat.Text()
+		}
+		r.repaired = true
+		r.conf = min(r.conf, 0.7)
+	}
+}
+
+// printedTotal reports whether s is a total printed on the document (in
+// figures or in words).
+func (x *extraction) printedTotal(s pervichka.Kopecks) bool {
+	for _, c := range x.totals.totals {
+		if c.k == s {
+			return true
+		}
+	}
+	return x.totals.words != nil && x.totals.words.k == s
 }
 
 // rereadTotalsRow asks the OCR engine for the line under the items table

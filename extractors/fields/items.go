@@ -56,6 +56,10 @@ type itemRow struct {
 	// have changed an unchecked digit elsewhere (a date's year), so the
 	// document goes to a clerk even when the rows add up.
 	confused bool
+	// wholeMoney: the price or amount was read with no decimal
+	// separator, as whole roubles; it may be kopecks run together
+	// («10337235» for 103372,35), which the printed total decides.
+	wholeMoney bool
 }
 
 // tableResult is what the items table holds.
@@ -587,6 +591,9 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 		a := as[len(as)-1]
 		if a.fracLen == 3 {
 			return 0, false
+		}
+		if !a.frac && (k == colPrice || k == colAmount) {
+			r.wholeMoney = true
 		}
 		r.conf = min(r.conf, a.conf())
 		return a.k, true
