@@ -241,3 +241,29 @@ func TestLostSeparators(t *testing.T) {
 		}
 	}
 }
+
+// A q = 1 row whose price and amount were read differently: the total
+// decides which; with no total to agree with, the row stays as read.
+func TestRowsAgainstTotal(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		total string
+		want  pervichka.Text
+	}{
+		{"4 309,20", "4086.84"},
+		{"4 308,20", "4085.84"}, // adds up as read
+		{"4 500,00", "4085.84"}, // neither: stays, the sum check flags it
+	} {
+		lines := []string{
+			"^СЧЕТ ^НА ^ОПЛАТУ ^№ ^57 от 30 августа 2023 г.",
+			"№ @4 Товары @44 Кол-во @52 Цена @62 Сумма",
+			"1 @4 Картридж лазерный @44 1.000 @52 4 086,84 @62 4 085,84",
+			"2 @4 Файл-вкладыш А4 @44 1.000 @52 222,36 @62 222,36",
+			"Итого: " + tc.total,
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+		if len(res.Items) != 2 || res.Items[0].Amount != tc.want {
+			t.Errorf("total %s: items %+v, want amount %s", tc.total, res.Items, tc.want)
+		}
+	}
+}

@@ -70,6 +70,7 @@ func (x *extraction) run() {
 	x.totals = findTotals(x.lines, x.typ, x.table.end)
 	x.checkTableByArithmetic()
 	x.checkLostSeparators()
+	x.checkRowsAgainstTotal()
 	if x.typ != pervichka.DocContract {
 		x.ref, x.refConf = findContractRef(x.lines, x.title)
 	}
@@ -167,6 +168,49 @@ func (x *extraction) checkLostSeparators() {
 		r.repaired = true
 		r.conf = min(r.conf, 0.7)
 	}
+}
+
+// checkRowsAgainstTotal settles a row whose amount is not quantity ×
+// price when the product, put in its place, makes the rows add up to a
+// printed total and no other row's product does: q = 1 rows with price and
+// amount read differently («4086,84» and «4085,84») are left open by the
+// row alone. Not on счета-фактуры and УПД, whose row amount includes the
+// tax the price does not.
+func (x *extraction) checkRowsAgainstTotal() {
+	if x.typ == pervichka.DocVATInvoice || x.typ == pervichka.DocUPD {
+		return
+	}
+	var sum pervichka.Kopecks
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			return
+		}
+		sum += r.amount
+	}
+	if len(x.table.rows) == 0 || x.printedTotal(sum) {
+		return
+	}
+	found, at := 0, -1
+	var with pervichka.Kopecks
+	for i, r := range x.table.rows {
+		qm, okQ := quantityMilli(string(r.item.Quantity))
+		p, err := pervichka.ParseKopecks(string(r.item.Price))
+		if !okQ || err != nil || qm <= 0 || p <= 0 {
+			continue
+		}
+		if a := product(qm, p); a != r.amount && x.printedTotal(sum-r.amount+a) {
+			found++
+			at, with = i, a
+		}
+	}
+	if found != 1 {
+		return
+	}
+	r := &x.table.rows[at]
+	r.amount = with
+	r.item.Amount = with.Text()
+	r.repaired = true
+	r.conf = min(r.conf, 0.7)
 }
 
 // printedTotal reports whether s is a total printed on the document (in
