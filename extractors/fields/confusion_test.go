@@ -267,3 +267,38 @@ func TestRowsAgainstTotal(t *testing.T) {
 		}
 	}
 }
+
+// Rows whose numbers OCR lost, and a row whose figures came on the second
+// line of its wrapped name: each printed row stays one item.
+func TestRowsWithLostNumbers(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^СЧЕТ ^НА ^ОПЛАТУ ^№ ^5 от 3 марта 2025 г.",
+		"№ @4 Наименование @40 Кол-во @50 Цена @62 Сумма",
+		"1 @4 Накопитель SSD Kingston @40 3 @50 3 212,58 @62 9 637,74",
+		"@4 Мышь беспроводная @40 13 @50 837,46 @62 10 886,98", // number lost
+		"4 @4 Монитор Samsung @40 8 @50 10 214,03 @62 81 712,24", // «3» lost: 4 after 2
+		"5 @4 Клавиатура проводная",
+		"@4 Defender Element @40 3 @50 959,07 @62 2 877,21", // figures with the wrap
+		"6 @4 Кабель патч-корд @40 22 @50 112,48 @62 2 474,56",
+		"@4 UTP кат. 5е",
+		"Итого: 107 588,73",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+	want := []pervichka.Text{"Накопитель SSD Kingston", "Мышь беспроводная", "Монитор Samsung", "Клавиатура проводная Defender Element", "Кабель патч-корд UTP кат. 5е"}
+	var got []pervichka.Text
+	for _, it := range res.Items {
+		got = append(got, it.Name)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d rows %q, want %q", len(got), got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("row %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+	if res.Items[3].Amount != "2877.21" || res.Items[2].Quantity != "8" {
+		t.Errorf("figures in the wrong rows: %+v", res.Items)
+	}
+}

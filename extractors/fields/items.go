@@ -222,7 +222,9 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		last = j
 	}
 	cols := headerColumns(lines[first : last+1])
-	if numberRow(&lines[last]) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD) {
+	// The row of column numbers is the statutory forms' own: it maps the
+	// columns also when the title was unreadable and the type unknown.
+	if numberRow(&lines[last]) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD || typ == pervichka.DocUnknown) {
 		cols = formColumns(&lines[last])
 	}
 	if len(cols) < 2 {
@@ -493,7 +495,11 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 			// Rows are numbered in order: «2025» of a wrapped «за июль
 			// 2025 г.» under the № column does not start a row.
 			if ns := cells[colNo]; len(ns) > 0 {
-				if n, err := strconv.Atoi(strings.Trim(ns[0].text, ".")); err == nil && (lastNo < 0 || n == lastNo+1) {
+				n, err := strconv.Atoi(strings.Trim(ns[0].text, "."))
+				if err == nil && (lastNo < 0 || n == lastNo+1 || (n > lastNo+1 && n <= lastNo+3 && rowHasFigures(cells) && curHasAmount(cur))) {
+					// A number or two skipped («9» after «7») when OCR
+					// lost a row's number: a line with figures of its own
+					// after a complete row still starts the next.
 					starts = true
 					lastNo = n
 				} else if garbledRowNumber(ns[0].text) && rowHasFigures(cells) && (cur == nil || len(cur[colAmount]) > 0 || len(cur[colNet]) > 0) {
@@ -511,6 +517,13 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 					sort.SliceStable(cells[colName], func(i, j int) bool { return cells[colName][i].box.X0 < cells[colName][j].box.X0 })
 					delete(cells, colNo)
 				}
+			}
+			if !starts && cur != nil && curHasAmount(cur) && lineHasAmount(cells) && len(cells[colName]) > 0 {
+				// No row number read at all, but a name and an amount
+				// of its own after a complete row: the next row. A wrapped
+				// name's second line has no amount.
+				starts = true
+				lastNo++
 			}
 		} else {
 			for _, k := range []colKind{colAmount, colPrice, colQty} {
@@ -533,8 +546,12 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 			continue
 		}
 		// A continuation line: more of the name (and of a wrapped unit).
+		// A row whose name wraps prints its figures centred between the
+		// name's lines, and they may come with the second: while the row
+		// has none, they are its figures.
+		takeFigures := !rowHasFigures(cur) && rowHasFigures(cells)
 		for k, ts := range cells {
-			if k == colName || k == colUnit {
+			if k == colName || k == colUnit || (takeFigures && k != colNo && len(cur[k]) == 0) {
 				cur[k] = append(cur[k], ts...)
 			}
 		}
@@ -987,6 +1004,26 @@ func garbledRowNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// curHasAmount reports whether a row's cells hold its amount (with or
+// without tax).
+func curHasAmount(cells map[colKind][]token) bool {
+	return cells != nil && (len(cells[colAmount]) > 0 || len(cells[colNet]) > 0)
+}
+
+// lineHasAmount reports a money figure in the amount column (or the
+// amount-without-tax column) of a line.
+func lineHasAmount(cells map[colKind][]token) bool {
+	for _, k := range []colKind{colAmount, colNet} {
+		if ts := cells[k]; len(ts) > 0 {
+			l := line{toks: ts, unit: float64(ts[0].box.Dy())}
+			if _, ok := lastMoney(amounts(&l)); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rowHasFigures reports whether the cells of a line hold a money amount
