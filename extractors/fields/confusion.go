@@ -177,12 +177,14 @@ func repairConfusedDigits(r *itemRow, net bool) {
 
 // inferQuantity fills the quantity of a row that has a price and an amount
 // but no readable quantity (its column lost to OCR, «$» for 5): the
-// quantity of at least 1 that times the price gives the amount to the
-// kopeck, and that no neighbouring thousandth gives too. An amount one confusable digit away is
-// tried when the read one fits no quantity, for whole quantities only.
-// Only on tables whose amount is quantity × price (net).
-func inferQuantity(r *itemRow, net bool) {
-	if !net || r.item.Quantity != "" || !r.hasAmt || r.amount <= 0 {
+// quantity of at least 1 that times the price gives base to the kopeck,
+// and that no neighbouring thousandth gives too. base is the row's amount
+// where that is quantity × price, or its amount without tax on the
+// statutory forms (net false); only for the amount is a reading one
+// confusable digit away tried, for whole quantities only, when the read
+// one fits no quantity.
+func inferQuantity(r *itemRow, base pervichka.Kopecks, net bool) {
+	if r.item.Quantity != "" || base <= 0 {
 		return
 	}
 	p, err := pervichka.ParseKopecks(string(r.item.Price))
@@ -196,15 +198,18 @@ func inferQuantity(r *itemRow, net bool) {
 		}
 		return qm, true
 	}
-	if qm, ok := fits(r.amount); ok {
+	if qm, ok := fits(base); ok {
 		r.item.Quantity = pervichka.Text(formatMilli(qm))
 		r.conf = min(r.conf, 0.7)
 		r.repaired, r.confused = true, true
 		return
 	}
+	if !net {
+		return
+	}
 	var found []int64
 	var amt pervichka.Kopecks
-	for _, v := range confusableVariants(int64(r.amount)) {
+	for _, v := range confusableVariants(int64(base)) {
 		if qm, ok := fits(pervichka.Kopecks(v)); ok && qm%1000 == 0 {
 			found = append(found, qm)
 			amt = pervichka.Kopecks(v)

@@ -65,12 +65,13 @@ func TestInferQuantity(t *testing.T) {
 		{"1270.63", "6355.15", "5", "6353.15", true},     // «$» for 5 and the amount's 3 read as 5
 		{"157.40", "18.89", "", "18.89", true},           // 0.12: below one, too easy a fit
 		{"1.00", "7.50", "", "7.50", true},               // 7.5 and 7.499 … 7.504 all fit: not unique
-		{"955.00", "29605.00", "", "29605.00", false},    // amount with tax
+		{"955.00", "29605.00", "31", "29605.00", false},  // the amount without tax of a счёт-фактура
+		{"1270.63", "6355.15", "", "6355.15", false},     // no digit repair there: that figure is not output
 		{"3190.80", "79770.01", "", "79770.01", true},    // fits nothing
 	} {
 		r := itemRow{item: pervichka.Item{Price: pervichka.Text(tc.p), Amount: pervichka.Text(tc.a)}, hasAmt: true}
 		r.amount, _ = pervichka.ParseKopecks(tc.a)
-		inferQuantity(&r, tc.net)
+		inferQuantity(&r, r.amount, tc.net)
 		if string(r.item.Quantity) != tc.wantQ || string(r.item.Amount) != tc.wantA {
 			t.Errorf("%s/%s: got q=%q a=%q, want q=%q a=%q", tc.p, tc.a, r.item.Quantity, r.item.Amount, tc.wantQ, tc.wantA)
 		}

@@ -659,8 +659,14 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	}
 	sort.Slice(figures, func(i, j int) bool { return figures[i].box.X0 < figures[j].box.X0 })
 	repairRow(&r, figures)
-	inferQuantity(&r, len(cells[colNet]) == 0)
-	repairConfusedDigits(&r, len(cells[colNet]) == 0)
+	if len(cells[colNet]) == 0 {
+		if r.hasAmt {
+			inferQuantity(&r, r.amount, true)
+		}
+		repairConfusedDigits(&r, true)
+	} else if n, ok := money(colNet); ok {
+		inferQuantity(&r, n, false)
+	}
 	return r, true
 }
 
