@@ -7,16 +7,20 @@ import (
 	"github.com/pervichka/pervichka/extractors/ruvalid"
 )
 
-// Repairing a row's figures by the digits OCR confuses. On photographed
-// tables the small print of figures turns 3 into 5, 6 into 5 or 8, 2 into
-// 8: the number is read whole, with every separator in place, and is simply
-// another number. Unlike a garbled character (readsAs) nothing marks it,
-// and only the row's own arithmetic (quantity × price = amount, VAT =
-// amount × r/(100+r)) shows that one figure is wrong. A reading is changed
-// only when exactly one way of changing the fewest confusable digits makes
-// the row consistent; q = 1 (price and amount the same number) stays
-// ambiguous unless the row's VAT decides. The row is marked confused, and
-// the document goes to a clerk.
+// Repairing a row's figures by their arithmetic when OCR changed a digit.
+// On photographed tables the small print of figures turns 3 into 5, 6 into
+// 5 or 8, 2 into 8: the number is read whole, with every separator in
+// place, and is simply another number. Unlike a garbled character
+// (readsAs) nothing marks it, and only the row's own arithmetic (quantity ×
+// price = amount, VAT = amount × r/(100+r)) or the printed total shows that
+// a figure is wrong. A reading is changed only when exactly one change of a
+// single digit makes the row consistent: an exact product to the kopeck is
+// rarely hit by chance, so any digit may change there, while a VAT or an
+// inferred quantity, weaker evidence, only takes a confusable digit (3↔5,
+// 6↔8 …). q = 1 (price and amount the same number) stays ambiguous unless
+// the row's VAT decides. The row is marked confused, and the document goes
+// to a clerk: the print that misled OCR here may have misled it in an
+// unchecked field too.
 
 // confusable lists, for each digit, the digits OCR reads in its place on
 // our photographed tables (3↔5 by far the most often).
