@@ -203,9 +203,11 @@ func inferQuantity(r *itemRow, base pervichka.Kopecks, net bool) {
 		return qm, true
 	}
 	if qm, ok := fits(base); ok {
+		// No digit was changed: the row's figures are as read, so the
+		// printed total decides as for any repair (route).
 		r.item.Quantity = pervichka.Text(formatMilli(qm))
 		r.conf = min(r.conf, 0.7)
-		r.repaired, r.confused = true, true
+		r.repaired = true
 		return
 	}
 	if !net {
