@@ -34,7 +34,7 @@ func (a amount) box() pervichka.Rect { return boxOf(a.toks) }
 // «=1000-00», «35 750,00;») and maps look-alike letters to digits. ok is
 // false when the word is not a number.
 func cleanNumber(s string) (clean string, lookalike, ok bool) {
-	s = strings.Trim(s, " :;=()«»\"'*[]")
+	s = strings.Trim(s, " :;=()«»\"'*[]{}")
 	// A table rule read as «|» right after a number: «22212.95|», «00|»,
 	// «224.5|».
 	// Right-aligned figures touch the cell's border on photos far more

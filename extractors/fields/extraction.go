@@ -69,6 +69,8 @@ func (x *extraction) run() {
 	x.table = findTable(x.lines, x.typ)
 	x.totals = findTotals(x.lines, x.typ, x.table.end)
 	x.checkTableByArithmetic()
+	x.checkLostSeparators()
+	x.checkRowsAgainstTotal()
 	if x.typ != pervichka.DocContract {
 		x.ref, x.refConf = findContractRef(x.lines, x.title)
 	}
@@ -124,6 +126,102 @@ func (x *extraction) checkTableByArithmetic() {
 			x.totals = findTotals(x.lines, x.typ, x.table.end)
 		}
 	}
+}
+
+// checkLostSeparators reads the whole-rouble figures of rows as kopecks run
+// together («10337235» for 103372,35: a photo lost the comma) when that,
+// and only that, makes the rows add up to a printed total. Tables print
+// money with kopecks, so a figure without them is suspect, but a table of
+// whole roubles exists too: the total decides.
+func (x *extraction) checkLostSeparators() {
+	var sum, alt pervichka.Kopecks
+	any := false
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			return
+		}
+		sum += r.amount
+		if r.wholeMoney {
+			any = true
+			alt += r.amount / 100
+		} else {
+			alt += r.amount
+		}
+	}
+	if !any || x.printedTotal(sum) || !x.printedTotal(alt) {
+		return
+	}
+	for i := range x.table.rows {
+		r := &x.table.rows[i]
+		if !r.wholeMoney {
+			continue
+		}
+		r.amount /= 100
+		r.item.Amount = r.amount.Text()
+		if p, err := pervichka.ParseKopecks(string(r.item.Price)); err == nil {
+			r.item.Price = (p / 100).Text()
+		}
+		if r.hasVAT && r.vat >= 100 {
+			r.vat /= 100
+			r.item.VATAmount = r.vat.Text()
+		}
+		r.repaired = true
+		r.conf = min(r.conf, 0.7)
+	}
+}
+
+// checkRowsAgainstTotal settles a row whose amount is not quantity ×
+// price when the product, put in its place, makes the rows add up to a
+// printed total and no other row's product does: q = 1 rows with price and
+// amount read differently («4086,84» and «4085,84») are left open by the
+// row alone. Not on счета-фактуры and УПД, whose row amount includes the
+// tax the price does not.
+func (x *extraction) checkRowsAgainstTotal() {
+	if x.typ == pervichka.DocVATInvoice || x.typ == pervichka.DocUPD {
+		return
+	}
+	var sum pervichka.Kopecks
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			return
+		}
+		sum += r.amount
+	}
+	if len(x.table.rows) == 0 || x.printedTotal(sum) {
+		return
+	}
+	found, at := 0, -1
+	var with pervichka.Kopecks
+	for i, r := range x.table.rows {
+		qm, okQ := quantityMilli(string(r.item.Quantity))
+		p, err := pervichka.ParseKopecks(string(r.item.Price))
+		if !okQ || err != nil || qm <= 0 || p <= 0 {
+			continue
+		}
+		if a := product(qm, p); a != r.amount && x.printedTotal(sum-r.amount+a) {
+			found++
+			at, with = i, a
+		}
+	}
+	if found != 1 {
+		return
+	}
+	r := &x.table.rows[at]
+	r.amount = with
+	r.item.Amount = with.Text()
+	r.repaired = true
+	r.conf = min(r.conf, 0.7)
+}
+
+// printedTotal reports whether s is a total printed on the document (in
+// figures or in words).
+func (x *extraction) printedTotal(s pervichka.Kopecks) bool {
+	for _, c := range x.totals.totals {
+		if c.k == s {
+			return true
+		}
+	}
+	return x.totals.words != nil && x.totals.words.k == s
 }
 
 // rereadTotalsRow asks the OCR engine for the line under the items table
@@ -754,15 +852,16 @@ func (x *extraction) route() {
 	// Arithmetic chose some figures of the rows, not the reading: they
 	// stand only when the rows add up to the printed total.
 	var sum pervichka.Kopecks
-	repaired, summed := false, true
+	repaired, confused, summed := false, false, true
 	for _, r := range x.table.rows {
 		repaired = repaired || r.repaired
+		confused = confused || r.confused
 		summed = summed && r.hasAmt
 		sum += r.amount
 	}
 	if repaired {
 		total, err := pervichka.ParseKopecks(x.total.text)
-		if err != nil || !summed || total != sum {
+		if err != nil || !summed || total != sum || confused {
 			x.reason(pervichka.ReasonRepaired, "items")
 		}
 	}

@@ -51,6 +51,15 @@ type itemRow struct {
 	// repaired: a figure was taken from the row's arithmetic over a
 	// garbled reading (repairRow); the document goes to a clerk.
 	repaired bool
+	// confused: a figure was changed by one confusable digit
+	// (repairConfusedDigits). The same print that made OCR confuse it may
+	// have changed an unchecked digit elsewhere (a date's year), so the
+	// document goes to a clerk even when the rows add up.
+	confused bool
+	// wholeMoney: the price or amount was read with no decimal
+	// separator, as whole roubles; it may be kopecks run together
+	// («10337235» for 103372,35), which the printed total decides.
+	wholeMoney bool
 }
 
 // tableResult is what the items table holds.
@@ -213,7 +222,9 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		last = j
 	}
 	cols := headerColumns(lines[first : last+1])
-	if numberRow(&lines[last]) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD) {
+	// The row of column numbers is the statutory forms' own: it maps the
+	// columns also when the title was unreadable and the type unknown.
+	if numberRow(&lines[last]) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD || typ == pervichka.DocUnknown) {
 		cols = formColumns(&lines[last])
 	}
 	if len(cols) < 2 {
@@ -309,13 +320,37 @@ func formColumns(l *line) []column {
 	if first := strings.ToLower(l.toks[0].text); first == "а" || first == "a" {
 		numbering = updColumnNumbers
 	}
+	hasName := false
 	for _, t := range l.toks {
 		k := strings.ReplaceAll(strings.Trim(strings.ToLower(t.text), "."), "a", "а")
+		// «la» is «1а» with the 1 read as a letter.
+		if r := []rune(k); len(r) == 2 && (r[0] == 'l' || r[0] == 'i' || r[0] == '|') {
+			k = "1" + string(r[1])
+		}
 		kind, ok := numbering[k]
 		if !ok {
 			kind = colOther
 		}
+		hasName = hasName || kind == colName
 		cols = append(cols, column{kind: kind, x0: t.box.X0, x1: t.box.X1, text: k, numbered: true})
+	}
+	if !hasName {
+		// The name's mark unreadable («le», «?»): the name is the
+		// unnamed column right after the row number's, or else the one
+		// just before the unit's code («2»).
+		named := false
+		for i := 1; i < len(cols); i++ {
+			if cols[i-1].kind == colNo && cols[i].kind == colOther {
+				cols[i].kind, named = colName, true
+				break
+			}
+		}
+		for i := 1; !named && i < len(cols); i++ {
+			if cols[i].kind == colUnitCode && cols[i-1].kind == colOther {
+				cols[i-1].kind = colName
+				break
+			}
+		}
 	}
 	setRanges(cols)
 	return cols
@@ -460,7 +495,11 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 			// Rows are numbered in order: «2025» of a wrapped «за июль
 			// 2025 г.» under the № column does not start a row.
 			if ns := cells[colNo]; len(ns) > 0 {
-				if n, err := strconv.Atoi(strings.Trim(ns[0].text, ".")); err == nil && (lastNo < 0 || n == lastNo+1) {
+				n, err := strconv.Atoi(strings.Trim(ns[0].text, "."))
+				if err == nil && (lastNo < 0 || n == lastNo+1 || (n > lastNo+1 && n <= lastNo+3 && rowHasFigures(cells) && curHasAmount(cur))) {
+					// A number or two skipped («9» after «7») when OCR
+					// lost a row's number: a line with figures of its own
+					// after a complete row still starts the next.
 					starts = true
 					lastNo = n
 				} else if garbledRowNumber(ns[0].text) && rowHasFigures(cells) && (cur == nil || len(cur[colAmount]) > 0 || len(cur[colNet]) > 0) {
@@ -468,7 +507,7 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 					// with figures of its own still starts the next row
 					// once the current one has its amount.
 					starts = true
-					lastNo++
+					lastNo = max(lastNo+1, 1)
 					if len(ns) > 1 {
 						cells[colName] = append(ns[1:], cells[colName]...)
 					}
@@ -478,6 +517,13 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 					sort.SliceStable(cells[colName], func(i, j int) bool { return cells[colName][i].box.X0 < cells[colName][j].box.X0 })
 					delete(cells, colNo)
 				}
+			}
+			if !starts && cur != nil && curHasAmount(cur) && lineHasAmount(cells) && len(cells[colName]) > 0 {
+				// No row number read at all, but a name and an amount
+				// of its own after a complete row: the next row. A wrapped
+				// name's second line has no amount.
+				starts = true
+				lastNo++
 			}
 		} else {
 			for _, k := range []colKind{colAmount, colPrice, colQty} {
@@ -500,8 +546,12 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 			continue
 		}
 		// A continuation line: more of the name (and of a wrapped unit).
+		// A row whose name wraps prints its figures centred between the
+		// name's lines, and they may come with the second: while the row
+		// has none, they are its figures.
+		takeFigures := !rowHasFigures(cur) && rowHasFigures(cells)
 		for k, ts := range cells {
-			if k == colName || k == colUnit {
+			if k == colName || k == colUnit || (takeFigures && k != colNo && len(cur[k]) == 0) {
 				cur[k] = append(cur[k], ts...)
 			}
 		}
@@ -522,10 +572,26 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, bool) {
 	var r itemRow
 	r.conf = conf
+	if len(cells[colUnit]) == 0 && len(cells[colUnitCode]) == 0 {
+		strayUnit(cells, unit)
+	}
 	name := strings.TrimSpace(joinTokens(cells[colName]))
 	r.nameToks = cells[colName]
 	r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(name, "$1 г.$2"))
-	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), strings.TrimSpace(joinTokens(cells[colUnitCode]))))
+	code := strings.TrimSpace(joinTokens(cells[colUnitCode]))
+	if code == "" {
+		// The code's column mark unreadable: a known ОКЕИ code in an
+		// unnamed column still names an unreadable unit.
+		for _, t := range cells[colOther] {
+			if c := strings.Trim(t.text, "|[]"); len(c) == 3 {
+				if _, ok := ruvalid.UnitByCode(c); ok {
+					code = c
+					break
+				}
+			}
+		}
+	}
+	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), code))
 	if q, ok := parseQuantity(cells[colQty]); ok {
 		r.item.Quantity = pervichka.Text(q)
 	}
@@ -542,6 +608,9 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 		a := as[len(as)-1]
 		if a.fracLen == 3 {
 			return 0, false
+		}
+		if !a.frac && (k == colPrice || k == colAmount) {
+			r.wholeMoney = true
 		}
 		r.conf = min(r.conf, a.conf())
 		return a.k, true
@@ -590,7 +659,79 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	}
 	sort.Slice(figures, func(i, j int) bool { return figures[i].box.X0 < figures[j].box.X0 })
 	repairRow(&r, figures)
+	if len(cells[colNet]) == 0 {
+		if r.hasAmt {
+			inferQuantity(&r, r.amount, true)
+		}
+		repairConfusedDigits(&r, true)
+	} else if n, ok := money(colNet); ok {
+		inferQuantity(&r, n, false)
+	}
 	return r, true
+}
+
+// strayUnit finds the unit of a row whose unit column holds nothing: OCR
+// garbled its heading («Ea.»), so the unit stands in an unnamed column, or
+// the name's column reached over it (headings are centred, units
+// left-aligned under them). A unit word in an unnamed column is taken; so is
+// the last cell of the name's first line when a column gap (over 1.2 word
+// heights) sets it apart and it is a known unit, with the ОКЕИ code of that
+// unit before it. A unit at the end of a name with no gap («100 шт») stays
+// part of the name.
+func strayUnit(cells map[colKind][]token, unit float64) {
+	for _, t := range cells[colOther] {
+		if unitWord(t.text) {
+			cells[colUnit] = []token{t}
+			return
+		}
+	}
+	if name, u := trailingUnit(cells[colName], unit); len(u) > 0 {
+		cells[colName], cells[colUnit] = name, u
+	}
+}
+
+// trailingUnit splits off the last cell of a name's first line when a
+// column gap (over 1.2 word heights) sets it apart and it is a known unit,
+// with the ОКЕИ code of that unit before it («778 упак»).
+func trailingUnit(ns []token, unit float64) (name, u []token) {
+	if len(ns) < 2 {
+		return ns, nil
+	}
+	// The first line of the name: words level with its first word.
+	cy := (ns[0].box.Y0 + ns[0].box.Y1) / 2
+	n := 0
+	for n < len(ns) && ns[n].box.Y0 <= cy && ns[n].box.Y1 >= cy {
+		n++
+	}
+	cut := -1
+	for i := n - 1; i > 0; i-- {
+		if float64(ns[i].box.X0-ns[i-1].box.X1) > 1.2*unit {
+			cut = i
+			break
+		}
+	}
+	if cut < 0 || n-cut > 2 || !hasLetter(joinTokens(ns[cut:n])) {
+		return ns, nil
+	}
+	un, ok := ruvalid.LookupUnit(joinTokens(ns[cut:n]))
+	if !ok {
+		return ns, nil
+	}
+	from := cut
+	if from > 1 && strings.Trim(ns[from-1].text, "|") == un.Code && float64(ns[from-1].box.X0-ns[from-2].box.X1) > 1.2*unit {
+		from-- // the ОКЕИ code column went with it
+	}
+	return append(append([]token{}, ns[:from]...), ns[n:]...), append([]token{}, ns[cut:n]...)
+}
+
+// unitWord reports a word that is a known unit of measure as printed.
+func unitWord(s string) bool {
+	s = strings.Trim(s, "|[]")
+	if !hasLetter(s) {
+		return false
+	}
+	_, ok := ruvalid.LookupUnit(s)
+	return ok
 }
 
 // repairRow completes a row by its arithmetic where OCR garbled a figure:
@@ -737,7 +878,8 @@ func parseQuantity(ts []token) (string, bool) {
 	}
 	var b strings.Builder
 	for _, t := range ts {
-		c, _, ok := cleanNumber(t.text)
+		// A table rule read as «|» beside a quantity: «3|», «|12».
+		c, _, ok := cleanNumber(strings.Trim(t.text, "|"))
 		if !ok {
 			break
 		}
@@ -868,6 +1010,26 @@ func garbledRowNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// curHasAmount reports whether a row's cells hold its amount (with or
+// without tax).
+func curHasAmount(cells map[colKind][]token) bool {
+	return cells != nil && (len(cells[colAmount]) > 0 || len(cells[colNet]) > 0)
+}
+
+// lineHasAmount reports a money figure in the amount column (or the
+// amount-without-tax column) of a line.
+func lineHasAmount(cells map[colKind][]token) bool {
+	for _, k := range []colKind{colAmount, colNet} {
+		if ts := cells[k]; len(ts) > 0 {
+			l := line{toks: ts, unit: float64(ts[0].box.Dy())}
+			if _, ok := lastMoney(amounts(&l)); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rowHasFigures reports whether the cells of a line hold a money amount

@@ -22,12 +22,18 @@ import (
 // Tesseract. FIELDS_OCR_EVAL lists debug directories (comma separated);
 // FIELDS_OCR_VERBOSE=1 prints every wrong field. Rereader is nil here while
 // the pipeline re-OCRs boxes, so figures are a lower bound.
+// FIELDS_OCR_CORPUS names the corpus the words come from (default the
+// committed one), to score a generated held-out corpus the same way;
+// FIELDS_OCR_OUT writes the results there as JSONL.
 func TestOCREval(t *testing.T) {
 	dirs := os.Getenv("FIELDS_OCR_EVAL")
 	if dirs == "" {
 		t.Skip("FIELDS_OCR_EVAL not set")
 	}
 	root := "../../testdata/corpus"
+	if r := os.Getenv("FIELDS_OCR_CORPUS"); r != "" {
+		root = r
+	}
 	truth, err := corpus.ReadTruth(filepath.Join(root, "truth.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +126,24 @@ func TestOCREval(t *testing.T) {
 		if len(v) > 0 {
 			tr.Variants = v
 			sub = append(sub, tr)
+		}
+	}
+	if out := os.Getenv("FIELDS_OCR_OUT"); out != "" {
+		// The results as `pervichka extract` prints them, for
+		// `pervichka eval --results` or a closer look.
+		f, err := os.Create(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(f)
+		enc.SetEscapeHTML(false)
+		for _, r := range results {
+			if err := enc.Encode(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
 		}
 	}
 	rep := eval.Score("ocr-words", sub, results, nil)

@@ -39,7 +39,9 @@ func TestReviewReasons(t *testing.T) {
 		{"kpp region", edit(invoice1C, "КПП 500301001", "КПП 770301001"), nil, "kpp_inn_mismatch:buyer"},
 		{"future date", edit(invoice1C, "^2024", "^2031"), nil, "date_implausible"},
 		{"vat rate of 2026 in 2024", edit(invoice1C, "НДС 20%:", "НДС 22%:", "2 416,67", "2 614,75"), nil, "vat_rate_illegal"},
-		{"sum mismatch", edit(invoice1C, "@74 10 000,00", "@74 11 000,00"), nil, "items_sum_mismatch"},
+		// A row consistent in itself that does not add up: a row whose
+		// amount alone is off is settled by its product (checkRowsAgainstTotal).
+		{"sum mismatch", edit(invoice1C, "@64 5 000,00 @74 10 000,00", "@64 5 500,00 @74 11 000,00"), nil, "items_sum_mismatch"},
 		{"vat mismatch", edit(invoice1C, "2 416,67", "2 500,00"), nil, "vat_mismatch"},
 		{"words mismatch", edit(invoice1C, "Четырнадцать тысяч пятьсот", "Пятнадцать тысяч пятьсот"), nil, "amount_words_mismatch"},
 		{"same party", edit(invoice1C, "5003123458", "7701234560", "500301001", "770101001"), nil, "same_party"},

@@ -53,7 +53,37 @@ func arithRow(l *line, typ pervichka.DocType) (itemRow, bool) {
 		}
 		return arithRowAt(l, typ, q, p, a, as[i+3:]), true
 	}
+	if r, ok := oneDigitArithRow(l, typ, as); ok {
+		return r, true
+	}
 	return repairArithRow(l, typ, as)
+}
+
+// oneDigitArithRow reads a row whose quantity, price and amount are all
+// legible but one digit of one of them is wrong («169,36» for 369,36): the
+// single-digit change that makes the product exact (fixOneDigit) is taken,
+// and the row goes to a clerk as confused. Only for a line no exact triple
+// fits.
+func oneDigitArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, bool) {
+	for i := 0; i+2 < len(as); i++ {
+		q, p, a := as[i], as[i+1], as[i+2]
+		qm, ok := milli(q)
+		if !ok || qm <= 0 || !p.frac || p.fracLen != 2 || !a.frac || a.fracLen != 2 || p.k <= 0 || a.k <= 0 {
+			continue
+		}
+		f, ok := fixOneDigit(qm, p.k, a.k, nil)
+		if !ok {
+			continue
+		}
+		q.qty, q.k = f.qm, pervichka.Kopecks(f.qm/10)
+		q.frac, q.fracLen = f.qm%1000 != 0, 3
+		p.k, a.k = f.p, f.a
+		r := arithRowAt(l, typ, q, p, a, as[i+3:])
+		r.conf = min(r.conf, 0.7)
+		r.repaired, r.confused = true, true
+		return r, true
+	}
+	return itemRow{}, false
 }
 
 // repairArithRow reads a row whose price or amount OCR garbled («2$0.00»,
@@ -121,6 +151,14 @@ func arithRowAt(l *line, typ pervichka.DocType, q, p, a amount, rest []amount) i
 		for _, t := range l.toks[q.last+1 : p.first] {
 			if _, _, isNum := cleanNumber(t.text); !isNum {
 				unit = append(unit, t)
+			}
+		}
+		if len(unit) == 0 {
+			// Unit before quantity: the heading order «Ед. изм., Кол-во».
+			if name, u := trailingUnit(nameToks, l.unit); len(u) > 0 {
+				unit = u
+				r.nameToks = name
+				r.item.Name = pervichka.Text(strings.TrimSpace(joinTokens(name)))
 			}
 		}
 		r.item.Unit = pervichka.Text(strings.TrimSpace(joinTokens(unit)))
