@@ -137,8 +137,8 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 	})
 }
 
-// rawPage loads a page's image before enhancement: the stored PNG of a PDF
-// page, or the page of the image file it came from — the document's own
+// rawPage loads a page's image before enhancement: the stored picture of a
+// PDF page (the scan's own JPEG stream, or a PNG of the pixels), or the page of the image file it came from — the document's own
 // original at the page's index, unless a clerk merged or split the page
 // there from elsewhere (db.Page.Source).
 func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (image.Image, error) {

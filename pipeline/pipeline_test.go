@@ -244,6 +244,12 @@ func TestEndToEnd(t *testing.T) {
 							t.Errorf("%s page %d image: %v", name, pg.Index+1, err)
 						}
 					}
+					// The corpus's scanned PDFs embed JPEG pages: kept as
+					// they are between stages (the result above is the
+					// direct extract's, so the page job saw the same pixels).
+					if strings.HasSuffix(name, ".pdf") && want.TextSource != pervichka.SourcePDFText && !strings.HasSuffix(pg.RawKey, ".raw.jpg") {
+						t.Errorf("%s page %d stored as %q, want the scan's own JPEG", name, pg.Index+1, pg.RawKey)
+					}
 				}
 				events, err := e.db.Events(ctx, doc.ID)
 				if err != nil {

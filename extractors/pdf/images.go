@@ -179,19 +179,26 @@ func renderDPI(s pageSize, maxPixels int64) float64 {
 const renderDPIMax = 300
 
 // readImageFile decodes one extracted or rendered page file, checking the
-// pixel limit from the header first; the file is removed once read.
-func readImageFile(ctx context.Context, path string, lim pervichka.Limits) (image.Image, error) {
+// pixel limit from the header first; the file is removed once read. It
+// also returns the file's bytes, which decode to the image again with
+// imagefile.DecodeAsStored (not for .pgm: nil).
+func readImageFile(ctx context.Context, path string, lim pervichka.Limits) (image.Image, []byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, pervichka.WrapError(pervichka.CodeIO, err, "read page image")
+		return nil, nil, pervichka.WrapError(pervichka.CodeIO, err, "read page image")
 	}
 	os.Remove(path)
 	if strings.HasSuffix(path, ".pgm") {
-		return decodePGM(b, lim.MaxPixels)
+		img, err := decodePGM(b, lim.MaxPixels)
+		return img, nil, err
 	}
 	// The picture's placement on the page decides which way is up, not any
 	// EXIF tag inside an embedded JPEG.
-	return imagefile.DecodeAsStored(ctx, b, pervichka.Limits{MaxBytes: int64(len(b)) + 1, MaxPixels: lim.MaxPixels, MaxPages: 1})
+	img, err := imagefile.DecodeAsStored(ctx, b, pervichka.Limits{MaxBytes: int64(len(b)) + 1, MaxPixels: lim.MaxPixels, MaxPages: 1})
+	if err != nil {
+		return nil, nil, err
+	}
+	return img, b, nil
 }
 
 // decodePGM decodes a binary 8-bit PGM (P5) as pdftoppm -gray writes it,

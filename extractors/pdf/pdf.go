@@ -47,6 +47,11 @@ type Page struct {
 	// DPI is the resolution of Image: its pixels over the page's size in
 	// points; 0 when Image is nil.
 	DPI float64
+	// JPEG holds the embedded scan's JPEG stream exactly as the PDF carries
+	// it, when Image is that stream decoded (imagefile.DecodeAsStored gives
+	// Image back): a caller that stores the page between stages can keep
+	// these bytes instead of encoding the pixels again. Nil otherwise.
+	JPEG []byte
 }
 
 // Output caps of the children: the text of 200 dense pages is a few MB.
@@ -240,7 +245,7 @@ func (d *document) nativeImages(ctx context.Context, pages []Page, native []int,
 			if err := ctx.Err(); err != nil {
 				return nil, pervichka.WrapError(pervichka.CodeCanceled, err, "read page images")
 			}
-			img, err := readNative(ctx, files[p], d.lim)
+			img, encoded, err := readNative(ctx, files[p], d.lim)
 			if err == nil {
 				err = looksLikePage(img, thumbs[p], d.lim)
 			}
@@ -254,6 +259,9 @@ func (d *document) nativeImages(ctx context.Context, pages []Page, native []int,
 			size := d.info.sizes[p]
 			pages[p-1].Image = img
 			pages[p-1].DPI = float64(img.Bounds().Dx()) * 72 / size.w
+			if strings.HasSuffix(files[p], ".jpg") {
+				pages[p-1].JPEG = encoded
+			}
 		}
 	}
 	return failed, nil
@@ -267,7 +275,7 @@ func looksLikePage(img image.Image, thumbFile string, lim pervichka.Limits) erro
 	if thumbFile == "" {
 		return errors.New("no thumbnail rendered")
 	}
-	thumb, err := readImageFile(context.Background(), thumbFile, lim)
+	thumb, _, err := readImageFile(context.Background(), thumbFile, lim)
 	if err != nil {
 		return err
 	}
@@ -281,9 +289,9 @@ func looksLikePage(img image.Image, thumbFile string, lim pervichka.Limits) erro
 	return nil
 }
 
-func readNative(ctx context.Context, file string, lim pervichka.Limits) (image.Image, error) {
+func readNative(ctx context.Context, file string, lim pervichka.Limits) (image.Image, []byte, error) {
 	if file == "" {
-		return nil, errors.New("pdfimages wrote no file")
+		return nil, nil, errors.New("pdfimages wrote no file")
 	}
 	return readImageFile(ctx, file, lim)
 }
@@ -309,7 +317,7 @@ func (d *document) renderImages(ctx context.Context, pages []Page, render []int)
 			if !ok {
 				return pervichka.Errorf(pervichka.CodeCorrupt, "page %d was not rendered", p)
 			}
-			img, err := readImageFile(ctx, f, d.lim)
+			img, _, err := readImageFile(ctx, f, d.lim)
 			if err != nil {
 				return fmt.Errorf("page %d: %w", p, err)
 			}

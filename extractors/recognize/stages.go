@@ -27,6 +27,10 @@ type RawPage struct {
 	Text      *pervichka.Page
 	Image     image.Image
 	SourceDPI float64 // resolution the PDF states for a scanned page; 0 when unknown
+	// JPEG is the scanned page's JPEG stream as embedded in the PDF, when
+	// Image is exactly that stream decoded (see pdf.Page.JPEG); nil
+	// otherwise. The pipeline stores it between stages instead of a PNG.
+	JPEG []byte
 }
 
 // Split checks the limits, detects the file type and decodes the file into
@@ -44,7 +48,7 @@ func (r *Recognizer) Split(ctx context.Context, name string, b []byte) ([]RawPag
 			return nil, err
 		}
 		for i, p := range pp {
-			raw := RawPage{Index: i, Image: p.Image, SourceDPI: p.DPI}
+			raw := RawPage{Index: i, Image: p.Image, SourceDPI: p.DPI, JPEG: p.JPEG}
 			if p.Text != nil {
 				t := *p.Text
 				t.Index = i
