@@ -58,23 +58,38 @@ const (
 	decideApprove
 )
 
+// lockWaiting locks document id in tx for a clerk's action on it: the
+// document must still wait for review and no other clerk may hold its
+// claim; either refusal is an *errRefused naming the state or the holder,
+// followed by then (what became of the clerk's action), when set.
+func (s *Server) lockWaiting(ctx context.Context, tx *db.Tx, sess db.Session, id int64, then string) (db.Document, error) {
+	doc, err := s.cfg.DB.LockDocument(ctx, tx, id)
+	if err != nil {
+		return db.Document{}, err
+	}
+	if doc.State != db.StateNeedsReview {
+		msg := fmt.Sprintf("Документ №%d уже не ждёт проверки: он в состоянии «%s».", id, stateName[doc.State])
+		if then != "" {
+			msg += " " + then
+		}
+		return db.Document{}, &errRefused{status: http.StatusConflict, msg: msg}
+	}
+	if c, err := s.cfg.DB.ClaimOf(ctx, tx, id); err == nil && c.User != sess.User.Name {
+		return db.Document{}, &errRefused{status: http.StatusConflict, msg: claimMessage(c, s.cfg.Location)}
+	} else if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return db.Document{}, err
+	}
+	return doc, nil
+}
+
 // commit saves the clerk's form and, for approve, moves the document on and
 // posts it — all in one transaction. Refusals the clerk must act on are
 // *errRefused; anything else is an internal error.
 func (s *Server) commit(ctx context.Context, id int64, sess db.Session, f form, d decision) error {
 	who := actor(sess)
 	return s.cfg.DB.InTx(ctx, func(tx *db.Tx) error {
-		doc, err := s.cfg.DB.LockDocument(ctx, tx, id)
+		doc, err := s.lockWaiting(ctx, tx, sess, id, "Ваши правки не сохранены; они остались в форме.")
 		if err != nil {
-			return err
-		}
-		if doc.State != db.StateNeedsReview {
-			return &errRefused{status: http.StatusConflict, msg: fmt.Sprintf("Документ уже не ждёт проверки: он в состоянии «%s». Ваши правки не сохранены; они остались в форме.", stateName[doc.State])}
-		}
-		c, err := s.cfg.DB.ClaimOf(ctx, tx, id)
-		if err == nil && c.User != sess.User.Name {
-			return &errRefused{status: http.StatusConflict, msg: claimMessage(c, s.cfg.Location)}
-		} else if err != nil && !errors.Is(err, db.ErrNotFound) {
 			return err
 		}
 		stored, err := decodeResult(doc)
@@ -235,15 +250,8 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request) {
 	}
 	sess := sessionOf(r)
 	err := s.cfg.DB.InTx(r.Context(), func(tx *db.Tx) error {
-		doc, err := s.cfg.DB.LockDocument(r.Context(), tx, id)
-		if err != nil {
+		if _, err := s.lockWaiting(r.Context(), tx, sess, id, ""); err != nil {
 			return err
-		}
-		if c, err := s.cfg.DB.ClaimOf(r.Context(), tx, id); err == nil && c.User != sess.User.Name {
-			return &errRefused{status: http.StatusConflict, msg: claimMessage(c, s.cfg.Location)}
-		}
-		if doc.State != db.StateNeedsReview {
-			return &errRefused{status: http.StatusConflict, msg: "Документ уже не ждёт проверки"}
 		}
 		if err := s.cfg.DB.Transition(r.Context(), tx, id, db.StateNeedsReview, db.StateRejected, actor(sess), "отклонён: "+reason); err != nil {
 			return err

@@ -65,17 +65,8 @@ func (s *Server) mergeTx(ctx context.Context, sess db.Session, id, from int64) e
 		// directions take the locks in one order.
 		docs := map[int64]db.Document{}
 		for _, d := range []int64{min(id, from), max(id, from)} {
-			doc, err := s.cfg.DB.LockDocument(ctx, tx, d)
+			doc, err := s.lockWaiting(ctx, tx, sess, d, "Объединять можно только документы на проверке.")
 			if err != nil {
-				return err
-			}
-			if doc.State != db.StateNeedsReview {
-				return &errRefused{status: http.StatusConflict,
-					msg: fmt.Sprintf("Документ №%d уже не ждёт проверки (%s): объединять можно только документы на проверке", d, stateName[doc.State])}
-			}
-			if c, err := s.cfg.DB.ClaimOf(ctx, tx, d); err == nil && c.User != sess.User.Name {
-				return &errRefused{status: http.StatusConflict, msg: claimMessage(c, s.cfg.Location)}
-			} else if err != nil && !errors.Is(err, db.ErrNotFound) {
 				return err
 			}
 			docs[d] = doc

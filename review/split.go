@@ -61,17 +61,8 @@ func (s *Server) splitTx(ctx context.Context, sess db.Session, id int64, pages [
 	who := actor(sess)
 	var child db.Document
 	err := s.cfg.DB.InTx(ctx, func(tx *db.Tx) error {
-		doc, err := s.cfg.DB.LockDocument(ctx, tx, id)
+		doc, err := s.lockWaiting(ctx, tx, sess, id, "Отделять страницы можно только у документа на проверке.")
 		if err != nil {
-			return err
-		}
-		if doc.State != db.StateNeedsReview {
-			return &errRefused{status: http.StatusConflict,
-				msg: fmt.Sprintf("Документ №%d уже не ждёт проверки (%s): отделять страницы можно только у документа на проверке", id, stateName[doc.State])}
-		}
-		if c, err := s.cfg.DB.ClaimOf(ctx, tx, id); err == nil && c.User != sess.User.Name {
-			return &errRefused{status: http.StatusConflict, msg: claimMessage(c, s.cfg.Location)}
-		} else if err != nil && !errors.Is(err, db.ErrNotFound) {
 			return err
 		}
 		have, err := s.cfg.DB.Pages(ctx, tx, id)
