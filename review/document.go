@@ -94,21 +94,33 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-func (s *Server) document(w http.ResponseWriter, r *http.Request) {
+// documentOf reads the document the path names. When it cannot, it has
+// answered already (404 for a bad or unknown id, 503 with unavailable as
+// the clerk's message otherwise) and ok is false.
+func (s *Server) documentOf(w http.ResponseWriter, r *http.Request, unavailable string) (doc db.Document, ok bool) {
 	id, ok := pathID(r)
 	if !ok {
 		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
-		return
+		return doc, false
 	}
 	doc, err := s.cfg.DB.GetDocument(r.Context(), nil, id)
-	if errors.Is(err, db.ErrNotFound) {
+	switch {
+	case errors.Is(err, db.ErrNotFound):
 		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
+		return doc, false
+	case err != nil:
+		s.fail(w, r, http.StatusServiceUnavailable, unavailable, err)
+		return doc, false
+	}
+	return doc, true
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request) {
+	doc, ok := s.documentOf(w, r, "Не удалось открыть документ, повторите")
+	if !ok {
 		return
 	}
-	if err != nil {
-		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось открыть документ, повторите", err)
-		return
-	}
+	id := doc.ID
 	sess := sessionOf(r)
 	var claimErr string
 	if doc.State == db.StateNeedsReview {
@@ -398,18 +410,8 @@ func (s *Server) readJSON(ctx context.Context, key string, v any) error {
 // viewer's «оригинал» switch); anything else is a download, so a PDF's
 // scripts never run in the UI's origin.
 func (s *Server) original(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	doc, ok := s.documentOf(w, r, "Не удалось прочитать документ")
 	if !ok {
-		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
-		return
-	}
-	doc, err := s.cfg.DB.GetDocument(r.Context(), nil, id)
-	if errors.Is(err, db.ErrNotFound) {
-		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось прочитать документ", err)
 		return
 	}
 	body, info, err := s.cfg.Objects.Get(r.Context(), doc.ObjectKey)

@@ -19,24 +19,20 @@ import (
 // reprocess sends a re-sent copy through the whole pipeline
 // (pipeline.(*Pipeline).Retry skips the look-up for copies on that run).
 func (s *Server) reprocess(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok || s.cfg.Retrier == nil {
+	if s.cfg.Retrier == nil {
 		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
 		return
 	}
-	doc, err := s.cfg.DB.GetDocument(r.Context(), nil, id)
-	switch {
-	case errors.Is(err, db.ErrNotFound):
-		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
+	doc, ok := s.documentOf(w, r, "Не удалось открыть документ, повторите")
+	if !ok {
 		return
-	case err != nil:
-		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось открыть документ, повторите", err)
-		return
-	case resentFrom(doc) == 0:
+	}
+	if resentFrom(doc) == 0 {
 		s.refuse(w, r, http.StatusConflict, "Документ не отмечен как повторно присланный или уже не ждёт проверки")
 		return
 	}
-	err = s.cfg.Retrier.Retry(r.Context(), id, actor(sessionOf(r)))
+	id := doc.ID
+	err := s.cfg.Retrier.Retry(r.Context(), id, actor(sessionOf(r)))
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/review?msg=reprocessed", http.StatusSeeOther)

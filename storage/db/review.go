@@ -76,90 +76,70 @@ type reviewQueries struct {
 	maxPage, movePages, movePage  string
 }
 
+// reviewShared are the statements both engines read alike; reviewSQL adds
+// what each dialect says its own way (JSON, string folding).
+var reviewShared = reviewQueries{
+	insertCorrection: `INSERT INTO review_corrections (document_id, at, actor, field, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+	corrections: `SELECT id, document_id, at, actor, field, before, after
+		FROM review_corrections WHERE document_id = $1 ORDER BY id`,
+	// A claim is taken when there is none, when it is the same user's,
+	// or when it has lapsed; otherwise the row is left as it is.
+	claim: `INSERT INTO review_claims (document_id, user_name, expires_at) VALUES ($1, $2, $3)
+		ON CONFLICT (document_id) DO UPDATE SET user_name = excluded.user_name, expires_at = excluded.expires_at
+		WHERE review_claims.user_name = excluded.user_name OR review_claims.expires_at <= $4`,
+	claimOf: `SELECT document_id, user_name, expires_at FROM review_claims
+		WHERE document_id = $1 AND expires_at > $2`,
+	release:      `DELETE FROM review_claims WHERE document_id = $1 AND user_name = $2`,
+	counterparty: `SELECT inn, name, kpp, bank_name, bik, account, corr_account, document_id, updated_at FROM counterparties WHERE inn = $1`,
+	upsertParty: `INSERT INTO counterparties (inn, name, kpp, bank_name, bik, account, corr_account, document_id, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (inn) DO UPDATE SET name = excluded.name, kpp = excluded.kpp, bank_name = excluded.bank_name,
+		    bik = excluded.bik, account = excluded.account, corr_account = excluded.corr_account,
+		    document_id = excluded.document_id, updated_at = excluded.updated_at`,
+	countByType:   `SELECT coalesce(doc_type, ''), count(*) FROM documents WHERE state = $1 GROUP BY doc_type`,
+	countBySource: `SELECT source, count(*) FROM documents WHERE state = $1 GROUP BY source`,
+	maxPage:       `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
+	// SET reads the row as it was: source_index takes the old
+	// page_index, and only where source_key was still NULL.
+	movePages: `UPDATE document_pages SET document_id = $1, page_index = page_index + $2,
+		    source_key = coalesce(source_key, $4),
+		    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
+		WHERE document_id = $3`,
+	movePage: `UPDATE document_pages SET document_id = $1, page_index = $2,
+		    source_key = coalesce(source_key, $3),
+		    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
+		WHERE document_id = $4 AND page_index = $5`,
+}
+
 var reviewSQL = map[Dialect]reviewQueries{
-	SQLite: {
-		insertCorrection: `INSERT INTO review_corrections (document_id, at, actor, field, before, after)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-		corrections: `SELECT id, document_id, at, actor, field, before, after
-			FROM review_corrections WHERE document_id = $1 ORDER BY id`,
-		// A claim is taken when there is none, when it is the same user's,
-		// or when it has lapsed; otherwise the row is left as it is.
-		claim: `INSERT INTO review_claims (document_id, user_name, expires_at) VALUES ($1, $2, $3)
-			ON CONFLICT (document_id) DO UPDATE SET user_name = excluded.user_name, expires_at = excluded.expires_at
-			WHERE review_claims.user_name = excluded.user_name OR review_claims.expires_at <= $4`,
-		claimOf: `SELECT document_id, user_name, expires_at FROM review_claims
-			WHERE document_id = $1 AND expires_at > $2`,
-		release:      `DELETE FROM review_claims WHERE document_id = $1 AND user_name = $2`,
-		counterparty: `SELECT inn, name, kpp, bank_name, bik, account, corr_account, document_id, updated_at FROM counterparties WHERE inn = $1`,
-		upsertParty: `INSERT INTO counterparties (inn, name, kpp, bank_name, bik, account, corr_account, document_id, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-			ON CONFLICT (inn) DO UPDATE SET name = excluded.name, kpp = excluded.kpp, bank_name = excluded.bank_name,
-			    bik = excluded.bik, account = excluded.account, corr_account = excluded.corr_account,
-			    document_id = excluded.document_id, updated_at = excluded.updated_at`,
-		countByType:   `SELECT coalesce(doc_type, ''), count(*) FROM documents WHERE state = $1 GROUP BY doc_type`,
-		countBySource: `SELECT source, count(*) FROM documents WHERE state = $1 GROUP BY source`,
-		countByReason: `SELECT CASE WHEN instr(r.value, ':') > 0 THEN substr(r.value, 1, instr(r.value, ':') - 1) ELSE r.value END AS code,
+	SQLite: func() reviewQueries {
+		q := reviewShared
+		q.countByReason = `SELECT CASE WHEN instr(r.value, ':') > 0 THEN substr(r.value, 1, instr(r.value, ':') - 1) ELSE r.value END AS code,
 			    count(DISTINCT d.id)
 			FROM documents d, json_each(d.result, '$.review_reasons') r
 			WHERE d.state = $1 AND d.result IS NOT NULL AND r.type = 'text'
-			GROUP BY code`,
+			GROUP BY code`
 		// SQLite's lower() folds ASCII only: pervichka_fold (below) folds
 		// Cyrillic too. instr rather than LIKE: a typed % or _ is text.
-		maxPage: `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
-		// SET reads the row as it was: source_index takes the old
-		// page_index, and only where source_key was still NULL.
-		movePages: `UPDATE document_pages SET document_id = $1, page_index = page_index + $2,
-			    source_key = coalesce(source_key, $4),
-			    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
-			WHERE document_id = $3`,
-		movePage: `UPDATE document_pages SET document_id = $1, page_index = $2,
-			    source_key = coalesce(source_key, $3),
-			    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
-			WHERE document_id = $4 AND page_index = $5`,
-		supplierName: `instr(pervichka_fold(json_extract(result, '$.supplier.name')), pervichka_fold(%s)) > 0`,
-		reasonMatch: `EXISTS (SELECT 1 FROM json_each(result, '$.review_reasons') r
-			WHERE r.type = 'text' AND (r.value = %[1]s OR r.value LIKE %[1]s || ':%%'))`,
-	},
-	Postgres: {
-		insertCorrection: `INSERT INTO review_corrections (document_id, at, actor, field, before, after)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-		corrections: `SELECT id, document_id, at, actor, field, before, after
-			FROM review_corrections WHERE document_id = $1 ORDER BY id`,
-		claim: `INSERT INTO review_claims (document_id, user_name, expires_at) VALUES ($1, $2, $3)
-			ON CONFLICT (document_id) DO UPDATE SET user_name = excluded.user_name, expires_at = excluded.expires_at
-			WHERE review_claims.user_name = excluded.user_name OR review_claims.expires_at <= $4`,
-		claimOf: `SELECT document_id, user_name, expires_at FROM review_claims
-			WHERE document_id = $1 AND expires_at > $2`,
-		release:      `DELETE FROM review_claims WHERE document_id = $1 AND user_name = $2`,
-		counterparty: `SELECT inn, name, kpp, bank_name, bik, account, corr_account, document_id, updated_at FROM counterparties WHERE inn = $1`,
-		upsertParty: `INSERT INTO counterparties (inn, name, kpp, bank_name, bik, account, corr_account, document_id, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-			ON CONFLICT (inn) DO UPDATE SET name = excluded.name, kpp = excluded.kpp, bank_name = excluded.bank_name,
-			    bik = excluded.bik, account = excluded.account, corr_account = excluded.corr_account,
-			    document_id = excluded.document_id, updated_at = excluded.updated_at`,
-		countByType:   `SELECT coalesce(doc_type, ''), count(*) FROM documents WHERE state = $1 GROUP BY doc_type`,
-		countBySource: `SELECT source, count(*) FROM documents WHERE state = $1 GROUP BY source`,
-		countByReason: `SELECT split_part(r, ':', 1) AS code, count(DISTINCT d.id)
+		q.supplierName = `instr(pervichka_fold(json_extract(result, '$.supplier.name')), pervichka_fold(%s)) > 0`
+		q.reasonMatch = `EXISTS (SELECT 1 FROM json_each(result, '$.review_reasons') r
+			WHERE r.type = 'text' AND (r.value = %[1]s OR r.value LIKE %[1]s || ':%%'))`
+		return q
+	}(),
+	Postgres: func() reviewQueries {
+		q := reviewShared
+		q.countByReason = `SELECT split_part(r, ':', 1) AS code, count(DISTINCT d.id)
 			FROM documents d, jsonb_array_elements_text(CASE WHEN jsonb_typeof(d.result->'review_reasons') = 'array'
 			    THEN d.result->'review_reasons' ELSE '[]'::jsonb END) r
 			WHERE d.state = $1 AND d.result IS NOT NULL
-			GROUP BY code`,
-		maxPage: `SELECT coalesce(max(page_index), -1) FROM document_pages WHERE document_id = $1`,
-		// SET reads the row as it was: source_index takes the old
-		// page_index, and only where source_key was still NULL.
-		movePages: `UPDATE document_pages SET document_id = $1, page_index = page_index + $2,
-			    source_key = coalesce(source_key, $4),
-			    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
-			WHERE document_id = $3`,
-		movePage: `UPDATE document_pages SET document_id = $1, page_index = $2,
-			    source_key = coalesce(source_key, $3),
-			    source_index = CASE WHEN source_key IS NULL THEN page_index ELSE source_index END
-			WHERE document_id = $4 AND page_index = $5`,
-		supplierName: `strpos(translate(lower(result->'supplier'->>'name'), 'ё', 'е'), translate(lower(%s), 'ё', 'е')) > 0`,
-		reasonMatch: `EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(result->'review_reasons') = 'array'
+			GROUP BY code`
+		q.supplierName = `strpos(translate(lower(result->'supplier'->>'name'), 'ё', 'е'), translate(lower(%s), 'ё', 'е')) > 0`
+		q.reasonMatch = `EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(result->'review_reasons') = 'array'
 			    THEN result->'review_reasons' ELSE '[]'::jsonb END) r
-			WHERE r = %[1]s OR r LIKE %[1]s || ':%%')`,
-	},
+			WHERE r = %[1]s OR r LIKE %[1]s || ':%%')`
+		return q
+	}(),
 }
 
 // The fold SQLite's queue filter uses: Unicode lower case, ё as е — what
