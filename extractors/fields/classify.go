@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -147,8 +148,9 @@ func matchTitleAt(l *line, k int) (title, bool) {
 		}
 		t.typ = pervichka.DocAct
 	case matchScore(key, "договор") > 0:
-		// «Основание: Договор № …» on a bill is a reference, not a title.
-		if k > 0 || !signNear && len(ts) > k+2 && big == 0 {
+		// «Основание: Договор № …» on a bill is a reference, not a title;
+		// OCR debris before the word (a stray «7» from a fold) is no text.
+		if slices.ContainsFunc(ts[:k], func(t token) bool { return hasLetter(t.text) }) || !signNear && len(ts) > k+2 && big == 0 {
 			return t, false
 		}
 		t.typ = pervichka.DocContract

@@ -120,6 +120,16 @@ func buildLines(pages []pervichka.Page) []line {
 		})
 		var cur []pervichka.Word
 		var cy, ch float64 // running centre and height of the current line
+		// ocrLine is Tesseract's own line of a word (zero for a PDF's text
+		// layer, which has none). A word of a line already in cur may sit
+		// further from its centre than the tolerance: a title in a large
+		// font shares its row with small print («СЧЁТ-ФАКТУРА № 1 от 17
+		// апреля 2024 г. (1) Приложение № 1 к постановлению …»), the
+		// running centre and height follow the small print, and a word
+		// with a descender («апреля») would otherwise fall out of its
+		// line, taking the date's month with it.
+		type ocrLine struct{ block, par, line int }
+		inCur := map[ocrLine]bool{}
 		flush := func() {
 			if len(cur) == 0 {
 				return
@@ -140,12 +150,18 @@ func buildLines(pages []pervichka.Page) []line {
 		for _, w := range ws {
 			wc := level(w) / 2
 			wh := float64(w.Box.Dy())
+			key := ocrLine{w.Block, w.Par, w.Line}
 			if len(cur) > 0 {
 				tol := 0.5 * max(min(ch, wh), 0.5*u)
+				if key != (ocrLine{}) && inCur[key] {
+					tol = max(tol, 0.75*max(ch, wh))
+				}
 				if wc-cy > tol {
 					flush()
+					clear(inCur)
 				}
 			}
+			inCur[key] = true
 			if len(cur) == 0 {
 				cy, ch = wc, wh
 			} else {

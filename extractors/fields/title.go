@@ -125,7 +125,8 @@ func confirmNumber(lines []line, t *title, num value, date dateValue) value {
 				continue
 			}
 			other := titleNumber(&title{line: l, numAt: i})
-			if other.empty() || len([]rune(other.text)) != len([]rune(num.text)) || len([]rune(num.text)) < 3 {
+			a, b := numberForm(num.text), numberForm(other.text)
+			if other.empty() || len([]rune(a)) < 3 || len([]rune(b)) < 3 {
 				continue
 			}
 			// The same document is named with the same date («Документ
@@ -134,10 +135,13 @@ func confirmNumber(lines []line, t *title, num value, date dateValue) value {
 			if od, ok := findDate(l.toks, i+1); !ok || !od.date.Equal(date.date) {
 				continue
 			}
-			switch d := levenshtein(other.text, num.text, 2); {
+			// With the date the same, a reading a few characters off is
+			// the same number misread in one place or the other («BII-31 2»
+			// in a letter-spaced title, «БП-312» in the line under it).
+			switch d := levenshtein(a, b, 3); {
 			case d == 0 && (li != t.line.idx):
 				num.conf = min(1, max(num.conf, (num.conf+other.conf)/2+0.1))
-			case d <= 2 && d > 0 && digitShare(num.text) > 0.5:
+			case d <= 3 && d > 0:
 				num.conf = min(num.conf, 0.5)
 				return num
 			}
@@ -146,18 +150,22 @@ func confirmNumber(lines []line, t *title, num value, date dateValue) value {
 	return num
 }
 
-func digitShare(s string) float64 {
-	n, d := 0, 0
+// numberForm is a document number as compared between its printings:
+// without the spaces OCR puts into letter-spaced print, and with Latin
+// look-alikes as the Cyrillic letters they stand for.
+func numberForm(s string) string {
+	var b strings.Builder
 	for _, r := range s {
-		n++
-		if r >= '0' && r <= '9' {
-			d++
+		if unicode.IsSpace(r) {
+			continue
 		}
+		r = unicode.ToLower(r)
+		if c, ok := latinToCyrillic[r]; ok && r >= 'a' && r <= 'z' {
+			r = c
+		}
+		b.WriteRune(r)
 	}
-	if n == 0 {
-		return 0
-	}
-	return float64(d) / float64(n)
+	return b.String()
 }
 
 // titleDate reads the date of the title line («… от 20 марта 2024 г.»), or
@@ -262,7 +270,8 @@ func isMonthWord(k string) bool {
 }
 
 // joinSplitDate undoes OCR splits inside a date: a month name broken in two
-// («апре ля») and a day broken into digits («1 7 апреля»). Joined words get
+// («апре ля»), a day broken into digits («1 7 апреля») and a year («апреля
+// 202 5»). Joined words get
 // a confidence that sends the date to review.
 func joinSplitDate(ts []token) []token {
 	var out []token
@@ -285,6 +294,18 @@ func joinSplitDate(ts []token) []token {
 		if len(a.text) == 1 && len(b.text) == 1 && startsWithDigit(a.text) && startsWithDigit(b.text) && a.text <= "3" && isMonthWord(out[i+2].key) {
 			a.text += b.text
 			a.key = a.text
+			a.box = a.box.Union(b.box)
+			a.conf = min(a.conf, b.conf, 0.7)
+			out = append(append(out[:i:i], a), out[i+2:]...)
+			changed = true
+		}
+	}
+	// A year split after the month: «апреля 202 5 г».
+	for i := 1; i+1 < len(out); i++ {
+		a, b := out[i], out[i+1]
+		y := a.text + b.text
+		if isMonthWord(out[i-1].key) && len(a.text) < 4 && len(y) == 4 && onlyDigits(y) == y && (y[:2] == "19" || y[:2] == "20") {
+			a.text, a.key = y, y
 			a.box = a.box.Union(b.box)
 			a.conf = min(a.conf, b.conf, 0.7)
 			out = append(append(out[:i:i], a), out[i+2:]...)

@@ -1,0 +1,88 @@
+package fields
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// An УПД's title in a large font shares its row with the small print of
+// «Приложение № 1 …»; «апреля», whose descender puts its centre lower than
+// the running centre of that mixed row, stays in the title's line because
+// Tesseract read it in the same line, and the date is read. The words are
+// Tesseract's of a 300-dpi scan of a corpus УПД (the page's slight tilt
+// matters: levelled, the small print sits lower still).
+func TestTitleLineKeepsDescenderWord(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("testdata", "ocr", "upd-scan-title.words.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page pervichka.Page
+	if err := json.Unmarshal(raw, &page); err != nil {
+		t.Fatal(err)
+	}
+	lines := buildLines([]pervichka.Page{page})
+	typ, _, ti := classify(lines)
+	if typ != pervichka.DocUPD || ti == nil {
+		t.Fatalf("classified %s, title %v", typ, ti)
+	}
+	if d := titleDate(lines, ti); d.text != "2024-04-17" {
+		t.Errorf("date %q, want 2024-04-17; title line %q", d.text, ti.line.text())
+	}
+}
+
+// A year OCR split in a letter-spaced title («апреля 202 5 г») is joined,
+// at a confidence that sends the date to a clerk.
+func TestTitleDateSplitYear(t *testing.T) {
+	t.Parallel()
+	lines := edit(act, "^Акт ^№ ^12 ^от ^31 ^мая ^2025 ^г.", "^Акт ^№ ^12 ^от ^31 ^мая ^202 ^5 ^г.")
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Date != "2025-05-31" || !hasReason(res, "low_confidence:date") {
+		t.Errorf("date %q conf %v, reasons %v", res.Date, res.Confidence["date"], res.ReviewReasons)
+	}
+}
+
+// Debris without letters before «ДОГОВОР» (a fold, a speck read as «7»)
+// does not stop the title being one; a word before it does.
+func TestContractTitleAfterDebris(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		first string
+		want  pervichka.DocType
+	}{
+		{"7 ^ДОГОВОР ^№ ^15/24", pervichka.DocContract},
+		{"Основание: ^ДОГОВОР ^№ ^15/24", pervichka.DocUnknown},
+	} {
+		lines := append([]string{c.first}, contract[1:]...)
+		if typ, _ := Classify([]pervichka.Page{pageScaled(1, 0.95, lines...)}); typ != c.want {
+			t.Errorf("%q: %s, want %s", c.first, typ, c.want)
+		}
+	}
+}
+
+// Two printings of the number with the same date are compared without the
+// spaces of letter-spaced print and with Latin look-alikes as Cyrillic: a
+// reading a few characters off (the title's «BII-31 2» for «БП-312»)
+// doubts the number, a Latin «A-17» for a Cyrillic «А-17» confirms it.
+func TestConfirmNumberPrintings(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		title, other string
+		doubt        bool
+	}{
+		{"^№ ^BII-31 ^2 ", "Документ об отгрузке № БП-312 от 31.05.2025", true},
+		{"^№ ^A-17 ", "Документ об отгрузке № А-17 от 31.05.2025", false},
+		{"^№ ^А-17 ", "Документ об отгрузке № А-17 от 31.05.2025", false},
+	} {
+		lines := append(edit(act, "^№ ^12 ", c.title), c.other)
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if got := hasReason(res, "low_confidence:number"); got != c.doubt {
+			t.Errorf("%q / %q: number %q conf %v, doubted %v, want %v", c.title, c.other, res.Number, res.Confidence["number"], got, c.doubt)
+		}
+	}
+}
