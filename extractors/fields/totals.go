@@ -72,6 +72,25 @@ func moneyAfter(lines []line, li, from int) []amount {
 	return out
 }
 
+// noVATPhrases are the words of isNoVAT's phrases, for noVATConf.
+var noVATPhrases = [][]string{
+	{"без", "ндс"}, {"без", "налога"}, {"ндс", "не", "облагается"}, {"не", "облагается", "ндс"},
+	{"ндс", "не", "предусмотрен"}, {"ндс", "нет"},
+}
+
+// noVATConf is how sure OCR is of a line's «без НДС»: the confidence of the
+// phrase's own words, not of the line's other marks (the «х» of an empty
+// excise cell beside it says nothing about the tax); the whole line's when
+// the phrase is not found word by word.
+func noVATConf(l *line) float64 {
+	for _, p := range noVATPhrases {
+		if i, ok := hasSeq(l, p...); ok {
+			return minConf(l.toks[i : i+len(p)])
+		}
+	}
+	return minConf(l.toks)
+}
+
 func isNoVAT(l *line) bool {
 	k := l.keys()
 	return strings.Contains(k, "без ндс") || strings.Contains(k, "без налога") ||
@@ -100,7 +119,7 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 		}
 		if isNoVAT(l) && li >= tableEnd-1 {
 			r.noVAT = true
-			r.noVATAt = minConf(l.toks)
+			r.noVATAt = max(r.noVATAt, noVATConf(l))
 		}
 		switch {
 		case typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD:

@@ -86,3 +86,25 @@ func TestConfirmNumberPrintings(t *testing.T) {
 		}
 	}
 }
+
+// «Без НДС» is as sure as its own words: a doubtful dash in the next cell
+// does not doubt it, a doubtful «Без» does.
+func TestNoVATConfidence(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		line  string
+		doubt bool
+	}{
+		{"@66 Без налога (НДС) @76 -~0.5", false},
+		{"@66 Без~0.5 налога (НДС) @76 -", true},
+	} {
+		lines := edit(act, "@66 Без налога (НДС) @76 -", c.line)
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if res.VATRate != pervichka.VATNone {
+			t.Fatalf("%q: rate %q", c.line, res.VATRate)
+		}
+		if got := hasReason(res, "low_confidence:vat_amount"); got != c.doubt {
+			t.Errorf("%q: vat_amount conf %v, doubted %v, want %v (%v)", c.line, res.Confidence["vat_amount"], got, c.doubt, res.ReviewReasons)
+		}
+	}
+}
