@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -105,6 +106,77 @@ func TestNoVATConfidence(t *testing.T) {
 		}
 		if got := hasReason(res, "low_confidence:vat_amount"); got != c.doubt {
 			t.Errorf("%q: vat_amount conf %v, doubted %v, want %v (%v)", c.line, res.Confidence["vat_amount"], got, c.doubt, res.ReviewReasons)
+		}
+	}
+}
+
+// lineRereader answers a re-read with the words of the synthetic page
+// inside the box, left to right, some of them seen differently.
+type lineRereader struct {
+	page  pervichka.Page
+	swap  map[string]string // a word's text → what the re-read sees
+	calls int
+}
+
+func (f *lineRereader) ReadLine(_ context.Context, _ int, box pervichka.Rect, _ string) (string, float64, error) {
+	f.calls++
+	var parts []string
+	for _, w := range f.page.Words {
+		if w.Box.X0 >= box.X0 && w.Box.X1 <= box.X1 && w.Box.Y0 >= box.Y0 && w.Box.Y1 <= box.Y1 {
+			if s, ok := f.swap[w.Text]; ok {
+				parts = append(parts, s)
+			} else {
+				parts = append(parts, w.Text)
+			}
+		}
+	}
+	return strings.Join(parts, " "), 0.9, nil
+}
+
+// A date with the month in words is read again as a line: the same date
+// lifts a day Tesseract was unsure of over the posting threshold, a
+// different one sends the date to review however sure the first reading
+// was, and a date assembled from a split year is not lifted.
+func TestRereadDateLine(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, title string
+		swap        map[string]string
+		date        string
+		doubt       bool
+	}{
+		{"agrees", "^Акт ^№ ^12 ^от ^1~0.3 ^мая ^2025 ^г.", nil, "2025-05-01", false},
+		{"day differs", "^Акт ^№ ^12 ^от ^1~0.3 ^мая ^2025 ^г.", map[string]string{"1": "7"}, "2025-05-01", true},
+		{"sure but misread", "^Акт ^№ ^12 ^от ^25 ^мая ^2025 ^г.", map[string]string{"25": "23"}, "2025-05-25", true},
+		{"year differs", "^Акт ^№ ^12 ^от ^1~0.3 ^мая ^2025 ^г.", map[string]string{"2025": "2026"}, "2025-05-01", true},
+		{"quotes", "^Акт ^№ ^12 ^от ^«1»~0.3 ^мая ^2025 ^г.", nil, "2025-05-01", false},
+		{"assembled", "^Акт ^№ ^12 ^от ^31 ^мая ^202 ^5 ^г.", nil, "2025-05-31", true},
+	} {
+		lines := edit(act, "^Акт ^№ ^12 ^от ^31 ^мая ^2025 ^г.", c.title)
+		page := pageScaled(1, 0.95, lines...)
+		rr := &lineRereader{page: page, swap: c.swap}
+		res := Extract(context.Background(), []pervichka.Page{page}, cfg(), rr)
+		if res.Date != pervichka.Text(c.date) || hasReason(res, "low_confidence:date") != c.doubt {
+			t.Errorf("%s: date %q conf %v, reasons %v", c.name, res.Date, res.Confidence["date"], res.ReviewReasons)
+		}
+	}
+}
+
+// «В т.ч. НДС» garbled into debris before «НДС» («8 1.4. НДС (20%):») still
+// labels the VAT; a word in front of it («Начислено НДС») does not.
+func TestVATLabelAfterDebris(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		line, vat string
+	}{
+		{"@60 8 1.4. НДС (20%): @76 2 416,67", "2416.67"},
+		{"@60 НДС (20%): @76 2 416,67", "2416.67"},
+		{"@60 Начислено НДС (20%): @76 2 416,67", ""},
+	} {
+		lines := edit(invoice1C, "@60 В том числе НДС 20%: @76 2 416,67", c.line)
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if string(res.VATAmount) != c.vat {
+			t.Errorf("%q: vat %q, want %q", c.line, res.VATAmount, c.vat)
 		}
 	}
 }

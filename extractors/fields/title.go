@@ -2,6 +2,7 @@ package fields
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -22,6 +23,11 @@ func (v value) empty() bool { return v.text == "" }
 type dateValue struct {
 	value
 	date time.Time
+	// assembled is set when the date was read only after repairing OCR's
+	// words (a split month, day or year, quotes read as digits, a glued
+	// «г»): its capped confidence is meant to send it to a clerk, and a
+	// second reading of the same words does not lift it.
+	assembled bool
 }
 
 // isFormMarker reports a column/row marker of the statutory forms: «(1)»,
@@ -81,7 +87,8 @@ func findDate(ts []token, from int) (dateValue, bool) {
 	if from >= len(ts) {
 		return dateValue{}, false
 	}
-	ts = repairGluedYear(repairDayQuotes(joinSplitDate(ts[from:])))
+	orig := ts[from:]
+	ts = repairGluedYear(repairDayQuotes(joinSplitDate(orig)))
 	sp := newSpan(ts)
 	ms := ruvalid.FindDates(sp.text)
 	if len(ms) == 0 {
@@ -90,6 +97,13 @@ func findDate(ts []token, from int) (dateValue, bool) {
 	m := ms[0]
 	toks := sp.tokensIn(m.Start, m.End)
 	d := dateValue{value: value{text: m.Date.Format(time.DateOnly), conf: dateConf(toks), toks: toks}, date: m.Date}
+	// A word only trimmed (quotes around the day, «г» off the year)
+	// keeps its box and confidence; a joined or doubted one does not.
+	for _, t := range toks {
+		if !slices.ContainsFunc(orig, func(o token) bool { return o.box == t.box && o.conf == t.conf }) {
+			d.assembled = true
+		}
+	}
 	// OCR may split a day: «2 1 января» reads as the 1st. A lone digit
 	// just before the date makes the day doubtful.
 	if i := sp.tokenAt(m.Start); i > 0 {
@@ -102,6 +116,7 @@ func findDate(ts []token, from int) (dateValue, bool) {
 				d.toks = append([]token{prev}, toks...)
 			}
 			d.conf = min(d.conf, 0.5)
+			d.assembled = true
 		}
 	}
 	return d, true

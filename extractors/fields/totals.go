@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -208,7 +209,11 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 				}
 				continue
 			}
-			if (inc || inc2 || inc3 || inc4) && li >= tableEnd-1 {
+			// «В т.ч. НДС (10%):» that OCR garbled in front of «НДС»
+			// («8 1.4. НДС (10%): 6 117,11»): nothing but marks and
+			// letters in ones and twos before it.
+			inc5 := vatLabelFirst(l)
+			if (inc || inc2 || inc3 || inc4 || inc5) && li >= tableEnd-1 {
 				at := -1
 				for i, t := range l.toks {
 					if strings.Contains(t.key, "ндс") {
@@ -239,6 +244,26 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 	}
 	r.words = findWordsAmount(lines)
 	return r
+}
+
+// vatLabelFirst reports a line whose first word is «НДС» but for debris
+// before it: words of at most two letters, as OCR leaves of «В т.ч.».
+func vatLabelFirst(l *line) bool {
+	for _, t := range l.toks {
+		if strings.HasPrefix(t.key, "ндс") {
+			return true
+		}
+		letters := 0
+		for _, r := range t.key {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters > 2 {
+			return false
+		}
+	}
+	return false
 }
 
 // findWordsAmount finds the total written in words («Двести четырнадцать
