@@ -31,9 +31,28 @@ func (s *Server) reprocess(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusConflict, "Документ не отмечен как повторно присланный или уже не ждёт проверки")
 		return
 	}
-	id := doc.ID
-	err := s.cfg.Retrier.Retry(r.Context(), id, actor(sessionOf(r)))
+	id, sess := doc.ID, sessionOf(r)
+	// Another clerk who has the document open keeps it: the same check as
+	// for every other action. Retry moves the document on in a transaction
+	// of its own, which refuses it too if it stopped waiting meanwhile.
+	err := s.cfg.DB.InTx(r.Context(), func(tx *db.Tx) error {
+		_, err := s.lockWaiting(r.Context(), tx, sess, id, "")
+		return err
+	})
+	if err == nil {
+		err = s.cfg.Retrier.Retry(r.Context(), id, actor(sess))
+	}
+	if err == nil {
+		// The document is being read again, no longer this clerk's to
+		// hold; a claim that stayed would only expire.
+		if rerr := s.cfg.DB.ReleaseClaim(r.Context(), nil, id, sess.User.Name); rerr != nil {
+			s.cfg.Logger.WarnContext(r.Context(), "release claim after reprocess", "document", id, "error", rerr)
+		}
+	}
+	var refused *errRefused
 	switch {
+	case errors.As(err, &refused):
+		s.refuse(w, r, refused.status, refused.msg)
 	case err == nil:
 		http.Redirect(w, r, "/review?msg=reprocessed", http.StatusSeeOther)
 	case errors.Is(err, db.ErrNotFound):

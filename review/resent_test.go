@@ -1,6 +1,7 @@
 package review
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,6 +43,22 @@ func TestReprocessResent(t *testing.T) {
 				t.Errorf("reprocess of an ordinary document: %d, want 409", status)
 			}
 
+			// Another clerk has the copy open: she keeps it.
+			e.addUser("petrova", db.UserClerk)
+			other := e.client()
+			other.login("petrova", testPassword)
+			_, otherPage, _ := other.get("/review/" + itoa(resent))
+			_, page, _ = c.get("/review/" + itoa(resent))
+			if status, body, _ := c.post("/review/"+itoa(resent)+"/reprocess", url.Values{"csrf": {csrfFrom(t, page)}}); status != http.StatusConflict || !strings.Contains(body, "petrova") {
+				t.Errorf("reprocess of a copy another clerk holds: %d, want 409 naming her", status)
+			}
+			if doc, _ := e.db.GetDocument(ctx, nil, resent); doc.State != db.StateNeedsReview {
+				t.Fatalf("refused reprocess moved the copy to %s", doc.State)
+			}
+			if status, _, _ := other.post("/review/"+itoa(resent)+"/skip", url.Values{"csrf": {csrfFrom(t, otherPage)}}); status != http.StatusSeeOther {
+				t.Fatalf("petrova's skip: %d", status)
+			}
+
 			_, page, _ = c.get("/review/" + itoa(resent))
 			for _, want := range []string{`action="/review/` + itoa(resent) + `/reprocess"`, "Не копия — распознать",
 				"Повторно присланное изображение документа №" + itoa(first), `href="/review/` + itoa(first) + `"`} {
@@ -56,6 +73,9 @@ func TestReprocessResent(t *testing.T) {
 			doc, err := e.db.GetDocument(ctx, nil, resent)
 			if err != nil || doc.State != db.StateProcessing {
 				t.Fatalf("copy after reprocess: %s, %v; want processing", doc.State, err)
+			}
+			if _, err := e.db.ClaimOf(ctx, nil, resent); !errors.Is(err, db.ErrNotFound) {
+				t.Errorf("the clerk's claim outlived the reprocess: %v", err)
 			}
 			events, _ := e.db.Events(ctx, resent)
 			if last := events[len(events)-1]; last.Actor != "clerk:ivanova" || !strings.Contains(last.Reason, "не копия документа №"+itoa(first)) {
