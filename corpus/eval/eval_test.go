@@ -57,6 +57,8 @@ func TestCompareNormalisation(t *testing.T) {
 			r.Items = append(r.Items, pervichka.Item{Name: "Лишнее"})
 		}, []string{"items.count", "items[1].name"}, true},
 		{"doc type", func(r *pervichka.Result) { r.DocType = pervichka.DocAct }, []string{"doc_type"}, false},
+		{"Latin look-alikes in an item name", func(r *pervichka.Result) { r.Items[0].Name = "Ycлyги cвязи" }, nil, true},
+		{"a wrong letter in an item name", func(r *pervichka.Result) { r.Items[0].Name = "Услуги свази" }, []string{"items[0].name"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, got := base(), base()

@@ -22,6 +22,7 @@ const (
 	kindDecimal              // compared as decimals with two places
 	kindQuantity             // compared as decimals with up to three places
 	kindUnit                 // a known unit by its ОКЕИ code ("мес" = "мес."), else as a name
+	kindItemName             // as a name, with Latin/Cyrillic look-alikes as one letter
 )
 
 // normalize maps a printed value to its comparable form. An empty value stays
@@ -44,6 +45,10 @@ func normalize(k kind, v pervichka.Text) string {
 		if d, ok := ruvalid.NormalizeQuantity(s); ok {
 			return d
 		}
+	case kindItemName:
+		// «HP 85A» printed in Latin and «НР 85А» in Cyrillic are the
+		// same pixels: no reader of the page can tell which was typed.
+		return ruvalid.FoldLookalikes(ruvalid.NormalizeName(s))
 	case kindUnit:
 		if u, ok := ruvalid.LookupUnit(s); ok {
 			return "okei:" + u.Code
@@ -112,7 +117,7 @@ var itemFields = []struct {
 	kind kind
 	get  func(pervichka.Item) pervichka.Text
 }{
-	{"name", kindName, func(it pervichka.Item) pervichka.Text { return it.Name }},
+	{"name", kindItemName, func(it pervichka.Item) pervichka.Text { return it.Name }},
 	{"quantity", kindQuantity, func(it pervichka.Item) pervichka.Text { return it.Quantity }},
 	{"unit", kindUnit, func(it pervichka.Item) pervichka.Text { return it.Unit }},
 	{"price", kindDecimal, func(it pervichka.Item) pervichka.Text { return it.Price }},

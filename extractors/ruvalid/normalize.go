@@ -168,6 +168,21 @@ func fixMixedScript(w string) string {
 	return w
 }
 
+// FoldLookalikes upper-cases s and turns every Latin letter that prints
+// like a Cyrillic one into it («HP 85A» and «НР 85А», «50x40» and «50х40»
+// become one string), for comparing text whose script a reader of the page
+// cannot see either: product codes and brands in item names are printed
+// in whichever script the sender's software used, with identical glyphs.
+func FoldLookalikes(s string) string {
+	return strings.Map(func(r rune) rune {
+		r = unicode.ToUpper(r)
+		if c := latinToCyrillic(r); c != 0 {
+			return c
+		}
+		return r
+	}, s)
+}
+
 // NormalizeNumber maps a document number or a code (ИНН, КПП, счёт) to a
 // form for comparison: spaces removed, a leading «№» stripped, dashes unified
 // to '-', upper case, and Latin letters that look like Cyrillic ones turned

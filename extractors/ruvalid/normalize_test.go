@@ -55,6 +55,27 @@ func TestNormalizeNumber(t *testing.T) {
 	}
 }
 
+func TestFoldLookalikes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ a, b string }{
+		{"Картридж HP 85A", "картридж НР 85А"},
+		{"ИБП APC Back-UPS", "ИБП АРС Back-UPS"},
+		{"ГКЛ 50x40", "ГКЛ 50х40"},
+	} {
+		if FoldLookalikes(tc.a) != FoldLookalikes(tc.b) {
+			t.Errorf("%q and %q fold to %q and %q", tc.a, tc.b, FoldLookalikes(tc.a), FoldLookalikes(tc.b))
+		}
+	}
+	for _, tc := range []struct{ a, b string }{
+		{"Цемент Д0", "Цемент ДО"}, // a zero is not an О
+		{"Lenovo", "Леново"},
+	} {
+		if FoldLookalikes(tc.a) == FoldLookalikes(tc.b) {
+			t.Errorf("%q and %q fold alike", tc.a, tc.b)
+		}
+	}
+}
+
 func TestNormalizeDecimal(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
