@@ -485,9 +485,9 @@ func (x *extraction) rereadDate() {
 // reads a clear one wrong with a high one («"23"» as «"25"» at 0.95 on a
 // clean scan). A second reading of the date alone, with its month around
 // the figures (a figure cropped on its own reads worse: «75», «93» for that
-// «"23"»), settles both: the same date again is trusted as far as the
-// second reading is sure, a different one sends the date to a clerk. A
-// date assembled from repaired words is not lifted.
+// «"23"»), settles both: the same date again raises the confidence by
+// both readings together, a different one sends the date to a clerk. A
+// date assembled from joined words is not lifted.
 func (x *extraction) rereadDateLine() {
 	d := &x.date
 	if x.rr == nil || d.empty() || len(d.toks) < 3 || d.conf >= 0.99 {
@@ -518,8 +518,12 @@ func (x *extraction) rereadDateLine() {
 		d.conf = min(d.conf, 0.5)
 		return
 	}
+	// Two readings that agree, one of the whole line at another scale,
+	// err together far less often than either alone: combined as
+	// independent (1 − (1−c₁)(1−c₂)), which they are not quite, so never
+	// above 0.9.
 	if !d.assembled {
-		d.conf = max(d.conf, min(0.9, c))
+		d.conf = max(d.conf, min(0.9, 1-(1-d.conf)*(1-c)))
 	}
 }
 

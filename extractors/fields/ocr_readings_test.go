@@ -150,6 +150,7 @@ func TestRereadDateLine(t *testing.T) {
 		{"sure but misread", "^Акт ^№ ^12 ^от ^25 ^мая ^2025 ^г.", map[string]string{"25": "23"}, "2025-05-25", true},
 		{"year differs", "^Акт ^№ ^12 ^от ^1~0.3 ^мая ^2025 ^г.", map[string]string{"2025": "2026"}, "2025-05-01", true},
 		{"quotes", "^Акт ^№ ^12 ^от ^«1»~0.3 ^мая ^2025 ^г.", nil, "2025-05-01", false},
+		{"asterisks for quotes", "^Акт ^№ ^12 ^от ^*31*~0.6 ^мая ^2025 ^г.", nil, "2025-05-31", false},
 		{"assembled", "^Акт ^№ ^12 ^от ^31 ^мая ^202 ^5 ^г.", nil, "2025-05-31", true},
 	} {
 		lines := edit(act, "^Акт ^№ ^12 ^от ^31 ^мая ^2025 ^г.", c.title)

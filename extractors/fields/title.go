@@ -23,10 +23,10 @@ func (v value) empty() bool { return v.text == "" }
 type dateValue struct {
 	value
 	date time.Time
-	// assembled is set when the date was read only after repairing OCR's
-	// words (a split month, day or year, quotes read as digits, a glued
-	// «г»): its capped confidence is meant to send it to a clerk, and a
-	// second reading of the same words does not lift it.
+	// assembled is set when the date was read only after joining OCR's
+	// words (a split month, day or year, a lone digit before the day):
+	// its capped confidence is meant to send it to a clerk, and a second
+	// reading of the same words does not lift it.
 	assembled bool
 }
 
@@ -97,10 +97,11 @@ func findDate(ts []token, from int) (dateValue, bool) {
 	m := ms[0]
 	toks := sp.tokensIn(m.Start, m.End)
 	d := dateValue{value: value{text: m.Date.Format(time.DateOnly), conf: dateConf(toks), toks: toks}, date: m.Date}
-	// A word only trimmed (quotes around the day, «г» off the year)
-	// keeps its box and confidence; a joined or doubted one does not.
+	// A word only trimmed or rewritten in place (quotes around the day
+	// read as marks, «г» glued to the year) keeps its box; words joined
+	// into one do not.
 	for _, t := range toks {
-		if !slices.ContainsFunc(orig, func(o token) bool { return o.box == t.box && o.conf == t.conf }) {
+		if !slices.ContainsFunc(orig, func(o token) bool { return o.box == t.box }) {
 			d.assembled = true
 		}
 	}
@@ -230,8 +231,8 @@ func titleDate(lines []line, t *title) dateValue {
 }
 
 // dayQuotes are what OCR makes of the quotes around a day («"13" апреля»):
-// curly quotes, a degree sign, or a 7.
-const dayQuotes = "«»\"“”„'’°`"
+// curly quotes, a degree sign, an asterisk, or a 7.
+const dayQuotes = "«»\"“”„'’°`*"
 
 // repairDayQuotes rewrites a day printed in quotes before a month name
 // when OCR turned a quote into another mark or a digit («713” апреля»,
@@ -253,7 +254,7 @@ func repairDayQuotes(ts []token) []token {
 					out = append([]token{}, ts...)
 				}
 				out[i].text = s
-				if strings.Trim(raw, dayQuotes) != s || strings.ContainsAny(raw, "°`") {
+				if strings.Trim(raw, dayQuotes) != s || strings.ContainsAny(raw, "°`*") {
 					out[i].conf = min(out[i].conf, 0.75)
 				}
 			}
