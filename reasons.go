@@ -12,6 +12,7 @@ const (
 	ReasonMissing          = "missing"            // :field — a key field was not found
 	ReasonLowConfidence    = "low_confidence"     // :field
 	ReasonRepaired         = "repaired"           // :field — a checksum repair changed OCR digits
+	ReasonRowsRepaired     = "rows_repaired"      // advisory: row arithmetic changed a misread digit of the items and the rows add up to the total
 	ReasonINNChecksum      = "inn_checksum"       // :role
 	ReasonKPPFormat        = "kpp_format"         // :role
 	ReasonKPPNotINN        = "kpp_inn_mismatch"   // :role — КПП region differs from ИНН region
@@ -42,6 +43,7 @@ var ReasonText = map[string]string{
 	ReasonMissing:          "Поле не найдено",
 	ReasonLowConfidence:    "Низкая уверенность распознавания",
 	ReasonRepaired:         "Цифры исправлены по контрольной сумме",
+	ReasonRowsRepaired:     "Цифры строк исправлены по арифметике строк, итог сходится",
 	ReasonINNChecksum:      "Неверная контрольная сумма ИНН",
 	ReasonKPPFormat:        "Неверный формат КПП",
 	ReasonKPPNotINN:        "КПП не соответствует региону ИНН",

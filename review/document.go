@@ -170,6 +170,8 @@ func reasonFields(reason string) []string {
 	switch code {
 	case pervichka.ReasonMissing, pervichka.ReasonLowConfidence, pervichka.ReasonRepaired:
 		return []string{suffix}
+	case pervichka.ReasonRowsRepaired:
+		return []string{"items"}
 	case pervichka.ReasonINNChecksum, pervichka.ReasonOGRNChecksum:
 		return []string{suffix + ".inn"}
 	case pervichka.ReasonKPPFormat, pervichka.ReasonKPPNotINN, ReasonKPPChanged:

@@ -912,8 +912,17 @@ func (x *extraction) route() {
 	}
 	if repaired {
 		total, err := pervichka.ParseKopecks(x.total.text)
-		if err != nil || !summed || total != sum || confused {
+		switch reconciled := err == nil && summed && total == sum; {
+		case !reconciled:
 			x.reason(pervichka.ReasonRepaired, "items")
+		case confused && (x.number.conf < confirmedConf || x.date.conf < confirmedConf):
+			// A digit OCR changed into another digit in the table may
+			// have been changed in the number or the date too, which no
+			// check digit guards: only readings confirmed by a second one
+			// (or read surely) let such a document pass.
+			x.reason(pervichka.ReasonRepaired, "items")
+		case confused:
+			x.reason(pervichka.ReasonRowsRepaired, "")
 		}
 	}
 	s, b := x.parties[0], x.parties[1]
@@ -1105,7 +1114,12 @@ func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64) {
 
 // advisory reasons are reported but do not by themselves stop a document:
 // a КПП of a branch registered in another region is legal and common.
-var advisory = map[string]bool{pervichka.ReasonKPPNotINN: true}
+var advisory = map[string]bool{pervichka.ReasonKPPNotINN: true, pervichka.ReasonRowsRepaired: true}
+
+// confirmedConf is the confidence of a number or date that a second reading
+// agreed with (rereadDateLine lifts to at most this) or that OCR read
+// surely: what a document whose table OCR misread must show for them.
+const confirmedConf = 0.9
 
 // blocking reports whether any reason must send the document to review.
 func blocking(reasons []string) bool {

@@ -181,3 +181,34 @@ func TestVATLabelAfterDebris(t *testing.T) {
 		}
 	}
 }
+
+// A row whose price OCR misread by one confusable digit («430,00» for
+// «450,00») is repaired by its arithmetic. With the rows adding up to the
+// total and the number and date read surely, the repair is only noted; with
+// a doubtful number the document goes to a clerk, since the print that
+// misled OCR in the table may have misled it there too.
+func TestConfusedRowRouting(t *testing.T) {
+	t.Parallel()
+	const title = "^Счет ^на ^оплату ^№ ^А-17 ^от ^20 ^марта ^2024 ^г."
+	for _, c := range []struct {
+		name, title string
+		reason      string
+		review      bool
+	}{
+		{"sure number and date", title, "rows_repaired", false},
+		{"doubtful number", "^Счет ^на ^оплату ^№ ^А-17~0.85 ^от ^20 ^марта ^2024 ^г.", "repaired:items", true},
+	} {
+		lines := edit(invoice1C,
+			"@52 10 @58 упак @64 450,00 @74 4 500,00", "@52 3 @58 упак @64 430,00 @74 1 350,00",
+			"14 500,00", "11 350,00", "2 416,67", "1 891,67",
+			"Четырнадцать тысяч пятьсот рублей", "Одиннадцать тысяч триста пятьдесят рублей",
+			title, c.title)
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if res.Items[0].Price != "450.00" {
+			t.Fatalf("%s: price %q, want the repaired 450.00", c.name, res.Items[0].Price)
+		}
+		if !hasReason(res, c.reason) || res.NeedsReview != c.review {
+			t.Errorf("%s: needs_review %v, reasons %v; want %s, review %v", c.name, res.NeedsReview, res.ReviewReasons, c.reason, c.review)
+		}
+	}
+}
