@@ -212,3 +212,27 @@ func TestConfusedRowRouting(t *testing.T) {
 		}
 	}
 }
+
+// A stray «,» or «.» that OCR left between a label and its value (the
+// dotted leader of the form) does not hide the value.
+func TestIDAfterLabelDebris(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ line, inn, kpp string }{
+		{"ИНН продавца: , (2б) 1651532960", "1651532960", ""},
+		{"КПП продавца: . (2б) 165101001", "", "165101001"},
+		{"ИНН: 1651532960", "1651532960", ""},
+		{"ИНН продавца: см. 1651532960", "", ""}, // a word between: not a value of the label
+	} {
+		inns, kpps := findIDHits(buildLines([]pervichka.Page{pageScaled(1, 0.95, c.line)}))
+		var inn, kpp string
+		if len(inns) > 0 {
+			inn = inns[0].inn
+		}
+		if len(kpps) > 0 {
+			kpp = kpps[0].kpp
+		}
+		if inn != c.inn || kpp != c.kpp {
+			t.Errorf("%q: ИНН %q КПП %q, want %q %q", c.line, inn, kpp, c.inn, c.kpp)
+		}
+	}
+}

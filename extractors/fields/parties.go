@@ -143,11 +143,16 @@ const digitClass = `[0-9OОоЗзбlI|]`
 // formMarker is an optional row marker of the statutory forms, «(2б)».
 const formMarker = `(?:\(\d{1,2}[а-яa-z]?\)\s*)?`
 
+// labelDebris is what may stand between a label and its value besides
+// spaces: OCR leaves a stray «,» or «.» of the form's dotted leader there
+// («ИНН продавца: , (2б) 1651532960»).
+const labelDebris = `(?:\s|[,.;:](?:\s|$))*`
+
 var (
 	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН|VHH|VНН|HHH|WHH)(?:\s?[^\s\d/:.(]{1,5}\s)?\s*(/\s*(?:КПП|KПП|КПN|KNN|[КK][^\s\d/]{1,3})\s*)?` +
-		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `(` + digitClass + `{5,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
+		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `(` + digitClass + `{5,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
 		`(?:[,;]?\s*(?:КПП|KПП|КПN|KNN|КПH)\s*[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$))?`)
-	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?\s*` + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
+	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
 )
 
 // kppDigits normalises an OCR'd КПП: look-alikes to digits except at the
