@@ -403,32 +403,75 @@ func (x *extraction) useOwn() {
 	}
 }
 
-// rereadNumber reads an OCR'd document number again as a single line of
-// digits and separators: a number has no check digit, and «/» read as «1»
-// («772/26» → «772126») is a common confusion. A second reading that
-// agrees raises confidence; one that differs means a clerk must look.
+// rereadNumber reads the document number again, as the line it is printed
+// in: from the title's first word to a few words past the number («Акт №
+// 772/26 от 31 января»), without a whitelist. A number has no check digit, and a crop
+// of the number alone reads a «/» as «1» even on a clean scan («772126»
+// for «772/26», with or without a digit whitelist), while the line around
+// it reads it right. A second reading that agrees (compared without spaces
+// and with Latin look-alikes as Cyrillic) raises confidence; one that
+// differs means a clerk must look; a line without a «№» read gives no
+// second opinion.
 func (x *extraction) rereadNumber() {
-	n := &x.number
-	if x.rr == nil || len(n.toks) == 0 || n.conf >= 0.99 {
+	n, t := &x.number, x.title
+	if x.rr == nil || len(n.toks) == 0 || n.conf >= 0.99 || t == nil || t.numAt < 0 {
 		return
 	}
-	for _, r := range n.text {
-		if !(r >= '0' && r <= '9' || r == '/' || r == '-' || r == '.') {
-			return // letters: the whitelist would corrupt them
-		}
+	ts := t.line.toks
+	last := slices.IndexFunc(ts, func(tok token) bool { return tok.box == n.toks[len(n.toks)-1].box })
+	if last < t.numAt {
+		return
 	}
-	text, c, err := x.rr.ReadLine(x.ctx, n.toks[0].page, boxOf(n.toks), "0123456789/-.")
+	apart := func(i int) bool { return float64(ts[i].box.X0-ts[i-1].box.X1) > 3*t.line.unit }
+	end := last + 1
+	for end < len(ts) && end <= last+4 && !isFormMarker(ts[end].text) && !apart(end) {
+		end++
+	}
+	// The title's words before the sign belong in the crop too: «Акт №
+	// 772/26 …» reads right where «№ 772/26 …» alone reads «772126».
+	start := t.numAt
+	for start > t.keyword && start > 0 && !apart(start) {
+		start--
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, ts[start].page, boxOf(ts[start:end]), "")
 	if err != nil {
 		return
 	}
-	text = strings.Trim(strings.ReplaceAll(strings.TrimSpace(text), " ", ""), ".")
-	if text == n.text {
+	got, ok := numberInLine(text)
+	if !ok {
+		return
+	}
+	if numberForm(got) == numberForm(n.text) {
 		n.conf = max(n.conf, min(0.97, (n.conf+c)/2+0.1))
 		return
 	}
-	if text != "" {
-		n.conf = min(n.conf, 0.5)
+	n.conf = min(n.conf, 0.5)
+}
+
+// numberInLine reads the number out of a re-read «№ 772/26 от 31 января»:
+// the words after the sign (or from the start, when no sign was read but
+// a number was) up to «от», a date or a form marker.
+func numberInLine(text string) (string, bool) {
+	words := strings.Fields(text)
+	if i := slices.IndexFunc(words, func(w string) bool { return strings.HasPrefix(w, "№") }); i >= 0 {
+		words[i] = strings.TrimPrefix(words[i], "№")
+		words = words[i:]
 	}
+	var parts []string
+	for _, w := range words {
+		k := wordKey(w)
+		if k == "от" || isFormMarker(w) {
+			break
+		}
+		if _, ok := ruvalid.ParseDate(w); ok && len(parts) > 0 {
+			break
+		}
+		if w != "" {
+			parts = append(parts, w)
+		}
+	}
+	num := strings.Trim(strings.Join(parts, " "), " ,.;:«»\"'")
+	return num, num != ""
 }
 
 // checkSlashYear doubts an OCR'd number like «772126» dated 2026: numbers

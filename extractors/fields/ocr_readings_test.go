@@ -236,3 +236,32 @@ func TestIDAfterLabelDebris(t *testing.T) {
 		}
 	}
 }
+
+// The number is read again with the title's words around it: a reading
+// that agrees (a number with letters too, Latin look-alikes counted as
+// Cyrillic) lifts a doubtful one, a differing one («772/26» for «772126»)
+// sends it to review.
+func TestRereadNumberLine(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, number string
+		swap         map[string]string
+		doubt        bool
+	}{
+		{"agrees", "^772/26~0.85", nil, false},
+		{"letters agree", "^Р-1383~0.85", map[string]string{"Р-1383": "P-1383"}, false},
+		{"slash read as one", "^772126~0.95", map[string]string{"772126": "772/26"}, true},
+	} {
+		lines := edit(act, "^№ ^12 ", "^№ "+c.number+" ")
+		page := pageScaled(1, 0.95, lines...)
+		swap := map[string]string{}
+		for k, v := range c.swap {
+			swap[k] = v
+		}
+		rr := &lineRereader{page: page, swap: swap}
+		res := Extract(context.Background(), []pervichka.Page{page}, cfg(), rr)
+		if got := hasReason(res, "low_confidence:number"); got != c.doubt {
+			t.Errorf("%s: number %q conf %v, doubted %v, want %v (%v)", c.name, res.Number, res.Confidence["number"], got, c.doubt, res.ReviewReasons)
+		}
+	}
+}
