@@ -405,13 +405,13 @@ func (x *extraction) useOwn() {
 
 // rereadNumber reads the document number again, as the line it is printed
 // in: from the title's first word to a few words past the number («Акт №
-// 772/26 от 31 января»), without a whitelist. A number has no check digit, and a crop
-// of the number alone reads a «/» as «1» even on a clean scan («772126»
-// for «772/26», with or without a digit whitelist), while the line around
-// it reads it right. A second reading that agrees (compared without spaces
-// and with Latin look-alikes as Cyrillic) raises confidence; one that
-// differs means a clerk must look; a line without a «№» read gives no
-// second opinion.
+// 772/26 от 31 января»), without a whitelist. A number has no check digit,
+// and a crop of the number alone reads a «/» as «1» even on a clean scan
+// («772126» for «772/26», with or without a digit whitelist), while the line
+// around it reads it right. A second reading that agrees (compared without
+// spaces and with Latin look-alikes as Cyrillic) raises confidence; one
+// that differs means a clerk must look; a line where no number is read
+// gives no second opinion.
 func (x *extraction) rereadNumber() {
 	n, t := &x.number, x.title
 	if x.rr == nil || len(n.toks) == 0 || n.conf >= 0.99 || t == nil || t.numAt < 0 {
@@ -564,9 +564,9 @@ func (x *extraction) rereadDateLine() {
 	// Two readings that agree, one of the whole line at another scale,
 	// err together far less often than either alone: combined as
 	// independent (1 − (1−c₁)(1−c₂)), which they are not quite, so never
-	// above 0.9.
+	// above confirmedConf.
 	if !d.assembled {
-		d.conf = max(d.conf, min(0.9, 1-(1-d.conf)*(1-c)))
+		d.conf = max(d.conf, min(confirmedConf, 1-(1-d.conf)*(1-c)))
 	}
 }
 
@@ -1156,7 +1156,9 @@ func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64) {
 }
 
 // advisory reasons are reported but do not by themselves stop a document:
-// a КПП of a branch registered in another region is legal and common.
+// a КПП of a branch registered in another region is legal and common, and
+// rows_repaired is given only where the repaired rows add up and the
+// number and date are confirmed (route).
 var advisory = map[string]bool{pervichka.ReasonKPPNotINN: true, pervichka.ReasonRowsRepaired: true}
 
 // confirmedConf is the confidence of a number or date that a second reading
