@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"golang.org/x/sync/semaphore"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/recognize"
@@ -83,7 +84,20 @@ type Config struct {
 	PollInterval time.Duration
 	// MaxAttempts per job before the document is failed; default 8.
 	MaxAttempts int
-	Observer    StageObserver
+	// MaxSubmits bounds how many Submit calls of this process hash, store
+	// and commit at once; the others wait their turn in arrival order
+	// (first come, first served), each until its ctx ends. Default
+	// 2 × GOMAXPROCS. Why: twenty uploads hashing, sending to the store
+	// and committing together share the cores twenty ways, each takes
+	// twenty times its own work, and the unlucky ones much longer (p99
+	// twice p50, measured); taken in turn, each waits for the line ahead
+	// of it and then runs nearly alone, so every upload waits about the
+	// same. Two per core keep the cores busy while one waits on a disk or
+	// a round trip. Limits: the line is per process; with a distant store
+	// (tens of milliseconds a Put) a turn mostly waits on the network, and
+	// this should be raised.
+	MaxSubmits int
+	Observer   StageObserver
 	// Poster posts auto-approved documents; nil leaves them auto_approved.
 	Poster Poster
 	// Check, when set, runs in the extract transaction on the result before
@@ -115,6 +129,8 @@ type Pipeline struct {
 	cfg    Config
 	cache  *pageCache
 	poster Poster
+	// submits admits Submit calls in turn: see Config.MaxSubmits.
+	submits *semaphore.Weighted
 }
 
 // New builds the pipeline and its River client; Start begins working jobs.
@@ -146,8 +162,12 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 8
 	}
+	if cfg.MaxSubmits <= 0 {
+		cfg.MaxSubmits = 2 * runtime.GOMAXPROCS(0)
+	}
 	p := &Pipeline{db: cfg.DB, store: cfg.Objects, rec: cfg.Recognizer, lim: cfg.Limits,
-		obs: cfg.Observer, log: cfg.Logger, cfg: cfg, cache: newPageCache(2*cfg.OCRWorkers + 2), poster: cfg.Poster}
+		obs: cfg.Observer, log: cfg.Logger, cfg: cfg, cache: newPageCache(2*cfg.OCRWorkers + 2), poster: cfg.Poster,
+		submits: semaphore.NewWeighted(int64(cfg.MaxSubmits))}
 	rc := &river.Config{
 		Logger:               cfg.Logger,
 		JobTimeout:           cfg.JobTimeout,

@@ -40,6 +40,10 @@ var contentTypes = map[imagefile.Kind]string{
 // again yield the first document and created=false: nothing is stored or
 // processed twice. The type is sniffed from the bytes, never from the name.
 //
+// The hashing, storing and committing of concurrent calls is taken in
+// turn, Config.MaxSubmits at a time, in arrival order; a call whose ctx ends
+// while it waits stores nothing and returns the ctx's error.
+//
 // Errors: a file that is empty, over the byte limit or of an unsupported
 // type is a *pervichka.Error and nothing is stored; storage and database
 // outages satisfy objects.IsTransient or db.IsTransient and may be retried.
@@ -51,6 +55,10 @@ func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, creat
 	if err != nil {
 		return db.Document{}, false, err
 	}
+	if err := p.submits.Acquire(ctx, 1); err != nil {
+		return db.Document{}, false, fmt.Errorf("submit %q: wait for a turn: %w", u.Name, err)
+	}
+	defer p.submits.Release(1)
 	sum := sha256.Sum256(u.Body)
 	sha := hex.EncodeToString(sum[:])
 	key := originalKey(sha)

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -664,15 +663,17 @@ func BenchmarkUploadLoad(b *testing.B) {
 					Uploaders: 20, Total: 400, Pause: pause, Timeout: 2 * time.Minute,
 				}
 				var res loadResult
-				cpu0, cpuOK := processCPU(srv.cmd.Process.Pid)
+				var genCPU time.Duration
+				cpu0, cpuOK := readCPUSplit(srv.cmd.Process.Pid)
 				for i := 0; i < b.N; i++ {
 					spec.Run = i
 					res = generateLoad(b, spec)
+					genCPU += res.CPU
 					for _, e := range res.Errors {
 						b.Error(e)
 					}
 				}
-				cpu1, _ := processCPU(srv.cmd.Process.Pid)
+				cpu1, _ := readCPUSplit(srv.cmd.Process.Pid)
 				lat := res.Latencies
 				if len(lat) == 0 {
 					b.Fatal("no upload succeeded")
@@ -683,36 +684,25 @@ func BenchmarkUploadLoad(b *testing.B) {
 				b.ReportMetric(q(0.99), "p99-ms")
 				b.ReportMetric(float64(len(lat))/res.Elapsed.Seconds(), "uploads/s")
 				if cpuOK {
-					// What the server spent, whoever else shares the cores:
-					// steadier than latency on a busy machine.
-					b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/float64(b.N*spec.Total), "server-cpu-ms/upload")
+					// Where the CPU went, whoever else shares the cores:
+					// steadier than latency on a busy machine, and flat-out
+					// the sum bounds the throughput two cores can give.
+					d := cpu1.sub(cpu0)
+					per := func(t time.Duration) float64 { return float64(t.Microseconds()) / 1000 / float64(b.N*spec.Total) }
+					b.ReportMetric(per(d.serve), "server-cpu-ms/upload")
+					b.ReportMetric(per(genCPU), "gen-cpu-ms/upload")
+					if c.name == "postgres+s3" {
+						b.ReportMetric(per(d.s3), "s3-cpu-ms/upload")
+						b.ReportMetric(per(d.postgres), "pg-cpu-ms/upload")
+					}
+					b.ReportMetric(per(d.busy), "machine-cpu-ms/upload")
+					if all := d.busy + d.idle; all > 0 {
+						b.ReportMetric(100*float64(d.idle)/float64(all), "machine-idle-%")
+					}
 				}
 			})
 		}
 	}
-}
-
-// processCPU is the user and system CPU time a process has used so far,
-// from /proc (Linux); false where there is none.
-func processCPU(pid int) (time.Duration, bool) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	// The command name, in parentheses, may hold spaces: count fields
-	// after its closing one. utime and stime are fields 14 and 15, in
-	// clock ticks of 1/100 s (USER_HZ).
-	i := bytes.LastIndexByte(raw, ')')
-	f := strings.Fields(string(raw[i+1:]))
-	if i < 0 || len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return time.Duration(utime+stime) * 10 * time.Millisecond, true
 }
 
 // loadGenEnv carries a loadSpec (JSON) to the generator process.
@@ -732,11 +722,14 @@ type loadSpec struct {
 }
 
 // loadResult is what the generator measured: one latency per upload
-// answered 201, the wall time of the run, and what went wrong otherwise.
+// answered 201, the wall time of the run, and what went wrong otherwise;
+// and the generator process's own CPU time (user + system, start-up and
+// body building included), filled in by generateLoad from its exit status.
 type loadResult struct {
 	Latencies []time.Duration
 	Elapsed   time.Duration
 	Errors    []string
+	CPU       time.Duration `json:"-"`
 }
 
 // generateLoad runs the generator process and returns what it measured. The
@@ -763,6 +756,7 @@ func generateLoad(b *testing.B, spec loadSpec) loadResult {
 	if err := json.Unmarshal(raw, &res); err != nil {
 		b.Fatal(err)
 	}
+	res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return res
 }
 

@@ -52,6 +52,7 @@ type serveConfig struct {
 	shutdownTimeout time.Duration
 	companies       string
 	maxRequestBytes int64
+	maxSubmits      int
 	migrate         bool
 	resentCheck     bool
 	logLevel        slog.Level
@@ -71,6 +72,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.DurationVar(&c.rescueAfter, "rescue-after", envDuration("PERVICHKA_RESCUE_AFTER", 0), "a job running this long is presumed orphaned by a dead worker and run again; default job-timeout + 30s [PERVICHKA_RESCUE_AFTER]")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", envDuration("PERVICHKA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long running jobs and requests may finish before they are handed back [PERVICHKA_SHUTDOWN_TIMEOUT]")
 	fs.StringVar(&c.companies, "companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations [PERVICHKA_COMPANIES]")
+	fs.IntVar(&c.maxSubmits, "max-submits", envInt("PERVICHKA_MAX_SUBMITS", 0), "uploads stored and committed at once, the rest waiting in arrival order; default twice the cores, more for a distant S3 [PERVICHKA_MAX_SUBMITS]")
 	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", int64(envInt("PERVICHKA_MAX_REQUEST_BYTES", 200<<20)), "largest upload request [PERVICHKA_MAX_REQUEST_BYTES]")
 	fs.BoolVar(&c.migrate, "migrate", envOr("PERVICHKA_MIGRATE", "true") == "true", "bring the schema up to date at start [PERVICHKA_MIGRATE]")
 	fs.BoolVar(&c.resentCheck, "resent-check", envOr("PERVICHKA_RESENT_CHECK", "true") == "true", "link a photo whose picture an earlier document already has (a re-sent copy) to it instead of reading it again [PERVICHKA_RESENT_CHECK]")
@@ -97,6 +99,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if c.rescueAfter <= c.jobTimeout {
 		return c, fmt.Errorf("--rescue-after (%s) must be longer than --job-timeout (%s)", c.rescueAfter, c.jobTimeout)
+	}
+	if c.maxSubmits < 0 {
+		return c, fmt.Errorf("--max-submits must not be negative")
 	}
 	if c.ocrWorkers < 1 {
 		return c, fmt.Errorf("--ocr-workers must be at least 1")
@@ -155,7 +160,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pcfg := pipeline.Config{
 		DB: database, Objects: store, Limits: pervichka.DefaultLimits(), Work: work,
 		OCRWorkers: c.ocrWorkers, JobTimeout: c.jobTimeout, RescueAfter: c.rescueAfter, Observer: m, Logger: log,
-		NoResentCheck: !c.resentCheck,
+		NoResentCheck: !c.resentCheck, MaxSubmits: c.maxSubmits,
 	}
 	if work {
 		own, err := loadCompanies(c.companies)

@@ -2,8 +2,10 @@ package objects
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"strings"
@@ -35,6 +37,11 @@ const defaultPartSize = 16 << 20
 // maxIdleConns is how many connections to the server are kept open between
 // requests: about as many as Puts and Gets a busy process has in flight.
 const maxIdleConns = 64
+
+// checksumCRC32CHeader is S3's whole-object CRC32C of a PUT (base64 of the
+// big-endian value). minio-go sends a user metadata key with the
+// x-amz-checksum- prefix as that header, not as x-amz-meta-.
+const checksumCRC32CHeader = "x-amz-checksum-crc32c"
 
 // maxSinglePut is S3's largest object sent in one PUT request.
 const maxSinglePut = 5 << 30
@@ -166,10 +173,18 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 		// One PUT signed with the caller's digest as the payload hash: the
 		// server checks the bytes against it, and minio-go does not hash
 		// them again (over plain HTTP it would sign each 64 KB chunk).
-		_, err = minio.Core{Client: s.client}.PutObject(ctx, s.bucket, key, src, size, "", d.hex(), minio.PutObjectOptions{
+		opts := minio.PutObjectOptions{
 			ContentType:          contentType,
 			DisableContentSha256: true, // no chunk signatures: the digest is the payload hash
-		})
+		}
+		crc, ok, err := sourceCRC32C(d.r, size)
+		if err != nil {
+			return opError("put", key, err)
+		}
+		if ok {
+			opts.UserMetadata = map[string]string{checksumCRC32CHeader: crc}
+		}
+		_, err = minio.Core{Client: s.client}.PutObject(ctx, s.bucket, key, src, size, "", d.hex(), opts)
 		return s.fail(ctx, "put", key, err)
 	}
 	_, err = s.client.PutObject(ctx, s.bucket, key, src, size, minio.PutObjectOptions{
@@ -178,6 +193,39 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 	})
 	return s.fail(ctx, "put", key, err)
 }
+
+// sourceCRC32C is the CRC32C of the next size bytes of a seekable source,
+// which is then put back where it was; ok is false for a source that cannot
+// seek, or that ends early (the send finds that out). S3 servers compute a
+// checksum of every object they are sent without one, and versitygw's
+// default, CRC64NVME, runs in generic code at about a tenth of its CPU per
+// 2 MB Put; CRC32C has an instruction of its own (some 0.1 ms per 2 MB
+// here) and the server checks and keeps it all the same. AWS's SDKs send
+// one by default too.
+func sourceCRC32C(r io.Reader, size int64) (crc string, ok bool, err error) {
+	sk, isSeeker := r.(io.Seeker)
+	if !isSeeker {
+		return "", false, nil
+	}
+	start, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return "", false, &sourceError{err}
+	}
+	h := crc32.New(castagnoli)
+	n, err := io.CopyN(h, r, size)
+	if _, serr := sk.Seek(start, io.SeekStart); serr != nil {
+		return "", false, &sourceError{serr}
+	}
+	if err != nil && err != io.EOF {
+		return "", false, &sourceError{err}
+	}
+	if n < size {
+		return "", false, nil
+	}
+	return base64.StdEncoding.EncodeToString(h.Sum(nil)), true, nil
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Get implements Store. It makes one GET request, whose headers give the
 // Info and whose body streams as the caller reads. (minio-go's Client.GetObject

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +17,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/minio/minio-go/v7"
 
 	"github.com/pervichka/pervichka/storage/objects/objectstest"
 )
@@ -65,6 +71,52 @@ func TestS3DigestChecked(t *testing.T) {
 	wantNotFound(t, err, "stat", "new")
 	if got, info := get(t, s, "kept"); !bytes.Equal(got, old) || info.ContentType != "text/plain" {
 		t.Fatalf("refused overwrite changed the object: %q %+v", got, info)
+	}
+}
+
+// TestS3DigestCRC32C: a digested Put from a seekable source carries the
+// bytes' CRC32C, which the server keeps as the object's checksum (so it
+// computes none of its own), and the source read for it is still sent
+// whole; from a source that cannot seek the Put goes without it.
+func TestS3DigestCRC32C(t *testing.T) {
+	addr := objectstest.StartS3(t)
+	ctx := context.Background()
+	s, err := NewS3(ctx, S3Config{
+		Endpoint: addr, AccessKey: objectstest.AccessKey, SecretKey: objectstest.SecretKey, Bucket: "crc",
+		MaxRetries: 1,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := randomBytes(14, 2<<20+17)
+	crc := crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli))
+	want := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc))
+	// Started past a prefix, to show the checksum covers what is sent.
+	src := bytes.NewReader(append([]byte("prefix"), data...))
+	if _, err := src.Seek(6, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key     string
+		r       io.Reader
+		wantCRC string
+	}{
+		{"seekable", src, want},
+		{"stream", struct{ io.Reader }{bytes.NewReader(data)}, ""},
+	} {
+		if err := s.Put(ctx, c.key, WithSHA256(c.r, sha256.Sum256(data)), int64(len(data)), "image/jpeg"); err != nil {
+			t.Fatalf("Put(%q): %v", c.key, err)
+		}
+		if got, _ := get(t, s, c.key); !bytes.Equal(got, data) {
+			t.Fatalf("Get(%q): %d bytes, not the %d put", c.key, len(got), len(data))
+		}
+		oi, err := s.client.StatObject(ctx, s.bucket, c.key, minio.StatObjectOptions{Checksum: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if oi.ChecksumCRC32C != c.wantCRC {
+			t.Errorf("%s: stored CRC32C %q, want %q", c.key, oi.ChecksumCRC32C, c.wantCRC)
+		}
 	}
 }
 

@@ -105,9 +105,11 @@ func (e *sourceError) Unwrap() error { return e.err }
 // for a caller that has computed it anyway (the pipeline keys originals by
 // it). S3 then sends the digest as the request's signed payload hash instead
 // of hashing the body again, and the server refuses a Put whose bytes do not
-// match it: the object stored is the one the caller hashed. Local reads the
-// source like any other and does not check the digest, which costs a pass
-// over the bytes; a wrong digest is the caller's bug, found by S3 alone.
+// match it: the object stored is the one the caller hashed. When r can seek
+// (a bytes.Reader), S3 reads it once more before sending, for a CRC32C that
+// spares the server a costlier checksum of its own. Local reads the source
+// like any other and does not check the digest, which costs a pass over the
+// bytes; a wrong digest is the caller's bug, found by S3 alone.
 func WithSHA256(r io.Reader, sum [sha256.Size]byte) io.Reader {
 	return &digestReader{r: r, sum: sum}
 }
