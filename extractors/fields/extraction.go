@@ -547,13 +547,17 @@ func (x *extraction) rereadDateLine() {
 	if err != nil {
 		return
 	}
-	text = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(dayQuotes, r) {
-			return ' '
-		}
-		return r
-	}, text)
-	ms := ruvalid.FindDates(text)
+	// The second reading gets the same repairs as the first («714”
+	// фепраля»: a quote read as 7), word by word.
+	var ts []token
+	for _, w := range strings.Fields(text) {
+		ts = append(ts, token{text: w, key: wordKey(w), conf: 1})
+	}
+	ts = repairGluedYear(repairDayQuotes(joinSplitDate(ts)))
+	for i := range ts {
+		ts[i].text = strings.Trim(ts[i].text, dayQuotes)
+	}
+	ms := ruvalid.FindDates(joinTokens(ts))
 	if len(ms) == 0 {
 		return // nothing legible: no second opinion
 	}

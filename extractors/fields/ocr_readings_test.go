@@ -151,6 +151,7 @@ func TestRereadDateLine(t *testing.T) {
 		{"year differs", "^Акт ^№ ^12 ^от ^1~0.3 ^мая ^2025 ^г.", map[string]string{"2025": "2026"}, "2025-05-01", true},
 		{"quotes", "^Акт ^№ ^12 ^от ^«1»~0.3 ^мая ^2025 ^г.", nil, "2025-05-01", false},
 		{"asterisks for quotes", "^Акт ^№ ^12 ^от ^*31*~0.6 ^мая ^2025 ^г.", nil, "2025-05-31", false},
+		{"second reading takes a quote for a 7", "^Акт ^№ ^12 ^от ^\"14\"~0.5 ^мая ^2025 ^г.", map[string]string{`"14"`: "714”"}, "2025-05-14", false},
 		{"assembled", "^Акт ^№ ^12 ^от ^31 ^мая ^202 ^5 ^г.", nil, "2025-05-31", true},
 	} {
 		lines := edit(act, "^Акт ^№ ^12 ^от ^31 ^мая ^2025 ^г.", c.title)
