@@ -44,19 +44,26 @@ func TestS3Store(t *testing.T) {
 	})
 }
 
-// TestS3DigestChecked: S3 checks the bytes of a Put against the digest its
-// source was marked with, and refuses a mismatch for good, keeping the old
-// object. (Local does not check; the digest is the caller's word.)
-func TestS3DigestChecked(t *testing.T) {
-	addr := objectstest.StartS3(t)
-	ctx := context.Background()
-	s, err := NewS3(ctx, S3Config{
-		Endpoint: addr, AccessKey: objectstest.AccessKey, SecretKey: objectstest.SecretKey, Bucket: "digest",
+// newTestS3 is a store on a versitygw of its own, in a fresh bucket, that
+// gives up after one retry.
+func newTestS3(t *testing.T, bucket string) *S3 {
+	t.Helper()
+	s, err := NewS3(context.Background(), S3Config{
+		Endpoint: objectstest.StartS3(t), AccessKey: objectstest.AccessKey, SecretKey: objectstest.SecretKey, Bucket: bucket,
 		MaxRetries: 1,
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// TestS3DigestChecked: S3 checks the bytes of a Put against the digest its
+// source was marked with, and refuses a mismatch for good, keeping the old
+// object. (Local does not check; the digest is the caller's word.)
+func TestS3DigestChecked(t *testing.T) {
+	ctx := context.Background()
+	s := newTestS3(t, "digest")
 	old := []byte("the old version stays")
 	put(t, s, "kept", old, "text/plain")
 	data := randomBytes(13, 1<<20)
@@ -67,7 +74,7 @@ func TestS3DigestChecked(t *testing.T) {
 			t.Fatalf("Put(%q) with a wrong digest = %v (transient %v), want a permanent refusal", key, err, IsTransient(err))
 		}
 	}
-	_, err = s.Stat(ctx, "new")
+	_, err := s.Stat(ctx, "new")
 	wantNotFound(t, err, "stat", "new")
 	if got, info := get(t, s, "kept"); !bytes.Equal(got, old) || info.ContentType != "text/plain" {
 		t.Fatalf("refused overwrite changed the object: %q %+v", got, info)
@@ -79,15 +86,8 @@ func TestS3DigestChecked(t *testing.T) {
 // computes none of its own), and the source read for it is still sent
 // whole; from a source that cannot seek the Put goes without it.
 func TestS3DigestCRC32C(t *testing.T) {
-	addr := objectstest.StartS3(t)
 	ctx := context.Background()
-	s, err := NewS3(ctx, S3Config{
-		Endpoint: addr, AccessKey: objectstest.AccessKey, SecretKey: objectstest.SecretKey, Bucket: "crc",
-		MaxRetries: 1,
-	}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestS3(t, "crc")
 	data := randomBytes(14, 2<<20+17)
 	crc := crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli))
 	want := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc))
