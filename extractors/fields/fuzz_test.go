@@ -9,15 +9,17 @@ import (
 )
 
 // FuzzExtract feeds random words with random boxes (and real document lines
-// as seeds): extraction must not panic, and a result with any key field
-// empty must go to review.
+// as seeds), and random text as every second reading of a box (OCR's
+// answer to a re-read is as untrusted as its first): extraction must not
+// panic, and a result with any key field empty must go to review.
 func FuzzExtract(f *testing.F) {
 	for _, doc := range [][]string{invoice1C, vatInvoice, upd, act, contract} {
-		f.Add(strings.Join(doc, "\n"), uint8(0))
+		f.Add(strings.Join(doc, "\n"), uint8(0), "")
 	}
-	f.Add("Счет № 1 от 01.01.2024\nИНН 7701234560 КПП\nИтого: 1,00", uint8(3))
-	f.Add("", uint8(1))
-	f.Fuzz(func(t *testing.T, text string, jitter uint8) {
+	f.Add("Счет № 1 от 01.01.2024\nИНН 7701234560 КПП\nИтого: 1,00", uint8(3), "№ 1 от 01.01.2024")
+	f.Add(strings.Join(act, "\n"), uint8(0), "Акт № 12 от “31” мая 202 5 г.")
+	f.Add("", uint8(1), "714” фепраля")
+	f.Fuzz(func(t *testing.T, text string, jitter uint8, reread string) {
 		page := pageOf(strings.Split(text, "\n")...)
 		// Disturb the boxes deterministically: overlapping, inverted and
 		// zero-sized words must be survived.
@@ -27,7 +29,11 @@ func FuzzExtract(f *testing.F) {
 			page.Words[i].Box.X1 -= j * 2
 			page.Words[i].Conf = float64((i*int(jitter))%11) / 10
 		}
-		x := newExtraction(context.Background(), []pervichka.Page{page, page}, Config{Own: own, Now: testNow, MinConfidence: 0.8}, nil)
+		var rr Rereader
+		if reread != "" {
+			rr = &fakeRereader{text: reread, conf: float64(jitter%10) / 10}
+		}
+		x := newExtraction(context.Background(), []pervichka.Page{page, page}, Config{Own: own, Now: testNow, MinConfidence: 0.8}, rr)
 		x.run() // no recover here: a panic fails the fuzz run
 		res := x.result()
 		for _, k := range pervichka.KeyFields {

@@ -3,8 +3,10 @@ package fields
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -264,5 +266,86 @@ func TestRereadNumberLine(t *testing.T) {
 		if got := hasReason(res, "low_confidence:number"); got != c.doubt {
 			t.Errorf("%s: number %q conf %v, doubted %v, want %v (%v)", c.name, res.Number, res.Confidence["number"], got, c.doubt, res.ReviewReasons)
 		}
+	}
+}
+
+// bruteSlope is pageSlope as first written, every word paired with every
+// other: the reference the windowed one must equal.
+func bruteSlope(ws []pervichka.Word, u float64) []float64 {
+	var slopes []float64
+	for i, a := range ws {
+		for j, b := range ws {
+			if i == j {
+				continue
+			}
+			dx := float64(b.Box.X0+b.Box.X1-a.Box.X0-a.Box.X1) / 2
+			if dx < 3*u || dx > 15*u || math.Abs(float64(b.Box.Dy()-a.Box.Dy())) >= 0.3*u {
+				continue
+			}
+			overlap := min(a.Box.Y1, b.Box.Y1) - max(a.Box.Y0, b.Box.Y0)
+			if float64(overlap) < 0.5*float64(min(a.Box.Dy(), b.Box.Dy())) {
+				continue
+			}
+			slopes = append(slopes, float64(b.Box.Y0+b.Box.Y1-a.Box.Y0-a.Box.Y1)/2/dx)
+		}
+	}
+	return slopes
+}
+
+// pageSlope pairs only words that overlap vertically; on a real OCR'd page
+// (slightly tilted) and on synthetic pages tilted by a line's height across
+// the width it measures what pairing every word with every other measured.
+func TestPageSlopeWindowed(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("testdata", "ocr", "upd-scan-title.words.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scan pervichka.Page
+	if err := json.Unmarshal(raw, &scan); err != nil {
+		t.Fatal(err)
+	}
+	pages := []pervichka.Page{scan}
+	for _, tilt := range []int{-60, 25, 90} {
+		p := pageOf(invoice1C...)
+		for i := range p.Words {
+			dy := tilt * p.Words[i].Box.X0 / 2000
+			p.Words[i].Box.Y0 += dy
+			p.Words[i].Box.Y1 += dy
+		}
+		pages = append(pages, p)
+	}
+	for i, p := range pages {
+		var ws []pervichka.Word
+		for _, w := range p.Words {
+			if strings.TrimSpace(w.Text) != "" && w.Box.Dx() >= 0 && w.Box.Dy() > 0 {
+				ws = append(ws, w)
+			}
+		}
+		u := medianHeight(ws)
+		ref := bruteSlope(ws, u)
+		want := 0.0
+		if len(ref) >= 20 {
+			slices.Sort(ref)
+			want = ref[len(ref)/2]
+		}
+		// Every page here is tilted past the half-line pageSlope ignores.
+		if got := pageSlope(ws, u); got != want || got == 0 {
+			t.Errorf("page %d: slope %v, pairing every word gave %v", i, got, want)
+		}
+	}
+}
+
+// BenchmarkExtractHugePage: a text layer with 16,000 words on one page (a
+// hostile PDF's; OCR'd pages have under 2,000). Pairing every word for the
+// tilt took 2.5 s here; windowed and capped, ~80 ms.
+func BenchmarkExtractHugePage(b *testing.B) {
+	var lines []string
+	for range 1600 {
+		lines = append(lines, strings.Repeat("1234 ", 10))
+	}
+	page := pageOf(lines...)
+	for b.Loop() {
+		Extract(context.Background(), []pervichka.Page{page}, Config{Own: own, Now: testNow}, nil)
 	}
 }
