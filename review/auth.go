@@ -11,9 +11,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -187,7 +190,7 @@ func (s *Server) requireUser(need db.UserRole, h http.HandlerFunc) http.Handler 
 		}
 		if !ok {
 			if r.Method == http.MethodGet && !wantsJSON(r) {
-				http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 				return
 			}
 			s.refuse(w, r, http.StatusUnauthorized, "Войдите в систему")
@@ -215,12 +218,56 @@ func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json") || strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
 }
 
-// safeNext keeps a post-login redirect inside this site.
+// afterLogin is where a login without a (usable) next goes.
+const afterLogin = "/review"
+
+// safeNext keeps a post-login redirect inside this site. It parses next
+// and rebuilds it from its path and query alone, accepting only a path
+// rooted at this origin: nothing with a scheme, a host or user info, no
+// control character or backslash anywhere (browsers drop a TAB or a
+// newline from a Location and read "\" as "/", which turns "/\t/host"
+// or "/\\host" into "//host", another origin), and neither raw nor
+// percent-encoded ("/%2F", "/%5C", "/%09/host"). Anything else goes to
+// afterLogin.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
-		return "/review"
+	if next == "" || len(next) > 2048 || !strings.HasPrefix(next, "/") || hasUnsafe(next) {
+		return afterLogin
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return afterLogin
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || hasUnsafe(u.Path) {
+		return afterLogin
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return afterLogin
+	}
+	for k, vs := range q {
+		if hasUnsafe(k) || slices.ContainsFunc(vs, hasUnsafe) {
+			return afterLogin
+		}
+	}
+	out := (&url.URL{Path: u.Path}).EscapedPath()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return afterLogin
+	}
+	if len(q) > 0 {
+		out += "?" + q.Encode()
+	}
+	return out
+}
+
+// hasUnsafe reports a control character (C0, DEL, C1), a backslash, or a
+// character that is not valid UTF-8 in s.
+func hasUnsafe(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\\' || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
