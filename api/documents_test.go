@@ -249,7 +249,8 @@ func TestList(t *testing.T) {
 		}
 
 		for _, q := range []string{"state=lost", "doc_type=receipt", "supplier_inn=123", "source=fax",
-			"limit=0", "limit=201", "limit=x", "cursor=%%%", "cursor=" + url.QueryEscape("bm90IGEgY3Vyc29y"), "stat=failed"} {
+			"limit=0", "limit=201", "limit=x", "cursor=%%%", "cursor=" + url.QueryEscape("bm90IGEgY3Vyc29y"), "stat=failed",
+			"state=failed&state=needs_review", "source=upload&source=upload", "limit=3&limit=5"} {
 			r := e.get("/api/v1/documents?"+q, e.service)
 			if code, msg := r.errorCode(t); r.status != http.StatusBadRequest || code != "bad_request" || !hasCyrillic(msg) {
 				t.Errorf("?%s: %d %s %s", q, r.status, code, msg)
