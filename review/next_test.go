@@ -38,7 +38,7 @@ var nextPayloads = []struct{ next, want string }{
 	{"/%5Cevil.example", afterLogin},
 	{"/%5cevil.example", afterLogin},
 	{"/review\\..\\..\\evil", afterLogin},
-	{"/%C2%85/evil.example", afterLogin}, // NEL, a C1 control
+	{"/%C2%85/evil.example", afterLogin},   // NEL, a C1 control
 	{"/%E2%80%AE/evil", "/%E2%80%AE/evil"}, // not a control: stays a path here
 	{"/%ff", afterLogin},
 	{"/review?x=%0D%0ALocation:%20//evil", afterLogin},
