@@ -130,6 +130,13 @@ func TestDocument(t *testing.T) {
 		if err != nil || disp != "attachment" || params["filename"] != "Счёт \"17\"; поставщик.png" {
 			t.Errorf("Content-Disposition %q: %s %v %v", r.header.Get("Content-Disposition"), disp, params, err)
 		}
+		// A name that lies about the type, or hides its ending behind a
+		// right-to-left override, downloads under the sniffed type's.
+		liar := e.uploadOK(file("счёт\u202Egnp.html", fakePNG(2100))).Documents[0].ID
+		r = e.get(pathOf(liar, "/original"), e.service)
+		if _, params, err := mime.ParseMediaType(r.header.Get("Content-Disposition")); err != nil || params["filename"] != "счётgnp.png" {
+			t.Errorf("original sent as an .html with U+202E: Content-Disposition %q", r.header.Get("Content-Disposition"))
+		}
 
 		for _, tc := range []struct {
 			path   string

@@ -427,10 +427,7 @@ func (s *Server) original(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	ct := doc.ContentType
 	if !inlineImage(ct) {
-		name := doc.FileName
-		if name == "" {
-			name = fmt.Sprintf("document-%d", doc.ID)
-		}
+		name := pervichka.DownloadName(doc.FileName, doc.ID, doc.ContentType)
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 		ct = "application/octet-stream"
 	}
