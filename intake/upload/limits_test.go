@@ -260,3 +260,39 @@ func TestFixableFailureAdvice(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestPageCSP: the link's page runs no inline script and cannot be framed;
+// its script file is served. (TestUploadPageInBrowser shows the page still
+// works under this policy in Chromium.)
+func TestPageCSP(t *testing.T) {
+	env := start(t, dbtest.SQLiteURL(t), false, pervichka.DefaultLimits())
+	_, token, err := env.db.CreateContractor(t.Context(), "ИП Петров", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(env.srv.URL + "/u/" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	csp := map[string]string{}
+	for _, d := range strings.Split(resp.Header.Get("Content-Security-Policy"), ";") {
+		name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
+		csp[name] = value
+	}
+	if csp["frame-ancestors"] != "'none'" || csp["script-src"] != "'self'" || strings.Contains(resp.Header.Get("Content-Security-Policy"), "unsafe-eval") {
+		t.Errorf("Content-Security-Policy %q: want script-src 'self' and frame-ancestors 'none'", resp.Header.Get("Content-Security-Policy"))
+	}
+	_, _, page := get(t, env.srv.URL+"/u/"+token)
+	for _, s := range strings.Split(page, "<script")[1:] {
+		tag, rest, _ := strings.Cut(s, ">")
+		body, _, _ := strings.Cut(rest, "</script>")
+		if !strings.Contains(tag, "src=") || strings.TrimSpace(body) != "" {
+			t.Errorf("inline script on the page: <script%s>%.80s", tag, body)
+		}
+	}
+	code, ctype, js := get(t, env.srv.URL+"/u/upload.js")
+	if code != 200 || !strings.HasPrefix(ctype, "text/javascript") || !strings.Contains(js, "dataset.filesUrl") {
+		t.Errorf("upload.js: %d %s", code, ctype)
+	}
+}

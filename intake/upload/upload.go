@@ -33,8 +33,13 @@ import (
 	"github.com/pervichka/pervichka/storage/db"
 )
 
-//go:embed page.html notfound.html
+//go:embed page.html notfound.html upload.js
 var pages embed.FS
+
+// pageCSP lets the page run only its own script file (no inline script,
+// so injected markup could not run any) and be framed by nobody.
+const pageCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; " +
+	"img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 var (
 	pageTmpl     = template.Must(template.ParseFS(pages, "page.html"))
@@ -70,10 +75,11 @@ const (
 
 // Handler serves the upload links.
 type Handler struct {
-	cfg Config
-	db  *db.DB
-	mux *http.ServeMux
-	log *slog.Logger
+	cfg    Config
+	prefix string
+	db     *db.DB
+	mux    *http.ServeMux
+	log    *slog.Logger
 }
 
 // New returns the handler for links under prefix ("/u/").
@@ -96,7 +102,9 @@ func New(prefix string, cfg Config) *Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	h := &Handler{cfg: cfg, db: cfg.Receiver.DB(), mux: http.NewServeMux(), log: cfg.Logger}
+	h := &Handler{cfg: cfg, prefix: prefix, db: cfg.Receiver.DB(), mux: http.NewServeMux(), log: cfg.Logger}
+	// More specific than {token}; no token is "upload.js" (they start pvu_).
+	h.mux.HandleFunc("GET "+prefix+"upload.js", h.script)
 	h.mux.HandleFunc("GET "+prefix+"{token}", h.page)
 	h.mux.HandleFunc("POST "+prefix+"{token}/files", h.upload)
 	h.mux.HandleFunc("GET "+prefix+"{token}/files", h.list)
@@ -150,15 +158,29 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:")
+	w.Header().Set("Content-Security-Policy", pageCSP)
 	err := pageTmpl.Execute(w, map[string]any{
 		"Name":     c.Name,
 		"MaxMB":    h.cfg.Limits.MaxBytes >> 20,
 		"FilesURL": r.URL.Path + "/files",
+		"Script":   h.prefix + "upload.js",
 	})
 	if err != nil {
 		h.log.Warn("render upload page", "err", err)
 	}
+}
+
+// script serves the page's script; it holds no secret, so any visitor may
+// fetch it, and it may be cached briefly.
+func (h *Handler) script(w http.ResponseWriter, r *http.Request) {
+	b, err := pages.ReadFile("upload.js")
+	if err != nil {
+		h.fail(w, http.StatusInternalServerError, "Сервис временно недоступен")
+		return
+	}
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(b)
 }
 
 // FileStatus is one file in the JSON answers.
