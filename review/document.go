@@ -81,6 +81,7 @@ type documentPage struct {
 	OriginalImage  bool   // it is an image the viewer can show
 	Version        int
 	Checks         map[string]Check
+	BankChanges    []bankChange // bank.go
 }
 
 var stateName = map[db.State]string{
@@ -227,6 +228,7 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 			flagged[k] = true
 		}
 	}
+	p.BankChanges = s.bankChanges(ctx, stored)
 	// Validate what is shown, so a refused form shows its own problems.
 	shownRes := form{Values: shown, Items: countItems(shown), Version: doc.Version}.apply(stored)
 	p.Checks = validate(shownRes, s.cfg.Now())
@@ -425,10 +427,7 @@ func (s *Server) original(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	ct := doc.ContentType
 	if !inlineImage(ct) {
-		name := doc.FileName
-		if name == "" {
-			name = fmt.Sprintf("document-%d", doc.ID)
-		}
+		name := pervichka.DownloadName(doc.FileName, doc.ID, doc.ContentType)
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 		ct = "application/octet-stream"
 	}

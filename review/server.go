@@ -73,23 +73,34 @@ type Config struct {
 
 	SessionTTL time.Duration // default 12 h
 	ClaimTTL   time.Duration // default 5 min; the open page renews it every minute
-	// LoginFailures per user name and per client address within
-	// LoginWindow before further attempts are refused; default 5 per
-	// user, 20 per address, in 15 minutes.
+	// LoginFailuresUser failed logins of one name from one address, and
+	// LoginFailuresIP from one address for any names, pass without delay;
+	// each further one makes that name at that address (or that address)
+	// wait, 1 s, 2 s, 4 s… up to LoginMaxDelay. A name alone waits only
+	// after 10 × LoginFailuresIP failures from anywhere, and at most
+	// 30 s, so that nobody can keep a clerk out (see backoff). Counts are
+	// forgotten after LoginWindow without a failure. Defaults: 5, 20,
+	// 15 minutes, 15 minutes.
 	LoginFailuresUser, LoginFailuresIP int
-	LoginWindow                        time.Duration
+	LoginWindow, LoginMaxDelay         time.Duration
 	Location                           *time.Location // for shown times; default Europe/Moscow
 	Now                                func() time.Time
 }
 
+// nameMaxDelay caps the delay of a name failing from many addresses: long
+// enough to slow a distributed guesser to a couple of tries a minute per
+// name (with the per-address delays on top), short enough that the clerk
+// whose name it is waits at most this long. A choice, not a measurement.
+const nameMaxDelay = 30 * time.Second
+
 // Server serves the review UI.
 type Server struct {
-	cfg                  Config
-	tmpl                 map[string]*template.Template
-	userLimits, ipLimits *limiter
-	counts               countCache
-	assets               http.Handler
-	directory            Directory
+	cfg                              Config
+	tmpl                             map[string]*template.Template
+	pairLimits, ipLimits, userLimits *backoff
+	counts                           countCache
+	assets                           http.Handler
+	directory                        Directory
 }
 
 // New checks cfg, fills in defaults and parses the templates.
@@ -115,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.LoginMaxDelay <= 0 {
+		cfg.LoginMaxDelay = 15 * time.Minute
+	}
 	if cfg.Location == nil {
 		loc, err := time.LoadLocation("Europe/Moscow")
 		if err != nil {
@@ -127,8 +141,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, tmpl: map[string]*template.Template{}, directory: Directory{DB: cfg.DB}}
 	s.counts.log = cfg.Logger
-	s.userLimits = newLimiter(cfg.LoginFailuresUser, cfg.LoginWindow, cfg.Now)
-	s.ipLimits = newLimiter(cfg.LoginFailuresIP, cfg.LoginWindow, cfg.Now)
+	s.pairLimits = newBackoff(cfg.LoginFailuresUser, time.Second, cfg.LoginMaxDelay, cfg.LoginWindow, cfg.Now)
+	s.ipLimits = newBackoff(cfg.LoginFailuresIP, time.Second, cfg.LoginMaxDelay, cfg.LoginWindow, cfg.Now)
+	s.userLimits = newBackoff(10*cfg.LoginFailuresIP, time.Second, nameMaxDelay, cfg.LoginWindow, cfg.Now)
 	for _, page := range []string{"login.html", "queue.html", "document.html", "error.html"} {
 		t, err := template.New(page).Funcs(funcs(cfg.Location)).ParseFS(uiFS, "ui/layout.html", "ui/"+page)
 		if err != nil {
