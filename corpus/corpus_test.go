@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/corpus/degrade"
 	"github.com/pervichka/pervichka/corpus/sheet"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
 )
@@ -733,5 +736,44 @@ func TestRealLayouts(t *testing.T) {
 	}
 	if twoPages < 3 || hand < 10 {
 		t.Errorf("%d two-page bills and acts, %d handwritten marks in 180 documents: want some of each", twoPages, hand)
+	}
+}
+
+// TestCommittedPhotoUnchanged: the classic photo variants make the same
+// bytes as when the committed corpus was generated, so new variants and
+// layouts have not moved the random streams the old ones draw from.
+func TestCommittedPhotoUnchanged(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "testdata", "corpus")
+	committed, err := ReadTruth(filepath.Join(dir, TruthFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("no committed corpus")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	mix := map[pervichka.DocType]int{}
+	for _, tr := range committed {
+		mix[tr.DocType]++
+	}
+	types := plan(committedSeed, mix)
+	b := build(committedSeed, 0, types[0], ownCompanies(), LayoutsClassic)
+	page := renderImage(b.doc.Sheets[0])
+	for vi, v := range Variants {
+		shoot := map[string]func(*rand.Rand, image.Image) ([]byte, error){VariantPhoto: degrade.Photo, VariantHard: degrade.HardPhoto}[v]
+		if shoot == nil {
+			continue
+		}
+		got, err := shoot(streamRand(committedSeed, 0, vi+1), page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(dir, committed[0].Variants[v]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s of %s differs from the committed file", v, committed[0].ID)
+		}
 	}
 }

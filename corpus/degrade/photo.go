@@ -34,9 +34,10 @@ type style struct {
 	// tables, a hand shadow, glare, a fold, phone sharpening); app is the
 	// «scanner app» pass on top. Both draw from the generator only when
 	// set, so the older styles make the same pictures as before.
-	real    bool
-	app     bool
-	sharpen [2]float64 // unsharp-mask amount after the messenger's downscale
+	real       bool
+	app        bool
+	sharpen    [2]float64 // unsharp-mask amount after the messenger's downscale
+	blackPoint [2]float64 // grey level the phone's tone curve maps to black
 }
 
 // messenger is a decent phone photo sent through Telegram or WhatsApp.
@@ -263,6 +264,7 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	}
 	small := opaqueRGBA(imaging.Resize(shot, ow, oh, imaging.Linear))
 	if st.real {
+		lowerBlacks(small, uniform(rng, st.blackPoint[0], st.blackPoint[1]))
 		sharpen(small, uniform(rng, st.sharpen[0], st.sharpen[1]))
 	}
 	if st.turn {

@@ -27,9 +27,9 @@ var realistic = style{
 	light:         [2]float64{0.08, 0.25},
 	shadow:        [2]float64{0.1, 0.3},
 	recompress:    0.2,
-	exposure:      [2]float64{0.72, 0.9}, // real paper reads 180–217 of 255
-	noise:         [2]float64{1.5, 3},
-	flare:         [2]float64{0.01, 0.05},
+	exposure:      [2]float64{0.76, 0.9}, // real paper reads 180–217 of 255
+	noise:         [2]float64{2.5, 4.5},
+	flare:         [2]float64{0, 0.03},
 	bend:          0.02,
 	fill:          [2]float64{0.6, 0.95},
 	fillArea:      true,
@@ -37,6 +37,7 @@ var realistic = style{
 	landscapeTurn: 0.75, // «a landscape УПД photographed in portrait»
 	real:          true,
 	sharpen:       [2]float64{0.5, 1.1},
+	blackPoint:    [2]float64{15, 45},
 }
 
 // scanApp is a phone photo through a «scanner app»: the sheet found and
@@ -228,6 +229,21 @@ func bilinear(g []uint8, w, h int, x, y float64) float64 {
 	a := float64(g[y0*w+x0])*(1-tx) + float64(g[y0*w+x1])*tx
 	b := float64(g[y1*w+x0])*(1-tx) + float64(g[y1*w+x1])*tx
 	return a*(1-ty) + b*ty
+}
+
+// lowerBlacks maps grey level bp to 0 and keeps 255, in place: the
+// phone's tone curve that keeps print black in a photo.
+func lowerBlacks(img *image.RGBA, bp float64) {
+	if bp <= 0 {
+		return
+	}
+	var lut [256]uint8
+	for i := range lut {
+		lut[i] = clamp8((float64(i) - bp) * 255 / (255 - bp))
+	}
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2] = lut[img.Pix[i]], lut[img.Pix[i+1]], lut[img.Pix[i+2]]
+	}
 }
 
 // sharpen is an unsharp mask of the given amount (radius ~1 px), in place:

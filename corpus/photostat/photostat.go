@@ -36,8 +36,8 @@ type Stats struct {
 	// Noise is the standard deviation of sensor noise on flat paper, in
 	// grey levels (Immerkær's estimator).
 	Noise float64
-	// Paper and Ink are the 90th and 5th percentile of luminance on the
-	// sheet: a «scanner app» pushes paper to 255 and ink towards 0.
+	// Paper and Ink are the 90th and 1st percentile of luminance on the
+	// sheet (ink covers only a few per cent of a bill): a «scanner app» pushes paper to 255 and ink towards 0.
 	Paper, Ink float64
 }
 
@@ -79,6 +79,19 @@ func luma(img image.Image) ([]float64, []float64) {
 	w, h := b.Dx(), b.Dy()
 	g := make([]float64, w*h)
 	sat := make([]float64, w*h)
+	if m, ok := img.(*image.YCbCr); ok { // what a JPEG decodes to: read the planes
+		for y := range h {
+			for x := range w {
+				yi := m.YOffset(b.Min.X+x, b.Min.Y+y)
+				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
+				cb, cr := float64(m.Cb[ci])-128, float64(m.Cr[ci])-128
+				g[y*w+x] = float64(m.Y[yi])
+				// R−B spans about 1.77 Cb + 1.40 Cr: a rough max−min.
+				sat[y*w+x] = max(math.Abs(1.402*cr), math.Abs(1.772*cb), math.Abs(1.402*cr-1.772*cb))
+			}
+		}
+		return g, sat
+	}
 	for y := range h {
 		for x := range w {
 			r, gg, bb, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
@@ -198,7 +211,7 @@ func sheetMask(g, sat []float64, w, h int) []bool {
 	return mask
 }
 
-func percentiles(g []float64, mask []bool) (p90, p5 float64) {
+func percentiles(g []float64, mask []bool) (p90, p1 float64) {
 	var v []float64
 	for i, m := range mask {
 		if m {
@@ -209,7 +222,7 @@ func percentiles(g []float64, mask []bool) (p90, p5 float64) {
 		return 0, 0
 	}
 	slices.Sort(v)
-	return v[len(v)*90/100], v[len(v)*5/100]
+	return v[len(v)*90/100], v[len(v)/100]
 }
 
 // textStats finds ink: pixels darker than their neighbourhood's paper by a
