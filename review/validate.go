@@ -232,6 +232,7 @@ var docTypeName = map[pervichka.DocType]string{
 	pervichka.DocUPD:        "УПД",
 	pervichka.DocAct:        "Акт",
 	pervichka.DocContract:   "Договор",
+	pervichka.DocTORG12:     "ТОРГ-12",
 }
 
 // blocking reports whether any check is an error.

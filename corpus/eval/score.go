@@ -199,7 +199,7 @@ func (g *Group) finish() {
 	}
 }
 
-var variantNames = []string{"pdf", "scan", "photo", "hard", All}
+var variantNames = []string{"pdf", "scan", "photo", "hard", "photo_real", "scanapp", All}
 
 func variantOrder(v string) int {
 	for i, n := range variantNames {
