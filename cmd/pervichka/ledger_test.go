@@ -187,9 +187,13 @@ func TestServeLedger(t *testing.T) {
 			if !strings.Contains(out, "exported 1 postings") {
 				t.Errorf("ledger export: %s", out)
 			}
-			csvText, err := os.ReadFile(filepath.Join(dir, "postings.csv"))
+			csvText, err := os.ReadFile(filepath.Join(dir, "postings-machine.csv"))
 			if err != nil || !strings.Contains(string(csvText), ",26,60.01,") || !strings.Contains(string(csvText), ",19,60.01,") {
-				t.Errorf("postings.csv lacks the act's Дт 26 and Дт 19 lines (%v):\n%s", err, csvText)
+				t.Errorf("postings-machine.csv lacks the act's Дт 26 and Дт 19 lines (%v):\n%s", err, csvText)
+			}
+			people, err := os.ReadFile(filepath.Join(dir, "postings.csv"))
+			if err != nil || !strings.HasPrefix(string(people), "\ufeffПозиция;") || !strings.Contains(string(people), ";26;60.01;") {
+				t.Errorf("postings.csv is not the people's CSV with the act's Дт 26 line (%v):\n%s", err, people)
 			}
 			if _, err := os.Stat(filepath.Join(dir, "documents", fmt.Sprint(act), "original.pdf")); err != nil {
 				t.Errorf("export lacks the original: %v", err)
