@@ -367,7 +367,12 @@ func invoiceFrom(t testing.TB, number, accountBody string) pervichka.Result {
 // bank-change warning, and one whose account fails its key are not paid;
 // each says why. Unchanged details are paid.
 func TestBankRefusals(t *testing.T) {
-	d := open(t, dbtest.SQLiteURL(t))
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) { testBankRefusals(t, open(t, e.URL(t))) })
+	}
+}
+
+func testBankRefusals(t *testing.T, d *db.DB) {
 	l := exportLedger(t, d)
 	ctx := t.Context()
 	postOne := func(r pervichka.Result) int64 {

@@ -198,6 +198,26 @@ func TestServeLedger(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "documents", fmt.Sprint(act), "original.pdf")); err != nil {
 				t.Errorf("export lacks the original: %v", err)
 			}
+			// The accountant's formats: the act as ФНС XML by cursor, and
+			// the same through the API with a service token.
+			xmlDir := filepath.Join(t.TempDir(), "xml")
+			out = runBinary(t, "ledger", "export", "--format", "fns-xml", "--after", "0", "--out", xmlDir, "--db", dbURL)
+			files, _ := filepath.Glob(filepath.Join(xmlDir, "ON_NSCHFDOPPR_*.xml"))
+			if len(files) != 1 || !strings.Contains(out, "exported 1 fns-xml files") || !strings.Contains(out, "next cursor: "+page.Next) {
+				t.Fatalf("ledger export --format fns-xml: %v\n%s", files, out)
+			}
+			req := authed(t, http.MethodGet, fmt.Sprintf("%s/api/v1/documents/%d/export?format=fns-xml", srv.url, act), service)
+			resp, err = http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			want, _ := os.ReadFile(files[0])
+			if resp.StatusCode != http.StatusOK || !bytes.Equal(body, want) ||
+				resp.Header.Get("Content-Disposition") != "attachment; filename="+filepath.Base(files[0]) {
+				t.Errorf("GET export: %d %v, not the CLI's file", resp.StatusCode, resp.Header)
+			}
 			var stats struct {
 				Accepted map[string]int `json:"accepted"`
 			}
