@@ -206,17 +206,16 @@ func TestServeLedger(t *testing.T) {
 			if len(files) != 1 || !strings.Contains(out, "exported 1 fns-xml files") || !strings.Contains(out, "next cursor: "+page.Next) {
 				t.Fatalf("ledger export --format fns-xml: %v\n%s", files, out)
 			}
-			req := authed(t, http.MethodGet, fmt.Sprintf("%s/api/v1/documents/%d/export?format=fns-xml", srv.url, act), service)
-			resp, err = http.DefaultClient.Do(req)
+			xresp, err := http.DefaultClient.Do(authed(t, http.MethodGet, fmt.Sprintf("%s/api/v1/documents/%d/export?format=fns-xml", srv.url, act), service))
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
+			xbody, _ := io.ReadAll(xresp.Body)
+			xresp.Body.Close()
 			want, _ := os.ReadFile(files[0])
-			if resp.StatusCode != http.StatusOK || !bytes.Equal(body, want) ||
-				resp.Header.Get("Content-Disposition") != "attachment; filename="+filepath.Base(files[0]) {
-				t.Errorf("GET export: %d %v, not the CLI's file", resp.StatusCode, resp.Header)
+			if xresp.StatusCode != http.StatusOK || !bytes.Equal(xbody, want) ||
+				xresp.Header.Get("Content-Disposition") != "attachment; filename="+filepath.Base(files[0]) {
+				t.Errorf("GET export: %d %v, not the CLI's file", xresp.StatusCode, xresp.Header)
 			}
 			var stats struct {
 				Accepted map[string]int `json:"accepted"`
