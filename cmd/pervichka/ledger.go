@@ -22,7 +22,7 @@ import (
 )
 
 func init() {
-	commands["ledger"] = command{summary: "export postings, list and resend webhook deliveries (ledger export --from --to --out)", run: runLedger}
+	commands["ledger"] = command{summary: "export postings (CSV, ФНС XML for 1С, payment orders), list and resend webhook deliveries", run: runLedger}
 }
 
 const ledgerUsage = `usage:
