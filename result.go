@@ -92,10 +92,15 @@ type ContractRef struct {
 
 // Item is one line of a document's table. Decimal fields are strings with a
 // dot as the separator ("1234.50"); quantities may have up to three decimals.
+// UnitCode is the unit's ОКЕИ code (three digits) when extraction knows it —
+// printed in column 2 of a счёт-фактура or УПД, or the code of a known unit;
+// it is left out of the JSON when unknown, and consumers that need a code
+// (the ФНС XML export) fall back to looking the unit up.
 type Item struct {
 	Name      Text `json:"name"`
 	Quantity  Text `json:"quantity"`
 	Unit      Text `json:"unit"`
+	UnitCode  Text `json:"unit_code,omitempty"`
 	Price     Text `json:"price"`
 	Amount    Text `json:"amount"`
 	VATAmount Text `json:"vat_amount"`

@@ -28,14 +28,16 @@ type ExportSummary struct {
 	Files     int // originals and page images copied
 }
 
-// CSVHeader is the first row of postings.csv.
+// CSVHeader is the first row of the machine CSV (MachineCSVName).
 var CSVHeader = []string{"position", "posting_id", "kind", "reverses_id", "register", "document_id", "document_version",
 	"doc_type", "number", "doc_date", "supplier_inn", "buyer_inn", "line", "debit", "credit", "amount", "amount_kopecks",
 	"memo", "total_kopecks", "vat_kopecks", "actor", "created_at"}
 
 // Export writes the postings of documents dated from..to (inclusive,
-// YYYY-MM-DD) into dir: postings.csv (one row per entry line, by date and
-// position; a register posting without lines is one row with its total),
+// YYYY-MM-DD) into dir: postings.csv for people (PeopleCSV: what Russian
+// Excel opens) and postings-machine.csv for programs (CSVHeader: commas,
+// decimal points, kopecks; one row per entry line, by date and position; a
+// register posting without lines is one row with its total),
 // and for each document documents/<id>/ with its original file and its
 // enhanced page images (page-001.png, …; a PDF page read from its text
 // layer has no image). dir must not exist or be empty, so that an export
@@ -54,7 +56,14 @@ func Export(ctx context.Context, d *db.DB, store objects.Store, from, to, dir st
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return sum, fmt.Errorf("export: %w", err)
 	}
-	f, err := os.Create(filepath.Join(dir, "postings.csv"))
+	people, err := PeopleCSV(ps)
+	if err != nil {
+		return sum, fmt.Errorf("export: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, PeopleCSVName), people, 0o644); err != nil {
+		return sum, fmt.Errorf("export: %w", err)
+	}
+	f, err := os.Create(filepath.Join(dir, MachineCSVName))
 	if err != nil {
 		return sum, fmt.Errorf("export: %w", err)
 	}

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/ledger/fnsxml"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -36,10 +39,13 @@ type Entry struct {
 }
 
 // Links point at the document's files in the JSON API (a service token
-// reads them).
+// reads them). Exports are the document's files for the accountant's
+// tools, by format (fns-xml for a УПД, счёт-фактура, act or ТОРГ-12; bank
+// for an invoice; csv always); a storno has none.
 type Links struct {
-	Document string `json:"document"`
-	Original string `json:"original"`
+	Document string            `json:"document"`
+	Original string            `json:"original"`
+	Exports  map[string]string `json:"exports,omitempty"`
 }
 
 // Delivery is a webhook's body.
@@ -50,12 +56,19 @@ type Delivery struct {
 
 func (l *Ledger) entry(p db.Posting) Entry {
 	doc := fmt.Sprintf("%s/api/v1/documents/%d", l.base, p.DocumentID)
+	var exports map[string]string
+	if p.Kind == db.KindPosting {
+		exports = map[string]string{}
+		for _, f := range ExportFormats(p.DocType) {
+			exports[f] = doc + "/export?format=" + f
+		}
+	}
 	return Entry{
 		ID: p.ID, Position: p.Position, Kind: p.Kind, ReversesID: p.ReversesID, Register: p.Register,
 		DocumentID: p.DocumentID, DocumentVersion: p.DocumentVersion, DocType: p.DocType, Number: p.Number,
 		Date: p.Date, SupplierINN: p.SupplierINN, BuyerINN: p.BuyerINN,
 		TotalKopecks: p.TotalKopecks, VATKopecks: p.VATKopecks, Lines: p.Lines, Document: p.Result,
-		Links: Links{Document: doc, Original: doc + "/original"}, Actor: p.Actor, CreatedAt: p.CreatedAt,
+		Links: Links{Document: doc, Original: doc + "/original", Exports: exports}, Actor: p.Actor, CreatedAt: p.CreatedAt,
 	}
 }
 
@@ -206,4 +219,132 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// ExportFormats are the export formats a document of the type has.
+func ExportFormats(docType string) []string {
+	var out []string
+	if _, err := fnsxml.Function(pervichka.Result{DocType: pervichka.DocType(docType)}); err == nil {
+		out = append(out, FormatFNSXML)
+	}
+	if docType == string(pervichka.DocInvoice) {
+		out = append(out, FormatBank)
+	}
+	return append(out, FormatCSV)
+}
+
+func exportFormat(r *http.Request) (string, error) {
+	f := r.URL.Query().Get("format")
+	for _, x := range Formats {
+		if f == x {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("format=%q: нужно fns-xml, bank или csv", f)
+}
+
+// ExportHandler serves GET /api/v1/documents/{id}/export?format=fns-xml|bank|csv:
+// the posted document's file itself, with its content type and file name.
+// A document the format cannot express (or not posted) is 422 with the
+// reason. Mount it behind a service-role check.
+func (l *Ledger) ExportHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			writeError(w, http.StatusBadRequest, "bad_request", "Номер документа должен быть положительным числом")
+			return
+		}
+		format, err := exportFormat(r)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		f, err := l.ExportDocument(r.Context(), id, format)
+		var re *RefusedError
+		switch {
+		case errors.As(err, &re):
+			writeError(w, http.StatusUnprocessableEntity, "not_exportable", re.Reason)
+		case errors.Is(err, db.ErrNotFound):
+			writeError(w, http.StatusNotFound, "not_found", "Такого документа нет")
+		case err != nil:
+			l.serverError(w, r, err)
+		default:
+			writeFile(w, f)
+		}
+	})
+}
+
+// BatchExportHandler serves GET /api/v1/ledger/export?format=…&after=…&limit=…
+// (or &from=YYYY-MM-DD&to=YYYY-MM-DD instead of the cursor): a ZIP of the
+// exported files and refused.txt, with the cursor to continue from in
+// X-Pervichka-Next; 204 when nothing was exported or refused. Mount it
+// behind a service-role check.
+func (l *Ledger) BatchExportHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		format, err := exportFormat(r)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		sel, err := selection(r)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		b, err := l.ExportBatch(r.Context(), sel, format)
+		if err != nil {
+			l.serverError(w, r, err)
+			return
+		}
+		w.Header().Set("X-Pervichka-Next", strconv.FormatInt(b.Next, 10))
+		if len(b.Files) == 0 && len(b.Refused) == 0 {
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		z, err := b.Zip()
+		if err != nil {
+			l.serverError(w, r, err)
+			return
+		}
+		name := fmt.Sprintf("pervichka-%s-%d-%d.zip", format, sel.After, b.Next)
+		if sel.From != "" {
+			name = fmt.Sprintf("pervichka-%s-%s-%s.zip", format, sel.From, sel.To)
+		}
+		writeFile(w, ExportFile{Name: name, ContentType: zipType, Data: z})
+	})
+}
+
+// selection reads from/to or after/limit.
+func selection(r *http.Request) (Selection, error) {
+	q := r.URL.Query()
+	from, to := q.Get("from"), q.Get("to")
+	if from != "" || to != "" {
+		if q.Get("after") != "" {
+			return Selection{}, errors.New("Укажите либо период (from, to), либо курсор after")
+		}
+		for _, v := range []string{from, to} {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				return Selection{}, fmt.Errorf("Дата %q: нужен формат ГГГГ-ММ-ДД, и from, и to", v)
+			}
+		}
+		if from > to {
+			return Selection{}, fmt.Errorf("Период %s..%s: начало позже конца", from, to)
+		}
+		return Selection{From: from, To: to}, nil
+	}
+	after, limit, err := pageParams(r)
+	return Selection{After: after, Limit: limit}, err
+}
+
+// writeFile answers with a file to save: its type, and its name for the
+// browser (ASCII names as they are; the RFC 6266 form for others).
+func writeFile(w http.ResponseWriter, f ExportFile) {
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(f.Data)
 }

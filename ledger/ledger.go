@@ -40,7 +40,11 @@ type Config struct {
 	// BaseURL is the service's public address, for the links to a
 	// document's files in a delivery ("" gives relative links).
 	BaseURL string
-	Logger  *slog.Logger
+	// Companies are our organisations with their settlement accounts: the
+	// payers of exported payment orders (docs/ledger.md, Export).
+	Companies []pervichka.Company
+	Logger    *slog.Logger
+	Now       func() time.Time // default time.Now; the date of payment orders
 }
 
 // WebhookConfig says where and how postings are delivered.
@@ -61,11 +65,13 @@ type WebhookConfig struct {
 
 // Ledger posts documents and delivers postings. Safe for concurrent use.
 type Ledger struct {
-	db      *db.DB
-	mapping Mapping
-	wh      WebhookConfig
-	base    string
-	log     *slog.Logger
+	db        *db.DB
+	mapping   Mapping
+	wh        WebhookConfig
+	base      string
+	companies []pervichka.Company
+	now       func() time.Time
+	log       *slog.Logger
 }
 
 // New checks cfg and builds a Ledger.
@@ -106,7 +112,11 @@ func New(cfg Config) (*Ledger, error) {
 			wh.Client = &http.Client{Timeout: wh.Timeout}
 		}
 	}
-	return &Ledger{db: cfg.DB, mapping: cfg.Mapping, wh: wh, base: strings.TrimSuffix(cfg.BaseURL, "/"), log: cfg.Logger}, nil
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Ledger{db: cfg.DB, mapping: cfg.Mapping, wh: wh, base: strings.TrimSuffix(cfg.BaseURL, "/"),
+		companies: cfg.Companies, now: cfg.Now, log: cfg.Logger}, nil
 }
 
 // PostTx posts the document's current result in tx and moves it to posted.

@@ -155,14 +155,14 @@ func TestPipelineEndToEnd(t *testing.T) {
 			if sum.Postings != len(ids) || sum.Documents != len(ids) || sum.Files <= len(ids) {
 				t.Errorf("export %+v: want %d postings and documents, originals plus page images", sum, len(ids))
 			}
-			cf, err := os.Open(filepath.Join(dir, "postings.csv"))
+			cf, err := os.Open(filepath.Join(dir, ledger.MachineCSVName))
 			if err != nil {
 				t.Fatal(err)
 			}
 			rows, err := csv.NewReader(cf).ReadAll()
 			cf.Close()
 			if err != nil || len(rows) != sum.Rows+1 || !slices.Equal(rows[0], ledger.CSVHeader) {
-				t.Errorf("postings.csv: %d rows, %v; want %d and the header", len(rows), err, sum.Rows+1)
+				t.Errorf("%s: %d rows, %v; want %d and the header", ledger.MachineCSVName, len(rows), err, sum.Rows+1)
 			}
 			for id, name := range ids {
 				docDir := filepath.Join(dir, "documents", itoa(id))

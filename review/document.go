@@ -77,8 +77,9 @@ type documentPage struct {
 	Error, Message string
 	Prev, Next     int64
 	Postings       []postingRow
-	Original       string // the received file's URL
-	OriginalImage  bool   // it is an image the viewer can show
+	Exports        []exportLink // download buttons of a posted document
+	Original       string       // the received file's URL
+	OriginalImage  bool         // it is an image the viewer can show
 	Version        int
 	Checks         map[string]Check
 	BankChanges    []bankChange // bank.go
@@ -343,6 +344,7 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 	for _, ps := range postings {
 		p.Postings = append(p.Postings, postingView(ps, s.cfg.Location))
 	}
+	p.Exports = s.exportLinks(doc)
 	return p, nil
 }
 

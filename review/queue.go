@@ -50,6 +50,7 @@ type queuePage struct {
 	FilterType, FilterSupplier       string
 	FilterReason, FilterSource, Next string
 	Admin, CanRetry                  bool
+	CanExport                        bool // the download of posted documents by period
 	Message                          string
 }
 
@@ -94,7 +95,8 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 		pageBase: base(r, "Очередь проверки"), Tab: tab, Counts: counts,
 		FilterType: string(f.DocType), FilterSupplier: f.Supplier, FilterReason: f.Reason, FilterSource: string(f.Source),
 		Admin: sess.User.Role == db.UserAdmin, CanRetry: sess.User.Role == db.UserAdmin && s.cfg.Retrier != nil,
-		Message: flash(q.Get("msg")),
+		CanExport: s.cfg.Exporter != nil,
+		Message:   flash(q.Get("msg")),
 	}
 	if tab == "failed" {
 		p.Title = "Ошибки обработки"

@@ -61,7 +61,10 @@ type Config struct {
 	// turns merging and splitting off.
 	Queue   *db.Queue
 	Retrier Retrier // nil hides the retry button
-	Logger  *slog.Logger
+	// Exporter makes the files of posted documents (buttons «Скачать XML
+	// для 1С», «Платёжка»; the queue's download by period). Nil hides them.
+	Exporter Exporter
+	Logger   *slog.Logger
 
 	// InsecureCookies drops the Secure attribute, for plain HTTP on
 	// loopback (tests, a single-box trial). Behind TLS termination leave
@@ -194,6 +197,8 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /review/{id}", clerk(s.document))
 	mux.Handle("GET /review/{id}/pages/{n}/image", clerk(s.pageImage))
 	mux.Handle("GET /review/{id}/original", clerk(s.original))
+	mux.Handle("GET /review/{id}/export", clerk(s.export))
+	mux.Handle("GET /review/export", clerk(s.exportBatch))
 	mux.Handle("POST /review/{id}/save", clerk(s.save))
 	mux.Handle("POST /review/{id}/approve", clerk(s.approve))
 	mux.Handle("POST /review/{id}/reject", clerk(s.reject))
@@ -217,6 +222,8 @@ var Routes = []struct {
 	{"GET", "/review/{id}", db.UserClerk},
 	{"GET", "/review/{id}/pages/{n}/image", db.UserClerk},
 	{"GET", "/review/{id}/original", db.UserClerk},
+	{"GET", "/review/{id}/export", db.UserClerk},
+	{"GET", "/review/export", db.UserClerk},
 	{"POST", "/review/{id}/save", db.UserClerk},
 	{"POST", "/review/{id}/approve", db.UserClerk},
 	{"POST", "/review/{id}/reject", db.UserClerk},

@@ -17,9 +17,10 @@ packages=(
   fonts-liberation fonts-dejavu-core fonts-paratype
 )
 
-# What only the tests need: a real browser for the UI tests and a real IMAP
-# server for the mail intake tests.
-test_packages=(chromium dovecot-imapd)
+# What only the tests need: a real browser for the UI tests, a real IMAP
+# server for the mail intake tests, and xmllint to validate the ФНС XML
+# exports against the official schema (ledger/fnsxml).
+test_packages=(chromium dovecot-imapd libxml2-utils)
 if [ "${1:-}" = "--deps" ]; then
   packages+=("${test_packages[@]}")
 fi

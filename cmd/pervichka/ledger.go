@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -18,12 +22,17 @@ import (
 )
 
 func init() {
-	commands["ledger"] = command{summary: "export postings, list and resend webhook deliveries (ledger export --from --to --out)", run: runLedger}
+	commands["ledger"] = command{summary: "export postings (CSV, ФНС XML for 1С, payment orders), list and resend webhook deliveries", run: runLedger}
 }
 
 const ledgerUsage = `usage:
-  pervichka ledger export --from YYYY-MM-DD --to YYYY-MM-DD --out DIR [--db URL] [--storage URL]
-      postings.csv of documents dated in the period, and each document's original and page images
+  pervichka ledger export --from YYYY-MM-DD --to YYYY-MM-DD --out DIR [--format csv] [--db URL] [--storage URL]
+      postings.csv (for people: Russian Excel), postings-machine.csv, and each document's original and page images
+  pervichka ledger export --format fns-xml|bank|csv (--from YYYY-MM-DD --to YYYY-MM-DD | --after CURSOR) --out DIR [--companies FILE]
+      fns-xml: the ФНС УПД XML of each УПД, счёт-фактура and act, for 1С («Загрузить из файла»)
+      bank:    1c_to_kl.txt, payment orders for the invoices, for the bank client (needs --companies with our accounts)
+      csv:     postings.csv for people
+      what is left out and why goes to refused.txt; with --after the next cursor is printed
   pervichka ledger deliveries [--state dead|pending|delivered] [--db URL]
       webhook deliveries; dead ones failed their last attempt
   pervichka ledger resend --id N [--db URL]
@@ -39,13 +48,16 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("ledger "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbURL := dbFlag(fs)
-	var from, to, out, storeURL, state *string
+	var from, to, out, storeURL, state, format, after, companies *string
 	var id *int64
 	switch sub {
 	case "export":
-		from = fs.String("from", "", "first document date of the period, YYYY-MM-DD (required)")
-		to = fs.String("to", "", "last document date of the period, YYYY-MM-DD (required)")
+		from = fs.String("from", "", "first document date of the period, YYYY-MM-DD")
+		to = fs.String("to", "", "last document date of the period, YYYY-MM-DD")
+		after = fs.String("after", "", "ledger cursor: export the postings after it (instead of --from/--to)")
+		format = fs.String("format", ledger.FormatCSV, "fns-xml, bank or csv")
 		out = fs.String("out", "", "folder to write into; must not exist or be empty (required)")
+		companies = fs.String("companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations and their bank accounts, for --format bank [PERVICHKA_COMPANIES]")
 		storeURL = storageFlag(fs)
 	case "deliveries":
 		state = fs.String("state", string(db.DeliveryDead), "dead, pending or delivered")
@@ -61,9 +73,24 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	switch sub {
 	case "export":
-		for name, v := range map[string]string{"--from": *from, "--to": *to, "--out": *out} {
+		if *out == "" {
+			return errors.New("--out is required")
+		}
+		if !slices.Contains(ledger.Formats, *format) {
+			return fmt.Errorf("--format %q: want fns-xml, bank or csv", *format)
+		}
+		if *after != "" {
+			if *from != "" || *to != "" {
+				return errors.New("give either --from and --to or --after, not both")
+			}
+			if n, err := strconv.ParseInt(*after, 10, 64); err != nil || n < 0 {
+				return fmt.Errorf("--after %q: want the cursor, a number from an earlier export", *after)
+			}
+			break
+		}
+		for name, v := range map[string]string{"--from": *from, "--to": *to} {
 			if v == "" {
-				return fmt.Errorf("%s is required", name)
+				return fmt.Errorf("%s is required (or --after)", name)
 			}
 		}
 		for _, v := range []string{*from, *to} {
@@ -91,16 +118,20 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	switch sub {
 	case "export":
-		store, err := objects.Open(ctx, *storeURL, log)
-		if err != nil {
-			return err
+		if *format == ledger.FormatCSV && *after == "" {
+			store, err := objects.Open(ctx, *storeURL, log)
+			if err != nil {
+				return err
+			}
+			sum, err := ledger.Export(ctx, d, store, *from, *to, *out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "exported %d postings (%d CSV rows) and %d files of %d documents to %s\n",
+				sum.Postings, sum.Rows, sum.Files, sum.Documents, *out)
+			return nil
 		}
-		sum, err := ledger.Export(ctx, d, store, *from, *to, *out)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "exported %d postings (%d CSV rows) and %d files of %d documents to %s\n",
-			sum.Postings, sum.Rows, sum.Files, sum.Documents, *out)
+		return exportFormat(ctx, d, log, *format, *from, *to, *after, *out, *companies, stdout)
 	case "deliveries":
 		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tPOSTING\tSTATE\tATTEMPTS\tUPDATED\tLAST ERROR")
@@ -121,7 +152,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return w.Flush()
 	case "resend":
-		l, err := ledgerFromEnv(d, log)
+		l, err := ledgerFromEnv(d, log, "")
 		if err != nil {
 			return err
 		}
@@ -141,6 +172,48 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		fmt.Fprintf(stdout, "delivery %d of posting %d is pending again; a serve process will deliver it\n", dl.ID, dl.PostingID)
+	}
+	return nil
+}
+
+// exportFormat writes one format's batch into out: the files, refused.txt
+// when documents were left out, and the summary (with the next cursor).
+func exportFormat(ctx context.Context, d *db.DB, log *slog.Logger, format, from, to, after, out, companies string, stdout io.Writer) error {
+	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
+		return fmt.Errorf("export: %s is not empty", out)
+	}
+	l, err := ledgerFromEnv(d, log, companies)
+	if err != nil {
+		return err
+	}
+	sel := ledger.Selection{From: from, To: to, Limit: -1}
+	if after != "" {
+		sel.After, _ = strconv.ParseInt(after, 10, 64)
+	}
+	b, err := l.ExportBatch(ctx, sel, format)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	for _, f := range b.Files {
+		if err := os.WriteFile(filepath.Join(out, f.Name), f.Data, 0o644); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	if len(b.Refused) > 0 {
+		if err := os.WriteFile(filepath.Join(out, ledger.RefusedFileName), ledger.RefusedText(b.Refused), 0o644); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	fmt.Fprintf(stdout, "exported %d %s files from %d postings to %s; %d documents left out", len(b.Files), format, b.Postings, out, len(b.Refused))
+	if len(b.Refused) > 0 {
+		fmt.Fprintf(stdout, " (reasons in %s)", ledger.RefusedFileName)
+	}
+	fmt.Fprintln(stdout)
+	if after != "" {
+		fmt.Fprintf(stdout, "next cursor: %d\n", b.Next)
 	}
 	return nil
 }

@@ -187,12 +187,35 @@ func TestServeLedger(t *testing.T) {
 			if !strings.Contains(out, "exported 1 postings") {
 				t.Errorf("ledger export: %s", out)
 			}
-			csvText, err := os.ReadFile(filepath.Join(dir, "postings.csv"))
+			csvText, err := os.ReadFile(filepath.Join(dir, "postings-machine.csv"))
 			if err != nil || !strings.Contains(string(csvText), ",26,60.01,") || !strings.Contains(string(csvText), ",19,60.01,") {
-				t.Errorf("postings.csv lacks the act's Дт 26 and Дт 19 lines (%v):\n%s", err, csvText)
+				t.Errorf("postings-machine.csv lacks the act's Дт 26 and Дт 19 lines (%v):\n%s", err, csvText)
+			}
+			people, err := os.ReadFile(filepath.Join(dir, "postings.csv"))
+			if err != nil || !strings.HasPrefix(string(people), "\ufeffПозиция;") || !strings.Contains(string(people), ";26;60.01;") {
+				t.Errorf("postings.csv is not the people's CSV with the act's Дт 26 line (%v):\n%s", err, people)
 			}
 			if _, err := os.Stat(filepath.Join(dir, "documents", fmt.Sprint(act), "original.pdf")); err != nil {
 				t.Errorf("export lacks the original: %v", err)
+			}
+			// The accountant's formats: the act as ФНС XML by cursor, and
+			// the same through the API with a service token.
+			xmlDir := filepath.Join(t.TempDir(), "xml")
+			out = runBinary(t, "ledger", "export", "--format", "fns-xml", "--after", "0", "--out", xmlDir, "--db", dbURL)
+			files, _ := filepath.Glob(filepath.Join(xmlDir, "ON_NSCHFDOPPR_*.xml"))
+			if len(files) != 1 || !strings.Contains(out, "exported 1 fns-xml files") || !strings.Contains(out, "next cursor: "+page.Next) {
+				t.Fatalf("ledger export --format fns-xml: %v\n%s", files, out)
+			}
+			xresp, err := http.DefaultClient.Do(authed(t, http.MethodGet, fmt.Sprintf("%s/api/v1/documents/%d/export?format=fns-xml", srv.url, act), service))
+			if err != nil {
+				t.Fatal(err)
+			}
+			xbody, _ := io.ReadAll(xresp.Body)
+			xresp.Body.Close()
+			want, _ := os.ReadFile(files[0])
+			if xresp.StatusCode != http.StatusOK || !bytes.Equal(xbody, want) ||
+				xresp.Header.Get("Content-Disposition") != "attachment; filename="+filepath.Base(files[0]) {
+				t.Errorf("GET export: %d %v, not the CLI's file", xresp.StatusCode, xresp.Header)
 			}
 			var stats struct {
 				Accepted map[string]int `json:"accepted"`

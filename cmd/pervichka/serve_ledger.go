@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/api"
 	"github.com/pervichka/pervichka/ledger"
 	"github.com/pervichka/pervichka/pipeline"
@@ -18,8 +19,9 @@ import (
 // The ledger's part of serve: it posts auto-approved documents (the
 // pipeline's Poster), delivers postings by webhook as jobs of the
 // pipeline's River client, and serves the pull API and the dead-letter
-// routes. It is configured from the environment (serve's flags belong to
-// serve.go):
+// routes, and the exports (a document's file, and batches on the cursor).
+// It is configured from the environment (serve's flags belong to serve.go;
+// --companies gives the payers' accounts):
 //
 //	PERVICHKA_WEBHOOK_URL, PERVICHKA_WEBHOOK_SECRET   where to deliver, and the HMAC key
 //	PERVICHKA_WEBHOOK_MAX_ATTEMPTS, PERVICHKA_WEBHOOK_BACKOFF, PERVICHKA_WEBHOOK_MAX_BACKOFF
@@ -34,7 +36,7 @@ func init() {
 var ledgers sync.Map // *serveDeps → *ledger.Ledger
 
 func ledgerPipeline(d *serveDeps, cfg *pipeline.Config) error {
-	l, err := ledgerFromEnv(d.db, d.log)
+	l, err := ledgerFromEnv(d.db, d.log, d.cfg.companies)
 	if err != nil {
 		return err
 	}
@@ -62,14 +64,28 @@ func ledgerMount(d *serveDeps, mux *http.ServeMux) error {
 	mux.Handle("GET /api/v1/ledger/deliveries", api.RequireRole(d.db, db.RoleAdmin, l.DeliveriesHandler(), d.log))
 	mux.Handle("POST /api/v1/ledger/deliveries/{id}/resend",
 		api.RequireRole(d.db, db.RoleAdmin, l.ResendHandler(d.pipeline.Queue(), actor), d.log))
+	mux.Handle("GET /api/v1/documents/{id}/export", api.RequireRole(d.db, db.RoleService, l.ExportHandler(), d.log))
+	mux.Handle("GET /api/v1/ledger/export", api.RequireRole(d.db, db.RoleService, l.BatchExportHandler(), d.log))
 	return nil
 }
 
 // ledgerFromEnv builds the ledger from the environment, refusing a value
 // it cannot read rather than running with a default the operator did not
-// mean.
-func ledgerFromEnv(database *db.DB, log *slog.Logger) (*ledger.Ledger, error) {
+// mean. companies is the companies file (serve's --companies), whose bank
+// accounts pay the exported payment orders.
+func ledgerFromEnv(database *db.DB, log *slog.Logger, companies string) (*ledger.Ledger, error) {
 	cfg := ledger.Config{DB: database, BaseURL: os.Getenv("PERVICHKA_PUBLIC_URL"), Logger: log}
+	if companies != "" {
+		f, err := os.Open(companies)
+		if err != nil {
+			return nil, fmt.Errorf("read companies: %w", err)
+		}
+		cfg.Companies, err = pervichka.ReadCompanyList(f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
 	if path := os.Getenv("PERVICHKA_LEDGER_MAPPING"); path != "" {
 		m, err := ledger.LoadMapping(path)
 		if err != nil {

@@ -25,11 +25,14 @@ import (
 // client address from X-Forwarded-For (only behind a proxy that sets it).
 func init() {
 	var poster review.Poster
+	var exporter review.Exporter
 	extensions["review"] = extension{
 		name: "review",
 		pipeline: func(d *serveDeps, cfg *pipeline.Config) error {
 			if cfg.Poster != nil {
 				poster = cfg.Poster
+				// The ledger also makes the accountant's files.
+				exporter, _ = cfg.Poster.(review.Exporter)
 			}
 			// Bank details or names that differ from the counterparty
 			// directory send a document to review.
@@ -43,7 +46,7 @@ func init() {
 				return nil
 			}
 			s, err := review.New(review.Config{
-				DB: d.db, Objects: d.store, Poster: poster, Queue: d.pipeline.Queue(), Retrier: d.pipeline,
+				DB: d.db, Objects: d.store, Poster: poster, Queue: d.pipeline.Queue(), Retrier: d.pipeline, Exporter: exporter,
 				Logger:          d.log.With("part", "review"),
 				InsecureCookies: os.Getenv("PERVICHKA_REVIEW_INSECURE_COOKIES") == "true",
 				TrustProxy:      os.Getenv("PERVICHKA_REVIEW_TRUST_PROXY") == "true",

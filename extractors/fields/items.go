@@ -592,6 +592,7 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 		}
 	}
 	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), code))
+	r.item.UnitCode = pervichka.Text(itemUnitCode(string(r.item.Unit), code))
 	if q, ok := parseQuantity(cells[colQty]); ok {
 		r.item.Quantity = pervichka.Text(q)
 	}
@@ -1132,4 +1133,16 @@ func itemUnit(printed, code string) string {
 		return u.Symbol
 	}
 	return printed
+}
+
+// itemUnitCode is a row's ОКЕИ code: the code of the unit read, or failing
+// that the printed code when it is a known one; "" when neither is known.
+func itemUnitCode(unit, code string) string {
+	if u, ok := ruvalid.LookupUnit(unit); ok {
+		return u.Code
+	}
+	if u, ok := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code)); ok {
+		return u.Code
+	}
+	return ""
 }

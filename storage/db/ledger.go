@@ -91,6 +91,7 @@ type ledgerQueries struct {
 	postingsAfter  string
 	postingsDates  string
 	postingsOfDoc  string
+	prevSupplier   string
 	insertDelivery string
 	deliveryByID   string
 	deliveryLock   string
@@ -128,7 +129,14 @@ func newLedgerQueries(date string) ledgerQueries {
 		postingsAfter: `SELECT ` + cols + ` FROM ledger_postings WHERE position > $1 ORDER BY position LIMIT $2`,
 		postingsDates: `SELECT ` + cols + ` FROM ledger_postings WHERE doc_date >= $1 AND doc_date <= $2
 			ORDER BY doc_date, position`,
-		postingsOfDoc:  `SELECT ` + cols + ` FROM ledger_postings WHERE document_id = $1 ORDER BY position`,
+		postingsOfDoc: `SELECT ` + cols + ` FROM ledger_postings WHERE document_id = $1 ORDER BY position`,
+		// The supplier's latest active posting of a document type before a
+		// position: what the ledger compares an invoice's bank details with.
+		prevSupplier: `SELECT ` + cols + ` FROM ledger_postings p
+			WHERE p.supplier_inn = $1 AND p.doc_type = $2 AND p.position < $3 AND p.document_id <> $4
+			  AND p.kind = 'posting'
+			  AND NOT EXISTS (SELECT 1 FROM ledger_postings s WHERE s.reverses_id = p.id)
+			ORDER BY p.position DESC LIMIT 1`,
 		insertDelivery: `INSERT INTO ledger_deliveries (posting_id, state, created_at, updated_at) VALUES ($1, 'pending', $2, $2) RETURNING ` + delCols,
 		deliveryByID:   `SELECT ` + delCols + ` FROM ledger_deliveries WHERE id = $1`,
 		deliveryLock:   `UPDATE ledger_deliveries SET updated_at = updated_at WHERE id = $1 RETURNING ` + delCols,
@@ -243,6 +251,14 @@ func (db *DB) PostingsBetween(ctx context.Context, from, to string) ([]Posting, 
 		return nil, fmt.Errorf("%s: date %q is not YYYY-MM-DD", op, to)
 	}
 	return db.postings(ctx, nil, op, db.lq().postingsDates, db.q.dateArg(f), db.q.dateArg(t))
+}
+
+// PreviousSupplierPosting returns the latest active posting of a document
+// of docType from the same supplier ИНН that was posted before position,
+// other than documentID's; ErrNotFound when there is none.
+func (db *DB) PreviousSupplierPosting(ctx context.Context, supplierINN, docType string, position, documentID int64) (Posting, error) {
+	p, err := scanPosting(db.c(nil).queryRow(ctx, db.lq().prevSupplier, supplierINN, docType, position, documentID))
+	return p, db.q.translate(fmt.Sprintf("previous posting of supplier %s", supplierINN), err)
 }
 
 // DocumentPostings returns a document's postings and stornos in order.
