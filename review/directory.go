@@ -33,7 +33,7 @@ func reasonText(reason string) string {
 	if !ok {
 		t = reason
 	}
-	if code == pervichka.ReasonResent && suffix != "" {
+	if (code == pervichka.ReasonResent || code == pervichka.ReasonDuplicate) && suffix != "" {
 		return t + " №" + suffix
 	}
 	switch suffix {

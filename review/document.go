@@ -37,8 +37,9 @@ type fieldGroup struct {
 }
 
 type itemRow struct {
-	Index int
-	Cells []formField
+	Index   int
+	Cells   []formField
+	Flagged bool // a cell needs attention: the row's arithmetic, a missing price or amount
 }
 
 type pageInfo struct {
@@ -69,7 +70,7 @@ type documentPage struct {
 	Groups         []fieldGroup
 	ItemColumns    []itemColumn
 	Items          []itemRow
-	Reasons        []string
+	Reasons        []reasonView
 	Pages          []pageInfo
 	History        []historyRow
 	ClaimedBy      string
@@ -144,7 +145,12 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Error = claimErr
-	p.Message = flash(r.URL.Query().Get("msg"))
+	code := r.URL.Query().Get("msg")
+	if flashIsError[code] && p.Error == "" {
+		p.Error = flash(code)
+	} else if !flashIsError[code] {
+		p.Message = flash(code)
+	}
 	s.render(w, r, http.StatusOK, "document.html", p)
 }
 
@@ -210,6 +216,22 @@ func reasonFields(reason string) []string {
 // highlighted even without a reason.
 const lowConfidence = 0.9
 
+// doubtful decides whether the page highlights a field and puts it first
+// in the Tab order: a review reason names it, the engine's confidence is
+// below lowConfidence, a check fails, or (item cells and the total) a
+// row's arithmetic or the Σ of the rows does not add up. Every input of
+// that decision passes through here, so that a verdict from the
+// extractor's evidence replaces this one function.
+func doubtful(key string, named bool, conf float64, hasConf bool, c Check) bool {
+	switch {
+	case named, hasConf && conf < lowConfidence, c.Error != "":
+		return true
+	case c.Warning != "" && (key == "total" || strings.HasPrefix(key, "items[")):
+		return true
+	}
+	return false
+}
+
 // documentPage assembles the page from the stored document, the form
 // values to show (the stored ones, or a refused form's) and, after a
 // refused save, the stored values to compare with.
@@ -220,25 +242,28 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 		Editable: doc.State == db.StateNeedsReview, ItemColumns: itemColumns, Version: doc.Version,
 		Original: fmt.Sprintf("/review/%d/original", doc.ID), OriginalImage: inlineImage(doc.ContentType),
 	}
-	flagged := map[string]bool{}
+	named := map[string]bool{}
 	for _, rs := range stored.ReviewReasons {
-		p.Reasons = append(p.Reasons, reasonText(rs))
+		if p.Editable {
+			p.Reasons = append(p.Reasons, reasonViewOf(rs))
+		}
 		for _, k := range reasonFields(rs) {
-			flagged[k] = true
+			named[k] = true
 		}
 	}
 	// Validate what is shown, so a refused form shows its own problems.
 	shownRes := form{Values: shown, Items: countItems(shown), Version: doc.Version}.apply(stored)
 	p.Checks = validate(shownRes, s.cfg.Now())
 	mk := func(key, label string, k kind) formField {
-		f := formField{Key: key, Label: label, Value: shown[key], Input: inputKind(k), Check: p.Checks[key]}
-		if c, ok := stored.Confidence[key]; ok && c < 1 {
+		f := formField{Key: key, Label: label, Value: displayValue(k, shown[key]), Input: inputKind(k), Check: p.Checks[key]}
+		c, hasConf := stored.Confidence[key]
+		if hasConf && c < 1 {
 			f.Conf = fmt.Sprintf("%.0f %%", c*100)
-			f.LowConf = c < lowConfidence
 		}
-		f.Flagged = flagged[key] || f.LowConf || f.Check.Error != ""
-		if current != nil && current[key] != shown[key] {
-			f.Current, f.Conflict = current[key], true
+		f.LowConf = hasConf && c < lowConfidence
+		f.Flagged = doubtful(key, named[key], c, hasConf, f.Check)
+		if current != nil && normalise(k, current[key]) != normalise(k, shown[key]) {
+			f.Current, f.Conflict = displayValue(k, current[key]), true
 			if f.Current == "" {
 				f.Current = "(пусто)"
 			}
@@ -261,7 +286,9 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 	for i := range countItems(shown) {
 		row := itemRow{Index: i}
 		for _, c := range itemColumns {
-			row.Cells = append(row.Cells, mk(itemKey(i, c.Key), c.Label, c.Kind))
+			cell := mk(itemKey(i, c.Key), c.Label, c.Kind)
+			row.Flagged = row.Flagged || cell.Flagged
+			row.Cells = append(row.Cells, cell)
 		}
 		p.Items = append(p.Items, row)
 	}
@@ -307,7 +334,7 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 	for _, e := range events {
 		what := stateName[e.To]
 		if e.Reason != "" {
-			what += ": " + e.Reason
+			what += ": " + eventText(e.Reason)
 		}
 		p.History = append(p.History, historyRow{At: e.At.In(s.cfg.Location).Format("02.01.2006 15:04:05"), Actor: e.Actor, What: what, at: e.At})
 	}

@@ -85,6 +85,12 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	counts, err := s.counts.get(ctx, s.cfg.DB, state)
+	if err == nil && counts.Total < int64(len(docs)) {
+		// Cached counts older than the rows just read (documents arrived
+		// since the last count): a page listing eight documents under
+		// «Всего в очереди: 0» is worse than one count's wait.
+		counts, err = s.counts.recount(ctx, s.cfg.DB, state)
+	}
 	if err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось прочитать очередь, повторите", err)
 		return
@@ -221,6 +227,10 @@ func money(s string) string {
 	return out
 }
 
+// flashIsError are the flash codes that report a refusal: shown in the
+// red box, not the green one.
+var flashIsError = map[string]bool{"duplicate": true}
+
 // flash turns a message code from a redirect into text; unknown codes show
 // nothing, so a link cannot put words on the page.
 func flash(code string) string {
@@ -276,6 +286,11 @@ func (cc *countCache) get(ctx context.Context, d *db.DB, state db.State) (db.Que
 	if ok {
 		return e.c, nil
 	}
+	return cc.recount(ctx, d, state)
+}
+
+// recount counts now and caches the result.
+func (cc *countCache) recount(ctx context.Context, d *db.DB, state db.State) (db.QueueCounts, error) {
 	c, err := d.CountQueue(ctx, state)
 	if err != nil {
 		return c, err

@@ -175,6 +175,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /logout", clerk(s.logout))
 	// Stylesheet and script only: nothing secret, and the login page needs them.
 	mux.Handle("GET /review-assets/{file}", s.assets)
+	mux.HandleFunc("GET /favicon.ico", s.favicon)
 	mux.Handle("GET /review", clerk(s.queue))
 	mux.Handle("GET /review/{id}", clerk(s.document))
 	mux.Handle("GET /review/{id}/pages/{n}/image", clerk(s.pageImage))
@@ -231,6 +232,20 @@ func (s *Server) CleanSessions(ctx context.Context, every time.Duration) {
 			}
 		}
 	}
+}
+
+// favicon answers the browser's own /favicon.ico request (pages name the
+// SVG icon, but a browser asks here first for other paths, and a 404 in
+// every log is noise).
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	b, err := uiFS.ReadFile("ui/static/favicon.svg")
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(b)
 }
 
 func (s *Server) root(w http.ResponseWriter, r *http.Request) {
