@@ -306,7 +306,7 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 			}
 		}
 		info.Width, info.Height, info.Words = wp.Width, wp.Height, wp.Words
-		if pg.ImageKey != "" {
+		if pg.ImageKey != "" || textPage(pg) {
 			info.Image = fmt.Sprintf("/review/%d/pages/%d/image", doc.ID, pg.Index)
 		}
 		if info.Words == nil {
@@ -472,20 +472,30 @@ func inlineImage(contentType string) bool {
 }
 
 func (s *Server) pageImage(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
 	n, err := strconv.Atoi(r.PathValue("n"))
-	if !ok || err != nil || n < 0 {
+	if err != nil || n < 0 {
 		s.refuse(w, r, http.StatusNotFound, "Нет такой страницы")
 		return
 	}
-	pages, err := s.cfg.DB.Pages(r.Context(), nil, id)
+	doc, ok := s.documentOf(w, r, "Не удалось прочитать страницу")
+	if !ok {
+		return
+	}
+	pages, err := s.cfg.DB.Pages(r.Context(), nil, doc.ID)
 	if err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось прочитать страницу", err)
 		return
 	}
 	for _, p := range pages {
-		if p.Index != n || p.ImageKey == "" {
+		if p.Index != n {
 			continue
+		}
+		if textPage(p) {
+			s.servePicture(w, r, doc, p)
+			return
+		}
+		if p.ImageKey == "" {
+			break
 		}
 		body, info, err := s.cfg.Objects.Get(r.Context(), p.ImageKey)
 		if err != nil {

@@ -283,7 +283,14 @@
   }
   function toPage() { stage.focus({ preventScroll: true }); }
 
-  function zoomTo(z) { zoom = Math.min(8, Math.max(0.25, z)); renderPage(current); }
+  // Zoom steps, relative to the page's width fitting the stage.
+  var zooms = [0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4];
+  function zoomTo(z) { zoom = z; renderPage(current); }
+  function zoomStep(d) {
+    var i = zooms.indexOf(zoom);
+    if (i < 0) i = zooms.indexOf(1);
+    zoomTo(zooms[Math.min(zooms.length - 1, Math.max(0, i + d))]);
+  }
   function rotate() {
     var rf = document.getElementById("rotateform");
     if (rf && pages[current] && pages[current].image && !(document.getElementById("show-original") || {}).checked) {
@@ -349,8 +356,8 @@
         break;
       }
       case "KeyR": rotate(); break;
-      case "Equal": case "NumpadAdd": zoomTo(zoom * 1.25); break;
-      case "Minus": case "NumpadSubtract": zoomTo(zoom / 1.25); break;
+      case "Equal": case "NumpadAdd": zoomStep(1); break;
+      case "Minus": case "NumpadSubtract": zoomStep(-1); break;
       case "Digit0": case "Numpad0": zoomTo(1); break;
       case "BracketRight": case "PageDown": if (current + 1 < pages.length) renderPage(current + 1); break;
       case "BracketLeft": case "PageUp": if (current > 0) renderPage(current - 1); break;
@@ -362,8 +369,8 @@
   document.querySelectorAll(".pagebtn").forEach(function (b) {
     b.addEventListener("click", function () { renderPage(Number(b.dataset.page)); });
   });
-  document.getElementById("zoom-in").addEventListener("click", function () { zoomTo(zoom * 1.25); });
-  document.getElementById("zoom-out").addEventListener("click", function () { zoomTo(zoom / 1.25); });
+  document.getElementById("zoom-in").addEventListener("click", function () { zoomStep(1); });
+  document.getElementById("zoom-out").addEventListener("click", function () { zoomStep(-1); });
   document.getElementById("zoom-fit").addEventListener("click", function () { zoomTo(1); });
   document.getElementById("rotate").addEventListener("click", rotate);
   document.getElementById("show-words").addEventListener("change", function () { renderPage(current); });
