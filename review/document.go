@@ -47,6 +47,7 @@ type pageInfo struct {
 	Width  int              `json:"width"`
 	Height int              `json:"height"`
 	Image  string           `json:"image,omitempty"`
+	Text   bool             `json:"text,omitempty"` // from a PDF's text layer: the turn is the viewer's only
 	Words  []pervichka.Word `json:"words"`
 	Boxes  []fieldBox       `json:"boxes"`
 }
@@ -242,6 +243,11 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 		Editable: doc.State == db.StateNeedsReview, ItemColumns: itemColumns, Version: doc.Version,
 		Original: fmt.Sprintf("/review/%d/original", doc.ID), OriginalImage: inlineImage(doc.ContentType),
 	}
+	if doc.State == db.StateProcessing || doc.State == db.StateReceived {
+		// The pipeline is reading it (after a turn, a merge or a split):
+		// the page reloads itself until the document is back.
+		p.Refresh = 3
+	}
 	named := map[string]bool{}
 	for _, rs := range stored.ReviewReasons {
 		if p.Editable {
@@ -306,7 +312,8 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 			}
 		}
 		info.Width, info.Height, info.Words = wp.Width, wp.Height, wp.Words
-		if pg.ImageKey != "" || textPage(pg) {
+		info.Text = textPage(pg)
+		if pg.ImageKey != "" || info.Text {
 			info.Image = fmt.Sprintf("/review/%d/pages/%d/image", doc.ID, pg.Index)
 		}
 		if info.Words == nil {

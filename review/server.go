@@ -61,7 +61,10 @@ type Config struct {
 	// turns merging and splitting off.
 	Queue   *db.Queue
 	Retrier Retrier // nil hides the retry button
-	Logger  *slog.Logger
+	// Turner turns a page's picture for «повернуть и распознать заново»
+	// (with Queue); nil leaves the turn to the viewer only.
+	Turner Turner
+	Logger *slog.Logger
 
 	// InsecureCookies drops the Secure attribute, for plain HTTP on
 	// loopback (tests, a single-box trial). Behind TLS termination leave
@@ -186,6 +189,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /review/{id}/skip", clerk(s.skip))
 	mux.Handle("POST /review/{id}/merge", clerk(s.merge))
 	mux.Handle("POST /review/{id}/split", clerk(s.split))
+	mux.Handle("POST /review/{id}/rotate", clerk(s.rotate))
 	mux.Handle("POST /review/{id}/claim", clerk(s.claim))
 	mux.Handle("POST /review/{id}/retry", admin(s.retry))
 	mux.Handle("POST /review/{id}/reprocess", clerk(s.reprocess))
@@ -209,6 +213,7 @@ var Routes = []struct {
 	{"POST", "/review/{id}/skip", db.UserClerk},
 	{"POST", "/review/{id}/merge", db.UserClerk},
 	{"POST", "/review/{id}/split", db.UserClerk},
+	{"POST", "/review/{id}/rotate", db.UserClerk},
 	{"POST", "/review/{id}/claim", db.UserClerk},
 	{"POST", "/review/{id}/retry", db.UserAdmin},
 	{"POST", "/review/{id}/reprocess", db.UserClerk},
@@ -258,9 +263,10 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 
 // pageBase is what every page's layout needs.
 type pageBase struct {
-	Title string
-	User  *db.User
-	CSRF  string
+	Refresh int // seconds after which the page reloads itself; 0 never
+	Title   string
+	User    *db.User
+	CSRF    string
 }
 
 func base(r *http.Request, title string) pageBase {

@@ -43,7 +43,7 @@ func init() {
 				return nil
 			}
 			s, err := review.New(review.Config{
-				DB: d.db, Objects: d.store, Poster: poster, Queue: d.pipeline.Queue(), Retrier: d.pipeline,
+				DB: d.db, Objects: d.store, Poster: poster, Queue: d.pipeline.Queue(), Retrier: d.pipeline, Turner: d.pipeline,
 				Logger:          d.log.With("part", "review"),
 				InsecureCookies: os.Getenv("PERVICHKA_REVIEW_INSECURE_COOKIES") == "true",
 				TrustProxy:      os.Getenv("PERVICHKA_REVIEW_TRUST_PROXY") == "true",

@@ -293,7 +293,7 @@
   }
   function rotate() {
     var rf = document.getElementById("rotateform");
-    if (rf && pages[current] && pages[current].image && !(document.getElementById("show-original") || {}).checked) {
+    if (rf && pages[current] && pages[current].image && !pages[current].text && !(document.getElementById("show-original") || {}).checked) {
       if (dirty() && !window.confirm("Поворот распознает страницу заново, несохранённые правки пропадут. Повернуть?")) return;
       rf.submit();
       return;
