@@ -132,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 	s.counts.log = cfg.Logger
 	s.userLimits = newLimiter(cfg.LoginFailuresUser, cfg.LoginWindow, cfg.Now)
 	s.ipLimits = newLimiter(cfg.LoginFailuresIP, cfg.LoginWindow, cfg.Now)
-	for _, page := range []string{"login.html", "queue.html", "document.html", "error.html"} {
+	for _, page := range []string{"login.html", "queue.html", "document.html", "error.html", "directory.html"} {
 		t, err := template.New(page).Funcs(funcs(cfg.Location)).ParseFS(uiFS, "ui/layout.html", "ui/"+page)
 		if err != nil {
 			return nil, fmt.Errorf("review: parse %s: %w", page, err)
@@ -180,6 +180,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /review-assets/{file}", s.assets)
 	mux.HandleFunc("GET /favicon.ico", s.favicon)
 	mux.Handle("GET /review", clerk(s.queue))
+	mux.Handle("GET /review/directory", clerk(s.directoryPage))
 	mux.Handle("GET /review/{id}", clerk(s.document))
 	mux.Handle("GET /review/{id}/pages/{n}/image", clerk(s.pageImage))
 	mux.Handle("GET /review/{id}/original", clerk(s.original))
@@ -204,6 +205,7 @@ var Routes = []struct {
 }{
 	{"POST", "/logout", db.UserClerk},
 	{"GET", "/review", db.UserClerk},
+	{"GET", "/review/directory", db.UserClerk},
 	{"GET", "/review/{id}", db.UserClerk},
 	{"GET", "/review/{id}/pages/{n}/image", db.UserClerk},
 	{"GET", "/review/{id}/original", db.UserClerk},
