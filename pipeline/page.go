@@ -75,7 +75,7 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		enhanced, err := p.rec.Enhance(ctx, recognize.RawPage{Index: index, Image: img, SourceDPI: pg.SourceDPI})
+		enhanced, err := p.rec.Enhance(ctx, recognize.RawPage{Index: index, Image: img, SourceDPI: pg.SourceDPI, Upright: Upright(*pg)})
 		if err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ func reasonText(reason string) string {
 	if !ok {
 		t = reason
 	}
-	if code == pervichka.ReasonResent && suffix != "" {
+	if (code == pervichka.ReasonResent || code == pervichka.ReasonDuplicate) && suffix != "" {
 		return t + " №" + suffix
 	}
 	if id, ok := earlierBankDocument(reason); ok {

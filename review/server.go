@@ -64,7 +64,10 @@ type Config struct {
 	// Exporter makes the files of posted documents (buttons «Скачать XML
 	// для 1С», «Платёжка»; the queue's download by period). Nil hides them.
 	Exporter Exporter
-	Logger   *slog.Logger
+	// Turner turns a page's picture for «повернуть и распознать заново»
+	// (with Queue); nil leaves the turn to the viewer only.
+	Turner Turner
+	Logger *slog.Logger
 
 	// InsecureCookies drops the Secure attribute, for plain HTTP on
 	// loopback (tests, a single-box trial). Behind TLS termination leave
@@ -147,7 +150,7 @@ func New(cfg Config) (*Server, error) {
 	s.pairLimits = newBackoff(cfg.LoginFailuresUser, time.Second, cfg.LoginMaxDelay, cfg.LoginWindow, cfg.Now)
 	s.ipLimits = newBackoff(cfg.LoginFailuresIP, time.Second, cfg.LoginMaxDelay, cfg.LoginWindow, cfg.Now)
 	s.userLimits = newBackoff(10*cfg.LoginFailuresIP, time.Second, nameMaxDelay, cfg.LoginWindow, cfg.Now)
-	for _, page := range []string{"login.html", "queue.html", "document.html", "error.html"} {
+	for _, page := range []string{"login.html", "queue.html", "document.html", "error.html", "directory.html"} {
 		t, err := template.New(page).Funcs(funcs(cfg.Location)).ParseFS(uiFS, "ui/layout.html", "ui/"+page)
 		if err != nil {
 			return nil, fmt.Errorf("review: parse %s: %w", page, err)
@@ -193,7 +196,9 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /logout", clerk(s.logout))
 	// Stylesheet and script only: nothing secret, and the login page needs them.
 	mux.Handle("GET /review-assets/{file}", s.assets)
+	mux.HandleFunc("GET /favicon.ico", s.favicon)
 	mux.Handle("GET /review", clerk(s.queue))
+	mux.Handle("GET /review/directory", clerk(s.directoryPage))
 	mux.Handle("GET /review/{id}", clerk(s.document))
 	mux.Handle("GET /review/{id}/pages/{n}/image", clerk(s.pageImage))
 	mux.Handle("GET /review/{id}/original", clerk(s.original))
@@ -205,6 +210,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /review/{id}/skip", clerk(s.skip))
 	mux.Handle("POST /review/{id}/merge", clerk(s.merge))
 	mux.Handle("POST /review/{id}/split", clerk(s.split))
+	mux.Handle("POST /review/{id}/rotate", clerk(s.rotate))
 	mux.Handle("POST /review/{id}/claim", clerk(s.claim))
 	mux.Handle("POST /review/{id}/retry", admin(s.retry))
 	mux.Handle("POST /review/{id}/reprocess", clerk(s.reprocess))
@@ -219,6 +225,7 @@ var Routes = []struct {
 }{
 	{"POST", "/logout", db.UserClerk},
 	{"GET", "/review", db.UserClerk},
+	{"GET", "/review/directory", db.UserClerk},
 	{"GET", "/review/{id}", db.UserClerk},
 	{"GET", "/review/{id}/pages/{n}/image", db.UserClerk},
 	{"GET", "/review/{id}/original", db.UserClerk},
@@ -230,6 +237,7 @@ var Routes = []struct {
 	{"POST", "/review/{id}/skip", db.UserClerk},
 	{"POST", "/review/{id}/merge", db.UserClerk},
 	{"POST", "/review/{id}/split", db.UserClerk},
+	{"POST", "/review/{id}/rotate", db.UserClerk},
 	{"POST", "/review/{id}/claim", db.UserClerk},
 	{"POST", "/review/{id}/retry", db.UserAdmin},
 	{"POST", "/review/{id}/reprocess", db.UserClerk},
@@ -255,6 +263,20 @@ func (s *Server) CleanSessions(ctx context.Context, every time.Duration) {
 	}
 }
 
+// favicon answers the browser's own /favicon.ico request (pages name the
+// SVG icon, but a browser asks here first for other paths, and a 404 in
+// every log is noise).
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	b, err := uiFS.ReadFile("ui/static/favicon.svg")
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(b)
+}
+
 func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 	if _, ok, _ := s.currentSession(r); ok {
 		http.Redirect(w, r, "/review", http.StatusSeeOther)
@@ -265,9 +287,10 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 
 // pageBase is what every page's layout needs.
 type pageBase struct {
-	Title string
-	User  *db.User
-	CSRF  string
+	Refresh int // seconds after which the page reloads itself; 0 never
+	Title   string
+	User    *db.User
+	CSRF    string
 }
 
 func base(r *http.Request, title string) pageBase {

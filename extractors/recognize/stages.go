@@ -31,6 +31,9 @@ type RawPage struct {
 	// Image is exactly that stream decoded (see pdf.Page.JPEG); nil
 	// otherwise. The pipeline stores it between stages instead of a PNG.
 	JPEG []byte
+	// Upright says a person has turned the page the right way up: the
+	// enhancement does not turn it again by its own orientation guess.
+	Upright bool
 }
 
 // Split checks the limits, detects the file type and decodes the file into
@@ -123,9 +126,13 @@ func (r *Recognizer) Enhance(ctx context.Context, raw RawPage) (Enhanced, error)
 	if r.opt.Mode == ModeRaw {
 		return Enhanced{Image: raw.Image, DPI: guessDPI(raw.Image, raw.SourceDPI), MS: time.Since(start).Milliseconds()}, nil
 	}
+	var orienter imageprep.Orienter = r.ocr
+	if raw.Upright {
+		orienter = nil
+	}
 	out, err := imageprep.Enhance(ctx, raw.Image, imageprep.Options{
 		Disabled:  r.opt.Disabled,
-		Orienter:  r.ocr,
+		Orienter:  orienter,
 		SourceDPI: raw.SourceDPI,
 		Logger:    r.log,
 	})
