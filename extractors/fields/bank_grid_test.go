@@ -96,3 +96,25 @@ func TestPayeeNameInPaymentGrid(t *testing.T) {
 		t.Errorf("supplier = %+v, want ООО «Ромашка» 7701234560", res.Supplier)
 	}
 }
+
+// «Итого подлежит оплате: X руб., в том числе НДС Y руб.» on one line
+// (real-dev: a счёт-оферта whose total was read as the sum of its net
+// prices, 159 556,47 for 191 468,22).
+func TestTotalAndVATOnOneLine(t *testing.T) {
+	t.Parallel()
+	var lines []string
+	for _, l := range invoice1C {
+		if strings.Contains(l, "Итого:") || strings.Contains(l, "В том числе") || strings.Contains(l, "Всего") || strings.Contains(l, "копеек") {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	// The table's prices are net of the tax, as on that bill: the sum of
+	// the lines (14 500,00) is not the total.
+	lines = append(lines, "Цены и суммы в таблице рассчитаны без налога НДС (20%).", "Всего наименований 2",
+		"Итого подлежит оплате: 17 400,00 руб., в том числе НДС 2 900,00 руб.")
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if res.Total != "17400.00" || res.VATAmount != "2900.00" {
+		t.Errorf("total %s, VAT %s; want 17400.00, 2900.00 (reasons %v)", res.Total, res.VATAmount, res.ReviewReasons)
+	}
+}
