@@ -6,6 +6,7 @@ package eval
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -23,7 +24,13 @@ const (
 	kindQuantity             // compared as decimals with up to three places
 	kindUnit                 // a known unit by its ОКЕИ code ("мес" = "мес."), else as a name
 	kindItemName             // as a name, with Latin/Cyrillic look-alikes as one letter
+	kindBankName             // as a name, without the city after it («… г. Москва»)
 )
+
+// bankCityRe is the city printed after a bank's name, «г. Москва» or «в г.
+// Москве»: the extractor leaves it out (fields.bankNameFrom), hand-made
+// truth of real bills keeps it as printed; neither is wrong.
+var bankCityRe = regexp.MustCompile(`(?i)(?:\s+в)?\s+г\.?\s*[А-ЯЁа-яё\- ]+$`)
 
 // normalize maps a printed value to its comparable form. An empty value stays
 // empty, so "not found" never equals a printed value.
@@ -49,6 +56,8 @@ func normalize(k kind, v pervichka.Text) string {
 		// «HP 85A» printed in Latin and «НР 85А» in Cyrillic are the
 		// same pixels: no reader of the page can tell which was typed.
 		return ruvalid.FoldLookalikes(ruvalid.NormalizeName(s))
+	case kindBankName:
+		return ruvalid.NormalizeName(bankCityRe.ReplaceAllString(s, ""))
 	case kindUnit:
 		if u, ok := ruvalid.LookupUnit(s); ok {
 			return "okei:" + u.Code
@@ -101,7 +110,7 @@ func refOf(r *pervichka.Result) pervichka.ContractRef {
 // contractRefFields when the document prints «Основание: Договор № … от …».
 var (
 	bankFields = []field{
-		{"supplier_bank.bank_name", kindName, func(r *pervichka.Result) pervichka.Text { return bankOf(r).BankName }},
+		{"supplier_bank.bank_name", kindBankName, func(r *pervichka.Result) pervichka.Text { return bankOf(r).BankName }},
 		{"supplier_bank.bik", kindNumber, func(r *pervichka.Result) pervichka.Text { return bankOf(r).BIK }},
 		{"supplier_bank.account", kindNumber, func(r *pervichka.Result) pervichka.Text { return bankOf(r).Account }},
 		{"supplier_bank.corr_account", kindNumber, func(r *pervichka.Result) pervichka.Text { return bankOf(r).CorrAccount }},

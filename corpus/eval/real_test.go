@@ -119,7 +119,7 @@ func TestCompareReal(t *testing.T) {
 	want, got := base(), base()
 	want.Items = nil
 	want.SupplierBank = &pervichka.Bank{BankName: "Банк", BIK: "044525974", Account: "40802810500000601096", CorrAccount: "30101810145250000974"}
-	got.SupplierBank = &pervichka.Bank{BankName: "Банк г. Москва", BIK: "044525974", Account: "40802810500000601096", CorrAccount: "30101810145250000974"}
+	got.SupplierBank = &pervichka.Bank{BankName: "Банк ВТБ", BIK: "044525974", Account: "40802810500000601096", CorrAccount: "30101810145250000974"}
 	c := CompareReal(&want, &got, 1)
 	if !c.KeyOK || !c.BankOK || len(c.Wrong) != 1 || c.Wrong[0] != "supplier_bank.bank_name" {
 		t.Errorf("one line, bank name differs: %+v", c)
@@ -195,6 +195,25 @@ func TestRealDevTruth(t *testing.T) {
 		}
 		if tr.DocType == "" || tr.Number == "" || tr.Date == "" || tr.Total == "" {
 			t.Errorf("%s: a key field is not labelled: %+v", tr.ID, tr.Result)
+		}
+	}
+}
+
+func TestBankNameWithoutCity(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		want, got string
+		same      bool
+	}{
+		{`Филиал "Центральный" Банка ВТБ (ПАО) в г. Москве`, `Филиал "Центральный" Банка ВТБ (ПАО)`, true},
+		{`ООО "Банк Точка" г. Москва`, `ООО "Банк Точка"`, true},
+		{`АО "ТБанк" г.Москва`, `АО "ТБанк"`, true},
+		{`УРАЛЬСКИЙ БАНК ПАО СБЕРБАНК г. Екатеринбург`, `УРАЛЬСКИИ БАНК ПАО СБЕРБАНК`, false},
+		{`ПАО Сбербанк`, `ПАО Сбербанк г. Москва`, true},
+		{`ПАО Сбербанк`, `ПАО ВТБ`, false},
+	} {
+		if got := normalize(kindBankName, pervichka.Text(tc.want)) == normalize(kindBankName, pervichka.Text(tc.got)); got != tc.same {
+			t.Errorf("%q vs %q: same %v, want %v", tc.want, tc.got, got, tc.same)
 		}
 	}
 }

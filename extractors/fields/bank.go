@@ -395,6 +395,9 @@ func bankNameFrom(ts []token) (value, bool) {
 	for i := 1; i < len(keep); i++ {
 		if k := keep[i].key; k == "г" || k == "г." {
 			keep = keep[:i]
+			if n := len(keep); n > 1 && keep[n-1].key == "в" {
+				keep = keep[:n-1] // «… Банка ВТБ (ПАО) в г. Москве»
+			}
 			break
 		}
 	}

@@ -118,3 +118,14 @@ func TestTotalAndVATOnOneLine(t *testing.T) {
 		t.Errorf("total %s, VAT %s; want 17400.00, 2900.00 (reasons %v)", res.Total, res.VATAmount, res.ReviewReasons)
 	}
 }
+
+// «Филиал "Центральный" Банка ВТБ (ПАО) в г. Москве»: the city is cut as
+// everywhere, and the «в» before it with it (real-dev read «… (ПАО) в»).
+func TestBankNameBranchInCity(t *testing.T) {
+	t.Parallel()
+	lines := withLines(map[int]string{0: `Филиал "Центральный" Банка ВТБ (ПАО) в г. Москве @60 БИК @66 044525225`})
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if res.SupplierBank == nil || res.SupplierBank.BankName != `Филиал "Центральный" Банка ВТБ (ПАО)` {
+		t.Errorf("bank = %+v", res.SupplierBank)
+	}
+}
