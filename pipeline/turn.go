@@ -31,10 +31,13 @@ func Upright(pg db.Page) bool { return strings.HasSuffix(pg.RawKey, uprightSuffi
 // re-encodes it losslessly; a turn of a text-layer PDF page is refused by
 // its caller (it has no picture to read).
 func (p *Pipeline) TurnPage(ctx context.Context, doc db.Document, pg db.Page, quarter int) (string, error) {
-	img, err := p.rawPage(ctx, doc, pg)
+	img, release, err := p.rawPage(ctx, doc, pg)
 	if err != nil {
 		return "", fmt.Errorf("turn page %d of document %d: %w", pg.Index+1, doc.ID, err)
 	}
+	// The decoded picture counts against the pixel budget until it is
+	// turned and encoded.
+	defer release()
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
