@@ -83,8 +83,14 @@ func New(ocr OCR, opt Options) *Recognizer {
 }
 
 // Budget is the pixel budget of Options (nil: none), for callers that
-// decode pages themselves and must share it.
-func (r *Recognizer) Budget() *pixelbudget.Budget { return r.opt.Budget }
+// decode pages themselves and must share it. A nil Recognizer (a pipeline
+// that only stores and serves pages, as in tests of page keys) has none.
+func (r *Recognizer) Budget() *pixelbudget.Budget {
+	if r == nil {
+		return nil
+	}
+	return r.opt.Budget
+}
 
 // File reads and recognises one file. It never fails: a file that cannot be
 // read yields a Result with Error set, so a batch goes on.
