@@ -57,6 +57,7 @@ type Metrics struct {
 	stage        *prometheus.HistogramVec
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
+	faults       *prometheus.CounterVec
 	log          *slog.Logger
 }
 
@@ -88,11 +89,15 @@ func newMetrics(src Source, scrapeTimeout time.Duration, log *slog.Logger) *Metr
 			Help:    "Time to answer an HTTP request, by route pattern.",
 			Buckets: httpBuckets,
 		}, []string{"route"}),
+		faults: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pervichka_faults_total",
+			Help: "Panics caught in a pipeline stage (bugs; each fails its document with its own reason), by stage.",
+		}, []string{"stage"}),
 		log: log,
 	}
 	m.reg.MustRegister(
 		newDBCollector(src, scrapeTimeout, log),
-		m.stage, m.httpRequests, m.httpDuration,
+		m.stage, m.httpRequests, m.httpDuration, m.faults,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -104,6 +109,11 @@ func newMetrics(src Source, scrapeTimeout time.Duration, log *slog.Logger) *Metr
 // "ok", "retry", "failed"), since each pair is a series.
 func (m *Metrics) ObserveStage(stage, outcome string, d time.Duration) {
 	m.stage.WithLabelValues(stage, outcome).Observe(d.Seconds())
+}
+
+// ObserveFault counts a panic caught in a pipeline stage (a fixed name).
+func (m *Metrics) ObserveFault(stage string) {
+	m.faults.WithLabelValues(stage).Inc()
 }
 
 // Middleware counts and times the requests h answers under route, which must

@@ -52,9 +52,11 @@ const (
 )
 
 // StageObserver learns how long each stage took and how it ended
-// ("ok", "retry", "failed"); the metrics package implements it.
+// ("ok", "retry", "failed"), and of every fault (a panic: a bug, counted
+// apart from failures about the document); the metrics package implements it.
 type StageObserver interface {
 	ObserveStage(stage, outcome string, d time.Duration)
+	ObserveFault(stage string)
 }
 
 // Config configures a Pipeline.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -57,6 +58,9 @@ func (p *Pipeline) settle(ctx context.Context, job *rivertype.JobRow, docID int6
 	if err == nil {
 		return nil, nil
 	}
+	if p.fault(ctx, stage, docID, err) && p.obs != nil {
+		p.obs.ObserveFault(stage)
+	}
 	if ctx.Err() != nil || (!permanent(err) && job.Attempt < job.MaxAttempts) {
 		p.log.WarnContext(ctx, "stage failed; will retry", "stage", stage, "document", docID,
 			"attempt", job.Attempt, "max_attempts", job.MaxAttempts, "err", err)
@@ -89,10 +93,34 @@ func (p *Pipeline) settle(ctx context.Context, job *rivertype.JobRow, docID int6
 
 // protect turns a panic in a stage into an internal error, so that it
 // settles like any other failure instead of only being retried by River.
+// The stack travels with it to settle, which logs it.
 func protect(err *error) {
 	if r := recover(); r != nil {
-		*err = pervichka.Errorf(pervichka.CodeInternal, "panic: %v", r)
+		*err = pervichka.WrapError(pervichka.CodeInternal, &panicError{value: r, stack: debug.Stack()}, "")
 	}
+}
+
+// panicError is a stage's recovered panic: its value for the failure reason,
+// its stack for the log only.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// fault reports whether err is a bug rather than something about the
+// document or the machine: a panic in a stage, or one the recogniser caught.
+// It logs the stack when the stage's own recover caught it (the recogniser
+// logs its own).
+func (p *Pipeline) fault(ctx context.Context, stage string, docID int64, err error) bool {
+	var pe *panicError
+	if errors.As(err, &pe) {
+		p.log.ErrorContext(ctx, "stage panicked", "stage", stage, "document", docID, "panic", pe.value, "stack", string(pe.stack))
+		return true
+	}
+	var e *pervichka.Error
+	return errors.As(err, &e) && e.Code == pervichka.CodeRecognitionFault
 }
 
 // get reads an object whole, refusing one over max bytes.
