@@ -61,6 +61,27 @@ type Metrics struct {
 	log          *slog.Logger
 }
 
+// BuildInfo is what a binary knows of its build (runtime/debug.ReadBuildInfo),
+// exposed as pervichka_build_info so that a dashboard shows which revision
+// each process runs.
+type BuildInfo struct {
+	Version, Revision, Time, GoVersion string
+	Modified                           bool
+}
+
+// SetBuildInfo exposes b as pervichka_build_info 1 with its fields as labels
+// (one series per process: they do not change while it runs).
+func (m *Metrics) SetBuildInfo(b BuildInfo) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "pervichka_build_info",
+		Help: "Always 1; the labels say which build this process runs.",
+		ConstLabels: prometheus.Labels{
+			"version": b.Version, "revision": b.Revision, "goversion": b.GoVersion,
+			"modified": fmt.Sprint(b.Modified),
+		},
+	}, func() float64 { return 1 }))
+}
+
 // New builds the metrics with src queried at every scrape. log receives
 // failed scrape queries and exposition errors; nil discards them. A nil src
 // is a wiring mistake that shows as pervichka_scrape_error 1 on every scrape

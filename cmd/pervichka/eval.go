@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -55,17 +54,17 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "usage: pervichka eval [flags] DIR")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
+	if done, err := parseArgs(fset, args); done {
 		return err
 	}
 	if fset.NArg() != 1 {
 		fset.Usage()
-		return errors.New("want exactly one corpus folder")
+		return usagef("want exactly one corpus folder")
 	}
 	dir := fset.Arg(0)
 	for _, s := range ablate {
 		if !slices.Contains(imageprep.Steps, s) {
-			return fmt.Errorf("unknown --ablate step %q: want one of %s", s, strings.Join(imageprep.Steps, ", "))
+			return usagef("unknown --ablate step %q: want one of %s", s, strings.Join(imageprep.Steps, ", "))
 		}
 	}
 	if *truthPath == "" {

@@ -41,6 +41,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dbURL := dbFlag(fs)
 	var from, to, out, storeURL, state *string
 	var id *int64
+	var hook serveConfig
 	switch sub {
 	case "export":
 		from = fs.String("from", "", "first document date of the period, YYYY-MM-DD (required)")
@@ -51,9 +52,10 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		state = fs.String("state", string(db.DeliveryDead), "dead, pending or delivered")
 	case "resend":
 		id = fs.Int64("id", 0, "delivery id, from ledger deliveries (required)")
+		ledgerFlags(fs, &hook) // the same webhook settings as serve's
 	default:
 		fmt.Fprintf(stderr, "pervichka ledger: unknown subcommand %q\n%s\n", sub, ledgerUsage)
-		return errExitFailure
+		return errUsageReported
 	}
 	if done, err := parseFlags(fs, args); done {
 		return err
@@ -63,7 +65,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "export":
 		for name, v := range map[string]string{"--from": *from, "--to": *to, "--out": *out} {
 			if v == "" {
-				return fmt.Errorf("%s is required", name)
+				return usagef("%s is required", name)
 			}
 		}
 		for _, v := range []string{*from, *to} {
@@ -76,7 +78,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	case "resend":
 		if *id <= 0 {
-			return errors.New("--id is required")
+			return usagef("--id is required")
 		}
 	case "deliveries":
 		if s := db.DeliveryState(*state); s != db.DeliveryDead && s != db.DeliveryPending && s != db.DeliveryDelivered {
@@ -121,7 +123,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return w.Flush()
 	case "resend":
-		l, err := ledgerFromEnv(d, log)
+		l, err := newLedger(hook.ledger, d, log)
 		if err != nil {
 			return err
 		}

@@ -9,10 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"runtime"
 	"sort"
-	"strconv"
 	"time"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -37,7 +35,11 @@ Runs the intake service. --role all (the default) serves the HTTP API and
 works the pipeline's jobs in one process; --role api only serves HTTP (and
 submits jobs); --role worker only works jobs (and serves /healthz, /readyz
 and /metrics on --addr). Many workers may share one Postgres and one bucket.
-Every flag also reads its environment variable (shown in brackets).
+Every flag also reads its environment variable (shown in brackets), and
+then the --config file; a value that does not parse stops the start.
+PERVICHKA_HOME (environment only) moves the default --db and --storage.
+Mailboxes to poll are read from --imap-file and from PERVICHKA_IMAP_1_URL,
+PERVICHKA_IMAP_2_URL, … (environment only; see docs/intake.md).
 `
 
 // serveConfig is what the flags and the environment say.
@@ -56,6 +58,10 @@ type serveConfig struct {
 	migrate         bool
 	resentCheck     bool
 	logLevel        slog.Level
+	// the parts' own settings (serve_<part>.go)
+	ledger ledgerSettings
+	review reviewSettings
+	intake intakeSettings
 }
 
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
@@ -63,34 +69,37 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, serveUsage+"\nflags:\n"); fs.PrintDefaults() }
-	fs.StringVar(&c.role, "role", envOr("PERVICHKA_ROLE", "all"), "all, api or worker [PERVICHKA_ROLE]")
+	configFlag(fs)
+	fs.StringVar(&c.role, "role", "all", "all, api or worker [PERVICHKA_ROLE]")
 	dbURL := dbFlag(fs)
 	storageURL := storageFlag(fs)
-	fs.StringVar(&c.addr, "addr", envOr("PERVICHKA_ADDR", "127.0.0.1:8080"), "HTTP listen address [PERVICHKA_ADDR]")
-	fs.IntVar(&c.ocrWorkers, "ocr-workers", envInt("PERVICHKA_OCR_WORKERS", runtime.NumCPU()), "pages OCR'd at once [PERVICHKA_OCR_WORKERS]")
-	fs.DurationVar(&c.jobTimeout, "job-timeout", envDuration("PERVICHKA_JOB_TIMEOUT", 5*time.Minute), "longest a job may run; a job still running this long after its worker vanished is run again [PERVICHKA_JOB_TIMEOUT]")
-	fs.DurationVar(&c.rescueAfter, "rescue-after", envDuration("PERVICHKA_RESCUE_AFTER", 0), "a job running this long is presumed orphaned by a dead worker and run again; default job-timeout + 30s [PERVICHKA_RESCUE_AFTER]")
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", envDuration("PERVICHKA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long running jobs and requests may finish before they are handed back [PERVICHKA_SHUTDOWN_TIMEOUT]")
-	fs.StringVar(&c.companies, "companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations [PERVICHKA_COMPANIES]")
-	fs.IntVar(&c.maxSubmits, "max-submits", envInt("PERVICHKA_MAX_SUBMITS", 0), "uploads stored and committed at once, the rest waiting in arrival order; default twice the cores, more for a distant S3 [PERVICHKA_MAX_SUBMITS]")
-	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", int64(envInt("PERVICHKA_MAX_REQUEST_BYTES", 200<<20)), "largest upload request [PERVICHKA_MAX_REQUEST_BYTES]")
-	fs.BoolVar(&c.migrate, "migrate", envOr("PERVICHKA_MIGRATE", "true") == "true", "bring the schema up to date at start [PERVICHKA_MIGRATE]")
-	fs.BoolVar(&c.resentCheck, "resent-check", envOr("PERVICHKA_RESENT_CHECK", "true") == "true", "link a photo whose picture an earlier document already has (a re-sent copy) to it instead of reading it again [PERVICHKA_RESENT_CHECK]")
-	level := fs.String("log-level", envOr("PERVICHKA_LOG_LEVEL", "info"), "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return c, flag.ErrHelp
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "HTTP listen address [PERVICHKA_ADDR]")
+	fs.IntVar(&c.ocrWorkers, "ocr-workers", runtime.NumCPU(), "pages OCR'd at once [PERVICHKA_OCR_WORKERS]")
+	fs.DurationVar(&c.jobTimeout, "job-timeout", 5*time.Minute, "longest a job may run; a job still running this long after its worker vanished is run again [PERVICHKA_JOB_TIMEOUT]")
+	fs.DurationVar(&c.rescueAfter, "rescue-after", 0, "a job running this long is presumed orphaned by a dead worker and run again; default job-timeout + 30s [PERVICHKA_RESCUE_AFTER]")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long running jobs and requests may finish before they are handed back [PERVICHKA_SHUTDOWN_TIMEOUT]")
+	fs.StringVar(&c.companies, "companies", "", "JSON file with our organisations [PERVICHKA_COMPANIES]")
+	fs.IntVar(&c.maxSubmits, "max-submits", 0, "uploads stored and committed at once, the rest waiting in arrival order; default twice the cores, more for a distant S3 [PERVICHKA_MAX_SUBMITS]")
+	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", 200<<20, "largest upload request [PERVICHKA_MAX_REQUEST_BYTES]")
+	fs.BoolVar(&c.migrate, "migrate", true, "bring the schema up to date at start [PERVICHKA_MIGRATE]")
+	fs.BoolVar(&c.resentCheck, "resent-check", true, "link a photo whose picture an earlier document already has (a re-sent copy) to it instead of reading it again [PERVICHKA_RESENT_CHECK]")
+	level := fs.String("log-level", "info", "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
+	for _, ext := range sortedExtensions() {
+		if ext.flags != nil {
+			ext.flags(fs, &c)
 		}
-		return c, errExitFailure
 	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	if done, err := parseFlags(fs, args); done {
+		if err == nil {
+			err = flag.ErrHelp
+		}
+		return c, err
 	}
 	c.dbURL, c.storageURL = *dbURL, *storageURL
 	switch c.role {
 	case "all", "api", "worker":
 	default:
-		return c, fmt.Errorf("unknown --role %q: want all, api or worker", c.role)
+		return c, usagef("unknown --role %q [PERVICHKA_ROLE]: want all, api or worker", c.role)
 	}
 	if c.rescueAfter == 0 {
 		// A cgo OCR call outlives its cancelled context by up to a
@@ -98,32 +107,25 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		c.rescueAfter = c.jobTimeout + 30*time.Second
 	}
 	if c.rescueAfter <= c.jobTimeout {
-		return c, fmt.Errorf("--rescue-after (%s) must be longer than --job-timeout (%s)", c.rescueAfter, c.jobTimeout)
+		return c, usagef("--rescue-after (%s) must be longer than --job-timeout (%s)", c.rescueAfter, c.jobTimeout)
 	}
 	if c.maxSubmits < 0 {
-		return c, fmt.Errorf("--max-submits must not be negative")
+		return c, usagef("--max-submits [PERVICHKA_MAX_SUBMITS] must not be negative")
 	}
 	if c.ocrWorkers < 1 {
-		return c, fmt.Errorf("--ocr-workers must be at least 1")
+		return c, usagef("--ocr-workers [PERVICHKA_OCR_WORKERS] must be at least 1")
 	}
 	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
-		return c, fmt.Errorf("--log-level: %w", err)
+		return c, usagef("--log-level [PERVICHKA_LOG_LEVEL]: %v", err)
+	}
+	for _, ext := range sortedExtensions() {
+		if ext.check != nil {
+			if err := ext.check(&c); err != nil {
+				return c, &usageError{msg: err.Error()}
+			}
+		}
 	}
 	return c, nil
-}
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return v
-	}
-	return def
-}
-
-func envDuration(name string, def time.Duration) time.Duration {
-	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
-		return v
-	}
-	return def
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -157,6 +159,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	m := metrics.New(database, log)
+	m.SetBuildInfo(buildInfo())
 	pcfg := pipeline.Config{
 		DB: database, Objects: store, Limits: pervichka.DefaultLimits(), Work: work,
 		OCRWorkers: c.ocrWorkers, JobTimeout: c.jobTimeout, RescueAfter: c.rescueAfter, Observer: m, Logger: log,
@@ -293,6 +296,11 @@ type serveDeps struct {
 // knowing them all.
 type extension struct {
 	name string
+	// flags, when set, registers the part's settings on serve's flag set
+	// (each naming its variable in brackets, see config.go), into its own
+	// field of c; check, when set, refuses values they cannot take.
+	flags func(fs *flag.FlagSet, c *serveConfig)
+	check func(c *serveConfig) error
 	// pipeline, when set, runs before the pipeline is built and may set
 	// its Poster, Register and Queues.
 	pipeline func(d *serveDeps, cfg *pipeline.Config) error

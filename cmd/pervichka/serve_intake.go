@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -20,13 +21,30 @@ import (
 // api): contractors' upload links under /u/, the admin's view of received
 // mail under /intake/, and one IMAP poller per configured mailbox.
 //
-// Mailboxes come from PERVICHKA_IMAP_1_URL, PERVICHKA_IMAP_2_URL, … or the
-// JSON file PERVICHKA_IMAP_FILE (see docs/intake.md); they are polled every
-// PERVICHKA_IMAP_INTERVAL (default 1m). Each api process polls them; that is
-// harmless (receipts and documents are unique) but wasteful, so configure
-// the mailboxes on one process when running several.
+// Mailboxes come from PERVICHKA_IMAP_1_URL, PERVICHKA_IMAP_2_URL, … (the
+// environment only: they are numbered) or the JSON file --imap-file (see
+// docs/intake.md); they are polled every --imap-interval. Each api process
+// polls them; that is harmless (receipts and documents are unique) but
+// wasteful, so configure the mailboxes on one process when running several.
 func init() {
-	extensions["intake"] = extension{name: "intake", mount: mountIntake}
+	extensions["intake"] = extension{name: "intake", mount: mountIntake,
+		flags: func(fs *flag.FlagSet, c *serveConfig) {
+			fs.StringVar(&c.intake.imapFile, "imap-file", "", `JSON file of mailboxes to poll, [{"url": "imaps://…"}, …] [PERVICHKA_IMAP_FILE]`)
+			fs.DurationVar(&c.intake.imapInterval, "imap-interval", time.Minute, "how often each mailbox is polled, at least 1s [PERVICHKA_IMAP_INTERVAL]")
+		},
+		check: func(c *serveConfig) error {
+			if c.intake.imapInterval < time.Second {
+				return fmt.Errorf("--imap-interval [PERVICHKA_IMAP_INTERVAL] %s: want at least 1s, e.g. 1m", c.intake.imapInterval)
+			}
+			return nil
+		},
+	}
+}
+
+// intakeSettings are the intake channels' serve settings.
+type intakeSettings struct {
+	imapFile     string
+	imapInterval time.Duration
 }
 
 func mountIntake(d *serveDeps, mux *http.ServeMux) error {
@@ -45,16 +63,16 @@ func mountIntake(d *serveDeps, mux *http.ServeMux) error {
 		listReceipts(d, w, r)
 	}), d.log))
 
-	boxes, err := mail.MailboxesFromEnv(os.Getenv)
+	boxes, err := mail.MailboxesFromEnv(func(name string) string {
+		if name == "PERVICHKA_IMAP_FILE" {
+			return d.cfg.intake.imapFile // the setting, from wherever it came
+		}
+		return os.Getenv(name)
+	})
 	if err != nil {
 		return err
 	}
-	interval := time.Minute
-	if v := os.Getenv("PERVICHKA_IMAP_INTERVAL"); v != "" {
-		if interval, err = time.ParseDuration(v); err != nil || interval < time.Second {
-			return fmt.Errorf("PERVICHKA_IMAP_INTERVAL %q: want a duration of at least 1s, e.g. 1m", v)
-		}
-	}
+	interval := d.cfg.intake.imapInterval
 	for _, mb := range boxes {
 		p := mail.NewPoller(mb, recv, mail.Options{Interval: interval, Logger: d.log})
 		go p.Run(d.life)
