@@ -38,6 +38,7 @@ import (
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/recognize"
+	"github.com/pervichka/pervichka/logctx"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/objects"
 )
@@ -146,9 +147,8 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.Limits == (pervichka.Limits{}) {
 		cfg.Limits = pervichka.DefaultLimits()
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	// Lines logged with a job's context name its document (logctx).
+	cfg.Logger = logctx.Logger(cfg.Logger)
 	if cfg.OCRWorkers <= 0 {
 		cfg.OCRWorkers = runtime.NumCPU()
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -19,6 +20,8 @@ import (
 	"github.com/pervichka/pervichka/extractors/fields"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/extractors/tesseract"
+	"github.com/pervichka/pervichka/jsonhttp"
+	"github.com/pervichka/pervichka/logctx"
 	"github.com/pervichka/pervichka/metrics"
 	"github.com/pervichka/pervichka/pipeline"
 	"github.com/pervichka/pervichka/storage/db"
@@ -58,6 +61,9 @@ type serveConfig struct {
 	migrate         bool
 	resentCheck     bool
 	logLevel        slog.Level
+	logFormat       string
+	metricsAddr     string
+	drainDelay      time.Duration
 	// the parts' own settings (serve_<part>.go)
 	ledger ledgerSettings
 	review reviewSettings
@@ -84,6 +90,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.BoolVar(&c.migrate, "migrate", true, "bring the schema up to date at start [PERVICHKA_MIGRATE]")
 	fs.BoolVar(&c.resentCheck, "resent-check", true, "link a photo whose picture an earlier document already has (a re-sent copy) to it instead of reading it again [PERVICHKA_RESENT_CHECK]")
 	level := fs.String("log-level", "info", "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
+	fs.StringVar(&c.logFormat, "log-format", "text", "text (key=value) or json, one object a line [PERVICHKA_LOG_FORMAT]")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "also serve GET /metrics here without a token (an internal port for Prometheus); /metrics on --addr keeps asking for an admin token [PERVICHKA_METRICS_ADDR]")
+	fs.DurationVar(&c.drainDelay, "drain-delay", 0, "on SIGTERM, answer /readyz 503 this long before the listener closes, so a load balancer stops sending first [PERVICHKA_DRAIN_DELAY]")
 	for _, ext := range sortedExtensions() {
 		if ext.flags != nil {
 			ext.flags(fs, &c)
@@ -115,6 +124,12 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if c.ocrWorkers < 1 {
 		return c, usagef("--ocr-workers [PERVICHKA_OCR_WORKERS] must be at least 1")
 	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, usagef("unknown --log-format %q [PERVICHKA_LOG_FORMAT]: want text or json", c.logFormat)
+	}
+	if c.drainDelay < 0 {
+		return c, usagef("--drain-delay [PERVICHKA_DRAIN_DELAY] must not be negative")
+	}
 	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return c, usagef("--log-level [PERVICHKA_LOG_LEVEL]: %v", err)
 	}
@@ -136,7 +151,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	log := newLogger(stderr, c.logFormat, c.logLevel)
 	work := c.role == "all" || c.role == "worker"
 
 	// The process's own lifetime: ctx ends at SIGTERM, but the shutdown
@@ -194,7 +209,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	deps.pipeline = p
 
-	handler, err := routes(life, c, database, store, p, m, log)
+	var draining atomic.Bool
+	handler, err := routes(life, c, database, store, p, m, draining.Load, log)
 	if err != nil {
 		return err
 	}
@@ -210,7 +226,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler: handler,
+		// Every request gets an id: in its log lines and its answer.
+		Handler: jsonhttp.RequestID(handler),
 		// Slow clients must not hold connections forever; uploads of 50 MB
 		// over a phone link get minutes, headers seconds.
 		ReadHeaderTimeout: 10 * time.Second,
@@ -223,6 +240,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	var msrv *http.Server
+	if c.metricsAddr != "" {
+		mln, err := net.Listen("tcp", c.metricsAddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		msrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
+		go func() { _ = msrv.Serve(mln) }()
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	if err := p.Start(life); err != nil {
 		_ = srv.Close()
 		return fmt.Errorf("start workers: %w", err)
@@ -235,12 +265,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case err := <-served:
 		return fmt.Errorf("http server: %w", err)
 	}
-	log.Info("shutting down", "timeout", c.shutdownTimeout)
+	// Not ready from now on, while still serving: a load balancer that
+	// probes /readyz stops sending before the listener closes.
+	draining.Store(true)
+	log.Info("shutting down", "timeout", c.shutdownTimeout, "drain_delay", c.drainDelay)
+	if c.drainDelay > 0 {
+		time.Sleep(c.drainDelay)
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
 	var errs []error
 	if err := srv.Shutdown(sctx); err != nil {
 		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if msrv != nil {
+		_ = msrv.Shutdown(sctx)
 	}
 	// Jobs get what is left of the timeout to finish; the rest are
 	// cancelled and handed back to the queue.
@@ -258,11 +297,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // routes builds the HTTP handler of a serve process: the JSON API (or only
 // the health probes on a worker), Prometheus metrics and River's UI, the
 // last two for admins only.
-func routes(life context.Context, c serveConfig, database *db.DB, store objects.Store, p *pipeline.Pipeline, m *metrics.Metrics, log *slog.Logger) (*http.ServeMux, error) {
+func routes(life context.Context, c serveConfig, database *db.DB, store objects.Store, p *pipeline.Pipeline, m *metrics.Metrics, draining func() bool, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	cfg := api.Config{
 		DB: database, Objects: store, Pipeline: p, Limits: pervichka.DefaultLimits(),
-		MaxRequestBytes: c.maxRequestBytes, Logger: log, Instrument: m.Middleware,
+		MaxRequestBytes: c.maxRequestBytes, Logger: log, Instrument: m.Middleware, Draining: draining,
 	}
 	if c.role == "worker" {
 		cfg.Pipeline = nil
@@ -277,6 +316,17 @@ func routes(life context.Context, c serveConfig, database *db.DB, store objects.
 	}
 	mux.Handle("/riverui/", api.RequireRole(database, db.RoleAdmin, ui, log))
 	return mux, nil
+}
+
+// newLogger makes the process's logger: text or JSON lines at level, each
+// line logged with a request's or a job's context naming its ids (logctx).
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if format == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	return slog.New(logctx.Handler(h))
 }
 
 // serveDeps is what a serve process has built, for its extensions.
