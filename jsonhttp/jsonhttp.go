@@ -7,11 +7,15 @@
 // code is stable and for programs; message is Russian, for the person who
 // reads the integrator's log or screen; request_id is the X-Request-Id the
 // answer carries and the server's log lines of that request name.
+//
+// Lists page one way (PageParams): ?cursor=&limit= in, next_cursor out.
 package jsonhttp
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/pervichka/pervichka/logctx"
 )
@@ -93,4 +97,26 @@ func plausibleID(s string) bool {
 		}
 	}
 	return true
+}
+
+// PageParams reads the one paging dialect of every list: ?cursor=…&limit=…,
+// where cursor is the next_cursor of the previous answer ("" for the first
+// page) and limit is 1…max (default def). The ledger's older ?after= is
+// still read as cursor. Deprecated: after, to be removed once integrators
+// have moved. The error is Russian, for a 400.
+func PageParams(r *http.Request, def, max int) (cursor string, limit int, err error) {
+	q := r.URL.Query()
+	cursor = q.Get("cursor")
+	if cursor == "" {
+		cursor = q.Get("after")
+	}
+	limit = def
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > max {
+			return "", 0, fmt.Errorf("limit=%q: нужно целое число от 1 до %d", s, max)
+		}
+		limit = n
+	}
+	return cursor, limit, nil
 }

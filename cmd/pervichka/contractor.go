@@ -163,7 +163,7 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer d.Close()
-	msgs, err := d.ListMessages(ctx, db.MessageOutcome(*outcome), *limit)
+	msgs, err := d.ListMessages(ctx, db.MessageOutcome(*outcome), 0, *limit)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/pervichka/pervichka/intake"
 	"github.com/pervichka/pervichka/intake/mail"
 	"github.com/pervichka/pervichka/intake/upload"
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -94,28 +94,31 @@ type messageJSON struct {
 	ReceivedAt time.Time `json:"received_at"`
 }
 
-// listMessages: GET /intake/messages[?outcome=no_documents&limit=50].
+// listMessages: GET /intake/messages[?outcome=no_documents&cursor=&limit=50],
+// newest first, paged like every list (jsonhttp.PageParams).
 func listMessages(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 	outcome := db.MessageOutcome(r.URL.Query().Get("outcome"))
 	switch outcome {
 	case "", db.MessageStored, db.MessageNoDocuments, db.MessageRefused, db.MessageMalformed:
 	default:
-		intakeJSON(w, http.StatusBadRequest, map[string]string{"error": "outcome: want stored, no_documents, refused or malformed"})
+		jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "outcome: нужно stored, no_documents, refused или malformed")
 		return
 	}
-	limit := 50
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			intakeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit: want 1 to 1000"})
+	cursor, limit, err := jsonhttp.PageParams(r, 50, 1000)
+	if err != nil {
+		jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	var before int64
+	if cursor != "" {
+		if before, err = strconv.ParseInt(cursor, 10, 64); err != nil || before < 1 {
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "cursor: нужно значение next_cursor предыдущей страницы")
 			return
 		}
-		limit = n
 	}
-	msgs, err := d.db.ListMessages(r.Context(), outcome, limit)
+	msgs, err := d.db.ListMessages(r.Context(), outcome, before, limit)
 	if err != nil {
-		d.log.Error("list messages", "err", err)
-		intakeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "database unavailable"})
+		intakeFailed(d, w, r, err)
 		return
 	}
 	out := make([]messageJSON, 0, len(msgs))
@@ -123,7 +126,24 @@ func listMessages(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 		out = append(out, messageJSON{ID: m.ID, Mailbox: m.Mailbox, MessageID: m.MessageKey, Sender: m.Sender, Subject: m.Subject,
 			Contractor: m.ContractorID, Outcome: string(m.Outcome), Detail: m.Detail, Documents: m.Documents, ReceivedAt: m.ReceivedAt})
 	}
-	intakeJSON(w, http.StatusOK, map[string]any{"messages": out})
+	var next *string
+	if len(msgs) == limit {
+		c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
+		next = &c
+	}
+	jsonhttp.Write(w, http.StatusOK, map[string]any{"messages": out, "next_cursor": next})
+}
+
+// intakeFailed answers a failed database read: 503 when it may pass, 500
+// (logged with the request id) otherwise.
+func intakeFailed(d *serveDeps, w http.ResponseWriter, r *http.Request, err error) {
+	if db.IsTransient(err) {
+		w.Header().Set("Retry-After", "5")
+		jsonhttp.Error(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
+		return
+	}
+	d.log.ErrorContext(r.Context(), "intake request failed", "path", r.URL.Path, "err", err)
+	jsonhttp.Error(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервера")
 }
 
 type receiptJSON struct {
@@ -142,17 +162,16 @@ type receiptJSON struct {
 func listReceipts(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		intakeJSON(w, http.StatusBadRequest, map[string]string{"error": "id: want a document number"})
+		jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "Номер документа должен быть положительным числом")
 		return
 	}
 	recs, err := d.db.DocumentReceipts(r.Context(), id)
 	if err != nil {
-		d.log.Error("list receipts", "err", err)
-		intakeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "database unavailable"})
+		intakeFailed(d, w, r, err)
 		return
 	}
 	if len(recs) == 0 {
-		intakeJSON(w, http.StatusNotFound, map[string]string{"error": "no receipts of this document"})
+		jsonhttp.Error(w, r, http.StatusNotFound, "not_found", "У этого документа нет записей о получении")
 		return
 	}
 	out := make([]receiptJSON, 0, len(recs))
@@ -160,11 +179,5 @@ func listReceipts(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 		out = append(out, receiptJSON{ID: f.ID, Channel: string(f.Channel), Contractor: f.ContractorID, Sender: f.Sender,
 			MessageID: f.MessageKey, FileName: f.FileName, CreatedDocument: f.CreatedDocument, ReceivedAt: f.CreatedAt})
 	}
-	intakeJSON(w, http.StatusOK, map[string]any{"receipts": out})
-}
-
-func intakeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	jsonhttp.Write(w, http.StatusOK, map[string]any{"receipts": out})
 }
