@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/ledger/webhook"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -45,8 +46,11 @@ type Config struct {
 
 // WebhookConfig says where and how postings are delivered.
 type WebhookConfig struct {
-	URL    string
-	Secret string // HMAC-SHA256 key; required with URL
+	URL string
+	// Secret is the HMAC-SHA256 key, required with URL: "whsec_<base64>"
+	// as Standard Webhooks libraries take it, or any other string as its
+	// own bytes (webhook.Key).
+	Secret string
 	// MaxAttempts before a delivery is dead (default 12: with the default
 	// backoff, about 11 hours of trying).
 	MaxAttempts int
@@ -64,6 +68,7 @@ type Ledger struct {
 	db      *db.DB
 	mapping Mapping
 	wh      WebhookConfig
+	key     []byte // webhook.Key(wh.Secret)
 	base    string
 	log     *slog.Logger
 }
@@ -90,6 +95,9 @@ func New(cfg Config) (*Ledger, error) {
 		if wh.Secret == "" {
 			return nil, errors.New("ledger: a webhook URL needs a secret to sign with")
 		}
+		if _, err := webhook.Key(wh.Secret); err != nil {
+			return nil, fmt.Errorf("ledger: %w", err)
+		}
 		if wh.MaxAttempts <= 0 {
 			wh.MaxAttempts = 12
 		}
@@ -106,7 +114,8 @@ func New(cfg Config) (*Ledger, error) {
 			wh.Client = &http.Client{Timeout: wh.Timeout}
 		}
 	}
-	return &Ledger{db: cfg.DB, mapping: cfg.Mapping, wh: wh, base: strings.TrimSuffix(cfg.BaseURL, "/"), log: cfg.Logger}, nil
+	key, _ := webhook.Key(wh.Secret)
+	return &Ledger{db: cfg.DB, mapping: cfg.Mapping, wh: wh, key: key, base: strings.TrimSuffix(cfg.BaseURL, "/"), log: cfg.Logger}, nil
 }
 
 // PostTx posts the document's current result in tx and moves it to posted.
