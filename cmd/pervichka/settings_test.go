@@ -123,3 +123,20 @@ func TestArgumentsIgnoreEnvironment(t *testing.T) {
 		t.Errorf("role %q name %q db %q", *role, *name, *db)
 	}
 }
+
+// README lists every serve setting with its variable.
+func TestReadmeListsSettings(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var help bytes.Buffer
+	if _, err := parseServe([]string{"-h"}, &help); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("serve -h: %v", err)
+	}
+	for _, m := range settingVar.FindAllStringSubmatch(help.String(), -1) {
+		if !bytes.Contains(readme, []byte("`"+m[1]+"`")) {
+			t.Errorf("README.md does not list %s", m[1])
+		}
+	}
+}
