@@ -24,7 +24,16 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN go build -trimpath -o /out/pervichka ./cmd/pervichka
+# .git is not in the context (.dockerignore), so Go cannot stamp the
+# revision itself; `pervichka version` and pervichka_build_info read it from
+# these arguments instead:
+#   docker build --build-arg VCS_REVISION=$(git rev-parse HEAD) \
+#     --build-arg VCS_TIME=$(git log -1 --format=%cI) \
+#     --build-arg VCS_MODIFIED=$(test -z "$(git status --porcelain)" && echo false || echo true) .
+ARG VCS_REVISION="" VCS_TIME="" VCS_MODIFIED=""
+RUN go build -trimpath -buildvcs=false \
+      -ldflags "-X main.vcsRevision=${VCS_REVISION} -X main.vcsTime=${VCS_TIME} -X main.vcsModified=${VCS_MODIFIED}" \
+      -o /out/pervichka ./cmd/pervichka
 
 # The S3 server compose.yaml runs beside Postgres: versitygw (Apache-2.0),
 # the one the tests use, built from source at the same version.

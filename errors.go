@@ -22,6 +22,10 @@ const (
 	CodeCanceled      ErrorCode = "canceled"         // context canceled or timed out
 	CodeIO            ErrorCode = "io"               // the file could not be read
 	CodeInternal      ErrorCode = "internal"         // a bug: anything unexpected
+	// CodeRecognitionFault is a bug in recognition itself (a panic while
+	// reading the fields): the same words would crash it again, so it is
+	// permanent, and it is not a verdict on the document.
+	CodeRecognitionFault ErrorCode = "recognition_fault"
 )
 
 // Permanent reports whether retrying the same bytes cannot help.
@@ -90,6 +94,8 @@ func (c ErrorCode) Message() string {
 		return "Обработка прервана"
 	case CodeIO:
 		return "Не удалось прочитать файл"
+	case CodeRecognitionFault:
+		return "Внутренняя ошибка распознавания"
 	}
 	return "Внутренняя ошибка при обработке файла"
 }

@@ -24,6 +24,8 @@ import (
 	"net/http"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/jsonhttp"
+	"github.com/pervichka/pervichka/logctx"
 	"github.com/pervichka/pervichka/pipeline"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/objects"
@@ -65,6 +67,9 @@ type Config struct {
 	// authentication) with its ServeMux pattern, e.g. to count requests
 	// per route without unbounded label values.
 	Instrument func(pattern string, h http.Handler) http.Handler
+	// Draining, when set and true, makes /readyz answer 503 at once: the
+	// process got SIGTERM and will close its listener soon.
+	Draining func() bool
 }
 
 // withDefaults fills in zero values and checks the required fields. A
@@ -86,9 +91,8 @@ func (c Config) withDefaults() Config {
 	if c.MaxRequestBytes <= 0 {
 		c.MaxRequestBytes = c.Limits.MaxBytes + 1<<20
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	// Lines logged with a request's context name its id (logctx).
+	c.Logger = logctx.Logger(c.Logger)
 	return c
 }
 
@@ -161,9 +165,10 @@ func newServer(cfg Config, table []route) *server {
 	return s
 }
 
-// root is the server's handler: panics recovered, then routing.
+// root is the server's handler: a request id (kept when the serve
+// process's outer handler gave one), panics recovered, then routing.
 func (s *server) root() http.Handler {
-	return recoverPanics(s.log, http.HandlerFunc(s.serveHTTP))
+	return jsonhttp.RequestID(recoverPanics(s.log, http.HandlerFunc(s.serveHTTP)))
 }
 
 // serveHTTP routes the request, answering the mux's own "no such path" and

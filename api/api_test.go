@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/db/dbtest"
 	"github.com/pervichka/pervichka/storage/objects"
@@ -316,14 +317,17 @@ func TestErrorsOverHTTP(t *testing.T) {
 
 	e.pipe.fail(errInjected)
 	r = e.upload(e.service, file("a.png", fakePNG(100)))
-	var b errorBody
+	var b jsonhttp.ErrorBody
 	r.json(t, &b)
 	if r.status != http.StatusInternalServerError || b.Error.Code != "internal" || b.Error.ID == "" ||
 		strings.Contains(string(r.body), "10.0.0.7") || !strings.Contains(b.Error.Message, b.Error.ID) {
 		t.Errorf("internal: %d %s", r.status, r.body)
 	}
-	if logs := e.logs.String(); !strings.Contains(logs, b.Error.ID) || !strings.Contains(logs, "10.0.0.7") {
-		t.Errorf("the log lacks the error id %s or the error:\n%s", b.Error.ID, logs)
+	if logs := e.logs.String(); !strings.Contains(logs, "request_id="+b.Error.ID) || !strings.Contains(logs, "10.0.0.7") {
+		t.Errorf("the log lacks the request id %s or the error:\n%s", b.Error.ID, logs)
+	}
+	if b.Error.RequestID != b.Error.ID || r.header.Get("X-Request-Id") != b.Error.ID {
+		t.Errorf("500: request_id %q, id %q, header %q: want one id", b.Error.RequestID, b.Error.ID, r.header.Get("X-Request-Id"))
 	}
 
 	e.pipe.mu.Lock()

@@ -2,9 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +9,8 @@ import (
 	"runtime/debug"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/jsonhttp"
+	"github.com/pervichka/pervichka/logctx"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/objects"
 )
@@ -65,18 +64,10 @@ var (
 // script to retry without a person noticing.
 const retryAfterSeconds = "5"
 
-// errorBody is the one JSON shape of every error the API answers.
-type errorBody struct {
-	Error errorInfo `json:"error"`
-}
-
-type errorInfo struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	// ID is set on 500s: the same id is in the server's log beside the
-	// error, which is not shown to the client.
-	ID string `json:"id,omitempty"`
-}
+// errorInfo is the one JSON error shape (package jsonhttp): code, Russian
+// message, and the request id that the server's log lines of the request
+// name (on a 500 the only way to find the error, which is not shown).
+type errorInfo = jsonhttp.ErrorInfo
 
 // errorResponse is the one place an error becomes an HTTP answer. Anything
 // it does not recognise is a 500 whose details stay in the log.
@@ -128,16 +119,16 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 func writeErrorTo(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	status, info := errorResponse(err)
+	ctx := r.Context()
 	switch {
 	case status == http.StatusInternalServerError:
-		info.ID = newErrorID()
-		info.Message += " (код для поддержки: " + info.ID + ")"
-		log.Error("request failed", "error_id", info.ID, "method", r.Method, "path", r.URL.Path, "err", err)
+		info.Message += " (код для поддержки: " + requestID(r) + ")"
+		log.ErrorContext(ctx, "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	case status >= 500:
 		w.Header().Set("Retry-After", retryAfterSeconds)
-		log.Warn("request refused for now", "status", status, "method", r.Method, "path", r.URL.Path, "err", err)
+		log.WarnContext(ctx, "request refused for now", "status", status, "method", r.Method, "path", r.URL.Path, "err", err)
 	default:
-		log.Debug("request refused", "status", status, "method", r.Method, "path", r.URL.Path, "err", err)
+		log.DebugContext(ctx, "request refused", "status", status, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if status == http.StatusUnauthorized {
 		challenge := `Bearer realm="pervichka"`
@@ -148,31 +139,23 @@ func writeErrorTo(log *slog.Logger, w http.ResponseWriter, r *http.Request, err 
 		w.Header().Add("WWW-Authenticate", challenge)
 		w.Header().Add("WWW-Authenticate", `Basic realm="pervichka", charset="UTF-8"`)
 	}
-	writeJSON(w, status, errorBody{Error: info})
+	jsonhttp.Error(w, r, status, info.Code, info.Message)
 }
 
-func newErrorID() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-// writeJSON answers v as JSON. The encoding is done before the header is
-// sent, so that a value that cannot be encoded (a bug) still gets a proper
-// 500 rather than half a body.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		body = []byte(`{"error":{"code":"internal","message":"Внутренняя ошибка сервера"}}`)
+// requestID is the request's id, made here if no middleware gave one (a
+// handler mounted without jsonhttp.RequestID), so that a 500 always has a
+// code for support.
+func requestID(r *http.Request) string {
+	if id := logctx.RequestID(r.Context()); id != "" {
+		return id
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n')) // a client gone mid-answer needs nothing more
+	id := logctx.NewID()
+	*r = *r.WithContext(logctx.WithRequestID(r.Context(), id))
+	return id
 }
+
+// writeJSON answers v as JSON (jsonhttp.Write, the one encoder).
+func writeJSON(w http.ResponseWriter, status int, v any) { jsonhttp.Write(w, status, v) }
 
 // recoverPanics turns a handler's panic into a logged 500, so that a bug
 // answers one request badly instead of dropping the connection without a
@@ -189,16 +172,15 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 			if rec == http.ErrAbortHandler {
 				panic(rec)
 			}
-			id := newErrorID()
-			log.Error("handler panicked", "error_id", id, "method", r.Method, "path", r.URL.Path,
+			id := requestID(r)
+			log.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "path", r.URL.Path,
 				"panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
 			if tw.wrote {
 				// Part of an answer is out: the only honest thing left is to
 				// break the connection so the client sees a failure.
 				panic(http.ErrAbortHandler)
 			}
-			writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorInfo{Code: codeInternal,
-				Message: "Внутренняя ошибка сервера (код для поддержки: " + id + ")", ID: id}})
+			jsonhttp.Error(w, r, http.StatusInternalServerError, codeInternal, "Внутренняя ошибка сервера (код для поддержки: "+id+")")
 		}()
 		next.ServeHTTP(tw, r)
 	})

@@ -19,7 +19,7 @@ const probeTimeout = 2 * time.Second
 const probeKey = "readyz/probe"
 
 type readyReply struct {
-	Status string            `json:"status"` // "ok" or "unavailable"
+	Status string            `json:"status"` // "ok", "unavailable" or "shutting_down"
 	Checks map[string]string `json:"checks"` // "database", "objects": "ok" or "failed"
 }
 
@@ -35,6 +35,11 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 // names the failing dependency; the error itself goes to the log only,
 // since the endpoint is unauthenticated.
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.Draining != nil && s.cfg.Draining() {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		writeJSON(w, http.StatusServiceUnavailable, readyReply{Status: "shutting_down", Checks: map[string]string{}})
+		return nil
+	}
 	reply := readyReply{Status: "ok", Checks: map[string]string{"database": "ok", "objects": "ok"}}
 	status := http.StatusOK
 	check := func(name string, fn func(ctx context.Context) error) {

@@ -167,7 +167,11 @@ func (l *Ledger) send(ctx context.Context, deliveryID int64, attempt int, postin
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "pervichka-ledger")
-	req.Header.Set(webhook.SignatureHeader, webhook.Sign([]byte(l.wh.Secret), body))
+	// Standard Webhooks: id, send time and body signed together, so a
+	// captured delivery cannot be replayed later or altered.
+	webhook.SetHeaders(req.Header, l.key, IdempotencyKey(postingID), time.Now(), body)
+	// Deprecated, for receivers written before: the body's HMAC alone.
+	req.Header.Set(webhook.SignatureHeader, webhook.Sign(l.key, body))
 	req.Header.Set(webhook.IdempotencyHeader, IdempotencyKey(postingID))
 	req.Header.Set(webhook.DeliveryHeader, strconv.FormatInt(deliveryID, 10))
 	req.Header.Set(webhook.AttemptHeader, strconv.Itoa(attempt))

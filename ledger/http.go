@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/ledger/fnsxml"
 	"github.com/pervichka/pervichka/storage/db"
 )
@@ -72,25 +73,29 @@ func (l *Ledger) entry(p db.Posting) Entry {
 	}
 }
 
-// Page is the pull API's answer. Next is the cursor to pass as after for
-// the following page; it equals the request's cursor when nothing new has
-// committed, so a poller can keep asking with it.
+// Page is the pull API's answer. NextCursor is the cursor to pass for the
+// following page; it equals the request's cursor when nothing new has
+// committed, so a poller can keep asking with it (the feed has no last
+// page). Next is the same value under its older name.
 type Page struct {
-	Postings []Entry `json:"postings"`
-	Next     string  `json:"next"`
+	Postings   []Entry `json:"postings"`
+	NextCursor string  `json:"next_cursor"`
+	// Deprecated: read next_cursor.
+	Next string `json:"next"`
 }
 
 // DefaultPageLimit is the pull API's page size when none is asked for.
 const DefaultPageLimit = 100
 
-// PullHandler serves GET /api/v1/ledger?after=<cursor>&limit=<n>: postings
+// PullHandler serves GET /api/v1/ledger?cursor=<cursor>&limit=<n> (after=
+// is the cursor's deprecated name): postings
 // in commit order after the cursor (the empty cursor is the start). Mount
 // it behind a service-role check.
 func (l *Ledger) PullHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		after, limit, err := pageParams(r)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		ps, err := l.db.PostingsAfter(r.Context(), after, limit)
@@ -103,33 +108,33 @@ func (l *Ledger) PullHandler() http.Handler {
 			page.Postings = append(page.Postings, l.entry(p))
 			page.Next = strconv.FormatInt(p.Position, 10)
 		}
+		page.NextCursor = page.Next
 		writeJSON(w, http.StatusOK, page)
 	})
 }
 
 func pageParams(r *http.Request) (after int64, limit int, err error) {
-	q := r.URL.Query()
-	if s := q.Get("after"); s != "" {
-		if after, err = strconv.ParseInt(s, 10, 64); err != nil || after < 0 {
-			return 0, 0, fmt.Errorf("Курсор after=%q должен быть значением next предыдущей страницы", s)
-		}
+	cursor, limit, err := jsonhttp.PageParams(r, DefaultPageLimit, db.MaxListLimit)
+	if err != nil {
+		return 0, 0, err
 	}
-	limit = DefaultPageLimit
-	if s := q.Get("limit"); s != "" {
-		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > db.MaxListLimit {
-			return 0, 0, fmt.Errorf("limit=%q: нужно число от 1 до %d", s, db.MaxListLimit)
+	if cursor != "" {
+		if after, err = strconv.ParseInt(cursor, 10, 64); err != nil || after < 0 {
+			return 0, 0, fmt.Errorf("Курсор %q должен быть значением next_cursor предыдущей страницы", cursor)
 		}
 	}
 	return after, limit, nil
 }
 
-// DeliveriesHandler serves GET /api/v1/ledger/deliveries?state=dead&after=&limit=
-// (state defaults to dead: the dead letters). Mount it behind an admin check.
+// DeliveriesHandler serves GET /api/v1/ledger/deliveries?state=dead&cursor=&limit=
+// (state defaults to dead: the dead letters; after= is the cursor's
+// deprecated name). next_cursor is null on the last page. Mount it behind an
+// admin check.
 func (l *Ledger) DeliveriesHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		after, limit, err := pageParams(r)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		state := db.DeliveryState(r.URL.Query().Get("state"))
@@ -137,7 +142,7 @@ func (l *Ledger) DeliveriesHandler() http.Handler {
 			state = db.DeliveryDead
 		}
 		if state != db.DeliveryDead && state != db.DeliveryPending && state != db.DeliveryDelivered {
-			writeError(w, http.StatusBadRequest, "bad_request", "state: нужно dead, pending или delivered")
+			writeError(w, r, http.StatusBadRequest, "bad_request", "state: нужно dead, pending или delivered")
 			return
 		}
 		ds, err := l.db.Deliveries(r.Context(), state, after, limit)
@@ -149,7 +154,12 @@ func (l *Ledger) DeliveriesHandler() http.Handler {
 		for _, d := range ds {
 			out = append(out, toJSON(d))
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"deliveries": out})
+		var next *string
+		if len(ds) == limit {
+			c := strconv.FormatInt(ds[len(ds)-1].ID, 10)
+			next = &c
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"deliveries": out, "next_cursor": next})
 	})
 }
 
@@ -180,17 +190,17 @@ func (l *Ledger) ResendHandler(q *db.Queue, actor func(*http.Request) string) ht
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil || id <= 0 {
-			writeError(w, http.StatusBadRequest, "bad_request", "Номер доставки должен быть положительным числом")
+			writeError(w, r, http.StatusBadRequest, "bad_request", "Номер доставки должен быть положительным числом")
 			return
 		}
 		d, err := l.Resend(r.Context(), q, id, actor(r))
 		switch {
 		case errors.Is(err, db.ErrNotFound):
-			writeError(w, http.StatusNotFound, "not_found", "Такой доставки нет")
+			writeError(w, r, http.StatusNotFound, "not_found", "Такой доставки нет")
 		case errors.Is(err, db.ErrConflict):
-			writeError(w, http.StatusConflict, "conflict", "Повторить можно только недоставленную (dead) доставку")
+			writeError(w, r, http.StatusConflict, "conflict", "Повторить можно только недоставленную (dead) доставку")
 		case err != nil && !l.Webhook():
-			writeError(w, http.StatusConflict, "conflict", "Вебхук не настроен (PERVICHKA_WEBHOOK_URL)")
+			writeError(w, r, http.StatusConflict, "conflict", "Вебхук не настроен (PERVICHKA_WEBHOOK_URL)")
 		case err != nil:
 			l.serverError(w, r, err)
 		default:
@@ -202,24 +212,19 @@ func (l *Ledger) ResendHandler(q *db.Queue, actor func(*http.Request) string) ht
 func (l *Ledger) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	if db.IsTransient(err) {
 		w.Header().Set("Retry-After", "5")
-		writeError(w, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
+		writeError(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
 		return
 	}
-	l.log.Error("ledger request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	writeError(w, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
+	l.log.ErrorContext(r.Context(), "ledger request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	writeError(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
 }
 
-// writeError answers in the JSON API's one error shape.
-func writeError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
+// writeError answers in the one JSON error shape (package jsonhttp).
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	jsonhttp.Error(w, r, status, code, message)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { jsonhttp.Write(w, status, v) }
 
 // ExportFormats are the export formats a document of the type has.
 func ExportFormats(docType string) []string {
@@ -251,21 +256,21 @@ func (l *Ledger) ExportHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil || id <= 0 {
-			writeError(w, http.StatusBadRequest, "bad_request", "Номер документа должен быть положительным числом")
+			writeError(w, r, http.StatusBadRequest, "bad_request", "Номер документа должен быть положительным числом")
 			return
 		}
 		format, err := exportFormat(r)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		f, err := l.ExportDocument(r.Context(), id, format)
 		var re *RefusedError
 		switch {
 		case errors.As(err, &re):
-			writeError(w, http.StatusUnprocessableEntity, "not_exportable", re.Reason)
+			writeError(w, r, http.StatusUnprocessableEntity, "not_exportable", re.Reason)
 		case errors.Is(err, db.ErrNotFound):
-			writeError(w, http.StatusNotFound, "not_found", "Такого документа нет")
+			writeError(w, r, http.StatusNotFound, "not_found", "Такого документа нет")
 		case err != nil:
 			l.serverError(w, r, err)
 		default:
@@ -283,12 +288,12 @@ func (l *Ledger) BatchExportHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		format, err := exportFormat(r)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		sel, err := selection(r)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		b, err := l.ExportBatch(r.Context(), sel, format)

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/ledger/webhook"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -49,8 +50,11 @@ type Config struct {
 
 // WebhookConfig says where and how postings are delivered.
 type WebhookConfig struct {
-	URL    string
-	Secret string // HMAC-SHA256 key; required with URL
+	URL string
+	// Secret is the HMAC-SHA256 key, required with URL: "whsec_<base64>"
+	// as Standard Webhooks libraries take it, or any other string as its
+	// own bytes (webhook.Key).
+	Secret string
 	// MaxAttempts before a delivery is dead (default 12: with the default
 	// backoff, about 11 hours of trying).
 	MaxAttempts int
@@ -68,6 +72,7 @@ type Ledger struct {
 	db        *db.DB
 	mapping   Mapping
 	wh        WebhookConfig
+	key       []byte // webhook.Key(wh.Secret)
 	base      string
 	companies []pervichka.Company
 	now       func() time.Time
@@ -96,6 +101,9 @@ func New(cfg Config) (*Ledger, error) {
 		if wh.Secret == "" {
 			return nil, errors.New("ledger: a webhook URL needs a secret to sign with")
 		}
+		if _, err := webhook.Key(wh.Secret); err != nil {
+			return nil, fmt.Errorf("ledger: %w", err)
+		}
 		if wh.MaxAttempts <= 0 {
 			wh.MaxAttempts = 12
 		}
@@ -115,7 +123,8 @@ func New(cfg Config) (*Ledger, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Ledger{db: cfg.DB, mapping: cfg.Mapping, wh: wh, base: strings.TrimSuffix(cfg.BaseURL, "/"),
+	key, _ := webhook.Key(wh.Secret)
+	return &Ledger{db: cfg.DB, mapping: cfg.Mapping, wh: wh, key: key, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 		companies: cfg.Companies, now: cfg.Now, log: cfg.Logger}, nil
 }
 

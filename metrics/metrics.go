@@ -57,7 +57,29 @@ type Metrics struct {
 	stage        *prometheus.HistogramVec
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
+	faults       *prometheus.CounterVec
 	log          *slog.Logger
+}
+
+// BuildInfo is what a binary knows of its build (runtime/debug.ReadBuildInfo),
+// exposed as pervichka_build_info so that a dashboard shows which revision
+// each process runs.
+type BuildInfo struct {
+	Version, Revision, Time, GoVersion string
+	Modified                           bool
+}
+
+// SetBuildInfo exposes b as pervichka_build_info 1 with its fields as labels
+// (one series per process: they do not change while it runs).
+func (m *Metrics) SetBuildInfo(b BuildInfo) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "pervichka_build_info",
+		Help: "Always 1; the labels say which build this process runs.",
+		ConstLabels: prometheus.Labels{
+			"version": b.Version, "revision": b.Revision, "goversion": b.GoVersion,
+			"modified": fmt.Sprint(b.Modified),
+		},
+	}, func() float64 { return 1 }))
 }
 
 // New builds the metrics with src queried at every scrape. log receives
@@ -88,11 +110,15 @@ func newMetrics(src Source, scrapeTimeout time.Duration, log *slog.Logger) *Metr
 			Help:    "Time to answer an HTTP request, by route pattern.",
 			Buckets: httpBuckets,
 		}, []string{"route"}),
+		faults: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pervichka_faults_total",
+			Help: "Panics caught in a pipeline stage (bugs; each fails its document with its own reason), by stage.",
+		}, []string{"stage"}),
 		log: log,
 	}
 	m.reg.MustRegister(
 		newDBCollector(src, scrapeTimeout, log),
-		m.stage, m.httpRequests, m.httpDuration,
+		m.stage, m.httpRequests, m.httpDuration, m.faults,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -104,6 +130,11 @@ func newMetrics(src Source, scrapeTimeout time.Duration, log *slog.Logger) *Metr
 // "ok", "retry", "failed"), since each pair is a series.
 func (m *Metrics) ObserveStage(stage, outcome string, d time.Duration) {
 	m.stage.WithLabelValues(stage, outcome).Observe(d.Seconds())
+}
+
+// ObserveFault counts a panic caught in a pipeline stage (a fixed name).
+func (m *Metrics) ObserveFault(stage string) {
+	m.faults.WithLabelValues(stage).Inc()
 }
 
 // Middleware counts and times the requests h answers under route, which must

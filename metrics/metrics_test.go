@@ -306,3 +306,18 @@ func TestMiddlewareLabelsByRoute(t *testing.T) {
 		t.Errorf("duration count = %d, want 4", d.GetSampleCount())
 	}
 }
+
+// The build a process runs and the faults it caught are scraped with the rest.
+func TestBuildInfoAndFaults(t *testing.T) {
+	m := metrics.New(openDB(t, dbtest.SQLiteURL(t)), nil)
+	m.SetBuildInfo(metrics.BuildInfo{Version: "v1.2.3", Revision: "abc123", GoVersion: "go1.26", Modified: true})
+	m.ObserveFault("extract")
+	m.ObserveFault("extract")
+	fams := scrape(t, m.Handler())
+	if got := gauge(t, fams, "pervichka_build_info", map[string]string{"version": "v1.2.3", "revision": "abc123", "goversion": "go1.26", "modified": "true"}); got != 1 {
+		t.Errorf("pervichka_build_info = %v, want 1", got)
+	}
+	if got := sample(t, fams, "pervichka_faults_total", map[string]string{"stage": "extract"}).GetCounter().GetValue(); got != 2 {
+		t.Errorf("pervichka_faults_total{stage=extract} = %v, want 2", got)
+	}
+}

@@ -75,6 +75,11 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 		pages = append(pages, rp)
 	}
 	res := p.rec.Extract(ctx, doc.FileName, pages)
+	if res.Error != nil {
+		// A fault in the recogniser (it logged the panic): the document
+		// fails with that reason, not a guess at a verdict.
+		return pervichka.Errorf(res.Error.Code, "extract document %d", id)
+	}
 	for _, pg := range stored {
 		res.TimingsMS["decode"] += pg.DecodeMS
 		res.TimingsMS["enhance"] += pg.EnhanceMS

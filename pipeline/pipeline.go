@@ -38,6 +38,7 @@ import (
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/recognize"
+	"github.com/pervichka/pervichka/logctx"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/objects"
 )
@@ -52,9 +53,11 @@ const (
 )
 
 // StageObserver learns how long each stage took and how it ended
-// ("ok", "retry", "failed"); the metrics package implements it.
+// ("ok", "retry", "failed"), and of every fault (a panic: a bug, counted
+// apart from failures about the document); the metrics package implements it.
 type StageObserver interface {
 	ObserveStage(stage, outcome string, d time.Duration)
+	ObserveFault(stage string)
 }
 
 // Config configures a Pipeline.
@@ -144,9 +147,8 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.Limits == (pervichka.Limits{}) {
 		cfg.Limits = pervichka.DefaultLimits()
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	// Lines logged with a job's context name its document (logctx).
+	cfg.Logger = logctx.Logger(cfg.Logger)
 	if cfg.OCRWorkers <= 0 {
 		cfg.OCRWorkers = runtime.NumCPU()
 	}

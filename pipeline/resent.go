@@ -65,12 +65,12 @@ func (p *Pipeline) firstPageFingerprint(ctx context.Context, id int64, b []byte)
 		return nil, err
 	}
 	if err != nil && !errors.Is(err, errStopDecoding) || first == nil {
-		p.log.InfoContext(ctx, "no fingerprint: the first page does not decode", "document", id, "err", err)
+		p.log.InfoContext(ctx, "no fingerprint: the first page does not decode", "err", err)
 		return nil, nil
 	}
 	fp, err := fingerprint.Of(first)
 	if err != nil {
-		p.log.InfoContext(ctx, "no fingerprint", "document", id, "err", err)
+		p.log.InfoContext(ctx, "no fingerprint", "err", err)
 		return nil, nil
 	}
 	return &fp, nil
@@ -107,7 +107,7 @@ func (p *Pipeline) saveFingerprint(ctx context.Context, tx *db.Tx, id int64, fp 
 			}
 			var other fingerprint.Fingerprint
 			if err := other.UnmarshalBinary(data); err != nil {
-				p.log.WarnContext(ctx, "stored fingerprint unreadable", "document", c.DocumentID, "err", err)
+				p.log.WarnContext(ctx, "stored fingerprint unreadable", "candidate", c.DocumentID, "err", err)
 				continue
 			}
 			d := fingerprint.Distance(*fp, other)

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/logctx"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/objects"
 )
@@ -21,6 +23,8 @@ import (
 func runStage[T river.JobArgs](ctx context.Context, p *Pipeline, stage string, job *river.Job[T], docID int64,
 	fn func(context.Context, *river.Job[T]) error) error {
 	start := time.Now()
+	// Every line logged for this job names its document and stage.
+	ctx = logctx.With(ctx, "document", docID, "stage", stage)
 	err := fn(ctx, job)
 	riverErr, observed := p.settle(ctx, job.JobRow, docID, stage, err, func(tx *db.Tx) error {
 		return db.CompleteJobTx(ctx, tx, job)
@@ -57,8 +61,11 @@ func (p *Pipeline) settle(ctx context.Context, job *rivertype.JobRow, docID int6
 	if err == nil {
 		return nil, nil
 	}
+	if p.fault(ctx, err) && p.obs != nil {
+		p.obs.ObserveFault(stage)
+	}
 	if ctx.Err() != nil || (!permanent(err) && job.Attempt < job.MaxAttempts) {
-		p.log.WarnContext(ctx, "stage failed; will retry", "stage", stage, "document", docID,
+		p.log.WarnContext(ctx, "stage failed; will retry",
 			"attempt", job.Attempt, "max_attempts", job.MaxAttempts, "err", err)
 		return err, err
 	}
@@ -83,16 +90,40 @@ func (p *Pipeline) settle(ctx context.Context, job *rivertype.JobRow, docID int6
 		err = errors.Join(err, fmt.Errorf("record the failure: %w", ferr))
 		return err, err
 	}
-	p.log.WarnContext(ctx, "document failed", "stage", stage, "document", docID, "code", e.Code, "err", err)
+	p.log.WarnContext(ctx, "document failed", "code", e.Code, "err", err)
 	return nil, errFailed
 }
 
 // protect turns a panic in a stage into an internal error, so that it
 // settles like any other failure instead of only being retried by River.
+// The stack travels with it to settle, which logs it.
 func protect(err *error) {
 	if r := recover(); r != nil {
-		*err = pervichka.Errorf(pervichka.CodeInternal, "panic: %v", r)
+		*err = pervichka.WrapError(pervichka.CodeInternal, &panicError{value: r, stack: debug.Stack()}, "")
 	}
+}
+
+// panicError is a stage's recovered panic: its value for the failure reason,
+// its stack for the log only.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// fault reports whether err is a bug rather than something about the
+// document or the machine: a panic in a stage, or one the recogniser caught.
+// It logs the stack when the stage's own recover caught it (the recogniser
+// logs its own).
+func (p *Pipeline) fault(ctx context.Context, err error) bool {
+	var pe *panicError
+	if errors.As(err, &pe) {
+		p.log.ErrorContext(ctx, "stage panicked", "panic", pe.value, "stack", string(pe.stack))
+		return true
+	}
+	var e *pervichka.Error
+	return errors.As(err, &e) && e.Code == pervichka.CodeRecognitionFault
 }
 
 // get reads an object whole, refusing one over max bytes.

@@ -195,13 +195,20 @@ log "bases: $GO_IMAGE, $DEBIAN_IMAGE, $POSTGRES_IMAGE"
 for target in runtime s3; do
   start=$(date +%s)
   docker build -q --force-rm --target "$target" -t "pervichka-check:$target" \
-    --build-arg GO_IMAGE="$GO_IMAGE" --build-arg DEBIAN_IMAGE="$DEBIAN_IMAGE" . >"$work/build-$target.log" 2>&1 ||
+    --build-arg GO_IMAGE="$GO_IMAGE" --build-arg DEBIAN_IMAGE="$DEBIAN_IMAGE" \
+    --build-arg VCS_REVISION="$(git rev-parse HEAD 2>/dev/null)" --build-arg VCS_TIME="$(git log -1 --format=%cI 2>/dev/null)" \
+    --build-arg VCS_MODIFIED="$(test -z "$(git status --porcelain 2>/dev/null)" && echo false || echo true)" \
+    . >"$work/build-$target.log" 2>&1 ||
     die "build of target $target: $(tail -n20 "$work/build-$target.log")"
   size=$(docker image inspect -f '{{.Size}}' "pervichka-check:$target")
   log "built $target in $(($(date +%s) - start)) s, image $((size / 1000000)) MB"
 done
 docker run --rm --entrypoint tesseract pervichka-check:runtime --list-langs 2>&1 | grep -qx rus ||
   die "the runtime image has no Tesseract rus model"
+if rev=$(git rev-parse HEAD 2>/dev/null); then
+  docker run --rm pervichka-check:runtime version | grep -q "revision $rev" ||
+    die "the image's pervichka version does not name revision $rev"
+fi
 
 # ---- 2. extract: image against host ------------------------------------------
 

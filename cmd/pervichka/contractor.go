@@ -50,20 +50,20 @@ func runContractor(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case "add":
 		name = fs.String("name", "", "the contractor's name as the accountant knows it, e.g. \"ООО «Ромашка»\" (required)")
 		fs.Var(&emails, "email", "an address the contractor mails documents from; repeat for several")
-		baseURL = fs.String("base-url", envOr("PERVICHKA_PUBLIC_URL", "http://127.0.0.1:8080"),
+		baseURL = fs.String("base-url", "http://127.0.0.1:8080",
 			"the service's address as contractors reach it [PERVICHKA_PUBLIC_URL]")
 	case "revoke":
 		name = fs.String("name", "", "name of the contractor whose link to revoke (required)")
 	case "list":
 	default:
 		fmt.Fprintf(stderr, "pervichka contractor: unknown subcommand %q\n%s\n", sub, contractorUsage)
-		return errExitFailure
+		return errUsageReported
 	}
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
 	if name != nil && *name == "" {
-		return errors.New("--name is required")
+		return usagef("--name is required")
 	}
 	var base *url.URL
 	if baseURL != nil {
@@ -139,7 +139,7 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if sub != "mail" {
 		fmt.Fprintf(stderr, "pervichka intake: unknown subcommand %q\n%s\n", sub, intakeUsage)
-		return errExitFailure
+		return errUsageReported
 	}
 	fs := flag.NewFlagSet("intake mail", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -163,7 +163,7 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer d.Close()
-	msgs, err := d.ListMessages(ctx, db.MessageOutcome(*outcome), *limit)
+	msgs, err := d.ListMessages(ctx, db.MessageOutcome(*outcome), 0, *limit)
 	if err != nil {
 		return err
 	}

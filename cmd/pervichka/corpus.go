@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,13 +29,13 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, corpusUsage)
 		if len(args) == 0 {
-			return errExitFailure
+			return errUsageReported
 		}
 		return nil
 	}
 	if args[0] != "gen" {
 		fmt.Fprintf(stderr, "pervichka corpus: unknown subcommand %q\n%s", args[0], corpusUsage)
-		return errExitFailure
+		return errUsageReported
 	}
 	fs := flag.NewFlagSet("corpus gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -49,20 +48,14 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	scanEvery := fs.Int("scan-every", 1, "write the scan variant only for every n-th document")
 	verbose := fs.Bool("v", false, "log every document")
 	fs.Usage = func() { fmt.Fprint(stderr, corpusUsage+"\nflags:\n"); fs.PrintDefaults() }
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errExitFailure
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	if done, err := parseFlags(fs, args[1:]); done {
+		return err
 	}
 	if *out == "" {
-		return fmt.Errorf("--out DIR is required")
+		return usagef("--out DIR is required")
 	}
 	if !flagSet(fs, "seed") {
-		return fmt.Errorf("--seed N is required, so that the corpus can be made again")
+		return usagef("--seed N is required, so that the corpus can be made again")
 	}
 	opt := corpus.Options{Seed: *seed, Out: *out, ScanQuality: *scanQuality, ScanEvery: *scanEvery, Layouts: *layouts}
 	if *mix != "" {

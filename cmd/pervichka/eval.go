@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -56,17 +55,17 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "usage: pervichka eval [flags] [DIR]   (DIR or --real or both)")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
+	if done, err := parseArgs(fset, args); done {
 		return err
 	}
 	if fset.NArg() > 1 || (fset.NArg() == 0 && *realDir == "") {
 		fset.Usage()
-		return errors.New("want one corpus folder, --real FOLDER, or both")
+		return usagef("want one corpus folder, --real FOLDER, or both")
 	}
 	var real *eval.RealSet
 	if *realDir != "" {
 		if *resultsPath != "" {
-			return errors.New("--results scores a generated corpus only; drop --real")
+			return usagef("--results scores a generated corpus only; drop --real")
 		}
 		var err error
 		if real, err = eval.ReadReal(*realDir); err != nil {
@@ -94,7 +93,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	for _, s := range ablate {
 		if !slices.Contains(imageprep.Steps, s) {
-			return fmt.Errorf("unknown --ablate step %q: want one of %s", s, strings.Join(imageprep.Steps, ", "))
+			return usagef("unknown --ablate step %q: want one of %s", s, strings.Join(imageprep.Steps, ", "))
 		}
 	}
 	if *truthPath == "" && dir != "" {

@@ -42,20 +42,20 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	jobs := fset.Int("jobs", runtime.NumCPU(), "files recognised at once (one OCR engine each)")
 	format := fset.String("format", "jsonl", "output: jsonl (one object per line), json (an array) or table")
 	debugDir := fset.String("debug-dir", "", "write enhanced page images and OCR words here")
-	companies := fset.String("companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations ({\"companies\":[{name,inn,kpp}]})")
+	companies := fset.String("companies", "", "JSON file with our organisations ({\"companies\":[{name,inn,kpp}]}) [PERVICHKA_COMPANIES]")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "usage: pervichka extract [flags] PATH...\n\nPATH may be files or folders (searched recursively).")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
+	if done, err := parseArgs(fset, args); done {
 		return err
 	}
 	if fset.NArg() == 0 {
 		fset.Usage()
-		return fmt.Errorf("no input paths")
+		return usagef("no input paths")
 	}
 	if *format != "jsonl" && *format != "json" && *format != "table" {
-		return fmt.Errorf("unknown --format %q: want jsonl, json or table", *format)
+		return usagef("unknown --format %q: want jsonl, json or table", *format)
 	}
 	paths, err := expandPaths(fset.Args())
 	if err != nil {

@@ -50,6 +50,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dbURL := dbFlag(fs)
 	var from, to, out, storeURL, state, format, after, companies *string
 	var id *int64
+	var hook serveConfig
 	switch sub {
 	case "export":
 		from = fs.String("from", "", "first document date of the period, YYYY-MM-DD")
@@ -57,15 +58,16 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		after = fs.String("after", "", "ledger cursor: export the postings after it (instead of --from/--to)")
 		format = fs.String("format", ledger.FormatCSV, "fns-xml, bank or csv")
 		out = fs.String("out", "", "folder to write into; must not exist or be empty (required)")
-		companies = fs.String("companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations and their bank accounts, for --format bank [PERVICHKA_COMPANIES]")
+		companies = fs.String("companies", "", "JSON file with our organisations and their bank accounts, for --format bank [PERVICHKA_COMPANIES]")
 		storeURL = storageFlag(fs)
 	case "deliveries":
 		state = fs.String("state", string(db.DeliveryDead), "dead, pending or delivered")
 	case "resend":
 		id = fs.Int64("id", 0, "delivery id, from ledger deliveries (required)")
+		ledgerFlags(fs, &hook) // the same webhook settings as serve's
 	default:
 		fmt.Fprintf(stderr, "pervichka ledger: unknown subcommand %q\n%s\n", sub, ledgerUsage)
-		return errExitFailure
+		return errUsageReported
 	}
 	if done, err := parseFlags(fs, args); done {
 		return err
@@ -90,7 +92,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		for name, v := range map[string]string{"--from": *from, "--to": *to} {
 			if v == "" {
-				return fmt.Errorf("%s is required (or --after)", name)
+				return usagef("%s is required (or --after)", name)
 			}
 		}
 		for _, v := range []string{*from, *to} {
@@ -103,7 +105,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	case "resend":
 		if *id <= 0 {
-			return errors.New("--id is required")
+			return usagef("--id is required")
 		}
 	case "deliveries":
 		if s := db.DeliveryState(*state); s != db.DeliveryDead && s != db.DeliveryPending && s != db.DeliveryDelivered {
@@ -152,7 +154,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return w.Flush()
 	case "resend":
-		l, err := ledgerFromEnv(d, log, "")
+		l, err := newLedger(hook.ledger, "", d, log)
 		if err != nil {
 			return err
 		}
@@ -182,7 +184,8 @@ func exportFormat(ctx context.Context, d *db.DB, log *slog.Logger, format, from,
 	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 		return fmt.Errorf("export: %s is not empty", out)
 	}
-	l, err := ledgerFromEnv(d, log, companies)
+	// Exports need no webhook: the ledger's settings stay the defaults.
+	l, err := newLedger(ledgerSettings{}, companies, d, log)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,8 @@ type ledgerPage struct {
 			Original string `json:"original"`
 		} `json:"links"`
 	} `json:"postings"`
-	Next string `json:"next"`
+	NextCursor string `json:"next_cursor"`
+	Next       string `json:"next"` // deprecated name, still written
 }
 
 // TestServeLedger: a serve process with the ledger wired posts an
@@ -132,13 +133,30 @@ func TestServeLedger(t *testing.T) {
 			if want := fmt.Sprintf("https://pervichka.example/api/v1/documents/%d/original", act); page.Postings[0].Links.Original != want {
 				t.Errorf("original link %q, want %q", page.Postings[0].Links.Original, want)
 			}
-			if page.Next != fmt.Sprint(page.Postings[0].Position) {
-				t.Errorf("next %q after position %d", page.Next, page.Postings[0].Position)
+			if page.NextCursor != fmt.Sprint(page.Postings[0].Position) || page.Next != page.NextCursor {
+				t.Errorf("next_cursor %q, next %q after position %d", page.NextCursor, page.Next, page.Postings[0].Position)
 			}
+			// The one dialect (cursor, next_cursor); after= above is its
+			// deprecated name and still pages the same.
 			var empty ledgerPage
-			if code := doJSON(t, authed(t, http.MethodGet, srv.url+"/api/v1/ledger?after="+page.Next, service), &empty); code != http.StatusOK ||
-				len(empty.Postings) != 0 || empty.Next != page.Next {
+			if code := doJSON(t, authed(t, http.MethodGet, srv.url+"/api/v1/ledger?cursor="+page.NextCursor, service), &empty); code != http.StatusOK ||
+				len(empty.Postings) != 0 || empty.NextCursor != page.NextCursor {
 				t.Errorf("page after the last: %d %+v, want empty with the same cursor", code, empty)
+			}
+			var again ledgerPage
+			if code := doJSON(t, authed(t, http.MethodGet, srv.url+"/api/v1/ledger?cursor=0", service), &again); code != http.StatusOK ||
+				len(again.Postings) != 1 {
+				t.Errorf("cursor=0: %d %+v, want the posting", code, again)
+			}
+			var bad struct {
+				Error struct {
+					Code      string `json:"code"`
+					RequestID string `json:"request_id"`
+				} `json:"error"`
+			}
+			if code := doJSON(t, authed(t, http.MethodGet, srv.url+"/api/v1/ledger?cursor=abc", service), &bad); code != http.StatusBadRequest ||
+				bad.Error.Code != "bad_request" || bad.Error.RequestID == "" {
+				t.Errorf("bad cursor: %d %+v, want 400 bad_request in the one error shape", code, bad)
 			}
 			for _, c := range []struct {
 				url, token string

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -44,21 +45,72 @@ func TestExtractCommand(t *testing.T) {
 	}
 }
 
-func TestUsageErrors(t *testing.T) {
+// Exit codes follow Go's tools: help 0 everywhere, a command line that
+// cannot run 2, a failure while running 1.
+func TestExitCodes(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		code int
 	}{
 		{nil, 2},
 		{[]string{"nonsense"}, 2},
-		{[]string{"extract"}, 1},
-		{[]string{"extract", "--format", "xml", "x.pdf"}, 1},
-		{[]string{"eval", "--ablate", "magic", "dir"}, 1},
 		{[]string{"help"}, 0},
+		{[]string{"-h"}, 0},
+		{[]string{"extract"}, 2},
+		{[]string{"extract", "-h"}, 0},
+		{[]string{"extract", "--format", "xml", "x.pdf"}, 2},
+		{[]string{"extract", "--nonsense"}, 2},
+		{[]string{"eval", "-h"}, 0},
+		{[]string{"eval", "--ablate", "magic", "dir"}, 2},
+		{[]string{"eval", "/nonexistent/corpus"}, 1},
+		{[]string{"serve", "-h"}, 0},
+		{[]string{"serve", "--role", "boss"}, 2},
+		{[]string{"serve", "stray"}, 2},
+		{[]string{"migrate", "-h"}, 0},
+		{[]string{"token"}, 2},
+		{[]string{"token", "-h"}, 0},
+		{[]string{"token", "create", "-h"}, 0},
+		{[]string{"token", "frobnicate"}, 2},
+		{[]string{"token", "create", "--db", "sqlite:" + filepath.Join(t.TempDir(), "none.db")}, 2}, // --name missing
+		{[]string{"token", "list", "--db", "sqlite:" + filepath.Join(t.TempDir(), "none.db")}, 1},   // no such database
+		{[]string{"user", "-h"}, 0},
+		{[]string{"user", "add", "-h"}, 0},
+		{[]string{"contractor", "-h"}, 0},
+		{[]string{"ledger", "-h"}, 0},
+		{[]string{"ledger", "export", "-h"}, 0},
+		{[]string{"intake", "-h"}, 0},
+		{[]string{"corpus", "-h"}, 0},
+		{[]string{"corpus", "gen", "-h"}, 0},
+		{[]string{"corpus", "gen"}, 2},
+		{[]string{"version", "-h"}, 0},
+		{[]string{"version"}, 0},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(tc.args, &stdout, &stderr); code != tc.code {
 			t.Errorf("pervichka %v: exit %d, want %d; stderr: %s", tc.args, code, tc.code, stderr.String())
 		}
+	}
+}
+
+// version names the revision: Go's VCS stamp, or the one the linker was
+// given (the Docker build's way).
+func TestVersion(t *testing.T) {
+	old := vcsRevision
+	vcsRevision = "0123abcd"
+	t.Cleanup(func() { vcsRevision = old })
+	want := vcsRevision
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" {
+				want = s.Value
+			}
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"version"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "revision "+want) || !strings.Contains(stdout.String(), "go go1.") {
+		t.Errorf("version printed %q, want revision %s and the Go version", stdout.String(), want)
 	}
 }

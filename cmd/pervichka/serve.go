@@ -13,7 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
-	"strconv"
+	"sync/atomic"
 	"time"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -23,6 +23,8 @@ import (
 	"github.com/pervichka/pervichka/extractors/pixelbudget"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/extractors/tesseract"
+	"github.com/pervichka/pervichka/jsonhttp"
+	"github.com/pervichka/pervichka/logctx"
 	"github.com/pervichka/pervichka/metrics"
 	"github.com/pervichka/pervichka/pipeline"
 	"github.com/pervichka/pervichka/storage/db"
@@ -39,7 +41,11 @@ Runs the intake service. --role all (the default) serves the HTTP API and
 works the pipeline's jobs in one process; --role api only serves HTTP (and
 submits jobs); --role worker only works jobs (and serves /healthz, /readyz
 and /metrics on --addr). Many workers may share one Postgres and one bucket.
-Every flag also reads its environment variable (shown in brackets).
+Every flag also reads its environment variable (shown in brackets), and
+then the --config file; a value that does not parse stops the start.
+PERVICHKA_HOME (environment only) moves the default --db and --storage.
+Mailboxes to poll are read from --imap-file and from PERVICHKA_IMAP_1_URL,
+PERVICHKA_IMAP_2_URL, … (environment only; see docs/intake.md).
 `
 
 // serveConfig is what the flags and the environment say.
@@ -59,6 +65,13 @@ type serveConfig struct {
 	migrate         bool
 	resentCheck     bool
 	logLevel        slog.Level
+	logFormat       string
+	metricsAddr     string
+	drainDelay      time.Duration
+	// the parts' own settings (serve_<part>.go)
+	ledger ledgerSettings
+	review reviewSettings
+	intake intakeSettings
 }
 
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
@@ -66,35 +79,41 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, serveUsage+"\nflags:\n"); fs.PrintDefaults() }
-	fs.StringVar(&c.role, "role", envOr("PERVICHKA_ROLE", "all"), "all, api or worker [PERVICHKA_ROLE]")
+	configFlag(fs)
+	fs.StringVar(&c.role, "role", "all", "all, api or worker [PERVICHKA_ROLE]")
 	dbURL := dbFlag(fs)
 	storageURL := storageFlag(fs)
-	fs.StringVar(&c.addr, "addr", envOr("PERVICHKA_ADDR", "127.0.0.1:8080"), "HTTP listen address [PERVICHKA_ADDR]")
-	fs.IntVar(&c.ocrWorkers, "ocr-workers", envInt("PERVICHKA_OCR_WORKERS", runtime.NumCPU()), "pages OCR'd at once [PERVICHKA_OCR_WORKERS]")
-	fs.DurationVar(&c.jobTimeout, "job-timeout", envDuration("PERVICHKA_JOB_TIMEOUT", 5*time.Minute), "longest a job may run; a job still running this long after its worker vanished is run again [PERVICHKA_JOB_TIMEOUT]")
-	fs.DurationVar(&c.rescueAfter, "rescue-after", envDuration("PERVICHKA_RESCUE_AFTER", 0), "a job running this long is presumed orphaned by a dead worker and run again; default job-timeout + 30s [PERVICHKA_RESCUE_AFTER]")
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", envDuration("PERVICHKA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long running jobs and requests may finish before they are handed back [PERVICHKA_SHUTDOWN_TIMEOUT]")
-	fs.StringVar(&c.companies, "companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations [PERVICHKA_COMPANIES]")
-	fs.IntVar(&c.maxSubmits, "max-submits", envInt("PERVICHKA_MAX_SUBMITS", 0), "uploads stored and committed at once, the rest waiting in arrival order; default twice the cores, more for a distant S3 [PERVICHKA_MAX_SUBMITS]")
-	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", int64(envInt("PERVICHKA_MAX_REQUEST_BYTES", 200<<20)), "largest upload request [PERVICHKA_MAX_REQUEST_BYTES]")
-	fs.Int64Var(&c.pixelBudget, "pixel-budget", int64(envInt("PERVICHKA_PIXEL_BUDGET", defaultPixelBudget)), "bytes of decoded page pixels held at once by all jobs of this process (pages wait their turn beyond it); 0 = unbounded [PERVICHKA_PIXEL_BUDGET]")
-	fs.BoolVar(&c.migrate, "migrate", envOr("PERVICHKA_MIGRATE", "true") == "true", "bring the schema up to date at start [PERVICHKA_MIGRATE]")
-	fs.BoolVar(&c.resentCheck, "resent-check", envOr("PERVICHKA_RESENT_CHECK", "true") == "true", "link a photo whose picture an earlier document already has (a re-sent copy) to it instead of reading it again [PERVICHKA_RESENT_CHECK]")
-	level := fs.String("log-level", envOr("PERVICHKA_LOG_LEVEL", "info"), "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return c, flag.ErrHelp
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "HTTP listen address [PERVICHKA_ADDR]")
+	fs.IntVar(&c.ocrWorkers, "ocr-workers", runtime.NumCPU(), "pages OCR'd at once [PERVICHKA_OCR_WORKERS]")
+	fs.DurationVar(&c.jobTimeout, "job-timeout", 5*time.Minute, "longest a job may run; a job still running this long after its worker vanished is run again [PERVICHKA_JOB_TIMEOUT]")
+	fs.DurationVar(&c.rescueAfter, "rescue-after", 0, "a job running this long is presumed orphaned by a dead worker and run again; default job-timeout + 30s [PERVICHKA_RESCUE_AFTER]")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long running jobs and requests may finish before they are handed back [PERVICHKA_SHUTDOWN_TIMEOUT]")
+	fs.StringVar(&c.companies, "companies", "", "JSON file with our organisations [PERVICHKA_COMPANIES]")
+	fs.IntVar(&c.maxSubmits, "max-submits", 0, "uploads stored and committed at once, the rest waiting in arrival order; default twice the cores, more for a distant S3 [PERVICHKA_MAX_SUBMITS]")
+	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", 200<<20, "largest upload request [PERVICHKA_MAX_REQUEST_BYTES]")
+	fs.Int64Var(&c.pixelBudget, "pixel-budget", defaultPixelBudget, "bytes of decoded page pixels held at once by all jobs of this process (pages wait their turn beyond it); 0 = unbounded [PERVICHKA_PIXEL_BUDGET]")
+	fs.BoolVar(&c.migrate, "migrate", true, "bring the schema up to date at start [PERVICHKA_MIGRATE]")
+	fs.BoolVar(&c.resentCheck, "resent-check", true, "link a photo whose picture an earlier document already has (a re-sent copy) to it instead of reading it again [PERVICHKA_RESENT_CHECK]")
+	level := fs.String("log-level", "info", "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
+	fs.StringVar(&c.logFormat, "log-format", "text", "text (key=value) or json, one object a line [PERVICHKA_LOG_FORMAT]")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "also serve GET /metrics here without a token (an internal port for Prometheus); /metrics on --addr keeps asking for an admin token [PERVICHKA_METRICS_ADDR]")
+	fs.DurationVar(&c.drainDelay, "drain-delay", 0, "on SIGTERM, answer /readyz 503 this long before the listener closes, so a load balancer stops sending first [PERVICHKA_DRAIN_DELAY]")
+	for _, ext := range sortedExtensions() {
+		if ext.flags != nil {
+			ext.flags(fs, &c)
 		}
-		return c, errExitFailure
 	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	if done, err := parseFlags(fs, args); done {
+		if err == nil {
+			err = flag.ErrHelp
+		}
+		return c, err
 	}
 	c.dbURL, c.storageURL = *dbURL, *storageURL
 	switch c.role {
 	case "all", "api", "worker":
 	default:
-		return c, fmt.Errorf("unknown --role %q: want all, api or worker", c.role)
+		return c, usagef("unknown --role %q [PERVICHKA_ROLE]: want all, api or worker", c.role)
 	}
 	if c.rescueAfter == 0 {
 		// A cgo OCR call outlives its cancelled context by up to a
@@ -102,19 +121,32 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		c.rescueAfter = c.jobTimeout + 30*time.Second
 	}
 	if c.rescueAfter <= c.jobTimeout {
-		return c, fmt.Errorf("--rescue-after (%s) must be longer than --job-timeout (%s)", c.rescueAfter, c.jobTimeout)
+		return c, usagef("--rescue-after (%s) must be longer than --job-timeout (%s)", c.rescueAfter, c.jobTimeout)
 	}
 	if c.maxSubmits < 0 {
-		return c, fmt.Errorf("--max-submits must not be negative")
+		return c, usagef("--max-submits [PERVICHKA_MAX_SUBMITS] must not be negative")
 	}
 	if c.pixelBudget < 0 {
-		return c, fmt.Errorf("--pixel-budget must not be negative")
+		return c, usagef("--pixel-budget [PERVICHKA_PIXEL_BUDGET] must not be negative")
 	}
 	if c.ocrWorkers < 1 {
-		return c, fmt.Errorf("--ocr-workers must be at least 1")
+		return c, usagef("--ocr-workers [PERVICHKA_OCR_WORKERS] must be at least 1")
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, usagef("unknown --log-format %q [PERVICHKA_LOG_FORMAT]: want text or json", c.logFormat)
+	}
+	if c.drainDelay < 0 {
+		return c, usagef("--drain-delay [PERVICHKA_DRAIN_DELAY] must not be negative")
 	}
 	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
-		return c, fmt.Errorf("--log-level: %w", err)
+		return c, usagef("--log-level [PERVICHKA_LOG_LEVEL]: %v", err)
+	}
+	for _, ext := range sortedExtensions() {
+		if ext.check != nil {
+			if err := ext.check(&c); err != nil {
+				return c, &usageError{msg: err.Error()}
+			}
+		}
 	}
 	return c, nil
 }
@@ -129,20 +161,6 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 // picture (the pixel limit) takes the whole budget and runs alone.
 const defaultPixelBudget = 384 << 20
 
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return v
-	}
-	return def
-}
-
-func envDuration(name string, def time.Duration) time.Duration {
-	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
-		return v
-	}
-	return def
-}
-
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c, err := parseServe(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -151,7 +169,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	log := newLogger(stderr, c.logFormat, c.logLevel)
 	work := c.role == "all" || c.role == "worker"
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && work && c.pixelBudget > 0 {
 		// A soft limit of twice the pixel budget makes the collector
@@ -181,6 +199,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	m := metrics.New(database, log)
+	m.SetBuildInfo(buildInfo())
 	pcfg := pipeline.Config{
 		DB: database, Objects: store, Limits: pervichka.DefaultLimits(), Work: work,
 		OCRWorkers: c.ocrWorkers, JobTimeout: c.jobTimeout, RescueAfter: c.rescueAfter, Observer: m, Logger: log,
@@ -215,7 +234,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	deps.pipeline = p
 
-	handler, err := routes(life, c, database, store, p, m, log)
+	var draining atomic.Bool
+	handler, err := routes(life, c, database, store, p, m, draining.Load, log)
 	if err != nil {
 		return err
 	}
@@ -231,7 +251,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler: handler,
+		// Every request gets an id: in its log lines and its answer.
+		Handler: jsonhttp.RequestID(handler),
 		// Slow clients must not hold connections forever; uploads of 50 MB
 		// over a phone link get minutes, headers seconds.
 		ReadHeaderTimeout: 10 * time.Second,
@@ -244,6 +265,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	var msrv *http.Server
+	if c.metricsAddr != "" {
+		mln, err := net.Listen("tcp", c.metricsAddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		msrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
+		go func() { _ = msrv.Serve(mln) }()
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	if err := p.Start(life); err != nil {
 		_ = srv.Close()
 		return fmt.Errorf("start workers: %w", err)
@@ -256,12 +290,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case err := <-served:
 		return fmt.Errorf("http server: %w", err)
 	}
-	log.Info("shutting down", "timeout", c.shutdownTimeout)
+	// Not ready from now on, while still serving: a load balancer that
+	// probes /readyz stops sending before the listener closes.
+	draining.Store(true)
+	log.Info("shutting down", "timeout", c.shutdownTimeout, "drain_delay", c.drainDelay)
+	if c.drainDelay > 0 {
+		time.Sleep(c.drainDelay)
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
 	var errs []error
 	if err := srv.Shutdown(sctx); err != nil {
 		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if msrv != nil {
+		_ = msrv.Shutdown(sctx)
 	}
 	// Jobs get what is left of the timeout to finish; the rest are
 	// cancelled and handed back to the queue.
@@ -279,11 +322,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // routes builds the HTTP handler of a serve process: the JSON API (or only
 // the health probes on a worker), Prometheus metrics and River's UI, the
 // last two for admins only.
-func routes(life context.Context, c serveConfig, database *db.DB, store objects.Store, p *pipeline.Pipeline, m *metrics.Metrics, log *slog.Logger) (*http.ServeMux, error) {
+func routes(life context.Context, c serveConfig, database *db.DB, store objects.Store, p *pipeline.Pipeline, m *metrics.Metrics, draining func() bool, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	cfg := api.Config{
 		DB: database, Objects: store, Pipeline: p, Limits: pervichka.DefaultLimits(),
-		MaxRequestBytes: c.maxRequestBytes, Logger: log, Instrument: m.Middleware,
+		MaxRequestBytes: c.maxRequestBytes, Logger: log, Instrument: m.Middleware, Draining: draining,
 	}
 	if c.role == "worker" {
 		cfg.Pipeline = nil
@@ -298,6 +341,17 @@ func routes(life context.Context, c serveConfig, database *db.DB, store objects.
 	}
 	mux.Handle("/riverui/", api.RequireRole(database, db.RoleAdmin, ui, log))
 	return mux, nil
+}
+
+// newLogger makes the process's logger: text or JSON lines at level, each
+// line logged with a request's or a job's context naming its ids (logctx).
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if format == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	return slog.New(logctx.Handler(h))
 }
 
 // serveDeps is what a serve process has built, for its extensions.
@@ -317,6 +371,11 @@ type serveDeps struct {
 // knowing them all.
 type extension struct {
 	name string
+	// flags, when set, registers the part's settings on serve's flag set
+	// (each naming its variable in brackets, see config.go), into its own
+	// field of c; check, when set, refuses values they cannot take.
+	flags func(fs *flag.FlagSet, c *serveConfig)
+	check func(c *serveConfig) error
 	// pipeline, when set, runs before the pipeline is built and may set
 	// its Poster, Register and Queues.
 	pipeline func(d *serveDeps, cfg *pipeline.Config) error

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,6 +13,7 @@ import (
 	"github.com/pervichka/pervichka/intake"
 	"github.com/pervichka/pervichka/intake/mail"
 	"github.com/pervichka/pervichka/intake/upload"
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -20,13 +21,30 @@ import (
 // api): contractors' upload links under /u/, the admin's view of received
 // mail under /intake/, and one IMAP poller per configured mailbox.
 //
-// Mailboxes come from PERVICHKA_IMAP_1_URL, PERVICHKA_IMAP_2_URL, … or the
-// JSON file PERVICHKA_IMAP_FILE (see docs/intake.md); they are polled every
-// PERVICHKA_IMAP_INTERVAL (default 1m). Each api process polls them; that is
-// harmless (receipts and documents are unique) but wasteful, so configure
-// the mailboxes on one process when running several.
+// Mailboxes come from PERVICHKA_IMAP_1_URL, PERVICHKA_IMAP_2_URL, … (the
+// environment only: they are numbered) or the JSON file --imap-file (see
+// docs/intake.md); they are polled every --imap-interval. Each api process
+// polls them; that is harmless (receipts and documents are unique) but
+// wasteful, so configure the mailboxes on one process when running several.
 func init() {
-	extensions["intake"] = extension{name: "intake", mount: mountIntake}
+	extensions["intake"] = extension{name: "intake", mount: mountIntake,
+		flags: func(fs *flag.FlagSet, c *serveConfig) {
+			fs.StringVar(&c.intake.imapFile, "imap-file", "", `JSON file of mailboxes to poll, [{"url": "imaps://…"}, …] [PERVICHKA_IMAP_FILE]`)
+			fs.DurationVar(&c.intake.imapInterval, "imap-interval", time.Minute, "how often each mailbox is polled, at least 1s [PERVICHKA_IMAP_INTERVAL]")
+		},
+		check: func(c *serveConfig) error {
+			if c.intake.imapInterval < time.Second {
+				return fmt.Errorf("--imap-interval [PERVICHKA_IMAP_INTERVAL] %s: want at least 1s, e.g. 1m", c.intake.imapInterval)
+			}
+			return nil
+		},
+	}
+}
+
+// intakeSettings are the intake channels' serve settings.
+type intakeSettings struct {
+	imapFile     string
+	imapInterval time.Duration
 }
 
 func mountIntake(d *serveDeps, mux *http.ServeMux) error {
@@ -62,16 +80,16 @@ func mountIntake(d *serveDeps, mux *http.ServeMux) error {
 		listReceipts(d, w, r)
 	}), d.log))
 
-	boxes, err := mail.MailboxesFromEnv(os.Getenv)
+	boxes, err := mail.MailboxesFromEnv(func(name string) string {
+		if name == "PERVICHKA_IMAP_FILE" {
+			return d.cfg.intake.imapFile // the setting, from wherever it came
+		}
+		return os.Getenv(name)
+	})
 	if err != nil {
 		return err
 	}
-	interval := time.Minute
-	if v := os.Getenv("PERVICHKA_IMAP_INTERVAL"); v != "" {
-		if interval, err = time.ParseDuration(v); err != nil || interval < time.Second {
-			return fmt.Errorf("PERVICHKA_IMAP_INTERVAL %q: want a duration of at least 1s, e.g. 1m", v)
-		}
-	}
+	interval := d.cfg.intake.imapInterval
 	for _, mb := range boxes {
 		p := mail.NewPoller(mb, recv, mail.Options{Interval: interval, Logger: d.log})
 		go p.Run(d.life)
@@ -93,28 +111,31 @@ type messageJSON struct {
 	ReceivedAt time.Time `json:"received_at"`
 }
 
-// listMessages: GET /intake/messages[?outcome=no_documents&limit=50].
+// listMessages: GET /intake/messages[?outcome=no_documents&cursor=&limit=50],
+// newest first, paged like every list (jsonhttp.PageParams).
 func listMessages(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 	outcome := db.MessageOutcome(r.URL.Query().Get("outcome"))
 	switch outcome {
 	case "", db.MessageStored, db.MessageNoDocuments, db.MessageRefused, db.MessageMalformed:
 	default:
-		intakeJSON(w, http.StatusBadRequest, map[string]string{"error": "outcome: want stored, no_documents, refused or malformed"})
+		jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "outcome: нужно stored, no_documents, refused или malformed")
 		return
 	}
-	limit := 50
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			intakeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit: want 1 to 1000"})
+	cursor, limit, err := jsonhttp.PageParams(r, 50, 1000)
+	if err != nil {
+		jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	var before int64
+	if cursor != "" {
+		if before, err = strconv.ParseInt(cursor, 10, 64); err != nil || before < 1 {
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "cursor: нужно значение next_cursor предыдущей страницы")
 			return
 		}
-		limit = n
 	}
-	msgs, err := d.db.ListMessages(r.Context(), outcome, limit)
+	msgs, err := d.db.ListMessages(r.Context(), outcome, before, limit)
 	if err != nil {
-		d.log.Error("list messages", "err", err)
-		intakeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "database unavailable"})
+		intakeFailed(d, w, r, err)
 		return
 	}
 	out := make([]messageJSON, 0, len(msgs))
@@ -122,7 +143,24 @@ func listMessages(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 		out = append(out, messageJSON{ID: m.ID, Mailbox: m.Mailbox, MessageID: m.MessageKey, Sender: m.Sender, Subject: m.Subject,
 			Contractor: m.ContractorID, Outcome: string(m.Outcome), Detail: m.Detail, Documents: m.Documents, ReceivedAt: m.ReceivedAt})
 	}
-	intakeJSON(w, http.StatusOK, map[string]any{"messages": out})
+	var next *string
+	if len(msgs) == limit {
+		c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
+		next = &c
+	}
+	jsonhttp.Write(w, http.StatusOK, map[string]any{"messages": out, "next_cursor": next})
+}
+
+// intakeFailed answers a failed database read: 503 when it may pass, 500
+// (logged with the request id) otherwise.
+func intakeFailed(d *serveDeps, w http.ResponseWriter, r *http.Request, err error) {
+	if db.IsTransient(err) {
+		w.Header().Set("Retry-After", "5")
+		jsonhttp.Error(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
+		return
+	}
+	d.log.ErrorContext(r.Context(), "intake request failed", "path", r.URL.Path, "err", err)
+	jsonhttp.Error(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервера")
 }
 
 type receiptJSON struct {
@@ -141,17 +179,16 @@ type receiptJSON struct {
 func listReceipts(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		intakeJSON(w, http.StatusBadRequest, map[string]string{"error": "id: want a document number"})
+		jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "Номер документа должен быть положительным числом")
 		return
 	}
 	recs, err := d.db.DocumentReceipts(r.Context(), id)
 	if err != nil {
-		d.log.Error("list receipts", "err", err)
-		intakeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "database unavailable"})
+		intakeFailed(d, w, r, err)
 		return
 	}
 	if len(recs) == 0 {
-		intakeJSON(w, http.StatusNotFound, map[string]string{"error": "no receipts of this document"})
+		jsonhttp.Error(w, r, http.StatusNotFound, "not_found", "У этого документа нет записей о получении")
 		return
 	}
 	out := make([]receiptJSON, 0, len(recs))
@@ -159,11 +196,5 @@ func listReceipts(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 		out = append(out, receiptJSON{ID: f.ID, Channel: string(f.Channel), Contractor: f.ContractorID, Sender: f.Sender,
 			MessageID: f.MessageKey, FileName: f.FileName, CreatedDocument: f.CreatedDocument, ReceivedAt: f.CreatedAt})
 	}
-	intakeJSON(w, http.StatusOK, map[string]any{"receipts": out})
-}
-
-func intakeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	jsonhttp.Write(w, http.StatusOK, map[string]any{"receipts": out})
 }

@@ -134,8 +134,31 @@ func TestServeIntake(t *testing.T) {
 		recs.Receipts[0].Channel != "upload" || !recs.Receipts[0].CreatedDocument || recs.Receipts[1].Channel != "email" || recs.Receipts[1].CreatedDocument {
 		t.Fatalf("receipts of document %d: %d %+v; want the upload, then the e-mail linked to it", docID, code, recs)
 	}
-	if code := adminGet("/intake/messages", nil); code != 200 {
-		t.Fatalf("admin: %d", code)
+	// Paged like every list: one at a time, newest first, next_cursor null at the end.
+	var seen []string
+	for cursor, n := "", 0; ; n++ {
+		var p struct {
+			Messages []struct {
+				MessageID string `json:"message_id"`
+			} `json:"messages"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		if code := adminGet("/intake/messages?limit=1&cursor="+cursor, &p); code != 200 || n > 3 {
+			t.Fatalf("page %d: %d", n, code)
+		}
+		for _, m := range p.Messages {
+			seen = append(seen, m.MessageID)
+		}
+		if p.NextCursor == nil {
+			break
+		}
+		cursor = *p.NextCursor
+	}
+	if len(seen) != 2 || seen[0] != msgs.Messages[0].MessageID || seen[1] != msgs.Messages[1].MessageID {
+		t.Errorf("paged %v, want %v %v", seen, msgs.Messages[0].MessageID, msgs.Messages[1].MessageID)
+	}
+	if code := adminGet("/intake/messages?outcome=lost", nil); code != 400 {
+		t.Fatalf("bad outcome: %d", code)
 	}
 	req, _ := http.NewRequest(http.MethodGet, srv.url+"/intake/messages", nil)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
-	"strconv"
 	"sync"
 	"time"
 
@@ -19,16 +19,40 @@ import (
 // The ledger's part of serve: it posts auto-approved documents (the
 // pipeline's Poster), delivers postings by webhook as jobs of the
 // pipeline's River client, and serves the pull API and the dead-letter
-// routes, and the exports (a document's file, and batches on the cursor).
-// It is configured from the environment (serve's flags belong to serve.go;
-// --companies gives the payers' accounts):
-//
-//	PERVICHKA_WEBHOOK_URL, PERVICHKA_WEBHOOK_SECRET   where to deliver, and the HMAC key
-//	PERVICHKA_WEBHOOK_MAX_ATTEMPTS, PERVICHKA_WEBHOOK_BACKOFF, PERVICHKA_WEBHOOK_MAX_BACKOFF
-//	PERVICHKA_LEDGER_MAPPING   JSON file of accounts (docs/ledger.md)
-//	PERVICHKA_PUBLIC_URL       the service's address, for links in deliveries
+// routes, and the exports (a document's file, and batches on the cursor;
+// --companies gives the payers' accounts).
 func init() {
-	extensions["ledger"] = extension{name: "ledger", pipeline: ledgerPipeline, mount: ledgerMount}
+	extensions["ledger"] = extension{name: "ledger", flags: ledgerFlags, check: checkLedger, pipeline: ledgerPipeline, mount: ledgerMount}
+}
+
+// ledgerSettings are the ledger's serve settings.
+type ledgerSettings struct {
+	publicURL, mapping  string
+	webhookURL, secret  string
+	maxAttempts         int
+	backoff, maxBackoff time.Duration
+}
+
+func ledgerFlags(fs *flag.FlagSet, c *serveConfig) {
+	s := &c.ledger
+	fs.StringVar(&s.publicURL, "public-url", "", "the service's address as others reach it, for links in deliveries [PERVICHKA_PUBLIC_URL]")
+	fs.StringVar(&s.mapping, "ledger-mapping", "", "JSON file of accounts for postings (docs/ledger.md); default the built-in mapping [PERVICHKA_LEDGER_MAPPING]")
+	fs.StringVar(&s.webhookURL, "webhook-url", "", "where postings and document state changes are delivered; empty: no webhook [PERVICHKA_WEBHOOK_URL]")
+	fs.StringVar(&s.secret, "webhook-secret", "", "the deliveries' signing key (whsec_<base64> or any string of 32+ bytes); prefer the environment or --config to the command line [PERVICHKA_WEBHOOK_SECRET]")
+	fs.IntVar(&s.maxAttempts, "webhook-max-attempts", 0, "attempts before a delivery is a dead letter; 0: the ledger's default [PERVICHKA_WEBHOOK_MAX_ATTEMPTS]")
+	fs.DurationVar(&s.backoff, "webhook-backoff", 0, "wait before the first retry, doubling after; 0: the ledger's default [PERVICHKA_WEBHOOK_BACKOFF]")
+	fs.DurationVar(&s.maxBackoff, "webhook-max-backoff", 0, "longest wait between retries; 0: the ledger's default [PERVICHKA_WEBHOOK_MAX_BACKOFF]")
+}
+
+func checkLedger(c *serveConfig) error {
+	s := c.ledger
+	if s.maxAttempts < 0 {
+		return fmt.Errorf("--webhook-max-attempts [PERVICHKA_WEBHOOK_MAX_ATTEMPTS] %d: want a positive number", s.maxAttempts)
+	}
+	if s.backoff < 0 || s.maxBackoff < 0 {
+		return fmt.Errorf("--webhook-backoff and --webhook-max-backoff must not be negative")
+	}
+	return nil
 }
 
 // ledgers hands the ledger built before the pipeline to the mount hook of
@@ -36,7 +60,7 @@ func init() {
 var ledgers sync.Map // *serveDeps → *ledger.Ledger
 
 func ledgerPipeline(d *serveDeps, cfg *pipeline.Config) error {
-	l, err := ledgerFromEnv(d.db, d.log, d.cfg.companies)
+	l, err := newLedger(d.cfg.ledger, d.cfg.companies, d.db, d.log)
 	if err != nil {
 		return err
 	}
@@ -69,12 +93,12 @@ func ledgerMount(d *serveDeps, mux *http.ServeMux) error {
 	return nil
 }
 
-// ledgerFromEnv builds the ledger from the environment, refusing a value
-// it cannot read rather than running with a default the operator did not
-// mean. companies is the companies file (serve's --companies), whose bank
-// accounts pay the exported payment orders.
-func ledgerFromEnv(database *db.DB, log *slog.Logger, companies string) (*ledger.Ledger, error) {
-	cfg := ledger.Config{DB: database, BaseURL: os.Getenv("PERVICHKA_PUBLIC_URL"), Logger: log}
+// newLedger builds the ledger from its settings; ledger.New refuses what
+// it cannot use (a webhook without a secret, a bad mapping). companies is
+// the companies file (serve's --companies), whose bank accounts pay the
+// exported payment orders.
+func newLedger(s ledgerSettings, companies string, database *db.DB, log *slog.Logger) (*ledger.Ledger, error) {
+	cfg := ledger.Config{DB: database, BaseURL: s.publicURL, Logger: log}
 	if companies != "" {
 		f, err := os.Open(companies)
 		if err != nil {
@@ -86,32 +110,14 @@ func ledgerFromEnv(database *db.DB, log *slog.Logger, companies string) (*ledger
 			return nil, err
 		}
 	}
-	if path := os.Getenv("PERVICHKA_LEDGER_MAPPING"); path != "" {
-		m, err := ledger.LoadMapping(path)
+	if s.mapping != "" {
+		m, err := ledger.LoadMapping(s.mapping)
 		if err != nil {
 			return nil, err
 		}
 		cfg.Mapping = m
 	}
-	cfg.Webhook.URL = os.Getenv("PERVICHKA_WEBHOOK_URL")
-	cfg.Webhook.Secret = os.Getenv("PERVICHKA_WEBHOOK_SECRET")
-	if s := os.Getenv("PERVICHKA_WEBHOOK_MAX_ATTEMPTS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("PERVICHKA_WEBHOOK_MAX_ATTEMPTS=%q: want a positive number", s)
-		}
-		cfg.Webhook.MaxAttempts = n
-	}
-	for name, dst := range map[string]*time.Duration{
-		"PERVICHKA_WEBHOOK_BACKOFF": &cfg.Webhook.Backoff, "PERVICHKA_WEBHOOK_MAX_BACKOFF": &cfg.Webhook.MaxBackoff,
-	} {
-		if s := os.Getenv(name); s != "" {
-			v, err := time.ParseDuration(s)
-			if err != nil || v <= 0 {
-				return nil, fmt.Errorf("%s=%q: want a duration such as 10s", name, s)
-			}
-			*dst = v
-		}
-	}
+	cfg.Webhook.URL, cfg.Webhook.Secret = s.webhookURL, s.secret
+	cfg.Webhook.MaxAttempts, cfg.Webhook.Backoff, cfg.Webhook.MaxBackoff = s.maxAttempts, s.backoff, s.maxBackoff
 	return ledger.New(cfg)
 }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -19,15 +19,17 @@ import (
 // and takes the Poster the ledger put in the pipeline's config, so that a
 // clerk's approval posts through the same ledger as auto-approval. Without
 // a ledger, approved documents stay approved until one is wired.
-//
-// PERVICHKA_REVIEW_INSECURE_COOKIES=true drops the cookies' Secure flag,
-// for plain HTTP on loopback; PERVICHKA_REVIEW_TRUST_PROXY=true takes the
-// client address from X-Forwarded-For (only behind a proxy that sets it).
 func init() {
 	var poster review.Poster
 	var exporter review.Exporter
 	extensions["review"] = extension{
 		name: "review",
+		flags: func(fs *flag.FlagSet, c *serveConfig) {
+			fs.BoolVar(&c.review.insecureCookies, "review-insecure-cookies", false,
+				"drop the review UI cookies' Secure flag, for plain HTTP on loopback only [PERVICHKA_REVIEW_INSECURE_COOKIES]")
+			fs.BoolVar(&c.review.trustProxy, "review-trust-proxy", false,
+				"take the client address from X-Forwarded-For, only behind a proxy that sets it [PERVICHKA_REVIEW_TRUST_PROXY]")
+		},
 		pipeline: func(d *serveDeps, cfg *pipeline.Config) error {
 			if cfg.Poster != nil {
 				poster = cfg.Poster
@@ -48,8 +50,8 @@ func init() {
 			s, err := review.New(review.Config{
 				DB: d.db, Objects: d.store, Poster: poster, Queue: d.pipeline.Queue(), Retrier: d.pipeline, Exporter: exporter, Turner: d.pipeline,
 				Logger:          d.log.With("part", "review"),
-				InsecureCookies: os.Getenv("PERVICHKA_REVIEW_INSECURE_COOKIES") == "true",
-				TrustProxy:      os.Getenv("PERVICHKA_REVIEW_TRUST_PROXY") == "true",
+				InsecureCookies: d.cfg.review.insecureCookies,
+				TrustProxy:      d.cfg.review.trustProxy,
 			})
 			if err != nil {
 				return fmt.Errorf("review UI: %w", err)
@@ -60,4 +62,9 @@ func init() {
 			return nil
 		},
 	}
+}
+
+// reviewSettings are the review UI's serve settings.
+type reviewSettings struct {
+	insecureCookies, trustProxy bool
 }

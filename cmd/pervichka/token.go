@@ -47,13 +47,13 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "list":
 	default:
 		fmt.Fprintf(stderr, "pervichka token: unknown subcommand %q\n%s\n", sub, tokenUsage)
-		return errExitFailure
+		return errUsageReported
 	}
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
 	if name != nil && *name == "" {
-		return errors.New("--name is required")
+		return usagef("--name is required")
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	d, err := openMigratedDB(ctx, *dbURL, log)

@@ -37,24 +37,21 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
-		return errExitFailure
+		return errUsageReported
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbURL := dbFlag(fs)
 	name := fs.String("name", "", "user name, shown in history as clerk:NAME (required)")
 	role := fs.String("role", string(db.UserClerk), "clerk (reviews documents) or admin (also retries failed ones)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errExitFailure
+	if done, err := parseArgs(fs, args[1:]); done {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q (the password is read from stdin, not from arguments)", fs.Args())
+		return usagef("unexpected arguments %q (the password is read from stdin, not from arguments)", fs.Args())
 	}
 	if *name == "" {
-		return errors.New("--name is required")
+		return usagef("--name is required")
 	}
 	r := db.UserRole(*role)
 	if !r.Valid() {

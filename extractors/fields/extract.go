@@ -45,26 +45,16 @@ type Rereader interface {
 
 // Extract reads the fields of a document from its pages. It leaves File,
 // Pages, TextSource and TimingsMS to the caller. It does not fail: what it
-// cannot find is empty and named in the review reasons.
-func Extract(ctx context.Context, pages []pervichka.Page, cfg Config, rr Rereader) (res pervichka.Result) {
+// cannot find is empty and named in the review reasons. A panic (a bug) is
+// not turned into a verdict here: it reaches the caller, which logs it and
+// fails the document (recognize.Recognizer.Extract).
+func Extract(ctx context.Context, pages []pervichka.Page, cfg Config, rr Rereader) pervichka.Result {
 	if cfg.MinConfidence <= 0 {
 		cfg.MinConfidence = DefaultMinConfidence
 	}
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}
-	defer func() {
-		// No input may crash the caller; a bug becomes a document for a
-		// clerk.
-		if p := recover(); p != nil {
-			res = pervichka.Result{
-				DocType: pervichka.DocUnknown, Currency: "RUB", NeedsReview: true,
-				Items:         []pervichka.Item{},
-				ReviewReasons: []string{pervichka.ReasonDocTypeUnknown},
-				Confidence:    map[string]float64{},
-			}
-		}
-	}()
 	x := newExtraction(ctx, pages, cfg, rr)
 	x.run()
 	return x.result()

@@ -78,8 +78,8 @@ func TestOCREval(t *testing.T) {
 		for _, f := range files {
 			pages := byFile[f]
 			sort.Slice(pages, func(i, j int) bool { return pages[i].Index < pages[j].Index })
-			// Extract turns a panic into a document for review; run the
-			// rules bare once so that a bug shows here instead.
+			// Extract lets a panic through to its caller; catch it here
+			// so that a bug names its file and the other files go on.
 			func() {
 				defer func() {
 					if p := recover(); p != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -194,15 +195,25 @@ func (r *Recognizer) OCR(ctx context.Context, name string, index int, e Enhanced
 }
 
 // Extract classifies the document and extracts, validates and routes its
-// fields. It never fails; TimingsMS holds "extract" only, the caller adds
-// the rest.
-func (r *Recognizer) Extract(ctx context.Context, name string, pages []Page) pervichka.Result {
+// fields. TimingsMS holds "extract" only, the caller adds the rest. What it
+// cannot read goes to review with reasons; only a bug (a panic in the
+// extractor) sets Error, to CodeRecognitionFault, after logging the panic
+// with its stack: a crash is a fault to fix, not a verdict on the document.
+func (r *Recognizer) Extract(ctx context.Context, name string, pages []Page) (res pervichka.Result) {
 	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.ErrorContext(ctx, "field extraction panicked", "file", name, "panic", p, "stack", string(debug.Stack()))
+			res = pervichka.Result{File: name, Pages: len(pages), TextSource: textSource(pages),
+				TimingsMS: map[string]int64{"decode": 0, "enhance": 0, "ocr": 0, "extract": time.Since(start).Milliseconds()},
+				Error:     pervichka.Errorf(pervichka.CodeRecognitionFault, "panic: %v", p).Info()}
+		}
+	}()
 	text := make([]pervichka.Page, len(pages))
 	for i, p := range pages {
 		text[i] = p.Text
 	}
-	res := fields.Extract(ctx, text, r.opt.Fields, r.rereader(pages))
+	res = fields.Extract(ctx, text, r.opt.Fields, r.rereader(pages))
 	res.File = name
 	res.Pages = len(pages)
 	res.TextSource = textSource(pages)

@@ -291,7 +291,7 @@ func testMailFromDovecot(t *testing.T, dbURL string) {
 	}
 	// The admin's list of mail that gave no document.
 	for _, o := range []db.MessageOutcome{db.MessageNoDocuments, db.MessageMalformed, db.MessageRefused} {
-		list, err := env.db.ListMessages(ctx, o, 10)
+		list, err := env.db.ListMessages(ctx, o, 0, 10)
 		if err != nil || len(list) == 0 {
 			t.Errorf("list %s: %d, %v", o, len(list), err)
 		}

@@ -86,8 +86,8 @@ func TestUploadLinkLimits(t *testing.T) {
 			id, token := link("ИП Пустой")
 			empty := make([]part, 150)
 			status, _, a := env.postParts(t, token, empty)
-			if status != http.StatusBadRequest || a.Error != "Файлы не выбраны" || receipts(id) != 0 {
-				t.Fatalf("150 empty parts: %d %q, %d receipts; want 400 and none", status, a.Error, receipts(id))
+			if status != http.StatusBadRequest || a.Error.Message != "Файлы не выбраны" || receipts(id) != 0 {
+				t.Fatalf("150 empty parts: %d %q, %d receipts; want 400 and none", status, a.Error.Message, receipts(id))
 			}
 			// Empty parts beside a file: the file alone.
 			status, _, a = env.postParts(t, token, []part{{}, {"счёт.pdf", corpus(t, "001-invoice.pdf")}, {"b.pdf", nil}})
@@ -106,9 +106,9 @@ func TestUploadLinkLimits(t *testing.T) {
 				many[i] = part{fmt.Sprintf("%d.txt", i), []byte("не документ")}
 			}
 			status, _, a = env2.postParts(t, token2, many)
-			if status != http.StatusBadRequest || !strings.Contains(a.Error, fmt.Sprint(pervichka.MaxFilesPerRequest)) ||
+			if status != http.StatusBadRequest || !strings.Contains(a.Error.Message, fmt.Sprint(pervichka.MaxFilesPerRequest)) ||
 				len(a.Files) != pervichka.MaxFilesPerRequest {
-				t.Fatalf("%d files: %d %q, %d files answered", len(many), status, a.Error, len(a.Files))
+				t.Fatalf("%d files: %d %q, %d files answered", len(many), status, a.Error.Message, len(a.Files))
 			}
 			if files, _ := env2.db.ContractorFiles(ctx, c2.ID, 1000); len(files) != pervichka.MaxFilesPerRequest {
 				t.Fatalf("%d receipts, want %d", len(files), pervichka.MaxFilesPerRequest)
@@ -128,9 +128,9 @@ func TestUploadLinkLimits(t *testing.T) {
 				t.Fatalf("two files: %d %+v", status, a)
 			}
 			status, h, a := env.postParts(t, token, small(2))
-			if status != http.StatusTooManyRequests || len(a.Files) != 1 || !strings.Contains(a.Error, "не больше 3 файлов в час") ||
+			if status != http.StatusTooManyRequests || len(a.Files) != 1 || !strings.Contains(a.Error.Message, "не больше 3 файлов в час") ||
 				h.Get("Retry-After") == "" || receipts(id) != 3 {
-				t.Fatalf("over the hour's files: %d %q %+v, Retry-After %q, %d receipts", status, a.Error, a.Files, h.Get("Retry-After"), receipts(id))
+				t.Fatalf("over the hour's files: %d %q %+v, Retry-After %q, %d receipts", status, a.Error.Message, a.Files, h.Get("Retry-After"), receipts(id))
 			}
 			clk.add(61 * time.Minute)
 			if status, _, a := env.postParts(t, token, small(1)); status != http.StatusOK || len(a.Files) != 1 {
@@ -148,8 +148,8 @@ func TestUploadLinkLimits(t *testing.T) {
 				}
 			}
 			status, _, a = env.postParts(t, token, chunk(2))
-			if status != http.StatusTooManyRequests || !strings.Contains(a.Error, "не больше 1 МБ в сутки") || receipts(id) != 2 {
-				t.Fatalf("over the day's bytes: %d %q, %d receipts", status, a.Error, receipts(id))
+			if status != http.StatusTooManyRequests || !strings.Contains(a.Error.Message, "не больше 1 МБ в сутки") || receipts(id) != 2 {
+				t.Fatalf("over the day's bytes: %d %q, %d receipts", status, a.Error.Message, receipts(id))
 			}
 			clk.add(25 * time.Hour)
 			if status, _, _ := env.postParts(t, token, chunk(2)); status != http.StatusOK {

@@ -16,7 +16,6 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -30,6 +29,8 @@ import (
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/intake"
+	"github.com/pervichka/pervichka/jsonhttp"
+	"github.com/pervichka/pervichka/logctx"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -132,14 +133,14 @@ func (h *Handler) contractor(w http.ResponseWriter, r *http.Request) (db.Contrac
 		h.notFound(w, r)
 	} else {
 		h.log.Error("upload link lookup", "err", err)
-		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 	}
 	return db.Contractor{}, false
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	if wantsJSON(r) {
-		h.fail(w, http.StatusNotFound, "Ссылка не найдена или больше не действует")
+		h.fail(w, r, http.StatusNotFound, "Ссылка не найдена или больше не действует")
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -175,7 +176,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) script(w http.ResponseWriter, r *http.Request) {
 	b, err := pages.ReadFile("upload.js")
 	if err != nil {
-		h.fail(w, http.StatusInternalServerError, "Сервис временно недоступен")
+		h.fail(w, r, http.StatusInternalServerError, "Сервис временно недоступен")
 		return
 	}
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
@@ -203,19 +204,20 @@ type listAnswer struct {
 	Files []FileStatus `json:"files"`
 }
 
-type errorAnswer struct {
-	Error string `json:"error"` // Russian
+// fail answers in the service's one JSON error shape (package jsonhttp):
+// the phone page shows error.message; the code follows the status.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	code := map[int]string{
+		http.StatusBadRequest: "bad_request", http.StatusNotFound: "not_found",
+		http.StatusRequestEntityTooLarge: "request_too_large", http.StatusServiceUnavailable: "unavailable",
+	}[status]
+	if code == "" {
+		code = "internal"
+	}
+	jsonhttp.Error(w, r, status, code, msg)
 }
 
-func (h *Handler) fail(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, errorAnswer{Error: msg})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func writeJSON(w http.ResponseWriter, code int, v any) { jsonhttp.Write(w, code, v) }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.contractor(w, r)
@@ -225,13 +227,13 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	files, err := h.db.ContractorFiles(r.Context(), c.ID, 50)
 	if err != nil {
 		h.log.Error("list contractor files", "err", err)
-		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
 	out, err := h.statuses(r.Context(), c, files)
 	if err != nil {
 		h.log.Error("contractor file status", "err", err)
-		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
 	writeJSON(w, http.StatusOK, listAnswer{Files: out})
@@ -315,19 +317,19 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.ContentLength > h.cfg.MaxRequestBytes {
-		h.fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Слишком много за один раз: не больше %d МБ", h.cfg.MaxRequestBytes>>20))
+		h.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("Слишком много за один раз: не больше %d МБ", h.cfg.MaxRequestBytes>>20))
 		return
 	}
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		h.fail(w, http.StatusBadRequest, "Ожидается multipart/form-data с полями file")
+		h.fail(w, r, http.StatusBadRequest, "Ожидается multipart/form-data с полями file")
 		return
 	}
 	now := h.cfg.Now()
 	files, bytes, err := h.db.UploadUsage(r.Context(), c.ID, now.Add(-time.Hour), now.Add(-24*time.Hour))
 	if err != nil {
 		h.log.Error("upload link usage", "contractor", c.Name, "err", err)
-		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
 	mr := multipart.NewReader(http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes), params["boundary"])
@@ -391,12 +393,12 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) {
 		got = append(got, rec)
 	}
 	if len(got) == 0 {
-		h.fail(w, http.StatusBadRequest, "Файлы не выбраны")
+		h.fail(w, r, http.StatusBadRequest, "Файлы не выбраны")
 		return
 	}
 	out, err := h.statuses(r.Context(), c, got)
 	if err != nil {
-		h.fail(w, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
+		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
 	writeJSON(w, http.StatusOK, listAnswer{Files: out})
@@ -415,9 +417,9 @@ func sizeText(n int64) string {
 func (h *Handler) answerPartial(w http.ResponseWriter, r *http.Request, c db.Contractor, code int, got []db.IntakeFile, msg string) {
 	out, _ := h.statuses(r.Context(), c, got)
 	writeJSON(w, code, struct {
-		Error string       `json:"error"`
-		Files []FileStatus `json:"files"`
-	}{msg, out})
+		Error jsonhttp.ErrorInfo `json:"error"`
+		Files []FileStatus       `json:"files"`
+	}{jsonhttp.ErrorInfo{Code: "incomplete", Message: msg, RequestID: logctx.RequestID(r.Context())}, out})
 }
 
 func newGroupID() string {

@@ -94,7 +94,7 @@ function upload(input) {
     if (xhr.status === 200) {
       say("Получено: " + body.files.length + " " + plural(body.files.length, "файл", "файла", "файлов") + ". Статус обновится сам.");
     } else {
-      say(body.error || "Не удалось отправить, попробуйте ещё раз", true);
+      say((body.error && (body.error.message || body.error)) || "Не удалось отправить, попробуйте ещё раз", true);
     }
     refresh();
   };

@@ -98,7 +98,9 @@ func start(t *testing.T, dbURL string, work bool, lim pervichka.Limits, opts ...
 }
 
 type answer struct {
-	Error string              `json:"error"`
+	Error struct {
+		Code, Message string
+	} `json:"error"`
 	Files []upload.FileStatus `json:"files"`
 }
 
@@ -216,7 +218,7 @@ func TestUploadLinks(t *testing.T) {
 					continue
 				}
 				status, a := env.post(t, bad, map[string][]byte{"x.jpg": photo}, "x.jpg")
-				if status != 404 || !strings.Contains(a.Error, "Ссылка не найдена") {
+				if status != 404 || a.Error.Code != "not_found" || !strings.Contains(a.Error.Message, "Ссылка не найдена") {
 					t.Errorf("upload to %q: %d %+v", bad, status, a)
 				}
 			}

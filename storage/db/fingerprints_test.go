@@ -10,8 +10,10 @@ import (
 )
 
 func TestFingerprints(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			if err := db.Migrate(t.Context()); err != nil {
 				t.Fatal(err)

@@ -67,10 +67,44 @@ type IntakeMessage struct {
 	UpdatedAt    time.Time
 }
 
-type intakeQueries struct {
+// intakeSQL is written once: every statement reads the same on SQLite and
+// Postgres (ON CONFLICT … DO NOTHING/UPDATE, RETURNING and CAST are common
+// to both); only how a boolean is passed differs (createdArg).
+var intakeSQL = struct {
 	insertFile, fileByMessage, filesOfContractor, filesOfDocument, filesOfMessage string
-	upsertMessage, messageByKey, listMessages, listAllMessages                    string
-	createdArg                                                                    func(bool) any
+	upsertMessage, messageByKey, listMessages                                     string
+}{
+	insertFile: `INSERT INTO intake_files (channel, contractor_id, sender, message_key, file_name, sha256,
+		size_bytes, document_id, created_document, refusal_code, refusal_reason, group_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		ON CONFLICT (message_key, sha256) DO NOTHING RETURNING ` + intakeFileCols,
+	fileByMessage:     `SELECT ` + intakeFileCols + ` FROM intake_files WHERE message_key = $1 AND sha256 = $2`,
+	filesOfContractor: `SELECT ` + intakeFileCols + ` FROM intake_files WHERE contractor_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+	filesOfDocument:   `SELECT ` + intakeFileCols + ` FROM intake_files WHERE document_id = $1 ORDER BY created_at, id`,
+	filesOfMessage:    `SELECT ` + intakeFileCols + ` FROM intake_files WHERE message_key = $1 ORDER BY created_at, id`,
+	upsertMessage: `INSERT INTO intake_messages (mailbox, message_key, sender, subject, contractor_id, outcome,
+		detail, documents, received_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+		ON CONFLICT (message_key) DO UPDATE SET outcome = excluded.outcome, detail = excluded.detail,
+		documents = excluded.documents, contractor_id = excluded.contractor_id, updated_at = excluded.updated_at
+		RETURNING ` + intakeMessageCols,
+	messageByKey: `SELECT ` + intakeMessageCols + ` FROM intake_messages WHERE message_key = $1`,
+	// Newest first by id: a message's row is made at its first receipt,
+	// so ids follow received_at, and the id is the page cursor.
+	listMessages: `SELECT ` + intakeMessageCols + ` FROM intake_messages
+		WHERE (CAST($1 AS TEXT) = '' OR outcome = $1) AND (CAST($2 AS BIGINT) = 0 OR id < $2)
+		ORDER BY id DESC LIMIT $3`,
+}
+
+// createdArg passes created_document: INTEGER 0/1 on SQLite, boolean on
+// Postgres.
+func (db *DB) createdArg(b bool) any {
+	if db.dialect == Postgres {
+		return b
+	}
+	if b {
+		return 1
+	}
+	return 0
 }
 
 const intakeFileCols = `id, channel, contractor_id, sender, message_key, file_name, sha256, size_bytes,
@@ -78,52 +112,6 @@ const intakeFileCols = `id, channel, contractor_id, sender, message_key, file_na
 
 const intakeMessageCols = `id, mailbox, message_key, sender, subject, contractor_id, outcome, detail,
 	documents, received_at, updated_at`
-
-var intakeSQL = map[Dialect]intakeQueries{
-	SQLite: {
-		insertFile: `INSERT INTO intake_files (channel, contractor_id, sender, message_key, file_name, sha256,
-			size_bytes, document_id, created_document, refusal_code, refusal_reason, group_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-			ON CONFLICT (message_key, sha256) DO NOTHING RETURNING ` + intakeFileCols,
-		fileByMessage:     `SELECT ` + intakeFileCols + ` FROM intake_files WHERE message_key = $1 AND sha256 = $2`,
-		filesOfContractor: `SELECT ` + intakeFileCols + ` FROM intake_files WHERE contractor_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
-		filesOfDocument:   `SELECT ` + intakeFileCols + ` FROM intake_files WHERE document_id = $1 ORDER BY created_at, id`,
-		filesOfMessage:    `SELECT ` + intakeFileCols + ` FROM intake_files WHERE message_key = $1 ORDER BY created_at, id`,
-		upsertMessage: `INSERT INTO intake_messages (mailbox, message_key, sender, subject, contractor_id, outcome,
-			detail, documents, received_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-			ON CONFLICT (message_key) DO UPDATE SET outcome = excluded.outcome, detail = excluded.detail,
-			documents = excluded.documents, contractor_id = excluded.contractor_id, updated_at = excluded.updated_at
-			RETURNING ` + intakeMessageCols,
-		messageByKey:    `SELECT ` + intakeMessageCols + ` FROM intake_messages WHERE message_key = $1`,
-		listMessages:    `SELECT ` + intakeMessageCols + ` FROM intake_messages WHERE outcome = $1 ORDER BY received_at DESC, id DESC LIMIT $2`,
-		listAllMessages: `SELECT ` + intakeMessageCols + ` FROM intake_messages ORDER BY received_at DESC, id DESC LIMIT $1`,
-		createdArg: func(b bool) any {
-			if b {
-				return 1
-			}
-			return 0
-		},
-	},
-	Postgres: {
-		insertFile: `INSERT INTO intake_files (channel, contractor_id, sender, message_key, file_name, sha256,
-			size_bytes, document_id, created_document, refusal_code, refusal_reason, group_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-			ON CONFLICT (message_key, sha256) DO NOTHING RETURNING ` + intakeFileCols,
-		fileByMessage:     `SELECT ` + intakeFileCols + ` FROM intake_files WHERE message_key = $1 AND sha256 = $2`,
-		filesOfContractor: `SELECT ` + intakeFileCols + ` FROM intake_files WHERE contractor_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
-		filesOfDocument:   `SELECT ` + intakeFileCols + ` FROM intake_files WHERE document_id = $1 ORDER BY created_at, id`,
-		filesOfMessage:    `SELECT ` + intakeFileCols + ` FROM intake_files WHERE message_key = $1 ORDER BY created_at, id`,
-		upsertMessage: `INSERT INTO intake_messages (mailbox, message_key, sender, subject, contractor_id, outcome,
-			detail, documents, received_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-			ON CONFLICT (message_key) DO UPDATE SET outcome = excluded.outcome, detail = excluded.detail,
-			documents = excluded.documents, contractor_id = excluded.contractor_id, updated_at = excluded.updated_at
-			RETURNING ` + intakeMessageCols,
-		messageByKey:    `SELECT ` + intakeMessageCols + ` FROM intake_messages WHERE message_key = $1`,
-		listMessages:    `SELECT ` + intakeMessageCols + ` FROM intake_messages WHERE outcome = $1 ORDER BY received_at DESC, id DESC LIMIT $2`,
-		listAllMessages: `SELECT ` + intakeMessageCols + ` FROM intake_messages ORDER BY received_at DESC, id DESC LIMIT $1`,
-		createdArg:      func(b bool) any { return b },
-	},
-}
 
 // RecordIntakeFile stores the record of a received file and returns it as
 // stored. A file of an e-mail message already recorded (same message key and
@@ -140,10 +128,10 @@ func (db *DB) RecordIntakeFile(ctx context.Context, f IntakeFile) (rec IntakeFil
 	case !sha256Hex.MatchString(f.SHA256):
 		return IntakeFile{}, false, fmt.Errorf("%s: sha256 %q is not 64 lowercase hex digits", op, f.SHA256)
 	}
-	q := intakeSQL[db.dialect]
+	q := intakeSQL
 	rec, err = scanIntakeFile(db.conn().queryRow(ctx, q.insertFile,
 		string(f.Channel), nullID(f.ContractorID), f.Sender, nullString(f.MessageKey), f.FileName, f.SHA256,
-		f.Size, nullID(f.DocumentID), q.createdArg(f.CreatedDocument), nullString(f.RefusalCode),
+		f.Size, nullID(f.DocumentID), db.createdArg(f.CreatedDocument), nullString(f.RefusalCode),
 		nullString(f.RefusalReason), nullString(f.GroupID), db.q.timeArg(now())))
 	if err == nil {
 		return rec, true, nil
@@ -162,18 +150,18 @@ func (db *DB) RecordIntakeFile(ctx context.Context, f IntakeFile) (rec IntakeFil
 // ContractorFiles returns the contractor's most recent received files, newest
 // first, at most limit.
 func (db *DB) ContractorFiles(ctx context.Context, contractorID int64, limit int) ([]IntakeFile, error) {
-	return db.intakeFiles(ctx, fmt.Sprintf("files of contractor %d", contractorID), intakeSQL[db.dialect].filesOfContractor, contractorID, limit)
+	return db.intakeFiles(ctx, fmt.Sprintf("files of contractor %d", contractorID), intakeSQL.filesOfContractor, contractorID, limit)
 }
 
 // DocumentReceipts returns every receipt of a document, first first: more
 // than one when the same bytes came again, by the same or another channel.
 func (db *DB) DocumentReceipts(ctx context.Context, documentID int64) ([]IntakeFile, error) {
-	return db.intakeFiles(ctx, fmt.Sprintf("receipts of document %d", documentID), intakeSQL[db.dialect].filesOfDocument, documentID)
+	return db.intakeFiles(ctx, fmt.Sprintf("receipts of document %d", documentID), intakeSQL.filesOfDocument, documentID)
 }
 
 // MessageFiles returns the files recorded for an e-mail message.
 func (db *DB) MessageFiles(ctx context.Context, messageKey string) ([]IntakeFile, error) {
-	return db.intakeFiles(ctx, fmt.Sprintf("files of message %q", messageKey), intakeSQL[db.dialect].filesOfMessage, messageKey)
+	return db.intakeFiles(ctx, fmt.Sprintf("files of message %q", messageKey), intakeSQL.filesOfMessage, messageKey)
 }
 
 func (db *DB) intakeFiles(ctx context.Context, op, query string, args ...any) ([]IntakeFile, error) {
@@ -200,7 +188,7 @@ func (db *DB) RecordMessage(ctx context.Context, m IntakeMessage) (IntakeMessage
 	if m.MessageKey == "" {
 		return IntakeMessage{}, fmt.Errorf("%s: a message needs a key", op)
 	}
-	rec, err := scanIntakeMessage(db.conn().queryRow(ctx, intakeSQL[db.dialect].upsertMessage,
+	rec, err := scanIntakeMessage(db.conn().queryRow(ctx, intakeSQL.upsertMessage,
 		m.Mailbox, m.MessageKey, m.Sender, m.Subject, nullID(m.ContractorID), string(m.Outcome),
 		m.Detail, m.Documents, db.q.timeArg(now())))
 	if err != nil {
@@ -212,7 +200,7 @@ func (db *DB) RecordMessage(ctx context.Context, m IntakeMessage) (IntakeMessage
 // MessageByKey returns the record of a message, or ErrNotFound.
 func (db *DB) MessageByKey(ctx context.Context, key string) (IntakeMessage, error) {
 	op := fmt.Sprintf("message %q", key)
-	m, err := scanIntakeMessage(db.conn().queryRow(ctx, intakeSQL[db.dialect].messageByKey, key))
+	m, err := scanIntakeMessage(db.conn().queryRow(ctx, intakeSQL.messageByKey, key))
 	if err != nil {
 		return IntakeMessage{}, db.q.translate(op, err)
 	}
@@ -220,17 +208,11 @@ func (db *DB) MessageByKey(ctx context.Context, key string) (IntakeMessage, erro
 }
 
 // ListMessages returns recorded messages, newest first, at most limit; with
-// an outcome, only those that ended so.
-func (db *DB) ListMessages(ctx context.Context, outcome MessageOutcome, limit int) ([]IntakeMessage, error) {
+// an outcome, only those that ended so; with before > 0, only those older
+// than the message of that id (the last of the previous page).
+func (db *DB) ListMessages(ctx context.Context, outcome MessageOutcome, before int64, limit int) ([]IntakeMessage, error) {
 	const op = "list messages"
-	q := intakeSQL[db.dialect]
-	var rs rows
-	var err error
-	if outcome == "" {
-		rs, err = db.conn().query(ctx, q.listAllMessages, limit)
-	} else {
-		rs, err = db.conn().query(ctx, q.listMessages, string(outcome), limit)
-	}
+	rs, err := db.conn().query(ctx, intakeSQL.listMessages, string(outcome), before, limit)
 	if err != nil {
 		return nil, db.q.translate(op, err)
 	}

@@ -8,8 +8,10 @@ import (
 )
 
 func TestIntakeRecords(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			if err := db.Migrate(t.Context()); err != nil {
 				t.Fatal(err)
@@ -94,13 +96,25 @@ func testIntakeRecords(t *testing.T, db *DB) {
 	if _, err := db.RecordMessage(ctx, IntakeMessage{Mailbox: "INBOX", MessageKey: "<m5@example.ru>", Outcome: MessageMalformed, Detail: "bad"}); err != nil {
 		t.Fatal(err)
 	}
-	list, err := db.ListMessages(ctx, MessageMalformed, 10)
+	list, err := db.ListMessages(ctx, MessageMalformed, 0, 10)
 	if err != nil || len(list) != 1 || list[0].MessageKey != "<m5@example.ru>" {
 		t.Fatalf("list malformed: %+v, %v", list, err)
 	}
-	all, err := db.ListMessages(ctx, "", 10)
-	if err != nil || len(all) != 2 {
-		t.Fatalf("list all: %d, %v", len(all), err)
+	all, err := db.ListMessages(ctx, "", 0, 10)
+	if err != nil || len(all) != 2 || all[0].MessageKey != "<m5@example.ru>" {
+		t.Fatalf("list all: %+v, %v", all, err)
+	}
+	// Paged: one at a time, newest first, the last id as the cursor.
+	first, err := db.ListMessages(ctx, "", 0, 1)
+	if err != nil || len(first) != 1 || first[0].ID != all[0].ID {
+		t.Fatalf("first page: %+v, %v", first, err)
+	}
+	second, err := db.ListMessages(ctx, "", first[0].ID, 1)
+	if err != nil || len(second) != 1 || second[0].ID != all[1].ID {
+		t.Fatalf("second page: %+v, %v", second, err)
+	}
+	if rest, err := db.ListMessages(ctx, "", second[0].ID, 1); err != nil || len(rest) != 0 {
+		t.Fatalf("past the end: %+v, %v", rest, err)
 	}
 	if _, err := db.MessageByKey(ctx, "<nope>"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown message: %v", err)

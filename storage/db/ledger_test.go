@@ -11,8 +11,10 @@ import (
 // TestLedgerStore: the journal's constraints and the delivery state
 // machine, below the ledger package.
 func TestLedgerStore(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			ctx := t.Context()
 			if err := db.Migrate(ctx); err != nil {

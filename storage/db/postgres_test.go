@@ -9,6 +9,7 @@ import (
 // TestPostgresStore runs the shared suite on the local Postgres server; see
 // dbtest for how databases are made and when the test skips.
 func TestPostgresStore(t *testing.T) {
+	t.Parallel()
 	runStoreSuite(t, func(t *testing.T) *DB { return openTest(t, dbtest.PostgresURL(t)) })
 }
 

@@ -10,8 +10,10 @@ import (
 )
 
 func TestClaimsUsersSessions(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			ctx := t.Context()
 			if err := db.Migrate(ctx); err != nil {
@@ -104,8 +106,10 @@ func TestClaimsUsersSessions(t *testing.T) {
 }
 
 func TestCountQueueReasons(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			ctx := t.Context()
 			if err := db.Migrate(ctx); err != nil {

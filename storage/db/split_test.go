@@ -12,8 +12,10 @@ import (
 // it keep reading their pictures from the file and page they came from;
 // the new document, its event and link are written; the refusals hold.
 func TestSplitAndMovePages(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			ctx := t.Context()
 			if err := db.Migrate(ctx); err != nil {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestSQLiteStore(t *testing.T) {
+	t.Parallel()
 	runStoreSuite(t, openSQLiteTest)
 }
 

@@ -13,8 +13,10 @@ import (
 )
 
 func TestCountByState(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			ctx := t.Context()
 			if err := db.Migrate(ctx); err != nil {
@@ -82,8 +84,10 @@ type statsArgs struct {
 func (a statsArgs) Kind() string { return a.kind }
 
 func TestQueueDepth(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			ctx := t.Context()
 			if err := db.Migrate(ctx); err != nil {
@@ -152,6 +156,7 @@ func cancelJob(ctx context.Context, q *Queue, id int64) error {
 func TestStatsOnClosedDB(t *testing.T) {
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db, err := Open(t.Context(), e.URL(t), nil)
 			if err != nil {
 				t.Fatal(err)

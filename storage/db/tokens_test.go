@@ -9,8 +9,10 @@ import (
 )
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			if err := db.Migrate(t.Context()); err != nil {
 				t.Fatal(err)
@@ -141,6 +143,7 @@ func TestRoleAllows(t *testing.T) {
 func TestCheckSchema(t *testing.T) {
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			ctx := t.Context()
 			err := db.CheckSchema(ctx)

@@ -12,8 +12,10 @@ import (
 // start on an admin's existing data: SQLite rebuilds document_links to
 // change its CHECK constraint, and every row, id and page must survive it.
 func TestUpgradeKeepsRows(t *testing.T) {
+	t.Parallel()
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine its own database
 			db := openTest(t, e.URL(t))
 			ctx := t.Context()
 			if err := db.migrate(ctx, 6); err != nil {

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/pervichka/pervichka/ledger/webhook"
 )
@@ -51,7 +52,8 @@ func main() {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		if !webhook.Verify([]byte(*secret), body, r.Header.Get(webhook.SignatureHeader)) {
+		hmacKey, _ := webhook.Key(*secret)
+		if webhook.VerifyStandard(hmacKey, r.Header, body, time.Now(), webhook.DefaultTolerance) != nil {
 			st.BadSignatures++
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
@@ -63,7 +65,8 @@ func main() {
 			} `json:"posting"`
 		}
 		key := r.Header.Get(webhook.IdempotencyHeader)
-		if json.Unmarshal(body, &d) != nil || d.Event != "ledger.posting" || key != fmt.Sprintf("pervichka-posting-%d", d.Posting.ID) {
+		if json.Unmarshal(body, &d) != nil || d.Event != "ledger.posting" || key != fmt.Sprintf("pervichka-posting-%d", d.Posting.ID) ||
+			r.Header.Get(webhook.IDHeader) != key {
 			st.Mismatches++
 			http.Error(w, "body and idempotency key disagree", http.StatusBadRequest)
 			return
