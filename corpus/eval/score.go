@@ -51,6 +51,8 @@ type Group struct {
 type Report struct {
 	Name   string   `json:"name"`
 	Groups []*Group `json:"groups"`
+	// Reliability is the confidence calibration over all the run's files.
+	Reliability *Reliability `json:"reliability,omitempty"`
 }
 
 // Group returns the group for variant and docType, or nil.
@@ -109,7 +111,7 @@ func Score(name string, truth []corpus.Truth, results []pervichka.Result, own []
 			}
 		}
 	}
-	rep := &Report{Name: name}
+	rep := &Report{Name: name, Reliability: ScoreReliability(truth, results)}
 	for _, g := range groups {
 		g.finish()
 		rep.Groups = append(rep.Groups, g)

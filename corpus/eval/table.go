@@ -37,6 +37,11 @@ func WriteTable(w io.Writer, reports []*Report) error {
 			fmt.Fprintf(w, "  %-6s %s\n", g.Variant, strings.Join(parts, ", "))
 		}
 		fmt.Fprintln(w)
+		if r.Reliability != nil {
+			if err := WriteReliability(w, r.Reliability); err != nil {
+				return err
+			}
+		}
 	}
 	if len(reports) < 2 {
 		return nil
