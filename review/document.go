@@ -22,6 +22,7 @@ import (
 type formField struct {
 	Key, Label, Value, Input string
 	Conf                     string // "87 %" when the engine gave a confidence below 1
+	Evidence                 string // «сумма строк, сумма прописью»: what corroborated the engine's value
 	LowConf, Flagged         bool
 	Check                    Check
 	Current                  string // the stored value, when a stale save differs from it
@@ -168,8 +169,20 @@ func decodeResult(doc db.Document) (pervichka.Result, error) {
 func reasonFields(reason string) []string {
 	code, suffix, _ := strings.Cut(reason, ":")
 	switch code {
-	case pervichka.ReasonMissing, pervichka.ReasonLowConfidence, pervichka.ReasonRepaired:
+	case pervichka.ReasonMissing, pervichka.ReasonLowConfidence, pervichka.ReasonRepaired, pervichka.ReasonUnconfirmed:
 		return []string{suffix}
+	case pervichka.ReasonNameInvalid:
+		return []string{suffix + ".name"}
+	case pervichka.ReasonNumberCharset:
+		return []string{"number"}
+	case pervichka.ReasonTotalNotPositive:
+		return []string{"total"}
+	case pervichka.ReasonVATOverTotal:
+		return []string{"total", "vat_amount"}
+	case pervichka.ReasonItemsUnread:
+		return []string{"items"}
+	case pervichka.ReasonDocTypeMarkers:
+		return []string{"doc_type"}
 	case pervichka.ReasonRowsRepaired:
 		return []string{"items"}
 	case pervichka.ReasonINNChecksum, pervichka.ReasonOGRNChecksum:
@@ -206,6 +219,20 @@ func reasonFields(reason string) []string {
 	return nil
 }
 
+// evidenceText joins the Russian labels of a field's evidence kinds
+// (pervichka.EvidenceText); an unknown kind shows as itself.
+func evidenceText(kinds []string) string {
+	labels := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		if l := pervichka.EvidenceText[k]; l != "" {
+			labels = append(labels, l)
+		} else {
+			labels = append(labels, k)
+		}
+	}
+	return strings.Join(labels, ", ")
+}
+
 // lowConfidence is the engine's confidence below which a field is
 // highlighted even without a reason.
 const lowConfidence = 0.9
@@ -236,6 +263,7 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 			f.Conf = fmt.Sprintf("%.0f %%", c*100)
 			f.LowConf = c < lowConfidence
 		}
+		f.Evidence = evidenceText(stored.Evidence[key])
 		f.Flagged = flagged[key] || f.LowConf || f.Check.Error != ""
 		if current != nil && current[key] != shown[key] {
 			f.Current, f.Conflict = current[key], true

@@ -43,16 +43,38 @@ import (
 // Arithmetic counts only when it is exact: the kopeck of slack per line
 // that VAT rounding needs would let a misread last digit through.
 
-// gate collects the evidence of every key field, checks the invariants
-// and sends each key field with no evidence to review.
+// gate checks the invariants and sends each key field with no evidence
+// (collectEvidence) to review.
 func (x *extraction) gate() {
+	x.invariants()
+	for _, f := range pervichka.KeyFields {
+		if !x.keyPresent(f) || x.sufficient(f) {
+			continue
+		}
+		x.reason(pervichka.ReasonUnconfirmed, f)
+	}
+}
+
+// nameAgreedConf is the confidence of a name that a second printing or a
+// second reading agreed with, letter for letter after normalisation: OCR
+// gives a name the confidence of its weakest word, and quotes alone («“»)
+// drag a right name under the routing threshold. Our own organisation's
+// configured name for its ИНН is worth more (nameOwnConf). Both are
+// checked by the reliability table (docs/benchmarks.md).
+const (
+	nameAgreedConf = confirmedConf
+	nameOwnConf    = 0.97
+)
+
+// collectEvidence records, per key field, what corroborates its value
+// (before route, which reads the names' confidence lifted here).
+func (x *extraction) collectEvidence() {
 	x.ev = map[string][]string{}
 	add := func(f, kind string) {
 		if !slices.Contains(x.ev[f], kind) {
 			x.ev[f] = append(x.ev[f], kind)
 		}
 	}
-	x.invariants()
 
 	// doc_type
 	if x.typ != pervichka.DocUnknown {
@@ -186,13 +208,13 @@ func (x *extraction) gate() {
 		if !x.sufficient(f) && x.rereadName(p.name) {
 			add(f, pervichka.EvidenceSecondReading)
 		}
-	}
-
-	for _, f := range pervichka.KeyFields {
-		if !x.keyPresent(f) || x.sufficient(f) {
-			continue
+		ev := x.ev[f]
+		switch {
+		case slices.Contains(ev, pervichka.EvidenceOwnCompany):
+			p.name.conf = max(p.name.conf, nameOwnConf)
+		case slices.Contains(ev, pervichka.EvidenceRepeated) || slices.Contains(ev, pervichka.EvidenceSecondReading):
+			p.name.conf = max(p.name.conf, nameAgreedConf)
 		}
-		x.reason(pervichka.ReasonUnconfirmed, f)
 	}
 }
 

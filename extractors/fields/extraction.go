@@ -91,6 +91,7 @@ func (x *extraction) run() {
 	x.pickTotal()
 	x.pickVAT()
 	x.checkBank()
+	x.collectEvidence()
 	x.route()
 	x.gate()
 }

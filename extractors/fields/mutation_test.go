@@ -49,7 +49,7 @@ var mutationNow = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 // mutationShort and mutationLong are how many mutations the short test and
 // the long soak apply (issue 13: thousands, at least 10,000 in the long).
 const (
-	mutationShort = 600
+	mutationShort = 400
 	mutationLong  = 12000
 )
 
