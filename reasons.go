@@ -26,11 +26,21 @@ const (
 	ReasonVATMismatch      = "vat_mismatch"       // VAT ≠ amount × r/(100+r)
 	ReasonAmountWords      = "amount_words_mismatch"
 	ReasonDocTypeUnknown   = "doc_type_unknown"
-	ReasonSameParty        = "same_party"       // supplier and buyer have one ИНН
-	ReasonNoOwnCompany     = "no_own_company"   // none of our organisations is a party
-	ReasonOwnKPPMismatch   = "own_kpp_mismatch" // our ИНН printed with a wrong КПП
-	ReasonDuplicate        = "duplicate"        // :id — another document has the same supplier ИНН, number and date
-	ReasonResent           = "resent"           // :id — the same picture as that document's, sent again; not read again
+	// The approval gate's (extractors/fields/evidence.go): a key field no
+	// independent reading or check vouches for, and the invariants no
+	// document may break.
+	ReasonUnconfirmed      = "unconfirmed"        // :field — no evidence corroborates the value
+	ReasonTotalNotPositive = "total_not_positive" // the total is zero or less
+	ReasonVATOverTotal     = "vat_over_total"     // the VAT is not less than the total
+	ReasonItemsUnread      = "items_unread"       // a row was read without its amount
+	ReasonNumberCharset    = "number_charset"     // the number holds characters real numbers do not
+	ReasonNameInvalid      = "name_invalid"       // :role — title words or only an address, or no legal form
+	ReasonDocTypeMarkers   = "doc_type_markers"   // the title's type and the form's markers disagree
+	ReasonSameParty        = "same_party"         // supplier and buyer have one ИНН
+	ReasonNoOwnCompany     = "no_own_company"     // none of our organisations is a party
+	ReasonOwnKPPMismatch   = "own_kpp_mismatch"   // our ИНН printed with a wrong КПП
+	ReasonDuplicate        = "duplicate"          // :id — another document has the same supplier ИНН, number and date
+	ReasonResent           = "resent"             // :id — the same picture as that document's, sent again; not read again
 	// The party differs from what approved documents of the same ИНН said:
 	// the bank details from the supplier's last approved document (package
 	// pipeline), the name and КПП from the counterparty directory (package
@@ -59,6 +69,13 @@ var ReasonText = map[string]string{
 	ReasonVATMismatch:      "Сумма НДС не сходится со ставкой",
 	ReasonAmountWords:      "Сумма прописью не совпадает с итогом",
 	ReasonDocTypeUnknown:   "Тип документа не определён",
+	ReasonUnconfirmed:      "Значение не подтверждено ни одной независимой проверкой",
+	ReasonTotalNotPositive: "Итог не больше нуля",
+	ReasonVATOverTotal:     "НДС не меньше итога",
+	ReasonItemsUnread:      "Сумма строки таблицы не прочитана",
+	ReasonNumberCharset:    "В номере документа недопустимые символы",
+	ReasonNameInvalid:      "Наименование не похоже на название организации",
+	ReasonDocTypeMarkers:   "Тип документа не совпадает с признаками формы",
 	ReasonSameParty:        "Продавец и покупатель совпадают",
 	ReasonNoOwnCompany:     "Ни одна из наших организаций не участвует в документе",
 	ReasonOwnKPPMismatch:   "Наш ИНН указан с чужим КПП",

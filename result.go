@@ -110,33 +110,36 @@ type Item struct {
 // output schema of `pervichka extract` (docs/extract.schema.json) and the
 // ground-truth schema of the corpus. Decimals are strings, never floats.
 type Result struct {
-	File          string             `json:"file"`
-	Pages         int                `json:"pages"`
-	TextSource    TextSource         `json:"text_source,omitempty"`
-	DocType       DocType            `json:"doc_type,omitempty"`
-	Number        Text               `json:"number"`
-	Date          Text               `json:"date"`
-	Supplier      Party              `json:"supplier"`
-	Buyer         Party              `json:"buyer"`
-	SupplierBank  *Bank              `json:"supplier_bank"`
-	ContractRef   *ContractRef       `json:"contract_ref"`
-	Currency      Text               `json:"currency"`
-	Total         Text               `json:"total"`
-	VATRate       Text               `json:"vat_rate"`
-	VATAmount     Text               `json:"vat_amount"`
-	Items         []Item             `json:"items"`
-	Confidence    map[string]float64 `json:"confidence,omitempty"`
-	NeedsReview   bool               `json:"needs_review"`
-	ReviewReasons []string           `json:"review_reasons"`
-	TimingsMS     map[string]int64   `json:"timings_ms,omitempty"`
+	File         string             `json:"file"`
+	Pages        int                `json:"pages"`
+	TextSource   TextSource         `json:"text_source,omitempty"`
+	DocType      DocType            `json:"doc_type,omitempty"`
+	Number       Text               `json:"number"`
+	Date         Text               `json:"date"`
+	Supplier     Party              `json:"supplier"`
+	Buyer        Party              `json:"buyer"`
+	SupplierBank *Bank              `json:"supplier_bank"`
+	ContractRef  *ContractRef       `json:"contract_ref"`
+	Currency     Text               `json:"currency"`
+	Total        Text               `json:"total"`
+	VATRate      Text               `json:"vat_rate"`
+	VATAmount    Text               `json:"vat_amount"`
+	Items        []Item             `json:"items"`
+	Confidence   map[string]float64 `json:"confidence,omitempty"`
+	// Evidence lists, per key field path, what corroborates its value
+	// (Evidence* kinds); a key field absent here was approved by no one.
+	Evidence      map[string][]string `json:"evidence,omitempty"`
+	NeedsReview   bool                `json:"needs_review"`
+	ReviewReasons []string            `json:"review_reasons"`
+	TimingsMS     map[string]int64    `json:"timings_ms,omitempty"`
 	// Error is set instead of the fields when the file could not be read.
 	Error *ErrorInfo `json:"error,omitempty"`
 }
 
-// KeyFields are the fields that must all be present, validated and confident
-// for a document to be posted without a clerk. A wrong key field on an
-// auto-approved document is a silent error.
-var KeyFields = []string{"doc_type", "number", "date", "supplier.inn", "buyer.inn", "total", "vat_amount"}
+// KeyFields are the fields that must all be present, validated, confident
+// and corroborated by evidence for a document to be posted without a
+// clerk. A wrong key field on an auto-approved document is a silent error.
+var KeyFields = []string{"doc_type", "number", "date", "supplier.inn", "buyer.inn", "total", "vat_amount", "supplier.name", "buyer.name"}
 
 // ErrorInfo is the JSON form of an Error in the output.
 type ErrorInfo struct {

@@ -25,7 +25,8 @@ func TestSchemaMatchesResult(t *testing.T) {
 		File: "a.pdf", Pages: 1, TextSource: SourceOCR, DocType: DocAct,
 		SupplierBank: &Bank{}, ContractRef: &ContractRef{},
 		Confidence: map[string]float64{"number": 1}, TimingsMS: map[string]int64{"ocr": 1},
-		Error: &ErrorInfo{Code: CodeCorrupt},
+		Evidence: map[string][]string{"total": {EvidenceItemsSum}},
+		Error:    &ErrorInfo{Code: CodeCorrupt},
 	}
 	out, err := json.Marshal(full)
 	if err != nil {

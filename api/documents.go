@@ -28,6 +28,7 @@ type documentReply struct {
 	UpdatedAt     time.Time       `json:"updated_at"`
 	Fields        json.RawMessage `json:"fields"`
 	ReviewReasons []reviewReason  `json:"review_reasons"`
+	Evidence      []fieldEvidence `json:"evidence"`
 	Failure       *failureInfo    `json:"failure"`
 	Events        []eventReply    `json:"events"`
 	Pages         []pageReply     `json:"pages"`
@@ -45,6 +46,40 @@ type linkReply struct {
 type reviewReason struct {
 	Code    string `json:"code"`    // as in the result, e.g. "inn_checksum:buyer"
 	Message string `json:"message"` // Russian text of the code without its suffix
+}
+
+// fieldEvidence is what corroborates one key field's value (the result's
+// evidence, pervichka.Evidence* kinds), with the Russian labels the review
+// UI shows.
+type fieldEvidence struct {
+	Field string         `json:"field"` // a key field path, e.g. "total"
+	Kinds []evidenceKind `json:"kinds"`
+}
+
+type evidenceKind struct {
+	Code  string `json:"code"`  // e.g. "items_sum"
+	Label string `json:"label"` // e.g. «сумма строк»
+}
+
+// evidenceReply lists the evidence of the key fields in their order; a key
+// field with none is absent.
+func evidenceReply(ev map[string][]string) []fieldEvidence {
+	out := []fieldEvidence{}
+	for _, f := range pervichka.KeyFields {
+		if len(ev[f]) == 0 {
+			continue
+		}
+		fe := fieldEvidence{Field: f}
+		for _, k := range ev[f] {
+			label := pervichka.EvidenceText[k]
+			if label == "" {
+				label = k
+			}
+			fe.Kinds = append(fe.Kinds, evidenceKind{Code: k, Label: label})
+		}
+		out = append(out, fe)
+	}
+	return out
 }
 
 type failureInfo struct {
@@ -92,7 +127,7 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) error {
 		ID: d.ID, State: d.State, DocType: optional(string(d.Fields.DocType)), FileName: d.FileName,
 		ContentType: d.ContentType, Size: d.Size, Source: d.Source, GroupID: optional(d.GroupID),
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
-		Fields: json.RawMessage("null"), ReviewReasons: []reviewReason{},
+		Fields: json.RawMessage("null"), ReviewReasons: []reviewReason{}, Evidence: []fieldEvidence{},
 		Events: make([]eventReply, 0, len(events)), Pages: make([]pageReply, 0, len(pages)),
 		Links: make([]linkReply, 0, len(links)),
 	}
@@ -102,7 +137,8 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) error {
 	if d.Result != nil {
 		reply.Fields = json.RawMessage(d.Result)
 		var res struct {
-			ReviewReasons []string `json:"review_reasons"`
+			ReviewReasons []string            `json:"review_reasons"`
+			Evidence      map[string][]string `json:"evidence"`
 		}
 		if err := json.Unmarshal(d.Result, &res); err != nil {
 			return fmt.Errorf("document %d: stored result: %w", id, err)
@@ -110,6 +146,7 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) error {
 		for _, code := range res.ReviewReasons {
 			reply.ReviewReasons = append(reply.ReviewReasons, reviewReason{Code: code, Message: reasonMessage(code)})
 		}
+		reply.Evidence = evidenceReply(res.Evidence)
 	}
 	if d.FailureCode != "" {
 		reply.Failure = &failureInfo{Code: d.FailureCode, Message: d.FailureCode.Message()}

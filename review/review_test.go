@@ -30,6 +30,11 @@ func TestApproveFlow(t *testing.T) {
 			if status != 200 || !strings.Contains(page, "Неверная контрольная сумма ИНН") {
 				t.Fatalf("document page %d:\n%.2000s", status, page)
 			}
+			// What corroborated the engine's values (issue 13): the total
+			// of 007-upd by the rows' sum.
+			if !strings.Contains(page, "подтверждено: сумма строк, текстовый слой PDF") {
+				t.Errorf("document page shows no evidence of the total:\n%.3000s", page)
+			}
 			form := docForm(t, page)
 			// Approving with the wrong ИНН is refused and the form comes back.
 			form.Set("f.number", "00874-А")

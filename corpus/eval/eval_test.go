@@ -49,7 +49,8 @@ func TestCompareNormalisation(t *testing.T) {
 		{"kopeck off", func(r *pervichka.Result) { r.Total = "214500.01" }, []string{"total"}, false},
 		{"KPP invented for an ИП", func(r *pervichka.Result) { r.Buyer.KPP = "773601001" }, []string{"buyer.kpp"}, true},
 		{"VAT missing", func(r *pervichka.Result) { r.VATAmount = "" }, []string{"vat_amount"}, false},
-		{"wrong name is not a key field", func(r *pervichka.Result) { r.Supplier.Name = "ООО Лютик" }, []string{"supplier.name"}, true},
+		{"wrong name is a key field (issue 13)", func(r *pervichka.Result) { r.Supplier.Name = "ООО Лютик" }, []string{"supplier.name"}, false},
+		{"wrong KPP is not a key field", func(r *pervichka.Result) { r.Supplier.KPP = "770101002" }, []string{"supplier.kpp"}, true},
 		{"item lost", func(r *pervichka.Result) { r.Items = nil }, []string{
 			"items.count", "items[0].name", "items[0].quantity", "items[0].unit",
 			"items[0].price", "items[0].amount", "items[0].vat_amount"}, true},

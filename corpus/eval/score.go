@@ -51,6 +51,8 @@ type Group struct {
 type Report struct {
 	Name   string   `json:"name"`
 	Groups []*Group `json:"groups"`
+	// Reliability is the confidence calibration over all the run's files.
+	Reliability *Reliability `json:"reliability,omitempty"`
 	// Files has one row per scored file; ScoreReal fills it (a handful of
 	// real documents are read one by one), Score leaves it empty.
 	Files []*FileScore `json:"files,omitempty"`
@@ -105,7 +107,7 @@ func ScoreReal(name string, set *RealSet, results []pervichka.Result, own []perv
 
 func score(name string, truth []corpus.Truth, results []pervichka.Result, own []pervichka.Party,
 	compare func(t *corpus.Truth, want, got *pervichka.Result) Comparison, perFile bool) *Report {
-	rep := &Report{Name: name}
+	rep := &Report{Name: name, Reliability: ScoreReliability(truth, results)}
 	byFile := make(map[string]*pervichka.Result, len(results))
 	for i := range results {
 		byFile[filepath.Base(results[i].File)] = &results[i]

@@ -40,6 +40,11 @@ func WriteTable(w io.Writer, reports []*Report) error {
 		if err := writeFiles(w, r.Files); err != nil {
 			return err
 		}
+		if r.Reliability != nil {
+			if err := WriteReliability(w, r.Reliability); err != nil {
+				return err
+			}
+		}
 	}
 	if len(reports) < 2 {
 		return nil

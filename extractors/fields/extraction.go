@@ -38,10 +38,22 @@ type extraction struct {
 
 	conf    map[string]float64
 	reasons []string
+
+	// textLayer tells, per page, whether its words come from a
+	// born-digital text layer (exact characters).
+	textLayer []bool
+	// second marks the key fields a second reading agreed with.
+	second map[string]bool
+	// ev is the gate's evidence per key field (evidence.go).
+	ev map[string][]string
 }
 
 func newExtraction(ctx context.Context, pages []pervichka.Page, cfg Config, rr Rereader) *extraction {
-	return &extraction{ctx: ctx, cfg: cfg, rr: rr, lines: buildLines(pages), conf: map[string]float64{}}
+	x := &extraction{ctx: ctx, cfg: cfg, rr: rr, lines: buildLines(pages), conf: map[string]float64{}, second: map[string]bool{}}
+	for _, p := range pages {
+		x.textLayer = append(x.textLayer, p.Source == pervichka.SourcePDFText)
+	}
+	return x
 }
 
 func (x *extraction) reason(code, suffix string) {
@@ -79,7 +91,9 @@ func (x *extraction) run() {
 	x.pickTotal()
 	x.pickVAT()
 	x.checkBank()
+	x.collectEvidence()
 	x.route()
+	x.gate()
 }
 
 // checkTableByArithmetic reads the items again by row arithmetic when the
@@ -318,8 +332,11 @@ func (x *extraction) checkParties() {
 		if p.inn.empty() {
 			continue
 		}
-		if !ruvalid.ValidINN(p.inn.text) || p.inn.conf < x.cfg.MinConfidence {
-			x.rereadINN(p)
+		if !ruvalid.ValidINN(p.inn.text) || p.inn.conf < x.cfg.MinConfidence || !x.onTextLayer(p.inn.toks) {
+			// Even a sure OCR reading is read twice: the gate needs a
+			// second reading, since one check digit lets one misread in
+			// eleven through.
+			x.rereadINN(p, name+".inn")
 		}
 		if !ruvalid.ValidINN(p.inn.text) {
 			if own, ok := x.ownNeighbour(p.inn.text); ok {
@@ -414,7 +431,7 @@ func (x *extraction) useOwn() {
 // gives no second opinion.
 func (x *extraction) rereadNumber() {
 	n, t := &x.number, x.title
-	if x.rr == nil || len(n.toks) == 0 || n.conf >= 0.99 || t == nil || t.numAt < 0 {
+	if x.rr == nil || len(n.toks) == 0 || x.onTextLayer(n.toks) || t == nil || t.numAt < 0 {
 		return
 	}
 	ts := t.line.toks
@@ -443,6 +460,7 @@ func (x *extraction) rereadNumber() {
 	}
 	if numberForm(got) == numberForm(n.text) {
 		n.conf = max(n.conf, min(0.97, (n.conf+c)/2+0.1))
+		x.second["number"] = true
 		return
 	}
 	n.conf = min(n.conf, 0.5)
@@ -498,7 +516,7 @@ func (x *extraction) checkSlashYear() {
 // plausible, so a differing second reading sends the date to review.
 func (x *extraction) rereadDate() {
 	d := &x.date
-	if x.rr == nil || len(d.toks) != 1 || d.conf >= 0.99 {
+	if x.rr == nil || len(d.toks) != 1 || x.onTextLayer(d.toks) {
 		return
 	}
 	tok := d.toks[0]
@@ -514,6 +532,7 @@ func (x *extraction) rereadDate() {
 	if nd, ok := ruvalid.ParseDate(strings.TrimSpace(text)); ok {
 		if nd.Equal(d.date) {
 			d.conf = max(d.conf, min(0.97, (d.conf+c)/2+0.1))
+			x.second["date"] = true
 		} else {
 			d.conf = min(d.conf, 0.5)
 		}
@@ -533,7 +552,7 @@ func (x *extraction) rereadDate() {
 // date assembled from joined words is not lifted.
 func (x *extraction) rereadDateLine() {
 	d := &x.date
-	if x.rr == nil || d.empty() || len(d.toks) < 3 || d.conf >= 0.99 {
+	if x.rr == nil || d.empty() || len(d.toks) < 3 || x.onTextLayer(d.toks) {
 		return
 	}
 	var box pervichka.Rect
@@ -571,12 +590,13 @@ func (x *extraction) rereadDateLine() {
 	// above confirmedConf.
 	if !d.assembled {
 		d.conf = max(d.conf, min(confirmedConf, 1-(1-d.conf)*(1-c)))
+		x.second["date"] = true
 	}
 }
 
 // rereadINN asks the OCR engine to read the ИНН box again with a digit
 // whitelist; two readings that agree are trusted more than one.
-func (x *extraction) rereadINN(p *partyResult) {
+func (x *extraction) rereadINN(p *partyResult, field string) {
 	if x.rr == nil || len(p.inn.toks) == 0 {
 		return
 	}
@@ -593,6 +613,7 @@ func (x *extraction) rereadINN(p *partyResult) {
 	switch {
 	case d == p.inn.text && ruvalid.ValidINN(d):
 		p.inn.conf = max(p.inn.conf, min(0.95, (p.inn.conf+c)/2+0.2))
+		x.second[field] = true
 	case ruvalid.ValidINN(d) && !ruvalid.ValidINN(p.inn.text):
 		p.inn.text = d
 		p.inn.conf = c * 0.95
@@ -983,13 +1004,15 @@ func (x *extraction) route() {
 		}
 	}
 	key := map[string]value{
-		"doc_type":     {text: string(x.typ), conf: x.typConf},
-		"number":       x.number,
-		"date":         x.date.value,
-		"supplier.inn": s.inn,
-		"buyer.inn":    b.inn,
-		"total":        x.total,
-		"vat_amount":   x.vat,
+		"doc_type":      {text: string(x.typ), conf: x.typConf},
+		"number":        x.number,
+		"date":          x.date.value,
+		"supplier.inn":  s.inn,
+		"buyer.inn":     b.inn,
+		"total":         x.total,
+		"vat_amount":    x.vat,
+		"supplier.name": s.name,
+		"buyer.name":    b.name,
 	}
 	if x.typ == pervichka.DocUnknown {
 		key["doc_type"] = value{}
@@ -1087,6 +1110,9 @@ func (x *extraction) result() pervichka.Result {
 		c["items"] = round2(ic)
 	}
 	res.Confidence = c
+	if len(x.ev) > 0 {
+		res.Evidence = x.ev
+	}
 	res.NeedsReview = blocking(res.ReviewReasons)
 	for _, f := range pervichka.KeyFields {
 		if keyEmpty(&res, f) {
@@ -1114,6 +1140,10 @@ func keyEmpty(r *pervichka.Result, f string) bool {
 		return r.Total == ""
 	case "vat_amount":
 		return r.VATAmount == "" && r.VATRate != pervichka.VATNone
+	case "supplier.name":
+		return r.Supplier.Name == ""
+	case "buyer.name":
+		return r.Buyer.Name == ""
 	}
 	return true // a key field this code does not know: never post blind
 }

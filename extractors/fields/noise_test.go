@@ -16,69 +16,72 @@ func TestExtractOCRNoise(t *testing.T) {
 		lines []string
 		scale float64
 		conf  float64
-		check func(t *testing.T, r pervichka.Result)
+		// reread gives Extract a second reading of the page as given
+		// (the gate's evidence for the number and date).
+		reread bool
+		check  func(t *testing.T, r pervichka.Result)
 	}{
-		{"latin look-alikes in labels", edit(invoice1C, "Счет", "Cчeт", "Поставщик", "Пocтавщик", "Покупатель", "Пoкупатeль"), 1, 0.95,
+		{"latin look-alikes in labels", edit(invoice1C, "Счет", "Cчeт", "Поставщик", "Пocтавщик", "Покупатель", "Пoкупатeль"), 1, 0.95, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.DocType != pervichka.DocInvoice || r.Supplier.INN != "7701234560" || r.Buyer.INN != "5003123458" {
 					t.Errorf("got %s %+v %+v", r.DocType, r.Supplier, r.Buyer)
 				}
 			}},
-		{"glued ИНН/КПП", edit(vatInvoice, "ИНН/КПП продавца: 7701234560/770101001", "ИНН/КПП продавца:7701234560/770101001"), 1, 0.95,
+		{"glued ИНН/КПП", edit(vatInvoice, "ИНН/КПП продавца: 7701234560/770101001", "ИНН/КПП продавца:7701234560/770101001"), 1, 0.95, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Supplier.INN != "7701234560" || r.Supplier.KPP != "770101001" {
 					t.Errorf("supplier %+v", r.Supplier)
 				}
 			}},
-		{"O for 0 in an ИНН", edit(act, "ИНН 7701234560", "ИНН 77O1234560"), 1, 0.95,
+		{"O for 0 in an ИНН", edit(act, "ИНН 7701234560", "ИНН 77O1234560"), 1, 0.95, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Supplier.INN != "7701234560" {
 					t.Errorf("supplier %+v", r.Supplier)
 				}
 			}},
-		{"3 for З in a keyword", edit(act, "Заказчик", "3аказчик"), 1, 0.95,
+		{"3 for З in a keyword", edit(act, "Заказчик", "3аказчик"), 1, 0.95, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Buyer.INN != "500100732259" {
 					t.Errorf("buyer %+v", r.Buyer)
 				}
 			}},
-		{"kopecks split off and a dot for the comma", edit(invoice1C, "@76 14 500,00", "@76 14 500, 00", "2 416,67", "2 416.67"), 1, 0.95,
+		{"kopecks split off and a dot for the comma", edit(invoice1C, "@76 14 500,00", "@76 14 500, 00", "2 416,67", "2 416.67"), 1, 0.95, true,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Total != "14500.00" || r.VATAmount != "2416.67" || r.NeedsReview {
 					t.Errorf("total %s vat %s reasons %v", r.Total, r.VATAmount, r.ReviewReasons)
 				}
 			}},
-		{"title word split by OCR", edit(vatInvoice, "^Счет-фактура", "^СЧ ^ЕТ-ФАКТУРА"), 1, 0.95,
+		{"title word split by OCR", edit(vatInvoice, "^Счет-фактура", "^СЧ ^ЕТ-ФАКТУРА"), 1, 0.95, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.DocType != pervichka.DocVATInvoice || r.Number != "318" {
 					t.Errorf("got %s %q", r.DocType, r.Number)
 				}
 			}},
-		{"quotes around the day misread", edit(contract, "«01» февраля", "701” февраля"), 1, 0.95,
+		{"quotes around the day misread", edit(contract, "«01» февраля", "701” февраля"), 1, 0.95, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Date != "2024-02-01" || !hasReason(r, "low_confidence:date") {
 					t.Errorf("date %s reasons %v", r.Date, r.ReviewReasons)
 				}
 			}},
-		{"ИНН split by a space", edit(act, "ИНН 7701234560", "ИНН 77012 34560"), 1, 0.95,
+		{"ИНН split by a space", edit(act, "ИНН 7701234560", "ИНН 77012 34560"), 1, 0.95, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Supplier.INN != "7701234560" {
 					t.Errorf("supplier %+v", r.Supplier)
 				}
 			}},
-		{"small image", invoice1C, 0.37, 0.93,
+		{"small image", invoice1C, 0.37, 0.93, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Total != "14500.00" || r.Number != "А-17" || r.Buyer.INN != "5003123458" {
 					t.Errorf("got %s %s %+v", r.Total, r.Number, r.Buyer)
 				}
 			}},
-		{"large image", contract, 3.1, 0.93,
+		{"large image", contract, 3.1, 0.93, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Supplier.INN != "7701234560" || r.Buyer.INN != "5003123458" || r.Total != "120000.00" {
 					t.Errorf("got %+v %+v %s", r.Supplier, r.Buyer, r.Total)
 				}
 			}},
-		{"low confidence everywhere", invoice1C, 1, 0.5,
+		{"low confidence everywhere", invoice1C, 1, 0.5, false,
 			func(t *testing.T, r pervichka.Result) {
 				if !r.NeedsReview {
 					t.Error("half-confident OCR was posted without review")
@@ -87,7 +90,13 @@ func TestExtractOCRNoise(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			res := Extract(context.Background(), []pervichka.Page{pageScaled(tc.scale, tc.conf, tc.lines...)}, cfg(), nil)
+			page := pageScaled(tc.scale, tc.conf, tc.lines...)
+			var rr Rereader
+			if tc.reread {
+				// A second reading that reads the page as given.
+				rr = pageRereader{pages: []pervichka.Page{page}, conf: 0.95}
+			}
+			res := Extract(context.Background(), []pervichka.Page{page}, cfg(), rr)
 			tc.check(t, res)
 		})
 	}

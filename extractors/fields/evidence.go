@@ -1,0 +1,673 @@
+package fields
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// The approval gate. Routing used to approve a document unless some check
+// found a problem; on a layout the checks were not written for they do not
+// fire, and the absence of a detected problem was taken for evidence. The
+// gate turns that around: every key field must be vouched for by at least
+// one piece of evidence independent of the reading that produced it (a
+// second reading, a second printing, arithmetic, a check against what we
+// know), and the document must break none of the invariants below, or it
+// goes to a clerk with a reason naming the field.
+//
+// What counts, per field (kinds in the root package's evidence.go):
+//
+//   - doc_type: the form's markers agree with the title (form_markers).
+//   - number, date: a second reading or a second printing that agrees; on a
+//     text layer the characters are exact and the title's «№ … от …»
+//     places them (pdf_text).
+//   - supplier.inn, buyer.inn: the check digits must pass (check_digit) and
+//     one more: a second reading, a second printing, our own ИНН, or a text
+//     layer. One check digit lets about one misread in eleven through.
+//   - total: Σ of the rows (all read), the amount in words, base + VAT =
+//     total printed, a second printing under another label, or a second
+//     reading. A text layer is not enough: it reads every amount exactly,
+//     but which one is the total is the layout's guess.
+//   - vat_amount: the read rate applied to the total giving exactly the
+//     read VAT (per line or in total), the rows' VAT column, a second
+//     printing or reading; on «Без НДС» the words with no VAT figure
+//     anywhere (no_vat) stand for the absent amount.
+//   - supplier.name, buyer.name: a second printing on the page, our own
+//     organisation's name for our ИНН, a second reading, or a text layer;
+//     and the name must look like one (a legal form, no title words).
+//
+// Arithmetic counts only when it is exact: the kopeck of slack per line
+// that VAT rounding needs would let a misread last digit through.
+
+// gate checks the invariants and sends each key field with no evidence
+// (collectEvidence) to review.
+func (x *extraction) gate() {
+	x.invariants()
+	for _, f := range pervichka.KeyFields {
+		if !x.keyPresent(f) || x.sufficient(f) {
+			continue
+		}
+		x.reason(pervichka.ReasonUnconfirmed, f)
+	}
+}
+
+// nameAgreedConf is the confidence of a name that a second printing or a
+// second reading agreed with, letter for letter after normalisation: OCR
+// gives a name the confidence of its weakest word, and quotes alone («“»)
+// drag a right name under the routing threshold. Our own organisation's
+// configured name for its ИНН is worth more (nameOwnConf). Both are
+// checked by the reliability table (docs/benchmarks.md).
+const (
+	nameAgreedConf = confirmedConf
+	nameOwnConf    = 0.97
+)
+
+// collectEvidence records, per key field, what corroborates its value
+// (before route, which reads the names' confidence lifted here).
+func (x *extraction) collectEvidence() {
+	x.ev = map[string][]string{}
+	add := func(f, kind string) {
+		if !slices.Contains(x.ev[f], kind) {
+			x.ev[f] = append(x.ev[f], kind)
+		}
+	}
+
+	// doc_type
+	if x.typ != pervichka.DocUnknown {
+		agree, against := formMarkers(x.lines, x.typ)
+		if agree {
+			add("doc_type", pervichka.EvidenceFormMarkers)
+		}
+		if against {
+			x.reason(pervichka.ReasonDocTypeMarkers, "")
+		}
+	}
+
+	// number and date
+	if !x.number.empty() {
+		if x.onTextLayer(x.number.toks) && x.title != nil && x.title.numAt >= 0 {
+			add("number", pervichka.EvidencePDFText)
+		}
+		if x.second["number"] {
+			add("number", pervichka.EvidenceSecondReading)
+		}
+	}
+	if !x.date.empty() {
+		if x.onTextLayer(x.date.toks) {
+			add("date", pervichka.EvidencePDFText)
+		}
+		if x.second["date"] {
+			add("date", pervichka.EvidenceSecondReading)
+		}
+	}
+	if x.numberDateRepeated() {
+		add("number", pervichka.EvidenceRepeated)
+		add("date", pervichka.EvidenceRepeated)
+	}
+
+	// ИНН
+	for r := range 2 {
+		p := &x.parties[r]
+		f := role(r).String() + ".inn"
+		if p.inn.empty() || !ruvalid.ValidINN(p.inn.text) {
+			continue
+		}
+		if !slices.Contains(x.reasons, pervichka.ReasonRepaired+":"+f) {
+			add(f, pervichka.EvidenceCheckDigit)
+		}
+		if x.onTextLayer(p.inn.toks) {
+			add(f, pervichka.EvidencePDFText)
+		}
+		if x.second[f] {
+			add(f, pervichka.EvidenceSecondReading)
+		}
+		if x.digitsRepeated(p.inn.text, p.inn.toks) {
+			add(f, pervichka.EvidenceRepeated)
+		}
+		for _, o := range x.cfg.Own {
+			if string(o.INN) == p.inn.text {
+				add(f, pervichka.EvidenceOwnCompany)
+			}
+		}
+	}
+
+	// total
+	if !x.total.empty() {
+		sum, all := x.rowSum()
+		if all && sum == x.totalK {
+			add("total", pervichka.EvidenceItemsSum)
+		}
+		if x.totals.words != nil && x.totals.words.k == x.totalK {
+			add("total", pervichka.EvidenceAmountWords)
+		}
+		if !x.vat.empty() && len(x.vat.toks) > 0 {
+			for _, c := range x.totals.totals {
+				if c.k != x.totalK && c.k+x.vatK == x.totalK {
+					add("total", pervichka.EvidenceVATRate) // base + VAT = total, all three printed
+					break
+				}
+			}
+		}
+		if x.moneyRepeated(x.totals.totals, x.totalK, x.total.toks) {
+			add("total", pervichka.EvidenceRepeated)
+		}
+		if x.onTextLayer(x.total.toks) {
+			add("total", pervichka.EvidencePDFText)
+		}
+		if !x.sufficient("total") && x.rereadsSame(x.total.toks, x.totalK) {
+			add("total", pervichka.EvidenceSecondReading)
+		}
+	}
+
+	// vat_amount
+	switch {
+	case x.vatRate == pervichka.VATNone:
+		if x.totals.noVAT && len(x.totals.vats) == 0 && !x.rowsCarryVAT() {
+			add("vat_amount", pervichka.EvidenceNoVAT)
+		}
+	case !x.vat.empty() && len(x.vat.toks) > 0:
+		if x.vatExact() {
+			add("vat_amount", pervichka.EvidenceVATRate)
+		}
+		if col, ok := x.vatColumn(); ok && col == x.vatK {
+			add("vat_amount", pervichka.EvidenceVATColumn)
+		}
+		if x.moneyRepeated(x.totals.vats, x.vatK, x.vat.toks) {
+			add("vat_amount", pervichka.EvidenceRepeated)
+		}
+		if x.onTextLayer(x.vat.toks) {
+			add("vat_amount", pervichka.EvidencePDFText)
+		}
+		if !x.sufficient("vat_amount") && x.rereadsSame(x.vat.toks, x.vatK) {
+			add("vat_amount", pervichka.EvidenceSecondReading)
+		}
+	}
+
+	// names
+	for r := range 2 {
+		p := &x.parties[r]
+		f := role(r).String() + ".name"
+		if p.name.empty() {
+			continue
+		}
+		if x.onTextLayer(p.name.toks) {
+			add(f, pervichka.EvidencePDFText)
+		}
+		if x.nameRepeated(p.name) {
+			add(f, pervichka.EvidenceRepeated)
+		}
+		for _, o := range x.cfg.Own {
+			if o.Name != "" && string(o.INN) == p.inn.text && nameForm(string(o.Name)) == nameForm(p.name.text) {
+				add(f, pervichka.EvidenceOwnCompany)
+			}
+		}
+		if !x.sufficient(f) && x.rereadName(p.name) {
+			add(f, pervichka.EvidenceSecondReading)
+		}
+		ev := x.ev[f]
+		switch {
+		case slices.Contains(ev, pervichka.EvidenceOwnCompany):
+			p.name.conf = max(p.name.conf, nameOwnConf)
+		case slices.Contains(ev, pervichka.EvidenceRepeated) || slices.Contains(ev, pervichka.EvidenceSecondReading):
+			p.name.conf = max(p.name.conf, nameAgreedConf)
+		}
+	}
+}
+
+// insufficient lists, per field, evidence that is recorded but does not
+// by itself vouch for the value (see the package comment of the gate).
+var insufficient = map[string][]string{
+	"supplier.inn": {pervichka.EvidenceCheckDigit},
+	"buyer.inn":    {pervichka.EvidenceCheckDigit},
+	"total":        {pervichka.EvidencePDFText},
+	"vat_amount":   {pervichka.EvidencePDFText},
+}
+
+// sufficient reports whether the evidence of f holds one kind that vouches
+// for it alone. An ИНН needs its check digits besides.
+func (x *extraction) sufficient(f string) bool {
+	ev := x.ev[f]
+	if strings.HasSuffix(f, ".inn") && !slices.Contains(ev, pervichka.EvidenceCheckDigit) {
+		return false
+	}
+	for _, k := range ev {
+		if !slices.Contains(insufficient[f], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyPresent reports whether the gate has a value of f to judge (an empty
+// key field has its own reason, «missing»).
+func (x *extraction) keyPresent(f string) bool {
+	switch f {
+	case "doc_type":
+		return x.typ != pervichka.DocUnknown
+	case "number":
+		return !x.number.empty()
+	case "date":
+		return !x.date.empty()
+	case "supplier.inn":
+		return !x.parties[0].inn.empty()
+	case "buyer.inn":
+		return !x.parties[1].inn.empty()
+	case "supplier.name":
+		return !x.parties[0].name.empty()
+	case "buyer.name":
+		return !x.parties[1].name.empty()
+	case "total":
+		return !x.total.empty()
+	case "vat_amount":
+		return !x.vat.empty() || x.vatRate == pervichka.VATNone
+	}
+	return true // a key field this code does not know has no evidence: review
+}
+
+// onTextLayer reports whether every token of a value comes from a
+// born-digital text layer (whose words all have confidence 1: a page of a
+// mixed document may carry OCR'd words too).
+func (x *extraction) onTextLayer(ts []token) bool {
+	if len(ts) == 0 {
+		return false
+	}
+	for _, t := range ts {
+		if t.page < 0 || t.page >= len(x.textLayer) || !x.textLayer[t.page] || t.conf < 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// rowSum is Σ of the rows' amounts; all is false when there are no rows or
+// a row was read without its amount.
+func (x *extraction) rowSum() (sum pervichka.Kopecks, all bool) {
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			return 0, false
+		}
+		sum += r.amount
+	}
+	return sum, len(x.table.rows) > 0
+}
+
+func (x *extraction) rowsCarryVAT() bool {
+	for _, r := range x.table.rows {
+		if r.hasVAT && r.vat != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// vatColumn is Σ of the rows' VAT column when every row printed one.
+func (x *extraction) vatColumn() (pervichka.Kopecks, bool) {
+	var s pervichka.Kopecks
+	for _, r := range x.table.rows {
+		if !r.hasVAT {
+			return 0, false
+		}
+		s += r.vat
+	}
+	return s, len(x.table.rows) > 0
+}
+
+// vatExact reports whether the read rate applied to the total, in total or
+// line by line over rows that add up to it, gives exactly the VAT read.
+func (x *extraction) vatExact() bool {
+	rate, err := strconv.Atoi(x.vatRate)
+	if err != nil || x.total.empty() {
+		return false
+	}
+	if ruvalid.VATFromGross(x.totalK, rate) == x.vatK {
+		return true
+	}
+	sum, all := x.rowSum()
+	if !all || sum != x.totalK {
+		return false
+	}
+	var s pervichka.Kopecks
+	for _, r := range x.table.rows {
+		s += ruvalid.VATFromGross(r.amount, rate)
+	}
+	return s == x.vatK
+}
+
+// moneyRepeated reports whether k is printed again, under another label
+// on another line than the chosen reading's.
+func (x *extraction) moneyRepeated(cands []moneyCand, k pervichka.Kopecks, chosen []token) bool {
+	for _, c := range cands {
+		if c.k != k || len(c.toks) == 0 || len(chosen) == 0 {
+			continue
+		}
+		if c.toks[0].page != chosen[0].page || !overlaps(c.toks[0].box, chosen[0].box) {
+			return true
+		}
+	}
+	return false
+}
+
+// rereadsSame reads a money value's box again with a digit whitelist and
+// reports whether it gives the same amount.
+func (x *extraction) rereadsSame(ts []token, k pervichka.Kopecks) bool {
+	if x.rr == nil || len(ts) == 0 || x.onTextLayer(ts) {
+		return false
+	}
+	text, _, err := x.rr.ReadLine(x.ctx, ts[0].page, boxOf(ts), "0123456789 ,.")
+	if err != nil {
+		return false
+	}
+	for _, a := range amounts(pseudoLine(text, ts[0].page, boxOf(ts))) {
+		if a.frac && a.k == k {
+			return true
+		}
+	}
+	return false
+}
+
+// digitsRepeated reports whether the digits of s are printed in a token
+// other than the value's own («ИНН/КПП 7701…/7701…» at the foot of a УПД,
+// in the bank block, in a contract's requisites).
+func (x *extraction) digitsRepeated(s string, own []token) bool {
+	for li := range x.lines {
+		for _, t := range x.lines[li].toks {
+			if !strings.Contains(onlyDigitsRuns(t.text), s) {
+				continue
+			}
+			mine := false
+			for _, o := range own {
+				if o.page == t.page && overlaps(o.box, t.box) {
+					mine = true
+				}
+			}
+			if !mine {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onlyDigitsRuns keeps the digits of s and puts a space for any run of
+// other characters, so that «7701234567/770101001» holds both codes apart.
+func onlyDigitsRuns(s string) string {
+	var b strings.Builder
+	gap := false
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			gap = false
+		} else if !gap {
+			b.WriteByte(' ')
+			gap = true
+		}
+	}
+	return b.String()
+}
+
+// numberDateRepeated reports whether the document's number and date are
+// printed together again on another line («Документ об отгрузке № 00683
+// от 21.01.2023», a repeated title), both the same.
+func (x *extraction) numberDateRepeated() bool {
+	t := x.title
+	if t == nil || x.number.empty() || x.date.empty() {
+		return false
+	}
+	want := numberForm(x.number.text)
+	for li := range x.lines {
+		if li == t.line.idx {
+			continue
+		}
+		l := &x.lines[li]
+		for i := range l.toks {
+			if ok, _ := numberSign(l.toks[i]); !ok {
+				continue
+			}
+			other := titleNumber(&title{line: l, numAt: i})
+			if other.empty() || numberForm(other.text) != want {
+				continue
+			}
+			if od, ok := findDate(l.toks, i+1); ok && od.date.Equal(x.date.date) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameForm is a name as compared between its printings and readings:
+// ruvalid's normal form with Latin look-alikes folded, letters and digits
+// only.
+func nameForm(s string) string {
+	n := ruvalid.FoldLookalikes(ruvalid.NormalizeName(s))
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, n)
+}
+
+// nameRepeated reports whether the name (its words after the legal form,
+// at least six letters of them) is printed again on a line that holds none
+// of its own words: the bank block's «Получатель», УПД lines [14]/[19],
+// a signature block, a contract's preamble and requisites.
+func (x *extraction) nameRepeated(v value) bool {
+	core := nameCore(v.text)
+	if len([]rune(core)) < 6 {
+		return false
+	}
+	for li := range x.lines {
+		l := &x.lines[li]
+		mine := false
+		for _, t := range l.toks {
+			for _, o := range v.toks {
+				if o.page == t.page && overlaps(o.box, t.box) {
+					mine = true
+				}
+			}
+		}
+		if mine {
+			continue
+		}
+		if strings.Contains(nameForm(l.text()), core) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameCore is nameForm without the legal form: «ООО "Ромашка"» and
+// «Общество с ограниченной ответственностью "Ромашка"» share «ромашка».
+func nameCore(s string) string {
+	words := strings.Fields(ruvalid.NormalizeName(s))
+	words = slices.DeleteFunc(words, func(w string) bool { return legalFormWords[strings.Trim(w, ".,;")] })
+	return nameForm(strings.Join(words, " "))
+}
+
+// rereadName reads the name's words again as one line and reports whether
+// the second reading names the same organisation.
+func (x *extraction) rereadName(v value) bool {
+	if x.rr == nil || len(v.toks) == 0 || x.onTextLayer(v.toks) {
+		return false
+	}
+	// One line at a time: a name wrapped over two lines is read per line.
+	var got strings.Builder
+	for _, ts := range splitByLine(v.toks) {
+		text, _, err := x.rr.ReadLine(x.ctx, ts[0].page, boxOf(ts), "")
+		if err != nil {
+			return false
+		}
+		got.WriteString(text + " ")
+	}
+	a, b := nameForm(v.text), nameForm(got.String())
+	return a != "" && (a == b || strings.Contains(b, a) && len([]rune(a)) >= 6)
+}
+
+// splitByLine groups tokens into runs that share a text line.
+func splitByLine(ts []token) [][]token {
+	var out [][]token
+	for i, t := range ts {
+		if i > 0 {
+			p := ts[i-1]
+			if p.page == t.page && t.box.Y0 < p.box.Y1 && p.box.Y0 < t.box.Y1 {
+				out[len(out)-1] = append(out[len(out)-1], t)
+				continue
+			}
+		}
+		out = append(out, []token{t})
+	}
+	return out
+}
+
+// legalFormWords are the short legal forms and the words of organisations'
+// kinds that make a string a name of an organisation or an entrepreneur.
+var legalFormWords = map[string]bool{
+	"ооо": true, "пао": true, "нао": true, "зао": true, "оао": true, "ао": true, "ип": true,
+	"гуп": true, "муп": true, "фгуп": true, "ано": true, "нко": true, "тсж": true, "снт": true,
+	"общество": true, "учреждение": true, "предприятие": true, "фонд": true, "товарищество": true,
+	"кооператив": true, "ассоциация": true, "союз": true, "партнерство": true, "корпорация": true,
+}
+
+// titleWords are words of document titles and their requisites that no
+// organisation's name holds: a name with one of them is a title line read
+// as a name («Счет на оплату № 1586 от "17" сентября 2023 г.»).
+var titleWords = map[string]bool{
+	"счет": true, "счета": true, "акт": true, "№": true, "от": true, "фактура": true, "счет-фактура": true,
+	"накладная": true, "упд": true, "передаточный": true, "оплату": true, "инн": true, "кпп": true,
+}
+
+// addressWords mark an address fragment («ул. Дубининская, д. 5»).
+var addressWords = map[string]bool{
+	"ул": true, "улица": true, "д": true, "дом": true, "корп": true, "стр": true, "пр-т": true,
+	"проспект": true, "пер": true, "переулок": true, "шоссе": true, "наб": true, "обл": true,
+	"область": true, "р-н": true, "офис": true, "оф": true, "кв": true, "пом": true, "г": true,
+}
+
+// nameProblem says why a name is not a name of an organisation: it holds
+// title words, or it has no legal form (an address fragment, a stray word
+// such as «Дубининская», a person without «ИП»).
+func nameProblem(s string) bool {
+	words := strings.Fields(ruvalid.NormalizeName(s))
+	form := false
+	for _, w := range words {
+		k := strings.Trim(w, ".,;:()")
+		if titleWords[k] || strings.Contains(w, "№") {
+			return true
+		}
+		form = form || legalFormWords[k]
+	}
+	return !form
+}
+
+// numberCharsetOK reports whether a document number uses only what real
+// numbers use: letters, digits, «-/._» and spaces.
+func numberCharsetOK(s string) bool {
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) && (unicode.Is(unicode.Cyrillic, r) || r < 128):
+		case unicode.IsDigit(r) && r < 128:
+		case strings.ContainsRune("-/._ ", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// invariants checks what no document may break, each with its reason.
+func (x *extraction) invariants() {
+	if !x.total.empty() && x.totalK <= 0 {
+		x.reason(pervichka.ReasonTotalNotPositive, "")
+	}
+	if !x.vat.empty() && !x.total.empty() && x.vatK >= x.totalK && x.vatK > 0 {
+		x.reason(pervichka.ReasonVATOverTotal, "")
+	}
+	if !x.vat.empty() && x.vatRate == "" {
+		// A VAT figure no legal rate explains (pickVAT found none that
+		// fits the total): VAT = rate × base is broken.
+		x.reason(pervichka.ReasonVATMismatch, "")
+	}
+	if len(x.table.rows) > 0 {
+		sum, all := x.rowSum()
+		switch {
+		case !all:
+			x.reason(pervichka.ReasonItemsUnread, "")
+		case !x.total.empty() && sum != x.totalK:
+			x.reason(pervichka.ReasonItemsSumMismatch, "")
+		}
+	}
+	if !x.number.empty() && !numberCharsetOK(x.number.text) {
+		x.reason(pervichka.ReasonNumberCharset, "")
+	}
+	if !x.date.empty() {
+		lo := x.cfg.Now.AddDate(0, 0, 30)
+		if x.date.date.Year() < 2000 || x.date.date.After(lo) {
+			x.reason(pervichka.ReasonDateImplausible, "")
+		}
+	}
+	for r := range 2 {
+		if n := x.parties[r].name; !n.empty() && nameProblem(n.text) {
+			x.reason(pervichka.ReasonNameInvalid, role(r).String())
+		}
+	}
+	// Two sides with different ИНН and one name: one side's name was taken
+	// from the other's place (a role label split over two lines).
+	s, b := x.parties[0], x.parties[1]
+	if !s.name.empty() && !b.name.empty() && s.inn.text != b.inn.text && nameCore(s.name.text) == nameCore(b.name.text) {
+		x.reason(pervichka.ReasonNameInvalid, "supplier")
+		x.reason(pervichka.ReasonNameInvalid, "buyer")
+	}
+}
+
+// formMarkers reports whether the document's own markers agree with the
+// type its title gives, and whether markers of another form contradict it.
+// The markers are the form's fixed words, not the title: a УПД's status
+// box and transfer section, a счёт-фактура's numbered rows and consignor
+// lines, the role labels of a счёт or an акт, a contract's parties section.
+func formMarkers(lines []line, typ pervichka.DocType) (agree, against bool) {
+	var keys strings.Builder
+	for i := range lines {
+		keys.WriteString(" " + strings.ReplaceAll(strings.ToLower(lines[i].text()), "ё", "е") + " ")
+	}
+	k := keys.String()
+	has := func(ws ...string) bool {
+		for _, w := range ws {
+			if strings.Contains(k, w) {
+				return true
+			}
+		}
+		return false
+	}
+	upd := has("передаточный документ", "статус", "товар (груз) передал", "сдачи", "приемки")
+	sf := has("(2б)", "(6б)", "(2а)", "(6а)", "(2a)", "(6a)", "грузоотправитель", "грузополучатель", "платежно-расчетному")
+	// A УПД's form (its title and its status box), not a mention of one
+	// in a contract's text.
+	updForm := has("универсальный передаточный документ") && has("статус")
+	seller := has("поставщик", "получатель", "исполнитель", "продавец", "подрядчик")
+	buyer := has("покупатель", "плательщик", "заказчик")
+	switch typ {
+	case pervichka.DocUPD:
+		agree = upd
+	case pervichka.DocVATInvoice:
+		agree = sf && seller && buyer
+		against = updForm
+	case pervichka.DocInvoice:
+		agree = seller && buyer && has("оплат", "бик", "р/с", "расчетный счет")
+		against = updForm || sf && has("(2б)", "(6б)")
+	case pervichka.DocAct:
+		agree = seller && buyer && has("выполнен", "оказан", "услуг", "работ")
+		against = updForm
+	case pervichka.DocContract:
+		agree = has("реквизиты", "предмет договора", "стороны", "сторон")
+	}
+	return agree, against
+}
+
+func overlaps(a, b pervichka.Rect) bool {
+	return a.X0 < b.X1 && b.X0 < a.X1 && a.Y0 < b.Y1 && b.Y0 < a.Y1
+}

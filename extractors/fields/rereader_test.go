@@ -1,0 +1,55 @@
+package fields
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// pageRereader is a second reading that reads the words of the pages it
+// holds: the words whose centres fall inside the box, in reading order,
+// at conf. It stands for an independent second OCR pass that reads right
+// (the real one, extractors/tesseract's ReadLine over the page image, is
+// tested there); given the unmutated pages of a mutated document, it is
+// the re-read that an OCR fault of the first reading did not repeat.
+type pageRereader struct {
+	pages []pervichka.Page
+	conf  float64
+}
+
+func (r pageRereader) ReadLine(_ context.Context, page int, box pervichka.Rect, whitelist string) (string, float64, error) {
+	if page < 0 || page >= len(r.pages) {
+		return "", 0, nil
+	}
+	var in []pervichka.Word
+	for _, w := range r.pages[page].Words {
+		cx, cy := (w.Box.X0+w.Box.X1)/2, (w.Box.Y0+w.Box.Y1)/2
+		if cx >= box.X0 && cx <= box.X1 && cy >= box.Y0 && cy <= box.Y1 {
+			in = append(in, w)
+		}
+	}
+	slices.SortStableFunc(in, func(a, b pervichka.Word) int {
+		if d := (a.Box.Y0 + a.Box.Y1) - (b.Box.Y0 + b.Box.Y1); d > a.Box.Dy() || -d > a.Box.Dy() {
+			return d
+		}
+		return a.Box.X0 - b.Box.X0
+	})
+	parts := make([]string, 0, len(in))
+	for _, w := range in {
+		t := w.Text
+		if whitelist != "" {
+			t = strings.Map(func(c rune) rune {
+				if strings.ContainsRune(whitelist, c) {
+					return c
+				}
+				return -1
+			}, t)
+		}
+		if t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, " "), r.conf, nil
+}
