@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/db/dbtest"
@@ -75,4 +77,47 @@ func TestBankChangeWarning(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBrowserBankChange: in Chromium the warning is on screen above the
+// form, old and new accounts side by side in one row, and its link opens
+// the earlier document.
+func TestBrowserBankChange(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	e.addUser("ivanova", db.UserClerk)
+	earlier := e.seed(1, func(r *pervichka.Result) {
+		r.Supplier.INN = goodSupplierINN
+		r.SupplierBank = &pervichka.Bank{BankName: "ПАО Сбербанк", BIK: "044525225", Account: "40702810638000000001"}
+	})
+	if err := e.db.Transition(context.Background(), nil, earlier, db.StateNeedsReview, db.StateApproved, "clerk:petrova", "test"); err != nil {
+		t.Fatal(err)
+	}
+	id := e.seed(2, func(r *pervichka.Result) {
+		r.Supplier.INN = goodSupplierINN
+		r.SupplierBank = &pervichka.Bank{BankName: "ПАО Сбербанк", BIK: "044525225", Account: "40702810938000000002"}
+		r.ReviewReasons = []string{fmt.Sprintf("bank_changed:%d", earlier)}
+	})
+	ctx := browser(t)
+	browserLogin(t, ctx, e.http.URL, "ivanova")
+	within(t, ctx, "open the flagged document",
+		chromedp.Navigate(e.http.URL+"/review/"+itoa(id)),
+		chromedp.WaitVisible(chromedp.CSS(".bank-change")),
+	)
+	row := eval[[]string](t, ctx, `Array.from(document.querySelectorAll(".bank-change tr.differs td")).map(td => td.textContent)`)
+	if len(row) != 2 || row[0] != "40702810638000000001" || row[1] != "40702810938000000002" {
+		t.Errorf("the differing row shows %q", row)
+	}
+	// Both cells of the row are on screen, side by side, above the form.
+	if !eval[bool](t, ctx, `(() => {
+		const [a, b] = document.querySelectorAll(".bank-change tr.differs td");
+		const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+		const form = document.getElementById("docform").getBoundingClientRect();
+		return ra.width > 0 && rb.left >= ra.right - 1 && Math.abs(ra.top - rb.top) < 2 && rb.bottom <= form.top;
+	})()`) {
+		t.Error("old and new details are not side by side above the form")
+	}
+	within(t, ctx, "follow the link to the earlier document",
+		chromedp.Click(chromedp.CSS(".bank-change a")),
+	)
+	poll(t, ctx, "the earlier document", fmt.Sprintf(`location.pathname === "/review/%d" && document.readyState === "complete"`, earlier))
 }

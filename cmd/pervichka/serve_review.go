@@ -36,8 +36,9 @@ func init() {
 				// The ledger also makes the accountant's files.
 				exporter, _ = cfg.Poster.(review.Exporter)
 			}
-			// Bank details or names that differ from the counterparty
-			// directory send a document to review.
+			// A name or КПП that differs from the counterparty directory
+			// sends a document to review (changed bank details are the
+			// pipeline's own check, pipeline/bank.go).
 			cfg.Check = func(ctx context.Context, tx *db.Tx, res *pervichka.Result) error {
 				return review.CheckDirectory(ctx, d.db, tx, res)
 			}
