@@ -54,6 +54,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"extract"}, 1},
 		{[]string{"extract", "--format", "xml", "x.pdf"}, 1},
 		{[]string{"eval", "--ablate", "magic", "dir"}, 1},
+		{[]string{"eval"}, 1},                                        // neither a corpus nor --real
+		{[]string{"eval", "--real", "/nonexistent/real-dev"}, 1},     // no truth.json there
+		{[]string{"eval", "--real", "x", "--results", "r.jsonl"}, 1}, // --results scores a corpus only
 		{[]string{"help"}, 0},
 	} {
 		var stdout, stderr bytes.Buffer
