@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -332,12 +333,20 @@ func bankName(lines []line, bikLine int) value {
 				if v, ok := bankNameFrom(rest); ok {
 					return v
 				}
-			case k == "банк" && i+1 < len(l.toks) && strings.HasPrefix(l.toks[i+1].key, "получател"):
-				// «Банк получателя» labels the line above (1C form).
-				if li > 0 {
-					if v, ok := bankNameFrom(lines[li-1].toks); ok {
+			case k == "банк" && i+1 < len(l.toks) && isPayeeKey(l.toks[i+1].key):
+				// «Банк получателя» labels the line above (1C form): a
+				// name there needs no bank word («ПАО КБ "УБРИР"»).
+				// The name's cell spans the grid's first two rows, so it
+				// may be two lines up; it starts where the label starts.
+				for up := li - 1; up >= 0 && up >= li-2 && lines[up].page == l.page; up-- {
+					ts := lines[up].toks
+					if len(ts) == 0 || float64(ts[0].box.X0-t.box.X0) > 2*l.unit {
+						continue
+					}
+					if v, ok := bankNameAt(ts, false); ok {
 						return v
 					}
+					break
 				}
 			}
 		}
@@ -370,7 +379,11 @@ func bankName(lines []line, bikLine int) value {
 
 // bankNameFrom cuts a bank name from words: up to «БИК», an account or a
 // comma followed by requisites.
-func bankNameFrom(ts []token) (value, bool) {
+func bankNameFrom(ts []token) (value, bool) { return bankNameAt(ts, true) }
+
+// bankNameAt is bankNameFrom; needKw asks for a bank word in the name
+// (banks, банк, ВТБ…), unless a label already says what the words are.
+func bankNameAt(ts []token, needKw bool) (value, bool) {
 	if len(ts) > 1 && ts[0].key == "в" {
 		ts = ts[1:] // «в ПАО Сбербанк»
 	}
@@ -401,14 +414,26 @@ func bankNameFrom(ts []token) (value, bool) {
 			break
 		}
 	}
-	if len(keep) == 0 || !bankKw.MatchString(joinTokens(keep)) {
+	if len(keep) == 0 || needKw && !bankKw.MatchString(joinTokens(keep)) {
+		return value{}, false
+	}
+	if letters := strings.IndexFunc(joinTokens(keep), unicode.IsLetter); letters < 0 {
 		return value{}, false
 	}
 	text := strings.Trim(joinTokens(keep), " ,;:")
 	if lk := strings.ToLower(text); lk == "банк" || lk == "банк получателя" || lk == "банк плательщика" {
 		return value{}, false
 	}
+	if len(keep) == 2 && strings.HasPrefix(keep[0].key, "банк") && isPayeeKey(keep[1].key) {
+		return value{}, false // the label as OCR garbled it: «Банк голучатоля»
+	}
 	return value{text: text, conf: minConf(keep), toks: keep}, true
+}
+
+// isPayeeKey matches «получателя» (or «плательщика») as a photo reads it.
+func isPayeeKey(key string) bool {
+	k := strings.Trim(key, ":.,")
+	return strings.HasPrefix(k, "получател") || matchScore(k, "получателя") > 0 || matchScore(k, "плательщика") > 0
 }
 
 func (b bankResult) output() *pervichka.Bank {

@@ -129,3 +129,17 @@ func TestBankNameBranchInCity(t *testing.T) {
 		t.Errorf("bank = %+v", res.SupplierBank)
 	}
 }
+
+// «Банк получателя» garbled by a photo («Банк голучатоля») is still the
+// label of the line above, never the bank's name.
+func TestBankNameAboveGarbledLabel(t *testing.T) {
+	t.Parallel()
+	lines := withLines(map[int]string{
+		0: `ПАО КБ "УБРИР" г. Екатеринбург @60 БИК @66 044525225`,
+		2: "Банк голучатоля",
+	})
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.SupplierBank == nil || res.SupplierBank.BankName != `ПАО КБ "УБРИР"` {
+		t.Errorf("bank = %+v", res.SupplierBank)
+	}
+}
