@@ -586,7 +586,18 @@ func TestGenerateAllVariants(t *testing.T) {
 // grade extraction against stale truth.
 func TestCommittedCorpus(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join("..", "testdata", "corpus")
+	for _, tc := range []struct{ dir, set string }{
+		{filepath.Join("..", "testdata", "corpus"), LayoutsClassic},
+		{filepath.Join("..", "testdata", "corpus", "real"), LayoutsReal},
+	} {
+		t.Run(tc.set, func(t *testing.T) {
+			t.Parallel()
+			checkCommitted(t, tc.dir, tc.set)
+		})
+	}
+}
+
+func checkCommitted(t *testing.T, dir, set string) {
 	committed, err := ReadTruth(filepath.Join(dir, TruthFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skip("no committed corpus")
@@ -604,7 +615,7 @@ func TestCommittedCorpus(t *testing.T) {
 		if i >= len(types) {
 			t.Fatalf("more documents than the mix gives")
 		}
-		want := build(committedSeed, i, types[i], own, LayoutsClassic).truth
+		want := build(committedSeed, i, types[i], own, set).truth
 		want.Variants = tr.Variants
 		if !reflect.DeepEqual(tr, want) {
 			a, _ := json.Marshal(tr)

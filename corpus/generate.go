@@ -90,6 +90,9 @@ type Options struct {
 	// ScanEvery writes the scan variant only for every n-th document
 	// (1 or 0: all), another way to bound the size of a committed corpus.
 	ScanEvery int
+	// RealEvery writes the photo_real and scanapp variants only for every
+	// n-th document (1 or 0: all), like ScanEvery.
+	RealEvery int
 	// Layouts is one of LayoutSets; "" means LayoutsClassic.
 	Layouts string
 	Logger  *slog.Logger
@@ -313,6 +316,9 @@ func writeDocument(opt Options, i int, t pervichka.DocType, own []*party) (Truth
 			continue
 		}
 		if v == VariantScan && opt.ScanEvery > 1 && i%opt.ScanEvery != 0 {
+			continue
+		}
+		if (v == VariantPhotoReal || v == VariantScanApp) && opt.RealEvery > 1 && i%opt.RealEvery != 0 {
 			continue
 		}
 		r := streamRand(opt.Seed, i, vi+1)

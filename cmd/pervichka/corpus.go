@@ -46,6 +46,7 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	layouts := fs.String("layouts", corpus.LayoutsClassic, "layout set: classic (the benchmark's), real (modelled on 1C and real suppliers' forms, with ТОРГ-12) or all")
 	scanQuality := fs.Int("scan-quality", 75, "JPEG quality of the pages inside scan PDFs (1-100)")
 	scanEvery := fs.Int("scan-every", 1, "write the scan variant only for every n-th document")
+	realEvery := fs.Int("real-every", 1, "write the photo_real and scanapp variants only for every n-th document")
 	verbose := fs.Bool("v", false, "log every document")
 	fs.Usage = func() { fmt.Fprint(stderr, corpusUsage+"\nflags:\n"); fs.PrintDefaults() }
 	if done, err := parseFlags(fs, args[1:]); done {
@@ -57,7 +58,7 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !flagSet(fs, "seed") {
 		return usagef("--seed N is required, so that the corpus can be made again")
 	}
-	opt := corpus.Options{Seed: *seed, Out: *out, ScanQuality: *scanQuality, ScanEvery: *scanEvery, Layouts: *layouts}
+	opt := corpus.Options{Seed: *seed, Out: *out, ScanQuality: *scanQuality, ScanEvery: *scanEvery, RealEvery: *realEvery, Layouts: *layouts}
 	if *mix != "" {
 		m, err := corpus.ParseMix(*mix)
 		if err != nil {

@@ -54,7 +54,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{nil, 2},
 		{[]string{"nonsense"}, 2},
-		{[]string{"eval"}, 2},                                        // neither a corpus nor --real
+		{[]string{"eval"}, 2}, // neither a corpus nor --real
 		{[]string{"eval", "--real", "/nonexistent/real-dev"}, 1},     // no truth.json there
 		{[]string{"eval", "--real", "x", "--results", "r.jsonl"}, 2}, // --results scores a corpus only
 		{[]string{"help"}, 0},
