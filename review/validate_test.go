@@ -1,6 +1,7 @@
 package review
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +125,59 @@ func TestReasonText(t *testing.T) {
 		if got := reasonText(in); got != want {
 			t.Errorf("reasonText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLocateRows: every item row is boxed, each row's cells inside it;
+// fields outside the table are not boxed on a row; a date printed only in
+// words is boxed.
+func TestLocateRows(t *testing.T) {
+	res, page := goldenInvoice(t)
+	boxes := map[string]pervichka.Rect{}
+	for _, b := range locate([]pervichka.Page{page}, res) {
+		if _, dup := boxes[b.Key]; dup {
+			t.Errorf("%s boxed twice", b.Key)
+		}
+		boxes[b.Key] = b.Box
+	}
+	inside := func(a, b pervichka.Rect) bool { return a.X0 >= b.X0 && a.X1 <= b.X1 && a.Y0 >= b.Y0 && a.Y1 <= b.Y1 }
+	for i := range res.Items {
+		row, ok := boxes["row:"+itoa(int64(i))]
+		if !ok {
+			t.Errorf("row %d not boxed", i+1)
+			continue
+		}
+		for _, col := range []string{"name", "quantity", "price", "amount"} {
+			b, ok := boxes[itemKey(i, col)]
+			if !ok || !inside(b, row) {
+				t.Errorf("row %d %s: box %v (found %v) outside the row %v", i+1, col, b, ok, row)
+			}
+		}
+		for _, key := range []string{"vat_rate", "total", "number", "date"} {
+			if b, ok := boxes[key]; ok && inside(b, row) {
+				t.Errorf("%s boxed on row %d at %v", key, i+1, b)
+			}
+		}
+	}
+	// The date in words: «от 27 мая 2026 г.» in the title, once the
+	// numeric «27.05.2026» elsewhere on the page is gone.
+	var words []pervichka.Word
+	for _, w := range page.Words {
+		if !strings.Contains(w.Text, "27.05.2026") {
+			words = append(words, w)
+		}
+	}
+	page.Words = words
+	found := false
+	for _, b := range locate([]pervichka.Page{page}, res) {
+		if b.Key == "date" {
+			found = true
+			if b.Box.Y0 > page.Height/5 {
+				t.Errorf("date in words boxed at %v, not in the title", b.Box)
+			}
+		}
+	}
+	if !found {
+		t.Error("a date printed in words is not boxed")
 	}
 }
