@@ -115,6 +115,8 @@ func TestAttentionAgainstTruth(t *testing.T) {
 					wrongLit++
 				} else if isKey(key) {
 					t.Errorf("%s: wrong key field %s is not highlighted", name, key)
+				} else {
+					t.Logf("%s: wrong field %s (%q) not highlighted", name, key, values(res)[key])
 				}
 			default:
 				if before[key] {

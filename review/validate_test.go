@@ -181,3 +181,37 @@ func TestLocateRows(t *testing.T) {
 		t.Error("a date printed in words is not boxed")
 	}
 }
+
+// TestValidateRows: a row's arithmetic, a missing price, amount or
+// quantity, and the Σ check that runs even when a row has no amount.
+func TestValidateRows(t *testing.T) {
+	base, _ := goldenInvoice(t)
+	today := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if got := validate(base, today); len(got) != 0 {
+		t.Fatalf("the golden invoice fails checks: %v", got)
+	}
+	for _, tt := range []struct {
+		name   string
+		mutate func(r *pervichka.Result)
+		keys   []string
+	}{
+		{"quantity read 3 for 31", func(r *pervichka.Result) { r.Items[1].Quantity = "3" }, []string{"items[1].quantity", "items[1].price", "items[1].amount"}},
+		{"no price, no amount", func(r *pervichka.Result) { r.Items[0].Price, r.Items[0].Amount = "", "" }, []string{"items[0].price", "items[0].amount", "total"}},
+		{"no quantity", func(r *pervichka.Result) { r.Items[2].Quantity = "" }, []string{"items[2].quantity"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := base
+			r.Items = append([]pervichka.Item(nil), base.Items...)
+			tt.mutate(&r)
+			got := validate(r, today)
+			for _, k := range tt.keys {
+				if got[k].Warning == "" {
+					t.Errorf("%s: no warning (all: %v)", k, got)
+				}
+				if c, has := r.Confidence[k]; !doubtful(k, false, c, has, got[k]) {
+					t.Errorf("%s is not highlighted", k)
+				}
+			}
+		})
+	}
+}
