@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"syscall"
 	"testing"
 	"time"
 
@@ -56,9 +57,18 @@ func (e *env) fill(b testing.TB, n int) {
 	}
 }
 
+// processCPU is the CPU time this process has used, user and system.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // BenchmarkPages measures the server time of the queue page and of a
 // document page with 10,000 documents waiting, on both engines. Target:
-// each under 100 ms.
+// each under 10 ms (issue 17).
 func BenchmarkPages(b *testing.B) {
 	for _, eng := range dbtest.Engines() {
 		b.Run(eng.Name, func(b *testing.B) {
@@ -90,6 +100,11 @@ func BenchmarkPages(b *testing.B) {
 				{"document", "/review/" + itoa(id)},
 			} {
 				b.Run(page.name, func(b *testing.B) {
+					// CPU per page as well as wall time: on a machine
+					// shared with other work the wall time measures the
+					// queue for the cores, the CPU time the page.
+					cpu0 := processCPU()
+					defer func() { b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
 					for b.Loop() {
 						req := httptest.NewRequest("GET", page.path, nil)
 						for _, ck := range cookies {

@@ -266,6 +266,32 @@ func doubtful(key string, named bool, conf float64, hasConf bool, c Check) bool 
 	return false
 }
 
+// namedFields are the form keys the review reasons name.
+func namedFields(reasons []string) map[string]bool {
+	named := map[string]bool{}
+	for _, rs := range reasons {
+		for _, k := range reasonFields(rs) {
+			named[k] = true
+		}
+	}
+	return named
+}
+
+// attention is the set of keys the page highlights for a stored result,
+// as documentPage decides them (doubtful per key).
+func attention(stored pervichka.Result, today time.Time) map[string]bool {
+	named := namedFields(stored.ReviewReasons)
+	checks := validate(stored, today)
+	out := map[string]bool{}
+	for key := range values(stored) {
+		c, has := stored.Confidence[key]
+		if doubtful(key, named[key], c, has, checks[key]) {
+			out[key] = true
+		}
+	}
+	return out
+}
+
 // documentPage assembles the page from the stored document, the form
 // values to show (the stored ones, or a refused form's) and, after a
 // refused save, the stored values to compare with.
@@ -281,13 +307,10 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 		// the page reloads itself until the document is back.
 		p.Refresh = 3
 	}
-	named := map[string]bool{}
+	named := namedFields(stored.ReviewReasons)
 	for _, rs := range stored.ReviewReasons {
 		if p.Editable {
 			p.Reasons = append(p.Reasons, reasonViewOf(rs))
-		}
-		for _, k := range reasonFields(rs) {
-			named[k] = true
 		}
 	}
 	p.BankChanges = s.bankChanges(ctx, stored)

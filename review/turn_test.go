@@ -5,7 +5,11 @@ import (
 	"context"
 	"image"
 	"image/jpeg"
+	_ "image/png"
+	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +127,64 @@ func TestBrowserTurnAndRead(t *testing.T) {
 	pages, _ := e.db.Pages(ctx, nil, doc.ID)
 	if len(pages) != 1 || !pipeline.Upright(pages[0]) {
 		t.Errorf("page after the turn: %+v", pages)
+	}
+}
+
+// TestRotateHandler: a turn of a photo's page stores the turned picture as
+// the page's own, drops its reading and sends the document back to the
+// pipeline; a stale form and a text-layer page are refused on the page.
+func TestRotateHandler(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	p, err := pipeline.New(pipeline.Config{DB: e.db, Objects: e.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.cfg.Queue, e.srv.cfg.Turner = p.Queue(), p
+	e.addUser("ivanova", db.UserClerk)
+	ctx := context.Background()
+	photo, err := os.ReadFile("../testdata/corpus/007-upd-photo.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := e.seed(1, nil)
+	doc, _ := e.db.GetDocument(ctx, nil, id)
+	// The seeded page is read from the original: make that a photo.
+	if err := e.store.Put(ctx, doc.ObjectKey, bytes.NewReader(photo), int64(len(photo)), "image/jpeg"); err != nil {
+		t.Fatal(err)
+	}
+	pdfID, _ := e.seedPDF("../testdata/corpus/001-invoice.pdf", pervichka.Result{DocType: pervichka.DocInvoice})
+	c := e.client()
+	_, csrf := c.login("ivanova", testPassword)
+	post := func(id int64, page, version string) (int, string, string) {
+		status, body, h := c.post("/review/"+itoa(id)+"/rotate", url.Values{"csrf": {csrf}, "page": {page}, "version": {version}})
+		return status, body, h.Get("Location")
+	}
+	if status, body, _ := post(id, "0", "1"); status != http.StatusConflict || !strings.Contains(body, `id="docform"`) {
+		t.Errorf("stale version: %d", status)
+	}
+	if status, body, _ := post(pdfID, "0", "3"); status != http.StatusUnprocessableEntity || !strings.Contains(body, "текста PDF") {
+		t.Errorf("text-layer page: %d", status)
+	}
+	status, _, loc := post(id, "0", itoa(int64(doc.Version)))
+	if status != http.StatusSeeOther || loc != "/review/"+itoa(id)+"?msg=rotated" {
+		t.Fatalf("rotate: %d → %s", status, loc)
+	}
+	doc, _ = e.db.GetDocument(ctx, nil, id)
+	pages, _ := e.db.Pages(ctx, nil, id)
+	if doc.State != db.StateProcessing || len(pages) != 1 || pages[0].Read() || !pipeline.Upright(pages[0]) {
+		t.Fatalf("after the turn: %s, pages %+v", doc.State, pages)
+	}
+	body, _, err := e.store.Get(ctx, pages[0].RawKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	turned, _, err := image.Decode(body)
+	body.Close()
+	src, _ := jpeg.Decode(bytes.NewReader(photo))
+	if err != nil || turned.Bounds().Dx() != src.Bounds().Dy() || turned.Bounds().Dy() != src.Bounds().Dx() {
+		t.Errorf("the stored picture is not the photo turned: %v", err)
+	}
+	if _, page, _ := c.get("/review/" + itoa(id) + "?msg=rotated"); !strings.Contains(page, `http-equiv="refresh"`) || !strings.Contains(page, "Обрабатывается") {
+		t.Errorf("the processing document's page does not reload itself")
 	}
 }

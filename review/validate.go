@@ -206,6 +206,11 @@ func validate(r pervichka.Result, today time.Time) map[string]Check {
 		if it.Price == "" {
 			warnf(itemKey(i, "price"), "Нет цены")
 		}
+		if it.Quantity == "" && it.Price != "" && it.Amount != "" && normalise(kindMoney, string(it.Price)) != normalise(kindMoney, string(it.Amount)) {
+			// Without a quantity the row cannot be checked, and a price
+			// unequal to the amount means it was not 1.
+			warnf(itemKey(i, "quantity"), "Нет количества, а цена не равна сумме строки")
+		}
 		a, err := pervichka.ParseKopecks(string(it.Amount))
 		if it.Amount == "" {
 			warnf(itemKey(i, "amount"), "Нет суммы строки")

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +125,93 @@ func TestReasonText(t *testing.T) {
 		if got := reasonText(in); got != want {
 			t.Errorf("reasonText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLocateRows: every item row is boxed, each row's cells inside it;
+// fields outside the table are not boxed on a row; a date printed only in
+// words is boxed.
+func TestLocateRows(t *testing.T) {
+	res, page := goldenInvoice(t)
+	boxes := map[string]pervichka.Rect{}
+	for _, b := range locate([]pervichka.Page{page}, res) {
+		if _, dup := boxes[b.Key]; dup {
+			t.Errorf("%s boxed twice", b.Key)
+		}
+		boxes[b.Key] = b.Box
+	}
+	inside := func(a, b pervichka.Rect) bool { return a.X0 >= b.X0 && a.X1 <= b.X1 && a.Y0 >= b.Y0 && a.Y1 <= b.Y1 }
+	for i := range res.Items {
+		row, ok := boxes["row:"+itoa(int64(i))]
+		if !ok {
+			t.Errorf("row %d not boxed", i+1)
+			continue
+		}
+		for _, col := range []string{"name", "quantity", "price", "amount"} {
+			b, ok := boxes[itemKey(i, col)]
+			if !ok || !inside(b, row) {
+				t.Errorf("row %d %s: box %v (found %v) outside the row %v", i+1, col, b, ok, row)
+			}
+		}
+		for _, key := range []string{"vat_rate", "total", "number", "date"} {
+			if b, ok := boxes[key]; ok && inside(b, row) {
+				t.Errorf("%s boxed on row %d at %v", key, i+1, b)
+			}
+		}
+	}
+	// The date in words: «от 27 мая 2026 г.» in the title, once the
+	// numeric «27.05.2026» elsewhere on the page is gone.
+	var words []pervichka.Word
+	for _, w := range page.Words {
+		if !strings.Contains(w.Text, "27.05.2026") {
+			words = append(words, w)
+		}
+	}
+	page.Words = words
+	found := false
+	for _, b := range locate([]pervichka.Page{page}, res) {
+		if b.Key == "date" {
+			found = true
+			if b.Box.Y0 > page.Height/5 {
+				t.Errorf("date in words boxed at %v, not in the title", b.Box)
+			}
+		}
+	}
+	if !found {
+		t.Error("a date printed in words is not boxed")
+	}
+}
+
+// TestValidateRows: a row's arithmetic, a missing price, amount or
+// quantity, and the Σ check that runs even when a row has no amount.
+func TestValidateRows(t *testing.T) {
+	base, _ := goldenInvoice(t)
+	today := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if got := validate(base, today); len(got) != 0 {
+		t.Fatalf("the golden invoice fails checks: %v", got)
+	}
+	for _, tt := range []struct {
+		name   string
+		mutate func(r *pervichka.Result)
+		keys   []string
+	}{
+		{"quantity read 3 for 31", func(r *pervichka.Result) { r.Items[1].Quantity = "3" }, []string{"items[1].quantity", "items[1].price", "items[1].amount"}},
+		{"no price, no amount", func(r *pervichka.Result) { r.Items[0].Price, r.Items[0].Amount = "", "" }, []string{"items[0].price", "items[0].amount", "total"}},
+		{"no quantity", func(r *pervichka.Result) { r.Items[2].Quantity = "" }, []string{"items[2].quantity"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := base
+			r.Items = append([]pervichka.Item(nil), base.Items...)
+			tt.mutate(&r)
+			got := validate(r, today)
+			for _, k := range tt.keys {
+				if got[k].Warning == "" {
+					t.Errorf("%s: no warning (all: %v)", k, got)
+				}
+				if c, has := r.Confidence[k]; !doubtful(k, false, c, has, got[k]) {
+					t.Errorf("%s is not highlighted", k)
+				}
+			}
+		})
 	}
 }
