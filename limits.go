@@ -9,6 +9,12 @@ type Limits struct {
 	MaxPages  int   // pages (PDF) or frames (TIFF)
 }
 
+// MaxFilesPerRequest bounds the files of one upload request, by the API or
+// a contractor's link alike: each file becomes a document and a row, so a
+// request of thousands of tiny parts must not make thousands. A hundred is
+// more than any one batch of primary documents a person sends at once.
+const MaxFilesPerRequest = 100
+
 // DefaultLimits are generous for primary documents: a 200-page contract or a
 // 60-megapixel phone photo passes, a decompression bomb does not.
 func DefaultLimits() Limits {

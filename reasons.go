@@ -31,9 +31,11 @@ const (
 	ReasonOwnKPPMismatch   = "own_kpp_mismatch" // our ИНН printed with a wrong КПП
 	ReasonDuplicate        = "duplicate"        // :id — another document has the same supplier ИНН, number and date
 	ReasonResent           = "resent"           // :id — the same picture as that document's, sent again; not read again
-	// The counterparty directory's (package review): the party differs from
-	// what approved documents of the same ИНН said.
-	ReasonBankChanged = "bank_changed"      // :role — different bank details: a sign of invoice fraud
+	// The party differs from what approved documents of the same ИНН said:
+	// the bank details from the supplier's last approved document (package
+	// pipeline), the name and КПП from the counterparty directory (package
+	// review).
+	ReasonBankChanged = "bank_changed"      // :id — the approved document with other bank details: a sign of invoice fraud (":supplier" in older results)
 	ReasonNameChanged = "counterparty_name" // :role
 	ReasonKPPChanged  = "counterparty_kpp"  // :role
 )

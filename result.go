@@ -14,11 +14,12 @@ const (
 	DocUPD        DocType = "upd"         // универсальный передаточный документ
 	DocAct        DocType = "act"         // акт выполненных работ / оказанных услуг
 	DocContract   DocType = "contract"    // договор
+	DocTORG12     DocType = "torg12"      // товарная накладная ТОРГ-12 (ОКУД 0330212)
 	DocUnknown    DocType = "unknown"
 )
 
 // DocTypes lists the known document types in a stable order.
-var DocTypes = []DocType{DocInvoice, DocVATInvoice, DocUPD, DocAct, DocContract}
+var DocTypes = []DocType{DocInvoice, DocVATInvoice, DocUPD, DocAct, DocContract, DocTORG12}
 
 // TextSource tells where the words of a document came from.
 type TextSource string

@@ -159,27 +159,10 @@ func (s *server) original(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name := d.FileName
-	if name == "" {
-		name = fmt.Sprintf("document-%d%s", d.ID, extensionFor(d.ContentType))
-	}
-	return s.sendObject(w, r, d.ObjectKey, d.ContentType, name)
-}
-
-func extensionFor(contentType string) string {
-	switch contentType {
-	case "application/pdf":
-		return ".pdf"
-	case "image/jpeg":
-		return ".jpg"
-	case "image/png":
-		return ".png"
-	case "image/tiff":
-		return ".tiff"
-	case "image/webp":
-		return ".webp"
-	}
-	return ""
+	// Named from the type sniffed from the bytes, not the sender's name:
+	// a PDF that is also an HTML page, sent as «invoice.html», must not
+	// download as a page a browser would open.
+	return s.sendObject(w, r, d.ObjectKey, d.ContentType, pervichka.DownloadName(d.FileName, d.ID, d.ContentType))
 }
 
 func (s *server) pageImage(w http.ResponseWriter, r *http.Request) error {

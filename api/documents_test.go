@@ -130,6 +130,13 @@ func TestDocument(t *testing.T) {
 		if err != nil || disp != "attachment" || params["filename"] != "Счёт \"17\"; поставщик.png" {
 			t.Errorf("Content-Disposition %q: %s %v %v", r.header.Get("Content-Disposition"), disp, params, err)
 		}
+		// A name that lies about the type, or hides its ending behind a
+		// right-to-left override, downloads under the sniffed type's.
+		liar := e.uploadOK(file("счёт\u202Egnp.html", fakePNG(2100))).Documents[0].ID
+		r = e.get(pathOf(liar, "/original"), e.service)
+		if _, params, err := mime.ParseMediaType(r.header.Get("Content-Disposition")); err != nil || params["filename"] != "счётgnp.png" {
+			t.Errorf("original sent as an .html with U+202E: Content-Disposition %q", r.header.Get("Content-Disposition"))
+		}
 
 		for _, tc := range []struct {
 			path   string
@@ -249,7 +256,8 @@ func TestList(t *testing.T) {
 		}
 
 		for _, q := range []string{"state=lost", "doc_type=receipt", "supplier_inn=123", "source=fax",
-			"limit=0", "limit=201", "limit=x", "cursor=%%%", "cursor=" + url.QueryEscape("bm90IGEgY3Vyc29y"), "stat=failed"} {
+			"limit=0", "limit=201", "limit=x", "cursor=%%%", "cursor=" + url.QueryEscape("bm90IGEgY3Vyc29y"), "stat=failed",
+			"state=failed&state=needs_review", "source=upload&source=upload", "limit=3&limit=5"} {
 			r := e.get("/api/v1/documents?"+q, e.service)
 			if code, msg := r.errorCode(t); r.status != http.StatusBadRequest || code != "bad_request" || !hasCyrillic(msg) {
 				t.Errorf("?%s: %d %s %s", q, r.status, code, msg)

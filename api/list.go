@@ -41,18 +41,24 @@ type listedDocument struct {
 var innPattern = regexp.MustCompile(`^(\d{10}|\d{12})$`)
 
 // list answers GET /api/v1/documents: documents oldest first, filtered,
-// paged by an opaque cursor. Unknown parameters are refused rather than
-// ignored, so that a misspelt filter does not silently list everything.
+// paged by an opaque cursor. Unknown and repeated parameters are refused
+// rather than ignored, so that a misspelt filter does not silently list
+// everything, nor a second value of one silently drop out.
 func (s *server) list(w http.ResponseWriter, r *http.Request) error {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return badRequest("Строка запроса повреждена: %s", err)
 	}
-	for name := range q {
+	for name, values := range q {
 		switch name {
 		case "state", "doc_type", "supplier_inn", "source", "limit", "cursor":
 		default:
 			return badRequest("Неизвестный параметр %q: допустимы state, doc_type, supplier_inn, source, limit, cursor", name)
+		}
+		// Each filter takes one value: a repeated one (state=a&state=b)
+		// would otherwise silently filter by the first.
+		if len(values) > 1 {
+			return badRequest("Параметр %q указан %d раза: каждый фильтр принимает одно значение", name, len(values))
 		}
 	}
 	f := db.ListFilter{

@@ -22,10 +22,9 @@ import (
 	"github.com/pervichka/pervichka/storage/db"
 )
 
-// maxFilesPerUpload bounds one request's files: each becomes a document and
-// a job, and a thousand one-byte parts should not be able to make a
-// thousand of them.
-const maxFilesPerUpload = 100
+// maxFilesPerUpload bounds one request's files (the same bound as a
+// contractor's link).
+const maxFilesPerUpload = pervichka.MaxFilesPerRequest
 
 // maxFileNameRunes bounds a stored file name.
 const maxFileNameRunes = 255

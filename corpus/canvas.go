@@ -212,6 +212,9 @@ type table struct {
 	Groups   []string
 	Border   float64 // line width
 	HeadFill bool
+	// Bare: rows that run onto a new page continue without the heads, as
+	// 1C prints its bills and acts.
+	Bare bool
 }
 
 func (t table) width() float64 {
@@ -251,7 +254,7 @@ func (c *canvas) drawTable(t table, rows [][]string) {
 	drawHeads()
 	for _, r := range rows {
 		h := c.rowHeight(t, t.Body, r, false)
-		if c.ensure(h) {
+		if c.ensure(h) && !t.Bare {
 			drawHeads()
 		}
 		c.y += c.row(t, t.Body, r, false, false, -1)

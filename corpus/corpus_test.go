@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/corpus/degrade"
 	"github.com/pervichka/pervichka/corpus/sheet"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
 )
@@ -122,7 +125,7 @@ func docs(seed int64, n int) []built {
 	i := 0
 	for _, t := range pervichka.DocTypes {
 		for range n {
-			out = append(out, build(seed, i, t, own))
+			out = append(out, build(seed, i, t, own, LayoutsClassic))
 			i++
 		}
 	}
@@ -184,7 +187,7 @@ func TestDocumentsConsistent(t *testing.T) {
 		if d.Type == pervichka.DocContract && tr.Pages < 2 {
 			t.Errorf("%s: contract of %d page", d.ID, tr.Pages)
 		}
-		if (tr.SupplierBank != nil) != (d.Type == pervichka.DocInvoice || d.Type == pervichka.DocContract) {
+		if (tr.SupplierBank != nil) != (d.Type == pervichka.DocInvoice || d.Type == pervichka.DocContract || d.BankPrinted) {
 			t.Fatalf("%s: supplier_bank %v", d.ID, tr.SupplierBank)
 		}
 		if d.Supplier.IP() != (tr.Supplier.KPP == "") || d.Buyer.IP() != (tr.Buyer.KPP == "") {
@@ -293,56 +296,59 @@ func TestLayouts(t *testing.T) {
 	t.Parallel()
 	own := ownCompanies()
 	for _, typ := range pervichka.DocTypes {
-		for li, lay := range layouts[typ] {
-			t.Run(fmt.Sprintf("%s/%d", typ, li), func(t *testing.T) {
-				t.Parallel()
-				for seed := range int64(25) {
-					r := streamRand(seed, li, 0)
-					d := newDocData(r, "x", typ, own, 1)
-					doc := lay(r, d)
-					checkInside(t, doc)
-					checkNoOverlap(t, doc)
-					text := allText(doc)
-					want := []string{d.Number, d.money(d.Total), d.Supplier.INN, d.Buyer.INN, d.SupplierName, d.BuyerName}
-					if typ != pervichka.DocVATInvoice && typ != pervichka.DocUPD {
-						want = append(want, amountWords(d.Total))
-					}
-					if !d.VAT.None {
-						want = append(want, d.money(d.VATSum))
-					}
-					if !d.Supplier.IP() {
-						want = append(want, d.Supplier.KPP)
-					}
-					if d.Contract != nil {
-						want = append(want, d.Contract.Number)
-					}
-					if typ == pervichka.DocInvoice || typ == pervichka.DocContract {
-						acc := d.Supplier.Account
-						want = append(want, acc.Account, acc.Corr, acc.Bank.BIK)
-					}
-					sf := typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD
-					for _, it := range d.Items {
-						want = append(want, it.Qty.printed(d.FixedQty), d.money(it.Amount))
-						if sf {
-							want = append(want, d.money(it.NetPrice))
-						} else {
-							want = append(want, d.money(it.Price))
+		sets := map[string][]layoutFunc{LayoutsClassic: layouts[typ], LayoutsReal: realLayouts[typ]}
+		for set, lays := range sets {
+			for li, lay := range lays {
+				t.Run(fmt.Sprintf("%s/%s/%d", typ, set, li), func(t *testing.T) {
+					t.Parallel()
+					for seed := range int64(25) {
+						r := streamRand(seed, li, 0)
+						d := newDocData(r, "x", typ, own, 1, set == LayoutsReal)
+						doc := lay(r, d)
+						checkInside(t, doc)
+						checkNoOverlap(t, doc)
+						text := allText(doc)
+						want := []string{d.Number, d.money(d.Total), d.Supplier.INN, d.Buyer.INN, d.SupplierName, d.BuyerName}
+						if typ != pervichka.DocVATInvoice && typ != pervichka.DocUPD {
+							want = append(want, amountWords(d.Total))
+						}
+						if !d.VAT.None {
+							want = append(want, d.money(d.VATSum))
+						}
+						if !d.Supplier.IP() {
+							want = append(want, d.Supplier.KPP)
+						}
+						if d.Contract != nil {
+							want = append(want, d.Contract.Number)
+						}
+						if typ == pervichka.DocInvoice || typ == pervichka.DocContract || d.BankPrinted {
+							acc := d.Supplier.Account
+							want = append(want, acc.Account, acc.Corr, acc.Bank.BIK)
+						}
+						sf := typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD || typ == pervichka.DocTORG12
+						for _, it := range d.Items {
+							want = append(want, it.Qty.printed(d.FixedQty), d.money(it.Amount))
+							if sf {
+								want = append(want, d.money(it.NetPrice))
+							} else {
+								want = append(want, d.money(it.Price))
+							}
+						}
+						for _, w := range want {
+							if !strings.Contains(text, w) {
+								t.Errorf("seed %d: %q not printed", seed, w)
+							}
+						}
+						// Names may wrap inside a word in narrow columns.
+						squeezed := strings.ReplaceAll(text, " ", "")
+						for _, it := range d.Items {
+							if !strings.Contains(squeezed, strings.ReplaceAll(it.Name, " ", "")) {
+								t.Errorf("seed %d: item %q not printed", seed, it.Name)
+							}
 						}
 					}
-					for _, w := range want {
-						if !strings.Contains(text, w) {
-							t.Errorf("seed %d: %q not printed", seed, w)
-						}
-					}
-					// Names may wrap inside a word in narrow columns.
-					squeezed := strings.ReplaceAll(text, " ", "")
-					for _, it := range d.Items {
-						if !strings.Contains(squeezed, strings.ReplaceAll(it.Name, " ", "")) {
-							t.Errorf("seed %d: item %q not printed", seed, it.Name)
-						}
-					}
-				}
-			})
+				})
+			}
 		}
 	}
 }
@@ -598,7 +604,7 @@ func TestCommittedCorpus(t *testing.T) {
 		if i >= len(types) {
 			t.Fatalf("more documents than the mix gives")
 		}
-		want := build(committedSeed, i, types[i], own).truth
+		want := build(committedSeed, i, types[i], own, LayoutsClassic).truth
 		want.Variants = tr.Variants
 		if !reflect.DeepEqual(tr, want) {
 			a, _ := json.Marshal(tr)
@@ -646,7 +652,7 @@ func FuzzDecodeTruth(f *testing.F) {
 func BenchmarkBuild(b *testing.B) {
 	own := ownCompanies()
 	for i := 0; b.Loop(); i++ {
-		build(1, i, pervichka.DocTypes[i%len(pervichka.DocTypes)], own)
+		build(1, i, pervichka.DocTypes[i%len(pervichka.DocTypes)], own, LayoutsAll)
 	}
 }
 
@@ -677,4 +683,97 @@ func sortedStreams(pdf []byte) []byte {
 	}
 	sort.Strings(streams)
 	return []byte(strings.Join(streams, "\x00"))
+}
+
+// TestRealLayouts checks what the real-world set promises beyond what
+// every layout does: ТОРГ-12 and the 1096 УПД print their form's marks,
+// long tables run onto a second page that has no header, and pen marks
+// (handwriting, signatures, stamps) are drawn over the print.
+func TestRealLayouts(t *testing.T) {
+	t.Parallel()
+	own := ownCompanies()
+	marks := map[pervichka.DocType][]string{
+		pervichka.DocTORG12: {"ТОВАРНАЯ НАКЛАДНАЯ", "0330212", "ТОРГ-12", "Всего по накладной"},
+		pervichka.DocUPD:    {"Код товара/ работ, услуг", "[8]", "[12]", "[17]", "[19]", "Документ составлен на", "12а"},
+		pervichka.DocAct:    {"Акт об оказании услуг"},
+	}
+	twoPages, hand := 0, 0
+	for _, typ := range pervichka.DocTypes {
+		for i := range 30 {
+			b := build(11, i, typ, own, LayoutsReal)
+			text := allText(b.doc)
+			for _, m := range marks[typ] {
+				if !strings.Contains(text, m) {
+					t.Errorf("%s %d: %q not printed", typ, i, m)
+				}
+			}
+			if typ == pervichka.DocUPD && !strings.Contains(text, "на "+sheetsWord(len(b.doc.Sheets))) {
+				t.Errorf("upd %d: «Документ составлен на %s» missing", i, sheetsWord(len(b.doc.Sheets)))
+			}
+			for _, s := range b.doc.Sheets {
+				for _, op := range s.Ops {
+					if _, ok := op.(sheet.Handwriting); ok {
+						hand++
+					}
+				}
+			}
+			if typ != pervichka.DocInvoice && typ != pervichka.DocAct || len(b.doc.Sheets) < 2 {
+				continue
+			}
+			twoPages++
+			var second strings.Builder
+			for _, op := range b.doc.Sheets[1].Ops {
+				if o, ok := op.(sheet.Text); ok {
+					second.WriteString(o.S + " ")
+				}
+			}
+			for _, head := range []string{"Счет на оплату", "Счет-оферта", "Акт об оказании", "Товары (работы, услуги)", "Наименование работ", "(Исполнитель):", "Исполнитель:"} {
+				if strings.Contains(second.String(), head) {
+					t.Errorf("%s %d: page 2 repeats %q", typ, i, head)
+				}
+			}
+		}
+	}
+	if twoPages < 3 || hand < 10 {
+		t.Errorf("%d two-page bills and acts, %d handwritten marks in 180 documents: want some of each", twoPages, hand)
+	}
+}
+
+// TestCommittedPhotoUnchanged: the classic photo variants make the same
+// bytes as when the committed corpus was generated, so new variants and
+// layouts have not moved the random streams the old ones draw from.
+func TestCommittedPhotoUnchanged(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "testdata", "corpus")
+	committed, err := ReadTruth(filepath.Join(dir, TruthFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("no committed corpus")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	mix := map[pervichka.DocType]int{}
+	for _, tr := range committed {
+		mix[tr.DocType]++
+	}
+	types := plan(committedSeed, mix)
+	b := build(committedSeed, 0, types[0], ownCompanies(), LayoutsClassic)
+	page := renderImage(b.doc.Sheets[0])
+	for vi, v := range Variants {
+		shoot := map[string]func(*rand.Rand, image.Image) ([]byte, error){VariantPhoto: degrade.Photo, VariantHard: degrade.HardPhoto}[v]
+		if shoot == nil {
+			continue
+		}
+		got, err := shoot(streamRand(committedSeed, 0, vi+1), page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(dir, committed[0].Variants[v]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s of %s differs from the committed file", v, committed[0].ID)
+		}
+	}
 }

@@ -128,6 +128,10 @@ type docData struct {
 	PayDays      int
 	Stamps       bool
 	Seed         int64 // for signatures
+	// BankPrinted is set by a layout that prints the supplier's bank
+	// details on a type that does not always carry them (a 1C act, a
+	// ТОРГ-12), so that the truth holds what the page shows.
+	BankPrinted bool
 }
 
 func (d *docData) date() string { return formatDate(d.Date, d.DateStyle) }
@@ -149,7 +153,11 @@ func (d *docData) services() bool {
 
 // newDocData draws one document of type t. own are the back office's
 // organisations; in nine documents of ten one of them is a party.
-func newDocData(r *rand.Rand, id string, t pervichka.DocType, own []*party, layouts int) *docData {
+//
+// With long (the real-world layout set) one document in five has a long
+// table, 18–35 lines, that runs onto a second page; the classic set makes
+// no such draw, so its documents stay what they were.
+func newDocData(r *rand.Rand, id string, t pervichka.DocType, own []*party, layouts int, long bool) *docData {
 	d := &docData{ID: id, Type: t, Layout: r.IntN(layouts), Seed: r.Int64()}
 	d.Date = randomDate(r)
 	if t == pervichka.DocAct && r.IntN(2) == 0 { // acts are often signed on the last day of the month
@@ -226,14 +234,24 @@ func newDocData(r *rand.Rand, id string, t pervichka.DocType, own []*party, layo
 	if t == pervichka.DocContract {
 		n = 1 + r.IntN(4)
 	}
+	if long && t != pervichka.DocContract && r.IntN(5) == 0 {
+		n = 18 + r.IntN(18)
+	}
 	d.Items = makeItems(r, cat, n, d.Date, d.VAT, t == pervichka.DocAct)
+	for long && len(d.Items) < n { // a long order repeats goods in other grades
+		more := makeItems(r, cat, n-len(d.Items), d.Date, d.VAT, t == pervichka.DocAct)
+		for k := range more {
+			more[k].Name += fmt.Sprintf(", арт. %05d", 1000+r.IntN(90000))
+		}
+		d.Items = append(d.Items, more...)
+	}
 	for _, it := range d.Items {
 		d.Total += it.Amount
 		d.VATSum += it.VAT
 	}
 
 	// A contract reference: always on a contract-based act, often on bills.
-	refChance := map[pervichka.DocType]int{pervichka.DocInvoice: 4, pervichka.DocAct: 7, pervichka.DocUPD: 5}[t]
+	refChance := map[pervichka.DocType]int{pervichka.DocInvoice: 4, pervichka.DocAct: 7, pervichka.DocUPD: 5, pervichka.DocTORG12: 5}[t]
 	if r.IntN(10) < refChance {
 		cd := d.Date.AddDate(0, 0, -r.IntN(400))
 		if cd.Before(firstDate) {
@@ -382,7 +400,7 @@ func (d *docData) truth(pages int) Truth {
 	if !d.VAT.None {
 		res.VATAmount = d.VATSum.Text()
 	}
-	if d.Type == pervichka.DocInvoice || d.Type == pervichka.DocContract {
+	if d.Type == pervichka.DocInvoice || d.Type == pervichka.DocContract || d.BankPrinted {
 		res.SupplierBank = d.Supplier.Account.truth()
 	}
 	if d.Contract != nil {
@@ -396,8 +414,8 @@ func (d *docData) truth(pages int) Truth {
 			Price:    it.Price.Text(),
 			Amount:   it.Amount.Text(),
 		}
-		if d.Type == pervichka.DocVATInvoice || d.Type == pervichka.DocUPD {
-			ti.Price = it.NetPrice.Text() // column 4 is the price without tax
+		if d.Type == pervichka.DocVATInvoice || d.Type == pervichka.DocUPD || d.Type == pervichka.DocTORG12 {
+			ti.Price = it.NetPrice.Text() // column 4 (ТОРГ-12: 11) is the price without tax
 		}
 		if !d.VAT.None {
 			ti.VATAmount = it.VAT.Text()

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,10 +29,40 @@ const (
 	VariantScan  = "scan"  // 300-dpi grey scan in an image-only PDF
 	VariantPhoto = "photo" // messenger photo (JPEG; a PDF of photos when multi-page)
 	VariantHard  = "hard"  // bad photo: small, low quality, turned
+	// VariantPhotoReal is a messenger photo modelled on real ones
+	// (degrade.RealPhoto): textured table, turned landscape forms,
+	// shadow, glare, curl and fold.
+	VariantPhotoReal = "photo_real"
+	// VariantScanApp is a phone photo passed through a «scanner app»:
+	// whitened, hard contrast, over-sharpened (degrade.ScanApp).
+	VariantScanApp = "scanapp"
 )
 
-// Variants lists every variant in the order files are written.
-var Variants = []string{VariantPDF, VariantScan, VariantPhoto, VariantHard}
+// Variants lists every variant in the order files are written. New ones
+// go at the end: a variant's random stream is its place in this list.
+var Variants = []string{VariantPDF, VariantScan, VariantPhoto, VariantHard, VariantPhotoReal, VariantScanApp}
+
+// DefaultVariants are written when Options.Variants is nil: the four the
+// committed corpus and the benchmark were made with.
+var DefaultVariants = []string{VariantPDF, VariantScan, VariantPhoto, VariantHard}
+
+// Layout sets: which visual layouts documents are drawn from.
+const (
+	// LayoutsClassic are the generator's first layouts (the committed
+	// corpus and the benchmark).
+	LayoutsClassic = "classic"
+	// LayoutsReal are modelled on what 1C and real suppliers print: the
+	// УПД of the 1096 edition, 1C's «Счёт на оплату» with the bank grid,
+	// the «Счёт-оферта», 1C's «Акт об оказании услуг», ТОРГ-12; Arial-like
+	// sans faces, handwritten dates, long tables running onto a second
+	// page without a header.
+	LayoutsReal = "real"
+	// LayoutsAll draws from both sets.
+	LayoutsAll = "all"
+)
+
+// LayoutSets lists the names Options.Layouts accepts.
+var LayoutSets = []string{LayoutsClassic, LayoutsReal, LayoutsAll}
 
 // DefaultMix is the corpus of the benchmark: 45 documents.
 func DefaultMix() map[pervichka.DocType]int {
@@ -59,7 +90,9 @@ type Options struct {
 	// ScanEvery writes the scan variant only for every n-th document
 	// (1 or 0: all), another way to bound the size of a committed corpus.
 	ScanEvery int
-	Logger    *slog.Logger
+	// Layouts is one of LayoutSets; "" means LayoutsClassic.
+	Layouts string
+	Logger  *slog.Logger
 }
 
 // ParseMix parses «invoice:12,act:10,…». Types are the doc_type values;
@@ -155,12 +188,12 @@ type built struct {
 	truth Truth
 }
 
-// build draws document i of type t.
-func build(seed int64, i int, t pervichka.DocType, own []*party) built {
+// build draws document i of type t from the layout set.
+func build(seed int64, i int, t pervichka.DocType, own []*party, set string) built {
 	r := streamRand(seed, i, 0)
 	id := fmt.Sprintf("%03d-%s", i+1, t)
-	ls := layouts[t]
-	d := newDocData(r, id, t, own, len(ls))
+	ls := layoutsOf(set, t)
+	d := newDocData(r, id, t, own, len(ls), set != LayoutsClassic && set != "")
 	doc := ls[d.Layout](r, d)
 	return built{data: d, doc: doc, truth: d.truth(len(doc.Sheets))}
 }
@@ -178,7 +211,13 @@ func Generate(ctx context.Context, opt Options) error {
 		opt.Mix = DefaultMix()
 	}
 	if opt.Variants == nil {
-		opt.Variants = Variants
+		opt.Variants = DefaultVariants
+	}
+	if opt.Layouts == "" {
+		opt.Layouts = LayoutsClassic
+	}
+	if !slices.Contains(LayoutSets, opt.Layouts) {
+		return fmt.Errorf("generate corpus: unknown layout set %q (want one of %s)", opt.Layouts, strings.Join(LayoutSets, ", "))
 	}
 	for _, v := range opt.Variants {
 		if !isVariant(v) {
@@ -257,7 +296,7 @@ func renderPDF(buf *bytes.Buffer, doc sheet.Document) error { return render.PDF(
 
 // writeDocument lays out document i and writes its variants.
 func writeDocument(opt Options, i int, t pervichka.DocType, own []*party) (Truth, error) {
-	b := build(opt.Seed, i, t, own)
+	b := build(opt.Seed, i, t, own, opt.Layouts)
 	tr := b.truth
 	var pages []image.Image
 	raster := func() []image.Image {
@@ -294,11 +333,11 @@ func writeDocument(opt Options, i int, t pervichka.DocType, own []*party) (Truth
 			if err := degrade.ImagesPDF(&buf, scans, renderDPI, opt.ScanQuality); err != nil {
 				return tr, fmt.Errorf("%s: %w", name, err)
 			}
-		case VariantPhoto, VariantHard:
-			shoot := degrade.Photo
-			if v == VariantHard {
-				shoot = degrade.HardPhoto
-			}
+		case VariantPhoto, VariantHard, VariantPhotoReal, VariantScanApp:
+			shoot := map[string]func(*rand.Rand, image.Image) ([]byte, error){
+				VariantPhoto: degrade.Photo, VariantHard: degrade.HardPhoto,
+				VariantPhotoReal: degrade.RealPhoto, VariantScanApp: degrade.ScanApp,
+			}[v]
 			var jpegs [][]byte
 			for k, p := range raster() {
 				j, err := shoot(r, p)

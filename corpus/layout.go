@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -20,6 +21,32 @@ var layouts = map[pervichka.DocType][]layoutFunc{
 	pervichka.DocUPD:        {updClassic, updDense, updWide},
 	pervichka.DocAct:        {act1C, actModern, actFormal},
 	pervichka.DocContract:   {contractClassic, contractModern, contractDense},
+}
+
+// realLayouts are modelled on real printed forms (LayoutsReal); a type
+// without its own real-world layout keeps the classic ones.
+var realLayouts = map[pervichka.DocType][]layoutFunc{
+	pervichka.DocInvoice:    {invoice1CStd, invoiceOffer},
+	pervichka.DocVATInvoice: {vatInvoice1096},
+	pervichka.DocUPD:        {upd1096},
+	pervichka.DocAct:        {act1CStd},
+	pervichka.DocTORG12:     {torg12Form},
+}
+
+// layoutsOf returns the layouts of type t in a layout set.
+func layoutsOf(set string, t pervichka.DocType) []layoutFunc {
+	classic, real := layouts[t], realLayouts[t]
+	switch {
+	case len(classic) == 0: // a type that exists only in real-world form
+		return real
+	case len(real) == 0:
+		return classic
+	case set == LayoutsReal:
+		return real
+	case set == LayoutsAll:
+		return append(slices.Clone(classic), real...)
+	}
+	return classic
 }
 
 // fonts is the set of faces one layout uses.

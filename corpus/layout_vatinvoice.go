@@ -18,6 +18,11 @@ type sfStyle struct {
 	splitINN   bool    // «ИНН/КПП продавца: 7701…/7701…» on one line, or ИНН and КПП on separate lines
 	withCodes  bool    // columns 1а (код вида товара) and 10 (страна, цифровой код)
 	underlines bool    // a rule under each header value
+	// ed1096 is the form as amended by постановление № 1096 of
+	// 16.08.2024, in use since 2025: traceability columns 11–13 and, on a
+	// УПД, the full transfer part [8]–[19] with «Документ составлен на N
+	// листах».
+	ed1096 bool
 }
 
 func vatInvoiceClassic(r *rand.Rand, d *docData) sheet.Document {
@@ -176,10 +181,20 @@ func sfLayout(r *rand.Rand, d *docData, st sfStyle) sheet.Document {
 	if st.withCodes {
 		specs = append(specs, colSpec{column{"цифровой код", 12, sheet.Center}, "10", func(int) string { return "" }, "Страна происхождения товара"})
 	}
-	specs = append(specs,
-		colSpec{column{"краткое наименование", 16, sheet.Center}, "10а", func(int) string { return "" }, "Страна происхождения товара"},
-		colSpec{column{"Регистрационный номер декларации на товары или партии товара", 22, sheet.Center}, "11", func(int) string { return "" }, ""},
-	)
+	if st.ed1096 {
+		specs = append(specs,
+			colSpec{column{"краткое наименование", 16, sheet.Center}, "10а", func(int) string { return "" }, "Страна происхождения товара"},
+			colSpec{column{"Регистрационный номер декларации на товары или регистрационный номер партии товара, подлежащего прослеживаемости", 26, sheet.Center}, "11", func(int) string { return "" }, ""},
+			colSpec{column{"код", 9, sheet.Center}, "12", func(int) string { return "" }, "Количественная единица измерения товара, используемая в целях осуществления прослеживаемости"},
+			colSpec{column{"условное обозначение", 12, sheet.Center}, "12а", func(int) string { return "" }, "Количественная единица измерения товара, используемая в целях осуществления прослеживаемости"},
+			colSpec{column{"Количество товара, подлежащего прослеживаемости, в количественной единице измерения", 18, sheet.Center}, "13", func(int) string { return "" }, ""},
+		)
+	} else {
+		specs = append(specs,
+			colSpec{column{"краткое наименование", 16, sheet.Center}, "10а", func(int) string { return "" }, "Страна происхождения товара"},
+			colSpec{column{"Регистрационный номер декларации на товары или партии товара", 22, sheet.Center}, "11", func(int) string { return "" }, ""},
+		)
+	}
 	headFont := f.Table
 	headFont.Size = min(st.table-0.5, 7)
 	t := table{X: x, Head: headFont, Body: f.Table, Pad: 0.8, Border: 0.2, Numbers: true}
@@ -214,9 +229,12 @@ func sfLayout(r *rand.Rand, d *docData, st sfStyle) sheet.Document {
 	c.spanRow(t, f.Head, spans, cells, []sheet.Align{sheet.Left, sheet.Right, sheet.Center, sheet.Right, sheet.Right, sheet.Left})
 	c.gap(4)
 
-	if st.upd {
+	switch {
+	case st.upd && st.ed1096:
+		updFooter1096(r, c, d, f)
+	case st.upd:
 		updFooter(r, c, d, f)
-	} else {
+	default:
 		sfSignatures(r, c, d, f)
 	}
 	return c.doc

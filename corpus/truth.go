@@ -18,8 +18,8 @@ import (
 //
 // Names are as printed in the parties block. Item prices and amounts include
 // VAT, except on a счёт-фактура and a УПД, where an item's price is column 4
-// (without VAT) and its amount column 9 (with VAT), as those forms print
-// them; totals always include VAT. supplier_bank is set for bills and
+// (without VAT) and its amount column 9 (with VAT), and on a ТОРГ-12
+// (columns 11 and 15), as those forms print them; totals always include VAT. supplier_bank is set for bills and
 // contracts only, contract_ref only where «Основание: Договор № … от …» (or
 // its like) is printed.
 type Truth struct {

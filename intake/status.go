@@ -2,6 +2,7 @@ package intake
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -19,6 +20,9 @@ const (
 	StatusRefused     Status = "refused"            // not taken at all (too large, not a document file)
 	StatusFailed      Status = "failed"             // our side failed; the accountant will see to it
 	StatusRejected    Status = "rejected"           // the accountant rejected the document
+	// StatusAlreadyReceived: the same bytes had come before from someone
+	// else; nothing more is said about that document.
+	StatusAlreadyReceived Status = "already_received"
 )
 
 // Label is the status's Russian text for the contractor's page.
@@ -38,6 +42,8 @@ func (s Status) Label() string {
 		return "Ошибка обработки"
 	case StatusRejected:
 		return "Отклонён бухгалтерией"
+	case StatusAlreadyReceived:
+		return "Уже получен"
 	}
 	return string(s)
 }
@@ -77,6 +83,8 @@ func StatusOf(f db.IntakeFile, doc db.Document) Status {
 		switch doc.FailureCode {
 		case pervichka.CodeCorrupt, pervichka.CodeEmpty, pervichka.CodeTooManyPixels, pervichka.CodeOCR:
 			return StatusBetterPhoto
+		case pervichka.CodeEncrypted, pervichka.CodeTooManyPages, pervichka.CodeTooLarge, pervichka.CodeUnsupported:
+			return StatusRefused // the sender can fix it: FailureAdvice says how
 		}
 		return StatusFailed
 	case db.StateNeedsReview:
@@ -115,4 +123,21 @@ func Unreadable(result []byte) bool {
 		}
 	}
 	return len(bad) >= unreadableKeyFields
+}
+
+// FailureAdvice tells the sender what to do about a file the pipeline
+// could not take for a reason the sender can fix (a failure code that
+// StatusOf reports as StatusRefused); "" for other codes.
+func FailureAdvice(code pervichka.ErrorCode, lim pervichka.Limits) string {
+	switch code {
+	case pervichka.CodeEncrypted:
+		return "Файл защищён паролем — пришлите его без пароля"
+	case pervichka.CodeTooManyPages:
+		return fmt.Sprintf("Больше %d страниц — разделите файл на части и пришлите их по отдельности", lim.MaxPages)
+	case pervichka.CodeTooLarge:
+		return fmt.Sprintf("Файл больше %d МБ — пришлите его частями или фото меньшего размера", lim.MaxBytes>>20)
+	case pervichka.CodeUnsupported:
+		return "Такой файл не принимается — пришлите PDF или фото (JPEG, PNG, TIFF, WebP)"
+	}
+	return ""
 }

@@ -26,6 +26,8 @@ func TestStatusOf(t *testing.T) {
 		{"failed corrupt", db.IntakeFile{DocumentID: 1}, db.Document{State: db.StateFailed, FailureCode: pervichka.CodeCorrupt}, StatusBetterPhoto},
 		{"failed ocr", db.IntakeFile{DocumentID: 1}, db.Document{State: db.StateFailed, FailureCode: pervichka.CodeOCR}, StatusBetterPhoto},
 		{"failed internal", db.IntakeFile{DocumentID: 1}, db.Document{State: db.StateFailed, FailureCode: pervichka.CodeInternal}, StatusFailed},
+		{"failed encrypted", db.IntakeFile{DocumentID: 1}, db.Document{State: db.StateFailed, FailureCode: pervichka.CodeEncrypted}, StatusRefused},
+		{"failed too many pages", db.IntakeFile{DocumentID: 1}, db.Document{State: db.StateFailed, FailureCode: pervichka.CodeTooManyPages}, StatusRefused},
 		{"review: type unknown", db.IntakeFile{DocumentID: 1},
 			db.Document{State: db.StateNeedsReview, Result: result(`"doc_type_unknown", "missing:number"`)}, StatusBetterPhoto},
 		{"review: four key fields unreadable", db.IntakeFile{DocumentID: 1},

@@ -129,6 +129,8 @@ func TestMapping(t *testing.T) {
 	contract.DocType, contract.Total, contract.VATAmount = pervichka.DocContract, "", ""
 	unknown := act("1")
 	unknown.DocType = pervichka.DocUnknown
+	torg12 := goods
+	torg12.DocType = pervichka.DocTORG12
 	tests := []struct {
 		name  string
 		r     pervichka.Result
@@ -142,6 +144,7 @@ func TestMapping(t *testing.T) {
 		{"service by its unit alone", byUnit, ledger.ClassServices, false},
 		{"invoice", invoice, ledger.ClassPayables, false},
 		{"contract", contract, ledger.ClassContracts, false},
+		{"ТОРГ-12 of goods", torg12, ledger.ClassGoods, false},
 		{"unknown", unknown, "", true},
 	}
 	for _, tt := range tests {

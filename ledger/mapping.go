@@ -122,7 +122,10 @@ func (m Mapping) Classify(r pervichka.Result) (Class, error) {
 		return ClassContracts, nil
 	case pervichka.DocAct:
 		return ClassServices, nil
-	case pervichka.DocVATInvoice, pervichka.DocUPD:
+	case pervichka.DocVATInvoice, pervichka.DocUPD, pervichka.DocTORG12:
+		// A ТОРГ-12 is a goods receipt like a УПД with status 2: the
+		// goods go to 41 against 60 and the VAT it states to 19, to be
+		// deducted when the счёт-фактура arrives.
 		if len(r.Items) == 0 {
 			return ClassGoods, nil
 		}
@@ -225,4 +228,5 @@ var docName = map[pervichka.DocType]string{
 	pervichka.DocUPD:        "УПД",
 	pervichka.DocAct:        "акт",
 	pervichka.DocContract:   "договор",
+	pervichka.DocTORG12:     "ТОРГ-12",
 }

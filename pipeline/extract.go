@@ -38,8 +38,9 @@ func (w *extractWorker) Work(ctx context.Context, job *river.Job[ExtractArgs]) e
 
 // extract reads the stored words of every page, extracts and validates the
 // fields, flags a duplicate (the same supplier ИНН, number and date as another
-// live document), and routes the document, saving the result and the state in
-// one transaction with the job's completion.
+// live document) and changed bank details (bank.go), and routes the
+// document, saving the result and the state in one transaction with the
+// job's completion.
 func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (err error) {
 	defer protect(&err)
 	id := job.Args.DocumentID
@@ -86,8 +87,8 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 	return p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
 		// Locks in one order, so that extract jobs never wait on each
 		// other in a circle: the group's first document (files of one
-		// upload take turns, see proposeLinks), this document, then the
-		// duplicate key.
+		// upload take turns, see proposeLinks), this document, the
+		// duplicate key, then the supplier's bank key (checkBank).
 		if doc.GroupID != "" {
 			group, err := p.db.GroupDocuments(ctx, tx, doc.GroupID)
 			if err != nil {
@@ -128,6 +129,9 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 					duplicates = append(duplicates, d)
 				}
 			}
+		}
+		if err := p.checkBank(ctx, tx, id, &res); err != nil {
+			return err
 		}
 		if p.cfg.Check != nil {
 			if err := p.cfg.Check(ctx, tx, &res); err != nil {

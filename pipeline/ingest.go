@@ -10,6 +10,7 @@ import (
 
 	"github.com/pervichka/pervichka/extractors/fingerprint"
 	"github.com/pervichka/pervichka/extractors/imagefile"
+	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -143,30 +144,29 @@ func (p *Pipeline) ingest(ctx context.Context, job *river.Job[IngestArgs]) (err 
 	})
 }
 
-// splitPDF renders or extracts a PDF's pages: a text layer is stored as
-// words at once; a page's picture is stored losslessly for its page job —
-// an embedded scan's own JPEG stream as it is, anything else as a PNG.
+// splitPDF renders or extracts a PDF's pages one at a time: a text layer is
+// stored as words at once; a page's picture is stored losslessly for its
+// page job — an embedded scan's own JPEG stream as it is, anything else as
+// a PNG — and dropped before the next page is read, so a long PDF costs one
+// page's pixels (recognize.SplitEach, within the pixel budget).
 func (p *Pipeline) splitPDF(ctx context.Context, doc db.Document, b []byte) (pages []db.Page, decodeMS int64, err error) {
+	var storeMS int64
 	start := time.Now()
-	raws, err := p.rec.Split(ctx, doc.FileName, b)
-	if err != nil {
-		return nil, 0, err
-	}
-	decodeMS = time.Since(start).Milliseconds()
-	pages = make([]db.Page, 0, len(raws))
-	for _, raw := range raws {
+	err = p.rec.SplitEach(ctx, doc.FileName, b, func(raw recognize.RawPage) error {
 		if err := ctx.Err(); err != nil {
-			return nil, 0, err
+			return err
 		}
+		t := time.Now()
+		defer func() { storeMS += time.Since(t).Milliseconds() }()
 		pg := db.Page{Index: raw.Index, SourceDPI: raw.SourceDPI}
 		if raw.Text != nil {
 			words, err := json.Marshal(raw.Text)
 			if err != nil {
-				return nil, 0, fmt.Errorf("encode page %d words: %w", raw.Index+1, err)
+				return fmt.Errorf("encode page %d words: %w", raw.Index+1, err)
 			}
 			pg.WordsKey = pageKey(doc.SHA256, raw.Index, ".words.json")
 			if err := p.put(ctx, pg.WordsKey, words, "application/json"); err != nil {
-				return nil, 0, err
+				return err
 			}
 		} else if raw.JPEG != nil {
 			// A scan's own JPEG stream decodes to the very pixels read
@@ -174,19 +174,23 @@ func (p *Pipeline) splitPDF(ctx context.Context, doc db.Document, b []byte) (pag
 			// than a PNG of them and costs no encoding.
 			pg.RawKey = pageKey(doc.SHA256, raw.Index, ".raw.jpg")
 			if err := p.put(ctx, pg.RawKey, raw.JPEG, "image/jpeg"); err != nil {
-				return nil, 0, err
+				return err
 			}
 		} else {
 			png, err := encodePNG(raw.Image)
 			if err != nil {
-				return nil, 0, fmt.Errorf("encode page %d: %w", raw.Index+1, err)
+				return fmt.Errorf("encode page %d: %w", raw.Index+1, err)
 			}
 			pg.RawKey = pageKey(doc.SHA256, raw.Index, ".raw.png")
 			if err := p.put(ctx, pg.RawKey, png, "image/png"); err != nil {
-				return nil, 0, err
+				return err
 			}
 		}
 		pages = append(pages, pg)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
-	return pages, decodeMS, nil
+	return pages, time.Since(start).Milliseconds() - storeMS, nil
 }

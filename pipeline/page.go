@@ -67,15 +67,18 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 	}
 	if !pg.Read() {
 		start := time.Now()
-		img, err := p.rawPage(ctx, doc, *pg)
+		img, release, err := p.rawPage(ctx, doc, *pg)
 		if err != nil {
 			return err
 		}
+		// The page's pixels, raw and enhanced, are held until its words
+		// are stored; then the budget is free for the next page.
+		defer release()
 		pg.DecodeMS = time.Since(start).Milliseconds()
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		enhanced, err := p.rec.Enhance(ctx, recognize.RawPage{Index: index, Image: img, SourceDPI: pg.SourceDPI})
+		enhanced, err := p.rec.Enhance(ctx, recognize.RawPage{Index: index, Image: img, SourceDPI: pg.SourceDPI, Upright: Upright(*pg)})
 		if err != nil {
 			return err
 		}
@@ -137,27 +140,66 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 	})
 }
 
+// Costs of a page job per pixel of the page as decoded (after reduction to
+// imagefile.OCRPixels), added to the decoding itself when it acquires the
+// pixel budget.
+const (
+	// reducedBytesPerPixel: a page over OCRPixels is reduced to NRGBA.
+	reducedBytesPerPixel = 4
+	// pageWorkBytesPerPixel is what enhancing and OCR'ing a page costs
+	// besides its decoded pixels. Measured: imageprep.Enhance allocates
+	// 14 B/px in all on a 200-dpi scan with text (BenchmarkEnhance
+	// scan200dpi, its rescale to 300-dpi text size included), 2–3 B/px on
+	// a blank A4 page at 300 dpi or a blank 24 MP page; Tesseract's own
+	// grey and binary copies add ~2. A small photo whose text rescale
+	// enlarges ×3 allocates more per input pixel (48 B/px on a 1.4 MP
+	// photo) but is small in bytes.
+	pageWorkBytesPerPixel = 16
+)
+
 // rawPage loads a page's image before enhancement: the stored picture of a
-// PDF page (the scan's own JPEG stream, or a PNG of the pixels), or the page of the image file it came from — the document's own
-// original at the page's index, unless a clerk merged or split the page
-// there from elsewhere (db.Page.Source).
-func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (image.Image, error) {
+// PDF page (the scan's own JPEG stream, or a PNG of the pixels), or the page
+// of the image file it came from — the document's own original at the
+// page's index, unless a clerk merged or split the page there from
+// elsewhere (db.Page.Source). Before decoding, it acquires from the pixel
+// budget what decoding, enhancing and OCR'ing the page will cost, read from
+// the file's headers; the caller calls release when done with the page.
+func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (img image.Image, release func(), err error) {
+	acquire := func(b []byte, lim pervichka.Limits) (func(), error) {
+		cost, err := imagefile.Measure(b, lim)
+		if err != nil {
+			return nil, err
+		}
+		return p.rec.Budget().Acquire(ctx, cost.DecodedBytes+pageWorkBytesPerPixel*cost.Pixels)
+	}
 	if pg.RawKey != "" {
 		// A lossless page is several times its JPEG's size.
 		lim := p.lim
 		lim.MaxBytes *= 4
 		b, err := p.get(ctx, pg.RawKey, lim.MaxBytes)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return imagefile.DecodeAsStored(ctx, b, lim)
+		release, err := acquire(b, lim)
+		if err != nil {
+			return nil, nil, err
+		}
+		img, err := imagefile.DecodeAsStored(ctx, b, lim)
+		if err != nil {
+			release()
+			return nil, nil, err
+		}
+		return img, release, nil
 	}
 	key, index := pg.Source(doc.ObjectKey)
 	b, err := p.get(ctx, key, p.lim.MaxBytes)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var img image.Image
+	release, err = acquire(b, p.lim)
+	if err != nil {
+		return nil, nil, err
+	}
 	errFound := errors.New("found")
 	err = imagefile.DecodeEach(ctx, b, p.lim, func(i int, page image.Image) error {
 		if i == index {
@@ -167,12 +209,14 @@ func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (im
 		return nil
 	})
 	if err != nil && !errors.Is(err, errFound) {
-		return nil, err
+		release()
+		return nil, nil, err
 	}
 	if img == nil {
-		return nil, pervichka.Errorf(pervichka.CodeCorrupt, "the file has no page %d", index+1)
+		release()
+		return nil, nil, pervichka.Errorf(pervichka.CodeCorrupt, "the file has no page %d", index+1)
 	}
-	return img, nil
+	return img, release, nil
 }
 
 // encodePNG stores a page losslessly, so that a page read back from storage

@@ -72,10 +72,11 @@ func TestRawPageAfterMergeAndSplit(t *testing.T) {
 				if err != nil || index >= len(pages) {
 					t.Fatalf("pages of %d: %+v, %v", doc.ID, pages, err)
 				}
-				img, err := p.rawPage(ctx, doc, pages[index])
+				img, release, err := p.rawPage(ctx, doc, pages[index])
 				if err != nil {
 					t.Fatalf("raw page %d of document %d: %v", index, doc.ID, err)
 				}
+				release()
 				r, g, b, a := img.At(10, 10).RGBA()
 				return color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), uint8(a >> 8)}
 			}

@@ -102,8 +102,8 @@ type Config struct {
 	Poster Poster
 	// Check, when set, runs in the extract transaction on the result before
 	// it is saved and routed, and may add review reasons (the review UI's
-	// counterparty directory: bank details that changed are never
-	// auto-approved).
+	// counterparty directory: a changed name or КПП). Changed bank details
+	// are checked by the pipeline itself (bank.go), hook or not.
 	Check func(ctx context.Context, tx *db.Tx, res *pervichka.Result) error
 	// NoResentCheck reads every image file, even the picture of an
 	// earlier document sent again (see resent.go); fingerprints are still

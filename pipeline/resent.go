@@ -47,8 +47,17 @@ var errStopDecoding = errors.New("first page decoded")
 // not decode gets no fingerprint and no error: its page job reports the
 // problem as for any other file. Only cancellation is returned.
 func (p *Pipeline) firstPageFingerprint(ctx context.Context, id int64, b []byte) (*fingerprint.Fingerprint, error) {
+	cost, err := imagefile.Measure(b, p.lim)
+	if err != nil {
+		return nil, nil // the page job reports it
+	}
+	release, err := p.rec.Budget().Acquire(ctx, cost.DecodedBytes+reducedBytesPerPixel*cost.Pixels)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	var first image.Image
-	err := imagefile.DecodeEach(ctx, b, p.lim, func(_ int, img image.Image) error {
+	err = imagefile.DecodeEach(ctx, b, p.lim, func(_ int, img image.Image) error {
 		first = img
 		return errStopDecoding
 	})

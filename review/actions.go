@@ -217,6 +217,34 @@ func (s *Server) rerender(w http.ResponseWriter, r *http.Request, id int64, f fo
 	s.render(w, r, refused.status, "document.html", p)
 }
 
+// refuseOnDocument answers a refused side action (reject, merge, split)
+// with the document page and the reason in its red box, rather than a bare
+// error page the clerk must go back from. The form shows the stored
+// values: those actions never carry the clerk's field edits.
+func (s *Server) refuseOnDocument(w http.ResponseWriter, r *http.Request, id int64, status int, msg string) {
+	if wantsJSON(r) {
+		s.refuse(w, r, status, msg)
+		return
+	}
+	doc, err := s.cfg.DB.GetDocument(r.Context(), nil, id)
+	if err != nil {
+		s.refuse(w, r, status, msg)
+		return
+	}
+	stored, err := decodeResult(doc)
+	if err != nil {
+		s.refuse(w, r, status, msg)
+		return
+	}
+	p, err := s.documentPage(r, doc, stored, values(stored), nil)
+	if err != nil {
+		s.refuse(w, r, status, msg)
+		return
+	}
+	p.Error = msg
+	s.render(w, r, status, "document.html", p)
+}
+
 // nextURL is where to go after deciding on id: the next waiting document,
 // or the queue when there is none.
 func (s *Server) nextURL(ctx context.Context, id int64, msg string) string {
@@ -245,7 +273,7 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	reason := strings.TrimSpace(r.PostFormValue("reject_reason"))
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
-		s.refuse(w, r, http.StatusUnprocessableEntity, "Укажите причину отказа (до 500 знаков)")
+		s.refuseOnDocument(w, r, id, http.StatusUnprocessableEntity, "Укажите причину отказа (до 500 знаков)")
 		return
 	}
 	sess := sessionOf(r)
@@ -263,7 +291,7 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		http.Redirect(w, r, s.nextURL(r.Context(), id, "rejected"), http.StatusSeeOther)
 	case errors.As(err, &refused):
-		s.refuse(w, r, refused.status, refused.msg)
+		s.refuseOnDocument(w, r, id, refused.status, refused.msg)
 	case errors.Is(err, db.ErrNotFound):
 		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
 	default:

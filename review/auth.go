@@ -9,11 +9,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -66,67 +71,93 @@ func hashSessionID(id string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// limiter counts failed logins per key in a sliding window.
+// backoff slows down password guessing by growing delays instead of a
+// lock: a key (a name at an address, an address, a name) may try free
+// times in a row without waiting; from the free-th failure on, each
+// failure makes the key wait before its next attempt, twice as long as
+// the last time, from base up to max. A key
+// quiet for window is forgotten.
+//
+// Why delays and not a lock: a lock per name lets anyone who types five
+// wrong passwords for a clerk's name lock the clerk out. Keyed by name and
+// address, the guesser's delays are his own; the per-address key stops one
+// address spraying names, and the per-name key (many free failures, a short
+// cap) slows guessing one name from many addresses without ever keeping
+// its owner out for long.
 //
 // Limits: it lives in the process's memory, so each serve process counts
 // on its own (N API processes allow N times the attempts) and a restart
-// forgets the counts. That still turns an online guessing attack from
-// thousands of tries a second into a handful a minute.
-type limiter struct {
-	mu     sync.Mutex
-	window time.Duration
-	max    int
-	fails  map[string][]time.Time
-	now    func() time.Time
+// forgets the counts.
+type backoff struct {
+	mu        sync.Mutex
+	free      int
+	base, max time.Duration
+	window    time.Duration
+	keys      map[string]*failures
+	now       func() time.Time
 }
 
-func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
-	return &limiter{window: window, max: max, fails: map[string][]time.Time{}, now: now}
+type failures struct {
+	n           int
+	last, until time.Time
 }
 
-// blocked reports whether key has used up its failures, and until when.
-func (l *limiter) blocked(key string) (bool, time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.prune(key)
-	f := l.fails[key]
-	if len(f) >= l.max {
-		return true, f[0].Add(l.window)
+func newBackoff(free int, base, max, window time.Duration, now func() time.Time) *backoff {
+	return &backoff{free: free, base: base, max: max, window: window, keys: map[string]*failures{}, now: now}
+}
+
+// blocked reports whether key must still wait, and until when.
+func (b *backoff) blocked(key string) (bool, time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.get(key)
+	if f == nil || !b.now().Before(f.until) {
+		return false, time.Time{}
 	}
-	return false, time.Time{}
+	return true, f.until
 }
 
-func (l *limiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.prune(key)
-	l.fails[key] = append(l.fails[key], l.now())
-	// Keep the map bounded under a spray of random names.
-	if len(l.fails) > 100_000 {
-		for k := range l.fails {
-			l.prune(k)
+// fail counts a failure of key and sets its next delay.
+func (b *backoff) fail(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.get(key)
+	if f == nil {
+		// Keep the map bounded under a spray of random names.
+		if len(b.keys) >= 100_000 {
+			for k := range b.keys {
+				b.get(k)
+			}
 		}
+		f = &failures{}
+		b.keys[key] = f
+	}
+	now := b.now()
+	f.n++
+	f.last = now
+	if over := f.n - b.free + 1; over > 0 { // the free-th failure already delays the next try
+		d := b.max
+		if over <= 30 {
+			d = min(b.base<<(over-1), b.max)
+		}
+		f.until = now.Add(d)
 	}
 }
 
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
+func (b *backoff) reset(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.keys, key)
 }
 
-func (l *limiter) prune(key string) {
-	cut := l.now().Add(-l.window)
-	f := l.fails[key]
-	i := 0
-	for i < len(f) && !f[i].After(cut) {
-		i++
+// get returns key's failures, forgetting them when they are stale.
+func (b *backoff) get(key string) *failures {
+	f := b.keys[key]
+	if f != nil && b.now().Sub(f.last) > b.window && !b.now().Before(f.until) {
+		delete(b.keys, key)
+		return nil
 	}
-	if i == len(f) {
-		delete(l.fails, key)
-		return
-	}
-	l.fails[key] = f[i:]
+	return f
 }
 
 // clientIP is the address the request came from. Behind a TLS-terminating
@@ -187,7 +218,7 @@ func (s *Server) requireUser(need db.UserRole, h http.HandlerFunc) http.Handler 
 		}
 		if !ok {
 			if r.Method == http.MethodGet && !wantsJSON(r) {
-				http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 				return
 			}
 			s.refuse(w, r, http.StatusUnauthorized, "Войдите в систему")
@@ -215,12 +246,56 @@ func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json") || strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
 }
 
-// safeNext keeps a post-login redirect inside this site.
+// afterLogin is where a login without a (usable) next goes.
+const afterLogin = "/review"
+
+// safeNext keeps a post-login redirect inside this site. It parses next
+// and rebuilds it from its path and query alone, accepting only a path
+// rooted at this origin: nothing with a scheme, a host or user info, no
+// control character or backslash anywhere (browsers drop a TAB or a
+// newline from a Location and read "\" as "/", which turns "/\t/host"
+// or "/\\host" into "//host", another origin), and neither raw nor
+// percent-encoded ("/%2F", "/%5C", "/%09/host"). Anything else goes to
+// afterLogin.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
-		return "/review"
+	if next == "" || len(next) > 2048 || !strings.HasPrefix(next, "/") || hasUnsafe(next) {
+		return afterLogin
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return afterLogin
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || hasUnsafe(u.Path) {
+		return afterLogin
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return afterLogin
+	}
+	for k, vs := range q {
+		if hasUnsafe(k) || slices.ContainsFunc(vs, hasUnsafe) {
+			return afterLogin
+		}
+	}
+	out := (&url.URL{Path: u.Path}).EscapedPath()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return afterLogin
+	}
+	if len(q) > 0 {
+		out += "?" + q.Encode()
+	}
+	return out
+}
+
+// hasUnsafe reports a control character (C0, DEL, C1), a backslash, or a
+// character that is not valid UTF-8 in s.
+func hasUnsafe(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\\' || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
@@ -263,16 +338,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ip := s.clientIP(r)
 	userKey := strings.ToLower(name)
-	for _, l := range []struct {
-		lim *limiter
+	keys := []struct {
+		b   *backoff
 		key string
-	}{{s.userLimits, userKey}, {s.ipLimits, ip}} {
-		if blocked, until := l.lim.blocked(l.key); blocked {
-			w.Header().Set("Retry-After", fmt.Sprint(int(time.Until(until).Seconds())+1))
-			s.renderLogin(w, r, http.StatusTooManyRequests, name,
-				fmt.Sprintf("Слишком много неудачных попыток входа. Повторите после %s", until.In(s.cfg.Location).Format("15:04")))
-			return
+	}{{s.pairLimits, userKey + "\x00" + ip}, {s.ipLimits, ip}, {s.userLimits, userKey}}
+	var wait time.Time
+	for _, k := range keys {
+		if blocked, until := k.b.blocked(k.key); blocked && until.After(wait) {
+			wait = until
 		}
+	}
+	if !wait.IsZero() {
+		secs := int(math.Ceil(wait.Sub(s.cfg.Now()).Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+		s.renderLogin(w, r, http.StatusTooManyRequests, name,
+			fmt.Sprintf("Слишком много неудачных попыток входа. Повторите через %s", waitText(secs)))
+		return
 	}
 	u, err := s.cfg.DB.UserByName(r.Context(), name)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
@@ -284,13 +365,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		hash = []byte(u.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || !u.DisabledAt.IsZero() {
-		s.userLimits.fail(userKey)
-		s.ipLimits.fail(ip)
+		for _, k := range keys {
+			k.b.fail(k.key)
+		}
 		s.cfg.Logger.Info("review login refused", "user", name, "ip", ip)
 		s.renderLogin(w, r, http.StatusUnauthorized, name, "Неверное имя пользователя или пароль")
 		return
 	}
-	s.userLimits.reset(userKey)
+	s.pairLimits.reset(keys[0].key)
 	id := randomToken()
 	if err := s.cfg.DB.CreateSession(r.Context(), hashSessionID(id), u.ID, randomToken(), s.cfg.Now().Add(s.cfg.SessionTTL)); err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, повторите через минуту", err)
@@ -311,4 +393,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// waitText says a wait the way a clerk reads it: «5 с», «2 мин».
+func waitText(secs int) string {
+	if secs < 60 {
+		return fmt.Sprintf("%d с", max(secs, 1))
+	}
+	return fmt.Sprintf("%d мин", (secs+59)/60)
 }

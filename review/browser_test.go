@@ -134,8 +134,14 @@ func TestBrowserReview(t *testing.T) {
 	if got := innCheck(ctx, t); got != "Неверная контрольная сумма ИНН" {
 		t.Fatalf("ИНН check on load: %q", got)
 	}
+	// The page opens with focus on the picture, not in a field; the first
+	// Tab enters the field needing attention.
+	if id := eval[string](t, ctx, `document.activeElement.id`); id != "stage" {
+		t.Errorf("focus on load: %q, want the page (stage)", id)
+	}
+	within(t, ctx, "Tab", chromedp.KeyEvent("\t"))
 	if key := eval[string](t, ctx, `document.activeElement.dataset.key || ""`); key != "supplier.inn" {
-		t.Errorf("first focused field %q, want supplier.inn (the one needing attention)", key)
+		t.Errorf("first Tab enters %q, want supplier.inn (the one needing attention)", key)
 	}
 	// Typing: a different wrong ИНН stays red, the right one clears it live.
 	within(t, ctx, "type a wrong ИНН",
@@ -286,8 +292,9 @@ func TestBrowserKeyboard(t *testing.T) {
 	)
 	// Tab order: the flagged ИНН first (focused on load), then the rest
 	// from the top; Enter moves on like Tab without submitting.
+	within(t, ctx, "Tab", chromedp.KeyEvent("\t"))
 	if key := eval[string](t, ctx, `document.activeElement.dataset.key || ""`); key != "supplier.inn" {
-		t.Fatalf("focus on load: %q", key)
+		t.Fatalf("first Tab: %q", key)
 	}
 	within(t, ctx, "Enter on the ИНН", chromedp.KeyEvent("\r"))
 	if key := eval[string](t, ctx, `document.activeElement.dataset.key || ""`); key != "doc_type" {

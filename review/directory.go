@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pervichka/pervichka"
@@ -16,8 +17,9 @@ import (
 // in pervichka.ReasonText with the engine's).
 const (
 	// ReasonBankChanged: the supplier's bank details differ from those on
-	// its approved documents — the classic sign of invoice fraud, so such
-	// a document is never approved without a person.
+	// its last approved document (the suffix: that document's id) — the
+	// classic sign of invoice fraud, so such a document is never approved
+	// without a person. The pipeline adds it (pipeline/bank.go).
 	ReasonBankChanged = pervichka.ReasonBankChanged
 	// ReasonNameChanged: the party's name differs from the directory's.
 	ReasonNameChanged = pervichka.ReasonNameChanged
@@ -33,8 +35,11 @@ func reasonText(reason string) string {
 	if !ok {
 		t = reason
 	}
-	if code == pervichka.ReasonResent && suffix != "" {
+	if (code == pervichka.ReasonResent || code == pervichka.ReasonDuplicate) && suffix != "" {
 		return t + " №" + suffix
+	}
+	if id, ok := earlierBankDocument(reason); ok {
+		return t + " (прежние — в документе №" + strconv.FormatInt(id, 10) + ")"
 	}
 	switch suffix {
 	case "supplier":
@@ -58,9 +63,12 @@ type Directory struct{ DB *db.DB }
 
 // CheckDirectory compares a freshly extracted result with the directory
 // and adds review reasons for what differs: the name or КПП of a known
-// ИНН, and above all the supplier's bank details. Any reason it adds also
-// sets NeedsReview, so the document goes to a clerk instead of being
-// approved automatically.
+// ИНН. Any reason it adds also sets NeedsReview, so the document goes to a
+// clerk instead of being approved automatically. The supplier's bank
+// details are not compared here: the directory learns only from clerks'
+// approvals, and a change after an automatically approved invoice must be
+// caught too, so the pipeline compares them with the supplier's last
+// approved document of any kind (pipeline/bank.go).
 //
 // It is meant for the pipeline's extract stage, in the transaction that
 // saves the result (tx must not be nil on SQLite, which has one
@@ -71,7 +79,7 @@ type Directory struct{ DB *db.DB }
 // Limits: names are compared after ruvalid.NormalizeName (quotes, case,
 // legal-form spelling), so «ООО "Ромашка"» equals «Общество с
 // ограниченной ответственностью «Ромашка»» only as far as that function
-// goes. Bank details are compared only when the document prints them.
+// goes.
 func (d Directory) CheckDirectory(ctx context.Context, tx *db.Tx, res *pervichka.Result) error {
 	if res == nil || res.Error != nil {
 		return nil
@@ -102,15 +110,6 @@ func (d Directory) CheckDirectory(ctx context.Context, tx *db.Tx, res *pervichka
 		}
 		if p.party.KPP != "" && known.KPP != "" && string(p.party.KPP) != known.KPP {
 			add(ReasonKPPChanged + ":" + p.role)
-		}
-		if p.role == "supplier" && res.SupplierBank != nil {
-			b := res.SupplierBank
-			differs := func(printed pervichka.Text, known string) bool {
-				return printed != "" && known != "" && string(printed) != known
-			}
-			if differs(b.BIK, known.BIK) || differs(b.Account, known.Account) || differs(b.CorrAccount, known.CorrAccount) {
-				add(ReasonBankChanged + ":supplier")
-			}
 		}
 	}
 	return nil

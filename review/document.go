@@ -37,8 +37,9 @@ type fieldGroup struct {
 }
 
 type itemRow struct {
-	Index int
-	Cells []formField
+	Index   int
+	Cells   []formField
+	Flagged bool // a cell needs attention: the row's arithmetic, a missing price or amount
 }
 
 type pageInfo struct {
@@ -46,6 +47,7 @@ type pageInfo struct {
 	Width  int              `json:"width"`
 	Height int              `json:"height"`
 	Image  string           `json:"image,omitempty"`
+	Text   bool             `json:"text,omitempty"` // from a PDF's text layer: the turn is the viewer's only
 	Words  []pervichka.Word `json:"words"`
 	Boxes  []fieldBox       `json:"boxes"`
 }
@@ -69,7 +71,7 @@ type documentPage struct {
 	Groups         []fieldGroup
 	ItemColumns    []itemColumn
 	Items          []itemRow
-	Reasons        []string
+	Reasons        []reasonView
 	Pages          []pageInfo
 	History        []historyRow
 	ClaimedBy      string
@@ -82,6 +84,7 @@ type documentPage struct {
 	OriginalImage  bool         // it is an image the viewer can show
 	Version        int
 	Checks         map[string]Check
+	BankChanges    []bankChange // bank.go
 }
 
 var stateName = map[db.State]string{
@@ -145,7 +148,12 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Error = claimErr
-	p.Message = flash(r.URL.Query().Get("msg"))
+	code := r.URL.Query().Get("msg")
+	if flashIsError[code] && p.Error == "" {
+		p.Error = flash(code)
+	} else if !flashIsError[code] {
+		p.Message = flash(code)
+	}
 	s.render(w, r, http.StatusOK, "document.html", p)
 }
 
@@ -211,6 +219,22 @@ func reasonFields(reason string) []string {
 // highlighted even without a reason.
 const lowConfidence = 0.9
 
+// doubtful decides whether the page highlights a field and puts it first
+// in the Tab order: a review reason names it, the engine's confidence is
+// below lowConfidence, a check fails, or (item cells and the total) a
+// row's arithmetic or the Σ of the rows does not add up. Every input of
+// that decision passes through here, so that a verdict from the
+// extractor's evidence replaces this one function.
+func doubtful(key string, named bool, conf float64, hasConf bool, c Check) bool {
+	switch {
+	case named, hasConf && conf < lowConfidence, c.Error != "":
+		return true
+	case c.Warning != "" && (key == "total" || strings.HasPrefix(key, "items[")):
+		return true
+	}
+	return false
+}
+
 // documentPage assembles the page from the stored document, the form
 // values to show (the stored ones, or a refused form's) and, after a
 // refused save, the stored values to compare with.
@@ -221,25 +245,34 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 		Editable: doc.State == db.StateNeedsReview, ItemColumns: itemColumns, Version: doc.Version,
 		Original: fmt.Sprintf("/review/%d/original", doc.ID), OriginalImage: inlineImage(doc.ContentType),
 	}
-	flagged := map[string]bool{}
+	if doc.State == db.StateProcessing || doc.State == db.StateReceived {
+		// The pipeline is reading it (after a turn, a merge or a split):
+		// the page reloads itself until the document is back.
+		p.Refresh = 3
+	}
+	named := map[string]bool{}
 	for _, rs := range stored.ReviewReasons {
-		p.Reasons = append(p.Reasons, reasonText(rs))
+		if p.Editable {
+			p.Reasons = append(p.Reasons, reasonViewOf(rs))
+		}
 		for _, k := range reasonFields(rs) {
-			flagged[k] = true
+			named[k] = true
 		}
 	}
+	p.BankChanges = s.bankChanges(ctx, stored)
 	// Validate what is shown, so a refused form shows its own problems.
 	shownRes := form{Values: shown, Items: countItems(shown), Version: doc.Version}.apply(stored)
 	p.Checks = validate(shownRes, s.cfg.Now())
 	mk := func(key, label string, k kind) formField {
-		f := formField{Key: key, Label: label, Value: shown[key], Input: inputKind(k), Check: p.Checks[key]}
-		if c, ok := stored.Confidence[key]; ok && c < 1 {
+		f := formField{Key: key, Label: label, Value: displayValue(k, shown[key]), Input: inputKind(k), Check: p.Checks[key]}
+		c, hasConf := stored.Confidence[key]
+		if hasConf && c < 1 {
 			f.Conf = fmt.Sprintf("%.0f %%", c*100)
-			f.LowConf = c < lowConfidence
 		}
-		f.Flagged = flagged[key] || f.LowConf || f.Check.Error != ""
-		if current != nil && current[key] != shown[key] {
-			f.Current, f.Conflict = current[key], true
+		f.LowConf = hasConf && c < lowConfidence
+		f.Flagged = doubtful(key, named[key], c, hasConf, f.Check)
+		if current != nil && normalise(k, current[key]) != normalise(k, shown[key]) {
+			f.Current, f.Conflict = displayValue(k, current[key]), true
 			if f.Current == "" {
 				f.Current = "(пусто)"
 			}
@@ -262,7 +295,9 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 	for i := range countItems(shown) {
 		row := itemRow{Index: i}
 		for _, c := range itemColumns {
-			row.Cells = append(row.Cells, mk(itemKey(i, c.Key), c.Label, c.Kind))
+			cell := mk(itemKey(i, c.Key), c.Label, c.Kind)
+			row.Flagged = row.Flagged || cell.Flagged
+			row.Cells = append(row.Cells, cell)
 		}
 		p.Items = append(p.Items, row)
 	}
@@ -280,7 +315,8 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 			}
 		}
 		info.Width, info.Height, info.Words = wp.Width, wp.Height, wp.Words
-		if pg.ImageKey != "" {
+		info.Text = textPage(pg)
+		if pg.ImageKey != "" || info.Text {
 			info.Image = fmt.Sprintf("/review/%d/pages/%d/image", doc.ID, pg.Index)
 		}
 		if info.Words == nil {
@@ -308,7 +344,7 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 	for _, e := range events {
 		what := stateName[e.To]
 		if e.Reason != "" {
-			what += ": " + e.Reason
+			what += ": " + eventText(e.Reason)
 		}
 		p.History = append(p.History, historyRow{At: e.At.In(s.cfg.Location).Format("02.01.2006 15:04:05"), Actor: e.Actor, What: what, at: e.At})
 	}
@@ -427,10 +463,7 @@ func (s *Server) original(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	ct := doc.ContentType
 	if !inlineImage(ct) {
-		name := doc.FileName
-		if name == "" {
-			name = fmt.Sprintf("document-%d", doc.ID)
-		}
+		name := pervichka.DownloadName(doc.FileName, doc.ID, doc.ContentType)
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 		ct = "application/octet-stream"
 	}
@@ -447,20 +480,30 @@ func inlineImage(contentType string) bool {
 }
 
 func (s *Server) pageImage(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
 	n, err := strconv.Atoi(r.PathValue("n"))
-	if !ok || err != nil || n < 0 {
+	if err != nil || n < 0 {
 		s.refuse(w, r, http.StatusNotFound, "Нет такой страницы")
 		return
 	}
-	pages, err := s.cfg.DB.Pages(r.Context(), nil, id)
+	doc, ok := s.documentOf(w, r, "Не удалось прочитать страницу")
+	if !ok {
+		return
+	}
+	pages, err := s.cfg.DB.Pages(r.Context(), nil, doc.ID)
 	if err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось прочитать страницу", err)
 		return
 	}
 	for _, p := range pages {
-		if p.Index != n || p.ImageKey == "" {
+		if p.Index != n {
 			continue
+		}
+		if textPage(p) {
+			s.servePicture(w, r, doc, p)
+			return
+		}
+		if p.ImageKey == "" {
+			break
 		}
 		body, info, err := s.cfg.Objects.Get(r.Context(), p.ImageKey)
 		if err != nil {

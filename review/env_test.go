@@ -274,12 +274,16 @@ func (c *client) login(name, password string) (int, string) {
 // docForm reads the document page's form values, as a browser would post
 // them.
 var inputRe = regexp.MustCompile(`<input[^>]*? name="(f\.[^"]+|version|items|csrf)"[^>]*? value="([^"]*)"`)
+var textareaRe = regexp.MustCompile(`<textarea name="(f\.[^"]+)"[^>]*>([^<]*)</textarea>`)
 var selectRe = regexp.MustCompile(`(?s)<select name="(f\.[^"]+)".*?<option value="([^"]*)" selected>`)
 
 func docForm(t testing.TB, page string) url.Values {
 	t.Helper()
 	v := url.Values{}
 	for _, m := range inputRe.FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	for _, m := range textareaRe.FindAllStringSubmatch(page, -1) {
 		v.Set(m[1], htmlUnescape(m[2]))
 	}
 	for _, m := range selectRe.FindAllStringSubmatch(page, -1) {

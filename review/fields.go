@@ -240,6 +240,9 @@ func changes(before, after pervichka.Result) [][3]string {
 
 // fieldLabel is the Russian name of a key for the history table.
 func fieldLabel(key string) string {
+	if key == "items" {
+		return "Строки"
+	}
 	for _, fl := range fields {
 		if fl.Key == key {
 			if fl.Group != "Документ" && fl.Group != "Суммы" {

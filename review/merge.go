@@ -35,11 +35,11 @@ func (s *Server) merge(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	from, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(r.PostFormValue("merge_from")), "№"), 10, 64)
 	if err != nil || from <= 0 {
-		s.refuse(w, r, http.StatusUnprocessableEntity, "Укажите номер документа, страницы которого нужно присоединить")
+		s.refuseOnDocument(w, r, id, http.StatusUnprocessableEntity, "Укажите номер документа, страницы которого нужно присоединить")
 		return
 	}
 	if from == id {
-		s.refuse(w, r, http.StatusUnprocessableEntity, "Нельзя присоединить документ к самому себе")
+		s.refuseOnDocument(w, r, id, http.StatusUnprocessableEntity, "Нельзя присоединить документ к самому себе")
 		return
 	}
 	sess := sessionOf(r)
@@ -48,11 +48,11 @@ func (s *Server) merge(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.cfg.Logger.Info("review: merged", "into", id, "from", from, "user", sess.User.Name)
-		http.Redirect(w, r, fmt.Sprintf("/review?msg=merged"), http.StatusSeeOther)
+		http.Redirect(w, r, fmt.Sprintf("/review/%d?msg=merged", id), http.StatusSeeOther)
 	case errors.As(err, &refused):
-		s.refuse(w, r, refused.status, refused.msg)
+		s.refuseOnDocument(w, r, id, refused.status, refused.msg)
 	case errors.Is(err, db.ErrNotFound):
-		s.refuse(w, r, http.StatusNotFound, fmt.Sprintf("Нет документа №%d", from))
+		s.refuseOnDocument(w, r, id, http.StatusNotFound, fmt.Sprintf("Нет документа №%d", from))
 	default:
 		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось объединить документы, повторите", err)
 	}

@@ -60,7 +60,7 @@ func TestMergePages(t *testing.T) {
 				}
 			}
 			status, _, h := c.post("/review/"+itoa(into)+"/merge", url.Values{"csrf": {csrf}, "merge_from": {itoa(from)}})
-			if status != http.StatusSeeOther || h.Get("Location") != "/review?msg=merged" {
+			if status != http.StatusSeeOther || h.Get("Location") != "/review/"+itoa(into)+"?msg=merged" {
 				t.Fatalf("merge: %d → %s", status, h.Get("Location"))
 			}
 			other, _ := e.db.GetDocument(ctx, nil, from)

@@ -86,6 +86,12 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	counts, err := s.counts.get(ctx, s.cfg.DB, state)
+	if err == nil && counts.Total < int64(len(docs)) {
+		// Cached counts older than the rows just read (documents arrived
+		// since the last count): a page listing eight documents under
+		// «Всего в очереди: 0» is worse than one count's wait.
+		counts, err = s.counts.recount(ctx, s.cfg.DB, state)
+	}
 	if err != nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "Не удалось прочитать очередь, повторите", err)
 		return
@@ -223,6 +229,10 @@ func money(s string) string {
 	return out
 }
 
+// flashIsError are the flash codes that report a refusal: shown in the
+// red box, not the green one.
+var flashIsError = map[string]bool{"duplicate": true}
+
 // flash turns a message code from a redirect into text; unknown codes show
 // nothing, so a link cannot put words on the page.
 func flash(code string) string {
@@ -236,6 +246,7 @@ func flash(code string) string {
 		"gone":        "Документ уже обработан другим сотрудником",
 		"merged":      "Страницы присоединены; документ отправлен на повторное извлечение и вернётся в очередь",
 		"split":       "Страницы отделены в новый документ; оба документа отправлены на извлечение и вернутся в очередь",
+		"rotated":     "Страница повёрнута и распознаётся заново; страница обновится сама, когда документ вернётся на проверку",
 		"duplicate":   "Документ не проведён: такой же документ (ИНН поставщика, номер, дата) уже есть в учёте. Он возвращён на проверку.",
 	}[code]
 }
@@ -278,6 +289,11 @@ func (cc *countCache) get(ctx context.Context, d *db.DB, state db.State) (db.Que
 	if ok {
 		return e.c, nil
 	}
+	return cc.recount(ctx, d, state)
+}
+
+// recount counts now and caches the result.
+func (cc *countCache) recount(ctx context.Context, d *db.DB, state db.State) (db.QueueCounts, error) {
 	c, err := d.CountQueue(ctx, state)
 	if err != nil {
 		return c, err

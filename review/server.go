@@ -64,7 +64,10 @@ type Config struct {
 	// Exporter makes the files of posted documents (buttons «Скачать XML
 	// для 1С», «Платёжка»; the queue's download by period). Nil hides them.
 	Exporter Exporter
-	Logger   *slog.Logger
+	// Turner turns a page's picture for «повернуть и распознать заново»
+	// (with Queue); nil leaves the turn to the viewer only.
+	Turner Turner
+	Logger *slog.Logger
 
 	// InsecureCookies drops the Secure attribute, for plain HTTP on
 	// loopback (tests, a single-box trial). Behind TLS termination leave
@@ -76,23 +79,34 @@ type Config struct {
 
 	SessionTTL time.Duration // default 12 h
 	ClaimTTL   time.Duration // default 5 min; the open page renews it every minute
-	// LoginFailures per user name and per client address within
-	// LoginWindow before further attempts are refused; default 5 per
-	// user, 20 per address, in 15 minutes.
+	// LoginFailuresUser failed logins of one name from one address, and
+	// LoginFailuresIP from one address for any names, pass without delay;
+	// each further one makes that name at that address (or that address)
+	// wait, 1 s, 2 s, 4 s… up to LoginMaxDelay. A name alone waits only
+	// after 10 × LoginFailuresIP failures from anywhere, and at most
+	// 30 s, so that nobody can keep a clerk out (see backoff). Counts are
+	// forgotten after LoginWindow without a failure. Defaults: 5, 20,
+	// 15 minutes, 15 minutes.
 	LoginFailuresUser, LoginFailuresIP int
-	LoginWindow                        time.Duration
+	LoginWindow, LoginMaxDelay         time.Duration
 	Location                           *time.Location // for shown times; default Europe/Moscow
 	Now                                func() time.Time
 }
 
+// nameMaxDelay caps the delay of a name failing from many addresses: long
+// enough to slow a distributed guesser to a couple of tries a minute per
+// name (with the per-address delays on top), short enough that the clerk
+// whose name it is waits at most this long. A choice, not a measurement.
+const nameMaxDelay = 30 * time.Second
+
 // Server serves the review UI.
 type Server struct {
-	cfg                  Config
-	tmpl                 map[string]*template.Template
-	userLimits, ipLimits *limiter
-	counts               countCache
-	assets               http.Handler
-	directory            Directory
+	cfg                              Config
+	tmpl                             map[string]*template.Template
+	pairLimits, ipLimits, userLimits *backoff
+	counts                           countCache
+	assets                           http.Handler
+	directory                        Directory
 }
 
 // New checks cfg, fills in defaults and parses the templates.
@@ -118,6 +132,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.LoginMaxDelay <= 0 {
+		cfg.LoginMaxDelay = 15 * time.Minute
+	}
 	if cfg.Location == nil {
 		loc, err := time.LoadLocation("Europe/Moscow")
 		if err != nil {
@@ -130,9 +147,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, tmpl: map[string]*template.Template{}, directory: Directory{DB: cfg.DB}}
 	s.counts.log = cfg.Logger
-	s.userLimits = newLimiter(cfg.LoginFailuresUser, cfg.LoginWindow, cfg.Now)
-	s.ipLimits = newLimiter(cfg.LoginFailuresIP, cfg.LoginWindow, cfg.Now)
-	for _, page := range []string{"login.html", "queue.html", "document.html", "error.html"} {
+	s.pairLimits = newBackoff(cfg.LoginFailuresUser, time.Second, cfg.LoginMaxDelay, cfg.LoginWindow, cfg.Now)
+	s.ipLimits = newBackoff(cfg.LoginFailuresIP, time.Second, cfg.LoginMaxDelay, cfg.LoginWindow, cfg.Now)
+	s.userLimits = newBackoff(10*cfg.LoginFailuresIP, time.Second, nameMaxDelay, cfg.LoginWindow, cfg.Now)
+	for _, page := range []string{"login.html", "queue.html", "document.html", "error.html", "directory.html"} {
 		t, err := template.New(page).Funcs(funcs(cfg.Location)).ParseFS(uiFS, "ui/layout.html", "ui/"+page)
 		if err != nil {
 			return nil, fmt.Errorf("review: parse %s: %w", page, err)
@@ -178,7 +196,9 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /logout", clerk(s.logout))
 	// Stylesheet and script only: nothing secret, and the login page needs them.
 	mux.Handle("GET /review-assets/{file}", s.assets)
+	mux.HandleFunc("GET /favicon.ico", s.favicon)
 	mux.Handle("GET /review", clerk(s.queue))
+	mux.Handle("GET /review/directory", clerk(s.directoryPage))
 	mux.Handle("GET /review/{id}", clerk(s.document))
 	mux.Handle("GET /review/{id}/pages/{n}/image", clerk(s.pageImage))
 	mux.Handle("GET /review/{id}/original", clerk(s.original))
@@ -190,6 +210,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /review/{id}/skip", clerk(s.skip))
 	mux.Handle("POST /review/{id}/merge", clerk(s.merge))
 	mux.Handle("POST /review/{id}/split", clerk(s.split))
+	mux.Handle("POST /review/{id}/rotate", clerk(s.rotate))
 	mux.Handle("POST /review/{id}/claim", clerk(s.claim))
 	mux.Handle("POST /review/{id}/retry", admin(s.retry))
 	mux.Handle("POST /review/{id}/reprocess", clerk(s.reprocess))
@@ -204,6 +225,7 @@ var Routes = []struct {
 }{
 	{"POST", "/logout", db.UserClerk},
 	{"GET", "/review", db.UserClerk},
+	{"GET", "/review/directory", db.UserClerk},
 	{"GET", "/review/{id}", db.UserClerk},
 	{"GET", "/review/{id}/pages/{n}/image", db.UserClerk},
 	{"GET", "/review/{id}/original", db.UserClerk},
@@ -215,6 +237,7 @@ var Routes = []struct {
 	{"POST", "/review/{id}/skip", db.UserClerk},
 	{"POST", "/review/{id}/merge", db.UserClerk},
 	{"POST", "/review/{id}/split", db.UserClerk},
+	{"POST", "/review/{id}/rotate", db.UserClerk},
 	{"POST", "/review/{id}/claim", db.UserClerk},
 	{"POST", "/review/{id}/retry", db.UserAdmin},
 	{"POST", "/review/{id}/reprocess", db.UserClerk},
@@ -240,6 +263,20 @@ func (s *Server) CleanSessions(ctx context.Context, every time.Duration) {
 	}
 }
 
+// favicon answers the browser's own /favicon.ico request (pages name the
+// SVG icon, but a browser asks here first for other paths, and a 404 in
+// every log is noise).
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	b, err := uiFS.ReadFile("ui/static/favicon.svg")
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(b)
+}
+
 func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 	if _, ok, _ := s.currentSession(r); ok {
 		http.Redirect(w, r, "/review", http.StatusSeeOther)
@@ -250,9 +287,10 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 
 // pageBase is what every page's layout needs.
 type pageBase struct {
-	Title string
-	User  *db.User
-	CSRF  string
+	Refresh int // seconds after which the page reloads itself; 0 never
+	Title   string
+	User    *db.User
+	CSRF    string
 }
 
 func base(r *http.Request, title string) pageBase {

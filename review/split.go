@@ -36,7 +36,7 @@ func (s *Server) split(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	pages, msg := parsePages(r.PostFormValue("split_pages"))
 	if msg != "" {
-		s.refuse(w, r, http.StatusUnprocessableEntity, msg)
+		s.refuseOnDocument(w, r, id, http.StatusUnprocessableEntity, msg)
 		return
 	}
 	sess := sessionOf(r)
@@ -45,9 +45,9 @@ func (s *Server) split(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.cfg.Logger.Info("review: split", "from", id, "into", child, "pages", pages, "user", sess.User.Name)
-		http.Redirect(w, r, "/review?msg=split", http.StatusSeeOther)
+		http.Redirect(w, r, fmt.Sprintf("/review/%d?msg=split", child), http.StatusSeeOther)
 	case errors.As(err, &refused):
-		s.refuse(w, r, refused.status, refused.msg)
+		s.refuseOnDocument(w, r, id, refused.status, refused.msg)
 	case errors.Is(err, db.ErrNotFound):
 		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
 	default:

@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -178,12 +179,16 @@ func validate(r pervichka.Result, today time.Time) map[string]Check {
 			}
 		}
 	}
-	// Items: each cell's form, then Σ amounts against the total.
+	// Items: each cell's form, each row's arithmetic, then Σ amounts
+	// against the total. The Σ check runs even when a row lacks its
+	// amount: a row read as «3» with no price or amount must not hide a
+	// sum 36 000 short of the total.
 	var sum pervichka.Kopecks
-	sumOK := len(r.Items) > 0
+	missing := 0
 	for i := range r.Items {
+		it := &r.Items[i]
 		for _, c := range itemColumns {
-			v := string(c.get(&r.Items[i]))
+			v := string(c.get(it))
 			if v == "" {
 				continue
 			}
@@ -198,22 +203,86 @@ func validate(r pervichka.Result, today time.Time) map[string]Check {
 				}
 			}
 		}
-		a, err := pervichka.ParseKopecks(string(r.Items[i].Amount))
+		if it.Price == "" {
+			warnf(itemKey(i, "price"), "Нет цены")
+		}
+		a, err := pervichka.ParseKopecks(string(it.Amount))
+		if it.Amount == "" {
+			warnf(itemKey(i, "amount"), "Нет суммы строки")
+		}
 		if err != nil {
-			sumOK = false
+			missing++
 			continue
 		}
 		sum += a
+		if want, ok := rowProduct(it); ok && !rowAddsUp(it, want, a) {
+			msg := fmt.Sprintf("Кол-во × цена = %s, а сумма строки %s", money(want.String()), money(a.String()))
+			for _, col := range []string{"quantity", "price", "amount"} {
+				warnf(itemKey(i, col), "%s", msg)
+			}
+		}
 	}
-	if sumOK && totalErr == nil && sum != total {
+	if len(r.Items) > 0 && totalErr == nil && sum != total {
 		// Items are printed without VAT on some documents: the sum plus the
 		// VAT amount is the other honest reading.
 		vat, _ := pervichka.ParseKopecks(string(r.VATAmount))
-		if sum+vat != total {
-			warnf("total", "Сумма строк %s не равна итогу %s", sum, total)
+		if sum+vat != total || missing > 0 {
+			msg := fmt.Sprintf("Сумма строк %s не равна итогу %s", money(sum.String()), money(total.String()))
+			if missing > 0 {
+				msg += fmt.Sprintf(" (строк без суммы: %d)", missing)
+			}
+			warnf("total", "%s", msg)
 		}
 	}
 	return out
+}
+
+// rowProduct is quantity × price in kopecks, rounded half up; ok is
+// false when either does not parse.
+func rowProduct(it *pervichka.Item) (pervichka.Kopecks, bool) {
+	q, ok := ruvalid.NormalizeQuantity(string(it.Quantity))
+	if !ok {
+		return 0, false
+	}
+	p, err := pervichka.ParseKopecks(string(it.Price))
+	if err != nil {
+		return 0, false
+	}
+	qm, ok := milli(q)
+	if !ok {
+		return 0, false
+	}
+	return pervichka.Kopecks((int64(p)*qm + 500) / 1000), true
+}
+
+// rowAddsUp: the amount is quantity × price, with or without the row's
+// VAT, give or take the rounding of a price printed to the kopeck
+// (half a kopeck per unit, and one more).
+func rowAddsUp(it *pervichka.Item, want, amount pervichka.Kopecks) bool {
+	q, _ := ruvalid.NormalizeQuantity(string(it.Quantity))
+	qm, _ := milli(q)
+	tol := pervichka.Kopecks(qm/2000 + 1)
+	near := func(a, b pervichka.Kopecks) bool { d := a - b; return d <= tol && d >= -tol }
+	if near(want, amount) {
+		return true
+	}
+	vat, err := pervichka.ParseKopecks(string(it.VATAmount))
+	return err == nil && (near(want+vat, amount) || near(want, amount+vat))
+}
+
+// milli reads a normalised quantity ("12.5") as thousandths (12500).
+func milli(q string) (int64, bool) {
+	whole, frac, _ := strings.Cut(q, ".")
+	frac = (frac + "000")[:3]
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || w > 1e12 || w < -1e12 {
+		return 0, false
+	}
+	if strings.HasPrefix(whole, "-") {
+		f = -f
+	}
+	return w*1000 + f, true
 }
 
 // ratePct reads a VAT rate in percent ("20" → 20).
@@ -232,6 +301,7 @@ var docTypeName = map[pervichka.DocType]string{
 	pervichka.DocUPD:        "УПД",
 	pervichka.DocAct:        "Акт",
 	pervichka.DocContract:   "Договор",
+	pervichka.DocTORG12:     "ТОРГ-12",
 }
 
 // blocking reports whether any check is an error.

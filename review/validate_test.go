@@ -29,7 +29,7 @@ func TestValidate(t *testing.T) {
 		{"future date", func(r *pervichka.Result) { r.Date = "2027-01-01" }, "date", "", "Дата в будущем или старше десяти лет"},
 		{"vat rate of 2025 in 2026", func(r *pervichka.Result) { r.VATRate = "20"; r.VATAmount = "7233.27" }, "vat_rate", "", "Ставка не действовала на дату документа (допустимы: 22, 10, 7, 5, 0, none)"},
 		{"vat amount", func(r *pervichka.Result) { r.VATAmount = "7000.00" }, "vat_amount", "", "При ставке 22% НДС от итога 43399.59 — 7826.16"},
-		{"items sum", func(r *pervichka.Result) { r.Total = "50000.00"; r.VATAmount = "9016.39" }, "total", "", "Сумма строк 43399.59 не равна итогу 50000.00"},
+		{"items sum", func(r *pervichka.Result) { r.Total = "50000.00"; r.VATAmount = "9016.39" }, "total", "", "Сумма строк 43\u00a0399,59 не равна итогу 50\u00a0000,00"},
 		{"money", func(r *pervichka.Result) { r.Total = "сорок" }, "total", "Сумма в рублях с копейками, например 1234.50", ""},
 		{"same party", func(r *pervichka.Result) { r.Buyer = r.Supplier }, "buyer.inn", "Продавец и покупатель совпадают", ""},
 		{"bik", func(r *pervichka.Result) { r.SupplierBank = &pervichka.Bank{BIK: "123456789"} }, "supplier_bank.bik", "БИК — 9 цифр, начинается с 04", ""},

@@ -36,10 +36,15 @@ var (
 	binErr  error
 )
 
-// binary builds the command once per test run.
+// binary builds the command once per test run; PERVICHKA_TEST_BINARY names
+// one built already (another commit's, for a before-and-after measurement).
 func binary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
+		if p := os.Getenv("PERVICHKA_TEST_BINARY"); p != "" {
+			binPath = p
+			return
+		}
 		dir, err := os.MkdirTemp("", "pervichka-bin-")
 		if err != nil {
 			binErr = err
@@ -525,7 +530,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 }
 
-func doJSON(t *testing.T, req *http.Request, into any) int {
+func doJSON(t testing.TB, req *http.Request, into any) int {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

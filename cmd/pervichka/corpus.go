@@ -43,7 +43,8 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	seed := fs.Int64("seed", 0, "seed of the random generator; the same seed gives the same corpus")
 	out := fs.String("out", "", "output directory (created if missing)")
 	mix := fs.String("mix", "", "documents per type, e.g. invoice:12,vat_invoice:8,upd:8,act:12,contract:5 (the default)")
-	variants := fs.String("variants", "pdf,scan,photo,hard", "variants to write: pdf, scan, photo, hard")
+	variants := fs.String("variants", "pdf,scan,photo,hard", "variants to write: pdf, scan, photo, hard, photo_real, scanapp")
+	layouts := fs.String("layouts", corpus.LayoutsClassic, "layout set: classic (the benchmark's), real (modelled on 1C and real suppliers' forms, with ТОРГ-12) or all")
 	scanQuality := fs.Int("scan-quality", 75, "JPEG quality of the pages inside scan PDFs (1-100)")
 	scanEvery := fs.Int("scan-every", 1, "write the scan variant only for every n-th document")
 	verbose := fs.Bool("v", false, "log every document")
@@ -63,7 +64,7 @@ func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !flagSet(fs, "seed") {
 		return fmt.Errorf("--seed N is required, so that the corpus can be made again")
 	}
-	opt := corpus.Options{Seed: *seed, Out: *out, ScanQuality: *scanQuality, ScanEvery: *scanEvery}
+	opt := corpus.Options{Seed: *seed, Out: *out, ScanQuality: *scanQuality, ScanEvery: *scanEvery, Layouts: *layouts}
 	if *mix != "" {
 		m, err := corpus.ParseMix(*mix)
 		if err != nil {

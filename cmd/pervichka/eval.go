@@ -51,29 +51,61 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fset.Bool("json", false, "print JSON instead of tables")
 	companies := fset.String("companies", "", "our organisations (default DIR/companies.json when present)")
 	saveDir := fset.String("save", "", "write each run's results as JSONL into this folder (RUN.jsonl), for --results later")
+	realDir := fset.String("real", "", "also score the real documents in this folder (truth.json + files/, e.g. ../shared/real-dev), file by file")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pervichka eval [flags] DIR")
+		fmt.Fprintln(stderr, "usage: pervichka eval [flags] [DIR]   (DIR or --real or both)")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
-	if fset.NArg() != 1 {
+	if fset.NArg() > 1 || (fset.NArg() == 0 && *realDir == "") {
 		fset.Usage()
-		return errors.New("want exactly one corpus folder")
+		return errors.New("want one corpus folder, --real FOLDER, or both")
+	}
+	var real *eval.RealSet
+	if *realDir != "" {
+		if *resultsPath != "" {
+			return errors.New("--results scores a generated corpus only; drop --real")
+		}
+		var err error
+		if real, err = eval.ReadReal(*realDir); err != nil {
+			return err
+		}
+		if len(variants) > 0 {
+			for i := range real.Truth {
+				for v := range real.Truth[i].Variants {
+					if !slices.Contains(variants, v) {
+						delete(real.Truth[i].Variants, v)
+					}
+				}
+			}
+		}
 	}
 	dir := fset.Arg(0)
+	var realOwn []pervichka.Party
+	if real != nil {
+		if p := filepath.Join(real.Dir, corpus.CompaniesFile); fileExists(p) {
+			var err error
+			if realOwn, err = loadCompanies(p); err != nil {
+				return err
+			}
+		}
+	}
 	for _, s := range ablate {
 		if !slices.Contains(imageprep.Steps, s) {
 			return fmt.Errorf("unknown --ablate step %q: want one of %s", s, strings.Join(imageprep.Steps, ", "))
 		}
 	}
-	if *truthPath == "" {
+	if *truthPath == "" && dir != "" {
 		*truthPath = filepath.Join(dir, "truth.jsonl")
 	}
-	truth, err := corpus.ReadTruth(*truthPath)
-	if err != nil {
-		return err
+	var truth []corpus.Truth
+	if dir != "" {
+		var err error
+		if truth, err = corpus.ReadTruth(*truthPath); err != nil {
+			return err
+		}
 	}
 	if len(variants) > 0 {
 		for i := range truth {
@@ -85,7 +117,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 
-	if *companies == "" {
+	if *companies == "" && dir != "" {
 		if p := filepath.Join(dir, "companies.json"); fileExists(p) {
 			*companies = p
 		}
@@ -133,6 +165,35 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		opt := rn.opt
 		opt.Fields = fields.Config{Own: own}
 		opt.Logger = logger
+		if real != nil {
+			// The real set is recognised on its own, before the corpus,
+			// with its own organisations (none: every document counts).
+			realOpt := opt
+			realOpt.Fields = fields.Config{Own: realOwn}
+			rec := recognize.New(pool, realOpt)
+			start := time.Now()
+			var results []pervichka.Result
+			todo := real.Paths()
+			if rn.name != "pipeline" {
+				todo = imagePaths(real.Truth, real.Dir)
+			}
+			rec.Files(ctx, todo, *jobs, func(_ int, res pervichka.Result) { results = append(results, res) })
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if *saveDir != "" {
+				if err := saveResults(filepath.Join(*saveDir, "real-"+rn.name+".jsonl"), results); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(stderr, "real/%s: %d files in %.1f s wall (%d jobs)\n", rn.name, len(todo), elapsed(start), *jobs)
+			reports = append(reports, eval.ScoreReal("real/"+rn.name, &eval.RealSet{
+				Dir: real.Dir, Truth: truthFor(real.Truth, rn.name == "pipeline"), LineCount: real.LineCount,
+			}, results, realOwn))
+		}
+		if dir == "" {
+			continue
+		}
 		rec := recognize.New(pool, opt)
 		start := time.Now()
 		results := make([]pervichka.Result, 0, len(paths))

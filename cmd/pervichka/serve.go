@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/pervichka/pervichka/admin"
 	"github.com/pervichka/pervichka/api"
 	"github.com/pervichka/pervichka/extractors/fields"
+	"github.com/pervichka/pervichka/extractors/pixelbudget"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/extractors/tesseract"
 	"github.com/pervichka/pervichka/metrics"
@@ -53,6 +55,7 @@ type serveConfig struct {
 	companies       string
 	maxRequestBytes int64
 	maxSubmits      int
+	pixelBudget     int64
 	migrate         bool
 	resentCheck     bool
 	logLevel        slog.Level
@@ -74,6 +77,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.companies, "companies", os.Getenv("PERVICHKA_COMPANIES"), "JSON file with our organisations [PERVICHKA_COMPANIES]")
 	fs.IntVar(&c.maxSubmits, "max-submits", envInt("PERVICHKA_MAX_SUBMITS", 0), "uploads stored and committed at once, the rest waiting in arrival order; default twice the cores, more for a distant S3 [PERVICHKA_MAX_SUBMITS]")
 	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", int64(envInt("PERVICHKA_MAX_REQUEST_BYTES", 200<<20)), "largest upload request [PERVICHKA_MAX_REQUEST_BYTES]")
+	fs.Int64Var(&c.pixelBudget, "pixel-budget", int64(envInt("PERVICHKA_PIXEL_BUDGET", defaultPixelBudget)), "bytes of decoded page pixels held at once by all jobs of this process (pages wait their turn beyond it); 0 = unbounded [PERVICHKA_PIXEL_BUDGET]")
 	fs.BoolVar(&c.migrate, "migrate", envOr("PERVICHKA_MIGRATE", "true") == "true", "bring the schema up to date at start [PERVICHKA_MIGRATE]")
 	fs.BoolVar(&c.resentCheck, "resent-check", envOr("PERVICHKA_RESENT_CHECK", "true") == "true", "link a photo whose picture an earlier document already has (a re-sent copy) to it instead of reading it again [PERVICHKA_RESENT_CHECK]")
 	level := fs.String("log-level", envOr("PERVICHKA_LOG_LEVEL", "info"), "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
@@ -103,6 +107,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if c.maxSubmits < 0 {
 		return c, fmt.Errorf("--max-submits must not be negative")
 	}
+	if c.pixelBudget < 0 {
+		return c, fmt.Errorf("--pixel-budget must not be negative")
+	}
 	if c.ocrWorkers < 1 {
 		return c, fmt.Errorf("--ocr-workers must be at least 1")
 	}
@@ -111,6 +118,16 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	return c, nil
 }
+
+// defaultPixelBudget bounds the pixels a serve process holds at once. Go's
+// garbage collector lets the heap grow to about twice what is live, so
+// 384 MiB of pixels can take ~0.8 GB; with the process's ~100 MB and the
+// OCR engines this keeps one process within the 1 GB that
+// BenchmarkHostileMemory holds it to (docs/benchmarks.md). An A4 page at
+// 300 dpi with its enhancement and OCR is costed at ~150 MB, so two OCR
+// workers and an ingest still run side by side on ordinary pages; a 60 MP
+// picture (the pixel limit) takes the whole budget and runs alone.
+const defaultPixelBudget = 384 << 20
 
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
@@ -136,6 +153,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
 	work := c.role == "all" || c.role == "worker"
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && work && c.pixelBudget > 0 {
+		// A soft limit of twice the pixel budget makes the collector
+		// return a dropped page's memory before the heap doubles past it,
+		// instead of when GOGC says (issue 15: a 60 MP page, once
+		// decoded and reduced, left a 900 MB heap behind).
+		debug.SetMemoryLimit(2 * c.pixelBudget)
+	}
 
 	// The process's own lifetime: ctx ends at SIGTERM, but the shutdown
 	// below still needs the database and storage.
@@ -174,7 +198,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("start OCR engine: %w", err)
 		}
 		defer pool.Close()
-		pcfg.Recognizer = recognize.New(pool, recognize.Options{Fields: fields.Config{Own: own}, Logger: log})
+		pcfg.Recognizer = recognize.New(pool, recognize.Options{Fields: fields.Config{Own: own}, Budget: pixelbudget.New(c.pixelBudget), Logger: log})
 	}
 	deps := &serveDeps{life: life, cfg: c, db: database, store: store, metrics: m, log: log}
 	exts := sortedExtensions()

@@ -34,9 +34,26 @@ func mountIntake(d *serveDeps, mux *http.ServeMux) error {
 		return nil
 	}
 	recv := intake.NewReceiver(d.db, d.pipeline, d.log)
-	links := upload.New("/u/", upload.Config{
+	lcfg := upload.Config{
 		Receiver: recv, Limits: pervichka.DefaultLimits(), MaxRequestBytes: d.cfg.maxRequestBytes, Logger: d.log,
-	})
+	}
+	// Each link's quota (docs/intake.md); unset or 0 keeps the defaults.
+	for _, q := range []struct {
+		env string
+		set func(n int64)
+	}{
+		{"PERVICHKA_UPLOAD_FILES_PER_HOUR", func(n int64) { lcfg.FilesPerHour = int(n) }},
+		{"PERVICHKA_UPLOAD_BYTES_PER_DAY", func(n int64) { lcfg.BytesPerDay = n }},
+	} {
+		if v := os.Getenv(q.env); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 || n > 1<<40 {
+				return fmt.Errorf("%s %q: want a whole number ≥ 0", q.env, v)
+			}
+			q.set(n)
+		}
+	}
+	links := upload.New("/u/", lcfg)
 	mux.Handle("/u/", d.metrics.Middleware("/u/", links))
 	mux.Handle("GET /intake/messages", api.RequireRole(d.db, db.RoleAdmin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		listMessages(d, w, r)

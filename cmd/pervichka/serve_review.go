@@ -46,7 +46,7 @@ func init() {
 				return nil
 			}
 			s, err := review.New(review.Config{
-				DB: d.db, Objects: d.store, Poster: poster, Queue: d.pipeline.Queue(), Retrier: d.pipeline, Exporter: exporter,
+				DB: d.db, Objects: d.store, Poster: poster, Queue: d.pipeline.Queue(), Retrier: d.pipeline, Exporter: exporter, Turner: d.pipeline,
 				Logger:          d.log.With("part", "review"),
 				InsecureCookies: os.Getenv("PERVICHKA_REVIEW_INSECURE_COOKIES") == "true",
 				TrustProxy:      os.Getenv("PERVICHKA_REVIEW_TRUST_PROXY") == "true",

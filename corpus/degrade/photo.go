@@ -29,6 +29,15 @@ type style struct {
 	fill          [2]float64 // share of the frame the sheet spans
 	cropChance    float64    // chance the sheet overflows the frame
 	landscapeTurn float64    // chance a landscape sheet is shot turned in a portrait frame
+	fillArea      bool       // fill is a share of the frame's area, not of its side
+	// real adds what real photos have and the first styles lack (stone
+	// tables, a hand shadow, glare, a fold, phone sharpening); app is the
+	// «scanner app» pass on top. Both draw from the generator only when
+	// set, so the older styles make the same pictures as before.
+	real       bool
+	app        bool
+	sharpen    [2]float64 // unsharp-mask amount after the messenger's downscale
+	blackPoint [2]float64 // grey level the phone's tone curve maps to black
 }
 
 // messenger is a decent phone photo sent through Telegram or WhatsApp.
@@ -138,6 +147,9 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	}
 
 	fill := uniform(rng, st.fill[0], st.fill[1])
+	if st.fillArea {
+		fill = math.Sqrt(fill)
+	}
 	if rng.Float64() < st.cropChance {
 		fill = uniform(rng, 0.93, 1.06)
 	}
@@ -201,6 +213,10 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	}
 
 	scene := newScene(rng, st, fw, fh, cx, cy, math.Max(hw, hh), 1/scale)
+	var ex extras
+	if st.real {
+		ex = newExtras(rng, fw, fh, cx, cy, math.Max(hw, hh), pw, ph)
+	}
 	frame := image.NewRGBA(image.Rect(0, 0, fw, fh))
 	parallelRows(fh, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
@@ -213,13 +229,24 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 				} else {
 					sx += bendAmp * fastSin(sy/ph/2)
 				}
+				if st.real {
+					sx, sy = ex.warp(sx, sy)
+				}
 				r, g, b := scene.shade(src, x, y, sx, sy)
+				if st.real {
+					mul, blue, glare := ex.light(fx, fy, sx, sy)
+					rf, gf, bf := float64(r)*mul*(1-blue), float64(g)*mul*(1-blue/2), float64(b)*mul
+					r, g, b = clamp8(rf+(255-rf)*glare), clamp8(gf+(255-gf)*glare), clamp8(bf+(255-bf)*glare)
+				}
 				p := row[4*x:]
 				p[0], p[1], p[2], p[3] = r, g, b, 0xff
 			}
 		}
 	})
 	blurPix(frame.Pix, fw, fh, frame.Stride, 4, uniform(rng, st.blur[0], st.blur[1]))
+	if st.app {
+		whiten(rng, frame)
+	}
 
 	// The camera's own JPEG, then the messenger's downscale and JPEG.
 	camQ := 88 + rng.IntN(7)
@@ -235,7 +262,11 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	if fw < fh {
 		ow, oh = oh, ow
 	}
-	var small image.Image = opaqueRGBA(imaging.Resize(shot, ow, oh, imaging.Linear))
+	small := opaqueRGBA(imaging.Resize(shot, ow, oh, imaging.Linear))
+	if st.real {
+		lowerBlacks(small, uniform(rng, st.blackPoint[0], st.blackPoint[1]))
+		sharpen(small, uniform(rng, st.sharpen[0], st.sharpen[1]))
+	}
 	if st.turn {
 		switch rng.IntN(3) {
 		case 0:

@@ -33,7 +33,11 @@ type scene struct {
 
 func newScene(rng *rand.Rand, st style, fw, fh int, sheetCX, sheetCY, sheetHalf, srcPerFrame float64) *scene {
 	s := &scene{srcPerFrame: srcPerFrame}
-	s.bg = newBackground(rng, fw, fh)
+	if st.real {
+		s.bg = makeBackground(rng, fw, fh, pickSurface(rng))
+	} else {
+		s.bg = newBackground(rng, fw, fh)
+	}
 	paper := uniform(rng, 0.9, 1.0)
 	s.paper = [3]float64{paper, paper * uniform(rng, 0.98, 1.0), paper * uniform(rng, 0.94, 1.0)}
 
@@ -164,7 +168,31 @@ type background struct {
 	off        float64 // keeps rotated coordinates inside the noise grids
 }
 
-func newBackground(rng *rand.Rand, fw, fh int) background {
+func newBackground(rng *rand.Rand, fw, fh int) background { return makeBackground(rng, fw, fh, -1) }
+
+// Surfaces a sheet lies on; kind < 0 draws one of the first three.
+const (
+	surfaceWood = iota
+	surfaceCloth
+	surfaceDesk
+	surfaceStone
+)
+
+// pickSurface draws a surface as real photos show them: wooden and stone
+// tables most often.
+func pickSurface(rng *rand.Rand) int {
+	switch r := rng.Float64(); {
+	case r < 0.35:
+		return surfaceWood
+	case r < 0.65:
+		return surfaceStone
+	case r < 0.8:
+		return surfaceCloth
+	}
+	return surfaceDesk
+}
+
+func makeBackground(rng *rand.Rand, fw, fh, kind int) background {
 	n := max(fw, fh)
 	b := background{seed: rng.Uint64(), off: 1.5 * float64(n)}
 	a := rng.Float64() * 2 * math.Pi
@@ -172,15 +200,32 @@ func newBackground(rng *rand.Rand, fw, fh int) background {
 		a = float64(rng.IntN(4))*math.Pi/2 + uniform(rng, -0.15, 0.15)
 	}
 	b.ux, b.uy = math.Cos(a), math.Sin(a)
-	switch r := rng.Float64(); {
-	case r < 0.45:
+	if kind < 0 {
+		switch r := rng.Float64(); {
+		case r < 0.45:
+			kind = surfaceWood
+		case r < 0.75:
+			kind = surfaceCloth
+		default:
+			kind = surfaceDesk
+		}
+	}
+	switch kind {
+	case surfaceStone:
+		b.kind = surfaceStone
+		stones := [][3]float64{{150, 150, 150}, {190, 180, 165}, {95, 95, 100}, {170, 160, 150}, {60, 60, 65}}
+		b.base = stones[rng.IntN(len(stones))]
+		b.grain = newValueNoise(rng, 3*n, 3*n, float64(n)/10, float64(n)/10)
+		b.blotch = newValueNoise(rng, 3*n, 3*n, float64(n)/4, float64(n)/4)
+		b.ringPeriod = uniform(rng, 40, 120)
+	case surfaceWood:
 		b.kind = 0
 		woods := [][3]float64{{150, 100, 60}, {185, 140, 95}, {110, 72, 45}, {200, 168, 125}, {125, 85, 55}}
 		b.base = woods[rng.IntN(len(woods))]
 		b.grain = newValueNoise(rng, 3*n, 3*n, float64(n)/4, uniform(rng, 2, 5))
 		b.blotch = newValueNoise(rng, 3*n, 3*n, float64(n)/6, float64(n)/6)
 		b.ringPeriod = uniform(rng, 25, 70)
-	case r < 0.75:
+	case surfaceCloth:
 		b.kind = 1
 		g := uniform(rng, 25, 60)
 		b.base = [3]float64{g, g * uniform(rng, 0.95, 1.05), g * uniform(rng, 1.0, 1.25)}
@@ -205,6 +250,18 @@ func (b background) at(x, y float64) (float64, float64, float64) {
 		bl := b.blotch.at(u, v)
 		rings := fastSin((v + 60*bl) / b.ringPeriod)
 		f = 0.72 + 0.22*b.grain.at(u, v) + 0.07*rings + 0.12*(bl-0.5) + 0.02*gauss(b.seed, int(x), int(y))
+	case surfaceStone:
+		// Granite or terrazzo: cloudy tone, a faint vein, and specks
+		// darker and lighter than the stone.
+		bl := b.blotch.at(u, v)
+		vein := fastSin((u + 90*b.grain.at(u, v)) / b.ringPeriod)
+		f = 0.85 + 0.25*(bl-0.5) + 0.05*vein*vein + 0.05*gauss(b.seed, int(x), int(y))
+		switch h := hash64(b.seed ^ uint64(int(y)/2)<<32 ^ uint64(int(x)/2)); {
+		case h%17 == 0:
+			f *= 0.55
+		case h%23 == 0:
+			f *= 1.3
+		}
 	case 1:
 		weave := fastSin(x/b.weave/2) * fastSin(y/b.weave/2)
 		f = 0.85 + 0.06*gauss(b.seed, int(x), int(y)) + 0.05*weave + 0.35*(b.blotch.at(u, v)-0.5)

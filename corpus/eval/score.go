@@ -51,6 +51,26 @@ type Group struct {
 type Report struct {
 	Name   string   `json:"name"`
 	Groups []*Group `json:"groups"`
+	// Files has one row per scored file; ScoreReal fills it (a handful of
+	// real documents are read one by one), Score leaves it empty.
+	Files []*FileScore `json:"files,omitempty"`
+}
+
+// FileScore is the verdict on one file of a real set.
+type FileScore struct {
+	File    string `json:"file"`
+	Variant string `json:"variant"`
+	Fields  int    `json:"fields"`
+	Right   int    `json:"right"`
+	KeyOK   bool   `json:"key_ok"`
+	// Bank is "ok" or "wrong" when the truth has a bank block, else "".
+	Bank     string `json:"bank,omitempty"`
+	Approved bool   `json:"auto_approved"`
+	// Silent is an auto-approval with a wrong key field.
+	Silent  bool     `json:"silent"`
+	Failed  bool     `json:"failed"`
+	Reasons []string `json:"review_reasons,omitempty"`
+	Diffs   []Diff   `json:"wrong,omitempty"`
 }
 
 // Group returns the group for variant and docType, or nil.
@@ -70,6 +90,22 @@ func (r *Report) Group(variant, docType string) *Group {
 // own lists our companies (the corpus's companies.json); nil means every
 // document counts as ours.
 func Score(name string, truth []corpus.Truth, results []pervichka.Result, own []pervichka.Party) *Report {
+	return score(name, truth, results, own, func(_ *corpus.Truth, want, got *pervichka.Result) Comparison {
+		return Compare(want, got)
+	}, false)
+}
+
+// ScoreReal scores a real set like Score, with its items scored by count
+// (CompareReal), and lists every file with what was read wrong.
+func ScoreReal(name string, set *RealSet, results []pervichka.Result, own []pervichka.Party) *Report {
+	return score(name, set.Truth, results, own, func(t *corpus.Truth, want, got *pervichka.Result) Comparison {
+		return CompareReal(want, got, set.LineCount[t.ID])
+	}, true)
+}
+
+func score(name string, truth []corpus.Truth, results []pervichka.Result, own []pervichka.Party,
+	compare func(t *corpus.Truth, want, got *pervichka.Result) Comparison, perFile bool) *Report {
+	rep := &Report{Name: name}
 	byFile := make(map[string]*pervichka.Result, len(results))
 	for i := range results {
 		byFile[filepath.Base(results[i].File)] = &results[i]
@@ -98,18 +134,21 @@ func Score(name string, truth []corpus.Truth, results []pervichka.Result, own []
 			}
 			var c Comparison
 			if got.Error != nil {
-				c = Compare(want, &pervichka.Result{})
+				c = compare(&truth[i], want, &pervichka.Result{})
 				c.Right = 0
+				c.KeyOK, c.BankOK = false, false
 			} else {
-				c = Compare(want, got)
+				c = compare(&truth[i], want, got)
 			}
 			ours := own == nil || hasOwn(want, own)
 			for _, g := range []*Group{get(v, string(want.DocType)), get(v, All), get(All, string(want.DocType)), get(All, All)} {
 				g.add(want, got, c, ours)
 			}
+			if perFile {
+				rep.Files = append(rep.Files, fileScore(truth[i].Variants[v], v, want, got, c))
+			}
 		}
 	}
-	rep := &Report{Name: name}
 	for _, g := range groups {
 		g.finish()
 		rep.Groups = append(rep.Groups, g)
@@ -122,6 +161,27 @@ func Score(name string, truth []corpus.Truth, results []pervichka.Result, own []
 		return docTypeOrder(a.DocType) < docTypeOrder(b.DocType)
 	})
 	return rep
+}
+
+func fileScore(file, variant string, want, got *pervichka.Result, c Comparison) *FileScore {
+	f := &FileScore{
+		File: filepath.Base(file), Variant: variant, Fields: c.Fields, Right: c.Right,
+		KeyOK: c.KeyOK, Failed: got.Error != nil, Reasons: got.ReviewReasons, Diffs: c.Diffs,
+	}
+	if want.SupplierBank != nil {
+		f.Bank = "wrong"
+		if c.BankOK {
+			f.Bank = "ok"
+		}
+	}
+	if got.Error == nil && !got.NeedsReview {
+		f.Approved = true
+		f.Silent = !c.KeyOK
+	}
+	if got.Error != nil {
+		f.Reasons = []string{string(got.Error.Code) + ": " + got.Error.Message}
+	}
+	return f
 }
 
 func hasOwn(r *pervichka.Result, own []pervichka.Party) bool {
@@ -199,7 +259,7 @@ func (g *Group) finish() {
 	}
 }
 
-var variantNames = []string{"pdf", "scan", "photo", "hard", All}
+var variantNames = []string{"pdf", "scan", "photo", "hard", "photo_real", "scanapp", All}
 
 func variantOrder(v string) int {
 	for i, n := range variantNames {

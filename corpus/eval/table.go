@@ -37,6 +37,9 @@ func WriteTable(w io.Writer, reports []*Report) error {
 			fmt.Fprintf(w, "  %-6s %s\n", g.Variant, strings.Join(parts, ", "))
 		}
 		fmt.Fprintln(w)
+		if err := writeFiles(w, r.Files); err != nil {
+			return err
+		}
 	}
 	if len(reports) < 2 {
 		return nil
@@ -64,4 +67,45 @@ func WriteTable(w io.Writer, reports []*Report) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// writeFiles prints one row per file of a real set, then what was read
+// wrong in each, truth first.
+func writeFiles(w io.Writer, files []*FileScore) error {
+	if len(files) == 0 {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "file\tvariant\tfields\tkey_ok\tbank\tauto\tsilent\t")
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	for _, f := range files {
+		bank := f.Bank
+		if bank == "" {
+			bank = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\t%s\t%s\t%s\t\n", f.File, f.Variant, f.Right, f.Fields,
+			yes(f.KeyOK), bank, yes(f.Approved), yes(f.Silent))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if len(f.Diffs) == 0 && len(f.Reasons) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s:\n", f.File)
+		for _, d := range f.Diffs {
+			fmt.Fprintf(w, "    %-28s want %q got %q\n", d.Path, d.Want, d.Got)
+		}
+		if len(f.Reasons) > 0 {
+			fmt.Fprintf(w, "    review: %s\n", strings.Join(f.Reasons, ", "))
+		}
+	}
+	fmt.Fprintln(w)
+	return nil
 }

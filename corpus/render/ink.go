@@ -52,6 +52,18 @@ func (c *canvas) signature(sg sheet.Signature) {
 	})
 }
 
+func (c *canvas) handwriting(hw sheet.Handwriting) {
+	m, r := c.mask([]layer{handLayer(hw)})
+	if m == nil {
+		return
+	}
+	rng := rand.New(rand.NewPCG(uint64(hw.Seed), 0x4a9e))
+	coarse := newValueNoise(rng, r.Dx(), r.Dy(), math.Max(2, c.k*2))
+	c.inkBlend(m, r, inkColor(hw.Color), func(x, y int) float64 {
+		return 0.75 + 0.25*coarse.at(x, y)
+	})
+}
+
 // inkBlend multiplies the page under mask m (placed at r) by the ink colour
 // with opacity mask×density(x, y).
 func (c *canvas) inkBlend(m *image.Alpha, r image.Rectangle, ink sheet.Color, density func(x, y int) float64) {

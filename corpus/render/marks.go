@@ -291,3 +291,45 @@ func signatureStrokes(sg sheet.Signature) [][]pt {
 	}
 	return out
 }
+
+// handFont is the face handwriting is shaped from: an oblique sans is
+// closer to a quick Russian hand than an upright one.
+var handFont = sheet.Font{Family: sheet.DejaVuSans, Italic: true}
+
+// maxHandRunes bounds what one Handwriting op writes: a date or a short
+// note, never a page of text.
+const maxHandRunes = 200
+
+// handLayer shapes hw as filled outlines in millimetres: each glyph from
+// handFont, scaled so that capitals are hw.Size tall, then moved off the
+// baseline, turned, stretched and spaced by its own small random amounts,
+// so that no two letters are alike as in a hand.
+func handLayer(hw sheet.Handwriting) layer {
+	if !(hw.Size > 0 && hw.Size <= 50) || !finite(hw.X, hw.Y) || hw.S == "" {
+		return nil
+	}
+	fc, err := loadFace(handFont)
+	if err != nil {
+		return nil
+	}
+	r := rand.New(rand.NewPCG(uint64(hw.Seed), 0x4a9d))
+	k := hw.Size / capHeight / fc.upem
+	slant := 0.1 + r.Float64()*0.15
+	drift := (r.Float64()*2 - 1) * 0.04 // the line climbs or falls
+	x := hw.X
+	var out layer
+	for i, ch := range []rune(hw.S) {
+		if i >= maxHandRunes {
+			break
+		}
+		g := fc.glyph(ch)
+		sk := k * (0.9 + r.Float64()*0.2)
+		dy := (r.Float64()*2-1)*0.08*hw.Size + drift*(x-hw.X)
+		rot := (r.Float64()*2 - 1) * 6
+		shear := affine{A: 1, B: -slant, E: 1}
+		m := scale(sk).then(shear).then(rotate(rot)).then(translate(x, hw.Y+dy))
+		out = append(out, transform(fc.outline(g.idx), m)...)
+		x += g.adv * sk * (0.95 + r.Float64()*0.15)
+	}
+	return out
+}

@@ -65,6 +65,8 @@ func PDF(w io.Writer, doc sheet.Document) error {
 				pdfStamp(p, o)
 			case sheet.Signature:
 				pdfSignature(p, o)
+			case sheet.Handwriting:
+				pdfHandwriting(p, o)
 			}
 			if err != nil {
 				return fmt.Errorf("render pdf: sheet %d op %d: %w", i+1, j, err)
@@ -167,5 +169,14 @@ func pdfSignature(p *fpdf.Fpdf, sg sheet.Signature) {
 	p.SetAlpha(0.9, "Multiply")
 	p.SetFillColor(int(c.R), int(c.G), int(c.B))
 	pdfFill(p, signatureLayer(sg))
+	p.SetAlpha(1, "Normal")
+}
+
+// pdfHandwriting fills the same letter shapes the raster draws, as ink.
+func pdfHandwriting(p *fpdf.Fpdf, hw sheet.Handwriting) {
+	c := inkColor(hw.Color)
+	p.SetAlpha(0.9, "Multiply")
+	p.SetFillColor(int(c.R), int(c.G), int(c.B))
+	pdfFill(p, handLayer(hw))
 	p.SetAlpha(1, "Normal")
 }

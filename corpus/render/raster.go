@@ -41,6 +41,8 @@ func Image(s sheet.Sheet, dpi float64) *image.RGBA {
 			c.stamp(o)
 		case sheet.Signature:
 			c.signature(o)
+		case sheet.Handwriting:
+			c.handwriting(o)
 		}
 	}
 	return img

@@ -52,7 +52,8 @@ type Color struct{ R, G, B uint8 }
 // Blue is the ink of stamps and signatures.
 var Blue = Color{R: 30, G: 60, B: 170}
 
-// Op is one drawing operation: Text, Line, Rect, Stamp or Signature.
+// Op is one drawing operation: Text, Line, Rect, Stamp, Signature or
+// Handwriting.
 type Op interface{ isOp() }
 
 // Text draws S with Font. With Left the text starts at X; with Center it is
@@ -99,11 +100,24 @@ type Signature struct {
 	Color      Color
 }
 
-func (Text) isOp()      {}
-func (Line) isOp()      {}
-func (Rect) isOp()      {}
-func (Stamp) isOp()     {}
-func (Signature) isOp() {}
+// Handwriting is text written in pen over the page (a date beside a
+// signature, «В оплату»): ink shapes from a slanted face, every letter
+// moved, turned and sized a little differently from Seed. Like a stamp it
+// is not in a PDF's text layer, as handwriting on paper is in no file.
+type Handwriting struct {
+	X, Y  float64 // start of the baseline
+	Size  float64 // height of the capitals, mm
+	S     string
+	Seed  int64
+	Color Color
+}
+
+func (Text) isOp()        {}
+func (Line) isOp()        {}
+func (Rect) isOp()        {}
+func (Stamp) isOp()       {}
+func (Signature) isOp()   {}
+func (Handwriting) isOp() {}
 
 // Sheet is one page.
 type Sheet struct {

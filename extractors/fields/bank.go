@@ -2,7 +2,9 @@ package fields
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -13,20 +15,34 @@ type bankResult struct {
 	name, bik, account, corr value
 	bikValid, accValid       bool
 	corrValid                bool
+	// accRepaired: the account passes its key only after one digit was
+	// changed (ruvalid.RepairDigits); it is kept, but a clerk must see it.
+	accRepaired bool
 }
 
 func (b bankResult) found() bool { return !b.bik.empty() || !b.account.empty() }
 
 var (
-	bikRe  = regexp.MustCompile(`(?i)(?:БИК|BIK|БИK|6ИК)\s*[:№.]?\s*(` + digitClass + `{9})\b`)
-	acc20  = regexp.MustCompile(digitClass + `{20}`)
-	bankKw = regexp.MustCompile(`(?i)(банк|bank|сбербанк|втб|альфа|тинькофф|райффайзен|открытие|газпромбанк|росбанк|промсвязьбанк|совкомбанк)`)
+	// bikRe allows what a photo of a ruled grid puts between the label and
+	// its cell: dashes, underscores and the cell's border read as «[» or
+	// «|» («БИК — [046577674»). The run may be longer than nine (a border
+	// read as «1»): bikWindows picks the nine.
+	bikRe = regexp.MustCompile(`(?i)(?:БИК|BIK|БИK|6ИК)[\s:№.\-—–_\[(]*(` + digitClass + `{9,11})(?:[^0-9OОоЗзбlI|]|$)`)
+	acc20 = regexp.MustCompile(digitClass + `{20}`)
+	// accRunRe is a run of digit-like characters, perhaps in groups split
+	// by single spaces («40702810000000047 161» read off a photo).
+	accRunRe = regexp.MustCompile(digitClass + `+(?: ` + digitClass + `+)*`)
+	bankKw   = regexp.MustCompile(`(?i)(банк|bank|сбербанк|втб|альфа|тинькофф|райффайзен|открытие|газпромбанк|росбанк|промсвязьбанк|совкомбанк)`)
 )
 
 type accHit struct {
 	v    value
 	kind int // 0 unknown, 1 settlement, 2 correspondent
 	line int
+	// keyed: this reading joins groups split by spaces and may be used
+	// only when it passes the key with the БИК.
+	keyed bool
+	site  int // one printed number: its readings share the site
 }
 
 // findBank reads БИК, settlement and correspondent accounts and the bank
@@ -72,21 +88,16 @@ func findBankIn(lines []line) bankResult {
 			if look {
 				c *= 0.85
 			}
-			biks = append(biks, value{text: d, conf: c, toks: toks})
+			for _, w := range bikWindows(d) {
+				biks = append(biks, value{text: w, conf: c, toks: toks})
+			}
 			if bikLine < 0 {
 				bikLine = li
 			}
 		}
-		for _, m := range acc20.FindAllStringIndex(sp.text, -1) {
-			d, look, ok := digitsOf(sp.text[m[0]:m[1]])
-			if !ok {
-				continue
-			}
+		for _, m := range accRunRe.FindAllStringIndex(sp.text, -1) {
 			toks := sp.tokensIn(m[0], m[1])
 			c := minConf(toks)
-			if look {
-				c *= 0.85
-			}
 			kind := 0
 			pre := strings.ToLower(sp.text[max(0, m[0]-24):m[0]])
 			switch {
@@ -95,19 +106,43 @@ func findBankIn(lines []line) bankResult {
 			case strings.Contains(pre, "р/с") || strings.Contains(pre, "сч") || strings.Contains(pre, "расч") || strings.Contains(pre, "р/сч"):
 				kind = 1
 			}
-			if strings.HasPrefix(d, "30101") {
-				kind = 2
-			} else if kind == 2 {
-				kind = 0
+			for _, w := range accountWindows(sp.text[m[0]:m[1]]) {
+				wc := c
+				if w.look {
+					wc *= 0.85
+				}
+				k := kind
+				if strings.HasPrefix(w.digits, "30101") {
+					k = 2
+				} else if k == 2 {
+					k = 0
+				}
+				accs = append(accs, accHit{v: value{text: w.digits, conf: wc, toks: toks}, kind: k, line: li, keyed: w.keyed, site: m[0]*1000 + li})
 			}
-			accs = append(accs, accHit{v: value{text: d, conf: c, toks: toks}, kind: kind, line: li})
 		}
 	}
 	if len(biks) == 0 && len(accs) == 0 {
 		return b
 	}
+	// A БИК that an account printed here passes the key with beats one
+	// that is only well-formed: a run of ten read off a grid has two
+	// windows, and two БИК may be printed (the supplier's and a payer's).
 	for _, v := range biks {
-		if ruvalid.ValidBIK(v.text) {
+		if !ruvalid.ValidBIK(v.text) {
+			continue
+		}
+		for _, a := range accs {
+			if ruvalid.ValidAccount(a.v.text, v.text) || ruvalid.ValidCorrAccount(a.v.text, v.text) {
+				b.bik, b.bikValid = v, true
+				break
+			}
+		}
+		if b.bikValid {
+			break
+		}
+	}
+	for _, v := range biks {
+		if !b.bikValid && ruvalid.ValidBIK(v.text) {
 			b.bik = v
 			b.bikValid = true
 			break
@@ -153,9 +188,28 @@ func findBankIn(lines []line) bankResult {
 			break
 		}
 	}
+	if b.account.empty() && b.bikValid {
+		// One digit off the key (a grid border merged into the first
+		// digit, «4» read as «1»): a settlement account starts with 40
+		// and carries 810 (ruvalid.PlausibleSettlement), which leaves at
+		// most one repair in practice; several mean we cannot tell.
+		for _, a := range accs {
+			if a.kind == 2 || a.keyed {
+				continue
+			}
+			if fixed, repaired, ok := ruvalid.RepairDigits(a.v.text, func(s string) bool {
+				return ruvalid.ValidAccount(s, b.bik.text) && ruvalid.PlausibleSettlement(s)
+			}); ok && repaired {
+				b.account, b.accValid, b.accRepaired = a.v, true, true
+				b.account.text = fixed
+				b.account.conf *= 0.75
+				break
+			}
+		}
+	}
 	if b.account.empty() {
 		for _, a := range accs {
-			if a.kind == 1 {
+			if a.kind == 1 && !a.keyed {
 				b.account = a.v
 				break
 			}
@@ -169,7 +223,7 @@ func findBankIn(lines []line) bankResult {
 	}
 	if b.corr.empty() {
 		for _, a := range accs {
-			if a.kind == 2 {
+			if a.kind == 2 && !a.keyed {
 				b.corr = a.v
 				break
 			}
@@ -177,6 +231,82 @@ func findBankIn(lines []line) bankResult {
 	}
 	b.name = bankName(lines, bikLine)
 	return b
+}
+
+// bikWindows lists the 9-digit readings of a run read after «БИК»: the run
+// itself, or, when a cell border added a digit, its 9-digit windows that
+// look like a БИК (04…), first the one closest to the end.
+func bikWindows(d string) []string {
+	if len(d) == 9 {
+		return []string{d}
+	}
+	var out []string
+	for i := len(d) - 9; i >= 0; i-- {
+		if w := d[i : i+9]; ruvalid.ValidBIK(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// accWindow is one 20-digit reading of a printed account.
+type accWindow struct {
+	digits string
+	look   bool // a look-alike letter was mapped to a digit
+	keyed  bool // groups were joined: usable only with the key
+}
+
+// accountWindows reads the 20-digit accounts in a run of digit-like
+// characters. A run of exactly 20 is one reading. A longer run — «№» or the
+// grid's border read as a digit or «|» before «40802810500000601096» — is
+// read in every 20-digit window, best first: windows without look-alikes,
+// then those shaped like an account (ruvalid.PlausibleAccount); the key
+// with the БИK then chooses among them (findBankIn), not the position. A
+// run split by spaces whose groups make exactly 20 digits is one more
+// reading, marked keyed.
+func accountWindows(run string) []accWindow {
+	groups := strings.Split(run, " ")
+	var out []accWindow
+	for _, g := range groups {
+		rs := []rune(g)
+		if len(rs) < 20 || len(rs) > 26 {
+			continue
+		}
+		var ws []accWindow
+		for i := 0; i+20 <= len(rs); i++ {
+			d, look, ok := digitsOf(string(rs[i : i+20]))
+			if ok {
+				ws = append(ws, accWindow{digits: d, look: look})
+			}
+		}
+		rank := func(w accWindow) int {
+			r := 0
+			if w.look {
+				r += 2
+			}
+			if !ruvalid.PlausibleAccount(w.digits) {
+				r++
+			}
+			return r
+		}
+		slices.SortStableFunc(ws, func(a, b accWindow) int { return rank(a) - rank(b) })
+		out = append(out, ws...)
+	}
+	if len(groups) > 1 && len(out) == 0 {
+		// Join neighbouring groups that make exactly 20 digits.
+		for i := range groups {
+			n := 0
+			for j := i; j < len(groups) && n < 20; j++ {
+				n += utf8.RuneCountInString(groups[j])
+				if n == 20 && j > i {
+					if d, look, ok := digitsOf(strings.Join(groups[i:j+1], "")); ok {
+						out = append(out, accWindow{digits: d, look: look, keyed: true})
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // bankName finds the bank's name: after «Банк:»/«в», or the line above
@@ -265,6 +395,9 @@ func bankNameFrom(ts []token) (value, bool) {
 	for i := 1; i < len(keep); i++ {
 		if k := keep[i].key; k == "г" || k == "г." {
 			keep = keep[:i]
+			if n := len(keep); n > 1 && keep[n-1].key == "в" {
+				keep = keep[:n-1] // «… Банка ВТБ (ПАО) в г. Москве»
+			}
 			break
 		}
 	}

@@ -119,6 +119,15 @@ func matchTitleAt(l *line, k int) (title, bool) {
 		}
 		t.typ = pervichka.DocVATInvoice
 		t.score = 0.8 + big
+	// ТОРГ-12 prints «ТОВАРНАЯ НАКЛАДНАЯ» beside the boxes «Номер
+	// документа | Дата составления», so no «№» follows it; «Товарная
+	// накладная № 5 от …» is a reference in another document's cell.
+	case matchScore(key, "товарная") > 0 && matchScore(next(1), "накладная") > 0:
+		if signNear {
+			return t, false
+		}
+		t.typ = pervichka.DocTORG12
+		t.score = 0.85 + big
 	case matchScore(key, "универсальный") > 0 && matchScore(next(1), "передаточный") > 0:
 		t.typ = pervichka.DocUPD
 		t.score = 0.9 + big
@@ -171,7 +180,7 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 	if len(cands) == 0 {
 		return pervichka.DocUnknown, 0, nil
 	}
-	var markersUPD, markersSF, requisites, formFoot int
+	var markersUPD, markersSF, markersTORG12, requisites, formFoot int
 	ocr := false
 	for i := range lines {
 		// The transfer section of a УПД («Товар (груз) передал»,
@@ -200,6 +209,11 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 				markersSF++
 				break
 			}
+		}
+		// The form's code line: «Унифицированная форма № ТОРГ-12»,
+		// «Форма по ОКУД 0330212».
+		if strings.Contains(k, "торг-12") || strings.Contains(k, "0330212") {
+			markersTORG12++
 		}
 		if strings.Contains(k, "реквизиты") && strings.Contains(k, "сторон") {
 			requisites++
@@ -242,6 +256,8 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 		}
 	case typ == pervichka.DocVATInvoice && markersSF > 0:
 		score = min(1, score+0.15)
+	case typ == pervichka.DocTORG12 && markersTORG12 > 0:
+		score = min(1, score+0.1)
 	case typ == pervichka.DocContract && requisites > 0:
 		score = min(1, score+0.15)
 	case typ == pervichka.DocInvoice || typ == pervichka.DocAct:

@@ -929,6 +929,9 @@ func (x *extraction) checkBank() {
 		b.account.conf *= 0.3
 		x.reason(pervichka.ReasonAccountKey, "")
 	}
+	if b.accRepaired {
+		x.reason(pervichka.ReasonRepaired, "supplier_bank.account")
+	}
 	if !b.corr.empty() && !b.corrValid {
 		b.corr.conf *= 0.3
 		x.reason(pervichka.ReasonCorrAccountKey, "")

@@ -9,6 +9,12 @@ import (
 // nameStopKeys end a party name: the requisites and address that follow it.
 var nameStopKeys = []string{"инн", "инн/кпп", "кпп", "огрн", "огрнип", "адрес", "юридический", "р/с", "тел", "телефон", "бик", "в", "сч"}
 
+// paymentGridKeys are the labels of the payment-order grid that 1C prints
+// on a bill beside the payee («Вид оп.», «Срок плат.», «Наз. пл.», «Очер.
+// плат.», «Код», «Рез. поле»): on the payee's row they stand where a name
+// would, and a name never starts with them.
+var paymentGridKeys = []string{"код", "вид", "видоп", "срок", "наз", "очер", "рез"}
+
 // partyName finds the name of the side a hit belongs to, trying the labels
 // of that side nearest to the hit: text right of the label, else the line
 // under the label in its column, else (a payee label printed under the
@@ -84,16 +90,19 @@ func nameAtLabel(lines []line, hits []roleHit, r roleHit) (value, bool) {
 		}
 		after = append(after, t)
 	}
+	// On 1C's bill the payee's row of the payment grid goes on past
+	// «Получатель» with «Код», «Рез. поле»: the name is on the line above.
+	gridRow := len(after) > 0 && slices.Contains(paymentGridKeys, strings.Trim(after[0].key, ":,."))
 	if v, ok := nameFrom(after); ok {
 		return v, true
 	}
-	if len(after) > 0 {
+	if len(after) > 0 && !gridRow {
 		// Something that is not a name follows the label (ИНН digits).
 		return value{}, false
 	}
 	// The line under the label, within its column.
 	left := r.box.X0 - int(2*l.unit)
-	for i := r.line + 1; i < len(lines) && i <= r.line+2; i++ {
+	for i := r.line + 1; !gridRow && i < len(lines) && i <= r.line+2; i++ {
 		nl := &lines[i]
 		if nl.page != l.page {
 			break
@@ -136,18 +145,29 @@ func nameAtLabel(lines []line, hits []roleHit, r roleHit) (value, bool) {
 			break
 		}
 	}
-	// A payee label under the name («ООО "Ромашка"» / «Получатель»).
-	if r.line > 0 && len(l.toks) <= 3 {
-		pl := &lines[r.line-1]
-		var toks []token
-		for _, t := range pl.toks {
-			if t.box.X0 >= left && t.box.X0 < right+int(8*l.unit) {
-				toks = append(toks, t)
-			}
+	// A payee label under the name («ООО "Ромашка"» / «Получатель»). In
+	// 1C's grid the payee's cell spans two or three rows whose right-hand
+	// cells hold the grid's own labels («Наз. пл.», «Очер. плат.»): look
+	// past those, up to three lines.
+	if r.line > 0 && (len(l.toks) <= 3 || gridRow) {
+		up := 1
+		if gridRow {
+			up = 3
 		}
-		if v, ok := nameFrom(toks); ok {
-			v.conf *= 0.9
-			return v, true
+		for i := r.line - 1; i >= 0 && i >= r.line-up && lines[i].page == l.page; i-- {
+			var toks []token
+			for _, t := range lines[i].toks {
+				if t.box.X0 >= left && t.box.X0 < right+int(8*l.unit) {
+					toks = append(toks, t)
+				}
+			}
+			if v, ok := nameFrom(toks); ok {
+				v.conf *= 0.9
+				return v, true
+			}
+			if len(toks) > 0 && !slices.Contains(paymentGridKeys, strings.Trim(toks[0].key, ":,.")) {
+				break
+			}
 		}
 	}
 	return value{}, false
@@ -187,6 +207,15 @@ func nameFrom(ts []token) (value, bool) {
 		if i == 0 && startsWithDigit(t.text) {
 			return value{}, false
 		}
+		if slices.Contains(paymentGridKeys, k) {
+			if i > 0 {
+				break
+			}
+			return value{}, false
+		}
+		if i > 0 && float64(t.box.X0-ts[i-1].box.X1) > 3*float64(max(1, t.box.Dy())) {
+			break // the next cell of a ruled grid
+		}
 		tt := t
 		cut := false
 		if j := strings.IndexByte(tt.text, ','); j >= 0 {
@@ -201,7 +230,8 @@ func nameFrom(ts []token) (value, bool) {
 			break
 		}
 	}
-	text := strings.Trim(joinTokens(keep), " :;,-—")
+	// «[» and «|» are a grid's cell border read as a character.
+	text := strings.Trim(joinTokens(keep), " :;,-—[|")
 	letters := 0
 	for _, r := range text {
 		if unicode.IsLetter(r) {

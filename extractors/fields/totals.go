@@ -195,6 +195,21 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			_, inc2 := hasSeq(l, "итого", "ндс")
 			_, inc3 := hasSeq(l, "сумма", "ндс")
 			inc4 := strings.Contains(k, "в т.ч") || strings.Contains(k, "вт.ч") || strings.HasPrefix(k, "ндс")
+			// «Итого подлежит оплате: 191 468,22 руб., в том числе НДС
+			// 31 911,37 руб.» — the total and its tax on one line: the
+			// money between «Итого» and «НДС» is the total (the tax is
+			// read below).
+			if at, ok := totalBeforeVAT(l); ok {
+				var before []amount
+				for _, a := range moneyAfter(lines, li, at) {
+					if a.last < ndsIndex(l) && a.frac {
+						before = append(before, a)
+					}
+				}
+				if m, ok := lastMoney(before); ok {
+					add(&r.totals, m, li, 0.95)
+				}
+			}
 			_, withVAT := hasSeq(l, "с", "ндс")
 			_, withVAT2 := hasSeq(l, "включая", "ндс")
 			if withVAT || withVAT2 {
@@ -244,6 +259,32 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 	}
 	r.words = findWordsAmount(lines)
 	return r
+}
+
+// totalBeforeVAT finds «Итого»/«Всего» with «к оплате» or «подлежит
+// оплате» before the line's «НДС»: a total row that carries its tax, as
+// bills of some 1C-like systems print it. It returns the label's last token.
+func totalBeforeVAT(l *line) (int, bool) {
+	nds := ndsIndex(l)
+	if nds < 0 {
+		return 0, false
+	}
+	for _, seq := range [][]string{{"итого", "к", "оплате"}, {"итого", "подлежит", "оплате"}, {"всего", "к", "оплате"}, {"всего", "подлежит", "оплате"}} {
+		if at, ok := hasSeq(l, seq...); ok && at < nds {
+			return at, true
+		}
+	}
+	return 0, false
+}
+
+// ndsIndex is the index of the line's first token holding «НДС», or -1.
+func ndsIndex(l *line) int {
+	for i, t := range l.toks {
+		if strings.Contains(t.key, "ндс") {
+			return i
+		}
+	}
+	return -1
 }
 
 // vatLabelFirst reports a line whose first word is «НДС» but for debris

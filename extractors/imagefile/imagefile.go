@@ -68,8 +68,11 @@ func Sniff(b []byte) (Kind, error) {
 
 // Decode decodes an image file into its pages: one image for JPEG, PNG and
 // WebP, one per IFD for TIFF. Pictures are turned upright by their
-// Orientation tag. PDF is refused with CodeUnsupported: it goes to package
-// pdf. Zero fields of lim mean the DefaultLimits value.
+// Orientation tag. A page of more than OCRPixels is scaled down to fit on
+// the way in (the full-size pixels are dropped before the page is handed
+// on; Measure tells from the headers what decoding costs before it). PDF is
+// refused with CodeUnsupported: it goes to package pdf. Zero fields of lim
+// mean the DefaultLimits value.
 //
 // All pages are held in memory at once; DecodeEach hands them over one by one.
 func Decode(ctx context.Context, b []byte, lim pervichka.Limits) ([]image.Image, error) {
@@ -179,6 +182,7 @@ func decodeSingle(b []byte, lim pervichka.Limits, kind Kind, config configFunc, 
 	if err != nil {
 		return pervichka.WrapError(pervichka.CodeCorrupt, err, fmt.Sprintf("decode %s", kind))
 	}
+	img = reduce(img)
 	if orientation != nil {
 		img = Orient(img, orientation(b))
 	}

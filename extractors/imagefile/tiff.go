@@ -43,6 +43,7 @@ func decodeTIFF(ctx context.Context, b []byte, lim pervichka.Limits, orient bool
 		if err != nil {
 			return tiffError(err, fmt.Sprintf("decode tiff page %d", i+1))
 		}
+		img = reduce(img)
 		if orient {
 			img = Orient(img, orientations[i])
 		}

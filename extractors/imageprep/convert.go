@@ -32,11 +32,20 @@ type colorGrid struct {
 // corners within a few input pixels, small enough to label in a millisecond.
 const gridLongSide = 600
 
+// redInkMargin: a pixel counts as red or brown ink, kept as luma instead of
+// being mixed away, when its red exceeds its blue by more than this. Stamps,
+// signatures and pens are blue or violet (blue ≥ red); red and maroon are
+// printed text — 1C bills whose bank grid is printed in dark red lost every
+// requisite with it (real-dev photos 18-12-37 and 18-12-58, issue 14). The
+// margin keeps violet (red ≈ blue) with the stamps.
+const redInkMargin = 16
+
 // convert turns img into the working gray image and gathers inputStats in
 // the same pass. With inkMix the gray value is max(R,G,B) plus the chroma
-// max−min: black and gray ink (chroma ≈ 0) stay dark while coloured ink
-// (blue and violet stamps, blue pen, red marks) reaches the paper's level
-// and disappears in flattening; without it the value is Rec.601 luma.
+// max−min: black and gray ink (chroma ≈ 0) stay dark while blue and violet
+// ink (stamps, signatures, pen) reaches the paper's level and disappears in
+// flattening; red and brown ink is printed text and stays Rec.601 luma
+// (redInkMargin). Without inkMix the value is Rec.601 luma.
 // (With max alone a blue stamp stayed light gray and Tesseract read its
 // ring and lettering into the neighbouring lines.)
 func (p *pipeline) convert(img image.Image, inkMix bool) {
@@ -70,7 +79,7 @@ func (p *pipeline) convert(img image.Image, inkMix bool) {
 			l := uint8((19595*uint32(rv) + 38470*uint32(gv) + 7471*uint32(bv) + 1<<15) >> 16)
 			luma[x] = l
 			mx, mn := max(rv, gv, bv), min(rv, gv, bv)
-			if inkMix {
+			if inkMix && int(bv) >= int(rv)-redInkMargin {
 				row[x] = sat(int(mx) + int(mx-mn))
 			} else {
 				row[x] = l

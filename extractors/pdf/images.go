@@ -23,6 +23,7 @@ type listedImage struct {
 	page       int
 	kind       string // image, mask, smask, stencil
 	w, h       int
+	comp       int // colour components
 	xppi, yppi float64
 }
 
@@ -39,12 +40,13 @@ func parseImageList(out []byte) []listedImage {
 		page, err1 := strconv.Atoi(f[0])
 		w, err2 := strconv.Atoi(f[3])
 		h, err3 := strconv.Atoi(f[4])
+		comp, err6 := strconv.Atoi(f[6])
 		xppi, err4 := strconv.ParseFloat(f[12], 64)
 		yppi, err5 := strconv.ParseFloat(f[13], 64)
-		if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+		if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
 			continue // the header lines
 		}
-		list = append(list, listedImage{page: page, kind: f[2], w: w, h: h, xppi: xppi, yppi: yppi})
+		list = append(list, listedImage{page: page, kind: f[2], w: w, h: h, comp: comp, xppi: xppi, yppi: yppi})
 	}
 	return list
 }
@@ -59,9 +61,11 @@ const (
 )
 
 // fullPageImages finds the pages that are exactly one picture covering the
-// page, upright (no /Rotate), with square pixels within the pixel limit: for
-// those the embedded picture is the best page image there is. Anything else
-// (masks, several pictures, a picture with a soft mask) is rendered.
+// page, upright (no /Rotate), with square pixels within the pixel limit and
+// imagefile.OCRPixels: for those the embedded picture is the best page image
+// there is. Anything else (masks, several pictures, a picture with a soft
+// mask, a picture far beyond what OCR needs) is rendered, the last at a
+// resolution that fits imagefile.OCRPixels.
 func fullPageImages(list []listedImage, sizes map[int]pageSize, lim pervichka.Limits) map[int]listedImage {
 	byPage := make(map[int][]listedImage)
 	for _, im := range list {
@@ -77,7 +81,7 @@ func fullPageImages(list []listedImage, sizes map[int]pageSize, lim pervichka.Li
 		if !ok || size.rot != 0 || im.xppi <= 0 || im.yppi <= 0 {
 			continue
 		}
-		if int64(im.w)*int64(im.h) > lim.MaxPixels {
+		if px := int64(im.w) * int64(im.h); px > lim.MaxPixels || px > imagefile.OCRPixels {
 			continue
 		}
 		placedW, placedH := float64(im.w)/im.xppi*72, float64(im.h)/im.yppi*72

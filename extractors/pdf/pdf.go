@@ -21,11 +21,12 @@ import (
 	"image"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/imagefile"
+	"github.com/pervichka/pervichka/extractors/pixelbudget"
 )
 
 // TextDPI is the resolution word boxes are expressed in: points × 300/72, as
@@ -64,59 +65,99 @@ const (
 	eofWindow = 8 << 10
 )
 
-// Pages reads a PDF. Limits are checked before any rendering: the byte size,
-// then the page count from pdfinfo (CodeTooManyPages). A page too big for
-// MaxPixels at 300 dpi is rendered at a lower resolution instead of being
-// refused. A PDF that needs a password to open is CodeEncrypted (one with
-// only an owner password, restricting copying or printing, is read); one
-// that is not a PDF, is truncated, or makes poppler fail or time out is
-// CodeCorrupt. Zero fields of lim mean the DefaultLimits value.
-//
-// All pages are returned at once: a 200-page scan rendered at 300 dpi holds
-// about 1.7 GB of grey pixels, so callers that expect long scans should lower
-// MaxPages.
+// Pages reads a PDF and returns all its pages at once. It is Each
+// collecting what Each hands over, without a pixel budget: a 200-page scan
+// holds 200 page images, so the service uses Each.
 func Pages(ctx context.Context, b []byte, lim pervichka.Limits) ([]Page, error) {
+	var pages []Page
+	err := Each(ctx, b, lim, nil, func(p Page) error {
+		pages = append(pages, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pages, nil
+}
+
+// Each reads a PDF and hands its pages to fn one at a time, in page order;
+// a page's image is not referenced by this package once fn returns, so a
+// caller that stores each page and drops it holds one page image at a time
+// whatever the page count. Limits are checked before any rendering: the
+// byte size, then the page count from pdfinfo (CodeTooManyPages). A page
+// too big for imagefile.OCRPixels at 300 dpi is rendered at a lower
+// resolution instead of being refused, and so is a full-page picture over
+// imagefile.OCRPixels (poppler scales it down in the child). A PDF that
+// needs a password to open is CodeEncrypted (one with only an owner
+// password, restricting copying or printing, is read); one that is not a
+// PDF, is truncated, or makes poppler fail or time out is CodeCorrupt. Zero
+// fields of lim mean the DefaultLimits value.
+//
+// Each page image's decoded bytes are acquired from budget (nil: none)
+// before it is read into memory and released when fn returns, so fn must
+// not acquire from the same budget (two pages waiting on each other could
+// deadlock). Rendering itself happens in child processes, at most
+// renderWindow pages per call, so their files on disk are bounded too. An
+// error from fn stops reading and is returned as is.
+func Each(ctx context.Context, b []byte, lim pervichka.Limits, budget *pixelbudget.Budget, fn func(Page) error) error {
 	lim = withDefaults(lim)
 	switch {
 	case len(b) == 0:
-		return nil, pervichka.Errorf(pervichka.CodeEmpty, "zero bytes")
+		return pervichka.Errorf(pervichka.CodeEmpty, "zero bytes")
 	case int64(len(b)) > lim.MaxBytes:
-		return nil, pervichka.Errorf(pervichka.CodeTooLarge, "%d bytes, limit %d", len(b), lim.MaxBytes)
+		return pervichka.Errorf(pervichka.CodeTooLarge, "%d bytes, limit %d", len(b), lim.MaxBytes)
 	case !bytes.Contains(b[:min(len(b), 1024)], []byte("%PDF-")):
-		return nil, pervichka.Errorf(pervichka.CodeCorrupt, "no %%PDF- header")
+		return pervichka.Errorf(pervichka.CodeCorrupt, "no %%PDF- header")
 	case !bytes.Contains(b[max(0, len(b)-eofWindow):], []byte("%%EOF")):
-		return nil, pervichka.Errorf(pervichka.CodeCorrupt, "no %%%%EOF at the end: truncated")
+		return pervichka.Errorf(pervichka.CodeCorrupt, "no %%%%EOF at the end: truncated")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, pervichka.WrapError(pervichka.CodeCanceled, err, "read pdf")
+		return pervichka.WrapError(pervichka.CodeCanceled, err, "read pdf")
 	}
 	dir, err := os.MkdirTemp("", "pervichka-pdf-*")
 	if err != nil {
-		return nil, pervichka.WrapError(pervichka.CodeIO, err, "temp dir")
+		return pervichka.WrapError(pervichka.CodeIO, err, "temp dir")
 	}
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "in.pdf")
 	if err := os.WriteFile(file, b, 0o600); err != nil {
-		return nil, pervichka.WrapError(pervichka.CodeIO, err, "write temp pdf")
+		return pervichka.WrapError(pervichka.CodeIO, err, "write temp pdf")
 	}
-	d := &document{file: file, dir: dir, lim: lim}
+	d := &document{file: file, dir: dir, lim: lim, budget: budget, fn: fn}
 	return d.pages(ctx)
 }
+
+// renderWindow is the most pages one extraction or rendering call covers:
+// their files wait on disk until read one by one. Eight A4 pages at 300 dpi
+// are 70 MB of PGM; a child process per window costs a few milliseconds
+// against ~50 ms of rendering a page.
+const renderWindow = 8
 
 type document struct {
 	file, dir string
 	lim       pervichka.Limits
 	info      docInfo
+	budget    *pixelbudget.Budget
+	fn        func(Page) error
 }
 
-func (d *document) pages(ctx context.Context) ([]Page, error) {
+// pageKind is how one page is read.
+type pageKind int
+
+const (
+	kindText   pageKind = iota // the text layer
+	kindNative                 // the one full-page picture, extracted
+	kindRender                 // rendered by pdftoppm
+)
+
+func (d *document) pages(ctx context.Context) error {
 	if err := d.inspect(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	n := d.info.pages
 	text, err := d.textLayer(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	// Decide per page: strong text is text; weak text is text unless the
@@ -137,42 +178,77 @@ func (d *document) pages(ctx context.Context) ([]Page, error) {
 	if !allStrong {
 		out, err := run(ctx, childTimeout(n), listOutLimit, "pdfimages", "-list", "-f", "1", "-l", strconv.Itoa(n), d.file)
 		if err != nil && pervichka.AsError(err).Code == pervichka.CodeCanceled {
-			return nil, err
+			return err
 		}
 		// Without the list every picture page is rendered: slower, still right.
 		fullPage = fullPageImages(parseImageList(out), d.info.sizes, d.lim)
 	}
 
-	pages := make([]Page, n)
-	var native, render []int
+	kinds := make([]pageKind, n+1)
 	for p := 1; p <= n; p++ {
-		pages[p-1].Index = p - 1
 		_, scan := fullPage[p]
 		switch {
 		case strong[p] || (weak[p] && !scan):
-			tp := text[p-1]
-			if r := d.info.sizes[p].rot; r == 90 || r == 270 {
-				// pdftotext gives word boxes in the turned page's frame but
-				// the page size unturned.
-				tp.w, tp.h = tp.h, tp.w
-			}
-			pages[p-1].Text = toPixels(tp, p-1, TextDPI)
+			kinds[p] = kindText
 		case scan:
-			native = append(native, p)
+			kinds[p] = kindNative
 		default:
-			render = append(render, p)
+			kinds[p] = kindRender
 		}
 	}
-	failed, err := d.nativeImages(ctx, pages, native, fullPage)
-	if err != nil {
-		return nil, err
+	// Pages go to fn in order, in windows of consecutive pages read the
+	// same way (rendered ones also at the same resolution).
+	key := func(p int) float64 {
+		if kinds[p] == kindRender {
+			return d.dpi(p)
+		}
+		return -float64(kinds[p])
 	}
-	render = append(render, failed...)
-	slices.Sort(render)
-	if err := d.renderImages(ctx, pages, render); err != nil {
-		return nil, err
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i + 1
 	}
-	return pages, nil
+	for _, win := range windows(runs(all, key), renderWindow) {
+		if err := ctx.Err(); err != nil {
+			return pervichka.WrapError(pervichka.CodeCanceled, err, "read pdf pages")
+		}
+		switch kinds[win[0]] {
+		case kindText:
+			for _, p := range win {
+				tp := text[p-1]
+				if r := d.info.sizes[p].rot; r == 90 || r == 270 {
+					// pdftotext gives word boxes in the turned page's frame but
+					// the page size unturned.
+					tp.w, tp.h = tp.h, tp.w
+				}
+				if err := d.fn(Page{Index: p - 1, Text: toPixels(tp, p-1, TextDPI)}); err != nil {
+					return err
+				}
+			}
+		case kindNative:
+			if err := d.nativeImages(ctx, win, fullPage); err != nil {
+				return err
+			}
+		default:
+			if err := d.renderImages(ctx, win); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// windows cuts runs into pieces of at most size pages.
+func windows(runs [][]int, size int) [][]int {
+	var out [][]int
+	for _, r := range runs {
+		for len(r) > size {
+			out = append(out, r[:size])
+			r = r[size:]
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // inspect runs pdfinfo: encryption, page count, page sizes.
@@ -219,52 +295,65 @@ func (d *document) textLayer(ctx context.Context) ([]textPage, error) {
 	return text, nil
 }
 
-// nativeImages fills the pages that are one full-page picture with that
-// picture, extracted once per run of consecutive pages. The picture must
-// look like the page rendered small: pdfimages does not tell how a picture
-// is placed (turned, mirrored), nor whether a /Decode array inverts it or a
-// drawing covers it, and the thumbnail comparison catches all of these.
-// Pages whose picture cannot be extracted, decoded or matched are returned
-// to be rendered instead.
-func (d *document) nativeImages(ctx context.Context, pages []Page, native []int, fullPage map[int]listedImage) (failed []int, err error) {
-	for _, run := range runs(native, func(int) float64 { return 0 }) {
-		first, last := run[0], run[len(run)-1]
-		files, err := extractImages(ctx, d.file, d.dir, first, last)
-		var thumbs map[int]string
+// nativeImages hands on the pages of one window that are one full-page
+// picture with that picture, extracted in one call. The picture must look
+// like the page rendered small: pdfimages does not tell how a picture is
+// placed (turned, mirrored), nor whether a /Decode array inverts it or a
+// drawing covers it, and the thumbnail comparison catches all of these. A
+// page whose picture cannot be extracted, decoded or matched is rendered
+// instead, in its turn.
+func (d *document) nativeImages(ctx context.Context, win []int, fullPage map[int]listedImage) error {
+	first, last := win[0], win[len(win)-1]
+	files, err := extractImages(ctx, d.file, d.dir, first, last)
+	var thumbs map[int]string
+	if err == nil {
+		thumbs, err = renderPages(ctx, d.file, d.dir, first, last, thumbDPI)
+	}
+	if err != nil {
+		if pervichka.AsError(err).Code == pervichka.CodeCanceled {
+			return err
+		}
+		for _, p := range win {
+			if err := d.renderImages(ctx, []int{p}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, p := range win {
+		if err := ctx.Err(); err != nil {
+			return pervichka.WrapError(pervichka.CodeCanceled, err, "read page images")
+		}
+		im := fullPage[p]
+		release, err := d.budget.Acquire(ctx, imagefile.DecodedBytes(im.w, im.h, im.comp))
+		if err != nil {
+			return err
+		}
+		img, encoded, err := readNative(ctx, files[p], d.lim)
 		if err == nil {
-			thumbs, err = renderPages(ctx, d.file, d.dir, first, last, thumbDPI)
+			err = looksLikePage(img, thumbs[p], d.lim)
 		}
 		if err != nil {
+			release()
 			if pervichka.AsError(err).Code == pervichka.CodeCanceled {
-				return nil, err
+				return err
 			}
-			failed = append(failed, run...)
+			if err := d.renderImages(ctx, []int{p}); err != nil {
+				return err
+			}
 			continue
 		}
-		for _, p := range run {
-			if err := ctx.Err(); err != nil {
-				return nil, pervichka.WrapError(pervichka.CodeCanceled, err, "read page images")
-			}
-			img, encoded, err := readNative(ctx, files[p], d.lim)
-			if err == nil {
-				err = looksLikePage(img, thumbs[p], d.lim)
-			}
-			if err != nil {
-				if pervichka.AsError(err).Code == pervichka.CodeCanceled {
-					return nil, err
-				}
-				failed = append(failed, p)
-				continue
-			}
-			size := d.info.sizes[p]
-			pages[p-1].Image = img
-			pages[p-1].DPI = float64(img.Bounds().Dx()) * 72 / size.w
-			if strings.HasSuffix(files[p], ".jpg") {
-				pages[p-1].JPEG = encoded
-			}
+		page := Page{Index: p - 1, Image: img, DPI: float64(img.Bounds().Dx()) * 72 / d.info.sizes[p].w}
+		if strings.HasSuffix(files[p], ".jpg") {
+			page.JPEG = encoded
+		}
+		err = d.fn(page)
+		release()
+		if err != nil {
+			return err
 		}
 	}
-	return failed, nil
+	return nil
 }
 
 // errLooksDifferent marks an extracted picture that is not what its page
@@ -296,38 +385,55 @@ func readNative(ctx context.Context, file string, lim pervichka.Limits) (image.I
 	return readImageFile(ctx, file, lim)
 }
 
-// renderImages renders the pages with pdftoppm, one call per run of
-// consecutive pages that share a resolution.
-func (d *document) renderImages(ctx context.Context, pages []Page, render []int) error {
-	dpi := func(p int) float64 { return renderDPI(d.info.sizes[p], d.lim.MaxPixels) }
-	for _, run := range runs(render, dpi) {
-		files, err := renderPages(ctx, d.file, d.dir, run[0], run[len(run)-1], dpi(run[0]))
+// dpi is the resolution page p is rendered at.
+func (d *document) dpi(p int) float64 {
+	return renderDPI(d.info.sizes[p], min(d.lim.MaxPixels, imagefile.OCRPixels))
+}
+
+// renderImages renders one window of consecutive pages that share a
+// resolution with one pdftoppm call and hands them on one by one, each
+// read into memory only once its bytes are acquired from the budget.
+func (d *document) renderImages(ctx context.Context, win []int) error {
+	first, last := win[0], win[len(win)-1]
+	dpi := d.dpi(first)
+	files, err := renderPages(ctx, d.file, d.dir, first, last, dpi)
+	if err != nil {
+		var child *childError
+		if errors.As(err, &child) {
+			return pervichka.WrapError(pervichka.CodeCorrupt, err, fmt.Sprintf("render pages %d–%d", first, last))
+		}
+		return err
+	}
+	for _, p := range win {
+		if err := ctx.Err(); err != nil {
+			return pervichka.WrapError(pervichka.CodeCanceled, err, "read rendered pages")
+		}
+		f, ok := files[p]
+		if !ok {
+			return pervichka.Errorf(pervichka.CodeCorrupt, "page %d was not rendered", p)
+		}
+		// A grey PGM's bytes are its pixels: they become the image as read.
+		var size int64
+		if st, err := os.Stat(f); err == nil {
+			size = st.Size()
+		}
+		release, err := d.budget.Acquire(ctx, size)
 		if err != nil {
-			var child *childError
-			if errors.As(err, &child) {
-				return pervichka.WrapError(pervichka.CodeCorrupt, err, fmt.Sprintf("render pages %d–%d", run[0], run[len(run)-1]))
-			}
 			return err
 		}
-		for _, p := range run {
-			if err := ctx.Err(); err != nil {
-				return pervichka.WrapError(pervichka.CodeCanceled, err, "read rendered pages")
-			}
-			f, ok := files[p]
-			if !ok {
-				return pervichka.Errorf(pervichka.CodeCorrupt, "page %d was not rendered", p)
-			}
-			img, _, err := readImageFile(ctx, f, d.lim)
-			if err != nil {
-				return fmt.Errorf("page %d: %w", p, err)
-			}
-			w, _ := d.info.sizes[p].shown()
-			pages[p-1].Image = img
-			if w > 0 {
-				pages[p-1].DPI = float64(img.Bounds().Dx()) * 72 / w
-			} else {
-				pages[p-1].DPI = dpi(p)
-			}
+		img, _, err := readImageFile(ctx, f, d.lim)
+		if err != nil {
+			release()
+			return fmt.Errorf("page %d: %w", p, err)
+		}
+		page := Page{Index: p - 1, Image: img, DPI: dpi}
+		if w, _ := d.info.sizes[p].shown(); w > 0 {
+			page.DPI = float64(img.Bounds().Dx()) * 72 / w
+		}
+		err = d.fn(page)
+		release()
+		if err != nil {
+			return err
 		}
 	}
 	return nil

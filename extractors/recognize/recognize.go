@@ -20,6 +20,7 @@ import (
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/fields"
+	"github.com/pervichka/pervichka/extractors/pixelbudget"
 )
 
 // OCR reads page images. *tesseract.Pool implements it.
@@ -52,7 +53,11 @@ type Options struct {
 	// DebugDir, when set, receives each enhanced page image and its OCR
 	// words, so a person can see what the engine saw.
 	DebugDir string
-	Logger   *slog.Logger
+	// Budget, when set, bounds the bytes of decoded page pixels that Split
+	// and SplitEach hold at once, with whatever else shares it (the
+	// pipeline's page jobs).
+	Budget *pixelbudget.Budget
+	Logger *slog.Logger
 }
 
 // Recognizer turns files into extraction results. It is safe for concurrent
@@ -75,6 +80,16 @@ func New(ocr OCR, opt Options) *Recognizer {
 		opt.Fields.Now = time.Now()
 	}
 	return &Recognizer{ocr: ocr, opt: opt, log: opt.Logger}
+}
+
+// Budget is the pixel budget of Options (nil: none), for callers that
+// decode pages themselves and must share it. A nil Recognizer (a pipeline
+// that only stores and serves pages, as in tests of page keys) has none.
+func (r *Recognizer) Budget() *pixelbudget.Budget {
+	if r == nil {
+		return nil
+	}
+	return r.opt.Budget
 }
 
 // File reads and recognises one file. It never fails: a file that cannot be

@@ -31,23 +31,41 @@ type RawPage struct {
 	// Image is exactly that stream decoded (see pdf.Page.JPEG); nil
 	// otherwise. The pipeline stores it between stages instead of a PNG.
 	JPEG []byte
+	// Upright says a person has turned the page the right way up: the
+	// enhancement does not turn it again by its own orientation guess.
+	Upright bool
 }
 
 // Split checks the limits, detects the file type and decodes the file into
 // its pages. Content problems are *pervichka.Error (unsupported type,
-// corrupt, encrypted, limits); a file with no pages is CodeEmpty.
+// corrupt, encrypted, limits); a file with no pages is CodeEmpty. It holds
+// every page at once: SplitEach hands them over one by one.
 func (r *Recognizer) Split(ctx context.Context, name string, b []byte) ([]RawPage, error) {
-	kind, err := imagefile.Sniff(b)
+	var raws []RawPage
+	err := r.SplitEach(ctx, name, b, func(raw RawPage) error {
+		raws = append(raws, raw)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var raws []RawPage
+	return raws, nil
+}
+
+// SplitEach is Split handing each page to fn as soon as it is read, in page
+// order, so that a long PDF costs one page's pixels at a time. A page's
+// pixels are acquired from Options.Budget before they are decoded or read
+// and released when fn returns: fn must not acquire from the same budget.
+// An error from fn stops the split and is returned as is.
+func (r *Recognizer) SplitEach(ctx context.Context, name string, b []byte, fn func(RawPage) error) error {
+	kind, err := imagefile.Sniff(b)
+	if err != nil {
+		return err
+	}
+	n := 0
 	if kind == imagefile.KindPDF {
-		pp, err := pdf.Pages(ctx, b, r.opt.Limits)
-		if err != nil {
-			return nil, err
-		}
-		for i, p := range pp {
+		err = pdf.Each(ctx, b, r.opt.Limits, r.opt.Budget, func(p pdf.Page) error {
+			i := p.Index
 			raw := RawPage{Index: i, Image: p.Image, SourceDPI: p.DPI, JPEG: p.JPEG}
 			if p.Text != nil {
 				t := *p.Text
@@ -55,23 +73,36 @@ func (r *Recognizer) Split(ctx context.Context, name string, b []byte) ([]RawPag
 				t.Source = pervichka.SourcePDFText
 				raw = RawPage{Index: i, Text: &t}
 			} else if p.Image == nil {
-				return nil, pervichka.Errorf(pervichka.CodeCorrupt, "page %d has neither text nor image", i+1)
+				return pervichka.Errorf(pervichka.CodeCorrupt, "page %d has neither text nor image", i+1)
 			}
-			raws = append(raws, raw)
-		}
+			n++
+			return fn(raw)
+		})
 	} else {
-		imgs, err := imagefile.Decode(ctx, b, r.opt.Limits)
+		var cost imagefile.Cost
+		cost, err = imagefile.Measure(b, r.opt.Limits)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for i, img := range imgs {
-			raws = append(raws, RawPage{Index: i, Image: img})
+		// One page at a time: the largest page's decoding and what it
+		// is reduced to.
+		release, err := r.opt.Budget.Acquire(ctx, cost.DecodedBytes+4*cost.Pixels)
+		if err != nil {
+			return err
 		}
+		defer release()
+		err = imagefile.DecodeEach(ctx, b, r.opt.Limits, func(i int, img image.Image) error {
+			n++
+			return fn(RawPage{Index: i, Image: img})
+		})
 	}
-	if len(raws) == 0 {
-		return nil, pervichka.Errorf(pervichka.CodeEmpty, "%s has no pages", name)
+	if err != nil {
+		return err
 	}
-	return raws, nil
+	if n == 0 {
+		return pervichka.Errorf(pervichka.CodeEmpty, "%s has no pages", name)
+	}
+	return nil
 }
 
 // Page is one page as read: its words, and for an OCR'd page the enhanced
@@ -123,9 +154,13 @@ func (r *Recognizer) Enhance(ctx context.Context, raw RawPage) (Enhanced, error)
 	if r.opt.Mode == ModeRaw {
 		return Enhanced{Image: raw.Image, DPI: guessDPI(raw.Image, raw.SourceDPI), MS: time.Since(start).Milliseconds()}, nil
 	}
+	var orienter imageprep.Orienter = r.ocr
+	if raw.Upright {
+		orienter = nil
+	}
 	out, err := imageprep.Enhance(ctx, raw.Image, imageprep.Options{
 		Disabled:  r.opt.Disabled,
-		Orienter:  r.ocr,
+		Orienter:  orienter,
 		SourceDPI: raw.SourceDPI,
 		Logger:    r.log,
 	})

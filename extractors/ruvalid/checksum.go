@@ -148,6 +148,21 @@ func ValidCorrAccount(corr, bik string) bool {
 		corr[17:] == bik[6:] && accountKeyOK("0"+bik[4:6], corr)
 }
 
+// PlausibleAccount reports whether a 20-digit number is shaped like a
+// rouble account of the Bank of Russia's chart: balance account class 3
+// or 4 first, currency code 810 at positions 6–8. It ranks readings; it
+// validates nothing (the key does).
+func PlausibleAccount(s string) bool {
+	return len(s) == 20 && digits(s) != nil && (s[0] == '3' || s[0] == '4') && s[5:8] == "810"
+}
+
+// PlausibleSettlement reports whether s is shaped like a client's rouble
+// settlement account (40…, 810 at positions 6–8): what a bill prints
+// after «Сч. №» or «Р/с».
+func PlausibleSettlement(s string) bool {
+	return PlausibleAccount(s) && s[:2] == "40"
+}
+
 // AccountKeyDigit computes the control digit (position 9, index 8) that makes
 // account pass the key for the given 3-digit prefix; account must be 20
 // digits, its ninth digit is ignored. Used by the corpus generator.

@@ -106,3 +106,26 @@ func TestINNCheckDigitsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestPlausibleAccount(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		s                   string
+		account, settlement bool
+	}{
+		{"40702810200000012345", true, true},
+		{"40802810500000601096", true, true},
+		{"30101810400000000225", true, false},
+		{"14080281050000060109", false, false}, // the window one place early
+		{"10702810200000012345", false, false}, // the first digit lost in a border
+		{"40702840200000012345", false, false}, // dollars, not roubles
+		{"4070281020000001234", false, false},
+	} {
+		if got := PlausibleAccount(tc.s); got != tc.account {
+			t.Errorf("PlausibleAccount(%s) = %v", tc.s, got)
+		}
+		if got := PlausibleSettlement(tc.s); got != tc.settlement {
+			t.Errorf("PlausibleSettlement(%s) = %v", tc.s, got)
+		}
+	}
+}

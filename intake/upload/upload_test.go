@@ -50,7 +50,7 @@ type env struct {
 
 // start runs the upload handler on a real pipeline; work makes the
 // pipeline's workers read the documents (Tesseract), as in production.
-func start(t *testing.T, dbURL string, work bool, lim pervichka.Limits) *env {
+func start(t *testing.T, dbURL string, work bool, lim pervichka.Limits, opts ...func(*upload.Config)) *env {
 	t.Helper()
 	ctx := t.Context()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -87,7 +87,11 @@ func start(t *testing.T, dbURL string, work bool, lim pervichka.Limits) *env {
 		defer cancel()
 		_ = p.Stop(sctx, 10*time.Second)
 	})
-	h := upload.New("/u/", upload.Config{Receiver: intake.NewReceiver(d, p, log), Limits: lim, Logger: log})
+	hcfg := upload.Config{Receiver: intake.NewReceiver(d, p, log), Limits: lim, Logger: log}
+	for _, o := range opts {
+		o(&hcfg)
+	}
+	h := upload.New("/u/", hcfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{db: d, p: p, srv: srv}
@@ -219,3 +223,7 @@ func TestUploadLinks(t *testing.T) {
 		})
 	}
 }
+
+func decodeJSON(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
+
+func decodeJSONString(s string, v any) error { return json.Unmarshal([]byte(s), v) }

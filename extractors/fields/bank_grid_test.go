@@ -1,0 +1,131 @@
+package fields
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// withLines returns invoice1C with some lines replaced by index.
+func withLines(repl map[int]string) []string {
+	out := slices.Clone(invoice1C)
+	for i, l := range repl {
+		out[i] = l
+	}
+	return out
+}
+
+// The bank grid of 1C's bill as a phone photo reads it (issue 14, real-dev):
+// the cell border before a number read as «|», «[» or a digit, «№» read as
+// «1», a number split in two, a dash between «БИК» and its cell. The account
+// is the 20-digit window that passes the key with the БИК, not the first.
+func TestBankGridPhotoReadings(t *testing.T) {
+	t.Parallel()
+	const (
+		bik  = "044525225"
+		acc  = "40702810200000012345"
+		corr = "30101810400000000225"
+	)
+	for _, tc := range []struct {
+		name     string
+		repl     map[int]string
+		bik, acc string
+		corr     string
+		repaired bool
+	}{
+		{"border read as |", map[int]string{3: "ИНН 7701234560 @25 КПП 770101001 @60 Сч. № @66 |40702810200000012345"}, bik, acc, corr, false},
+		{"№ read as 1", map[int]string{3: "ИНН 7701234560 @25 КПП 770101001 @60 Сч. @66 140702810200000012345"}, bik, acc, corr, false},
+		{"corr with a border digit", map[int]string{1: "@60 Cu. № @66 130101810400000000225"}, bik, acc, corr, false},
+		{"account split by a space", map[int]string{3: "ИНН 7701234560 @25 КПП 770101001 @60 Сч. № @66 40702810200000012 345"}, bik, acc, corr, false},
+		{"БИК after a dash and a bracket", map[int]string{0: "АО «АЛЬФА-БАНК» г. Москва @60 БИК — [044525225"}, bik, acc, corr, false},
+		{"БИК with a border digit", map[int]string{0: "АО «АЛЬФА-БАНК» г. Москва @60 БИК @66 1044525225"}, bik, acc, corr, false},
+		{"first digit lost in the border", map[int]string{3: "ИНН 7701234560 @25 КПП 770101001 @60 Gu. Na @66 [10702810200000012345"}, bik, acc, corr, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, withLines(tc.repl)...)}, cfg(), nil)
+			b := res.SupplierBank
+			if b == nil {
+				t.Fatal("no bank block")
+			}
+			if string(b.BIK) != tc.bik || string(b.Account) != tc.acc || string(b.CorrAccount) != tc.corr {
+				t.Errorf("bank = %s / %s / %s, want %s / %s / %s", b.BIK, b.Account, b.CorrAccount, tc.bik, tc.acc, tc.corr)
+			}
+			repaired := slices.Contains(res.ReviewReasons, pervichka.ReasonRepaired+":supplier_bank.account")
+			if repaired != tc.repaired {
+				t.Errorf("repaired reason %v, want %v (reasons %v)", repaired, tc.repaired, res.ReviewReasons)
+			}
+			if tc.repaired && !res.NeedsReview {
+				t.Error("a repaired account was posted without review")
+			}
+		})
+	}
+}
+
+// Two readings pass the key only by chance: neither is taken, the account
+// goes to review with its key reason rather than a guess.
+func TestBankAccountNoKeyNoGuess(t *testing.T) {
+	t.Parallel()
+	// 4 replaced by 5 in the middle: the key fails, and the repair has
+	// several valid neighbours or none, so it must not be invented.
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, withLines(map[int]string{
+		3: "ИНН 7701234560 @25 КПП 770101001 @60 Сч. № @66 40702810200000012395",
+	})...)}, cfg(), nil)
+	if res.SupplierBank == nil || res.SupplierBank.Account == "40702810200000012345" && !slices.Contains(res.ReviewReasons, pervichka.ReasonRepaired+":supplier_bank.account") {
+		t.Fatalf("bank %+v, reasons %v", res.SupplierBank, res.ReviewReasons)
+	}
+	if !res.NeedsReview {
+		t.Errorf("an account failing its key was posted: %+v", res.SupplierBank)
+	}
+}
+
+// 1C's grid goes on past «Получатель» with the payment order's own labels
+// («Код», «Рез. поле»); the payee's name is in the cell above, behind the
+// rows «Вид оп.», «Наз. пл.». Read on a photo where «Поставщик» was lost.
+func TestPayeeNameInPaymentGrid(t *testing.T) {
+	t.Parallel()
+	lines := slices.Clone(invoice1C)
+	lines[4] = "[ООО «Ромашка» @60 Вид оп. @70 01 @76 Срок плат."
+	lines[5] = "@60 Наз. пл. @76 Очер. плат. @86 5"
+	lines = slices.Insert(lines, 6, "Получатель @60 Код @76 Рез. поле")
+	lines[8] = strings.Replace(lines[8], "Поставщик", "Mocrasumk:", 1)
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Supplier.Name != "ООО «Ромашка»" || res.Supplier.INN != "7701234560" {
+		t.Errorf("supplier = %+v, want ООО «Ромашка» 7701234560", res.Supplier)
+	}
+}
+
+// «Итого подлежит оплате: X руб., в том числе НДС Y руб.» on one line
+// (real-dev: a счёт-оферта whose total was read as the sum of its net
+// prices, 159 556,47 for 191 468,22).
+func TestTotalAndVATOnOneLine(t *testing.T) {
+	t.Parallel()
+	var lines []string
+	for _, l := range invoice1C {
+		if strings.Contains(l, "Итого:") || strings.Contains(l, "В том числе") || strings.Contains(l, "Всего") || strings.Contains(l, "копеек") {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	// The table's prices are net of the tax, as on that bill: the sum of
+	// the lines (14 500,00) is not the total.
+	lines = append(lines, "Цены и суммы в таблице рассчитаны без налога НДС (20%).", "Всего наименований 2",
+		"Итого подлежит оплате: 17 400,00 руб., в том числе НДС 2 900,00 руб.")
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if res.Total != "17400.00" || res.VATAmount != "2900.00" {
+		t.Errorf("total %s, VAT %s; want 17400.00, 2900.00 (reasons %v)", res.Total, res.VATAmount, res.ReviewReasons)
+	}
+}
+
+// «Филиал "Центральный" Банка ВТБ (ПАО) в г. Москве»: the city is cut as
+// everywhere, and the «в» before it with it (real-dev read «… (ПАО) в»).
+func TestBankNameBranchInCity(t *testing.T) {
+	t.Parallel()
+	lines := withLines(map[int]string{0: `Филиал "Центральный" Банка ВТБ (ПАО) в г. Москве @60 БИК @66 044525225`})
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if res.SupplierBank == nil || res.SupplierBank.BankName != `Филиал "Центральный" Банка ВТБ (ПАО)` {
+		t.Errorf("bank = %+v", res.SupplierBank)
+	}
+}
