@@ -369,6 +369,8 @@ func (l *Ledger) paymentOrder(ctx context.Context, p db.Posting, res pervichka.R
 		}
 	}
 	switch {
+	case len(l.companies) == 0:
+		return o, "не задан файл наших организаций с расчётными счетами (--companies, PERVICHKA_COMPANIES)", nil
 	case payer == nil:
 		return o, fmt.Sprintf("покупатель (ИНН %s) не из наших организаций (companies.json)", res.Buyer.INN), nil
 	case payer.Bank == nil:

@@ -421,6 +421,13 @@ func testBankRefusals(t *testing.T, d *db.DB) {
 	if !strings.Contains(string(ledger.RefusedText(b.Refused)), "Счёт на оплату № 3 от 01.10.2026") {
 		t.Errorf("refused.txt:\n%s", ledger.RefusedText(b.Refused))
 	}
+	// Without our companies' accounts nothing is paid, and the reason says
+	// where they go.
+	bare := newLedger(t, d, ledger.WebhookConfig{})
+	_, err = bare.ExportDocument(ctx, first, ledger.FormatBank)
+	if !errors.As(err, &re) || !strings.Contains(re.Reason, "--companies") {
+		t.Errorf("without companies: %v", err)
+	}
 }
 
 // TestExportHTTP: the document's file with its type and name; a refusal is

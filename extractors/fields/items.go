@@ -592,7 +592,7 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 		}
 	}
 	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), code))
-	r.item.UnitCode = pervichka.Text(itemUnitCode(string(r.item.Unit), code))
+	r.item.UnitCode = pervichka.Text(itemUnitCode(code))
 	if q, ok := parseQuantity(cells[colQty]); ok {
 		r.item.Quantity = pervichka.Text(q)
 	}
@@ -1135,12 +1135,10 @@ func itemUnit(printed, code string) string {
 	return printed
 }
 
-// itemUnitCode is a row's ОКЕИ code: the code of the unit read, or failing
-// that the printed code when it is a known one; "" when neither is known.
-func itemUnitCode(unit, code string) string {
-	if u, ok := ruvalid.LookupUnit(unit); ok {
-		return u.Code
-	}
+// itemUnitCode is a row's printed ОКЕИ code (column 2 of a счёт-фактура or
+// УПД) when it is a known one; "" otherwise — consumers that need a code
+// look the unit up.
+func itemUnitCode(code string) string {
 	if u, ok := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code)); ok {
 		return u.Code
 	}

@@ -41,10 +41,8 @@ import (
 	"github.com/pervichka/pervichka/extractors/ruvalid"
 )
 
-// DocTORG12 is the type string of a ТОРГ-12 товарная накладная. The
-// domain's DocType constant for it is being added by the corpus work; this
-// package knows it by its string so that either side can land first.
-const DocTORG12 pervichka.DocType = "torg12"
+// DocTORG12 is the ТОРГ-12 товарная накладная (the domain's type).
+const DocTORG12 = pervichka.DocTORG12
 
 // Functions of the file (Функция).
 const (
