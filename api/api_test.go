@@ -382,8 +382,24 @@ func TestHealth(t *testing.T) {
 			}
 		}
 
-		// The object store goes away, then the database: /readyz names each,
-		// /healthz does not care.
+		// The object store stops taking writes, then goes away, then the
+		// database: /readyz names each, /healthz does not care.
+		if unwritable(t, e.store) {
+			var rr readyReply
+			r := e.get("/readyz", "")
+			r.json(t, &rr)
+			if r.status != http.StatusServiceUnavailable || rr.Checks["objects"] != "failed" || r.header.Get("Retry-After") == "" {
+				t.Errorf("objects unwritable: %d %s", r.status, r.body)
+			}
+			up := e.upload(e.service, file("a.png", fakePNG(100)))
+			if code, _ := up.errorCode(t); up.status != http.StatusServiceUnavailable || code != "unavailable" || up.header.Get("Retry-After") == "" {
+				t.Errorf("upload to unwritable objects: %d %s", up.status, up.body)
+			}
+			writable(t, e.store)
+			if r := e.get("/readyz", ""); r.status != http.StatusOK {
+				t.Errorf("objects writable again: %d %s", r.status, r.body)
+			}
+		}
 		e.store.Close()
 		var rr readyReply
 		r := e.get("/readyz", "")

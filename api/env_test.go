@@ -12,6 +12,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -280,3 +283,39 @@ func (e *env) documentCount() int {
 var errInjected = errors.New("injected: disk on fire at 10.0.0.7")
 
 func pathOf(id int64, rest string) string { return fmt.Sprintf("/api/v1/documents/%d%s", id, rest) }
+
+// unwritable makes the local store's folder refuse writes (its temp folder,
+// where every Put starts): by permissions, or as root, who ignores them,
+// with chattr +i. It reports false when neither works here.
+func unwritable(t *testing.T, l *objects.Local) bool {
+	t.Helper()
+	tmp := filepath.Join(l.Dir(), ".tmp")
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chattr", "+i", tmp).CombinedOutput(); err != nil {
+			t.Logf("cannot make the store unwritable as root: %v %s", err, out)
+			return false
+		}
+		t.Cleanup(func() { exec.Command("chattr", "-i", tmp).Run() })
+		return true
+	}
+	if err := os.Chmod(tmp, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(tmp, 0o750) })
+	return true
+}
+
+// writable undoes unwritable.
+func writable(t *testing.T, l *objects.Local) {
+	t.Helper()
+	tmp := filepath.Join(l.Dir(), ".tmp")
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chattr", "-i", tmp).CombinedOutput(); err != nil {
+			t.Fatalf("chattr -i: %v %s", err, out)
+		}
+		return
+	}
+	if err := os.Chmod(tmp, 0o750); err != nil {
+		t.Fatal(err)
+	}
+}

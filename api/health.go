@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pervichka/pervichka/storage/objects"
@@ -13,9 +15,10 @@ import (
 // /readyz answer 503 in time for the orchestrator rather than time out.
 const probeTimeout = 2 * time.Second
 
-// probeKey is read to check the object store: a key no object has, so the
-// expected answer is "not found", which proves the store answers without
-// moving any bytes.
+// probeKey is written to check the object store: a store that answers
+// reads but refuses writes (a full or read-only folder, a bucket policy)
+// cannot take an upload, so reading alone said "ok" too early. Every probe
+// writes the same two bytes to the same key: nothing accumulates.
 const probeKey = "readyz/probe"
 
 type readyReply struct {
@@ -31,7 +34,7 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 }
 
 // readyz says whether the process can do its work now: the database answers
-// a ping and the object store answers a read. On failure it answers 503 and
+// a ping and the object store takes a write. On failure it answers 503 and
 // names the failing dependency; the error itself goes to the log only,
 // since the endpoint is unauthenticated.
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
@@ -68,7 +71,17 @@ func (s *server) pingDB(ctx context.Context) error {
 	return s.cfg.DB.Pgx().Ping(ctx)
 }
 
+// putter is the write half of an object store; every store the service
+// runs on has it (Config.Objects is declared as a Getter, what the
+// handlers need).
+type putter interface {
+	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
+}
+
 func (s *server) pingObjects(ctx context.Context) error {
+	if p, ok := s.cfg.Objects.(putter); ok {
+		return p.Put(ctx, probeKey, strings.NewReader("ok"), 2, "text/plain")
+	}
 	body, _, err := s.cfg.Objects.Get(ctx, probeKey)
 	if errors.Is(err, objects.ErrNotFound) {
 		return nil

@@ -134,6 +134,8 @@ type Pipeline struct {
 	poster Poster
 	// submits admits Submit calls in turn: see Config.MaxSubmits.
 	submits *semaphore.Weighted
+	// lease marks this process a live worker from Start to Stop.
+	lease *db.WorkerLease
 }
 
 // New builds the pipeline and its River client; Start begins working jobs.
@@ -219,7 +221,22 @@ func (p *Pipeline) Start(ctx context.Context) error {
 	if !p.cfg.Work {
 		return nil
 	}
-	return p.queue.Start(ctx)
+	// A restarted process that is the only worker on its SQLite file takes
+	// back at once the jobs its previous life was running (db.ClaimWorker);
+	// shared deployments wait for RescueAfter.
+	lease, resumed, err := p.db.ClaimWorker(ctx)
+	if err != nil {
+		return err
+	}
+	if resumed > 0 {
+		p.log.Info("resumed jobs a dead worker was running", "jobs", resumed)
+	}
+	if err := p.queue.Start(ctx); err != nil {
+		lease.Release()
+		return err
+	}
+	p.lease = lease
+	return nil
 }
 
 // Stop stops fetching new jobs and waits for running ones to finish until
@@ -232,6 +249,7 @@ func (p *Pipeline) Stop(ctx context.Context, grace time.Duration) error {
 	if !p.cfg.Work {
 		return nil
 	}
+	defer p.lease.Release()
 	err := p.queue.Stop(ctx)
 	if err == nil {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -71,8 +72,14 @@ func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, creat
 	if err := p.store.Put(ctx, key, body, int64(len(u.Body)), ct); err != nil {
 		return db.Document{}, false, fmt.Errorf("store original: %w", err)
 	}
-	err = p.inTx(ctx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
-		doc, created, err = p.db.CreateDocument(ctx, tx, db.NewDocument{
+	// The database gets a bounded wait: a locked SQLite file or a
+	// Postgres failover answers the sender "later" (503, Retry-After) in
+	// seconds instead of holding the upload for the whole lock. The
+	// original is stored already; the sender's retry finds it by content.
+	dbCtx, cancel := context.WithTimeout(ctx, SubmitDBWait)
+	defer cancel()
+	err = p.inTx(dbCtx, func(tx *db.Tx, insert func(river.JobArgs) error) error {
+		doc, created, err = p.db.CreateDocument(dbCtx, tx, db.NewDocument{
 			SHA256: sha, ObjectKey: key, FileName: u.Name, ContentType: ct, Size: int64(len(u.Body)),
 			Source: u.Source, Sender: u.Sender, GroupID: u.GroupID, Actor: u.Actor,
 		})
@@ -83,10 +90,20 @@ func (p *Pipeline) Submit(ctx context.Context, u Upload) (doc db.Document, creat
 		return err
 	})
 	if err != nil {
+		if dbCtx.Err() != nil && ctx.Err() == nil {
+			err = fmt.Errorf("%w: no answer in %s: %w", db.ErrTransient, SubmitDBWait, err)
+		}
 		return db.Document{}, false, fmt.Errorf("submit %q: %w", u.Name, err)
 	}
 	return doc, created, nil
 }
+
+// SubmitDBWait is the longest Submit waits for the database to take a new
+// document: SQLite's own busy timeout (5 s) once, plus a little. Longer
+// than any commit takes on a working database (milliseconds; tens under a
+// burst, docs/benchmarks.md), short enough that an HTTP client is answered
+// 503 while it still waits.
+const SubmitDBWait = 6 * time.Second
 
 // Retry sends a document through the pipeline again, from ingest: a
 // failed one, or one under review as a re-sent copy of another (its result

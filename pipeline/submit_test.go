@@ -147,3 +147,70 @@ func TestSubmitInTurn(t *testing.T) {
 		t.Errorf("%d objects and %d documents, want 4 of each (the cancelled upload leaves none)", stored, len(docs))
 	}
 }
+
+// TestSubmitLockedDatabase: another process holds SQLite's write lock while
+// six uploads arrive. Each Submit waits SubmitDBWait at most — not its
+// turn at the one connection behind the others' 5 s busy waits, which made
+// the last of a burst wait for the whole lock — fails with an error that
+// says "later" (db.ErrTransient: the API answers 503 and Retry-After), and
+// loses nothing: once the lock is gone the same bytes make one document.
+func TestSubmitLockedDatabase(t *testing.T) {
+	ctx := t.Context()
+	log := slog.New(slog.DiscardHandler)
+	url := dbtest.SQLiteURL(t)
+	database, err := db.Open(ctx, url, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer database.Close()
+	if err := database.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	other, err := db.Open(ctx, url, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	store, err := objects.Open(ctx, objectstest.FileURL(t), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(pipeline.Config{DB: database, Objects: store, Logger: log, MaxSubmits: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			_, _, err := p.Submit(ctx, pipeline.Upload{Name: "b.png", Body: onePixelPNG(t, 100+i), Source: "upload"})
+			waited := time.Since(start)
+			if !db.IsTransient(err) {
+				t.Errorf("submit %d while locked: %v, want a transient error", i, err)
+			}
+			// The lock is held for good here; the wait must end on its own.
+			if waited > pipeline.SubmitDBWait+3*time.Second {
+				t.Errorf("submit %d waited %s for a locked database, bound %s", i, waited, pipeline.SubmitDBWait)
+			}
+		}()
+	}
+	wg.Wait()
+	body := onePixelPNG(t, 7)
+	if err := lock.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	doc, created, err := p.Submit(ctx, pipeline.Upload{Name: "a.png", Body: body, Source: "upload"})
+	if err != nil || !created {
+		t.Fatalf("after the lock: %v (created %v)", err, created)
+	}
+	again, created, err := p.Submit(ctx, pipeline.Upload{Name: "a.png", Body: body, Source: "upload"})
+	if err != nil || created || again.ID != doc.ID {
+		t.Fatalf("the same bytes again: %d created %v err %v, want document %d", again.ID, created, err, doc.ID)
+	}
+}

@@ -47,6 +47,7 @@ type DB struct {
 	pgPool  *pgxpool.Pool // Postgres
 	q       *queries
 	log     *slog.Logger
+	path    string // the SQLite file; empty on Postgres
 }
 
 // Open connects to the database named by url without changing it; call
@@ -120,7 +121,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (*DB, error)
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	log.Debug("database opened", "dialect", SQLite, "path", path)
-	return &DB{dialect: SQLite, sqlDB: sqlDB, q: sqliteQueries, log: log}, nil
+	return &DB{dialect: SQLite, sqlDB: sqlDB, q: sqliteQueries, log: log, path: path}, nil
 }
 
 func openPostgres(ctx context.Context, rawURL string, log *slog.Logger) (*DB, error) {

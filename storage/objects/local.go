@@ -43,9 +43,13 @@ var _ Store = (*Local)(nil)
 const (
 	localTempDir  = ".tmp"
 	sidecarSuffix = ".type"
-	// Temporary files older than this are leftovers of a crash between
-	// create and rename; NewLocal removes them. No Put takes a day.
-	staleTempAge = 24 * time.Hour
+	// Temporary files not written for this long are leftovers of a crash
+	// between create and rename; NewLocal removes them, and looks once
+	// more this long after it starts (for the files of a crash just before
+	// the restart). A Put writes from memory and fsyncs in seconds: no
+	// live Put leaves its file untouched for a minute, even one of another
+	// process sharing the folder.
+	staleTempAge = time.Minute
 	filePerm     = 0o640
 	dirPerm      = 0o750
 	// Content types are HTTP header values for S3; a longer one is a bug.
@@ -53,7 +57,8 @@ const (
 )
 
 // NewLocal opens (creating if needed) a local store in dir, and removes
-// temporary files that a crashed process left there more than a day ago.
+// temporary files that a crashed process left there: at once those not
+// written for staleTempAge, the rest staleTempAge later.
 func NewLocal(dir string) (*Local, error) {
 	if dir == "" {
 		return nil, errors.New("objects: local store: empty folder name")
@@ -70,7 +75,10 @@ func NewLocal(dir string) (*Local, error) {
 		return nil, fmt.Errorf("objects: local store %s: temp folder: %w", dir, err)
 	}
 	l := &Local{root: root, dir: dir}
-	l.removeStaleTemps(time.Now().Add(-staleTempAge))
+	start := time.Now()
+	l.removeStaleTemps(start.Add(-staleTempAge))
+	// After Close the second look finds no folder and does nothing.
+	time.AfterFunc(staleTempAge, func() { l.removeStaleTemps(start) })
 	return l, nil
 }
 

@@ -155,8 +155,9 @@ func TestLocalObjectFolderConflict(t *testing.T) {
 	}
 }
 
-// TestLocalRemovesStaleTemps: leftovers of a crash older than a day go at
-// the next NewLocal; recent ones (another process's Put) stay.
+// TestLocalRemovesStaleTemps: leftovers of a crash two minutes ago go at the
+// next NewLocal (once they stayed for a day); one written just now (another
+// process's Put in progress) stays.
 func TestLocalRemovesStaleTemps(t *testing.T) {
 	dir := t.TempDir()
 	l, err := NewLocal(dir)
@@ -171,7 +172,7 @@ func TestLocalRemovesStaleTemps(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	old := time.Now().Add(-25 * time.Hour)
+	old := time.Now().Add(-2 * time.Minute)
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}

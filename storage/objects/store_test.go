@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -229,4 +231,33 @@ func FuzzOpenURL(f *testing.F) {
 			t.Fatalf("parseS3URL(%q) accepted a config check refuses", raw)
 		}
 	})
+}
+
+// TestUnwritableFolderIsTransient: a Put into a folder the process may not
+// write fails with an error that says "later" (the API's 503), as a full
+// disk does: the operator's fix makes the same Put succeed. Root ignores
+// permissions, so as root the folder is made immutable instead.
+func TestUnwritableFolderIsTransient(t *testing.T) {
+	dir := t.TempDir()
+	l, err := NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	tmp := filepath.Join(dir, localTempDir)
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chattr", "+i", tmp).CombinedOutput(); err != nil {
+			t.Skipf("as root, chattr +i is needed to make a folder unwritable: %v %s", err, out)
+		}
+		defer exec.Command("chattr", "-i", tmp).Run()
+	} else {
+		if err := os.Chmod(tmp, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(tmp, 0o750)
+	}
+	err = l.Put(context.Background(), "k", strings.NewReader("x"), 1, "")
+	if err == nil || !IsTransient(err) {
+		t.Fatalf("Put into an unwritable folder: %v (transient %v), want a transient error", err, IsTransient(err))
+	}
 }

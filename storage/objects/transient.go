@@ -12,9 +12,10 @@ import (
 
 // IsTransient reports whether retrying the same operation later may
 // succeed: network failures (refused, reset, timed out, connection closed
-// early), S3 server errors (5xx), throttling (429, SlowDown and kin) and a
-// full local disk. False for everything a retry cannot fix: ErrNotFound,
-// ErrInvalidKey, access denied, a missing bucket, a failing caller's
+// early), S3 server errors (5xx), throttling (429, SlowDown and kin), a
+// full local disk and a local folder that cannot be written (permissions,
+// read-only). False for everything a retry cannot fix: ErrNotFound,
+// ErrInvalidKey, S3's access denied, a missing bucket, a failing caller's
 // reader, and a cancelled or expired context (the caller chose to stop).
 func IsTransient(err error) bool {
 	switch {
@@ -79,4 +80,8 @@ var transientErrnos = []error{
 	syscall.EPIPE, syscall.ETIMEDOUT, syscall.EHOSTUNREACH,
 	syscall.ENETUNREACH, syscall.ENETDOWN,
 	syscall.ENOSPC, syscall.EDQUOT,
+	// A folder the process may not write (permissions, a read-only
+	// remount): the operator's fix makes the same call succeed, and until
+	// then the sender should hear "later", not "internal error".
+	syscall.EACCES, syscall.EPERM, syscall.EROFS,
 }
