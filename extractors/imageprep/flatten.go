@@ -6,8 +6,6 @@ import (
 	"sort"
 )
 
-func sqrt(v float64) float64 { return math.Sqrt(v) }
-
 // flattenLongSide is the long side of the copy the background is estimated
 // on; with a 7×7 window one cell spans ~1/45 of the page, wider than any
 // text stroke, narrower than shadow edges are sharp.

@@ -58,22 +58,3 @@ func boxDown(g *image.Gray, f int) *image.Gray {
 	}
 	return out
 }
-
-// stats returns the mean and standard deviation of a float plane.
-func meanStd(v []float32) (float64, float64) {
-	if len(v) == 0 {
-		return 0, 0
-	}
-	var s, ss float64
-	for _, x := range v {
-		s += float64(x)
-		ss += float64(x) * float64(x)
-	}
-	n := float64(len(v))
-	m := s / n
-	vr := ss/n - m*m
-	if vr < 0 {
-		vr = 0
-	}
-	return m, sqrt(vr)
-}
