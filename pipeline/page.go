@@ -15,6 +15,7 @@ import (
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/imagefile"
+	"github.com/pervichka/pervichka/extractors/pixelbudget"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/storage/db"
 )
@@ -170,7 +171,7 @@ func (p *Pipeline) rawPage(ctx context.Context, doc db.Document, pg db.Page) (im
 		if err != nil {
 			return nil, err
 		}
-		return p.rec.Budget().Acquire(ctx, cost.DecodedBytes+pageWorkBytesPerPixel*cost.Pixels)
+		return p.budget().Acquire(ctx, cost.DecodedBytes+pageWorkBytesPerPixel*cost.Pixels)
 	}
 	if pg.RawKey != "" {
 		// A lossless page is several times its JPEG's size.
@@ -251,4 +252,12 @@ func ycbcrToRGBA(m *image.YCbCr) *image.RGBA {
 		}
 	}
 	return out
+}
+
+// budget is the recognizer's pixel budget; nil (none) without a recognizer.
+func (p *Pipeline) budget() *pixelbudget.Budget {
+	if p.rec == nil {
+		return nil
+	}
+	return p.rec.Budget()
 }

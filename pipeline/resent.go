@@ -51,7 +51,7 @@ func (p *Pipeline) firstPageFingerprint(ctx context.Context, id int64, b []byte)
 	if err != nil {
 		return nil, nil // the page job reports it
 	}
-	release, err := p.rec.Budget().Acquire(ctx, cost.DecodedBytes+reducedBytesPerPixel*cost.Pixels)
+	release, err := p.budget().Acquire(ctx, cost.DecodedBytes+reducedBytesPerPixel*cost.Pixels)
 	if err != nil {
 		return nil, err
 	}
