@@ -147,14 +147,6 @@ func (c *canvas) ensure(h float64) bool {
 	return true
 }
 
-// text draws s with its baseline at y.
-func (c *canvas) text(x, y float64, f sheet.Font, s string) {
-	if s == "" {
-		return
-	}
-	c.add(sheet.Text{X: x, Y: y, W: textWidth(f, s), Font: f, S: s})
-}
-
 // textBox draws s in [x, x+w] with the alignment, shrinking the font (to
 // 5.5 pt at most) if it would not fit.
 func (c *canvas) textBox(x, y, w float64, f sheet.Font, a sheet.Align, s string) {
@@ -215,14 +207,6 @@ type table struct {
 	// Bare: rows that run onto a new page continue without the heads, as
 	// 1C prints its bills and acts.
 	Bare bool
-}
-
-func (t table) width() float64 {
-	w := 0.0
-	for _, c := range t.Cols {
-		w += c.W
-	}
-	return w
 }
 
 // drawTable draws the heads and rows from the cursor down; a row that does

@@ -138,14 +138,6 @@ func (d *docData) date() string { return formatDate(d.Date, d.DateStyle) }
 
 func (d *docData) money(k pervichka.Kopecks) string { return d.Money.money(k) }
 
-// vatText is the VAT sum as printed, or «Без НДС».
-func (d *docData) vatText() string {
-	if d.VAT.None {
-		return "Без НДС"
-	}
-	return d.money(d.VATSum)
-}
-
 // services reports whether the lines are services rather than goods.
 func (d *docData) services() bool {
 	return d.Type == pervichka.DocAct || (d.Type == pervichka.DocContract && d.Kind != contractSupply)

@@ -120,7 +120,7 @@ func pageParams(r *http.Request) (after int64, limit int, err error) {
 	}
 	if cursor != "" {
 		if after, err = strconv.ParseInt(cursor, 10, 64); err != nil || after < 0 {
-			return 0, 0, fmt.Errorf("Курсор %q должен быть значением next_cursor предыдущей страницы", cursor)
+			return 0, 0, clientMessagef("Курсор %q должен быть значением next_cursor предыдущей страницы", cursor)
 		}
 	}
 	return after, limit, nil
@@ -326,15 +326,15 @@ func selection(r *http.Request) (Selection, error) {
 	from, to := q.Get("from"), q.Get("to")
 	if from != "" || to != "" {
 		if q.Get("after") != "" {
-			return Selection{}, errors.New("Укажите либо период (from, to), либо курсор after")
+			return Selection{}, clientMessagef("Укажите либо период (from, to), либо курсор after")
 		}
 		for _, v := range []string{from, to} {
 			if _, err := time.Parse(time.DateOnly, v); err != nil {
-				return Selection{}, fmt.Errorf("Дата %q: нужен формат ГГГГ-ММ-ДД, и from, и to", v)
+				return Selection{}, clientMessagef("Дата %q: нужен формат ГГГГ-ММ-ДД, и from, и to", v)
 			}
 		}
 		if from > to {
-			return Selection{}, fmt.Errorf("Период %s..%s: начало позже конца", from, to)
+			return Selection{}, clientMessagef("Период %s..%s: начало позже конца", from, to)
 		}
 		return Selection{From: from, To: to}, nil
 	}
@@ -352,4 +352,15 @@ func writeFile(w http.ResponseWriter, f ExportFile) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(f.Data)
+}
+
+// clientMessage is a refusal of a request's parameters, worded for the
+// person or program that sent them (in Russian, as a sentence): handlers
+// answer it as a 400 with the message as it is.
+type clientMessage string
+
+func (m clientMessage) Error() string { return string(m) }
+
+func clientMessagef(format string, args ...any) error {
+	return clientMessage(fmt.Sprintf(format, args...))
 }

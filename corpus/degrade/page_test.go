@@ -39,8 +39,6 @@ func sheetLandscape() sheet.Sheet {
 	return s
 }
 
-func testPage(s sheet.Sheet) image.Image { return render.Image(s, 300) }
-
 // Pages rendered once per test binary; rendering is cheap but not free.
 var (
 	pagesOnce                sync.Once

@@ -28,8 +28,6 @@ func (a amount) conf() float64 {
 	return c
 }
 
-func (a amount) box() pervichka.Rect { return boxOf(a.toks) }
-
 // cleanNumber strips what surrounds a number in print («214 500,00 руб.»,
 // «=1000-00», «35 750,00;») and maps look-alike letters to digits. ok is
 // false when the word is not a number.

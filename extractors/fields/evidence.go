@@ -541,13 +541,6 @@ var titleWords = map[string]bool{
 	"накладная": true, "упд": true, "передаточный": true, "оплату": true, "инн": true, "кпп": true,
 }
 
-// addressWords mark an address fragment («ул. Дубининская, д. 5»).
-var addressWords = map[string]bool{
-	"ул": true, "улица": true, "д": true, "дом": true, "корп": true, "стр": true, "пр-т": true,
-	"проспект": true, "пер": true, "переулок": true, "шоссе": true, "наб": true, "обл": true,
-	"область": true, "р-н": true, "офис": true, "оф": true, "кв": true, "пом": true, "г": true,
-}
-
 // nameProblem says why a name is not a name of an organisation: it holds
 // title words, or it has no legal form (an address fragment, a stray word
 // such as «Дубининская», a person without «ИП»).

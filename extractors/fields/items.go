@@ -773,7 +773,7 @@ func repairRow(r *itemRow, figures []token) {
 			}
 			prod := pervichka.Kopecks((qm*int64(a.k) + 500) / 1000)
 			if (r.hasAmt && prod == r.amount && prod != a.k) || (!r.hasAmt && fill(prod)) {
-				price, hasPrice = a.k, true
+				hasPrice = true
 				r.item.Price = a.k.Text()
 				if !r.hasAmt {
 					r.amount, r.hasAmt = prod, true

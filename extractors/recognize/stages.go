@@ -87,9 +87,9 @@ func (r *Recognizer) SplitEach(ctx context.Context, name string, b []byte, fn fu
 		}
 		// One page at a time: the largest page's decoding and what it
 		// is reduced to.
-		release, err := r.opt.Budget.Acquire(ctx, cost.DecodedBytes+4*cost.Pixels)
-		if err != nil {
-			return err
+		release, aerr := r.opt.Budget.Acquire(ctx, cost.DecodedBytes+4*cost.Pixels)
+		if aerr != nil {
+			return aerr
 		}
 		defer release()
 		err = imagefile.DecodeEach(ctx, b, r.opt.Limits, func(i int, img image.Image) error {

@@ -252,11 +252,11 @@ func (f *File) set(key, v string) error {
 	switch key {
 	case "ВерсияФормата":
 		if v != Version && v != "1.02" {
-			return fmt.Errorf("ВерсияФормата=%s: only 1.02 and 1.03 are read", v)
+			return fmt.Errorf("unsupported ВерсияФормата=%s: only 1.02 and 1.03 are read", v)
 		}
 	case "Кодировка":
 		if v != Encoding {
-			return fmt.Errorf("Кодировка=%s: only Windows is read", v)
+			return fmt.Errorf("unsupported Кодировка=%s: only Windows is read", v)
 		}
 	case "Отправитель":
 		f.Sender = v
@@ -311,7 +311,7 @@ func (o *Order) set(key, v string) error {
 	case "Сумма":
 		o.Amount, err = pervichka.ParseKopecks(v)
 		if err == nil && o.Amount < 0 {
-			err = fmt.Errorf("Сумма=%s is negative", v)
+			err = fmt.Errorf("negative Сумма=%s", v)
 		}
 	case "ВидОплаты":
 		o.Kind = v

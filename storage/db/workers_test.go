@@ -55,6 +55,9 @@ func TestClaimWorkerResumesOnlyOrphans(t *testing.T) {
 	if err != nil || live == nil {
 		t.Fatalf("first worker: %v", err)
 	}
+	if resumed != 0 {
+		t.Errorf("first worker with nothing running resumed %d jobs", resumed)
+	}
 	setRunning()
 	starting, resumed, err := open().ClaimWorker(ctx)
 	if err != nil {
