@@ -152,7 +152,7 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	switch db.MessageOutcome(*outcome) {
 	case "", db.MessageStored, db.MessageNoDocuments, db.MessageRefused, db.MessageMalformed:
 	default:
-		return fmt.Errorf("--outcome %q: want no_documents, refused, malformed or stored", *outcome)
+		return usagef("--outcome %q: want no_documents, refused, malformed or stored", *outcome)
 	}
 	if *limit < 1 || *limit > 1000 {
 		return errors.New("--limit must be 1 to 1000")

@@ -21,12 +21,18 @@ func TestContractorCommand(t *testing.T) {
 		}
 		return stdout.String()
 	}
-	runFail := func(wantInStderr string, args ...string) {
+	// runFailCode runs a command that must fail with exit code want (1: a
+	// failure while running, 2: a command line that cannot run).
+	runFailCode := func(want int, wantInStderr string, args ...string) {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
-		if code := run(args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), wantInStderr) {
-			t.Fatalf("pervichka %v: exit %d, stderr %q; want 1 and %q", args, code, stderr.String(), wantInStderr)
+		if code := run(args, &stdout, &stderr); code != want || !strings.Contains(stderr.String(), wantInStderr) {
+			t.Fatalf("pervichka %v: exit %d, stderr %q; want %d and %q", args, code, stderr.String(), want, wantInStderr)
 		}
+	}
+	runFail := func(wantInStderr string, args ...string) {
+		t.Helper()
+		runFailCode(1, wantInStderr, args...)
 	}
 	runFail("run pervichka migrate", "contractor", "add", "--name", "x", "--db", url)
 	runOK("migrate", "--db", url)
@@ -52,13 +58,13 @@ func TestContractorCommand(t *testing.T) {
 		t.Fatalf("by address: %+v, %v", c, err)
 	}
 
-	runFail("--name is required", "contractor", "add", "--db", url)
+	runFailCode(2, "--name is required", "contractor", "add", "--db", url)
 	runFail("duplicate", "contractor", "add", "--name", "ООО «Ромашка»", "--db", url)
 	runFail("--base-url", "contractor", "add", "--name", "y", "--base-url", "ftp://x", "--db", url)
 	runFail("e-mail address", "contractor", "add", "--name", "y", "--email", "not-an-address", "--db", url)
 	runFail("no contractor named", "contractor", "revoke", "--name", "nobody", "--db", url)
-	runFail("unknown subcommand", "contractor", "delete", "--db", url)
-	runFail("--outcome", "intake", "mail", "--outcome", "lost", "--db", url)
+	runFailCode(2, "unknown subcommand", "contractor", "delete", "--db", url)
+	runFailCode(2, "--outcome", "intake", "mail", "--outcome", "lost", "--db", url)
 
 	runOK("contractor", "revoke", "--name", "ООО «Ромашка»", "--db", url)
 	if _, err := d.ContractorByToken(t.Context(), token); err == nil {

@@ -31,8 +31,13 @@ func init() {
 		flags: func(fs *flag.FlagSet, c *serveConfig) {
 			fs.StringVar(&c.intake.imapFile, "imap-file", "", `JSON file of mailboxes to poll, [{"url": "imaps://…"}, …] [PERVICHKA_IMAP_FILE]`)
 			fs.DurationVar(&c.intake.imapInterval, "imap-interval", time.Minute, "how often each mailbox is polled, at least 1s [PERVICHKA_IMAP_INTERVAL]")
+			fs.IntVar(&c.intake.filesPerHour, "upload-files-per-hour", 0, "files one contractor link may send in an hour; 0: the default (docs/intake.md) [PERVICHKA_UPLOAD_FILES_PER_HOUR]")
+			fs.Int64Var(&c.intake.bytesPerDay, "upload-bytes-per-day", 0, "bytes one contractor link may send in a day; 0: the default (docs/intake.md) [PERVICHKA_UPLOAD_BYTES_PER_DAY]")
 		},
 		check: func(c *serveConfig) error {
+			if c.intake.filesPerHour < 0 || c.intake.bytesPerDay < 0 {
+				return fmt.Errorf("--upload-files-per-hour and --upload-bytes-per-day must not be negative")
+			}
 			if c.intake.imapInterval < time.Second {
 				return fmt.Errorf("--imap-interval [PERVICHKA_IMAP_INTERVAL] %s: want at least 1s, e.g. 1m", c.intake.imapInterval)
 			}
@@ -45,6 +50,9 @@ func init() {
 type intakeSettings struct {
 	imapFile     string
 	imapInterval time.Duration
+	// Each contractor link's quota; 0 keeps upload's defaults.
+	filesPerHour int
+	bytesPerDay  int64
 }
 
 func mountIntake(d *serveDeps, mux *http.ServeMux) error {
@@ -55,21 +63,12 @@ func mountIntake(d *serveDeps, mux *http.ServeMux) error {
 	lcfg := upload.Config{
 		Receiver: recv, Limits: pervichka.DefaultLimits(), MaxRequestBytes: d.cfg.maxRequestBytes, Logger: d.log,
 	}
-	// Each link's quota (docs/intake.md); unset or 0 keeps the defaults.
-	for _, q := range []struct {
-		env string
-		set func(n int64)
-	}{
-		{"PERVICHKA_UPLOAD_FILES_PER_HOUR", func(n int64) { lcfg.FilesPerHour = int(n) }},
-		{"PERVICHKA_UPLOAD_BYTES_PER_DAY", func(n int64) { lcfg.BytesPerDay = n }},
-	} {
-		if v := os.Getenv(q.env); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 || n > 1<<40 {
-				return fmt.Errorf("%s %q: want a whole number ≥ 0", q.env, v)
-			}
-			q.set(n)
-		}
+	// Each link's quota (docs/intake.md); 0 keeps the defaults.
+	if n := d.cfg.intake.filesPerHour; n > 0 {
+		lcfg.FilesPerHour = n
+	}
+	if n := d.cfg.intake.bytesPerDay; n > 0 {
+		lcfg.BytesPerDay = n
 	}
 	links := upload.New("/u/", lcfg)
 	mux.Handle("/u/", d.metrics.Middleware("/u/", links))

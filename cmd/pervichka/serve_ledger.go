@@ -37,7 +37,7 @@ func ledgerFlags(fs *flag.FlagSet, c *serveConfig) {
 	s := &c.ledger
 	fs.StringVar(&s.publicURL, "public-url", "", "the service's address as others reach it, for links in deliveries [PERVICHKA_PUBLIC_URL]")
 	fs.StringVar(&s.mapping, "ledger-mapping", "", "JSON file of accounts for postings (docs/ledger.md); default the built-in mapping [PERVICHKA_LEDGER_MAPPING]")
-	fs.StringVar(&s.webhookURL, "webhook-url", "", "where postings and document state changes are delivered; empty: no webhook [PERVICHKA_WEBHOOK_URL]")
+	fs.StringVar(&s.webhookURL, "webhook-url", "", "where postings are delivered; empty: no webhook [PERVICHKA_WEBHOOK_URL]")
 	fs.StringVar(&s.secret, "webhook-secret", "", "the deliveries' signing key (whsec_<base64> or any string of 32+ bytes); prefer the environment or --config to the command line [PERVICHKA_WEBHOOK_SECRET]")
 	fs.IntVar(&s.maxAttempts, "webhook-max-attempts", 0, "attempts before a delivery is a dead letter; 0: the ledger's default [PERVICHKA_WEBHOOK_MAX_ATTEMPTS]")
 	fs.DurationVar(&s.backoff, "webhook-backoff", 0, "wait before the first retry, doubling after; 0: the ledger's default [PERVICHKA_WEBHOOK_BACKOFF]")

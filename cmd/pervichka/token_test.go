@@ -26,12 +26,18 @@ func TestTokenCommand(t *testing.T) {
 				}
 				return stdout.String()
 			}
-			runFail := func(wantInStderr string, args ...string) {
+			// runFailCode: exit 1 is a failure while running, 2 a
+			// command line that cannot run.
+			runFailCode := func(want int, wantInStderr string, args ...string) {
 				t.Helper()
 				var stdout, stderr bytes.Buffer
-				if code := run(args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), wantInStderr) {
-					t.Fatalf("pervichka %v: exit %d, stderr %q; want 1 and %q", args, code, stderr.String(), wantInStderr)
+				if code := run(args, &stdout, &stderr); code != want || !strings.Contains(stderr.String(), wantInStderr) {
+					t.Fatalf("pervichka %v: exit %d, stderr %q; want %d and %q", args, code, stderr.String(), want, wantInStderr)
 				}
+			}
+			runFail := func(wantInStderr string, args ...string) {
+				t.Helper()
+				runFailCode(1, wantInStderr, args...)
 			}
 
 			// Before migrate: refused, naming the fix.
@@ -63,9 +69,9 @@ func TestTokenCommand(t *testing.T) {
 
 			runFail("already exists", "token", "create", "--name", "ops", "--db", url)
 			runFail("--role", "token", "create", "--name", "x", "--role", "root", "--db", url)
-			runFail("--name is required", "token", "create", "--db", url)
+			runFailCode(2, "--name is required", "token", "create", "--db", url)
 			runFail("no token named", "token", "revoke", "--name", "nobody", "--db", url)
-			runFail("unknown subcommand", "token", "delete", "--name", "ops", "--db", url)
+			runFailCode(2, "unknown subcommand", "token", "delete", "--name", "ops", "--db", url)
 
 			runOK("token", "revoke", "--name", "ops", "--db", url)
 			if _, err := d.Authenticate(context.Background(), admin); err == nil {
