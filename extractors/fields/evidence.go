@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,7 +167,7 @@ func (x *extraction) collectEvidence() {
 	// vat_amount
 	switch {
 	case x.vatRate == pervichka.VATNone:
-		if x.totals.noVAT && len(x.totals.vats) == 0 && !x.rowsCarryVAT() {
+		if x.totals.noVAT && len(x.totals.vats) == 0 && !x.rowsCarryVAT() && !x.ratePrinted() {
 			add("vat_amount", pervichka.EvidenceNoVAT)
 		}
 	case !x.vat.empty() && len(x.vat.toks) > 0:
@@ -298,6 +299,29 @@ func (x *extraction) rowSum() (sum pervichka.Kopecks, all bool) {
 func (x *extraction) rowsCarryVAT() bool {
 	for _, r := range x.table.rows {
 		if r.hasVAT && r.vat != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ratePrinted reports whether a positive VAT rate is printed in a row or
+// beside «НДС» in the totals: a «без налога» found elsewhere (a column's
+// heading «без налога — всего» that a shifted reading put below the table)
+// then does not stand for a document without VAT.
+func (x *extraction) ratePrinted() bool {
+	for r := range x.table.rates {
+		if r > 0 {
+			return true
+		}
+	}
+	for _, r := range x.table.rows {
+		if r.rate > 0 {
+			return true
+		}
+	}
+	for _, r := range x.totals.rates {
+		if r > 0 && validRate(r) {
 			return true
 		}
 	}
@@ -440,16 +464,26 @@ func (x *extraction) numberDateRepeated() bool {
 }
 
 // nameForm is a name as compared between its printings and readings:
-// ruvalid's normal form with Latin look-alikes folded, letters and digits
-// only.
+// ruvalid's normal form (Latin look-alikes inside a Cyrillic word made
+// Cyrillic), letters and digits only, one space between words. Words keep
+// their boundaries and an all-Latin word its script: «НПОГранит» read for
+// «НПО Гранит», or «Mapc» for «Марс», is a different name, and the value
+// delivered would be that different name.
 func nameForm(s string) string {
-	n := ruvalid.FoldLookalikes(ruvalid.NormalizeName(s))
-	return strings.Map(func(r rune) rune {
+	n := strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return unicode.ToLower(r)
 		}
-		return -1
-	}, n)
+		return ' '
+	}, ruvalid.NormalizeName(s))
+	return strings.Join(strings.Fields(n), " ")
+}
+
+// containsWords reports whether the words of sub appear, in order and
+// whole, in s (both nameForm's): «спектр» is in «ао спектр», not in
+// «спектрстрой».
+func containsWords(s, sub string) bool {
+	return sub != "" && strings.Contains(" "+s+" ", " "+sub+" ")
 }
 
 // nameRepeated reports whether the name (its words after the legal form,
@@ -474,7 +508,7 @@ func (x *extraction) nameRepeated(v value) bool {
 		if mine {
 			continue
 		}
-		if strings.Contains(nameForm(l.text()), core) {
+		if containsWords(nameForm(l.text()), core) {
 			return true
 		}
 	}
@@ -505,7 +539,7 @@ func (x *extraction) rereadName(v value) bool {
 		got.WriteString(text + " ")
 	}
 	a, b := nameForm(v.text), nameForm(got.String())
-	return a != "" && (a == b || strings.Contains(b, a) && len([]rune(a)) >= 6)
+	return a != "" && (a == b || containsWords(b, a) && len([]rune(a)) >= 6)
 }
 
 // splitByLine groups tokens into runs that share a text line.
@@ -541,6 +575,11 @@ var titleWords = map[string]bool{
 	"накладная": true, "упд": true, "передаточный": true, "оплату": true, "инн": true, "кпп": true,
 }
 
+// dateInName is a date written in digits: no organisation's name holds
+// one, a name that does took it from the next cell («ООО «ТеплоАльянс»
+// 19.08.2026»).
+var dateInName = regexp.MustCompile(`^\d{1,2}[./]\d{1,2}[./]\d{2,4}$`)
+
 // nameProblem says why a name is not a name of an organisation: it holds
 // title words, or it has no legal form (an address fragment, a stray word
 // such as «Дубининская», a person without «ИП»).
@@ -549,7 +588,7 @@ func nameProblem(s string) bool {
 	form := false
 	for _, w := range words {
 		k := strings.Trim(w, ".,;:()")
-		if titleWords[k] || strings.Contains(w, "№") {
+		if titleWords[k] || strings.Contains(w, "№") || dateInName.MatchString(k) {
 			return true
 		}
 		form = form || legalFormWords[k]
@@ -657,6 +696,11 @@ func formMarkers(lines []line, typ pervichka.DocType) (agree, against bool) {
 		against = updForm
 	case pervichka.DocContract:
 		agree = has("реквизиты", "предмет договора", "стороны", "сторон")
+	case pervichka.DocTORG12:
+		// The form's code line and its parties' boxes; the code line
+		// alone may be a reference in another document's cell.
+		agree = has("торг-12", "торг 12", "0330212") && has("грузополучатель", "плательщик", "поставщик")
+		against = updForm
 	}
 	return agree, against
 }

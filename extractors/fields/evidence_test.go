@@ -25,6 +25,7 @@ func TestGateInvariants(t *testing.T) {
 		{"title read as a name", edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 Счет на оплату № 1586,", "ООО «Ромашка»", "Счет на оплату № 1586"), "name_invalid:supplier"},
 		{"street read as a name", edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 Дубининская,"), "name_invalid:buyer"},
 		{"one name for both sides", edit(invoice1C, "ООО «Лютик»", "ООО «Ромашка»"), "name_invalid:buyer"},
+		{"date in a name", edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 ООО Лютик 19.08.2026,"), "name_invalid:buyer"},
 		{"invoice with a УПД's form", append(append([]string{}, invoice1C...), "Универсальный передаточный документ", "Статус: 1"), "doc_type_markers"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,5 +113,79 @@ func TestNumberCharset(t *testing.T) {
 		if numberCharsetOK(s) != ok {
 			t.Errorf("%q: %v, want %v", s, !ok, ok)
 		}
+	}
+}
+
+// The holes the mutation soak found (docs/benchmarks.md): evidence that
+// vouched for a value other than the one delivered.
+func TestGateNameHoles(t *testing.T) {
+	t.Parallel()
+	ocr := func(lines ...string) pervichka.Page { return pageScaled(1, 0.95, lines...) }
+	twice := func(p pervichka.Page) Rereader { return pageRereader{pages: []pervichka.Page{p}, conf: 0.95} }
+
+	// Latin look-alikes inside a Cyrillic word: the value is delivered in
+	// Cyrillic, so that the repeated printing vouches for what is posted.
+	look := ocr(edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 ООО «Poмaшкa»,")...)
+	res := Extract(context.Background(), []pervichka.Page{look}, cfg(), twice(look))
+	if res.Supplier.Name != "ООО «Ромашка»" {
+		t.Errorf("look-alikes: supplier name %q, want ООО «Ромашка»", res.Supplier.Name)
+	}
+
+	// An all-Latin word is not a Cyrillic one: «Mapc» is not vouched for
+	// by «Марс» printed again.
+	latin := ocr(edit(invoice1C, "ООО «Ромашка»", "ООО «Марс»", "Поставщик @12 ООО «Марс»,", "Поставщик @12 ООО «Mapc»,")...)
+	res = Extract(context.Background(), []pervichka.Page{latin}, cfg(), nil)
+	if slices.Contains(res.Evidence["supplier.name"], "repeated") {
+		t.Errorf("all-Latin %q vouched for by the Cyrillic printing: %v", res.Supplier.Name, res.Evidence["supplier.name"])
+	}
+
+	// A label glued to the name's words: «НПОГранит» is not «НПО Гранит».
+	glued := ocr(edit(invoice1C, "ООО «Ромашка»", "ООО «НПО Гранит»", "Поставщик @12 ООО «НПО Гранит»,", "Поставщик @12 ООО «НПОГранит»,")...)
+	res = Extract(context.Background(), []pervichka.Page{glued}, cfg(), nil)
+	if res.Supplier.Name != "ООО «НПО Гранит»" && slices.Contains(res.Evidence["supplier.name"], "repeated") {
+		t.Errorf("glued %q vouched for by «НПО Гранит»: %v", res.Supplier.Name, res.Evidence["supplier.name"])
+	}
+
+	// A number of the next column after the closing quote is not part of
+	// the name.
+	tail := ocr(edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 ООО «Лютик» 00696,")...)
+	res = Extract(context.Background(), []pervichka.Page{tail}, cfg(), twice(tail))
+	if res.Buyer.Name != "ООО «Лютик»" {
+		t.Errorf("tail: buyer name %q, want ООО «Лютик»", res.Buyer.Name)
+	}
+}
+
+// «Без налога» somewhere on a page that prints a rate is not a
+// document without VAT: the VAT is then unread, not absent.
+func TestGateNoVATAgainstRate(t *testing.T) {
+	t.Parallel()
+	lines := append(edit(invoice1C, "@60 В том числе НДС 20%: @76 2 416,67", "@60 Без налога (НДС)"), "@60 Ставка НДС 20%")
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if slices.Contains(res.Evidence["vat_amount"], "no_vat") {
+		t.Errorf("no_vat vouched although a row prints 20%%: %v", res.Evidence["vat_amount"])
+	}
+	if !res.NeedsReview || res.VATRate == pervichka.VATNone {
+		t.Errorf("needs_review %v, rate %q; want review and not «без НДС»", res.NeedsReview, res.VATRate)
+	}
+}
+
+// A ТОРГ-12 is confirmed by its form code and its parties' boxes.
+func TestFormMarkersTORG12(t *testing.T) {
+	t.Parallel()
+	torg := pageOf(
+		"@60 Унифицированная форма № ТОРГ-12",
+		"@80 Форма по ОКУД 0330212",
+		"Грузоотправитель @14 ООО «Ромашка», ИНН 7701234560",
+		"Грузополучатель @14 ООО «Лютик», ИНН 5003123458",
+		"Поставщик @14 ООО «Ромашка»",
+		"Плательщик @14 ООО «Лютик»",
+	)
+	agree, against := formMarkers(buildLines([]pervichka.Page{torg}), pervichka.DocTORG12)
+	if !agree || against {
+		t.Errorf("agree %v, against %v; want true, false", agree, against)
+	}
+	act := pageOf("Акт № 12 от 31 мая 2025 г.", "Основание: @14 Товарная накладная № 15 от 10.05.2025")
+	if agree, _ := formMarkers(buildLines([]pervichka.Page{act}), pervichka.DocTORG12); agree {
+		t.Error("an act mentioning a товарная накладная agrees with ТОРГ-12")
 	}
 }

@@ -786,7 +786,7 @@ func (x *extraction) pickVAT() {
 		rates[r] += 2
 	}
 	noVAT := x.totals.noVAT
-	if noVAT && len(x.totals.vats) == 0 {
+	if noVAT && len(x.totals.vats) == 0 && !x.ratePrinted() {
 		x.vatRate = pervichka.VATNone
 		x.rateOK = x.totals.noVATAt
 		x.conf["vat_amount"] = x.totals.noVATAt

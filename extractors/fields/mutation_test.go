@@ -45,6 +45,10 @@ import (
 // seeds measures how often real OCR does that.
 var mutationStreams = flag.String("mutation-streams", "", "rewrite testdata/mutation/streams.json.gz from the committed corpus PDFs and the OCR words in this debug directory")
 
+// mutationDump names a directory where each wrongly approved mutated
+// document is written (its pages and the second reading's), to replay.
+var mutationDump = flag.String("mutation-dump", "", "write each wrongly approved mutated document's pages as JSON into this directory")
+
 var mutationNow = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 
 // mutationShort and mutationLong are how many mutations the short test and
@@ -528,6 +532,10 @@ func runMutations(t testing.TB, n int, seed uint64) mutationOutcome {
 		out.stillApproved++
 		if cmp := eval.Compare(c.want, &res); !cmp.KeyOK {
 			out.wrongApproved++
+			if d := *mutationDump; d != "" {
+				b, _ := json.Marshal(map[string]any{"file": c.file, "mutation": m.name, "pages": pages, "second": second})
+				_ = os.WriteFile(filepath.Join(d, fmt.Sprintf("%s-%d.json", c.file, out.applied)), b, 0o644)
+			}
 			if len(out.wrong) < 20 {
 				out.wrong = append(out.wrong, fmt.Sprintf("%s / %s: wrong %v, evidence %v", c.file, m.name, cmp.Wrong, res.Evidence))
 			}

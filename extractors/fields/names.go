@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/pervichka/pervichka/extractors/ruvalid"
 )
 
 // nameStopKeys end a party name: the requisites and address that follow it.
@@ -230,8 +232,9 @@ func nameFrom(ts []token) (value, bool) {
 			break
 		}
 	}
+	keep = dropTailAfterQuote(keep)
 	// «[» and «|» are a grid's cell border read as a character.
-	text := strings.Trim(joinTokens(keep), " :;,-—[|")
+	text := ruvalid.FixMixedScript(strings.Trim(joinTokens(keep), " :;,-—[|"))
 	letters := 0
 	for _, r := range text {
 		if unicode.IsLetter(r) {
@@ -242,4 +245,19 @@ func nameFrom(ts []token) (value, bool) {
 		return value{}, false
 	}
 	return value{text: text, conf: minConf(keep), toks: keep}, true
+}
+
+// dropTailAfterQuote cuts the words without letters that follow a name's
+// closing quote: «АО «Спектр» 00696» is the name and a number of the next
+// column that a skewed row or a shifted reading put on its line. A quoted
+// name ends at its quote; digits inside it («СМУ-5») stay.
+func dropTailAfterQuote(ts []token) []token {
+	end := len(ts)
+	for end > 0 && !strings.ContainsFunc(ts[end-1].text, unicode.IsLetter) {
+		end--
+	}
+	if end == len(ts) || end == 0 || !strings.ContainsAny(ts[end-1].text, "»\"”") {
+		return ts
+	}
+	return ts[:end]
 }

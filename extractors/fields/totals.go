@@ -34,7 +34,9 @@ type wordsAmount struct {
 	conf float64
 }
 
-var rateRe = regexp.MustCompile(`(\d{1,2})\s*%`)
+// rateRe is a whole-number percentage: «20%», «НДС 10 %», not the «5%» of
+// «82,5%» (a fat content in an item's name on a line that says «без НДС»).
+var rateRe = regexp.MustCompile(`(?:^|[^\d,.])(\d{1,2})\s*%`)
 
 // hasSeq reports whether the word keys of l contain the keywords in order
 // as consecutive words (fuzzy per word).

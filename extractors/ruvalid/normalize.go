@@ -96,11 +96,12 @@ func NormalizeName(s string) string {
 		case unicode.IsSpace(r):
 			return ' '
 		}
-		return unicode.ToLower(r)
+		return r
 	}, s)
+	// Look-alikes before lower case: «M» looks like «М», «m» like nothing.
 	words := strings.Fields(s)
 	for i, w := range words {
-		words[i] = fixMixedScript(w)
+		words[i] = strings.ToLower(fixMixedScript(w))
 	}
 	s = " " + strings.Join(words, " ") + " "
 	for _, f := range legalForms {
@@ -141,8 +142,21 @@ func isInitial(w string) bool {
 	return true
 }
 
-// fixMixedScript turns Latin look-alikes into Cyrillic in a word that holds
-// Cyrillic letters too, or that spells a legal form in look-alikes.
+// FixMixedScript turns Latin look-alikes into Cyrillic, keeping their case,
+// in every word of s that holds Cyrillic letters too or that spells a legal
+// form in look-alikes («ИП Mакaровa» → «ИП Макарова», «OOO» → «ООО»). No
+// Russian word mixes the scripts: such a word is an OCR artefact, and a
+// name delivered with one is not found by the accounting system's search.
+// An all-Latin word stays («ООО «Lenovo»»).
+func FixMixedScript(s string) string {
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		words[i] = fixMixedScript(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// fixMixedScript is FixMixedScript of one word.
 func fixMixedScript(w string) string {
 	hasCyr, hasLat := false, false
 	for _, r := range w {
@@ -158,11 +172,11 @@ func fixMixedScript(w string) string {
 	}
 	mapped := strings.Map(func(r rune) rune {
 		if c := latinToCyrillic(r); c != 0 {
-			return unicode.ToLower(c)
+			return c
 		}
 		return r
 	}, w)
-	if hasCyr || shortForms[strings.TrimRight(mapped, ".,;")] {
+	if hasCyr || shortForms[strings.ToLower(strings.TrimRight(mapped, ".,;"))] {
 		return mapped
 	}
 	return w
