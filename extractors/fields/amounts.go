@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,10 @@ func (a amount) conf() float64 {
 	return c
 }
 
+// groupSepRe is an amount whose digit groups are parted by dots or dashes
+// and whose kopecks by a comma.
+var groupSepRe = regexp.MustCompile(`^(\d{1,4}(?:[.\-]\d{3})+),(\d{2})$`)
+
 // cleanNumber strips what surrounds a number in print («214 500,00 руб.»,
 // «=1000-00», «35 750,00;») and maps look-alike letters to digits. ok is
 // false when the word is not a number.
@@ -43,8 +48,18 @@ func cleanNumber(s string) (clean string, lookalike, ok bool) {
 	s = strings.TrimSuffix(s, "руб.")
 	s = strings.TrimSuffix(s, "р.")
 	s = strings.TrimRight(s, ".")
+	// A figure on a printed underline, «__310.000,00-»: the rule's ends
+	// are read as «_» and «-».
+	s = strings.TrimRight(strings.Trim(s, "_"), "-—–_")
 	if s == "" {
 		return "", false, false
+	}
+	// «310.000,00», «1860-000,00»: the spaces between digit groups read as
+	// a dot or a dash. Only groups of exactly three digits before a comma
+	// and two kopeck digits; «1000-00» (kopecks after a dash) stays.
+	if m := groupSepRe.FindStringSubmatch(s); m != nil {
+		s = strings.NewReplacer(".", "", "-", "").Replace(m[1]) + "," + m[2]
+		lookalike = true
 	}
 	var b strings.Builder
 	seps := 0

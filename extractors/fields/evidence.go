@@ -202,7 +202,18 @@ func (x *extraction) collectEvidence() {
 			add(f, pervichka.EvidenceRepeated)
 		}
 		for _, o := range x.cfg.Own {
-			if o.Name != "" && string(o.INN) == p.inn.text && nameForm(string(o.Name)) == nameForm(p.name.text) {
+			if o.Name == "" || string(o.INN) != p.inn.text {
+				continue
+			}
+			own, read := nameForm(string(o.Name)), nameForm(p.name.text)
+			switch {
+			case own == read:
+				add(f, pervichka.EvidenceOwnCompany)
+			case ruvalid.FoldLookalikes(own) == ruvalid.FoldLookalikes(read):
+				// «AO "MK "ВЫСОТА"»: our own name, its letters read as
+				// Latin twins. Deliver the name as we spell it, not the
+				// Latin letters 1С would not find.
+				p.name.text = string(o.Name)
 				add(f, pervichka.EvidenceOwnCompany)
 			}
 		}

@@ -139,6 +139,16 @@ func TestGateNameHoles(t *testing.T) {
 		t.Errorf("all-Latin %q vouched for by the Cyrillic printing: %v", res.Supplier.Name, res.Evidence["supplier.name"])
 	}
 
+	// Our own name with every letter of a word read as its Latin twin is
+	// delivered as we spell it.
+	ownLatin := ocr(edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 AO «MK «Лютик»,")...)
+	c := cfg()
+	c.Own = []pervichka.Party{{Name: "АО «МК «Лютик»", INN: "5003123458", KPP: "500301001"}}
+	res = Extract(context.Background(), []pervichka.Page{ownLatin}, c, twice(ownLatin))
+	if res.Buyer.Name != "АО «МК «Лютик»" || !slices.Contains(res.Evidence["buyer.name"], "own_company") {
+		t.Errorf("own name in look-alikes: %q, evidence %v; want АО «МК «Лютик» by own_company", res.Buyer.Name, res.Evidence["buyer.name"])
+	}
+
 	// A label glued to the name's words: «НПОГранит» is not «НПО Гранит».
 	glued := ocr(edit(invoice1C, "ООО «Ромашка»", "ООО «НПО Гранит»", "Поставщик @12 ООО «НПО Гранит»,", "Поставщик @12 ООО «НПОГранит»,")...)
 	res = Extract(context.Background(), []pervichka.Page{glued}, cfg(), nil)

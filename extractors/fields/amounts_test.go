@@ -1,0 +1,25 @@
+package fields
+
+import "testing"
+
+func TestCleanNumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"214500,00", "214500,00", true},
+		{"=1000-00", "1000,00", true},
+		{"__310.000,00-", "310000,00", true}, // a figure on an underline, groups read as dots
+		{"1860-000,00—", "1860000,00", true},
+		{"1.234.567,89", "1234567,89", true},
+		{"12.05.2024", "", false}, // a date is not an amount
+		{"310.00,00", "", false},  // a group of two digits: not a grouping
+		{"____", "", false},
+	} {
+		got, _, ok := cleanNumber(tc.in)
+		if ok != tc.ok || ok && got != tc.want {
+			t.Errorf("cleanNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
