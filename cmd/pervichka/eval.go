@@ -48,7 +48,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fset.Var(&variants, "variants", "only these variants (pdf,scan,photo,hard)")
 	jobs := fset.Int("jobs", runtime.NumCPU(), "files recognised at once")
 	asJSON := fset.Bool("json", false, "print JSON instead of tables")
-	companies := fset.String("companies", "", "our organisations (default DIR/companies.json when present)")
+	companies := fset.String("companies", "", "our organisations (default DIR/companies.json when present; for --real, FOLDER/companies.json)")
 	saveDir := fset.String("save", "", "write each run's results as JSONL into this folder (RUN.jsonl), for --results later")
 	realDir := fset.String("real", "", "also score the real documents in this folder (truth.json + files/, e.g. ../shared/real-dev), file by file")
 	fset.Usage = func() {
@@ -84,7 +84,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	dir := fset.Arg(0)
 	var realOwn []pervichka.Party
 	if real != nil {
-		if p := filepath.Join(real.Dir, corpus.CompaniesFile); fileExists(p) {
+		p := filepath.Join(real.Dir, corpus.CompaniesFile)
+		if *companies != "" {
+			// The back office's own organisations, as its admin configures
+			// them: the real set holds none of its own.
+			p = *companies
+		}
+		if fileExists(p) {
 			var err error
 			if realOwn, err = loadCompanies(p); err != nil {
 				return err

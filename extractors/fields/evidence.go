@@ -209,11 +209,17 @@ func (x *extraction) collectEvidence() {
 			switch {
 			case own == read:
 				add(f, pervichka.EvidenceOwnCompany)
-			case ruvalid.FoldLookalikes(own) == ruvalid.FoldLookalikes(read):
+			case ruvalid.FoldLookalikes(own) == ruvalid.FoldLookalikes(read),
+				x.sufficient(role(r).String()+".inn") && sharesNameWord(string(o.Name), p.name.text):
 				// «AO "MK "ВЫСОТА"»: our own name, its letters read as
-				// Latin twins. Deliver the name as we spell it, not the
-				// Latin letters 1С would not find.
+				// Latin twins; or «ae pila Высота»» under our ИНН, which
+				// is vouched for by more than its check digits: the
+				// directory entry for the ИНН names the side (issue 13).
+				// Deliver the name as we spell it, not what OCR made of
+				// it. A name sharing no word with ours stays as read and
+				// goes to a clerk.
 				p.name.text = string(o.Name)
+				p.name.conf = max(p.name.conf, nameOwnConf)
 				add(f, pervichka.EvidenceOwnCompany)
 			}
 		}
@@ -567,6 +573,19 @@ func splitByLine(ts []token) [][]token {
 		out = append(out, []token{t})
 	}
 	return out
+}
+
+// sharesNameWord reports whether two names share a word of at least five
+// letters besides their legal forms («Высота» in «АО "МК "ВЫСОТА"» and in
+// a photo's «ae pila Высота»»).
+func sharesNameWord(a, b string) bool {
+	bw := strings.Fields(nameCore(b))
+	for _, w := range strings.Fields(nameCore(a)) {
+		if len([]rune(w)) >= 5 && slices.Contains(bw, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // legalFormWords are the short legal forms and the words of organisations'
