@@ -90,7 +90,7 @@ func (x *extraction) collectEvidence() {
 
 	// number and date
 	if !x.number.empty() {
-		if x.onTextLayer(x.number.toks) && x.title != nil && x.title.numAt >= 0 {
+		if x.onTextLayer(x.number.toks) && x.title != nil && (x.title.numAt >= 0 || x.boxed) {
 			add("number", pervichka.EvidencePDFText)
 		}
 		if x.second["number"] {

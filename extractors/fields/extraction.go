@@ -44,6 +44,9 @@ type extraction struct {
 	textLayer []bool
 	// second marks the key fields a second reading agreed with.
 	second map[string]bool
+	// boxed is set when the number and date were read from the boxes
+	// beside a form's title (boxedNumberDate), not after a «№».
+	boxed bool
 	// ev is the gate's evidence per key field (evidence.go).
 	ev map[string][]string
 }
@@ -69,7 +72,12 @@ func (x *extraction) reason(code, suffix string) {
 func (x *extraction) run() {
 	x.typ, x.typConf, x.title = classify(x.lines)
 	x.date = titleDate(x.lines, x.title)
-	x.number = confirmNumber(x.lines, x.title, titleNumber(x.title), x.date)
+	num := titleNumber(x.title)
+	if num.empty() && x.date.empty() {
+		num, x.date = boxedNumberDate(x.lines, x.title)
+		x.boxed = !num.empty()
+	}
+	x.number = confirmNumber(x.lines, x.title, num, x.date)
 	x.rereadNumber()
 	x.rereadDate()
 	x.rereadDateLine()

@@ -37,6 +37,11 @@ func roleStems(typ pervichka.DocType) [2][]string {
 		// supplier and the payer is the buyer.
 		supplier = append(supplier, "получател")
 		buyer = append(buyer, "плательщик")
+	case pervichka.DocTORG12:
+		// ТОРГ-12's sides are «Поставщик» and «Плательщик»; the
+		// consignor and consignee lines above them name the goods'
+		// route, not the parties (and are often the same companies).
+		buyer = append(buyer, "плательщик")
 	}
 	return [2][]string{supplier, buyer}
 }

@@ -378,3 +378,47 @@ func repairGluedYear(ts []token) []token {
 	}
 	return ts
 }
+
+// boxedNumberDate reads the number and date of a form that prints them in
+// boxes under «Номер документа | Дата составления» beside its title, with
+// no «№» and no «от»: ТОРГ-12 («ТОВАРНАЯ НАКЛАДНАЯ   1521/24   02.01.2024»)
+// and the other Госкомстат forms. The words right of the title's two
+// words are read as one number up to the first date, and that date. The
+// boxes' headings must be printed on one of the three lines above, or the
+// figures beside a title are not taken for its number.
+func boxedNumberDate(lines []line, t *title) (value, dateValue) {
+	if t == nil || t.numAt >= 0 {
+		return value{}, dateValue{}
+	}
+	headed := false
+	for li := max(0, t.line.idx-3); li < t.line.idx; li++ {
+		if _, ok := hasSeq(&lines[li], "номер", "документа"); ok {
+			headed = true
+		}
+	}
+	if !headed {
+		return value{}, dateValue{}
+	}
+	ts := t.line.toks
+	from := t.keyword + 2 // «товарная накладная»
+	if from >= len(ts) {
+		return value{}, dateValue{}
+	}
+	var parts []token
+	i := from
+	for ; i < len(ts) && len(parts) < 3; i++ {
+		if _, ok := ruvalid.ParseDate(ts[i].text); ok {
+			break
+		}
+		if len(parts) > 0 && float64(ts[i].box.X0-parts[len(parts)-1].box.X1) > 2*t.line.unit {
+			break // the next box
+		}
+		parts = append(parts, ts[i])
+	}
+	var num value
+	if s := strings.Trim(joinTokens(parts), " ,.;:«»\"'|[]"); s != "" && strings.ContainsAny(s, "0123456789") {
+		num = value{text: s, conf: minConf(parts), toks: parts}
+	}
+	d, _ := findDate(ts, i)
+	return num, d
+}
