@@ -163,6 +163,18 @@ func TestGateNameHoles(t *testing.T) {
 		}
 	}
 
+	// A full stop after a name is not part of it; initials keep theirs.
+	for _, tc := range []struct{ in, want string }{
+		{"ИП Павлов Артём Васильевич.", "ИП Павлов Артём Васильевич"},
+		{"ИП Павлов А.В.", "ИП Павлов А.В."},
+		{"ИП Павлов А. В.", "ИП Павлов А. В."},
+		{"ООО «Ромашка»", "ООО «Ромашка»"},
+	} {
+		if got := trimNameDot(tc.in); got != tc.want {
+			t.Errorf("trimNameDot(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+
 	// A label glued to the name's words: «НПОГранит» is not «НПО Гранит».
 	glued := ocr(edit(invoice1C, "ООО «Ромашка»", "ООО «НПО Гранит»", "Поставщик @12 ООО «НПО Гранит»,", "Поставщик @12 ООО «НПОГранит»,")...)
 	res = Extract(context.Background(), []pervichka.Page{glued}, cfg(), nil)

@@ -234,7 +234,7 @@ func nameFrom(ts []token) (value, bool) {
 	}
 	keep = dropTailAfterQuote(keep)
 	// «[» and «|» are a grid's cell border read as a character.
-	text := ruvalid.FixMixedScript(strings.Trim(joinTokens(keep), " :;,-—[|"))
+	text := trimNameDot(ruvalid.FixMixedScript(strings.Trim(joinTokens(keep), " :;,-—[|")))
 	letters := 0
 	for _, r := range text {
 		if unicode.IsLetter(r) {
@@ -260,4 +260,19 @@ func dropTailAfterQuote(ts []token) []token {
 		return ts
 	}
 	return ts[:end]
+}
+
+// trimNameDot drops a full stop after a name's last word when that word is
+// not an initial: «ИП Павлов Артём Васильевич.» is the end of a sentence
+// or a speck OCR read as a dot, «ИП Павлов А.В.» keeps its initials.
+func trimNameDot(s string) string {
+	body, ok := strings.CutSuffix(s, ".")
+	if !ok {
+		return s
+	}
+	last := body[strings.LastIndexAny(body, " .")+1:]
+	if n := len([]rune(last)); n < 3 || !strings.ContainsFunc(last, unicode.IsLetter) {
+		return s
+	}
+	return body
 }
