@@ -93,7 +93,7 @@ type Change struct {
 	From       *db.State `json:"from"` // null when the document was just received
 	To         db.State  `json:"to"`
 	At         time.Time `json:"at"`
-	// Actor is who made the change ("pipeline:extract", "review:ivanova",
+	// Actor is who made the change ("pipeline:extract", "clerk:ivanova",
 	// "api:1c-integration"); Reason is the document history's Russian text.
 	Actor   string   `json:"actor"`
 	Reason  string   `json:"reason"`

@@ -520,3 +520,125 @@ func TestChangeAtFinishIsNotLost(t *testing.T) {
 		})
 	}
 }
+
+// schemaKeys reads a schema of the served OpenAPI document (api/openapi.json):
+// its property names (through allOf) and its required ones.
+func schemaKeys(t *testing.T, name string) (props, required map[string]bool) {
+	t.Helper()
+	raw, err := os.ReadFile("../api/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type schema struct {
+		Ref        string                     `json:"$ref"`
+		Required   []string                   `json:"required"`
+		Properties map[string]json.RawMessage `json:"properties"`
+		AllOf      []schema                   `json:"allOf"`
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]schema `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	props, required = map[string]bool{}, map[string]bool{}
+	var walk func(s schema)
+	walk = func(s schema) {
+		if s.Ref != "" {
+			s = doc.Components.Schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
+		}
+		for k := range s.Properties {
+			props[k] = true
+		}
+		for _, k := range s.Required {
+			required[k] = true
+		}
+		for _, a := range s.AllOf {
+			walk(a)
+		}
+	}
+	s, ok := doc.Components.Schemas[name]
+	if !ok {
+		t.Fatalf("api/openapi.json has no schema %s", name)
+	}
+	walk(s)
+	return props, required
+}
+
+// keysOf is the set of an encoded object's keys.
+func keysOf(t *testing.T, v any) map[string]bool {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+func sameKeys(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestMessageAsDocumented: the body a receiver gets has exactly the fields
+// the OpenAPI document's StateChangeMessage and StateChange name, all of
+// them always present (from and failure as null), and the admin list's
+// items those of StateChangeDelivery.
+func TestMessageAsDocumented(t *testing.T) {
+	from := db.StateProcessing
+	m := statehook.Message{Event: statehook.EventStateChanged, Change: statehook.Change{From: &from, To: db.StateFailed,
+		Failure: &statehook.Failure{Code: pervichka.CodeCorrupt}}}
+	if props, required := schemaKeys(t, "StateChangeMessage"); !sameKeys(keysOf(t, m), props) || !sameKeys(props, required) {
+		t.Errorf("message keys %v, documented %v (required %v)", keysOf(t, m), props, required)
+	}
+	bare := statehook.Change{To: db.StateReceived}
+	if props, required := schemaKeys(t, "StateChange"); !sameKeys(keysOf(t, bare), props) || !sameKeys(props, required) {
+		t.Errorf("change keys %v, documented %v (required %v)", keysOf(t, bare), props, required)
+	}
+
+	rc := newReceiver(t)
+	rc.failing = true
+	d := open(t, dbtest.SQLiteURL(t))
+	h := newHooks(t, d, rc.URL, 1)
+	worker(t, d, h)
+	lifecycle(t, d, true)
+	waitFor(t, 30*time.Second, "a dead letter", func() bool { return len(rows(t, d, db.DeliveryDead)) == 1 })
+	srv := httptest.NewServer(h.ListHandler())
+	defer srv.Close()
+	var list struct {
+		Changes []map[string]json.RawMessage `json:"changes"`
+	}
+	if code := getJSON(t, "GET", srv.URL, &list); code != 200 || len(list.Changes) != 1 {
+		t.Fatalf("list: %d %d changes", code, len(list.Changes))
+	}
+	props, required := schemaKeys(t, "StateChangeDelivery")
+	got := map[string]bool{}
+	for k := range list.Changes[0] {
+		got[k] = true
+		if !props[k] {
+			t.Errorf("list item has %s, not documented", k)
+		}
+	}
+	for k := range required {
+		if !got[k] {
+			t.Errorf("list item lacks required %s", k)
+		}
+	}
+}
