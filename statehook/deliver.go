@@ -53,11 +53,15 @@ func (DeliverArgs) InsertOpts() river.InsertOpts {
 // on is replaced by the document's next change or by Resume at start.
 const jobMaxAttempts = 25
 
-// maxPerRun is how many changes one run of a document's job sends before
+// runBudget is how long one run of a document's job keeps sending before
 // it lets other documents' jobs have the worker (it snoozes for no time
 // and carries on after them). A document has about six changes in its
-// life, so this is only reached after an outage of the receiver.
-const maxPerRun = 20
+// life and a receiver answers in milliseconds, so this is reached only
+// after an outage of the receiver or with a slow one. With the attempt
+// timeout it bounds a run (Timeout) well below serve's --rescue-after
+// (5 min 30 s by default), so River never takes a live run for a dead
+// worker's.
+const runBudget = time.Minute
 
 // Register adds the delivery worker to a River client (the pipeline's,
 // through pipeline.Config.Register).
@@ -137,9 +141,9 @@ type deliverWorker struct {
 	h *Hooks
 }
 
-// Timeout lets a run send maxPerRun changes at the attempt timeout each.
+// Timeout lets a run use its budget and finish the attempt it started.
 func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration {
-	return maxPerRun*w.h.cfg.Timeout + 30*time.Second
+	return runBudget + w.h.cfg.Timeout + 10*time.Second
 }
 
 // Work delivers the document's changes in order until none is left, one
@@ -151,6 +155,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	if !h.Enabled() {
 		return river.JobCancel(errors.New("no state webhook is configured any more"))
 	}
+	start := time.Now()
 	for sent := 0; ; {
 		next, err := h.db.NextStateWebhook(ctx, nil, docID)
 		if errors.Is(err, db.ErrNotFound) || err == nil && next.State == db.DeliveryDead {
@@ -166,7 +171,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		if err != nil {
 			return err
 		}
-		if sent == maxPerRun {
+		if sent > 0 && time.Since(start) > runBudget {
 			return river.JobSnooze(0)
 		}
 		sendErr := h.send(ctx, next)
