@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -170,7 +171,7 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) error {
 		}
 		reply.Pages = append(reply.Pages, pr)
 	}
-	writeJSON(w, http.StatusOK, reply)
+	jsonhttp.Write(w, http.StatusOK, reply)
 	return nil
 }
 
@@ -308,7 +309,7 @@ func (s *server) retry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusAccepted, retryReply{ID: d.ID, State: d.State})
+	jsonhttp.Write(w, http.StatusAccepted, retryReply{ID: d.ID, State: d.State})
 	return nil
 }
 

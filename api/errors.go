@@ -154,9 +154,6 @@ func requestID(r *http.Request) string {
 	return id
 }
 
-// writeJSON answers v as JSON (jsonhttp.Write, the one encoder).
-func writeJSON(w http.ResponseWriter, status int, v any) { jsonhttp.Write(w, status, v) }
-
 // recoverPanics turns a handler's panic into a logged 500, so that a bug
 // answers one request badly instead of dropping the connection without a
 // word. http.ErrAbortHandler is the deliberate way to drop a connection and

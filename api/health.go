@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/storage/objects"
 )
 
@@ -29,7 +30,7 @@ type readyReply struct {
 // healthz says the process serves HTTP; it checks no dependency, so that an
 // orchestrator does not restart a healthy process for a database outage.
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	jsonhttp.Write(w, http.StatusOK, map[string]string{"status": "ok"})
 	return nil
 }
 
@@ -40,7 +41,7 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Draining != nil && s.cfg.Draining() {
 		w.Header().Set("Retry-After", retryAfterSeconds)
-		writeJSON(w, http.StatusServiceUnavailable, readyReply{Status: "shutting_down", Checks: map[string]string{}})
+		jsonhttp.Write(w, http.StatusServiceUnavailable, readyReply{Status: "shutting_down", Checks: map[string]string{}})
 		return nil
 	}
 	reply := readyReply{Status: "ok", Checks: map[string]string{"database": "ok", "objects": "ok"}}
@@ -60,7 +61,7 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if status != http.StatusOK {
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
-	writeJSON(w, status, reply)
+	jsonhttp.Write(w, status, reply)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/storage/db"
 )
 
@@ -111,7 +112,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) error {
 			Date: optional(d.Fields.Date), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 		})
 	}
-	writeJSON(w, http.StatusOK, reply)
+	jsonhttp.Write(w, http.StatusOK, reply)
 	return nil
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/imagefile"
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/pipeline"
 	"github.com/pervichka/pervichka/storage/db"
 )
@@ -103,7 +104,7 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range files {
 		putBodyBuffer(f.body)
 	}
-	writeJSON(w, http.StatusCreated, reply)
+	jsonhttp.Write(w, http.StatusCreated, reply)
 	return nil
 }
 

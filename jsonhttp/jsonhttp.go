@@ -63,6 +63,40 @@ func Error(w http.ResponseWriter, r *http.Request, status int, code, message str
 	Write(w, status, ErrorBody{Error: info})
 }
 
+// CodeFor is the code of an error answer that has none more specific than
+// its status: the codes the API uses for the same statuses (docs/api.md,
+// Errors), so that a program reading any surface's errors meets one list.
+func CodeFor(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "bad_request"
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusForbidden:
+		return "forbidden"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case http.StatusRequestTimeout:
+		return "request_timeout"
+	case http.StatusConflict:
+		return "conflict"
+	case http.StatusRequestEntityTooLarge:
+		return "request_too_large"
+	case http.StatusUnprocessableEntity:
+		return "unprocessable"
+	case http.StatusTooManyRequests:
+		return "too_many_requests"
+	case http.StatusServiceUnavailable:
+		return "unavailable"
+	}
+	if status >= 500 {
+		return "internal"
+	}
+	return "bad_request"
+}
+
 // RequestIDHeader carries a request's id both ways: a proxy's id is kept
 // (when it looks like one), otherwise one is made; the answer always has it.
 const RequestIDHeader = "X-Request-Id"

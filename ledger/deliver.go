@@ -1,13 +1,10 @@
 package ledger
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -91,20 +88,10 @@ type deliverWorker struct {
 	l *Ledger
 }
 
-// NextRetry doubles the wait after each failure from Backoff up to
-// MaxBackoff, with ±10 % jitter so that deliveries failed together by one
-// receiver outage do not all come back at the same instant.
+// NextRetry waits webhook.Backoff: doubling from Backoff up to MaxBackoff,
+// with jitter.
 func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
-	return time.Now().Add(backoff(w.l.wh.Backoff, w.l.wh.MaxBackoff, job.Attempt))
-}
-
-func backoff(base, limit time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < limit; i++ {
-		d *= 2
-	}
-	d = min(d, limit)
-	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
+	return time.Now().Add(webhook.Backoff(w.l.wh.Backoff, w.l.wh.MaxBackoff, job.Attempt))
 }
 
 func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration {
@@ -157,34 +144,22 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	return sendErr
 }
 
-// send POSTs one delivery; any answer but 2xx is a failure to retry.
+// send POSTs one delivery (webhook.Send); any answer but 2xx is a failure
+// to retry.
 func (l *Ledger) send(ctx context.Context, deliveryID int64, attempt int, postingID int64, body []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, l.wh.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.wh.URL, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("webhook request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "pervichka-ledger")
+	h := http.Header{}
+	h.Set("User-Agent", "pervichka-ledger")
+	// Deprecated, for receivers written before the Standard Webhooks
+	// headers: the body's HMAC alone (no timestamp, so replayable).
+	h.Set(webhook.SignatureHeader, webhook.Sign(l.key, body))
+	h.Set(webhook.IdempotencyHeader, IdempotencyKey(postingID))
+	h.Set(webhook.DeliveryHeader, strconv.FormatInt(deliveryID, 10))
+	h.Set(webhook.AttemptHeader, strconv.Itoa(attempt))
 	// Standard Webhooks: id, send time and body signed together, so a
 	// captured delivery cannot be replayed later or altered.
-	webhook.SetHeaders(req.Header, l.key, IdempotencyKey(postingID), time.Now(), body)
-	// Deprecated, for receivers written before: the body's HMAC alone.
-	req.Header.Set(webhook.SignatureHeader, webhook.Sign(l.key, body))
-	req.Header.Set(webhook.IdempotencyHeader, IdempotencyKey(postingID))
-	req.Header.Set(webhook.DeliveryHeader, strconv.FormatInt(deliveryID, 10))
-	req.Header.Set(webhook.AttemptHeader, strconv.Itoa(attempt))
-	resp, err := l.wh.Client.Do(req)
-	if err != nil {
-		return fmt.Errorf("webhook: %w", err)
-	}
-	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("webhook answered %s: %q", resp.Status, snippet)
-	}
-	return nil
+	return webhook.Send(ctx, l.wh.Client, l.wh.URL, l.key, IdempotencyKey(postingID), body, h)
 }
 
 // IdempotencyKey is the key of a posting's deliveries: one per posting, the

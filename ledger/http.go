@@ -95,7 +95,7 @@ func (l *Ledger) PullHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		after, limit, err := pageParams(r)
 		if err != nil {
-			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		ps, err := l.db.PostingsAfter(r.Context(), after, limit)
@@ -109,7 +109,7 @@ func (l *Ledger) PullHandler() http.Handler {
 			page.Next = strconv.FormatInt(p.Position, 10)
 		}
 		page.NextCursor = page.Next
-		writeJSON(w, http.StatusOK, page)
+		jsonhttp.Write(w, http.StatusOK, page)
 	})
 }
 
@@ -134,7 +134,7 @@ func (l *Ledger) DeliveriesHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		after, limit, err := pageParams(r)
 		if err != nil {
-			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		state := db.DeliveryState(r.URL.Query().Get("state"))
@@ -142,7 +142,7 @@ func (l *Ledger) DeliveriesHandler() http.Handler {
 			state = db.DeliveryDead
 		}
 		if state != db.DeliveryDead && state != db.DeliveryPending && state != db.DeliveryDelivered {
-			writeError(w, r, http.StatusBadRequest, "bad_request", "state: нужно dead, pending или delivered")
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "state: нужно dead, pending или delivered")
 			return
 		}
 		ds, err := l.db.Deliveries(r.Context(), state, after, limit)
@@ -159,7 +159,7 @@ func (l *Ledger) DeliveriesHandler() http.Handler {
 			c := strconv.FormatInt(ds[len(ds)-1].ID, 10)
 			next = &c
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"deliveries": out, "next_cursor": next})
+		jsonhttp.Write(w, http.StatusOK, map[string]any{"deliveries": out, "next_cursor": next})
 	})
 }
 
@@ -190,21 +190,21 @@ func (l *Ledger) ResendHandler(q *db.Queue, actor func(*http.Request) string) ht
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil || id <= 0 {
-			writeError(w, r, http.StatusBadRequest, "bad_request", "Номер доставки должен быть положительным числом")
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "Номер доставки должен быть положительным числом")
 			return
 		}
 		d, err := l.Resend(r.Context(), q, id, actor(r))
 		switch {
 		case errors.Is(err, db.ErrNotFound):
-			writeError(w, r, http.StatusNotFound, "not_found", "Такой доставки нет")
+			jsonhttp.Error(w, r, http.StatusNotFound, "not_found", "Такой доставки нет")
 		case errors.Is(err, db.ErrConflict):
-			writeError(w, r, http.StatusConflict, "conflict", "Повторить можно только недоставленную (dead) доставку")
+			jsonhttp.Error(w, r, http.StatusConflict, "conflict", "Повторить можно только недоставленную (dead) доставку")
 		case err != nil && !l.Webhook():
-			writeError(w, r, http.StatusConflict, "conflict", "Вебхук не настроен (PERVICHKA_WEBHOOK_URL)")
+			jsonhttp.Error(w, r, http.StatusConflict, "conflict", "Вебхук не настроен (PERVICHKA_WEBHOOK_URL)")
 		case err != nil:
 			l.serverError(w, r, err)
 		default:
-			writeJSON(w, http.StatusAccepted, toJSON(d))
+			jsonhttp.Write(w, http.StatusAccepted, toJSON(d))
 		}
 	})
 }
@@ -212,19 +212,12 @@ func (l *Ledger) ResendHandler(q *db.Queue, actor func(*http.Request) string) ht
 func (l *Ledger) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	if db.IsTransient(err) {
 		w.Header().Set("Retry-After", "5")
-		writeError(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
+		jsonhttp.Error(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
 		return
 	}
 	l.log.ErrorContext(r.Context(), "ledger request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	writeError(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
+	jsonhttp.Error(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
 }
-
-// writeError answers in the one JSON error shape (package jsonhttp).
-func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	jsonhttp.Error(w, r, status, code, message)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) { jsonhttp.Write(w, status, v) }
 
 // ExportFormats are the export formats a document of the type has.
 func ExportFormats(docType string) []string {
@@ -256,21 +249,21 @@ func (l *Ledger) ExportHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil || id <= 0 {
-			writeError(w, r, http.StatusBadRequest, "bad_request", "Номер документа должен быть положительным числом")
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "Номер документа должен быть положительным числом")
 			return
 		}
 		format, err := exportFormat(r)
 		if err != nil {
-			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		f, err := l.ExportDocument(r.Context(), id, format)
 		var re *RefusedError
 		switch {
 		case errors.As(err, &re):
-			writeError(w, r, http.StatusUnprocessableEntity, "not_exportable", re.Reason)
+			jsonhttp.Error(w, r, http.StatusUnprocessableEntity, "not_exportable", re.Reason)
 		case errors.Is(err, db.ErrNotFound):
-			writeError(w, r, http.StatusNotFound, "not_found", "Такого документа нет")
+			jsonhttp.Error(w, r, http.StatusNotFound, "not_found", "Такого документа нет")
 		case err != nil:
 			l.serverError(w, r, err)
 		default:
@@ -288,12 +281,12 @@ func (l *Ledger) BatchExportHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		format, err := exportFormat(r)
 		if err != nil {
-			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		sel, err := selection(r)
 		if err != nil {
-			writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
+			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		b, err := l.ExportBatch(r.Context(), sel, format)

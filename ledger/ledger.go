@@ -105,16 +105,16 @@ func New(cfg Config) (*Ledger, error) {
 			return nil, fmt.Errorf("ledger: %w", err)
 		}
 		if wh.MaxAttempts <= 0 {
-			wh.MaxAttempts = 12
+			wh.MaxAttempts = webhook.DefaultMaxAttempts
 		}
 		if wh.Backoff <= 0 {
-			wh.Backoff = 10 * time.Second
+			wh.Backoff = webhook.DefaultBackoff
 		}
 		if wh.MaxBackoff <= 0 {
-			wh.MaxBackoff = time.Hour
+			wh.MaxBackoff = webhook.DefaultMaxBackoff
 		}
 		if wh.Timeout <= 0 {
-			wh.Timeout = 30 * time.Second
+			wh.Timeout = webhook.DefaultTimeout
 		}
 		if wh.Client == nil {
 			wh.Client = &http.Client{Timeout: wh.Timeout}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/ledger"
 	"github.com/pervichka/pervichka/storage/db"
 )
@@ -27,13 +28,6 @@ type errRefused struct {
 }
 
 func (e *errRefused) Error() string { return e.msg }
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
 
 // indexed is the db.Fields of a result. Values that do not parse are left
 // out of the index (the result JSON keeps them as typed).
@@ -318,21 +312,21 @@ func (s *Server) skip(w http.ResponseWriter, r *http.Request) {
 func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Нет такого документа"})
+		s.refuse(w, r, http.StatusNotFound, "Нет такого документа")
 		return
 	}
 	sess := sessionOf(r)
 	c, err := s.cfg.DB.ClaimDocument(r.Context(), nil, id, sess.User.Name, s.cfg.ClaimTTL)
 	if err != nil {
 		s.cfg.Logger.Error("review: claim", "document", id, "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "Не удалось продлить работу с документом"})
+		jsonhttp.Error(w, r, http.StatusServiceUnavailable, jsonhttp.CodeFor(http.StatusServiceUnavailable), "Не удалось продлить работу с документом")
 		return
 	}
 	out := map[string]any{"user": c.User, "mine": c.User == sess.User.Name, "until": c.ExpiresAt.In(s.cfg.Location).Format("15:04")}
 	if c.User != sess.User.Name {
 		out["message"] = claimMessage(c, s.cfg.Location)
 	}
-	writeJSON(w, http.StatusOK, out)
+	jsonhttp.Write(w, http.StatusOK, out)
 }
 
 func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
@@ -360,12 +354,12 @@ func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
 func (s *Server) validateJSON(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "Форма слишком велика"})
+		jsonhttp.Error(w, r, http.StatusRequestEntityTooLarge, jsonhttp.CodeFor(http.StatusRequestEntityTooLarge), "Форма слишком велика")
 		return
 	}
 	f, err := parseForm(r.PostForm.Get)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		jsonhttp.Error(w, r, http.StatusBadRequest, jsonhttp.CodeFor(http.StatusBadRequest), err.Error())
 		return
 	}
 	res := f.apply(pervichka.Result{})
@@ -376,5 +370,5 @@ func (s *Server) validateJSON(w http.ResponseWriter, r *http.Request) {
 			sum += a
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"checks": checks, "items_sum": money(sum.String()), "blocking": blocking(checks)})
+	jsonhttp.Write(w, http.StatusOK, map[string]any{"checks": checks, "items_sum": money(sum.String()), "blocking": blocking(checks)})
 }

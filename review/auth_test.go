@@ -2,11 +2,13 @@ package review
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/db/dbtest"
 )
@@ -74,9 +76,11 @@ func TestAuthorization(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var answer jsonhttp.ErrorBody
+		err = json.NewDecoder(resp.Body).Decode(&answer)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusUnauthorized {
-			t.Errorf("GET /review with an API token: %d, want 401", resp.StatusCode)
+		if resp.StatusCode != http.StatusUnauthorized || err != nil || answer.Error.Code != "unauthorized" || answer.Error.Message == "" {
+			t.Errorf("GET /review with an API token: %d %+v (%v), want 401 in the one error shape", resp.StatusCode, answer, err)
 		}
 	})
 

@@ -29,6 +29,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pervichka/pervichka/jsonhttp"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/objects"
 )
@@ -320,11 +321,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	_, _ = w.Write(buf.Bytes())
 }
 
-// refuse answers a request the user may not make, as JSON for scripts and
-// as a page for browsers.
+// refuse answers a request the user may not make, as JSON for scripts (the
+// service's one error shape, package jsonhttp) and as a page for browsers.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	if wantsJSON(r) {
-		writeJSON(w, status, map[string]string{"error": msg})
+		jsonhttp.Error(w, r, status, jsonhttp.CodeFor(status), msg)
 		return
 	}
 	s.render(w, r, status, "error.html", struct {

@@ -71,7 +71,9 @@ type ledgerPage struct {
 // TestServeLedger: a serve process with the ledger wired posts an
 // auto-approved upload, delivers it to the webhook, serves it on
 // GET /api/v1/ledger to a service token, lists deliveries to an admin, and
-// the ledger command exports and lists from the same database.
+// the ledger command exports and lists from the same database. The state
+// webhook, set too, delivers every change of both documents, as their
+// histories have them.
 func TestServeLedger(t *testing.T) {
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -88,6 +90,8 @@ func TestServeLedger(t *testing.T) {
 			t.Setenv("PERVICHKA_WEBHOOK_SECRET", secret)
 			t.Setenv("PERVICHKA_WEBHOOK_BACKOFF", "50ms")
 			t.Setenv("PERVICHKA_PUBLIC_URL", "https://pervichka.example")
+			states := newStateReceiver(t, secret)
+			t.Setenv("PERVICHKA_STATE_WEBHOOK_URL", states.URL)
 			srv := startServer(t, dbURL, storeURL, "--ocr-workers", "1")
 
 			// 008-act.pdf is auto-approved with companies.json;
@@ -246,6 +250,28 @@ func TestServeLedger(t *testing.T) {
 			resp.Body.Close()
 			if key := fmt.Sprintf("pervichka-posting-%d", page.Postings[0].ID); len(stats.Accepted) != 1 || stats.Accepted[key] != 1 {
 				t.Errorf("receiver accepted %v, want %s once", stats.Accepted, key)
+			}
+
+			// received → processing → auto_approved → posted for the act,
+			// received → processing → needs_review for the invoice.
+			checkStateChanges(t, states, srv.url, service, act, "posted", deadline)
+			checkStateChanges(t, states, srv.url, service, up.Documents[1].ID, "needs_review", deadline)
+			states.mu.Lock()
+			if states.refused != 0 {
+				t.Errorf("the state receiver refused %d deliveries", states.refused)
+			}
+			states.mu.Unlock()
+			var changes struct {
+				Changes []struct {
+					ID int64 `json:"id"`
+				} `json:"changes"`
+			}
+			if code := doJSON(t, authed(t, http.MethodGet, srv.url+"/api/v1/webhooks/state?state=delivered", admin), &changes); code != http.StatusOK ||
+				len(changes.Changes) != len(states.changes(act))+len(states.changes(up.Documents[1].ID)) {
+				t.Errorf("GET /api/v1/webhooks/state: %d, %d changes", code, len(changes.Changes))
+			}
+			if code := doJSON(t, authed(t, http.MethodGet, srv.url+"/api/v1/webhooks/state", service), &ignored); code != http.StatusForbidden {
+				t.Errorf("state webhook list with a service token: %d, want 403", code)
 			}
 		})
 	}

@@ -69,9 +69,10 @@ type serveConfig struct {
 	metricsAddr     string
 	drainDelay      time.Duration
 	// the parts' own settings (serve_<part>.go)
-	ledger ledgerSettings
-	review reviewSettings
-	intake intakeSettings
+	ledger    ledgerSettings
+	review    reviewSettings
+	intake    intakeSettings
+	statehook statehookSettings
 }
 
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {

@@ -4,10 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/api"
@@ -38,10 +41,10 @@ func ledgerFlags(fs *flag.FlagSet, c *serveConfig) {
 	fs.StringVar(&s.publicURL, "public-url", "", "the service's address as others reach it, for links in deliveries [PERVICHKA_PUBLIC_URL]")
 	fs.StringVar(&s.mapping, "ledger-mapping", "", "JSON file of accounts for postings (docs/ledger.md); default the built-in mapping [PERVICHKA_LEDGER_MAPPING]")
 	fs.StringVar(&s.webhookURL, "webhook-url", "", "where postings are delivered; empty: no webhook [PERVICHKA_WEBHOOK_URL]")
-	fs.StringVar(&s.secret, "webhook-secret", "", "the deliveries' signing key (whsec_<base64> or any string of 32+ bytes); prefer the environment or --config to the command line [PERVICHKA_WEBHOOK_SECRET]")
-	fs.IntVar(&s.maxAttempts, "webhook-max-attempts", 0, "attempts before a delivery is a dead letter; 0: the ledger's default [PERVICHKA_WEBHOOK_MAX_ATTEMPTS]")
-	fs.DurationVar(&s.backoff, "webhook-backoff", 0, "wait before the first retry, doubling after; 0: the ledger's default [PERVICHKA_WEBHOOK_BACKOFF]")
-	fs.DurationVar(&s.maxBackoff, "webhook-max-backoff", 0, "longest wait between retries; 0: the ledger's default [PERVICHKA_WEBHOOK_MAX_BACKOFF]")
+	fs.StringVar(&s.secret, "webhook-secret", "", "the signing key of both webhooks' deliveries (whsec_<base64> or any string of 32+ bytes); prefer the environment or --config to the command line [PERVICHKA_WEBHOOK_SECRET]")
+	fs.IntVar(&s.maxAttempts, "webhook-max-attempts", 0, "attempts before a delivery (of either webhook) is a dead letter; 0: the default, 12 [PERVICHKA_WEBHOOK_MAX_ATTEMPTS]")
+	fs.DurationVar(&s.backoff, "webhook-backoff", 0, "wait before the first retry (of either webhook), doubling after; 0: the default, 10s [PERVICHKA_WEBHOOK_BACKOFF]")
+	fs.DurationVar(&s.maxBackoff, "webhook-max-backoff", 0, "longest wait between retries (of either webhook); 0: the default, 1h [PERVICHKA_WEBHOOK_MAX_BACKOFF]")
 }
 
 func checkLedger(c *serveConfig) error {
@@ -65,8 +68,33 @@ func ledgerPipeline(d *serveDeps, cfg *pipeline.Config) error {
 		return err
 	}
 	ledgers.Store(d, l)
-	cfg.Poster, cfg.Register, cfg.Queues = l, l.Register, l.Queues()
+	cfg.Poster = l
+	addJobs(cfg, l.Register, l.Queues())
 	return nil
+}
+
+// addJobs adds a part's job kinds and queues to the pipeline's River
+// client beside those other parts added.
+func addJobs(cfg *pipeline.Config, register func(*river.Workers), queues map[string]river.QueueConfig) {
+	prev := cfg.Register
+	cfg.Register = func(w *river.Workers) {
+		if prev != nil {
+			prev(w)
+		}
+		register(w)
+	}
+	if cfg.Queues == nil {
+		cfg.Queues = map[string]river.QueueConfig{}
+	}
+	maps.Copy(cfg.Queues, queues)
+}
+
+// apiActor names who made an API request, for the log and the history.
+func apiActor(r *http.Request) string {
+	if tok, ok := api.TokenFrom(r.Context()); ok {
+		return "api:" + tok.Name
+	}
+	return "api"
 }
 
 func ledgerMount(d *serveDeps, mux *http.ServeMux) error {
@@ -78,16 +106,10 @@ func ledgerMount(d *serveDeps, mux *http.ServeMux) error {
 	if d.cfg.role == "worker" {
 		return nil // a worker serves no API
 	}
-	actor := func(r *http.Request) string {
-		if tok, ok := api.TokenFrom(r.Context()); ok {
-			return "api:" + tok.Name
-		}
-		return "api"
-	}
 	mux.Handle("GET /api/v1/ledger", api.RequireRole(d.db, db.RoleService, l.PullHandler(), d.log))
 	mux.Handle("GET /api/v1/ledger/deliveries", api.RequireRole(d.db, db.RoleAdmin, l.DeliveriesHandler(), d.log))
 	mux.Handle("POST /api/v1/ledger/deliveries/{id}/resend",
-		api.RequireRole(d.db, db.RoleAdmin, l.ResendHandler(d.pipeline.Queue(), actor), d.log))
+		api.RequireRole(d.db, db.RoleAdmin, l.ResendHandler(d.pipeline.Queue(), apiActor), d.log))
 	mux.Handle("GET /api/v1/documents/{id}/export", api.RequireRole(d.db, db.RoleService, l.ExportHandler(), d.log))
 	mux.Handle("GET /api/v1/ledger/export", api.RequireRole(d.db, db.RoleService, l.BatchExportHandler(), d.log))
 	return nil

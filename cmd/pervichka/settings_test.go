@@ -44,6 +44,11 @@ func TestServeSettings(t *testing.T) {
 		{name: "review bool", env: map[string]string{"PERVICHKA_REVIEW_INSECURE_COOKIES": "1"}, check: func(c serveConfig) bool { return c.review.insecureCookies }},
 		{name: "review bool refused", env: map[string]string{"PERVICHKA_REVIEW_TRUST_PROXY": "on"}, err: "PERVICHKA_REVIEW_TRUST_PROXY"},
 		{name: "webhook attempts refused", env: map[string]string{"PERVICHKA_WEBHOOK_MAX_ATTEMPTS": "many"}, err: "PERVICHKA_WEBHOOK_MAX_ATTEMPTS"},
+		{name: "state webhook without a secret refused", env: map[string]string{"PERVICHKA_STATE_WEBHOOK_URL": "https://acc.example/state"}, err: "PERVICHKA_STATE_WEBHOOK_URL"},
+		{name: "state webhook read", env: map[string]string{"PERVICHKA_STATE_WEBHOOK_URL": "https://acc.example/state", "PERVICHKA_WEBHOOK_SECRET": "s"},
+			check: func(c serveConfig) bool {
+				return c.statehook.url == "https://acc.example/state" && c.ledger.secret == "s"
+			}},
 		{name: "imap interval too short", env: map[string]string{"PERVICHKA_IMAP_INTERVAL": "10ms"}, err: "PERVICHKA_IMAP_INTERVAL"},
 		{name: "flag wins over env", env: map[string]string{"PERVICHKA_OCR_WORKERS": "3"}, args: []string{"--ocr-workers", "5"},
 			check: func(c serveConfig) bool { return c.ocrWorkers == 5 }},

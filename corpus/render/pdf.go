@@ -11,7 +11,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/pervichka/pervichka/corpus/sheet"
 )

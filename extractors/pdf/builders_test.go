@@ -8,7 +8,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 )
 
 const dejaVu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

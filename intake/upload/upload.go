@@ -207,17 +207,8 @@ type listAnswer struct {
 // fail answers in the service's one JSON error shape (package jsonhttp):
 // the phone page shows error.message; the code follows the status.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	code := map[int]string{
-		http.StatusBadRequest: "bad_request", http.StatusNotFound: "not_found",
-		http.StatusRequestEntityTooLarge: "request_too_large", http.StatusServiceUnavailable: "unavailable",
-	}[status]
-	if code == "" {
-		code = "internal"
-	}
-	jsonhttp.Error(w, r, status, code, msg)
+	jsonhttp.Error(w, r, status, jsonhttp.CodeFor(status), msg)
 }
-
-func writeJSON(w http.ResponseWriter, code int, v any) { jsonhttp.Write(w, code, v) }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.contractor(w, r)
@@ -236,7 +227,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
-	writeJSON(w, http.StatusOK, listAnswer{Files: out})
+	jsonhttp.Write(w, http.StatusOK, listAnswer{Files: out})
 }
 
 func (h *Handler) statuses(ctx context.Context, c db.Contractor, files []db.IntakeFile) ([]FileStatus, error) {
@@ -401,7 +392,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusServiceUnavailable, "Сервис временно недоступен, попробуйте через минуту")
 		return
 	}
-	writeJSON(w, http.StatusOK, listAnswer{Files: out})
+	jsonhttp.Write(w, http.StatusOK, listAnswer{Files: out})
 }
 
 // sizeText says a byte count the way a contractor reads it: «2 ГБ», «500 МБ».
@@ -416,7 +407,7 @@ func sizeText(n int64) string {
 // stored, and that the rest must be sent again.
 func (h *Handler) answerPartial(w http.ResponseWriter, r *http.Request, c db.Contractor, code int, got []db.IntakeFile, msg string) {
 	out, _ := h.statuses(r.Context(), c, got)
-	writeJSON(w, code, struct {
+	jsonhttp.Write(w, code, struct {
 		Error jsonhttp.ErrorInfo `json:"error"`
 		Files []FileStatus       `json:"files"`
 	}{jsonhttp.ErrorInfo{Code: "incomplete", Message: msg, RequestID: logctx.RequestID(r.Context())}, out})

@@ -1,7 +1,9 @@
-// Package webhook holds the wire contract of the ledger's deliveries to an
-// accounting system: the headers, and the HMAC-SHA256 signature over the
-// body that lets the receiver check a delivery came from us and was not
-// altered. It is its own package so that a receiver (ours in tests, or an
+// Package webhook holds the wire contract of Pervichka's webhooks to an
+// accounting system — the ledger's postings and the documents' state
+// changes (package statehook): the headers, the HMAC-SHA256 signature over
+// id, time and body that lets the receiver check a delivery came from us,
+// was not altered and is not a replay, and the one sender and retry policy
+// both use. It is its own package so that a receiver (ours in tests, or an
 // integrator's Go code) can verify without importing the ledger.
 package webhook
 

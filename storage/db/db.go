@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,6 +49,9 @@ type DB struct {
 	q       *queries
 	log     *slog.Logger
 	path    string // the SQLite file; empty on Postgres
+	// hook is called in the transaction of every state change (see
+	// OnStateChange); nil for none.
+	hook atomic.Pointer[StateHook]
 }
 
 // Open connects to the database named by url without changing it; call

@@ -221,7 +221,10 @@ func (db *DB) CreateDocument(ctx context.Context, tx *Tx, n NewDocument) (doc Do
 		}
 		doc, created = d, true
 		_, err = tx.c.exec(ctx, db.q.insertEvent, d.ID, db.q.timeArg(at), n.Actor, nil, string(StateReceived), receivedReason[n.Source])
-		return db.q.translate(op+": event", err)
+		if err != nil {
+			return db.q.translate(op+": event", err)
+		}
+		return db.stateChanged(ctx, tx, StateChange{DocumentID: d.ID, To: StateReceived, At: at, Actor: n.Actor, Reason: receivedReason[n.Source]})
 	})
 	return doc, created, err
 }
@@ -285,7 +288,14 @@ func (db *DB) transition(ctx context.Context, tx *Tx, id int64, from, to State, 
 			return err
 		}
 		_, err = tx.c.exec(ctx, db.q.insertEvent, id, db.q.timeArg(at), actor, string(from), string(to), reason)
-		return db.q.translate(op+": event", err)
+		if err != nil {
+			return db.q.translate(op+": event", err)
+		}
+		c := StateChange{DocumentID: id, From: from, To: to, At: at, Actor: actor, Reason: reason}
+		if to == StateFailed {
+			c.FailureCode = code
+		}
+		return db.stateChanged(ctx, tx, c)
 	})
 }
 

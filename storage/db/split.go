@@ -100,6 +100,9 @@ func (db *DB) SplitPages(ctx context.Context, tx *Tx, s Split) (Document, error)
 	if _, err := tx.c.exec(ctx, db.q.insertEvent, child.ID, db.q.timeArg(at), s.Actor, nil, string(StateReceived), s.Reason); err != nil {
 		return Document{}, db.q.translate(op+": event", err)
 	}
+	if err := db.stateChanged(ctx, tx, StateChange{DocumentID: child.ID, To: StateReceived, At: at, Actor: s.Actor, Reason: s.Reason}); err != nil {
+		return Document{}, err
+	}
 
 	// The moved pages first, then the parent's close up, lowest first:
 	// each page's new index is free by the time it is taken, so the

@@ -1,4 +1,4 @@
-package ledger
+package webhook
 
 import (
 	"testing"
@@ -19,7 +19,7 @@ func TestBackoff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for range 20 {
-			got := backoff(10*time.Second, time.Hour, tt.attempt)
+			got := Backoff(10*time.Second, time.Hour, tt.attempt)
 			if lo, hi := tt.want*9/10, tt.want*11/10; got < lo || got > hi {
 				t.Errorf("attempt %d: %s, want %s ±10%%", tt.attempt, got, tt.want)
 			}
