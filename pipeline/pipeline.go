@@ -22,7 +22,10 @@
 // fails the document at once with a reason a person can read; anything else
 // (storage or database unavailable, a crash) is retried with River's backoff,
 // and the document fails only when the last attempt does, so it is never
-// left silently in processing. An admin's Retry starts a new run.
+// left silently in processing: when River ends a job without running the
+// stage (its rescuer discards the job of a worker that died on the last
+// attempt), the sweep (sweep.go) fails the document within a minute. An
+// admin's Retry starts a new run.
 package pipeline
 
 import (
@@ -87,6 +90,10 @@ type Config struct {
 	PollInterval time.Duration
 	// MaxAttempts per job before the document is failed; default 8.
 	MaxAttempts int
+	// SweepEvery is how often a working pipeline looks for documents that
+	// no job will move on any more and fails them (see sweep.go); default
+	// a minute.
+	SweepEvery time.Duration
 	// MaxSubmits bounds how many Submit calls of this process hash, store
 	// and commit at once; the others wait their turn in arrival order
 	// (first come, first served), each until its ctx ends. Default
@@ -136,6 +143,10 @@ type Pipeline struct {
 	submits *semaphore.Weighted
 	// lease marks this process a live worker from Start to Stop.
 	lease *db.WorkerLease
+	// stopSweep ends the sweep loop that Start began; sweepDone closes
+	// when it has returned.
+	stopSweep context.CancelFunc
+	sweepDone chan struct{}
 }
 
 // New builds the pipeline and its River client; Start begins working jobs.
@@ -168,6 +179,9 @@ func New(cfg Config) (*Pipeline, error) {
 	}
 	if cfg.MaxSubmits <= 0 {
 		cfg.MaxSubmits = 2 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = defaultSweepEvery
 	}
 	p := &Pipeline{db: cfg.DB, store: cfg.Objects, rec: cfg.Recognizer, lim: cfg.Limits,
 		obs: cfg.Observer, log: cfg.Logger, cfg: cfg, cache: newPageCache(2*cfg.OCRWorkers + 2), poster: cfg.Poster,
@@ -236,6 +250,12 @@ func (p *Pipeline) Start(ctx context.Context) error {
 		return err
 	}
 	p.lease = lease
+	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	p.stopSweep, p.sweepDone = stop, make(chan struct{})
+	go func() {
+		defer close(p.sweepDone)
+		p.sweepLoop(sweepCtx)
+	}()
 	return nil
 }
 
@@ -250,6 +270,10 @@ func (p *Pipeline) Stop(ctx context.Context, grace time.Duration) error {
 		return nil
 	}
 	defer p.lease.Release()
+	if p.stopSweep != nil {
+		p.stopSweep()
+		<-p.sweepDone
+	}
 	err := p.queue.Stop(ctx)
 	if err == nil {
 		return nil

@@ -43,6 +43,7 @@ var storeSuite = []struct {
 	{"Links", suiteLinks},
 	{"ListPaging", suiteListPaging},
 	{"RiverJobInSameTx", suiteRiverJobInSameTx},
+	{"Stranded", suiteStranded},
 }
 
 // runStoreSuite runs every case of storeSuite on the engine open makes.
@@ -766,4 +767,77 @@ func create(t *testing.T, db *DB, content string) Document {
 		t.Fatalf("create %s: %v, created=%v", content, err, created)
 	}
 	return d
+}
+
+// suiteStranded: a document in received or processing is stranded exactly
+// when no River job still to run names it — not while its job waits,
+// retries or runs, and no matter what jobs of other documents do.
+func suiteStranded(t *testing.T, open opener) {
+	db := migrated(t, open)
+	ctx := t.Context()
+	q, err := db.NewQueue(&river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, moving, dropped, done := create(t, db, "waiting"), create(t, db, "moving"), create(t, db, "dropped"), create(t, db, "done")
+	jobs := map[int64]int64{}
+	for _, d := range []Document{waiting, moving, dropped, done} {
+		res, err := q.Insert(ctx, startArgs{DocumentID: d.ID}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs[d.ID] = res.Job.ID
+	}
+	setJob := func(doc Document, state string) {
+		t.Helper()
+		var finalized any // River's check: set exactly in the final states
+		if state == "discarded" || state == "completed" {
+			finalized = db.q.timeArg(time.Now())
+		}
+		if _, err := db.conn().exec(ctx, `UPDATE river_job SET state = $1, finalized_at = $2 WHERE id = $3`, state, finalized, jobs[doc.ID]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []Document{moving, dropped, done} {
+		if err := db.Transition(ctx, nil, d.ID, StateReceived, StateProcessing, "test", "picked up"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Transition(ctx, nil, done.ID, StateProcessing, StateNeedsReview, "test", "read"); err != nil {
+		t.Fatal(err)
+	}
+	setJob(moving, "retryable")
+	setJob(dropped, "discarded") // what River's rescuer does after the last attempt
+	setJob(done, "completed")
+	// A job of a document nobody waits for: it must not save "dropped".
+	if _, err := q.Insert(ctx, startArgs{DocumentID: 999999}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Stranded(ctx, nil, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != dropped.ID {
+		t.Fatalf("stranded %v, want only %d (its job discarded)", got, dropped.ID)
+	}
+	for _, d := range []Document{waiting, moving, dropped} {
+		one, err := db.Stranded(ctx, nil, d.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := d.ID == dropped.ID; (len(one) == 1) != want {
+			t.Errorf("document %d alone: stranded %v, want %v", d.ID, one, want)
+		}
+	}
+	// The job of a document in received is gone (deleted in River's UI).
+	if _, err := db.conn().exec(ctx, `DELETE FROM river_job WHERE id = $1`, jobs[waiting.ID]); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.Stranded(ctx, nil, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{waiting.ID, dropped.ID}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("stranded %v, want %v", got, want)
+	}
 }

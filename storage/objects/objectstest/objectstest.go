@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,7 +34,40 @@ const (
 // StartS3 starts a versitygw for t and returns its host:port.
 func StartS3(t testing.TB) string {
 	t.Helper()
+	return StartS3Server(t).Addr
+}
+
+// S3Server is a running versitygw that a test may restart, as an operator
+// restarts a real one: the same address, the same folder, so the objects
+// stored before are there after.
+type S3Server struct {
+	Addr string
+	bin  string
+	dir  string
+	stop func() // kills the current process and waits for it
+}
+
+// StartS3Server starts a versitygw for t; it is killed when t ends.
+func StartS3Server(t testing.TB) *S3Server {
+	t.Helper()
 	return startVersityGW(t)
+}
+
+// Restart kills the server (SIGKILL: no goodbye to its clients) and starts
+// it again on the same address and folder, returning once it answers.
+func (s *S3Server) Restart(t testing.TB) {
+	t.Helper()
+	s.stop()
+	// The port was ours a moment ago; another process could take it in
+	// between, which fails the start rather than moving the server.
+	var err error
+	for range 3 {
+		if err = s.start(); err == nil {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("versitygw did not start again on %s: %v", s.Addr, err)
 }
 
 var buckets atomic.Int64
@@ -76,8 +110,8 @@ func findVersityGW() string {
 	return ""
 }
 
-// startVersityGW runs versitygw for the test and returns its host:port.
-func startVersityGW(t testing.TB) string {
+// startVersityGW runs versitygw for the test.
+func startVersityGW(t testing.TB) *S3Server {
 	t.Helper()
 	bin := findVersityGW()
 	if bin == "" {
@@ -87,6 +121,8 @@ func startVersityGW(t testing.TB) string {
 		}
 		t.Skip(msg)
 	}
+	s := &S3Server{bin: bin, dir: t.TempDir(), stop: func() {}}
+	t.Cleanup(func() { s.stop() })
 	// The port is picked by listening on :0 and closing; another process
 	// could take it before versitygw does, so a start that fails is retried.
 	var lastErr error
@@ -95,12 +131,13 @@ func startVersityGW(t testing.TB) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if lastErr = tryStartVersityGW(t, bin, addr); lastErr == nil {
-			return addr
+		s.Addr = addr
+		if lastErr = s.start(); lastErr == nil {
+			return s
 		}
 	}
 	t.Fatalf("versitygw did not start: %v", lastErr)
-	return ""
+	return nil
 }
 
 // FreeLoopbackAddr returns a loopback host:port nothing listens on (at the
@@ -114,10 +151,10 @@ func FreeLoopbackAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-func tryStartVersityGW(t testing.TB, bin, addr string) error {
-	dir := t.TempDir()
+// start runs versitygw on s.Addr over s.dir and waits until it answers.
+func (s *S3Server) start() error {
 	var out bytes.Buffer
-	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", dir)
+	cmd := exec.Command(s.bin, "--port", s.Addr, "--quiet", "posix", s.dir)
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+AccessKey, "ROOT_SECRET_KEY="+SecretKey)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -138,15 +175,15 @@ func tryStartVersityGW(t testing.TB, bin, addr string) error {
 		default:
 		}
 		// Any HTTP answer (403 for an unsigned request) means it serves.
-		resp, err := http.Get("http://" + addr + "/")
+		resp, err := http.Get("http://" + s.Addr + "/")
 		if err == nil {
 			resp.Body.Close()
-			t.Cleanup(stop)
+			s.stop = sync.OnceFunc(stop)
 			return nil
 		}
 		if time.Now().After(deadline) {
 			stop()
-			return fmt.Errorf("versitygw on %s did not answer in 30s: %v; output: %s", addr, err, out.String())
+			return fmt.Errorf("versitygw on %s did not answer in 30s: %v; output: %s", s.Addr, err, out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
