@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -229,7 +230,10 @@ func arithTable(lines []line, from int, typ pervichka.DocType) tableResult {
 			r := &res.rows[len(res.rows)-1]
 			if len(r.nameToks) > 0 && l.toks[0].box.X0 >= r.nameToks[0].box.X0-int(l.unit) &&
 				l.toks[len(l.toks)-1].box.X1 <= r.nameToks[len(r.nameToks)-1].box.X1+int(3*l.unit) {
-				r.nameToks = append(r.nameToks, l.toks...)
+				// A new slice: nameToks shares the row line's tokens, and
+				// appending in place would write this line's words over
+				// the row's quantity, price and amount in lines itself.
+				r.nameToks = slices.Concat(r.nameToks, l.toks)
 				r.item.Name = pervichka.Text(joinTokens(r.nameToks))
 				last = i
 			}
