@@ -23,6 +23,20 @@ func (r Rect) Union(o Rect) Rect {
 	return Rect{min(r.X0, o.X0), min(r.Y0, o.Y0), max(r.X1, o.X1), max(r.Y1, o.Y1)}
 }
 
+// Location is where on the pages a value was read: the words of one line
+// of it. Page indexes the document's pages in order (the pages given to
+// extraction, one entry per page of the file); Box is in the units of that
+// page's word boxes. Words are the indices in Page.Words of the words the
+// value was read from. Box is their union, or the share of one word that
+// holds the value by its characters (the ИНН of «2332496033/233201001»). A
+// value the engine read again from a crop of the page, with no word of
+// the page's own reading in it, has the crop as its box and no words.
+type Location struct {
+	Page  int   `json:"page"`
+	Box   Rect  `json:"box"`
+	Words []int `json:"words,omitempty"`
+}
+
 // Word is one recognised word with its position and confidence (0..1; 1 for
 // text taken from a PDF text layer). Block, Par and Line number the layout
 // units Tesseract (or the PDF text extractor) put the word in, per page.

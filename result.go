@@ -128,10 +128,19 @@ type Result struct {
 	Confidence   map[string]float64 `json:"confidence,omitempty"`
 	// Evidence lists, per key field path, what corroborates its value
 	// (Evidence* kinds); a key field absent here was approved by no one.
-	Evidence      map[string][]string `json:"evidence,omitempty"`
-	NeedsReview   bool                `json:"needs_review"`
-	ReviewReasons []string            `json:"review_reasons"`
-	TimingsMS     map[string]int64    `json:"timings_ms,omitempty"`
+	Evidence map[string][]string `json:"evidence,omitempty"`
+	// Locations lists, per field path, where its value was read: one
+	// Location per line of its words. Paths are those of Confidence,
+	// plus each item row as "items[N]" (all its words) with its cells
+	// as "items[N].quantity" and the like, and the total in words as
+	// "total_words". A value computed rather than read (a total summed
+	// from the rows, a VAT from the rate, an item's VAT with no VAT
+	// column) has none; a result stored before extraction recorded them
+	// has none at all.
+	Locations     map[string][]Location `json:"locations,omitempty"`
+	NeedsReview   bool                  `json:"needs_review"`
+	ReviewReasons []string              `json:"review_reasons"`
+	TimingsMS     map[string]int64      `json:"timings_ms,omitempty"`
 	// Error is set instead of the fields when the file could not be read.
 	Error *ErrorInfo `json:"error,omitempty"`
 }

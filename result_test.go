@@ -25,8 +25,9 @@ func TestSchemaMatchesResult(t *testing.T) {
 		File: "a.pdf", Pages: 1, TextSource: SourceOCR, DocType: DocAct,
 		SupplierBank: &Bank{}, ContractRef: &ContractRef{},
 		Confidence: map[string]float64{"number": 1}, TimingsMS: map[string]int64{"ocr": 1},
-		Evidence: map[string][]string{"total": {EvidenceItemsSum}},
-		Error:    &ErrorInfo{Code: CodeCorrupt},
+		Evidence:  map[string][]string{"total": {EvidenceItemsSum}},
+		Locations: map[string][]Location{"total": {{Page: 0, Box: Rect{1, 2, 3, 4}, Words: []int{7}}}},
+		Error:     &ErrorInfo{Code: CodeCorrupt},
 	}
 	out, err := json.Marshal(full)
 	if err != nil {
@@ -48,6 +49,44 @@ func TestSchemaMatchesResult(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Result keys %v\nschema keys %v", got, want)
 	}
+	// A location and its box: the schema closes both objects
+	// (additionalProperties false), so their keys must match exactly.
+	var loc struct {
+		AdditionalProperties struct {
+			Items struct {
+				Properties map[string]struct {
+					Properties map[string]json.RawMessage `json:"properties"`
+				} `json:"properties"`
+			} `json:"items"`
+		} `json:"additionalProperties"`
+	}
+	if err := json.Unmarshal(schema.Properties["locations"], &loc); err != nil {
+		t.Fatal(err)
+	}
+	var one []map[string]json.RawMessage
+	if err := json.Unmarshal(keys["locations"], &struct{ Total *[]map[string]json.RawMessage }{&one}); err != nil || len(one) != 1 {
+		t.Fatalf("locations as encoded: %s (%v)", keys["locations"], err)
+	}
+	props := loc.AdditionalProperties.Items.Properties
+	if !slices.Equal(sortedKeys(one[0]), sortedKeys(props)) {
+		t.Errorf("Location keys %v, schema %v", sortedKeys(one[0]), sortedKeys(props))
+	}
+	var box map[string]json.RawMessage
+	if err := json.Unmarshal(one[0]["box"], &box); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(sortedKeys(box), sortedKeys(props["box"].Properties)) {
+		t.Errorf("Rect keys %v, schema %v", sortedKeys(box), sortedKeys(props["box"].Properties))
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func TestTextNull(t *testing.T) {

@@ -157,6 +157,9 @@ func (p *Pipeline) linkResent(ctx context.Context, tx *db.Tx, id int64, m resent
 	res.ReviewReasons = append([]string{reason}, res.ReviewReasons...)
 	res.NeedsReview = true
 	res.TimingsMS = nil // nothing was read for this document
+	// The first document's locations are in its pages' pixels and words;
+	// this one's pages are another file, never read.
+	res.Locations = nil
 	result, err := json.Marshal(res)
 	if err != nil {
 		return fmt.Errorf("encode result: %w", err)

@@ -77,6 +77,10 @@ func TestResentPhoto(t *testing.T) {
 			if got.Number != want.Number || got.Total != want.Total || got.Supplier.INN != want.Supplier.INN || !slices.Equal(got.ReviewReasons[1:], want.ReviewReasons) {
 				t.Errorf("copy's proposal %+v is not the first's %+v", got, want)
 			}
+			// Where the first's values were read is on the first's pages.
+			if len(want.Locations) == 0 || got.Locations != nil {
+				t.Errorf("first's locations %d, copy's %d: want some, and none on the copy", len(want.Locations), len(got.Locations))
+			}
 			if !reflect.DeepEqual(copyDoc.Fields, first.Fields) {
 				t.Errorf("copy's indexed fields %+v, want the first's %+v", copyDoc.Fields, first.Fields)
 			}

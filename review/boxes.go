@@ -1,6 +1,8 @@
 package review
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,13 +11,156 @@ import (
 	"github.com/pervichka/pervichka"
 )
 
-// fieldBox is where a field's value was found on a page. A row box
-// (Row set, Key "row:N") is the whole line of item N on the page.
+// fieldBox is where a field's value is on a page. A row box (Row set,
+// Key "row:N") is the whole of item N on the page; "total_words" is the
+// total printed in words, lit with the total.
 type fieldBox struct {
 	Key  string         `json:"key"`
 	Page int            `json:"page"`
 	Box  pervichka.Rect `json:"box"`
 	Row  bool           `json:"row,omitempty"`
+}
+
+// fieldBoxes are the boxes the document page draws for r, the result as
+// shown. Where r has the extractor's locations (Result.Locations) those
+// are drawn: the words each value was read from — where it was read when
+// it is printed twice, on the misread word when OCR misread it and a
+// checksum repair or the clerk put it right, a date or a total in words on
+// its words, one box per line of a value (a wrapped name), one per page of
+// an item row. A value with no location is not boxed — one the extractor
+// computed rather than read (a total summed from the rows, a VAT from the
+// rate, the VAT rate itself) — unless corrected names it: a value a clerk
+// typed was read nowhere, and form.apply drops the location of every value
+// the form changes, so for those, and for every field of a result stored
+// before extraction recorded locations, the page falls back to finding the
+// value among the words (locate, and its limits).
+//
+// Locations name pages by their place among the document's pages and
+// words by their place in the page's words: one naming a page or a word
+// the document no longer has (a page turned and not yet read again) is
+// skipped.
+func fieldBoxes(pages []pervichka.Page, r pervichka.Result, corrected map[string]bool) []fieldBox {
+	if r.Locations == nil {
+		return locate(pages, r)
+	}
+	onPage := func(l pervichka.Location) bool {
+		if l.Page < 0 || l.Page >= len(pages) {
+			return false
+		}
+		for _, w := range l.Words {
+			if w < 0 || w >= len(pages[l.Page].Words) {
+				return false
+			}
+		}
+		return true
+	}
+	var out []fieldBox
+	rows := map[int]bool{} // item rows with a location of their own
+	for _, key := range slices.Sorted(maps.Keys(r.Locations)) {
+		n, isRow := rowIndex(key)
+		if isRow {
+			rows[n] = true
+			byPage := map[int]pervichka.Rect{}
+			for _, l := range r.Locations[key] {
+				if onPage(l) {
+					byPage[l.Page] = byPage[l.Page].Union(l.Box)
+				}
+			}
+			for _, pg := range slices.Sorted(maps.Keys(byPage)) {
+				out = append(out, fieldBox{Key: "row:" + itoaInt(n), Page: pg, Box: byPage[pg], Row: true})
+			}
+			continue
+		}
+		for _, l := range r.Locations[key] {
+			if onPage(l) {
+				out = append(out, fieldBox{Key: key, Page: l.Page, Box: l.Box})
+			}
+		}
+	}
+	want := map[string]bool{}
+	for key := range corrected {
+		if _, located := r.Locations[key]; located {
+			continue
+		}
+		want[key] = true
+		if n, ok := itemOf(key); ok && !rows[n] {
+			want["row:"+itoaInt(n)] = true // the row the clerk changed
+		}
+	}
+	if len(want) > 0 {
+		for _, b := range locate(pages, r) {
+			if want[b.Key] {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// rowIndex reads a whole row's path, "items[N]".
+func rowIndex(key string) (int, bool) {
+	n, col, ok := itemPath(key)
+	return n, ok && col == ""
+}
+
+// itemOf reads the row of an item cell's path, "items[N].quantity".
+func itemOf(key string) (int, bool) {
+	n, col, ok := itemPath(key)
+	return n, ok && col != ""
+}
+
+func itemPath(key string) (n int, col string, ok bool) {
+	rest, ok := strings.CutPrefix(key, "items[")
+	if !ok {
+		return 0, "", false
+	}
+	num, col, ok := strings.Cut(rest, "]")
+	if !ok {
+		return 0, "", false
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return 0, "", false
+	}
+	if col != "" {
+		col, ok = strings.CutPrefix(col, ".")
+		if !ok || col == "" {
+			return 0, "", false
+		}
+	}
+	return n, col, true
+}
+
+// keptLocations are stored's locations of the values r (stored with a
+// form applied) still holds. A value the form changed was not read where
+// the extractor read the one before it, and an item row any of whose
+// cells changed is no longer the row the extractor read (rows deleted
+// above it move it up). The total in words stays where it is printed.
+func keptLocations(stored, r pervichka.Result) map[string][]pervichka.Location {
+	if stored.Locations == nil {
+		return nil
+	}
+	before, after := values(stored), values(r)
+	same := func(key string) bool { return before[key] == after[key] }
+	out := make(map[string][]pervichka.Location, len(stored.Locations))
+	for key, l := range stored.Locations {
+		if n, ok := rowIndex(key); ok {
+			if n >= len(r.Items) {
+				continue
+			}
+			kept := true
+			for _, c := range itemColumns {
+				kept = kept && same(itemKey(n, c.Key))
+			}
+			if !kept {
+				continue
+			}
+		} else if !same(key) {
+			continue
+		}
+		out[key] = l
+	}
+	return out
 }
 
 // maxRun is the most words one value may span.
@@ -26,7 +171,9 @@ var monthsGenitive = []string{"января", "февраля", "марта", "�
 	"июля", "августа", "сентября", "октября", "ноября", "декабря"}
 
 // locate finds each field's value among the pages' words and returns the
-// box of the first run of words that spells it, and a box per item row.
+// box of the first run of words that spells it, and a box per item row. It
+// is the fallback of fieldBoxes: for results stored before extraction
+// recorded where it read each value, and for values a clerk typed.
 //
 // Item rows first: a row is found by its name, and its band (the name's
 // lines, across the page) holds its cells, so a row's quantity «1» is
@@ -34,8 +181,7 @@ var monthsGenitive = []string{"января", "февраля", "марта", "�
 // table are searched outside the rows' bands, so «Ставка НДС 20» is not
 // boxed on a row's «20%».
 //
-// Limits: the extractor does not record which words a value came from, so
-// this searches for the value itself. Digits-only kinds (ИНН, КПП, БИК,
+// Limits: this searches for the value itself. Digits-only kinds (ИНН, КПП, БИК,
 // accounts, amounts, dates) compare digit strings, so «43 399,59» finds
 // "43399.59", «27.05.2026» finds "2026-05-27", and a date printed with
 // the month in words («8 февраля 2023 г.») is found as day, month and
@@ -43,8 +189,8 @@ var monthsGenitive = []string{"января", "февраля", "марта", "�
 // word; other text compares letters and digits, case-folded. A value
 // printed twice outside the table is boxed where it first appears; a
 // value OCR misread and the clerk or a checksum repair corrected is not
-// found at all. Recording word indexes in the extractor would remove
-// these limits.
+// found at all; an amount in words is never searched for. The extractor's
+// locations have none of these limits.
 func locate(pages []pervichka.Page, r pervichka.Result) []fieldBox {
 	type normWords struct{ digits, text []string }
 	norm := make([]normWords, len(pages))

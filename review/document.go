@@ -380,14 +380,6 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 		p.Pages = append(p.Pages, info)
 		words = append(words, wp)
 	}
-	for _, b := range locate(words, shownRes) {
-		p.Pages[b.Page].Boxes = append(p.Pages[b.Page].Boxes, b)
-	}
-	for i := range p.Pages {
-		if p.Pages[i].Boxes == nil {
-			p.Pages[i].Boxes = []fieldBox{}
-		}
-	}
 	events, err := s.cfg.DB.Events(ctx, doc.ID)
 	if err != nil {
 		return p, err
@@ -395,6 +387,23 @@ func (s *Server) documentPage(r *http.Request, doc db.Document, stored pervichka
 	corrections, err := s.cfg.DB.Corrections(ctx, nil, doc.ID)
 	if err != nil {
 		return p, err
+	}
+	// The values a clerk typed, saved or in the form shown, were read
+	// nowhere: they are found among the words (fieldBoxes).
+	corrected := map[string]bool{}
+	for _, c := range corrections {
+		corrected[c.Field] = true
+	}
+	for _, ch := range changes(stored, shownRes) {
+		corrected[ch[0]] = true
+	}
+	for _, b := range fieldBoxes(words, shownRes, corrected) {
+		p.Pages[b.Page].Boxes = append(p.Pages[b.Page].Boxes, b)
+	}
+	for i := range p.Pages {
+		if p.Pages[i].Boxes == nil {
+			p.Pages[i].Boxes = []fieldBox{}
+		}
 	}
 	for _, e := range events {
 		what := stateName[e.To]

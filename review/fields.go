@@ -167,7 +167,8 @@ func parseForm(get func(string) string) (form, error) {
 // apply writes the form onto a copy of the stored result. Values are
 // normalised where the kind has one form (money "1 234,5" → "1234.50",
 // dates → YYYY-MM-DD); a value that does not parse is kept as typed, and
-// the validators say what is wrong with it.
+// the validators say what is wrong with it. The extractor's locations of
+// the values the form changed are dropped (keptLocations).
 func (f form) apply(stored pervichka.Result) pervichka.Result {
 	r := stored
 	if stored.SupplierBank != nil {
@@ -198,6 +199,7 @@ func (f form) apply(stored pervichka.Result) pervichka.Result {
 		}
 	}
 	r.Items = items
+	r.Locations = keptLocations(stored, r)
 	return r
 }
 

@@ -28,6 +28,7 @@ type extraction struct {
 	totals  totalsResult
 	ref     *pervichka.ContractRef
 	refConf float64
+	refToks [2][]token // the words of the reference's number and date
 
 	total   value
 	totalK  pervichka.Kopecks
@@ -93,7 +94,7 @@ func (x *extraction) run() {
 	x.checkLostSeparators()
 	x.checkRowsAgainstTotal()
 	if x.typ != pervichka.DocContract {
-		x.ref, x.refConf = findContractRef(x.lines, x.title)
+		x.ref, x.refConf, x.refToks = findContractRef(x.lines, x.title)
 	}
 	x.checkParties()
 	x.pickTotal()
@@ -1121,6 +1122,7 @@ func (x *extraction) result() pervichka.Result {
 	if len(x.ev) > 0 {
 		res.Evidence = x.ev
 	}
+	res.Locations = x.locations(&res)
 	res.NeedsReview = blocking(res.ReviewReasons)
 	for _, f := range pervichka.KeyFields {
 		if keyEmpty(&res, f) {
@@ -1165,8 +1167,8 @@ func round2(f float64) float64 {
 }
 
 // findContractRef reads «Основание: Договор № 15/24 от 01.02.2024» (or «по
-// договору № … от …»).
-func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64) {
+// договору № … от …»), with the words of its number and date.
+func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64, [2][]token) {
 	for li := range lines {
 		l := &lines[li]
 		if t != nil && t.line.idx == li {
@@ -1190,14 +1192,16 @@ func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64) {
 			}
 			ref := &pervichka.ContractRef{Number: pervichka.Text(num.text)}
 			c := num.conf
+			toks := [2][]token{num.toks}
 			if d, ok := findDate(l.toks, sign); ok {
 				ref.Date = pervichka.Text(d.text)
 				c = min(c, d.conf)
+				toks[1] = d.toks
 			}
-			return ref, c
+			return ref, c, toks
 		}
 	}
-	return nil, 0
+	return nil, 0, [2][]token{}
 }
 
 // advisory reasons are reported but do not by themselves stop a document:

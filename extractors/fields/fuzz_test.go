@@ -11,7 +11,8 @@ import (
 // FuzzExtract feeds random words with random boxes (and real document lines
 // as seeds), and random text as every second reading of a box (OCR's
 // answer to a re-read is as untrusted as its first): extraction must not
-// panic, and a result with any key field empty must go to review.
+// panic, a result with any key field empty must go to review, and every
+// location must name the pages' words.
 func FuzzExtract(f *testing.F) {
 	for _, doc := range [][]string{invoice1C, vatInvoice, upd, act, contract} {
 		f.Add(strings.Join(doc, "\n"), uint8(0), "")
@@ -43,6 +44,25 @@ func FuzzExtract(f *testing.F) {
 		}
 		if blocking(res.ReviewReasons) && !res.NeedsReview {
 			t.Fatalf("reasons %v without review", res.ReviewReasons)
+		}
+		// Every location names words of the pages and boxes within them
+		// (a re-read's crop has no words of its own).
+		for key, ls := range res.Locations {
+			for _, l := range ls {
+				if l.Page < 0 || l.Page > 1 || l.Box.Dx() <= 0 || l.Box.Dy() <= 0 {
+					t.Fatalf("%s at %+v", key, l)
+				}
+				var union pervichka.Rect
+				for _, w := range l.Words {
+					if w < 0 || w >= len(page.Words) {
+						t.Fatalf("%s names word %d of %d", key, w, len(page.Words))
+					}
+					union = union.Union(page.Words[w].Box)
+				}
+				if len(l.Words) > 0 && l.Box.Union(union) != union {
+					t.Fatalf("%s boxed at %v, its words at %v", key, l.Box, union)
+				}
+			}
 		}
 	})
 }

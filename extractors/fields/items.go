@@ -48,6 +48,9 @@ type itemRow struct {
 	rate     int
 	conf     float64
 	nameToks []token
+	// cells are the row's words by column, as the row was read: where
+	// each figure came from (Result.Locations); all of them make the row.
+	cells map[colKind][]token
 	// repaired: a figure was taken from the row's arithmetic over a
 	// garbled reading (repairRow); the document goes to a clerk.
 	repaired bool
@@ -577,6 +580,7 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	}
 	name := strings.TrimSpace(joinTokens(cells[colName]))
 	r.nameToks = cells[colName]
+	r.cells = cells
 	r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(name, "$1 г.$2"))
 	code := strings.TrimSpace(joinTokens(cells[colUnitCode]))
 	if code == "" {

@@ -1,6 +1,10 @@
 package fields
 
-import "testing"
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
 
 func TestItemUnitAndYear(t *testing.T) {
 	units := []struct{ printed, code, want string }{
@@ -31,5 +35,25 @@ func TestItemUnitAndYear(t *testing.T) {
 		if got := yearSuffix.ReplaceAllString(n.in, "$1 г.$2"); got != n.want {
 			t.Errorf("year in %q → %q, want %q", n.in, got, n.want)
 		}
+	}
+}
+
+// TestArithTableKeepsLines: a wrapped name appended to a row read by
+// arithmetic must not write over the row's own line, whose tokens the
+// row's name shares.
+func TestArithTableKeepsLines(t *testing.T) {
+	t.Parallel()
+	lines := buildLines([]pervichka.Page{pageOf(
+		"1 @4 Бумага офисная @30 10 @34 упак @40 450,00 @50 4 500,00",
+		"@4 белая",
+		"@40 Итого: @50 4 500,00",
+	)})
+	before := lines[0].text()
+	tab := arithTable(lines, 0, pervichka.DocInvoice)
+	if len(tab.rows) != 1 || tab.rows[0].item.Name != "Бумага офисная белая" {
+		t.Fatalf("rows %+v", tab.rows)
+	}
+	if after := lines[0].text(); after != before {
+		t.Errorf("the row's line was %q, is %q", before, after)
 	}
 }

@@ -16,6 +16,10 @@ type token struct {
 	box  pervichka.Rect
 	conf float64
 	page int // index into the pages slice given to Extract
+	// words are the indices in the page's Words of the words this token
+	// was made of: one, or more where the extractor joined words
+	// (joinSplitDate); none for a re-read's text (pseudoLine).
+	words []int
 }
 
 // line is a row of words rebuilt from geometry: words whose vertical
@@ -98,11 +102,13 @@ func buildLines(pages []pervichka.Page) []line {
 	for pi, p := range pages {
 		u := medianHeight(p.Words)
 		ws := make([]pervichka.Word, 0, len(p.Words))
-		for _, w := range p.Words {
+		at := make([]int, 0, len(p.Words)) // at[k] is ws[k]'s index in p.Words
+		for i, w := range p.Words {
 			if strings.TrimSpace(w.Text) == "" || w.Box.Dx() < 0 || w.Box.Dy() <= 0 {
 				continue
 			}
 			ws = append(ws, w)
+			at = append(at, i)
 		}
 		slope := pageSlope(ws, u)
 		// level is a word's centre height (doubled) with the page's tilt
@@ -111,14 +117,18 @@ func buildLines(pages []pervichka.Page) []line {
 		level := func(w pervichka.Word) float64 {
 			return float64(w.Box.Y0+w.Box.Y1) - slope*float64(w.Box.X0+w.Box.X1)
 		}
-		sort.SliceStable(ws, func(i, j int) bool {
-			ci, cj := level(ws[i]), level(ws[j])
+		pws := make([]pageWord, len(ws))
+		for k, w := range ws {
+			pws[k] = pageWord{Word: w, at: at[k : k+1 : k+1]}
+		}
+		sort.SliceStable(pws, func(i, j int) bool {
+			ci, cj := level(pws[i].Word), level(pws[j].Word)
 			if ci != cj {
 				return ci < cj
 			}
-			return ws[i].Box.X0 < ws[j].Box.X0
+			return pws[i].Box.X0 < pws[j].Box.X0
 		})
-		var cur []pervichka.Word
+		var cur []pageWord
 		var cy, ch float64 // running centre and height of the current line
 		// ocrLine is Tesseract's own line of a word (zero for a PDF's text
 		// layer, which has none). A word of a line already in cur may sit
@@ -141,14 +151,14 @@ func buildLines(pages []pervichka.Page) []line {
 				if conf < 0 || conf > 1 {
 					conf = max(0, min(1, conf))
 				}
-				l.toks = append(l.toks, token{text: strings.TrimSpace(w.Text), key: wordKey(w.Text), box: w.Box, conf: conf, page: pi})
+				l.toks = append(l.toks, token{text: strings.TrimSpace(w.Text), key: wordKey(w.Text), box: w.Box, conf: conf, page: pi, words: w.at})
 				l.box = l.box.Union(w.Box)
 			}
 			out = append(out, l)
 			cur = cur[:0]
 		}
-		for _, w := range ws {
-			wc := level(w) / 2
+		for _, w := range pws {
+			wc := level(w.Word) / 2
 			wh := float64(w.Box.Dy())
 			key := ocrLine{w.Block, w.Par, w.Line}
 			if len(cur) > 0 {
@@ -177,6 +187,14 @@ func buildLines(pages []pervichka.Page) []line {
 		out[i].idx = i
 	}
 	return out
+}
+
+// pageWord is a word of a page with its index in the page's Words, as a
+// one-element slice that tokens share (its capacity is one, so a token
+// that joins more words copies it).
+type pageWord struct {
+	pervichka.Word
+	at []int
 }
 
 // pageSlope is the tilt of the text lines of a page (dy/dx) that the image

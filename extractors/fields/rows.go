@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -162,6 +163,9 @@ func arithRowAt(l *line, typ pervichka.DocType, q, p, a amount, rest []amount) i
 			}
 		}
 		r.item.Unit = pervichka.Text(strings.TrimSpace(joinTokens(unit)))
+		// The row is the whole line; colOther keeps the words no column
+		// below names (the row number, a rate).
+		r.cells = map[colKind][]token{colOther: l.toks, colName: r.nameToks, colUnit: unit, colQty: q.toks, colPrice: p.toks, colAmount: a.toks}
 		r.item.Quantity = pervichka.Text(formatMilli(qm))
 		r.item.Price = p.k.Text()
 		r.amount, r.hasAmt = a.k, true
@@ -182,9 +186,11 @@ func arithRowAt(l *line, typ pervichka.DocType, q, p, a amount, rest []amount) i
 		case len(money) >= 2 && a.k+money[0].k == money[1].k:
 			r.vat, r.hasVAT = money[0].k, true
 			r.amount = money[1].k
+			r.cells[colVAT], r.cells[colAmount] = money[0].toks, money[1].toks
 			r.conf = min(r.conf, money[0].conf(), money[1].conf())
 		case len(money) >= 1 && r.rate > 0 && typ != pervichka.DocVATInvoice && typ != pervichka.DocUPD:
 			r.vat, r.hasVAT = money[0].k, true
+			r.cells[colVAT] = money[0].toks
 			r.conf = min(r.conf, money[0].conf())
 		}
 		r.item.Amount = r.amount.Text()
@@ -229,7 +235,11 @@ func arithTable(lines []line, from int, typ pervichka.DocType) tableResult {
 			r := &res.rows[len(res.rows)-1]
 			if len(r.nameToks) > 0 && l.toks[0].box.X0 >= r.nameToks[0].box.X0-int(l.unit) &&
 				l.toks[len(l.toks)-1].box.X1 <= r.nameToks[len(r.nameToks)-1].box.X1+int(3*l.unit) {
-				r.nameToks = append(r.nameToks, l.toks...)
+				// A new slice: nameToks shares the row line's tokens, and
+				// appending in place would write this line's words over
+				// the row's quantity, price and amount in lines itself.
+				r.nameToks = slices.Concat(r.nameToks, l.toks)
+				r.cells[colName] = r.nameToks
 				r.item.Name = pervichka.Text(joinTokens(r.nameToks))
 				last = i
 			}

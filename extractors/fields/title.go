@@ -299,6 +299,7 @@ func joinSplitDate(ts []token) []token {
 			t.text += ts[i+1].text
 			t.key += ts[i+1].key
 			t.box = t.box.Union(ts[i+1].box)
+			t.words = slices.Concat(t.words, ts[i+1].words)
 			t.conf = min(t.conf, ts[i+1].conf, 0.7)
 			i++
 			changed = true
@@ -311,6 +312,7 @@ func joinSplitDate(ts []token) []token {
 			a.text += b.text
 			a.key = a.text
 			a.box = a.box.Union(b.box)
+			a.words = slices.Concat(a.words, b.words)
 			a.conf = min(a.conf, b.conf, 0.7)
 			out = append(append(out[:i:i], a), out[i+2:]...)
 			changed = true
@@ -323,6 +325,7 @@ func joinSplitDate(ts []token) []token {
 		if isMonthWord(out[i-1].key) && len(a.text) < 4 && len(y) == 4 && onlyDigits(y) == y && (y[:2] == "19" || y[:2] == "20") {
 			a.text, a.key = y, y
 			a.box = a.box.Union(b.box)
+			a.words = slices.Concat(a.words, b.words)
 			a.conf = min(a.conf, b.conf, 0.7)
 			out = append(append(out[:i:i], a), out[i+2:]...)
 			changed = true

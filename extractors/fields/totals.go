@@ -32,6 +32,7 @@ type totalsResult struct {
 type wordsAmount struct {
 	k    pervichka.Kopecks
 	conf float64
+	toks []token // the words of the amount (wordsSpan)
 }
 
 // rateRe is a whole-number percentage: «20%», «НДС 10 %», not the «5%» of
@@ -344,7 +345,7 @@ func findWordsAmount(lines []line) *wordsAmount {
 			ts = append(ts, lines[j].toks...)
 		}
 		if v, ok := ruvalid.ParseAmountWords(joinTokens(ts)); ok {
-			return &wordsAmount{k: v, conf: minConf(ts)}
+			return &wordsAmount{k: v, conf: minConf(ts), toks: wordsSpan(ts, v)}
 		}
 	}
 	return nil

@@ -125,11 +125,12 @@
     e.style.height = Math.max(2, (box.Y1 - box.Y0) * scale) + "px";
   }
 
-  // The boxes of a key: the field's own, and for an item cell also its
-  // row's.
+  // The boxes of a key: the field's own, for an item cell also its row's,
+  // for the total also the total in words.
   function boxKeys(key) {
     var m = /^items\[(\d+)\]/.exec(key || "");
-    return m ? [key, "row:" + m[1]] : [key];
+    if (m) return [key, "row:" + m[1]];
+    return key === "total" ? [key, "total_words"] : [key];
   }
 
   function highlight(key, scroll) {
