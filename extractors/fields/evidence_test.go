@@ -175,6 +175,11 @@ func TestGateNameHoles(t *testing.T) {
 		}
 	}
 
+	// Marks of specks and ink are not posted with a name.
+	if got := dropNameDebris("ООО *“СибЛогистик Плюс”"); got != "ООО “СибЛогистик Плюс”" {
+		t.Errorf("dropNameDebris = %q", got)
+	}
+
 	// A label glued to the name's words: «НПОГранит» is not «НПО Гранит».
 	glued := ocr(edit(invoice1C, "ООО «Ромашка»", "ООО «НПО Гранит»", "Поставщик @12 ООО «НПО Гранит»,", "Поставщик @12 ООО «НПОГранит»,")...)
 	res = Extract(context.Background(), []pervichka.Page{glued}, cfg(), nil)

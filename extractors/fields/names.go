@@ -234,7 +234,7 @@ func nameFrom(ts []token) (value, bool) {
 	}
 	keep = dropTailAfterQuote(keep)
 	// «[» and «|» are a grid's cell border read as a character.
-	text := trimNameDot(ruvalid.FixMixedScript(strings.Trim(joinTokens(keep), " :;,-—[|")))
+	text := trimNameDot(ruvalid.FixMixedScript(strings.Trim(dropNameDebris(joinTokens(keep)), " :;,-—[|")))
 	letters := 0
 	for _, r := range text {
 		if unicode.IsLetter(r) {
@@ -275,4 +275,21 @@ func trimNameDot(s string) string {
 		return s
 	}
 	return body
+}
+
+// nameDebris are marks no organisation's name is printed with: OCR makes
+// them of specks, stamp ink and table rules («ООО *“СибЛогистик Плюс”»).
+// The gate compares names without punctuation, so a mark left in the
+// value would be posted with a repeated printing vouching for it.
+const nameDebris = "*®©|~^_<>{}[]\\"
+
+// dropNameDebris deletes nameDebris from a name and closes the gaps.
+func dropNameDebris(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(nameDebris, r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
