@@ -152,6 +152,9 @@ func TestScore(t *testing.T) {
 	if pdf.OwnDocs != 1 || pdf.AutoOwn != 1 || photo.OwnDocs != 1 || photo.AutoOwn != 0 {
 		t.Errorf("own: pdf %d/%.2f, photo %d/%.2f", pdf.OwnDocs, pdf.AutoOwn, photo.OwnDocs, photo.AutoOwn)
 	}
+	if len(rep.Silent) != 1 || rep.Silent[0].File != "b-photo.jpg" || len(rep.Silent[0].Diffs) == 0 || rep.Silent[0].Diffs[0].Path != "total" {
+		t.Errorf("silent files = %+v, want b-photo.jpg with its total", rep.Silent)
+	}
 	if all := rep.Group(All, All); all.Docs != 4 {
 		t.Errorf("all group docs = %d, want 4", all.Docs)
 	}
@@ -161,7 +164,7 @@ func TestScore(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"== pipeline", "== baseline", "side by side", "photo", "silent"} {
+	for _, want := range []string{"== pipeline", "== baseline", "side by side", "photo", "silent errors (1)", `got "1.00"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

@@ -56,6 +56,11 @@ type Report struct {
 	// Files has one row per scored file; ScoreReal fills it (a handful of
 	// real documents are read one by one), Score leaves it empty.
 	Files []*FileScore `json:"files,omitempty"`
+	// Silent names every auto-approved file with a wrong key field, with
+	// what was wrong, whatever the corpus: a silent error is the one
+	// figure a trust soak exists to find, and a count alone cannot be
+	// looked into.
+	Silent []*FileScore `json:"silent,omitempty"`
 }
 
 // FileScore is the verdict on one file of a real set.
@@ -146,8 +151,12 @@ func score(name string, truth []corpus.Truth, results []pervichka.Result, own []
 			for _, g := range []*Group{get(v, string(want.DocType)), get(v, All), get(All, string(want.DocType)), get(All, All)} {
 				g.add(want, got, c, ours)
 			}
+			fs := fileScore(truth[i].Variants[v], v, want, got, c)
+			if fs.Silent {
+				rep.Silent = append(rep.Silent, fs)
+			}
 			if perFile {
-				rep.Files = append(rep.Files, fileScore(truth[i].Variants[v], v, want, got, c))
+				rep.Files = append(rep.Files, fs)
 			}
 		}
 	}

@@ -40,6 +40,7 @@ func WriteTable(w io.Writer, reports []*Report) error {
 		if err := writeFiles(w, r.Files); err != nil {
 			return err
 		}
+		writeSilent(w, r.Silent)
 		if r.Reliability != nil {
 			if err := WriteReliability(w, r.Reliability); err != nil {
 				return err
@@ -72,6 +73,21 @@ func WriteTable(w io.Writer, reports []*Report) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// writeSilent lists the silent errors file by file, truth first.
+func writeSilent(w io.Writer, files []*FileScore) {
+	if len(files) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "silent errors (%d): auto-approved with a wrong key field\n", len(files))
+	for _, f := range files {
+		fmt.Fprintf(w, "  %s (%s):\n", f.File, f.Variant)
+		for _, d := range f.Diffs {
+			fmt.Fprintf(w, "    %-28s want %q got %q\n", d.Path, d.Want, d.Got)
+		}
+	}
+	fmt.Fprintln(w)
 }
 
 // writeFiles prints one row per file of a real set, then what was read
