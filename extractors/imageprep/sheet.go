@@ -141,6 +141,14 @@ func findSheet(gr colorGrid, w, h int) ([4]point, string) {
 	diag := math.Hypot(float64(gw), float64(gh))
 	quad = refineQuad(quad, edge, diag)
 	quad = orderCorners(quad)
+	// A corner hidden in shadow: the sides' lines meet where the hull
+	// has no vertex. Taken only when that quad is a plausible page that
+	// holds the whole region and is larger than the hull's (it restores a
+	// cut-off corner; it never trims the region).
+	if lq, ok := sideLineQuad(comp, gw, gh); ok && plausibleQuad(lq, float64(gw), float64(gh)) &&
+		quadArea(lq) > 1.02*quadArea(quad) && outsideShare(comp, gw, gh, lq) <= maxOutsideShare {
+		quad = lq
+	}
 	if !plausibleQuad(quad, float64(gw), float64(gh)) {
 		return q, "implausible quadrilateral"
 	}
@@ -528,6 +536,11 @@ func growRegion(region []bool, score []uint8, low uint8, w, h int) int {
 	}
 	return area
 }
+
+// maxOutsideShare is how much of the bright region may lie outside the
+// quad drawn from the sides' lines (the outline's cells straddle the edge,
+// and a dog-eared corner sticks out a little).
+const maxOutsideShare = 0.02
 
 // maxBorderShare is the share of the frame's border cells the sheet may
 // cover (a corner or an edge grazing the frame is tolerated).

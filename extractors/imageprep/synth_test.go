@@ -146,7 +146,12 @@ type photoParams struct {
 	tilt       float64 // page rotation in the frame, degrees
 	persp      float64 // corner jitter as a share of the page width
 	shadow     bool
-	stamp      bool
+	// cornerShadow darkens the page's top-right corner to the background's
+	// level (a hand or a phone over it): the corner leaves the bright
+	// region, as on generated photo_real 009-act of seed 31. The table is
+	// then grey stone, as bright as the shaded paper.
+	cornerShadow bool
+	stamp        bool
 	fontPx     float64 // on the 1654×2339 page (200 dpi): 10 pt ≈ 28 px
 	pageFrac   float64 // page height as a share of the frame height
 	rotateQuad int     // quarter turns clockwise applied to the frame
@@ -208,11 +213,24 @@ func renderPhoto(t testing.TB, pp photoParams) synthPhoto {
 			} else {
 				n := r.Float64() * 20
 				cr, cg, cb = 90+n, 65+n, 45+n // wooden table
+				if pp.cornerShadow {
+					cr, cg, cb = 105+n, 105+n, 105+n // grey stone: the shade of paper in shadow
+				}
 			}
 			l := 0.8 + 0.2*(gx*(float64(x)/float64(fw)-0.5)+gy*(float64(y)/float64(fh)-0.5))*2
 			if pp.shadow {
 				d := float64(x)*snx + float64(y)*sny - sc
 				l *= 1 - 0.45*smoothstep(-12, 12, d)
+			}
+			if pp.cornerShadow {
+				// The half-plane beyond the line through the points a
+				// third of the way from the top-right corner along the
+				// top and the right sides.
+				a := point{q[1].X + (q[0].X-q[1].X)/3, q[1].Y + (q[0].Y-q[1].Y)/3}
+				b := point{q[1].X + (q[2].X-q[1].X)/4, q[1].Y + (q[2].Y-q[1].Y)/4}
+				if cross(a, b, point{float64(x), float64(y)}) < 0 {
+					l *= 0.35
+				}
 			}
 			n := r.NormFloat64() * 3
 			frame.Pix[y*frame.Stride+4*x] = sat(int(cr*l + n))
