@@ -119,10 +119,11 @@ func buildLines(pages []pervichka.Page) []line {
 		}
 		pws := make([]pageWord, len(ws))
 		for k, w := range ws {
-			pws[k] = pageWord{Word: w, at: at[k : k+1 : k+1]}
+			pws[k] = pageWord{Word: w, at: at[k : k+1 : k+1], level: level(w)}
 		}
+		holdTesseractRuns(pws, u)
 		sort.SliceStable(pws, func(i, j int) bool {
-			ci, cj := level(pws[i].Word), level(pws[j].Word)
+			ci, cj := pws[i].level, pws[j].level
 			if ci != cj {
 				return ci < cj
 			}
@@ -158,7 +159,7 @@ func buildLines(pages []pervichka.Page) []line {
 			cur = cur[:0]
 		}
 		for _, w := range pws {
-			wc := level(w.Word) / 2
+			wc := w.level / 2
 			wh := float64(w.Box.Dy())
 			key := ocrLine{w.Block, w.Par, w.Line}
 			if len(cur) > 0 {
@@ -194,8 +195,71 @@ func buildLines(pages []pervichka.Page) []line {
 // that joins more words copies it).
 type pageWord struct {
 	pervichka.Word
-	at []int
+	at    []int
+	level float64 // centre height (doubled) with the page's tilt taken out
 }
+
+// holdTesseractRuns gives the words of one run of a Tesseract line one
+// level, the run's mean, so that the run cannot be torn apart into two
+// lines. A run is a stretch of words of one Tesseract line, left to right,
+// each overlapping the next vertically by at least half the smaller height
+// and no further than runGapUnits from it: words chained like that are one
+// row of print whatever the global tilt says. The case: a curled sheet
+// photographed from above, whose title climbs 2.5° while the body below is
+// level («Счет-договор на оплату № … от 28 августа 2025» rises by 1.7 line
+// heights across its width); the page's one slope cannot level both, and
+// the title's words were sorted into two lines, the number and the date
+// apart from the title. Runs only hold words together; whether a run joins
+// the words of other runs is still decided by buildLines's band.
+// PDF text layers have no Tesseract lines and are left alone.
+func holdTesseractRuns(pws []pageWord, u float64) {
+	type ocrLine struct{ block, par, line int }
+	byLine := map[ocrLine][]int{}
+	for i, w := range pws {
+		k := ocrLine{w.Block, w.Par, w.Line}
+		if k == (ocrLine{}) {
+			continue
+		}
+		byLine[k] = append(byLine[k], i)
+	}
+	for _, idx := range byLine {
+		if len(idx) < 2 {
+			continue
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return pws[idx[a]].Box.X0 < pws[idx[b]].Box.X0 })
+		start := 0
+		hold := func(end int) {
+			if end-start < 2 {
+				return
+			}
+			var sum float64
+			for _, i := range idx[start:end] {
+				sum += pws[i].level
+			}
+			mean := sum / float64(end-start)
+			for _, i := range idx[start:end] {
+				pws[i].level = mean
+			}
+		}
+		for k := 1; k < len(idx); k++ {
+			a, b := pws[idx[k-1]].Box, pws[idx[k]].Box
+			overlap := min(a.Y1, b.Y1) - max(a.Y0, b.Y0)
+			gap := float64(b.X0 - a.X1)
+			if float64(overlap) < 0.5*float64(min(a.Dy(), b.Dy())) || gap > runGapUnits*u {
+				hold(k)
+				start = k
+			}
+		}
+		hold(len(idx))
+	}
+}
+
+// runGapUnits is the widest gap (in median word heights) between two words
+// of one run of a Tesseract line (holdTesseractRuns): a word space is
+// 0.3–0.6 of a word height in the fonts of 1C's forms; 1.5 keeps a run
+// inside one table cell or one column of a two-column block. Chosen by
+// hand, not measured.
+const runGapUnits = 1.5
 
 // pageSlope is the tilt of the text lines of a page (dy/dx) that the image
 // enhancement left: the median slope between the centres of pairs of words

@@ -1,0 +1,62 @@
+package fields
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// TestTiltedTitleStaysOneLine: on a curled sheet the title climbs while the
+// body below is level (real-dev photo 18-13-02: «Счет-договор на оплату №
+// МЛР00077331 от 28 августа 2025» rising by 1.7 line heights). Tesseract
+// read the title as one line; its words must stay one line of ours, in
+// order, so that the number and the date are found in it.
+func TestTiltedTitleStaysOneLine(t *testing.T) {
+	const h = 36
+	page := pervichka.Page{Width: 2600, Height: 3400, Source: pervichka.SourceOCR}
+	add := func(text string, x, y, blk, ln int) {
+		w := 24 * len([]rune(text))
+		page.Words = append(page.Words, pervichka.Word{Text: text, Box: pervichka.Rect{X0: x, Y0: y, X1: x + w, Y1: y + h}, Conf: 0.95, Block: blk, Par: 1, Line: ln})
+	}
+	// The title: each word 8 px higher than the one before it, 60 px
+	// in all over its width.
+	x, y := 240, 560
+	for _, w := range strings.Fields("Счет-договор на оплату № МЛР00077331 от 28 августа 2025") {
+		add(w, x, y, 1, 1)
+		x += 24*len([]rune(w)) + 16
+		y -= 8
+	}
+	// A level body of two columns below it, enough rows to measure the
+	// page's (zero) tilt.
+	for r := 0; r < 30; r++ {
+		by := 700 + r*60
+		add("Поставщик:", 240, by, 2+r, 1)
+		add("Общество", 700, by, 2+r, 1)
+		add("с", 920, by, 2+r, 1)
+		add("ограниченной", 960, by, 2+r, 1)
+		add("ответственностью", 1300, by, 2+r, 1)
+	}
+	// A stray word of another block level with the title's first word
+	// may still share its line; what matters is that the title is not
+	// split.
+	lines := buildLines([]pervichka.Page{page})
+	var found bool
+	for _, l := range lines {
+		if strings.Contains(l.text(), "Счет-договор") {
+			found = true
+			if want := "Счет-договор на оплату № МЛР00077331 от 28 августа 2025"; l.text() != want {
+				t.Errorf("title line %q, want %q", l.text(), want)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no title line")
+	}
+	x2 := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
+	x2.run()
+	if r := x2.result(); r.Number != "МЛР00077331" || r.Date != "2025-08-28" {
+		t.Errorf("number %q date %q", r.Number, r.Date)
+	}
+}
