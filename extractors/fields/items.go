@@ -756,7 +756,7 @@ func repairRow(r *itemRow, figures []token) {
 	}
 	fill := func(want pervichka.Kopecks) bool { return readsAs(figures, want) }
 	if hasQty && hasPrice && !r.hasAmt {
-		if a := pervichka.Kopecks((qm*int64(price) + 500) / 1000); fill(a) {
+		if a := product(qm, price); fill(a) {
 			r.amount, r.hasAmt = a, true
 			r.item.Amount = a.Text()
 			r.conf = min(r.conf, 0.7)
@@ -775,7 +775,7 @@ func repairRow(r *itemRow, figures []token) {
 			if !a.frac || a.fracLen != 2 || a.k <= 0 {
 				continue
 			}
-			prod := pervichka.Kopecks((qm*int64(a.k) + 500) / 1000)
+			prod := product(qm, a.k)
 			if (r.hasAmt && prod == r.amount && prod != a.k) || (!r.hasAmt && fill(prod)) {
 				hasPrice = true
 				r.item.Price = a.k.Text()
@@ -791,14 +791,14 @@ func repairRow(r *itemRow, figures []token) {
 	}
 	if hasQty && !hasPrice && r.hasAmt && qm > 0 {
 		p := pervichka.Kopecks((int64(r.amount)*1000 + qm/2) / qm)
-		if (qm*int64(p)+500)/1000 == int64(r.amount) && fill(p) {
+		if product(qm, p) == r.amount && fill(p) {
 			r.item.Price = p.Text()
 			r.conf = min(r.conf, 0.7)
 			r.repaired = true
 		}
 	}
 	if r.rate > 0 && r.hasAmt {
-		v := pervichka.Kopecks((int64(r.amount)*int64(r.rate) + int64(100+r.rate)/2) / int64(100+r.rate))
+		v := ruvalid.VATFromGross(r.amount, r.rate)
 		if (!r.hasVAT || r.vat != v) && fill(v) {
 			r.vat, r.hasVAT = v, true
 			r.item.VATAmount = v.Text()

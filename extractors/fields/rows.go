@@ -36,7 +36,7 @@ func arithRow(l *line, typ pervichka.DocType) (itemRow, bool) {
 			continue
 		}
 		fits := func(qm int64) bool {
-			prod := (qm*int64(p.k) + 500) / 1000
+			prod := int64(product(qm, p.k))
 			tol := max(int64(1), qm/1000/2+1)
 			d := prod - int64(a.k)
 			return d <= tol && -d <= tol
@@ -110,7 +110,7 @@ func repairArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, bool)
 			}
 		}
 		// x is the price, the amount garbled after it.
-		prod := pervichka.Kopecks((qm*int64(x.k) + 500) / 1000)
+		prod := product(qm, x.k)
 		end := len(l.toks)
 		if i+2 < len(as) {
 			end = as[i+2].first
