@@ -32,10 +32,6 @@ type Config struct {
 	MinConfidence float64
 }
 
-// DefaultMinConfidence routes a key field to review when the extractor is
-// less sure than this.
-const DefaultMinConfidence = 0.80
-
 // Rereader re-OCRs one box of a page as a single line with a whitelist
 // (implemented by the tesseract package around the page image); nil for PDF
 // text layers.

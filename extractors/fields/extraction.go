@@ -83,8 +83,8 @@ func (x *extraction) run() {
 	x.rereadDate()
 	x.rereadDateLine()
 	x.checkSlashYear()
-	if x.title != nil && x.title.score < 0.7 {
-		x.number.conf *= 0.9
+	if x.title != nil && x.title.score < weakTitleScore {
+		x.number.conf *= weakTitleFactor
 	}
 	x.parties = extractParties(x.lines, x.typ)
 	x.bank = findBank(x.lines, x.parties[0].column)
@@ -190,7 +190,7 @@ func (x *extraction) checkLostSeparators() {
 			r.item.VATAmount = r.vat.Text()
 		}
 		r.repaired = true
-		r.conf = min(r.conf, 0.7)
+		r.conf = min(r.conf, repairedRowCap)
 	}
 }
 
@@ -234,7 +234,7 @@ func (x *extraction) checkRowsAgainstTotal() {
 	r.amount = with
 	r.item.Amount = with.Text()
 	r.repaired = true
-	r.conf = min(r.conf, 0.7)
+	r.conf = min(r.conf, repairedRowCap)
 }
 
 // printedTotal reports whether s is a total printed on the document (in
@@ -294,7 +294,7 @@ func (x *extraction) rereadTotalsRow() {
 	var vat *amount
 	if len(money) >= 2 {
 		v := money[len(money)-2]
-		for _, r := range []int{22, 20, 10, 7, 5} {
+		for _, r := range arithmeticRates {
 			e := ruvalid.VATFromGross(total.k, r)
 			if d := e - v.k; d <= pervichka.Kopecks(len(x.table.rows)) && -d <= pervichka.Kopecks(len(x.table.rows)) {
 				vat = &v
@@ -306,12 +306,12 @@ func (x *extraction) rereadTotalsRow() {
 	if !agree {
 		return
 	}
-	conf := min(c, 0.85)
+	conf := min(c, totalsRowRereadCap)
 	total.toks = nil
-	x.totals.totals = append(x.totals.totals, moneyCand{amount: total, line: last, weight: 0.9})
+	x.totals.totals = append(x.totals.totals, moneyCand{amount: total, line: last, weight: totalsRowWeight})
 	x.totals.totals[len(x.totals.totals)-1].toks = []token{{text: text, box: box, conf: conf, page: l.page}}
 	if vat != nil && len(x.totals.vats) == 0 {
-		x.totals.vats = append(x.totals.vats, moneyCand{amount: *vat, line: last, weight: 0.9})
+		x.totals.vats = append(x.totals.vats, moneyCand{amount: *vat, line: last, weight: totalsRowWeight})
 		x.totals.vats[0].toks = []token{{text: text, box: box, conf: conf, page: l.page}}
 	}
 }
@@ -352,21 +352,21 @@ func (x *extraction) checkParties() {
 				// One OCR confusion from one of our own ИНН: that is
 				// the likeliest reading, though still a repair.
 				p.inn.text = own
-				p.inn.conf *= 0.75
+				p.inn.conf *= innRepairedFactor
 				x.reason(pervichka.ReasonRepaired, name+".inn")
 			} else if fixed, repaired, ok := ruvalid.RepairDigits(p.inn.text, ruvalid.ValidINN); ok && repaired {
 				p.inn.text = fixed
-				p.inn.conf *= 0.75
+				p.inn.conf *= innRepairedFactor
 				x.reason(pervichka.ReasonRepaired, name+".inn")
 			} else if fixed, ok := dropOneDigit(p.inn.text); ok {
 				p.inn.text = fixed
-				p.inn.conf *= 0.7
+				p.inn.conf *= innDroppedDigitFactor
 				x.reason(pervichka.ReasonRepaired, name+".inn")
 			}
 		}
 		p.innValid = ruvalid.ValidINN(p.inn.text)
 		if !p.innValid {
-			p.inn.conf *= 0.3
+			p.inn.conf *= checkFailedFactor
 			x.reason(pervichka.ReasonINNChecksum, name)
 		}
 		if !p.kpp.empty() && (!ruvalid.ValidKPP(p.kpp.text) || p.kpp.conf < x.cfg.MinConfidence) {
@@ -374,10 +374,10 @@ func (x *extraction) checkParties() {
 		}
 		if !p.kpp.empty() {
 			if !ruvalid.ValidKPP(p.kpp.text) {
-				p.kpp.conf *= 0.3
+				p.kpp.conf *= checkFailedFactor
 				x.reason(pervichka.ReasonKPPFormat, name)
 			} else if len(p.inn.text) == 10 && !ruvalid.KPPMatchesINN(p.kpp.text, p.inn.text) {
-				p.kpp.conf *= 0.8
+				p.kpp.conf *= kppNotINNFactor
 				x.reason(pervichka.ReasonKPPNotINN, name)
 			}
 		}
@@ -468,11 +468,11 @@ func (x *extraction) rereadNumber() {
 		return
 	}
 	if numberForm(got) == numberForm(n.text) {
-		n.conf = max(n.conf, min(0.97, (n.conf+c)/2+0.1))
+		n.conf = max(n.conf, min(rereadAgreedCap, (n.conf+c)/2+rereadAgreedBonus))
 		x.second["number"] = true
 		return
 	}
-	n.conf = min(n.conf, 0.5)
+	n.conf = min(n.conf, disagreedCap)
 }
 
 // numberInLine reads the number out of a re-read «№ 772/26 от 31 января»:
@@ -516,7 +516,7 @@ func (x *extraction) checkSlashYear() {
 	}
 	yy := x.date.date.Format("06")
 	if n[len(n)-2:] == yy && (n[len(n)-3] == '1' || n[len(n)-3] == '7') {
-		x.number.conf = min(x.number.conf, 0.7)
+		x.number.conf = min(x.number.conf, slashYearCap)
 	}
 }
 
@@ -540,10 +540,10 @@ func (x *extraction) rereadDate() {
 	}
 	if nd, ok := ruvalid.ParseDate(strings.TrimSpace(text)); ok {
 		if nd.Equal(d.date) {
-			d.conf = max(d.conf, min(0.97, (d.conf+c)/2+0.1))
+			d.conf = max(d.conf, min(rereadAgreedCap, (d.conf+c)/2+rereadAgreedBonus))
 			x.second["date"] = true
 		} else {
-			d.conf = min(d.conf, 0.5)
+			d.conf = min(d.conf, disagreedCap)
 		}
 	}
 }
@@ -590,7 +590,7 @@ func (x *extraction) rereadDateLine() {
 		return // nothing legible: no second opinion
 	}
 	if !ms[0].Date.Equal(d.date) {
-		d.conf = min(d.conf, 0.5)
+		d.conf = min(d.conf, disagreedCap)
 		return
 	}
 	// Two readings that agree, one of the whole line at another scale,
@@ -621,14 +621,14 @@ func (x *extraction) rereadINN(p *partyResult, field string) {
 	}
 	switch {
 	case d == p.inn.text && ruvalid.ValidINN(d):
-		p.inn.conf = max(p.inn.conf, min(0.95, (p.inn.conf+c)/2+0.2))
+		p.inn.conf = max(p.inn.conf, min(idAgreedCap, (p.inn.conf+c)/2+idAgreedBonus))
 		x.second[field] = true
 	case ruvalid.ValidINN(d) && !ruvalid.ValidINN(p.inn.text):
 		p.inn.text = d
-		p.inn.conf = c * 0.95
+		p.inn.conf = c * innReplacedFactor
 	case ruvalid.ValidINN(d) && ruvalid.ValidINN(p.inn.text):
 		// Two valid readings that differ: do not guess.
-		p.inn.conf = min(p.inn.conf, 0.5)
+		p.inn.conf = min(p.inn.conf, disagreedCap)
 	}
 }
 
@@ -649,11 +649,11 @@ func (x *extraction) rereadKPP(p *partyResult) {
 	}
 	switch {
 	case d == p.kpp.text:
-		p.kpp.conf = max(p.kpp.conf, min(0.95, (p.kpp.conf+c)/2+0.2))
+		p.kpp.conf = max(p.kpp.conf, min(idAgreedCap, (p.kpp.conf+c)/2+idAgreedBonus))
 	case ruvalid.ValidKPP(d) && !ruvalid.ValidKPP(p.kpp.text):
-		p.kpp.text, p.kpp.conf = d, c*0.9
+		p.kpp.text, p.kpp.conf = d, c*kppReplacedFactor
 	case ruvalid.ValidKPP(d):
-		p.kpp.conf = min(p.kpp.conf, 0.5)
+		p.kpp.conf = min(p.kpp.conf, disagreedCap)
 	}
 }
 
@@ -693,17 +693,17 @@ func (x *extraction) pickTotal() {
 		switch {
 		case haveSum && words != nil && sum == *words:
 			x.totalK = sum
-			x.total = value{text: sum.String(), conf: 0.85}
+			x.total = value{text: sum.String(), conf: totalFromRowsAndWordsConf}
 		case haveSum:
 			// Only the rows: a row OCR dropped would go unnoticed, so
 			// this is for a clerk to confirm.
 			x.totalK = sum
-			x.total = value{text: sum.String(), conf: 0.6 * x.table.conf}
+			x.total = value{text: sum.String(), conf: onlyRowsFactor * x.table.conf}
 			x.reason(pervichka.ReasonLowConfidence, "total")
 			return
 		case words != nil:
 			x.totalK = *words
-			x.total = value{text: words.String(), conf: 0.6 * x.totals.words.conf}
+			x.total = value{text: words.String(), conf: onlyWordsFactor * x.totals.words.conf}
 		}
 		x.crossCheckTotal(haveSum, sum, words)
 		return
@@ -711,7 +711,7 @@ func (x *extraction) pickTotal() {
 	best := -1
 	bestScore := -1.0
 	for i, c := range cands {
-		s := c.weight * (0.5 + 0.5*c.conf())
+		s := c.weight * (1 - totalScoreConfShare + totalScoreConfShare*c.conf())
 		agree := 0
 		if haveSum && c.k == sum {
 			agree++
@@ -721,10 +721,10 @@ func (x *extraction) pickTotal() {
 		}
 		for j, o := range cands {
 			if j != i && o.k == c.k {
-				s += 0.05
+				s += totalRepeatBonus
 			}
 		}
-		s += float64(agree) * 0.6
+		s += float64(agree) * totalAgreementBonus
 		if s > bestScore {
 			best, bestScore = i, s
 		}
@@ -732,15 +732,15 @@ func (x *extraction) pickTotal() {
 	c := cands[best]
 	x.totalK = c.k
 	x.total = value{text: c.k.String(), conf: c.conf(), toks: c.toks}
-	if c.weight < 0.85 {
+	if c.weight < strongLabelWeight {
 		// A weak label («Итого», «Всего:») may sit on a net subtotal or
 		// a merged line; only a cross-check below lifts it.
-		x.total.conf = min(x.total.conf, 0.75)
+		x.total.conf = min(x.total.conf, weakLabelCap)
 	}
 	for _, o := range cands {
 		if o.k != c.k && o.weight >= c.weight {
 			// A label as strong as the chosen one says another amount.
-			x.total.conf *= 0.7
+			x.total.conf *= rivalLabelFactor
 			break
 		}
 	}
@@ -757,7 +757,7 @@ func (x *extraction) crossCheckTotal(haveSum bool, sum pervichka.Kopecks, words 
 			agree++
 		} else {
 			x.reason(pervichka.ReasonItemsSumMismatch, "")
-			x.total.conf *= 0.5
+			x.total.conf *= itemsMismatchFactor
 		}
 	}
 	if words != nil {
@@ -765,22 +765,22 @@ func (x *extraction) crossCheckTotal(haveSum bool, sum pervichka.Kopecks, words 
 			agree++
 		} else {
 			x.reason(pervichka.ReasonAmountWords, "")
-			x.total.conf *= 0.6
+			x.total.conf *= wordsMismatchFactor
 		}
 	}
 	if len(x.total.toks) > 0 && x.rr != nil && agree == 0 && x.total.conf < x.cfg.MinConfidence {
 		text, c, err := x.rr.ReadLine(x.ctx, x.total.toks[0].page, boxOf(x.total.toks), "0123456789 ,.")
 		if err == nil {
 			if k, err := pervichka.ParseKopecks(strings.TrimSpace(text)); err == nil && k == x.totalK {
-				x.total.conf = max(x.total.conf, min(0.9, (x.total.conf+c)/2+0.15))
+				x.total.conf = max(x.total.conf, min(totalAgreedCap, (x.total.conf+c)/2+totalAgreedBonus))
 			}
 		}
 	}
 	switch agree {
 	case 2:
-		x.total.conf = max(x.total.conf, 0.97)
+		x.total.conf = max(x.total.conf, agreedTwiceConf)
 	case 1:
-		x.total.conf = max(x.total.conf, 0.9)
+		x.total.conf = max(x.total.conf, agreedOnceConf)
 	}
 }
 
@@ -792,7 +792,7 @@ func (x *extraction) pickVAT() {
 		rates[r]++
 	}
 	for r := range x.table.rates {
-		rates[r] += 2
+		rates[r] += tableRateVotes
 	}
 	noVAT := x.totals.noVAT
 	if noVAT && len(x.totals.vats) == 0 && !x.ratePrinted() {
@@ -803,7 +803,7 @@ func (x *extraction) pickVAT() {
 	}
 	if len(x.table.rates) > 1 {
 		x.vatRate = pervichka.VATMixed
-		x.rateOK = 0.9
+		x.rateOK = mixedRateConf
 	} else {
 		best, n := 0, 0
 		for r, c := range rates {
@@ -813,9 +813,9 @@ func (x *extraction) pickVAT() {
 		}
 		if best > 0 {
 			x.vatRate = strconv.Itoa(best)
-			x.rateOK = 0.95
+			x.rateOK = singleRateConf
 			if len(rates) > 1 {
-				x.rateOK = 0.7
+				x.rateOK = disputedRateConf
 			}
 		}
 	}
@@ -886,17 +886,17 @@ func (x *extraction) pickVAT() {
 		}
 		// Only the rows carry it: a row OCR dropped would go unnoticed.
 		x.vatK = s
-		x.vat = value{text: s.String(), conf: 0.6 * x.table.conf}
+		x.vat = value{text: s.String(), conf: onlyRowsFactor * x.table.conf}
 	} else {
 		x.vatK = chosen.k
 		x.vat = value{text: chosen.k.String(), conf: chosen.conf(), toks: chosen.toks}
 	}
 	if x.vatRate == "" || x.vatRate == pervichka.VATMixed {
 		// No rate printed: the one whose arithmetic fits.
-		for _, r := range []int{22, 20, 10, 7, 5} {
+		for _, r := range arithmeticRates {
 			if e, ok := expected(r); ok && near(e, x.vatK) && x.vatRate == "" {
 				x.vatRate = strconv.Itoa(r)
-				x.rateOK = 0.75
+				x.rateOK = inferredRateConf
 				arith = true
 			}
 		}
@@ -908,8 +908,8 @@ func (x *extraction) pickVAT() {
 			} else {
 				// Either reading may be the misread one.
 				x.reason(pervichka.ReasonVATMismatch, "")
-				x.vat.conf *= 0.5
-				x.total.conf *= 0.7
+				x.vat.conf *= vatMismatchFactor
+				x.total.conf *= totalOnVATMismatchFactor
 				arith = false
 			}
 		}
@@ -926,14 +926,14 @@ func (x *extraction) pickVAT() {
 	}
 	if colOK && colSum != x.vatK {
 		x.reason(pervichka.ReasonVATMismatch, "")
-		x.vat.conf *= 0.5
+		x.vat.conf *= vatMismatchFactor
 		arith = false
 	}
 	if arith {
 		// The arithmetic vouches for the VAT only as far as the total
 		// it was checked against is itself sure.
-		x.vat.conf = max(x.vat.conf, min(0.95, x.total.conf))
-		x.rateOK = max(x.rateOK, min(0.95, x.total.conf))
+		x.vat.conf = max(x.vat.conf, min(vatArithmeticCap, x.total.conf))
+		x.rateOK = max(x.rateOK, min(vatArithmeticCap, x.total.conf))
 	}
 }
 
@@ -952,18 +952,18 @@ func (x *extraction) checkBank() {
 	}
 	b := &x.bank
 	if !b.bik.empty() && !b.bikValid {
-		b.bik.conf *= 0.3
+		b.bik.conf *= checkFailedFactor
 		x.reason(pervichka.ReasonBIK, "")
 	}
 	if !b.account.empty() && !b.accValid {
-		b.account.conf *= 0.3
+		b.account.conf *= checkFailedFactor
 		x.reason(pervichka.ReasonAccountKey, "")
 	}
 	if b.accRepaired {
 		x.reason(pervichka.ReasonRepaired, "supplier_bank.account")
 	}
 	if !b.corr.empty() && !b.corrValid {
-		b.corr.conf *= 0.3
+		b.corr.conf *= checkFailedFactor
 		x.reason(pervichka.ReasonCorrAccountKey, "")
 	}
 }
@@ -974,7 +974,7 @@ func (x *extraction) route() {
 		x.reason(pervichka.ReasonDocTypeUnknown, "")
 	}
 	if !x.date.empty() && !ruvalid.PlausibleDate(x.date.date, x.cfg.Now) {
-		x.date.conf *= 0.3
+		x.date.conf *= checkFailedFactor
 		x.reason(pervichka.ReasonDateImplausible, "")
 	}
 	if x.vatRate != "" && x.vatRate != pervichka.VATMixed && !x.date.empty() && !ruvalid.VATRateLegal(x.vatRate, x.date.date) {
@@ -1009,7 +1009,7 @@ func (x *extraction) route() {
 	// Sure digits on a guessed side are still a guess.
 	for _, p := range []*partyResult{&s, &b} {
 		if p.guessedRole {
-			p.inn.conf = min(p.inn.conf, 0.6)
+			p.inn.conf = min(p.inn.conf, guessedSideCap)
 		}
 	}
 	key := map[string]value{
@@ -1085,7 +1085,7 @@ func (x *extraction) result() pervichka.Result {
 	for i, p := range []partyResult{s, b} {
 		n := role(i).String()
 		if p.guessedRole {
-			p.inn.conf = min(p.inn.conf, 0.6)
+			p.inn.conf = min(p.inn.conf, guessedSideCap)
 		}
 		set(n+".name", p.name)
 		set(n+".inn", p.inn)
@@ -1114,7 +1114,7 @@ func (x *extraction) result() pervichka.Result {
 	if len(x.table.rows) > 0 {
 		ic := x.table.conf
 		if slices.Contains(x.reasons, pervichka.ReasonItemsSumMismatch) {
-			ic *= 0.5
+			ic *= itemsSumMismatchFactor
 		}
 		c["items"] = round2(ic)
 	}
@@ -1209,11 +1209,6 @@ func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64, [
 // rows_repaired is given only where the repaired rows add up and the
 // number and date are confirmed (route).
 var advisory = map[string]bool{pervichka.ReasonKPPNotINN: true, pervichka.ReasonRowsRepaired: true}
-
-// confirmedConf is the confidence of a number or date that a second reading
-// agreed with (rereadDateLine lifts to at most this) or that OCR read
-// surely: what a document whose table OCR misread must show for them.
-const confirmedConf = 0.9
 
 // blocking reports whether any reason must send the document to review.
 func blocking(reasons []string) bool {

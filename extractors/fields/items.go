@@ -759,7 +759,7 @@ func repairRow(r *itemRow, figures []token) {
 		if a := product(qm, price); fill(a) {
 			r.amount, r.hasAmt = a, true
 			r.item.Amount = a.Text()
-			r.conf = min(r.conf, 0.7)
+			r.conf = min(r.conf, repairedRowCap)
 			r.repaired = true
 		}
 	}
@@ -782,7 +782,7 @@ func repairRow(r *itemRow, figures []token) {
 				if !r.hasAmt {
 					r.amount, r.hasAmt = prod, true
 					r.item.Amount = prod.Text()
-					r.conf = min(r.conf, 0.7)
+					r.conf = min(r.conf, repairedRowCap)
 					r.repaired = true
 				}
 				break
@@ -793,7 +793,7 @@ func repairRow(r *itemRow, figures []token) {
 		p := pervichka.Kopecks((int64(r.amount)*1000 + qm/2) / qm)
 		if product(qm, p) == r.amount && fill(p) {
 			r.item.Price = p.Text()
-			r.conf = min(r.conf, 0.7)
+			r.conf = min(r.conf, repairedRowCap)
 			r.repaired = true
 		}
 	}
@@ -802,7 +802,7 @@ func repairRow(r *itemRow, figures []token) {
 		if (!r.hasVAT || r.vat != v) && fill(v) {
 			r.vat, r.hasVAT = v, true
 			r.item.VATAmount = v.Text()
-			r.conf = min(r.conf, 0.7)
+			r.conf = min(r.conf, repairedRowCap)
 			r.repaired = true
 		}
 	}

@@ -80,7 +80,7 @@ func oneDigitArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, boo
 		q.frac, q.fracLen = f.qm%1000 != 0, 3
 		p.k, a.k = f.p, f.a
 		r := arithRowAt(l, typ, q, p, a, as[i+3:])
-		r.conf = min(r.conf, 0.7)
+		r.conf = min(r.conf, repairedRowCap)
 		r.repaired, r.confused = true, true
 		return r, true
 	}
@@ -105,7 +105,7 @@ func repairArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, bool)
 				p := amount{k: pk, frac: true, fracLen: 2, toks: between, first: q.last + 1, last: x.first - 1, lookalike: true}
 				r := arithRowAt(l, typ, q, p, x, as[i+2:])
 				r.repaired = true
-				r.conf = min(r.conf, 0.7)
+				r.conf = min(r.conf, repairedRowCap)
 				return r, true
 			}
 		}
@@ -126,7 +126,7 @@ func repairArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, bool)
 				}
 				r := arithRowAt(l, typ, q, x, a, rest)
 				r.repaired = true
-				r.conf = min(r.conf, 0.7)
+				r.conf = min(r.conf, repairedRowCap)
 				return r, true
 			}
 		}

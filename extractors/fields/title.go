@@ -116,7 +116,7 @@ func findDate(ts []token, from int) (dateValue, bool) {
 				d.text = gm[0].Date.Format(time.DateOnly)
 				d.toks = append([]token{prev}, toks...)
 			}
-			d.conf = min(d.conf, 0.5)
+			d.conf = min(d.conf, assembledDateCap)
 			d.assembled = true
 		}
 	}
@@ -158,7 +158,7 @@ func confirmNumber(lines []line, t *title, num value, date dateValue) value {
 			case d == 0 && (li != t.line.idx):
 				num.conf = min(1, max(num.conf, (num.conf+other.conf)/2+0.1))
 			case d <= 3 && d > 0:
-				num.conf = min(num.conf, 0.5)
+				num.conf = min(num.conf, disagreedCap)
 				return num
 			}
 		}
