@@ -216,3 +216,62 @@ const (
 // has to tell the rate (none printed) or tie a re-read VAT to a re-read
 // total: the rates of the Tax Code (art. 164) in use, highest first.
 var arithmeticRates = [...]int{22, 20, 10, 7, 5}
+
+// Reading: what a value is worth as it is read, before any check.
+const (
+	// lookalikeFactor multiplies a figure read with letters that look like
+	// digits («O» for 0, «З» for 3) or with separators OCR misread
+	// («310.000,00», «7 700 00»): amounts, БИК, accounts. Chosen by hand (c6e81c0, 72746ac); not
+	// measured.
+	lookalikeFactor = 0.85
+
+	// bareBIKFactor multiplies a nine-digit figure with no «БИК» label,
+	// taken as the БИК because an account key passes with it. Chosen by
+	// hand (5d7174f); not measured.
+	bareBIKFactor = 0.9
+
+	// accountRepairedFactor multiplies an account repaired to pass its key
+	// with the БИК (one digit lost in a cell border); also marked
+	// repaired, which stops the document. The rule was measured on the
+	// real photos of ../shared/real-dev (72746ac: bank details right on
+	// 0/6 → 4/6); the value was not.
+	accountRepairedFactor = 0.75
+
+	// nameNoLabelFactor multiplies a name taken, for want of a label, from
+	// the text before «ИНН» on its line; nameAbovePayeeFactor one taken
+	// from the line above a payee label («Получатель»). Chosen by hand
+	// (c6e81c0); not measured.
+	nameNoLabelFactor    = 0.7
+	nameAbovePayeeFactor = 0.9
+
+	// loneINNFactor multiplies the one unlabelled ИНН given to a side
+	// because the other side is labelled. Chosen by hand (8c99cfd); not
+	// measured.
+	loneINNFactor = 0.95
+
+	// An ИНН printed more than once for a side gains innVoteBonus for each
+	// further printing; one whose side also prints a different valid ИНН is
+	// multiplied by rivalINNFactor; one read with look-alike letters by
+	// lookalikeINNFactor. Chosen by hand (c6e81c0); not measured.
+	innVoteBonus       = 0.1
+	rivalINNFactor     = 0.7
+	lookalikeINNFactor = 0.9
+
+	// dateUnderTitleFactor multiplies a date found on the lines under the
+	// title rather than on it. Chosen by hand (c6e81c0); not measured.
+	dateUnderTitleFactor = 0.95
+
+	// Dates OCR broke and the reader mended stay under the gate until a
+	// second reading confirms them: a day whose quotes were read as digits
+	// (repairedDayCap, 75a8bcb), words joined back into a month, day or
+	// year (joinedDateCap, 124df38), a year with «г» glued on and misread
+	// (gluedYearCap, 9985d85). Chosen by hand; not measured.
+	repairedDayCap = 0.75
+	joinedDateCap  = 0.7
+	gluedYearCap   = 0.75
+
+	// monthWordFloor is the least a month name that parsed counts for in a
+	// date's confidence: one of twelve words far apart in spelling. Chosen
+	// by hand (f0e0f37); not measured.
+	monthWordFloor = 0.9
+)
