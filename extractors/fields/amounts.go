@@ -24,7 +24,7 @@ type amount struct {
 func (a amount) conf() float64 {
 	c := minConf(a.toks)
 	if a.lookalike {
-		c *= 0.85
+		c *= lookalikeFactor
 	}
 	return c
 }

@@ -87,7 +87,7 @@ func findBankIn(lines []line) bankResult {
 			toks := sp.tokensIn(m[2], m[3])
 			c := minConf(toks)
 			if look {
-				c *= 0.85
+				c *= lookalikeFactor
 			}
 			for _, w := range bikWindows(d) {
 				biks = append(biks, value{text: w, conf: c, toks: toks})
@@ -110,7 +110,7 @@ func findBankIn(lines []line) bankResult {
 			for _, w := range accountWindows(sp.text[m[0]:m[1]]) {
 				wc := c
 				if w.look {
-					wc *= 0.85
+					wc *= lookalikeFactor
 				}
 				k := kind
 				if strings.HasPrefix(w.digits, "30101") {
@@ -165,9 +165,9 @@ func findBankIn(lines []line) bankResult {
 					if ruvalid.ValidAccount(a.v.text, d) || ruvalid.ValidCorrAccount(a.v.text, d) {
 						c := t.conf
 						if look {
-							c *= 0.85
+							c *= lookalikeFactor
 						}
-						b.bik, b.bikValid = value{text: d, conf: c * 0.9, toks: []token{t}}, true
+						b.bik, b.bikValid = value{text: d, conf: c * bareBIKFactor, toks: []token{t}}, true
 						break
 					}
 				}
@@ -203,7 +203,7 @@ func findBankIn(lines []line) bankResult {
 			}); ok && repaired {
 				b.account, b.accValid, b.accRepaired = a.v, true, true
 				b.account.text = fixed
-				b.account.conf *= 0.75
+				b.account.conf *= accountRepairedFactor
 				break
 			}
 		}

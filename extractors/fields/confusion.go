@@ -165,7 +165,7 @@ func repairConfusedDigits(r *itemRow, net bool) {
 			r.item.Price = f.p.Text()
 			r.amount = f.a
 			r.item.Amount = f.a.Text()
-			r.conf = min(r.conf, 0.7)
+			r.conf = min(r.conf, repairedRowCap)
 			r.repaired, r.confused = true, true
 		}
 	}
@@ -173,7 +173,7 @@ func repairConfusedDigits(r *itemRow, net bool) {
 		if v := ruvalid.VATFromGross(r.amount, r.rate); v != r.vat && oneConfusable(int64(r.vat), int64(v)) {
 			r.vat = v
 			r.item.VATAmount = v.Text()
-			r.conf = min(r.conf, 0.7)
+			r.conf = min(r.conf, repairedRowCap)
 			r.repaired, r.confused = true, true
 		}
 	}
@@ -206,7 +206,7 @@ func inferQuantity(r *itemRow, base pervichka.Kopecks, net bool) {
 		// No digit was changed: the row's figures are as read, so the
 		// printed total decides as for any repair (route).
 		r.item.Quantity = pervichka.Text(formatMilli(qm))
-		r.conf = min(r.conf, 0.7)
+		r.conf = min(r.conf, repairedRowCap)
 		r.repaired = true
 		return
 	}
@@ -225,7 +225,7 @@ func inferQuantity(r *itemRow, base pervichka.Kopecks, net bool) {
 		r.item.Quantity = pervichka.Text(formatMilli(found[0]))
 		r.amount = amt
 		r.item.Amount = amt.Text()
-		r.conf = min(r.conf, 0.7)
+		r.conf = min(r.conf, repairedRowCap)
 		r.repaired, r.confused = true, true
 	}
 }

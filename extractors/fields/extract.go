@@ -7,6 +7,12 @@
 // verdict. It never posts a doubtful key field: anything missing, invalid,
 // inconsistent or unsure sends the document to a clerk with reasons.
 //
+// Start here: the path from a file to the words this package reads is
+// extractors/recognize (Recognizer.Bytes: split, enhance, OCR, then
+// Extract here). In this package, Extract runs one extraction; run in
+// extraction.go calls the stages in order and lists the file that holds
+// each, and thresholds.go holds the confidences that decide the verdict.
+//
 // Distances are measured in the page's median word height, since OCR boxes
 // come from images of unknown scale; Tesseract's block and line numbers are
 // ignored because it splits table rows and columns unpredictably.
@@ -31,10 +37,6 @@ type Config struct {
 	// posted without review (zero: DefaultMinConfidence).
 	MinConfidence float64
 }
-
-// DefaultMinConfidence routes a key field to review when the extractor is
-// less sure than this.
-const DefaultMinConfidence = 0.80
 
 // Rereader re-OCRs one box of a page as a single line with a whitelist
 // (implemented by the tesseract package around the page image); nil for PDF

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
 )
 
 func TestItemUnitAndYear(t *testing.T) {
@@ -55,5 +56,43 @@ func TestArithTableKeepsLines(t *testing.T) {
 	}
 	if after := lines[0].text(); after != before {
 		t.Errorf("the row's line was %q, is %q", before, after)
+	}
+}
+
+// TestRowVATFromGross proves that repairRow's VAT of a row, once computed
+// inline as (amount×r + (100+r)/2) / (100+r), is ruvalid.VATFromGross for
+// every amount a row can hold: amounts are never negative (the amount
+// reader takes no sign) and a rate is one or two digits (rateRe). The one
+// difference is past the int64 range of amount×r (amounts over 9.3·10¹⁶
+// kopecks at a rate over 92 %), where the inline form overflowed and
+// VATFromGross, which splits the amount first, does not.
+func TestRowVATFromGross(t *testing.T) {
+	inline := func(a pervichka.Kopecks, r int) pervichka.Kopecks {
+		return pervichka.Kopecks((int64(a)*int64(r) + int64(100+r)/2) / int64(100+r))
+	}
+	const maxAmount = pervichka.Kopecks(99_999_999_999_999_999) // ParseKopecks: at most 15 whole digits
+	for r := 1; r <= 99; r++ {
+		amounts := []pervichka.Kopecks{maxAmount, maxAmount - 1, pervichka.Kopecks((1<<63 - 1 - int64(100+r)/2) / int64(r))}
+		for a := range pervichka.Kopecks(30_000) {
+			amounts = append(amounts, a)
+		}
+		// Amounts whose exact VAT ends in half a kopeck, and their
+		// neighbours: where half-up rounding could go either way.
+		for k := int64(1); k < 2_000_000_000; k = k*7 + 3 {
+			half := pervichka.Kopecks((2*k + 1) * int64(100+r))
+			if int64(half)%int64(2*r) == 0 {
+				half /= pervichka.Kopecks(2 * r)
+				amounts = append(amounts, half-1, half, half+1)
+			}
+			amounts = append(amounts, pervichka.Kopecks(k), pervichka.Kopecks(k*int64(100+r)))
+		}
+		for _, a := range amounts {
+			if a < 0 || a > maxAmount || int64(a) > (1<<63-1-int64(100+r)/2)/int64(r) {
+				continue // past int64 in the inline form
+			}
+			if got, want := ruvalid.VATFromGross(a, r), inline(a, r); got != want {
+				t.Fatalf("VATFromGross(%d, %d) = %d, inline %d", a, r, got, want)
+			}
+		}
 	}
 }

@@ -56,7 +56,7 @@ func partyName(lines []line, hits []roleHit, h idHit) value {
 		toks = append(toks, t)
 	}
 	if v, ok := nameFrom(toks); ok {
-		v.conf *= 0.7
+		v.conf *= nameNoLabelFactor
 		return v
 	}
 	return value{}
@@ -164,7 +164,7 @@ func nameAtLabel(lines []line, hits []roleHit, r roleHit) (value, bool) {
 				}
 			}
 			if v, ok := nameFrom(toks); ok {
-				v.conf *= 0.9
+				v.conf *= nameAbovePayeeFactor
 				return v, true
 			}
 			if len(toks) > 0 && !slices.Contains(paymentGridKeys, strings.Trim(toks[0].key, ":,.")) {

@@ -385,7 +385,7 @@ func extractParties(lines []line, typ pervichka.DocType) [2]partyResult {
 			// and a single other ИНН is printed, it is this side's.
 			// Otherwise the side is a guess from reading order.
 			if other.found && !other.guessedRole && len(distinct) == 1 {
-				out[r].inn.conf *= 0.95
+				out[r].inn.conf *= loneINNFactor
 			} else {
 				out[r].guessedRole = true
 			}
@@ -478,12 +478,12 @@ func pickParty(lines []line, hits []roleHit, inns, kpps []idHit, r role) partyRe
 		}
 	}
 	if best.votes > 1 && best.valid {
-		p.inn.conf = min(1, p.inn.conf+0.1*float64(best.votes-1))
+		p.inn.conf = min(1, p.inn.conf+innVoteBonus*float64(best.votes-1))
 	}
 	// Different valid ИНН printed for one side: not sure which one.
 	for _, c := range cs[1:] {
 		if c.valid && c.h.inn != best.h.inn {
-			p.inn.conf *= 0.7
+			p.inn.conf *= rivalINNFactor
 			break
 		}
 	}
@@ -497,7 +497,7 @@ func partyFromHit(lines []line, hits []roleHit, h idHit, kpps []idHit, lbl *role
 	p.inn = value{text: h.inn, conf: h.conf, toks: h.innToks}
 	p.innValid = ruvalid.ValidINN(h.inn)
 	if h.lookalike {
-		p.inn.conf *= 0.9
+		p.inn.conf *= lookalikeINNFactor
 	}
 	if h.kpp != "" {
 		p.kpp = value{text: h.kpp, conf: minConf(h.kppToks), toks: h.kppToks}

@@ -36,7 +36,7 @@ func arithRow(l *line, typ pervichka.DocType) (itemRow, bool) {
 			continue
 		}
 		fits := func(qm int64) bool {
-			prod := (qm*int64(p.k) + 500) / 1000
+			prod := int64(product(qm, p.k))
 			tol := max(int64(1), qm/1000/2+1)
 			d := prod - int64(a.k)
 			return d <= tol && -d <= tol
@@ -80,7 +80,7 @@ func oneDigitArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, boo
 		q.frac, q.fracLen = f.qm%1000 != 0, 3
 		p.k, a.k = f.p, f.a
 		r := arithRowAt(l, typ, q, p, a, as[i+3:])
-		r.conf = min(r.conf, 0.7)
+		r.conf = min(r.conf, repairedRowCap)
 		r.repaired, r.confused = true, true
 		return r, true
 	}
@@ -105,12 +105,12 @@ func repairArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, bool)
 				p := amount{k: pk, frac: true, fracLen: 2, toks: between, first: q.last + 1, last: x.first - 1, lookalike: true}
 				r := arithRowAt(l, typ, q, p, x, as[i+2:])
 				r.repaired = true
-				r.conf = min(r.conf, 0.7)
+				r.conf = min(r.conf, repairedRowCap)
 				return r, true
 			}
 		}
 		// x is the price, the amount garbled after it.
-		prod := pervichka.Kopecks((qm*int64(x.k) + 500) / 1000)
+		prod := product(qm, x.k)
 		end := len(l.toks)
 		if i+2 < len(as) {
 			end = as[i+2].first
@@ -126,7 +126,7 @@ func repairArithRow(l *line, typ pervichka.DocType, as []amount) (itemRow, bool)
 				}
 				r := arithRowAt(l, typ, q, x, a, rest)
 				r.repaired = true
-				r.conf = min(r.conf, 0.7)
+				r.conf = min(r.conf, repairedRowCap)
 				return r, true
 			}
 		}

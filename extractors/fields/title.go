@@ -116,7 +116,7 @@ func findDate(ts []token, from int) (dateValue, bool) {
 				d.text = gm[0].Date.Format(time.DateOnly)
 				d.toks = append([]token{prev}, toks...)
 			}
-			d.conf = min(d.conf, 0.5)
+			d.conf = min(d.conf, assembledDateCap)
 			d.assembled = true
 		}
 	}
@@ -158,7 +158,7 @@ func confirmNumber(lines []line, t *title, num value, date dateValue) value {
 			case d == 0 && (li != t.line.idx):
 				num.conf = min(1, max(num.conf, (num.conf+other.conf)/2+0.1))
 			case d <= 3 && d > 0:
-				num.conf = min(num.conf, 0.5)
+				num.conf = min(num.conf, disagreedCap)
 				return num
 			}
 		}
@@ -223,7 +223,7 @@ func titleDate(lines []line, t *title) dateValue {
 			continue
 		}
 		if d, ok := findDate(lines[i].toks, 0); ok {
-			d.conf *= 0.95
+			d.conf *= dateUnderTitleFactor
 			return d
 		}
 	}
@@ -255,7 +255,7 @@ func repairDayQuotes(ts []token) []token {
 				}
 				out[i].text = s
 				if strings.Trim(raw, dayQuotes) != s || strings.ContainsAny(raw, "°`*") {
-					out[i].conf = min(out[i].conf, 0.75)
+					out[i].conf = min(out[i].conf, repairedDayCap)
 				}
 			}
 		}
@@ -300,7 +300,7 @@ func joinSplitDate(ts []token) []token {
 			t.key += ts[i+1].key
 			t.box = t.box.Union(ts[i+1].box)
 			t.words = slices.Concat(t.words, ts[i+1].words)
-			t.conf = min(t.conf, ts[i+1].conf, 0.7)
+			t.conf = min(t.conf, ts[i+1].conf, joinedDateCap)
 			i++
 			changed = true
 		}
@@ -313,7 +313,7 @@ func joinSplitDate(ts []token) []token {
 			a.key = a.text
 			a.box = a.box.Union(b.box)
 			a.words = slices.Concat(a.words, b.words)
-			a.conf = min(a.conf, b.conf, 0.7)
+			a.conf = min(a.conf, b.conf, joinedDateCap)
 			out = append(append(out[:i:i], a), out[i+2:]...)
 			changed = true
 		}
@@ -326,7 +326,7 @@ func joinSplitDate(ts []token) []token {
 			a.text, a.key = y, y
 			a.box = a.box.Union(b.box)
 			a.words = slices.Concat(a.words, b.words)
-			a.conf = min(a.conf, b.conf, 0.7)
+			a.conf = min(a.conf, b.conf, joinedDateCap)
 			out = append(append(out[:i:i], a), out[i+2:]...)
 			changed = true
 		}
@@ -346,7 +346,7 @@ func dateConf(ts []token) float64 {
 	for _, t := range ts {
 		switch {
 		case isMonthWord(t.key):
-			c = min(c, max(t.conf, 0.9))
+			c = min(c, max(t.conf, monthWordFloor))
 		case t.key == "г" || t.key == "года":
 		default:
 			c = min(c, t.conf)
@@ -376,7 +376,7 @@ func repairGluedYear(ts []token) []token {
 		}
 		ts[i].text, ts[i].key = m[1], m[1]
 		if !strings.HasSuffix(t.text, "г") && !strings.HasSuffix(t.text, "г.") {
-			ts[i].conf = min(ts[i].conf, 0.75)
+			ts[i].conf = min(ts[i].conf, gluedYearCap)
 		}
 	}
 	return ts

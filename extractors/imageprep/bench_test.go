@@ -24,16 +24,16 @@ func BenchmarkEnhance(b *testing.B) {
 	}
 	b.Run("photo1400/convert", func(b *testing.B) {
 		for b.Loop() {
-			p := &pipeline{}
+			p := &enhancer{}
 			p.convert(photo, true)
 		}
 	})
-	base := &pipeline{ctx: context.Background(), log: discard(), timings: map[string]time.Duration{}}
+	base := &enhancer{ctx: context.Background(), log: discard(), timings: map[string]time.Duration{}}
 	base.convert(photo, true)
-	steps := map[string]func(*pipeline) (bool, error){
-		StepSheet: (*pipeline).sheet, StepOrient: (*pipeline).orient, StepDeskew: (*pipeline).deskew,
-		StepFlatten: (*pipeline).flatten, StepDeblock: (*pipeline).deblock, StepRescale: (*pipeline).rescale,
-		StepBinarize: (*pipeline).binarize,
+	steps := map[string]func(*enhancer) (bool, error){
+		StepSheet: (*enhancer).sheet, StepOrient: (*enhancer).orient, StepDeskew: (*enhancer).deskew,
+		StepFlatten: (*enhancer).flatten, StepDeblock: (*enhancer).deblock, StepRescale: (*enhancer).rescale,
+		StepBinarize: (*enhancer).binarize,
 	}
 	for _, s := range Steps {
 		b.Run("photo1400/"+s, func(b *testing.B) {

@@ -48,7 +48,7 @@ const redInkMargin = 16
 // (redInkMargin). Without inkMix the value is Rec.601 luma.
 // (With max alone a blue stamp stayed light gray and Tesseract read its
 // ring and lettering into the neighbouring lines.)
-func (p *pipeline) convert(img image.Image, inkMix bool) {
+func (p *enhancer) convert(img image.Image, inkMix bool) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	g := image.NewGray(image.Rect(0, 0, w, h))

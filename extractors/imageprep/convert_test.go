@@ -28,7 +28,7 @@ func TestConvertKeepsRedInk(t *testing.T) {
 		for i := 0; i < len(img.Pix); i += 4 {
 			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = tc.c.R, tc.c.G, tc.c.B, tc.c.A
 		}
-		p := &pipeline{}
+		p := &enhancer{}
 		p.convert(img, true)
 		v := p.gray.Pix[0]
 		if light := v >= 180; light != tc.light {

@@ -26,7 +26,7 @@ const sigmaDeblock = 12
 // (steps far larger than the noise) stay sharp. The block grid is measured
 // on the input, before any warp; skipped unless the input was heavily
 // compressed.
-func (p *pipeline) deblock() (bool, error) {
+func (p *enhancer) deblock() (bool, error) {
 	if p.stats.blockiness < heavyBlockiness {
 		return false, nil
 	}

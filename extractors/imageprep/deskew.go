@@ -15,7 +15,7 @@ const (
 // maximises the variance of the horizontal projection of dark pixels
 // (text lines turn into sharp peaks when level), searched coarse to fine
 // on a copy of at most 1600 px.
-func (p *pipeline) deskew() (bool, error) {
+func (p *enhancer) deskew() (bool, error) {
 	g := p.gray
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	if w < 64 || h < 64 {

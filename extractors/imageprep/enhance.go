@@ -88,7 +88,7 @@ func Enhance(ctx context.Context, img image.Image, opt Options) (out Output, err
 	if err := ctx.Err(); err != nil {
 		return Output{}, canceled(err, "before start")
 	}
-	p := &pipeline{ctx: ctx, opt: opt, log: log, timings: map[string]time.Duration{}}
+	p := &enhancer{ctx: ctx, opt: opt, log: log, timings: map[string]time.Duration{}}
 	t0 := time.Now()
 	p.convert(img, !opt.Disabled[StepFlatten])
 	p.timings["convert"] = time.Since(t0)
@@ -135,8 +135,10 @@ func canceled(err error, where string) error {
 	return pervichka.WrapError(pervichka.CodeCanceled, err, "imageprep: canceled "+where)
 }
 
-// pipeline is the state one Enhance call threads through its steps.
-type pipeline struct {
+// enhancer is the state one Enhance call threads through its steps (its
+// methods sheet, orient, deskew, …). Not called a pipeline: that is the
+// top-level package that moves documents through River jobs.
+type enhancer struct {
 	ctx     context.Context
 	opt     Options
 	log     *slog.Logger
@@ -157,7 +159,7 @@ type pipeline struct {
 // known source resolution times our rescaling; the page width when the
 // sheet step cut out a whole page (A4 is 8.27 in wide); the text size
 // (10-pt body text has capitals ≈ 0.1 in); the page width of the frame.
-func (p *pipeline) outputDPI() int {
+func (p *enhancer) outputDPI() int {
 	g := p.gray
 	short := float64(min(g.Rect.Dx(), g.Rect.Dy()))
 	var dpi float64

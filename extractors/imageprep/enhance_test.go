@@ -85,7 +85,7 @@ func TestFindSheetCorners(t *testing.T) {
 	}
 	for i, pp := range cases {
 		ph := makePhoto(t, pp)
-		p := &pipeline{}
+		p := &enhancer{}
 		p.convert(ph.img, true)
 		b := ph.img.Bounds()
 		q, why := findSheet(p.stats.grid, b.Dx(), b.Dy())
@@ -105,7 +105,7 @@ func TestFindSheetCorners(t *testing.T) {
 
 func TestFindSheetSkipsScan(t *testing.T) {
 	scan, _ := makeScan(t, 5, 1)
-	p := &pipeline{}
+	p := &enhancer{}
 	p.convert(scan, true)
 	b := scan.Bounds()
 	if q, why := findSheet(p.stats.grid, b.Dx(), b.Dy()); why == "" {
@@ -138,7 +138,7 @@ func TestEstimateSkew(t *testing.T) {
 			t.Errorf("tilt %.2f°: estimated %.2f°", deg, got)
 		}
 		// And the deskew step levels it.
-		p := &pipeline{gray: tilted, log: discard()}
+		p := &enhancer{gray: tilted, log: discard()}
 		if _, err := p.deskew(); err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestFlattenEvensPaper(t *testing.T) {
 		}
 	}
 	before, _ := statsAt(lit, paper)
-	p := &pipeline{gray: lit, log: discard()}
+	p := &enhancer{gray: lit, log: discard()}
 	changed, err := p.flatten()
 	if err != nil || !changed {
 		t.Fatalf("flatten changed=%v err=%v", changed, err)
@@ -200,7 +200,7 @@ func TestFlattenEvensPaper(t *testing.T) {
 			pale.Pix[i] = uint8((110 + float64(clean.Pix[i])*0.55) * l)
 		}
 	}
-	p = &pipeline{gray: pale, log: discard()}
+	p = &enhancer{gray: pale, log: discard()}
 	if _, err := p.flatten(); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestFlattenEvensPaper(t *testing.T) {
 		t.Errorf("pale ink: paper mean %.1f, ink mean %.1f", paleMean, paleInk)
 	}
 	// An evenly white page needs no flattening.
-	p = &pipeline{gray: clean, log: discard()}
+	p = &enhancer{gray: clean, log: discard()}
 	if changed, _ := p.flatten(); changed {
 		t.Error("flatten ran on an even page")
 	}
@@ -240,7 +240,7 @@ func TestCapHeightAndRescale(t *testing.T) {
 		if !ok || math.Abs(got/want-1) > 0.15 {
 			t.Errorf("font %.0f px: cap height %.1f, true %.1f", px, got, want)
 		}
-		p := &pipeline{gray: g, scale: 1, log: discard()}
+		p := &enhancer{gray: g, scale: 1, log: discard()}
 		if _, err := p.rescale(); err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +258,7 @@ func TestBlockinessSeparatesQuality(t *testing.T) {
 	measure := func(q int) float64 {
 		pp := defaultPhoto(5)
 		pp.quality = q
-		p := &pipeline{}
+		p := &enhancer{}
 		p.convert(makePhoto(t, pp).img, false)
 		return p.stats.blockiness
 	}
@@ -548,7 +548,7 @@ func TestSheetRejectsNonPageShapes(t *testing.T) {
 		{"sheared 130°", []point{{150, 120}, {500, 120}, {800, 760}, {150, 760}}, false},
 	}
 	for _, c := range cases {
-		p := &pipeline{log: discard(), scale: 1}
+		p := &enhancer{log: discard(), scale: 1}
 		p.convert(frame(c.poly), true)
 		got, err := p.sheet()
 		if err != nil {

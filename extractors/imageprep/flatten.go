@@ -16,7 +16,7 @@ const flattenLongSide = 320
 // bilinear upsampling. The ratio is then stretched so that paper becomes
 // 255 and ink keeps its darkness relative to the paper around it, whether
 // in shadow or in light. Skipped when the paper is already evenly white.
-func (p *pipeline) flatten() (bool, error) {
+func (p *enhancer) flatten() (bool, error) {
 	out, even := levelLight(p.gray, stretchParams)
 	if out == nil {
 		return false, nil

@@ -87,7 +87,7 @@ func TestOCRGain(t *testing.T) {
 					t.Fatal(err)
 				}
 				if c == "all" {
-					bp := &pipeline{}
+					bp := &enhancer{}
 					bp.convert(s.img, false)
 					t.Logf("%s: blockiness %.2f", s.name, bp.stats.blockiness)
 					prepTime += time.Since(t0) - out.Timings[StepOrient]

@@ -44,7 +44,7 @@ func orientProbe(g *image.Gray) image.Image {
 
 // orient asks the Orienter how far the page is turned and rotates it back
 // by a multiple of 90°. Skipped without an Orienter or on low confidence.
-func (p *pipeline) orient() (bool, error) {
+func (p *enhancer) orient() (bool, error) {
 	if p.opt.Orienter == nil {
 		return false, nil
 	}

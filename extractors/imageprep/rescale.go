@@ -43,7 +43,7 @@ var rescaleParams = rescaleTuning{target: targetCap, maxUp: maxUpscale, sharpen:
 // so that it reaches targetCap; the output never exceeds maxOutputPixels.
 // Text already within [upscaleBelow, downscaleAbove] is left alone, which
 // is the case for body text on a 300-dpi scan.
-func (p *pipeline) rescale() (bool, error) {
+func (p *enhancer) rescale() (bool, error) {
 	g := p.gray
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	if w < 16 || h < 16 {

@@ -8,7 +8,7 @@ import (
 // sheet finds the paper on a background and warps it to an upright
 // rectangle. It skips itself when the paper fills the frame (scans,
 // close-up photos) or when the paper does not stand out clearly.
-func (p *pipeline) sheet() (bool, error) {
+func (p *enhancer) sheet() (bool, error) {
 	g := p.gray
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	if w < 64 || h < 64 {

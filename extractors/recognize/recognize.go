@@ -4,6 +4,18 @@
 // The `extract` and `eval` commands and the pipeline workers all use it, so
 // that what is measured is exactly what runs.
 //
+// Start here to follow how a photo becomes fields: Recognizer.Bytes runs
+// the stages in order, each a method in stages.go that names the package
+// doing the work —
+//
+//	Split     imagefile.Sniff, then pdf.Each (a text layer or a page image) or imagefile.DecodeEach
+//	ReadPage  a text layer as it is; an image through Enhance (imageprep.Enhance)
+//	          and OCR (the OCR interface: tesseract.Pool)
+//	Extract   fields.Extract with a Rereader over the enhanced images:
+//	          fields, confidences, evidence and the verdict
+//
+// docs/architecture.md ("Data flow of one file") draws the same path.
+//
 // The OCR engine comes in through the small OCR interface, so this package
 // (and everything above it) builds without cgo; the tesseract package
 // implements it.

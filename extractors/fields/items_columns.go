@@ -1,0 +1,370 @@
+package fields
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Locating the items table: which line is its header (the words of column
+// headings, wrapped over lines, or the statutory forms' row of column
+// numbers), what each column holds and the x-range it owns.
+
+// classifyHeaderCell names the column a header cell heads. The order of the
+// tests matters: «Стоимость товаров (работ, услуг) без налога» is an amount,
+// not a name; «Цена с НДС» is a price, not VAT.
+func classifyHeaderCell(k string) colKind {
+	k = fixHeadingWords(k)
+	has := func(s ...string) bool {
+		for _, x := range s {
+			if strings.Contains(k, x) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("ставка"):
+		return colRate
+	case has("цена"):
+		return colPrice
+	case has("акциз") && !has("стоимость"):
+		return colOther
+	case has("стоимость", "сумма", "всего") && has("без налога", "без ндс"):
+		return colNet
+	case has("ндс", "налог") && has("сумма налога", "сумма ндс", "в т.ч", "в том числе", "вт.ч") && !has("с налогом", "с ндс"):
+		return colVAT
+	case has("стоимость", "сумма", "всего"):
+		return colAmount
+	case has("ндс", "налог"):
+		return colVAT
+	case has("кол-во", "количество", "кол.", "кол ", "объем") || k == "кол" || strings.HasPrefix(k, "кол-"):
+		return colQty
+	case has("код") && has("единиц", "ед.", "изм"):
+		return colUnitCode
+	case has("ед.", "ед ", "изм", "единиц") || k == "ед":
+		return colUnit
+	case has("наимен", "товар", "работ", "услуг", "описание", "предмет"):
+		return colName
+	case has("№", "п/п") || k == "n" || k == "#":
+		return colNo
+	case has("страна", "регистрац", "декларац", "код"):
+		return colOther
+	}
+	return colOther
+}
+
+// headerScore counts the distinct column kinds a line names.
+func headerScore(l *line) int {
+	seen := map[colKind]bool{}
+	for _, t := range l.toks {
+		k := classifyHeaderCell(strings.Trim(t.key, ",.:"))
+		if k == colOther || k == colNo {
+			continue
+		}
+		seen[k] = true
+	}
+	return len(seen)
+}
+
+// formColumnNumbers maps the column numbers printed under the header of the
+// statutory счёт-фактура/УПД forms to what the columns hold.
+var formColumnNumbers = map[string]colKind{
+	"1": colName, "2": colUnitCode, "2а": colUnit, "3": colQty, "4": colPrice,
+	"5": colNet, "7": colRate, "8": colVAT, "9": colAmount,
+}
+
+// updColumnNumbers is the numbering of the УПД, which starts with «А»
+// (product code) and «Б»/«1» (row number) and moves the name to «1а».
+var updColumnNumbers = map[string]colKind{
+	"1": colNo, "1а": colName, "2": colUnitCode, "2а": colUnit, "3": colQty, "4": colPrice,
+	"5": colNet, "7": colRate, "8": colVAT, "9": colAmount,
+}
+
+// numberRow reports whether a line is the row of column numbers
+// («1 1а 1б 2 2а 3 4 5 …»).
+//
+// OCR garbles a mark or two of the row («1 16 2 2a 3 4 5 6 ? 8 9 10 10а и»):
+// one short unreadable mark in six is tolerated.
+func numberRow(l *line) bool {
+	if len(l.toks) < 6 {
+		return false
+	}
+	bad := 0
+	for _, t := range l.toks {
+		k := strings.Trim(strings.ToLower(t.text), ".")
+		if _, err := strconv.Atoi(strings.TrimRight(k, "абвab")); err != nil && k != "а" && k != "б" && k != "a" && k != "b" {
+			if len([]rune(k)) > 2 {
+				return false
+			}
+			bad++
+		}
+	}
+	return bad*6 <= len(l.toks)
+}
+
+// headerContinuation reports whether a line next to the header line is
+// more of a wrapped header: it names a column and holds no figures.
+func headerContinuation(l *line) bool {
+	if headerScore(l) == 0 {
+		hasWord := false
+		for _, t := range l.toks {
+			k := strings.Trim(t.key, ",.:()")
+			if classifyHeaderCell(k+" ") != colOther || k == "с" || k == "без" {
+				hasWord = true
+			}
+		}
+		// Or the tail of a hyphenated heading: «ное)», «ия —».
+		if !hasWord && !(len(l.toks) <= 4 && shortWords(l.toks, 6)) {
+			return false
+		}
+	}
+	for _, t := range l.toks {
+		if strings.ContainsAny(t.text, "0123456789") && !isFormMarker(t.text) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasMoney(l *line) bool {
+	_, ok := lastMoney(amounts(l))
+	return ok
+}
+
+// headerColumns merges the header words of several lines into cells by
+// horizontal overlap and names each cell.
+func headerColumns(hl []line) []column {
+	type cell struct {
+		x0, x1 int
+		toks   []token
+	}
+	var cells []cell
+	for i := range hl {
+		for _, c := range splitHeadings(splitNumberSign(hl[i].cells(0.6))) {
+			b := boxOf(c)
+			merged := false
+			for j := range cells {
+				if b.X0 < cells[j].x1 && b.X1 > cells[j].x0 {
+					cells[j].x0, cells[j].x1 = min(cells[j].x0, b.X0), max(cells[j].x1, b.X1)
+					cells[j].toks = append(cells[j].toks, c...)
+					merged = true
+					break
+				}
+			}
+			if !merged {
+				cells = append(cells, cell{x0: b.X0, x1: b.X1, toks: append([]token{}, c...)})
+			}
+		}
+	}
+	sort.Slice(cells, func(i, j int) bool { return cells[i].x0 < cells[j].x0 })
+	var cols []column
+	for _, c := range cells {
+		keys := make([]string, len(c.toks))
+		for i, t := range c.toks {
+			keys[i] = t.key
+		}
+		k := strings.Join(keys, " ")
+		cols = append(cols, column{kind: classifyHeaderCell(k + " "), x0: c.x0, x1: c.x1, text: k})
+	}
+	setRanges(cols)
+	return cols
+}
+
+func formColumns(l *line) []column {
+	var cols []column
+	numbering := formColumnNumbers
+	if first := strings.ToLower(l.toks[0].text); first == "а" || first == "a" {
+		numbering = updColumnNumbers
+	}
+	hasName := false
+	for _, t := range l.toks {
+		k := strings.ReplaceAll(strings.Trim(strings.ToLower(t.text), "."), "a", "а")
+		// «la» is «1а» with the 1 read as a letter.
+		if r := []rune(k); len(r) == 2 && (r[0] == 'l' || r[0] == 'i' || r[0] == '|') {
+			k = "1" + string(r[1])
+		}
+		kind, ok := numbering[k]
+		if !ok {
+			kind = colOther
+		}
+		hasName = hasName || kind == colName
+		cols = append(cols, column{kind: kind, x0: t.box.X0, x1: t.box.X1, text: k, numbered: true})
+	}
+	if !hasName {
+		// The name's mark unreadable («le», «?»): the name is the
+		// unnamed column right after the row number's, or else the one
+		// just before the unit's code («2»).
+		named := false
+		for i := 1; i < len(cols); i++ {
+			if cols[i-1].kind == colNo && cols[i].kind == colOther {
+				cols[i].kind, named = colName, true
+				break
+			}
+		}
+		for i := 1; !named && i < len(cols); i++ {
+			if cols[i].kind == colUnitCode && cols[i-1].kind == colOther {
+				cols[i-1].kind = colName
+				break
+			}
+		}
+	}
+	setRanges(cols)
+	return cols
+}
+
+func setRanges(cols []column) {
+	for i := range cols {
+		if i == 0 {
+			cols[i].lo = -1 << 30
+		} else {
+			cols[i].lo = (cols[i-1].x1 + cols[i].x0) / 2
+		}
+		switch {
+		case i == len(cols)-1:
+			cols[i].hi = 1 << 30
+		case cols[i].kind == colName && cols[i].numbered && i+2 < len(cols):
+			// Numbers are centred over their columns: the column after
+			// the (wide) name is as wide as the distance to the one after
+			// it, centred on its number.
+			c1 := (cols[i+1].x0 + cols[i+1].x1) / 2
+			c2 := (cols[i+2].x0 + cols[i+2].x1) / 2
+			cols[i].hi = max((cols[i].x1+cols[i+1].x0)/2, c1-(c2-c1)/2)
+		case cols[i].kind == colName && !cols[i].numbered:
+			// Names are left-aligned and run the width of their column:
+			// the column ends where the next heading starts.
+			cols[i].hi = cols[i+1].x0
+		default:
+			cols[i].hi = (cols[i].x1 + cols[i+1].x0) / 2
+		}
+		if i > 0 && cols[i-1].kind == colName {
+			cols[i].lo = cols[i-1].hi
+		}
+	}
+}
+
+func columnOf(cols []column, t token) int {
+	c := (t.box.X0 + t.box.X1) / 2
+	for i, col := range cols {
+		if c >= col.lo && c < col.hi {
+			return i
+		}
+	}
+	return -1
+}
+
+// splitNumberSign makes a «№»/«№ п/п» heading its own cell even when it is
+// printed close to the next heading.
+func splitNumberSign(cells [][]token) [][]token {
+	var out [][]token
+	for _, c := range cells {
+		if len(c) > 1 {
+			if ok, rest := numberSign(c[0]); ok && rest == "" {
+				n := 1
+				if len(c) > 2 && c[1].key == "п/п" {
+					n = 2
+				}
+				out = append(out, c[:n], c[n:])
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func shortWords(ts []token, n int) bool {
+	for _, t := range ts {
+		if len([]rune(t.text)) > n {
+			return false
+		}
+	}
+	return true
+}
+
+// alignedWith reports whether every cell of l lies under at most two cells
+// of the header line h: the wrapped part of a heading does, a sentence
+// running across the table does not.
+func alignedWith(l, h *line) bool {
+	hc := h.cells(0.6)
+	for _, c := range l.cells(0.6) {
+		b := boxOf(c)
+		n := 0
+		for _, x := range hc {
+			xb := boxOf(x)
+			if b.X0 < xb.X1 && b.X1 > xb.X0 {
+				n++
+			}
+		}
+		if n > 2 {
+			return false
+		}
+	}
+	return true
+}
+
+// headingStarts are words that begin a column heading; two headings
+// printed a space apart («Количество Ед. изм.») are split at them.
+var headingStarts = map[string]bool{"ед": true, "ед.": true, "кол-во": true, "количество": true, "цена": true, "сумма": true, "стоимость": true}
+
+func splitHeadings(cells [][]token) [][]token {
+	var out [][]token
+	for _, c := range cells {
+		start := 0
+		for i := 1; i < len(c); i++ {
+			k := strings.Trim(c[i].key, ",:")
+			if !headingStarts[k] {
+				continue
+			}
+			prev := c[start:i]
+			keys := make([]string, len(prev))
+			for j, t := range prev {
+				keys[j] = t.key
+			}
+			if classifyHeaderCell(strings.Join(keys, " ")+" ") == colOther {
+				continue // «В том числе сумма акциза»: one heading
+			}
+			out = append(out, prev)
+			start = i
+		}
+		out = append(out, c[start:])
+	}
+	return out
+}
+
+// headingWords are the words column headings are made of; OCR garbles them
+// by a letter («Цема», «Lena», «Сума»).
+var headingWords = []string{"цена", "сумма", "количество", "наименование", "стоимость", "ставка"}
+
+// fixHeadingWords replaces each word of a heading key that is one edit
+// (two for long words) from a heading word by that word. Words shorter than
+// four runes are left alone: one edit makes another word of them.
+func fixHeadingWords(k string) string {
+	words := strings.Split(k, " ")
+	changed := false
+	for i, w := range words {
+		core := strings.Trim(w, ",.:;")
+		n := len([]rune(core))
+		if n < 4 {
+			continue
+		}
+		for _, hw := range headingWords {
+			if core == hw {
+				break
+			}
+			lim := 1
+			if len([]rune(hw)) >= 10 {
+				lim = 2
+			}
+			if levenshtein(core, hw, lim) <= lim {
+				words[i] = strings.Replace(w, core, hw, 1)
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return k
+	}
+	return strings.Join(words, " ")
+}

@@ -1,0 +1,248 @@
+package fields
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Reading the rows of a located table: which line starts a row (its
+// number, or figures of its own after a complete row), which continues
+// one (a wrapped name), where the table ends; each row's words by column.
+
+// isTableEnd reports the line after the last row: totals or the end of the
+// table's text.
+func isTableEnd(l *line) bool {
+	if len(l.toks) == 0 {
+		return true
+	}
+	k := strings.Trim(l.toks[0].key, ":")
+	for _, w := range []string{"итого", "всего", "итог"} {
+		if matchScore(k, w) > 0 {
+			return true
+		}
+	}
+	for _, t := range l.toks {
+		if tk := strings.Trim(t.key, ":"); matchScore(tk, "итого") > 0 || tk == "всего" {
+			return true
+		}
+	}
+	return false
+}
+
+// readRows reads table rows from line start until the totals.
+func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
+	var rows []itemRow
+	type cellToks map[colKind][]token
+	var cur cellToks
+	var curConf, curUnit float64
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		if r, ok := parseRow(cur, curConf, curUnit); ok {
+			rows = append(rows, r)
+		}
+		cur = nil
+	}
+	hasNo, hasName := false, false
+	for _, c := range cols {
+		switch c.kind {
+		case colNo:
+			hasNo = true
+		case colName:
+			hasName = true
+		}
+	}
+	end := start
+	lastNo := -1
+	lastY := 0
+	lastPage := -1
+	for i := start; i < len(lines); i++ {
+		l := &lines[i]
+		if isTableEnd(l) || (len(rows) == 0 && cur == nil && i-start > 6) {
+			end = i
+			break
+		}
+		if lastPage == l.page && float64(l.box.Y0-lastY) > 4*l.unit && cur != nil {
+			// A wide gap: the table ended without a totals line.
+			end = i
+			break
+		}
+		lastY, lastPage = l.box.Y1, l.page
+		cells := cellToks{}
+		// A number OCR split into digit groups («122 165.88») belongs to
+		// one column whole: the one its centre falls in.
+		groupCol := map[int]int{}
+		for _, a := range amounts(l) {
+			if a.last == a.first {
+				continue
+			}
+			probe := token{box: boxOf(a.toks)}
+			for k := a.first; k <= a.last; k++ {
+				groupCol[k] = columnOf(cols, probe)
+			}
+		}
+		for ti, t := range l.toks {
+			ci := columnOf(cols, t)
+			if g, ok := groupCol[ti]; ok {
+				ci = g
+			}
+			if ci < 0 {
+				continue
+			}
+			kind := cols[ci].kind
+			if kind == colOther && ci+1 < len(cols) && cols[ci+1].kind == colName && ci == 0 && !isRowNumber(t.text) && !garbledRowNumber(t.text) {
+				// «№» read as «м» or «Ne» names no column: a name that
+				// starts under it is still the name.
+				kind = colName
+			}
+			if kind == colNo && hasName && (!(isRowNumber(t.text) || garbledRowNumber(t.text)) || len(cells[colNo]) > 0) {
+				// The № column is narrow and its heading centred: a
+				// left-aligned name may start inside its range.
+				kind = colName
+			}
+			cells[kind] = append(cells[kind], t)
+		}
+		starts := false
+		if hasNo {
+			// Rows are numbered in order: «2025» of a wrapped «за июль
+			// 2025 г.» under the № column does not start a row.
+			if ns := cells[colNo]; len(ns) > 0 {
+				n, err := strconv.Atoi(strings.Trim(ns[0].text, "."))
+				if err == nil && (lastNo < 0 || n == lastNo+1 || (n > lastNo+1 && n <= lastNo+3 && rowHasFigures(cells) && curHasAmount(cur))) {
+					// A number or two skipped («9» after «7») when OCR
+					// lost a row's number: a line with figures of its own
+					// after a complete row still starts the next.
+					starts = true
+					lastNo = n
+				} else if garbledRowNumber(ns[0].text) && rowHasFigures(cells) && (cur == nil || len(cur[colAmount]) > 0 || len(cur[colNet]) > 0) {
+					// OCR reads a row number as «$», «2?», «S»: a line
+					// with figures of its own still starts the next row
+					// once the current one has its amount.
+					starts = true
+					lastNo = max(lastNo+1, 1)
+					if len(ns) > 1 {
+						cells[colName] = append(ns[1:], cells[colName]...)
+					}
+					cells[colNo] = ns[:1]
+				} else {
+					cells[colName] = append(ns, cells[colName]...)
+					sort.SliceStable(cells[colName], func(i, j int) bool { return cells[colName][i].box.X0 < cells[colName][j].box.X0 })
+					delete(cells, colNo)
+				}
+			}
+			if !starts && cur != nil && curHasAmount(cur) && lineHasAmount(cells) && len(cells[colName]) > 0 {
+				// No row number read at all, but a name and an amount
+				// of its own after a complete row: the next row. A wrapped
+				// name's second line has no amount.
+				starts = true
+				lastNo++
+			}
+		} else {
+			for _, k := range []colKind{colAmount, colPrice, colQty} {
+				if len(cells[k]) > 0 {
+					if _, _, ok := cleanNumber(cells[k][0].text); ok {
+						starts = true
+						break
+					}
+				}
+			}
+		}
+		if starts {
+			flush()
+			cur = cells
+			curConf = minConf(l.toks)
+			curUnit = l.unit
+			continue
+		}
+		if cur == nil {
+			continue
+		}
+		// A continuation line: more of the name (and of a wrapped unit).
+		// A row whose name wraps prints its figures centred between the
+		// name's lines, and they may come with the second: while the row
+		// has none, they are its figures.
+		takeFigures := !rowHasFigures(cur) && rowHasFigures(cells)
+		for k, ts := range cells {
+			if k == colName || k == colUnit || (takeFigures && k != colNo && len(cur[k]) == 0) {
+				cur[k] = append(cur[k], ts...)
+			}
+		}
+		curConf = min(curConf, minConf(cells[colName]))
+		end = i + 1
+	}
+	flush()
+	if end < start {
+		end = start
+	}
+	return rows, end
+}
+
+// isRowNumber reports «1», «12.», the number of a table row.
+func isRowNumber(s string) bool {
+	s = strings.TrimRight(s, ".")
+	if s == "" || len(s) > 4 {
+		return false
+	}
+	_, err := strconv.Atoi(s)
+	return err == nil
+}
+
+// garbledRowNumber reports a short word in the № column that OCR may have
+// made of a row number: «$», «2?», «S», «З.».
+func garbledRowNumber(s string) bool {
+	s = strings.Trim(s, ".,:;|[]()")
+	r := []rune(s)
+	if len(r) == 0 || len(r) > 2 {
+		return false
+	}
+	for _, c := range r {
+		if unicode.IsLetter(c) && !unicode.IsUpper(c) && c != 'б' && c != 'з' && c != 'о' && c != 'o' {
+			return false // a lower-case word such as «за», «в»
+		}
+	}
+	return true
+}
+
+// curHasAmount reports whether a row's cells hold its amount (with or
+// without tax).
+func curHasAmount(cells map[colKind][]token) bool {
+	return cells != nil && (len(cells[colAmount]) > 0 || len(cells[colNet]) > 0)
+}
+
+// lineHasAmount reports a money figure in the amount column (or the
+// amount-without-tax column) of a line.
+func lineHasAmount(cells map[colKind][]token) bool {
+	for _, k := range []colKind{colAmount, colNet} {
+		if ts := cells[k]; len(ts) > 0 {
+			l := line{toks: ts, unit: float64(ts[0].box.Dy())}
+			if _, ok := lastMoney(amounts(&l)); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rowHasFigures reports whether the cells of a line hold a money amount
+// in a price or amount column or a number in the quantity column.
+func rowHasFigures(cells map[colKind][]token) bool {
+	for _, k := range []colKind{colAmount, colNet, colPrice} {
+		ts := cells[k]
+		if len(ts) == 0 {
+			continue
+		}
+		l := line{toks: ts, unit: float64(ts[0].box.Dy())}
+		if _, ok := lastMoney(amounts(&l)); ok {
+			return true
+		}
+	}
+	if ts := cells[colQty]; len(ts) > 0 {
+		if _, _, ok := cleanNumber(ts[0].text); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,151 @@
+package fields
+
+import (
+	"strconv"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// Repairing one row by its own arithmetic: amount = quantity × price and
+// VAT = amount × r/(100+r) give the expected figure, taken only where a
+// garbled word of the row reads as it. Digit confusions are in
+// confusion.go; rows read by arithmetic alone in rows.go.
+
+// repairRow completes a row by its arithmetic where OCR garbled a figure:
+// amount = quantity × price and VAT = amount × r/(100+r) give the expected
+// value, which is taken only when a word of the row reads as it with the
+// unreadable characters («$71507.50», «2440723», «97647» with a lost
+// separator) in place. A figure that was read and does not fit stays: the
+// sum and VAT checks downstream then send the document to review.
+func repairRow(r *itemRow, figures []token) {
+	qm, hasQty := quantityMilli(string(r.item.Quantity))
+	var price pervichka.Kopecks
+	hasPrice := false
+	if r.item.Price != "" {
+		if p, err := pervichka.ParseKopecks(string(r.item.Price)); err == nil {
+			price, hasPrice = p, true
+		}
+	}
+	fill := func(want pervichka.Kopecks) bool { return readsAs(figures, want) }
+	if hasQty && hasPrice && !r.hasAmt {
+		if a := product(qm, price); fill(a) {
+			r.amount, r.hasAmt = a, true
+			r.item.Amount = a.Text()
+			r.conf = min(r.conf, repairedRowCap)
+			r.repaired = true
+		}
+	}
+	if hasQty && !hasPrice && qm > 0 {
+		// The price's heading was unreadable, so its figure sits in an
+		// unnamed column: a money figure of the row that times the
+		// quantity gives the amount (read, or readable as it) is the price.
+		l := line{toks: figures}
+		if len(figures) > 0 {
+			l.unit = float64(figures[0].box.Dy())
+		}
+		for _, a := range amounts(&l) {
+			if !a.frac || a.fracLen != 2 || a.k <= 0 {
+				continue
+			}
+			prod := product(qm, a.k)
+			if (r.hasAmt && prod == r.amount && prod != a.k) || (!r.hasAmt && fill(prod)) {
+				hasPrice = true
+				r.item.Price = a.k.Text()
+				if !r.hasAmt {
+					r.amount, r.hasAmt = prod, true
+					r.item.Amount = prod.Text()
+					r.conf = min(r.conf, repairedRowCap)
+					r.repaired = true
+				}
+				break
+			}
+		}
+	}
+	if hasQty && !hasPrice && r.hasAmt && qm > 0 {
+		p := pervichka.Kopecks((int64(r.amount)*1000 + qm/2) / qm)
+		if product(qm, p) == r.amount && fill(p) {
+			r.item.Price = p.Text()
+			r.conf = min(r.conf, repairedRowCap)
+			r.repaired = true
+		}
+	}
+	if r.rate > 0 && r.hasAmt {
+		v := ruvalid.VATFromGross(r.amount, r.rate)
+		if (!r.hasVAT || r.vat != v) && fill(v) {
+			r.vat, r.hasVAT = v, true
+			r.item.VATAmount = v.Text()
+			r.conf = min(r.conf, repairedRowCap)
+			r.repaired = true
+		}
+	}
+}
+
+// quantityMilli reads a quantity as printed by parseQuantity in thousandths.
+func quantityMilli(q string) (int64, bool) {
+	if q == "" {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(q, ".")
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || len(frac) > 3 || w > 1e9 {
+		return 0, false
+	}
+	f := int64(0)
+	if frac != "" {
+		f, err = strconv.ParseInt((frac + "00")[:3], 10, 64)
+		if err != nil {
+			return 0, false
+		}
+	}
+	return w*1000 + f, true
+}
+
+// readsAs reports whether one word of the row, or up to three adjacent
+// words (digit groups), reads as want with the separators lost or moved and
+// at most two unreadable characters in place of digits.
+func readsAs(ts []token, want pervichka.Kopecks) bool {
+	if want <= 0 {
+		return false
+	}
+	digits := strconv.FormatInt(int64(want), 10)
+	if len(digits) < 3 {
+		digits = strings.Repeat("0", 3-len(digits)) + digits
+	}
+	for i := range ts {
+		var pat []rune
+		for j := i; j < len(ts) && j < i+3; j++ {
+			for _, c := range strings.Trim(ts[j].text, "|[]();:") {
+				switch {
+				case c >= '0' && c <= '9':
+					pat = append(pat, c)
+				case c == ',' || c == '.' || c == ' ':
+				default:
+					pat = append(pat, '?')
+				}
+			}
+			if digitsMatch(pat, digits) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func digitsMatch(pat []rune, digits string) bool {
+	if len(pat) != len(digits) || len(pat) < 3 {
+		return false
+	}
+	wild := 0
+	for i, c := range digits {
+		switch pat[i] {
+		case c:
+		case '?':
+			wild++
+		default:
+			return false
+		}
+	}
+	return wild <= 2 && wild*3 < len(pat)
+}

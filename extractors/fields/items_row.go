@@ -1,0 +1,277 @@
+package fields
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// One row's words by column made an item: name, unit and its ОКЕИ code,
+// quantity, price, amount, rate and VAT; a unit standing in the wrong
+// column found; «без НДС» in the row honoured. repairRow (items_repair.go)
+// then completes what OCR garbled.
+
+// parseRow turns the words of one row's cells into an item.
+//
+// unit is the line's word height: digit groups of one number are joined
+// by gaps measured in it, as on the whole line.
+func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, bool) {
+	var r itemRow
+	r.conf = conf
+	if len(cells[colUnit]) == 0 && len(cells[colUnitCode]) == 0 {
+		strayUnit(cells, unit)
+	}
+	name := strings.TrimSpace(joinTokens(cells[colName]))
+	r.nameToks = cells[colName]
+	r.cells = cells
+	r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(name, "$1 г.$2"))
+	code := strings.TrimSpace(joinTokens(cells[colUnitCode]))
+	if code == "" {
+		// The code's column mark unreadable: a known ОКЕИ code in an
+		// unnamed column still names an unreadable unit.
+		for _, t := range cells[colOther] {
+			if c := strings.Trim(t.text, "|[]"); len(c) == 3 {
+				if _, ok := ruvalid.UnitByCode(c); ok {
+					code = c
+					break
+				}
+			}
+		}
+	}
+	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), code))
+	r.item.UnitCode = pervichka.Text(itemUnitCode(code))
+	if q, ok := parseQuantity(cells[colQty]); ok {
+		r.item.Quantity = pervichka.Text(q)
+	}
+	money := func(k colKind) (pervichka.Kopecks, bool) {
+		ts := cells[k]
+		if len(ts) == 0 {
+			return 0, false
+		}
+		l := line{toks: ts, unit: max(unit, float64(ts[0].box.Dy()))}
+		as := amounts(&l)
+		if len(as) == 0 {
+			return 0, false
+		}
+		a := as[len(as)-1]
+		if a.fracLen == 3 {
+			return 0, false
+		}
+		if !a.frac && (k == colPrice || k == colAmount) {
+			r.wholeMoney = true
+		}
+		r.conf = min(r.conf, a.conf())
+		return a.k, true
+	}
+	if p, ok := money(colPrice); ok {
+		r.item.Price = p.Text()
+	}
+	if a, ok := money(colAmount); ok {
+		r.amount, r.hasAmt = a, true
+		r.item.Amount = a.Text()
+	}
+	vatToks := cells[colVAT]
+	for _, t := range append(append([]token{}, vatToks...), cells[colRate]...) {
+		if m := rateRe.FindStringSubmatch(t.text); m != nil {
+			r.rate, _ = strconv.Atoi(m[1])
+		}
+	}
+	if !strings.Contains(strings.ToLower(joinTokens(vatToks)), "%") || len(vatToks) > 1 {
+		if v, ok := money(colVAT); ok {
+			r.vat, r.hasVAT = v, true
+			r.item.VATAmount = v.Text()
+		}
+	}
+	if !r.hasAmt && name == "" {
+		return r, false
+	}
+	// «без НДС» in the row, or a VAT not below the amount (a split amount
+	// spilling into the VAT column): the row has no VAT figure.
+	if r.hasVAT {
+		var keys []string
+		for _, ts := range cells {
+			for _, t := range ts {
+				keys = append(keys, t.key)
+			}
+		}
+		if withoutVAT(keys) || (r.hasAmt && r.vat >= r.amount) {
+			r.vat, r.hasVAT = 0, false
+			r.item.VATAmount = ""
+		}
+	}
+	var figures []token
+	for k, ts := range cells {
+		if k != colName && k != colUnit && k != colNo {
+			figures = append(figures, ts...)
+		}
+	}
+	sort.Slice(figures, func(i, j int) bool { return figures[i].box.X0 < figures[j].box.X0 })
+	repairRow(&r, figures)
+	if len(cells[colNet]) == 0 {
+		if r.hasAmt {
+			inferQuantity(&r, r.amount, true)
+		}
+		repairConfusedDigits(&r, true)
+	} else if n, ok := money(colNet); ok {
+		inferQuantity(&r, n, false)
+	}
+	return r, true
+}
+
+// strayUnit finds the unit of a row whose unit column holds nothing: OCR
+// garbled its heading («Ea.»), so the unit stands in an unnamed column, or
+// the name's column reached over it (headings are centred, units
+// left-aligned under them). A unit word in an unnamed column is taken; so is
+// the last cell of the name's first line when a column gap (over 1.2 word
+// heights) sets it apart and it is a known unit, with the ОКЕИ code of that
+// unit before it. A unit at the end of a name with no gap («100 шт») stays
+// part of the name.
+func strayUnit(cells map[colKind][]token, unit float64) {
+	for _, t := range cells[colOther] {
+		if unitWord(t.text) {
+			cells[colUnit] = []token{t}
+			return
+		}
+	}
+	if name, u := trailingUnit(cells[colName], unit); len(u) > 0 {
+		cells[colName], cells[colUnit] = name, u
+	}
+}
+
+// trailingUnit splits off the last cell of a name's first line when a
+// column gap (over 1.2 word heights) sets it apart and it is a known unit,
+// with the ОКЕИ code of that unit before it («778 упак»).
+func trailingUnit(ns []token, unit float64) (name, u []token) {
+	if len(ns) < 2 {
+		return ns, nil
+	}
+	// The first line of the name: words level with its first word.
+	cy := (ns[0].box.Y0 + ns[0].box.Y1) / 2
+	n := 0
+	for n < len(ns) && ns[n].box.Y0 <= cy && ns[n].box.Y1 >= cy {
+		n++
+	}
+	cut := -1
+	for i := n - 1; i > 0; i-- {
+		if float64(ns[i].box.X0-ns[i-1].box.X1) > 1.2*unit {
+			cut = i
+			break
+		}
+	}
+	if cut < 0 || n-cut > 2 || !hasLetter(joinTokens(ns[cut:n])) {
+		return ns, nil
+	}
+	un, ok := ruvalid.LookupUnit(joinTokens(ns[cut:n]))
+	if !ok {
+		return ns, nil
+	}
+	from := cut
+	if from > 1 && strings.Trim(ns[from-1].text, "|") == un.Code && float64(ns[from-1].box.X0-ns[from-2].box.X1) > 1.2*unit {
+		from-- // the ОКЕИ code column went with it
+	}
+	return append(append([]token{}, ns[:from]...), ns[n:]...), append([]token{}, ns[cut:n]...)
+}
+
+// unitWord reports a word that is a known unit of measure as printed.
+func unitWord(s string) bool {
+	s = strings.Trim(s, "|[]")
+	if !hasLetter(s) {
+		return false
+	}
+	_, ok := ruvalid.LookupUnit(s)
+	return ok
+}
+
+// parseQuantity reads «2», «2,5», «12,345», «1 000».
+func parseQuantity(ts []token) (string, bool) {
+	if len(ts) == 0 {
+		return "", false
+	}
+	var b strings.Builder
+	for _, t := range ts {
+		// A table rule read as «|» beside a quantity: «3|», «|12».
+		c, _, ok := cleanNumber(strings.Trim(t.text, "|"))
+		if !ok {
+			break
+		}
+		b.WriteString(c)
+	}
+	s := b.String()
+	if s == "" {
+		return "", false
+	}
+	whole, frac, _ := strings.Cut(s, ",")
+	if whole == "" || len(frac) > 3 {
+		return "", false
+	}
+	frac = strings.TrimRight(frac, "0")
+	if _, err := strconv.ParseInt(whole, 10, 64); err != nil {
+		return "", false
+	}
+	if frac == "" {
+		return strings.TrimLeft(whole, "0") + map[bool]string{true: "0", false: ""}[strings.TrimLeft(whole, "0") == ""], true
+	}
+	w := strings.TrimLeft(whole, "0")
+	if w == "" {
+		w = "0"
+	}
+	return w + "." + frac, true
+}
+
+// withoutVAT reports «без НДС» among word keys, also as OCR reads it
+// («без HAC», «без НДС.»): «без» and a three-letter word starting «н», or
+// «без налога».
+func withoutVAT(keys []string) bool {
+	for i := 0; i+1 < len(keys); i++ {
+		if keys[i] != "без" {
+			continue
+		}
+		n := []rune(strings.Trim(keys[i+1], ".,:;()"))
+		if (len(n) == 3 && n[0] == 'н') || strings.HasPrefix(string(n), "налог") {
+			return true
+		}
+	}
+	return false
+}
+
+// yearSuffix is a year with the abbreviation of «год» after it, as service
+// names print it («за август 2026 г.»); OCR often loses the space or the
+// dot, and the name is put back in its printed form.
+var yearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?г\.?(\s|$|[,;)])`)
+
+// itemUnit reads a row's unit of measure from its unit cell and its ОКЕИ code
+// cell (УПД and счёт-фактура print both). A unit with a known spelling is
+// kept as printed; an OCR'd one a letter away from exactly one known unit is
+// snapped to it; failing both, a known ОКЕИ code gives the unit. A code
+// cell holding letters is a unit printed in the code's column.
+func itemUnit(printed, code string) string {
+	if printed == "" && code != "" && !startsWithDigit(code) {
+		printed, code = code, ""
+	}
+	if printed != "" {
+		if _, ok := ruvalid.LookupUnit(printed); ok {
+			return printed
+		}
+		if u, ok := ruvalid.SnapUnit(printed); ok {
+			return u.Symbol
+		}
+	}
+	if u, ok := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code)); ok {
+		return u.Symbol
+	}
+	return printed
+}
+
+// itemUnitCode is a row's printed ОКЕИ code (column 2 of a счёт-фактура or
+// УПД) when it is a known one; "" otherwise — consumers that need a code
+// look the unit up.
+func itemUnitCode(code string) string {
+	if u, ok := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code)); ok {
+		return u.Code
+	}
+	return ""
+}

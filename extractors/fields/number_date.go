@@ -1,0 +1,226 @@
+package fields
+
+import (
+	"slices"
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// The document's number and date after they were found on the title line
+// (title.go): second readings of the OCR'd ones, the doubts no check digit
+// can settle (a slash read as 1 or 7), and the number and date of the
+// contract a document refers to.
+
+// rereadNumber reads the document number again, as the line it is printed
+// in: from the title's first word to a few words past the number («Акт №
+// 772/26 от 31 января»), without a whitelist. A number has no check digit,
+// and a crop of the number alone reads a «/» as «1» even on a clean scan
+// («772126» for «772/26», with or without a digit whitelist), while the line
+// around it reads it right. A second reading that agrees (compared without
+// spaces and with Latin look-alikes as Cyrillic) raises confidence; one
+// that differs means a clerk must look; a line where no number is read
+// gives no second opinion.
+func (x *extraction) rereadNumber() {
+	n, t := &x.number, x.title
+	if x.rr == nil || len(n.toks) == 0 || x.onTextLayer(n.toks) || t == nil || t.numAt < 0 {
+		return
+	}
+	ts := t.line.toks
+	last := slices.IndexFunc(ts, func(tok token) bool { return tok.box == n.toks[len(n.toks)-1].box })
+	if last < t.numAt {
+		return
+	}
+	apart := func(i int) bool { return float64(ts[i].box.X0-ts[i-1].box.X1) > 3*t.line.unit }
+	end := last + 1
+	for end < len(ts) && end <= last+4 && !isFormMarker(ts[end].text) && !apart(end) {
+		end++
+	}
+	// The title's words before the sign belong in the crop too: «Акт №
+	// 772/26 …» reads right where «№ 772/26 …» alone reads «772126».
+	start := t.numAt
+	for start > t.keyword && start > 0 && !apart(start) {
+		start--
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, ts[start].page, boxOf(ts[start:end]), "")
+	if err != nil {
+		return
+	}
+	got, ok := numberInLine(text)
+	if !ok {
+		return
+	}
+	if numberForm(got) == numberForm(n.text) {
+		n.conf = max(n.conf, min(rereadAgreedCap, (n.conf+c)/2+rereadAgreedBonus))
+		x.second["number"] = true
+		return
+	}
+	n.conf = min(n.conf, disagreedCap)
+}
+
+// numberInLine reads the number out of a re-read «№ 772/26 от 31 января»:
+// the words after the sign (or from the start, when no sign was read but
+// a number was) up to «от», a date or a form marker.
+func numberInLine(text string) (string, bool) {
+	words := strings.Fields(text)
+	if i := slices.IndexFunc(words, func(w string) bool { return strings.HasPrefix(w, "№") }); i >= 0 {
+		words[i] = strings.TrimPrefix(words[i], "№")
+		words = words[i:]
+	}
+	var parts []string
+	for _, w := range words {
+		k := wordKey(w)
+		if k == "от" || isFormMarker(w) {
+			break
+		}
+		if _, ok := ruvalid.ParseDate(w); ok && len(parts) > 0 {
+			break
+		}
+		if w != "" {
+			parts = append(parts, w)
+		}
+	}
+	num := strings.Trim(strings.Join(parts, " "), " ,.;:«»\"'")
+	return num, num != ""
+}
+
+// checkSlashYear doubts an OCR'd number like «772126» dated 2026: numbers
+// are often printed «772/26», and OCR (even a digit-only re-read) reads the
+// slash as 1 or 7.
+func (x *extraction) checkSlashYear() {
+	n := x.number.text
+	if x.number.empty() || x.date.empty() || len(n) < 4 || minConf(x.number.toks) >= 1 {
+		return
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return
+		}
+	}
+	yy := x.date.date.Format("06")
+	if n[len(n)-2:] == yy && (n[len(n)-3] == '1' || n[len(n)-3] == '7') {
+		x.number.conf = min(x.number.conf, slashYearCap)
+	}
+}
+
+// rereadDate reads a numeric OCR'd date («20.03.2024») again with a digit
+// whitelist; dates have no check digit and 3/8, 5/6 confusions keep them
+// plausible, so a differing second reading sends the date to review.
+func (x *extraction) rereadDate() {
+	d := &x.date
+	if x.rr == nil || len(d.toks) != 1 || x.onTextLayer(d.toks) {
+		return
+	}
+	tok := d.toks[0]
+	for _, r := range tok.text {
+		if !(r >= '0' && r <= '9' || r == '.') {
+			return // a date in words or with marks around it
+		}
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, tok.page, tok.box, "0123456789.")
+	if err != nil {
+		return
+	}
+	if nd, ok := ruvalid.ParseDate(strings.TrimSpace(text)); ok {
+		if nd.Equal(d.date) {
+			d.conf = max(d.conf, min(rereadAgreedCap, (d.conf+c)/2+rereadAgreedBonus))
+			x.second["date"] = true
+		} else {
+			d.conf = min(d.conf, disagreedCap)
+		}
+	}
+}
+
+// rereadDateLine reads again a date printed with the month in words («17
+// апреля 2024 г.», «"07" февраля 2023»): the crop of its words, day to
+// year, as one line. Tesseract gives a short figure a low confidence even
+// when it reads it right (a correct lone «1» at 0.24), which sent most
+// photographed documents to a clerk for their date, and now and then
+// reads a clear one wrong with a high one («"23"» as «"25"» at 0.95 on a
+// clean scan). A second reading of the date alone, with its month around
+// the figures (a figure cropped on its own reads worse: «75», «93» for that
+// «"23"»), settles both: the same date again raises the confidence by
+// both readings together, a different one sends the date to a clerk. A
+// date assembled from joined words is not lifted.
+func (x *extraction) rereadDateLine() {
+	d := &x.date
+	if x.rr == nil || d.empty() || len(d.toks) < 3 || x.onTextLayer(d.toks) {
+		return
+	}
+	var box pervichka.Rect
+	for _, t := range d.toks {
+		if t.key == "г" || t.key == "года" {
+			continue // «г.» adds a weak word and nothing to the date
+		}
+		box = box.Union(t.box)
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, d.toks[0].page, box, "")
+	if err != nil {
+		return
+	}
+	// The second reading gets the same repairs as the first («714”
+	// фепраля»: a quote read as 7), word by word.
+	var ts []token
+	for _, w := range strings.Fields(text) {
+		ts = append(ts, token{text: w, key: wordKey(w), conf: 1})
+	}
+	ts = repairGluedYear(repairDayQuotes(joinSplitDate(ts)))
+	for i := range ts {
+		ts[i].text = strings.Trim(ts[i].text, dayQuotes)
+	}
+	ms := ruvalid.FindDates(joinTokens(ts))
+	if len(ms) == 0 {
+		return // nothing legible: no second opinion
+	}
+	if !ms[0].Date.Equal(d.date) {
+		d.conf = min(d.conf, disagreedCap)
+		return
+	}
+	// Two readings that agree, one of the whole line at another scale,
+	// err together far less often than either alone: combined as
+	// independent (1 − (1−c₁)(1−c₂)), which they are not quite, so never
+	// above confirmedConf.
+	if !d.assembled {
+		d.conf = max(d.conf, min(confirmedConf, 1-(1-d.conf)*(1-c)))
+		x.second["date"] = true
+	}
+}
+
+// findContractRef reads «Основание: Договор № 15/24 от 01.02.2024» (or «по
+// договору № … от …»), with the words of its number and date.
+func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64, [2][]token) {
+	for li := range lines {
+		l := &lines[li]
+		if t != nil && t.line.idx == li {
+			continue
+		}
+		for i, tok := range l.toks {
+			if !strings.HasPrefix(tok.key, "договор") {
+				continue
+			}
+			k := l.keys()
+			if !strings.Contains(k, "основани") && !strings.HasPrefix(tok.key, "договору") && i != 0 {
+				continue
+			}
+			sign := findNumberSign(l.toks, i+1)
+			if sign < 0 || sign > i+2 {
+				continue
+			}
+			num := titleNumber(&title{line: l, numAt: sign, keyword: i})
+			if num.empty() {
+				continue
+			}
+			ref := &pervichka.ContractRef{Number: pervichka.Text(num.text)}
+			c := num.conf
+			toks := [2][]token{num.toks}
+			if d, ok := findDate(l.toks, sign); ok {
+				ref.Date = pervichka.Text(d.text)
+				c = min(c, d.conf)
+				toks[1] = d.toks
+			}
+			return ref, c, toks
+		}
+	}
+	return nil, 0, [2][]token{}
+}

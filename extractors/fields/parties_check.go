@@ -1,0 +1,257 @@
+package fields
+
+import (
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// The sides' identifiers after they were attributed (parties.go) and the
+// bank block after it was read (bank.go): check digits, second readings of
+// doubtful ИНН and КПП, repairs to a valid or to one of our own ИНН, and
+// what our own organisations tell about the sides.
+
+// checkParties validates and, where OCR may have misread digits, re-reads
+// or repairs the ИНН and КПП of both sides, and applies what we know of our
+// own organisations.
+func (x *extraction) checkParties() {
+	x.useOwn()
+	for r := range 2 {
+		p := &x.parties[r]
+		name := role(r).String()
+		if p.inn.empty() {
+			continue
+		}
+		if !ruvalid.ValidINN(p.inn.text) || p.inn.conf < x.cfg.MinConfidence || !x.onTextLayer(p.inn.toks) {
+			// Even a sure OCR reading is read twice: the gate needs a
+			// second reading, since one check digit lets one misread in
+			// eleven through.
+			x.rereadINN(p, name+".inn")
+		}
+		if !ruvalid.ValidINN(p.inn.text) {
+			if own, ok := x.ownNeighbour(p.inn.text); ok {
+				// One OCR confusion from one of our own ИНН: that is
+				// the likeliest reading, though still a repair.
+				p.inn.text = own
+				p.inn.conf *= innRepairedFactor
+				x.reason(pervichka.ReasonRepaired, name+".inn")
+			} else if fixed, repaired, ok := ruvalid.RepairDigits(p.inn.text, ruvalid.ValidINN); ok && repaired {
+				p.inn.text = fixed
+				p.inn.conf *= innRepairedFactor
+				x.reason(pervichka.ReasonRepaired, name+".inn")
+			} else if fixed, ok := dropOneDigit(p.inn.text); ok {
+				p.inn.text = fixed
+				p.inn.conf *= innDroppedDigitFactor
+				x.reason(pervichka.ReasonRepaired, name+".inn")
+			}
+		}
+		p.innValid = ruvalid.ValidINN(p.inn.text)
+		if !p.innValid {
+			p.inn.conf *= checkFailedFactor
+			x.reason(pervichka.ReasonINNChecksum, name)
+		}
+		if !p.kpp.empty() && (!ruvalid.ValidKPP(p.kpp.text) || p.kpp.conf < x.cfg.MinConfidence) {
+			x.rereadKPP(p)
+		}
+		if !p.kpp.empty() {
+			if !ruvalid.ValidKPP(p.kpp.text) {
+				p.kpp.conf *= checkFailedFactor
+				x.reason(pervichka.ReasonKPPFormat, name)
+			} else if len(p.inn.text) == 10 && !ruvalid.KPPMatchesINN(p.kpp.text, p.inn.text) {
+				p.kpp.conf *= kppNotINNFactor
+				x.reason(pervichka.ReasonKPPNotINN, name)
+			}
+		}
+	}
+	s, b := x.parties[0], x.parties[1]
+	if s.inn.text != "" && s.inn.text == b.inn.text {
+		x.reason(pervichka.ReasonSameParty, "")
+	}
+	if len(x.cfg.Own) == 0 {
+		return
+	}
+	ours := false
+	for r := range 2 {
+		p := &x.parties[r]
+		for _, o := range x.cfg.Own {
+			if string(o.INN) != p.inn.text || p.inn.text == "" {
+				continue
+			}
+			ours = true
+			if o.KPP != "" && !p.kpp.empty() && string(o.KPP) != p.kpp.text {
+				x.reason(pervichka.ReasonOwnKPPMismatch, role(r).String())
+			}
+		}
+	}
+	if !ours {
+		x.reason(pervichka.ReasonNoOwnCompany, "")
+	}
+}
+
+// useOwn lets a known own ИНН settle the sides: a side left empty is filled
+// from an own ИНН printed elsewhere on the page, and two sides found with no
+// role label are ordered so that ours is the buyer.
+func (x *extraction) useOwn() {
+	if len(x.cfg.Own) == 0 {
+		return
+	}
+	isOwn := func(inn string) bool {
+		for _, o := range x.cfg.Own {
+			if string(o.INN) == inn && inn != "" {
+				return true
+			}
+		}
+		return false
+	}
+	s, b := &x.parties[0], &x.parties[1]
+	if s.guessedRole && b.guessedRole && isOwn(s.inn.text) && !isOwn(b.inn.text) {
+		// Usually we are the buyer; still a guess (see guessedRole).
+		*s, *b = *b, *s
+	}
+}
+
+// rereadINN asks the OCR engine to read the ИНН box again with a digit
+// whitelist; two readings that agree are trusted more than one.
+func (x *extraction) rereadINN(p *partyResult, field string) {
+	if x.rr == nil || len(p.inn.toks) == 0 {
+		return
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, p.inn.toks[0].page, boxOf(p.inn.toks), "0123456789/")
+	if err != nil {
+		return
+	}
+	d := onlyDigits(text)
+	if len(d) > 12 {
+		if cand := d[:len(p.inn.text)]; ruvalid.ValidINN(cand) {
+			d = cand
+		}
+	}
+	switch {
+	case d == p.inn.text && ruvalid.ValidINN(d):
+		p.inn.conf = max(p.inn.conf, min(idAgreedCap, (p.inn.conf+c)/2+idAgreedBonus))
+		x.second[field] = true
+	case ruvalid.ValidINN(d) && !ruvalid.ValidINN(p.inn.text):
+		p.inn.text = d
+		p.inn.conf = c * innReplacedFactor
+	case ruvalid.ValidINN(d) && ruvalid.ValidINN(p.inn.text):
+		// Two valid readings that differ: do not guess.
+		p.inn.conf = min(p.inn.conf, disagreedCap)
+	}
+}
+
+// rereadKPP reads a doubtful КПП again. A КПП has no check digit, so a
+// second reading only confirms (raising confidence) or replaces a value
+// that does not even have the КПП form.
+func (x *extraction) rereadKPP(p *partyResult) {
+	if x.rr == nil || len(p.kpp.toks) == 0 {
+		return
+	}
+	text, c, err := x.rr.ReadLine(x.ctx, p.kpp.toks[0].page, boxOf(p.kpp.toks), "0123456789")
+	if err != nil {
+		return
+	}
+	d := onlyDigits(text)
+	if len(d) > 9 && len(p.inn.text) > 0 && strings.HasPrefix(d, p.inn.text) {
+		d = d[len(p.inn.text):] // the box held «ИНН/КПП» glued
+	}
+	switch {
+	case d == p.kpp.text:
+		p.kpp.conf = max(p.kpp.conf, min(idAgreedCap, (p.kpp.conf+c)/2+idAgreedBonus))
+	case ruvalid.ValidKPP(d) && !ruvalid.ValidKPP(p.kpp.text):
+		p.kpp.text, p.kpp.conf = d, c*kppReplacedFactor
+	case ruvalid.ValidKPP(d):
+		p.kpp.conf = min(p.kpp.conf, disagreedCap)
+	}
+}
+
+func onlyDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// checkBank validates the bank block by the account keys.
+func (x *extraction) checkBank() {
+	if !x.bank.found() {
+		return
+	}
+	b := &x.bank
+	if !b.bik.empty() && !b.bikValid {
+		b.bik.conf *= checkFailedFactor
+		x.reason(pervichka.ReasonBIK, "")
+	}
+	if !b.account.empty() && !b.accValid {
+		b.account.conf *= checkFailedFactor
+		x.reason(pervichka.ReasonAccountKey, "")
+	}
+	if b.accRepaired {
+		x.reason(pervichka.ReasonRepaired, "supplier_bank.account")
+	}
+	if !b.corr.empty() && !b.corrValid {
+		b.corr.conf *= checkFailedFactor
+		x.reason(pervichka.ReasonCorrAccountKey, "")
+	}
+}
+
+// dropOneDigit repairs an ИНН that OCR read with one digit doubled or
+// inserted («5924452444865», 13 digits). Readings with one digit of a
+// doubled pair removed are tried first (the usual OCR fault), then every
+// single removal; a set of readings stands only when exactly one distinct
+// reading in it passes the check digits (ok false otherwise: a ten-digit
+// ИНН has one check digit, so several removals often pass by chance).
+func dropOneDigit(s string) (string, bool) {
+	if len(s) != 11 && len(s) != 13 {
+		return "", false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	try := func(doubledOnly bool) (string, bool) {
+		found := ""
+		for i := range len(s) {
+			if doubledOnly && !(i > 0 && s[i-1] == s[i]) {
+				continue
+			}
+			c := s[:i] + s[i+1:]
+			if !ruvalid.ValidINN(c) || c == found {
+				continue
+			}
+			if found != "" {
+				return "", false
+			}
+			found = c
+		}
+		return found, found != ""
+	}
+	if c, ok := try(true); ok {
+		return c, true
+	}
+	return try(false)
+}
+
+// ownNeighbour returns the own ИНН that an invalid reading is one OCR
+// confusion away from (ruvalid.RepairCandidates), when exactly one is.
+func (x *extraction) ownNeighbour(inn string) (string, bool) {
+	if len(x.cfg.Own) == 0 {
+		return "", false
+	}
+	found := ""
+	for _, c := range ruvalid.RepairCandidates(inn, ruvalid.ValidINN) {
+		for _, o := range x.cfg.Own {
+			if string(o.INN) == c && c != found {
+				if found != "" {
+					return "", false
+				}
+				found = c
+			}
+		}
+	}
+	return found, found != ""
+}

@@ -1,0 +1,356 @@
+package fields
+
+import (
+	"strings"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// The total: the items table checked against the printed totals (read by
+// arithmetic instead, kopecks run together, one row's product), the row of
+// totals re-read when none was read, and the choice among the labelled
+// candidates (totals.go) with Σ items and the amount in words as
+// independent readings.
+
+// checkTableByArithmetic reads the items again by row arithmetic when the
+// table by headings came out empty or does not add up to any printed
+// total, and keeps the reading that does.
+func (x *extraction) checkTableByArithmetic() {
+	sumOf := func(t tableResult) (pervichka.Kopecks, bool) {
+		var s pervichka.Kopecks
+		for _, r := range t.rows {
+			if !r.hasAmt {
+				return 0, false
+			}
+			s += r.amount
+		}
+		return s, len(t.rows) > 0
+	}
+	printed := func(s pervichka.Kopecks) bool {
+		for _, c := range x.totals.totals {
+			if c.k == s {
+				return true
+			}
+		}
+		return x.totals.words != nil && x.totals.words.k == s
+	}
+	if s, ok := sumOf(x.table); ok && printed(s) {
+		return
+	}
+	from := 0
+	switch {
+	case x.table.header >= 0:
+		from = x.table.header + 1
+	case x.title != nil:
+		from = x.title.line.idx + 1
+	}
+	alt := arithTable(x.lines, from, x.typ)
+	as, ok := sumOf(alt)
+	if !ok {
+		return
+	}
+	// Neither adds up: keep the reading that found more rows, each of
+	// them checked by its own arithmetic (the sum check still flags it).
+	if len(x.table.rows) == 0 || printed(as) || len(alt.rows) > len(x.table.rows) {
+		x.table = alt
+		if len(x.totals.totals) == 0 && len(x.totals.vats) == 0 {
+			x.totals = findTotals(x.lines, x.typ, x.table.end)
+		}
+	}
+}
+
+// checkLostSeparators reads the whole-rouble figures of rows as kopecks run
+// together («10337235» for 103372,35: a photo lost the comma) when that,
+// and only that, makes the rows add up to a printed total. Tables print
+// money with kopecks, so a figure without them is suspect, but a table of
+// whole roubles exists too: the total decides.
+func (x *extraction) checkLostSeparators() {
+	var sum, alt pervichka.Kopecks
+	any := false
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			return
+		}
+		sum += r.amount
+		if r.wholeMoney {
+			any = true
+			alt += r.amount / 100
+		} else {
+			alt += r.amount
+		}
+	}
+	if !any || x.printedTotal(sum) || !x.printedTotal(alt) {
+		return
+	}
+	for i := range x.table.rows {
+		r := &x.table.rows[i]
+		if !r.wholeMoney {
+			continue
+		}
+		r.amount /= 100
+		r.item.Amount = r.amount.Text()
+		if p, err := pervichka.ParseKopecks(string(r.item.Price)); err == nil {
+			r.item.Price = (p / 100).Text()
+		}
+		if r.hasVAT && r.vat >= 100 {
+			r.vat /= 100
+			r.item.VATAmount = r.vat.Text()
+		}
+		r.repaired = true
+		r.conf = min(r.conf, repairedRowCap)
+	}
+}
+
+// checkRowsAgainstTotal settles a row whose amount is not quantity ×
+// price when the product, put in its place, makes the rows add up to a
+// printed total and no other row's product does: q = 1 rows with price and
+// amount read differently («4086,84» and «4085,84») are left open by the
+// row alone. Not on счета-фактуры and УПД, whose row amount includes the
+// tax the price does not.
+func (x *extraction) checkRowsAgainstTotal() {
+	if x.typ == pervichka.DocVATInvoice || x.typ == pervichka.DocUPD {
+		return
+	}
+	var sum pervichka.Kopecks
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			return
+		}
+		sum += r.amount
+	}
+	if len(x.table.rows) == 0 || x.printedTotal(sum) {
+		return
+	}
+	found, at := 0, -1
+	var with pervichka.Kopecks
+	for i, r := range x.table.rows {
+		qm, okQ := quantityMilli(string(r.item.Quantity))
+		p, err := pervichka.ParseKopecks(string(r.item.Price))
+		if !okQ || err != nil || qm <= 0 || p <= 0 {
+			continue
+		}
+		if a := product(qm, p); a != r.amount && x.printedTotal(sum-r.amount+a) {
+			found++
+			at, with = i, a
+		}
+	}
+	if found != 1 {
+		return
+	}
+	r := &x.table.rows[at]
+	r.amount = with
+	r.item.Amount = with.Text()
+	r.repaired = true
+	r.conf = min(r.conf, repairedRowCap)
+}
+
+// printedTotal reports whether s is a total printed on the document (in
+// figures or in words).
+func (x *extraction) printedTotal(s pervichka.Kopecks) bool {
+	for _, c := range x.totals.totals {
+		if c.k == s {
+			return true
+		}
+	}
+	return x.totals.words != nil && x.totals.words.k == s
+}
+
+// rereadTotalsRow asks the OCR engine for the line under the items table
+// when no total was read at all: on scanned счета-фактуры the bold
+// «Всего к оплате» row inside the table's rules is often missing from the
+// words. The figures read there become candidates only when the VAT law
+// ties them together (VAT = total × r/(100+r)) or they equal Σ items.
+func (x *extraction) rereadTotalsRow() {
+	if x.rr == nil || len(x.table.rows) == 0 {
+		return
+	}
+	var rowToks []token
+	for _, r := range x.table.rows {
+		rowToks = append(rowToks, r.nameToks...)
+	}
+	last := x.table.end - 1
+	if last < 0 || last >= len(x.lines) {
+		return
+	}
+	l := &x.lines[last]
+	u := l.unit
+	left := l.box.X0
+	if len(rowToks) > 0 {
+		left = min(left, boxOf(rowToks).X0)
+	}
+	box := pervichka.Rect{X0: left, Y0: l.box.Y1 + int(0.2*u), X1: l.box.X1 + int(u), Y1: l.box.Y1 + int(2.6*u)}
+	text, c, err := x.rr.ReadLine(x.ctx, l.page, box, "0123456789 ,.")
+	if err != nil {
+		return
+	}
+	var money []amount
+	for _, a := range amounts(pseudoLine(text, l.page, box)) {
+		if a.frac && a.fracLen == 2 {
+			money = append(money, a)
+		}
+	}
+	if len(money) == 0 {
+		return
+	}
+	total := money[len(money)-1]
+	var sum pervichka.Kopecks
+	for _, r := range x.table.rows {
+		sum += r.amount
+	}
+	agree := sum == total.k
+	var vat *amount
+	if len(money) >= 2 {
+		v := money[len(money)-2]
+		for _, r := range arithmeticRates {
+			e := ruvalid.VATFromGross(total.k, r)
+			if d := e - v.k; d <= pervichka.Kopecks(len(x.table.rows)) && -d <= pervichka.Kopecks(len(x.table.rows)) {
+				vat = &v
+				agree = true
+				break
+			}
+		}
+	}
+	if !agree {
+		return
+	}
+	conf := min(c, totalsRowRereadCap)
+	total.toks = nil
+	x.totals.totals = append(x.totals.totals, moneyCand{amount: total, line: last, weight: totalsRowWeight})
+	x.totals.totals[len(x.totals.totals)-1].toks = []token{{text: text, box: box, conf: conf, page: l.page}}
+	if vat != nil && len(x.totals.vats) == 0 {
+		x.totals.vats = append(x.totals.vats, moneyCand{amount: *vat, line: last, weight: totalsRowWeight})
+		x.totals.vats[0].toks = []token{{text: text, box: box, conf: conf, page: l.page}}
+	}
+}
+
+// pseudoLine makes a line of a re-read text, words spaced one blank apart,
+// so that the amount reader can join its digit groups.
+func pseudoLine(text string, page int, box pervichka.Rect) *line {
+	l := &line{page: page, unit: float64(max(1, box.Dy()))}
+	x := box.X0
+	h := max(1, box.Dy())
+	for _, w := range strings.Fields(text) {
+		wd := len(w) * h / 2
+		l.toks = append(l.toks, token{text: w, key: w, box: pervichka.Rect{X0: x, Y0: box.Y0, X1: x + wd, Y1: box.Y0 + h}, conf: 1, page: page})
+		x += wd + h/4
+	}
+	return l
+}
+
+// pickTotal chooses the total among the labelled candidates, using the sum
+// of the items and the amount in words as independent readings: a candidate
+// two readings agree on wins over a better-labelled one they contradict.
+func (x *extraction) pickTotal() {
+	if len(x.totals.totals) == 0 {
+		x.rereadTotalsRow()
+	}
+	cands := x.totals.totals
+	var sum pervichka.Kopecks
+	haveSum := len(x.table.rows) > 0
+	for _, r := range x.table.rows {
+		if !r.hasAmt {
+			haveSum = false
+			break
+		}
+		sum += r.amount
+	}
+	var words *pervichka.Kopecks
+	if x.totals.words != nil {
+		w := x.totals.words.k
+		words = &w
+	}
+	if len(cands) == 0 {
+		switch {
+		case haveSum && words != nil && sum == *words:
+			x.totalK = sum
+			x.total = value{text: sum.String(), conf: totalFromRowsAndWordsConf}
+		case haveSum:
+			// Only the rows: a row OCR dropped would go unnoticed, so
+			// this is for a clerk to confirm.
+			x.totalK = sum
+			x.total = value{text: sum.String(), conf: onlyRowsFactor * x.table.conf}
+			x.reason(pervichka.ReasonLowConfidence, "total")
+			return
+		case words != nil:
+			x.totalK = *words
+			x.total = value{text: words.String(), conf: onlyWordsFactor * x.totals.words.conf}
+		}
+		x.crossCheckTotal(haveSum, sum, words)
+		return
+	}
+	best := -1
+	bestScore := -1.0
+	for i, c := range cands {
+		s := c.weight * (1 - totalScoreConfShare + totalScoreConfShare*c.conf())
+		agree := 0
+		if haveSum && c.k == sum {
+			agree++
+		}
+		if words != nil && c.k == *words {
+			agree++
+		}
+		for j, o := range cands {
+			if j != i && o.k == c.k {
+				s += totalRepeatBonus
+			}
+		}
+		s += float64(agree) * totalAgreementBonus
+		if s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	c := cands[best]
+	x.totalK = c.k
+	x.total = value{text: c.k.String(), conf: c.conf(), toks: c.toks}
+	if c.weight < strongLabelWeight {
+		// A weak label («Итого», «Всего:») may sit on a net subtotal or
+		// a merged line; only a cross-check below lifts it.
+		x.total.conf = min(x.total.conf, weakLabelCap)
+	}
+	for _, o := range cands {
+		if o.k != c.k && o.weight >= c.weight {
+			// A label as strong as the chosen one says another amount.
+			x.total.conf *= rivalLabelFactor
+			break
+		}
+	}
+	x.crossCheckTotal(haveSum, sum, words)
+}
+
+func (x *extraction) crossCheckTotal(haveSum bool, sum pervichka.Kopecks, words *pervichka.Kopecks) {
+	if x.total.empty() {
+		return
+	}
+	agree := 0
+	if haveSum {
+		if sum == x.totalK {
+			agree++
+		} else {
+			x.reason(pervichka.ReasonItemsSumMismatch, "")
+			x.total.conf *= itemsMismatchFactor
+		}
+	}
+	if words != nil {
+		if *words == x.totalK {
+			agree++
+		} else {
+			x.reason(pervichka.ReasonAmountWords, "")
+			x.total.conf *= wordsMismatchFactor
+		}
+	}
+	if len(x.total.toks) > 0 && x.rr != nil && agree == 0 && x.total.conf < x.cfg.MinConfidence {
+		text, c, err := x.rr.ReadLine(x.ctx, x.total.toks[0].page, boxOf(x.total.toks), "0123456789 ,.")
+		if err == nil {
+			if k, err := pervichka.ParseKopecks(strings.TrimSpace(text)); err == nil && k == x.totalK {
+				x.total.conf = max(x.total.conf, min(totalAgreedCap, (x.total.conf+c)/2+totalAgreedBonus))
+			}
+		}
+	}
+	switch agree {
+	case 2:
+		x.total.conf = max(x.total.conf, agreedTwiceConf)
+	case 1:
+		x.total.conf = max(x.total.conf, agreedOnceConf)
+	}
+}

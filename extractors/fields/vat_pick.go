@@ -1,0 +1,173 @@
+package fields
+
+import (
+	"strconv"
+
+	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
+)
+
+// The VAT: the rate from the rates printed, the amount among the labelled
+// candidates (totals.go), both checked by the arithmetic of the rows or the
+// total.
+
+// pickVAT decides the rate and the VAT amount and checks them against the
+// rate arithmetic (per line, rounded, summed; a kopeck per line of slack).
+func (x *extraction) pickVAT() {
+	rates := map[int]int{}
+	for _, r := range x.totals.rates {
+		rates[r]++
+	}
+	for r := range x.table.rates {
+		rates[r] += tableRateVotes
+	}
+	noVAT := x.totals.noVAT
+	if noVAT && len(x.totals.vats) == 0 && !x.ratePrinted() {
+		x.vatRate = pervichka.VATNone
+		x.rateOK = x.totals.noVATAt
+		x.conf["vat_amount"] = x.totals.noVATAt
+		return
+	}
+	if len(x.table.rates) > 1 {
+		x.vatRate = pervichka.VATMixed
+		x.rateOK = mixedRateConf
+	} else {
+		best, n := 0, 0
+		for r, c := range rates {
+			if validRate(r) && (c > n || c == n && r > best) {
+				best, n = r, c
+			}
+		}
+		if best > 0 {
+			x.vatRate = strconv.Itoa(best)
+			x.rateOK = singleRateConf
+			if len(rates) > 1 {
+				x.rateOK = disputedRateConf
+			}
+		}
+	}
+	lines := max(1, len(x.table.rows))
+	var rowSum pervichka.Kopecks
+	for _, r := range x.table.rows {
+		rowSum += r.amount
+	}
+	expected := func(rate int) (pervichka.Kopecks, bool) {
+		// Per line when the rows add up to the total; else (rows lost by
+		// OCR) from the total, within the same slack.
+		if len(x.table.rows) > 0 && (x.total.empty() || rowSum == x.totalK) {
+			var s pervichka.Kopecks
+			for _, r := range x.table.rows {
+				if !r.hasAmt {
+					goto whole
+				}
+				s += ruvalid.VATFromGross(r.amount, rate)
+			}
+			return s, true
+		}
+	whole:
+		if x.total.empty() {
+			return 0, false
+		}
+		return ruvalid.VATFromGross(x.totalK, rate), true
+	}
+	near := func(a, b pervichka.Kopecks) bool {
+		d := a - b
+		if d < 0 {
+			d = -d
+		}
+		return d <= pervichka.Kopecks(lines)
+	}
+	// The candidate that fits the arithmetic wins; otherwise the best label.
+	var chosen *moneyCand
+	for i := range x.totals.vats {
+		c := &x.totals.vats[i]
+		if r, err := strconv.Atoi(x.vatRate); err == nil {
+			if e, ok := expected(r); ok && near(e, c.k) {
+				chosen = c
+				break
+			}
+		}
+	}
+	arith := chosen != nil
+	if chosen == nil && len(x.totals.vats) > 0 {
+		chosen = &x.totals.vats[0]
+		for i := range x.totals.vats {
+			if x.totals.vats[i].weight > chosen.weight {
+				chosen = &x.totals.vats[i]
+			}
+		}
+	}
+	if chosen == nil {
+		// Only the items table may carry the VAT.
+		var s pervichka.Kopecks
+		ok := len(x.table.rows) > 0
+		for _, r := range x.table.rows {
+			if !r.hasVAT {
+				ok = false
+				break
+			}
+			s += r.vat
+		}
+		if !ok {
+			return
+		}
+		// Only the rows carry it: a row OCR dropped would go unnoticed.
+		x.vatK = s
+		x.vat = value{text: s.String(), conf: onlyRowsFactor * x.table.conf}
+	} else {
+		x.vatK = chosen.k
+		x.vat = value{text: chosen.k.String(), conf: chosen.conf(), toks: chosen.toks}
+	}
+	if x.vatRate == "" || x.vatRate == pervichka.VATMixed {
+		// No rate printed: the one whose arithmetic fits.
+		for _, r := range arithmeticRates {
+			if e, ok := expected(r); ok && near(e, x.vatK) && x.vatRate == "" {
+				x.vatRate = strconv.Itoa(r)
+				x.rateOK = inferredRateConf
+				arith = true
+			}
+		}
+	}
+	if r, err := strconv.Atoi(x.vatRate); err == nil {
+		if e, ok := expected(r); ok {
+			if near(e, x.vatK) {
+				arith = true
+			} else {
+				// Either reading may be the misread one.
+				x.reason(pervichka.ReasonVATMismatch, "")
+				x.vat.conf *= vatMismatchFactor
+				x.total.conf *= totalOnVATMismatchFactor
+				arith = false
+			}
+		}
+	}
+	// Σ of the VAT column, when printed, is another reading.
+	var colSum pervichka.Kopecks
+	colOK := len(x.table.rows) > 0 && (x.total.empty() || rowSum == x.totalK)
+	for _, r := range x.table.rows {
+		if !r.hasVAT {
+			colOK = false
+			break
+		}
+		colSum += r.vat
+	}
+	if colOK && colSum != x.vatK {
+		x.reason(pervichka.ReasonVATMismatch, "")
+		x.vat.conf *= vatMismatchFactor
+		arith = false
+	}
+	if arith {
+		// The arithmetic vouches for the VAT only as far as the total
+		// it was checked against is itself sure.
+		x.vat.conf = max(x.vat.conf, min(vatArithmeticCap, x.total.conf))
+		x.rateOK = max(x.rateOK, min(vatArithmeticCap, x.total.conf))
+	}
+}
+
+func validRate(r int) bool {
+	switch r {
+	case 0, 5, 7, 10, 18, 20, 22:
+		return true
+	}
+	return false
+}
