@@ -80,8 +80,16 @@ func TestFindSheetCorners(t *testing.T) {
 		func() photoParams { p := defaultPhoto(3); p.pageFrac, p.shadow = 0.65, false; return p }(),
 		// The top-right corner in deep shadow: its lines must meet where
 		// the paper's corner is, not where the shadow ends.
-		func() photoParams { p := defaultPhoto(4); p.pageFrac, p.shadow, p.cornerShadow = 0.7, false, true; return p }(),
-		func() photoParams { p := defaultPhoto(5); p.pageFrac, p.shadow, p.cornerShadow, p.tilt, p.persp = 0.75, false, true, -3, 0.06; return p }(),
+		func() photoParams {
+			p := defaultPhoto(4)
+			p.pageFrac, p.shadow, p.cornerShadow = 0.7, false, true
+			return p
+		}(),
+		func() photoParams {
+			p := defaultPhoto(5)
+			p.pageFrac, p.shadow, p.cornerShadow, p.tilt, p.persp = 0.75, false, true, -3, 0.06
+			return p
+		}(),
 	}
 	for i, pp := range cases {
 		ph := makePhoto(t, pp)

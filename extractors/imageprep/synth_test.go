@@ -139,22 +139,22 @@ func renderPage(t testing.TB, w, h int, px float64, lines []string, stamp bool) 
 
 // photoParams describe one synthetic phone photo.
 type photoParams struct {
-	seed       uint64
-	frameW     int     // frame before downscale; height is 4/3 of it
-	long       int     // long side after downscale
-	quality    int     // JPEG quality
-	tilt       float64 // page rotation in the frame, degrees
-	persp      float64 // corner jitter as a share of the page width
-	shadow     bool
+	seed    uint64
+	frameW  int     // frame before downscale; height is 4/3 of it
+	long    int     // long side after downscale
+	quality int     // JPEG quality
+	tilt    float64 // page rotation in the frame, degrees
+	persp   float64 // corner jitter as a share of the page width
+	shadow  bool
 	// cornerShadow darkens the page's top-right corner to the background's
 	// level (a hand or a phone over it): the corner leaves the bright
 	// region, as on generated photo_real 009-act of seed 31. The table is
 	// then grey stone, as bright as the shaded paper.
 	cornerShadow bool
 	stamp        bool
-	fontPx     float64 // on the 1654×2339 page (200 dpi): 10 pt ≈ 28 px
-	pageFrac   float64 // page height as a share of the frame height
-	rotateQuad int     // quarter turns clockwise applied to the frame
+	fontPx       float64 // on the 1654×2339 page (200 dpi): 10 pt ≈ 28 px
+	pageFrac     float64 // page height as a share of the frame height
+	rotateQuad   int     // quarter turns clockwise applied to the frame
 }
 
 type synthPhoto struct {
