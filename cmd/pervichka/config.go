@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/pervichka/pervichka/storage/db"
 )
@@ -74,6 +75,12 @@ func configFlag(fs *flag.FlagSet) {
 // openDB opens the database at url, creating an embedded SQLite file's
 // folder first so that a fresh machine needs no setup step.
 func openDB(ctx context.Context, url string, log *slog.Logger) (*db.DB, error) {
+	return openDBWait(ctx, url, 0, log)
+}
+
+// openDBWait is openDB that keeps trying an unreachable Postgres server for
+// up to wait (db.OpenWait): serve's start beside a booting database.
+func openDBWait(ctx context.Context, url string, wait time.Duration, log *slog.Logger) (*db.DB, error) {
 	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
 		path = strings.TrimPrefix(path, "//")
 		if dir := filepath.Dir(path); dir != "" {
@@ -82,7 +89,7 @@ func openDB(ctx context.Context, url string, log *slog.Logger) (*db.DB, error) {
 			}
 		}
 	}
-	return db.Open(ctx, url, log)
+	return db.OpenWait(ctx, url, wait, log)
 }
 
 // splitSubcommand takes "SUB [flags]" apart for a command with

@@ -68,6 +68,7 @@ type serveConfig struct {
 	logFormat       string
 	metricsAddr     string
 	drainDelay      time.Duration
+	dbWait          time.Duration
 	// the parts' own settings (serve_<part>.go)
 	ledger    ledgerSettings
 	review    reviewSettings
@@ -98,6 +99,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	level := fs.String("log-level", "info", "debug, info, warn or error [PERVICHKA_LOG_LEVEL]")
 	fs.StringVar(&c.logFormat, "log-format", "text", "text (key=value) or json, one object a line [PERVICHKA_LOG_FORMAT]")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "also serve GET /metrics here without a token (an internal port for Prometheus); /metrics on --addr keeps asking for an admin token [PERVICHKA_METRICS_ADDR]")
+	fs.DurationVar(&c.dbWait, "db-wait", 30*time.Second, "at start, how long to keep trying a Postgres server that cannot be reached yet (booting, restarting) before giving up; 0 = one attempt [PERVICHKA_DB_WAIT]")
 	fs.DurationVar(&c.drainDelay, "drain-delay", 0, "on SIGTERM, answer /readyz 503 this long before the listener closes, so a load balancer stops sending first [PERVICHKA_DRAIN_DELAY]")
 	for _, ext := range sortedExtensions() {
 		if ext.flags != nil {
@@ -135,6 +137,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, usagef("unknown --log-format %q [PERVICHKA_LOG_FORMAT]: want text or json", c.logFormat)
+	}
+	if c.dbWait < 0 {
+		return c, usagef("--db-wait [PERVICHKA_DB_WAIT] must not be negative")
 	}
 	if c.drainDelay < 0 {
 		return c, usagef("--drain-delay [PERVICHKA_DRAIN_DELAY] must not be negative")
@@ -185,7 +190,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	life, endLife := context.WithCancel(context.WithoutCancel(ctx))
 	defer endLife()
 
-	database, err := openDB(ctx, c.dbURL, log)
+	database, err := openDBWait(ctx, c.dbURL, c.dbWait, log)
 	if err != nil {
 		return err
 	}
