@@ -13,6 +13,13 @@ import (
 // answer to a re-read is as untrusted as its first): extraction must not
 // panic, a result with any key field empty must go to review, and every
 // location must name the pages' words.
+//
+// Run it through scripts/fuzz.sh (-fuzzminimizetime 50x). Under a plain
+// `go test -fuzz FuzzExtract` the fuzzer spends up to 60 s minimizing
+// every input that finds new coverage — nearly every early input here, a
+// whole document at ~20–40 ms a run — and its status line counts none of
+// those runs: it showed 122 execs and then 0/s for the rest of a 25 s run
+// (December 5), against 6,071 execs in 45 s with the script's setting.
 func FuzzExtract(f *testing.F) {
 	for _, doc := range [][]string{invoice1C, vatInvoice, upd, act, contract} {
 		f.Add(strings.Join(doc, "\n"), uint8(0), "")
