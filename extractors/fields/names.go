@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/pervichka/pervichka/extractors/ruvalid"
 )
@@ -194,6 +195,14 @@ func isLabelNoise(t token) bool {
 // nameFrom cuts a party name from the words after its label: up to a comma,
 // the ИНН or address, or a form marker.
 func nameFrom(ts []token) (value, bool) {
+	// «000 “Стройпроект”»: a legal form read in look-alikes before a
+	// quoted name (a digit first would otherwise refuse the name).
+	if len(ts) > 1 && startsWithQuote(ts[1].text) {
+		if f, ok := ruvalid.LegalFormLookalike(ts[0].text); ok && f != ts[0].text {
+			ts = slices.Clone(ts)
+			ts[0].text, ts[0].key = f, wordKey(f)
+		}
+	}
 	var keep []token
 	for i, t := range ts {
 		k := strings.Trim(t.key, ":,.")
@@ -292,4 +301,11 @@ func dropNameDebris(s string) string {
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// startsWithQuote reports whether s begins with an opening quote of any
+// style OCR gives.
+func startsWithQuote(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune("\"«“„'`", r)
 }

@@ -142,6 +142,36 @@ func isInitial(w string) bool {
 	return true
 }
 
+// LegalFormLookalike reads w as an abbreviated legal form (ООО, АО, ЗАО,
+// ПАО, ОАО, НАО, ИП) printed in look-alikes — digits 0 and 3 for О and З,
+// Latin letters for Cyrillic ones, as OCR reads «ООО» in many fonts
+// («000», «OOO», «3AO») — and returns the form in Cyrillic capitals. It
+// does not decide that w stands where a legal form does: the caller knows
+// that (the first word of a name, before a quoted name).
+func LegalFormLookalike(w string) (string, bool) {
+	core := strings.TrimRight(w, ".,;")
+	if core == "" {
+		return "", false
+	}
+	mapped := strings.Map(func(r rune) rune {
+		switch r {
+		case '0':
+			return 'О'
+		case '3':
+			return 'З'
+		}
+		if c := latinToCyrillic(r); c != 0 {
+			return c
+		}
+		return r
+	}, core)
+	up := strings.ToUpper(mapped)
+	if !shortForms[strings.ToLower(up)] {
+		return "", false
+	}
+	return up, true
+}
+
 // FixMixedScript turns Latin look-alikes into Cyrillic, keeping their case,
 // in every word of s that holds Cyrillic letters too or that spells a legal
 // form in look-alikes («ИП Mакaровa» → «ИП Макарова», «OOO» → «ООО»). No

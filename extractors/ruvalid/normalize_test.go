@@ -129,3 +129,19 @@ func TestNormalizeQuantity(t *testing.T) {
 		}
 	}
 }
+
+func TestLegalFormLookalike(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"000", "ООО", true}, {"OOO", "ООО", true}, {"0О0", "ООО", true}, {"3AO", "ЗАО", true},
+		{"A0", "АО", true}, {"ПAO", "ПАО", true}, {"ООО", "ООО", true}, {"000,", "ООО", true},
+		{"100", "", false}, {"00", "", false}, {"ООО1", "", false}, {"", "", false}, {"MK", "", false},
+	} {
+		got, ok := LegalFormLookalike(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("LegalFormLookalike(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
