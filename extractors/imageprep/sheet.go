@@ -279,7 +279,24 @@ func largestComponent(m []bool, w, h int) ([]bool, int) {
 // borders: the left and right edge of each row's extreme cells and the top
 // and bottom edge of each column's extreme cells.
 func componentEdgePoints(c []bool, w, h int) []point {
-	var pts []point
+	o := outlineOf(c, w, h)
+	pts := make([]point, 0, len(o.left)+len(o.right)+len(o.top)+len(o.bottom))
+	for i := range o.left {
+		pts = append(pts, o.left[i], o.right[i])
+	}
+	for i := range o.top {
+		pts = append(pts, o.top[i], o.bottom[i])
+	}
+	return pts
+}
+
+// outline is a region's outer edge by the side it faces: per row the left
+// edge of its first cell and the right edge of its last, per column the
+// top edge of its first cell and the bottom edge of its last.
+type outline struct{ left, right, top, bottom []point }
+
+func outlineOf(c []bool, w, h int) outline {
+	var o outline
 	for y := 0; y < h; y++ {
 		l, r := -1, -1
 		for x := 0; x < w; x++ {
@@ -291,7 +308,8 @@ func componentEdgePoints(c []bool, w, h int) []point {
 			}
 		}
 		if l >= 0 {
-			pts = append(pts, point{float64(l), float64(y) + 0.5}, point{float64(r + 1), float64(y) + 0.5})
+			o.left = append(o.left, point{float64(l), float64(y) + 0.5})
+			o.right = append(o.right, point{float64(r + 1), float64(y) + 0.5})
 		}
 	}
 	for x := 0; x < w; x++ {
@@ -305,10 +323,11 @@ func componentEdgePoints(c []bool, w, h int) []point {
 			}
 		}
 		if t >= 0 {
-			pts = append(pts, point{float64(x) + 0.5, float64(t)}, point{float64(x) + 0.5, float64(b + 1)})
+			o.top = append(o.top, point{float64(x) + 0.5, float64(t)})
+			o.bottom = append(o.bottom, point{float64(x) + 0.5, float64(b + 1)})
 		}
 	}
-	return pts
+	return o
 }
 
 // convexHull is Andrew's monotone chain; the hull is counter-clockwise in

@@ -18,43 +18,13 @@ import "math"
 // edge points along at least minSideSupport of the side's length, or the
 // fit is refused.
 func sideLineQuad(c []bool, w, h int) ([4]point, bool) {
-	var tops, bottoms, lefts, rights []point
-	for y := 0; y < h; y++ {
-		l, r := -1, -1
-		for x := 0; x < w; x++ {
-			if c[y*w+x] {
-				if l < 0 {
-					l = x
-				}
-				r = x
-			}
-		}
-		if l >= 0 {
-			lefts = append(lefts, point{float64(l), float64(y) + 0.5})
-			rights = append(rights, point{float64(r + 1), float64(y) + 0.5})
-		}
-	}
-	for x := 0; x < w; x++ {
-		t, b := -1, -1
-		for y := 0; y < h; y++ {
-			if c[y*w+x] {
-				if t < 0 {
-					t = y
-				}
-				b = y
-			}
-		}
-		if t >= 0 {
-			tops = append(tops, point{float64(x) + 0.5, float64(t)})
-			bottoms = append(bottoms, point{float64(x) + 0.5, float64(b + 1)})
-		}
-	}
+	o := outlineOf(c, w, h)
 	// Horizontal sides as y = a + b·x, vertical ones as x = a + b·y (the
 	// points transposed).
-	top, ok1 := fitSide(tops, false)
-	bottom, ok2 := fitSide(bottoms, false)
-	left, ok3 := fitSide(lefts, true)
-	right, ok4 := fitSide(rights, true)
+	top, ok1 := fitSide(o.top, false)
+	bottom, ok2 := fitSide(o.bottom, false)
+	left, ok3 := fitSide(o.left, true)
+	right, ok4 := fitSide(o.right, true)
 	if !(ok1 && ok2 && ok3 && ok4) {
 		return [4]point{}, false
 	}
