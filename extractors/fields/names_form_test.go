@@ -28,3 +28,23 @@ func TestLegalFormInLookalikes(t *testing.T) {
 		}
 	}
 }
+
+// TestWrappedRoleLabel: a label column too narrow for «Исполнитель:» wraps
+// it as «Исполнител» / «ь:»; the truncated word still labels the party.
+func TestWrappedRoleLabel(t *testing.T) {
+	page := pageOf(
+		"Акт сдачи-приемки оказанных услуг № 1211 от 31.12.2024",
+		`Исполнител ООО "Зенит-Юг"`,
+		"ь: @12 ИНН: 7707083893",
+		"@12 КПП: 773601001",
+		`Заказчик: @12 АО "Спектр"`,
+		"@12 ИНН: 7446628853",
+		"@12 КПП: 744601001",
+	)
+	x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
+	x.run()
+	r := x.result()
+	if r.Supplier.Name != `ООО "Зенит-Юг"` || r.Buyer.Name != `АО "Спектр"` {
+		t.Errorf("supplier %q buyer %q", r.Supplier.Name, r.Buyer.Name)
+	}
+}

@@ -101,6 +101,13 @@ func labelLike(l *line, ti int) bool {
 			nom = true
 			break
 		}
+		// A label wrapped in a narrow label column: «Исполнител» on one
+		// line, «ь:» under it (corpus seed 1, 038-act). Shorter than the
+		// nominative, so never a genitive («Исполнителя»).
+		if d := len([]rune(n)) - len([]rune(k)); d >= 1 && d <= 2 && len([]rune(k)) >= 6 && strings.HasPrefix(n, k) {
+			nom = true
+			break
+		}
 	}
 	if !nom {
 		for j := max(0, ti-3); j < ti; j++ {
