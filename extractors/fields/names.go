@@ -203,6 +203,12 @@ func nameFrom(ts []token) (value, bool) {
 			ts[0].text, ts[0].key = f, wordKey(f)
 		}
 	}
+	// «Грузоотправитель АО "Профхолдинг"»: a form's row label before the
+	// name on a line without a label of our side (ТОРГ-12's rows, a
+	// shipper's line whose ИНН is the supplier's) is not part of the name.
+	if len(ts) > 1 && isRowLabel(ts[0].key) {
+		ts = ts[1:]
+	}
 	var keep []token
 	for i, t := range ts {
 		k := strings.Trim(t.key, ":,.")
@@ -308,4 +314,23 @@ func dropNameDebris(s string) string {
 func startsWithQuote(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return strings.ContainsRune("\"«“„'`", r)
+}
+
+// rowLabels are the labels of a form's party rows that may stand before a
+// name on its line: the role nominatives and the consignor/consignee rows.
+var rowLabels = append([]string{"грузоотправитель", "грузополучатель"}, nominatives...)
+
+// isRowLabel reports whether key (a token key) is one of rowLabels, as
+// printed or one OCR slip away from it.
+func isRowLabel(key string) bool {
+	k := strings.Trim(key, ":()«»\"")
+	if len([]rune(k)) < 6 {
+		return false
+	}
+	for _, l := range rowLabels {
+		if len([]rune(k)) == len([]rune(l)) && matchScore(k, l) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -48,3 +48,24 @@ func TestWrappedRoleLabel(t *testing.T) {
 		t.Errorf("supplier %q buyer %q", r.Supplier.Name, r.Buyer.Name)
 	}
 }
+
+// TestRowLabelNotInName: on ТОРГ-12 the supplier's ИНН also stands on the
+// consignor's row; a name taken from that row starts after its label
+// (seed 31, 013-torg12: «Грузоотправитель» was posted for review as the
+// supplier's name, the «Поставщик» label itself misread).
+func TestRowLabelNotInName(t *testing.T) {
+	page := pageOf(
+		"Унифицированная форма № ТОРГ-12",
+		`Грузоотправитель @14 АО "Профхолдинг”, ИНН 7439891853, КПП 544901001, 454203, г. Челябинск, пер. Строителей, д. 88`,
+		`@14 40702810242101235117, в банке АО "Райффайзенбанк" г. Москва. БИК 044525700, к/с 30101810200000000700`,
+		`Грузополучатель @14 ООО "Магистраль-Центр”. ИНН 5001343031, КПП 500101001, 141423, Московская обл.`,
+		`Постазцих @14 АО "Профхолдинг”, ИНН 7439891853, КПП 544901001, 454203, г. Челябинск. пер. Строителей`,
+		`@14 40702810242101235117, в банке АО "Райффайзенбанк" г. Москва. БИК 044525700, к/с 30101810200000000700`,
+		`Плательщих @14 ООО "Магистраль-Центр", ИНН 5001343031, КЛП 500101001, 141423, Московская обл.`,
+	)
+	x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
+	x.run()
+	if r := x.result(); r.Supplier.Name != `АО "Профхолдинг”` {
+		t.Errorf("supplier name %q inn %q buyer %q %q reasons %v", r.Supplier.Name, r.Supplier.INN, r.Buyer.Name, r.Buyer.INN, r.ReviewReasons)
+	}
+}
