@@ -178,12 +178,84 @@ func LegalFormLookalike(w string) (string, bool) {
 // Russian word mixes the scripts: such a word is an OCR artefact, and a
 // name delivered with one is not found by the accounting system's search.
 // An all-Latin word stays («ООО «Lenovo»»).
+//
+// One more case: in a name that has a Cyrillic word of its own (not only
+// its legal form), a capital abbreviation of up to three letters written
+// wholly in Latin look-alikes is taken as Cyrillic («ООО “TK Ориентир"» →
+// «ООО “ТК Ориентир"», «AO"MK "ВЫСОТА"» → «АО"МК "ВЫСОТА"»). The pixels of
+// «TK» and «ТК» are the same, so no reader of the page can tell them
+// apart; beside Russian words the Cyrillic reading is the likely one, and
+// two printings read alike are no evidence for the Latin one (a real-layout
+// soak posted «TK» that way). A Latin brand of real Latin letters
+// («IT», «KPMG», «Lenovo») has a letter no Cyrillic one looks like, or
+// stands alone, and stays.
 func FixMixedScript(s string) string {
 	words := strings.Split(s, " ")
 	for i, w := range words {
 		words[i] = fixMixedScript(w)
 	}
+	if hasOwnCyrillicWord(words) {
+		for i, w := range words {
+			words[i] = foldLatinAbbreviations(w)
+		}
+	}
 	return strings.Join(words, " ")
+}
+
+// maxFoldedAbbreviation is the longest all-look-alike Latin capital run
+// FixMixedScript takes as Cyrillic beside Russian words: the two- and
+// three-letter abbreviations of Russian names (ТК, МК, СК, ПКФ). Chosen by
+// hand, not measured.
+const maxFoldedAbbreviation = 3
+
+// hasOwnCyrillicWord reports whether words hold a Cyrillic word of three
+// letters or more that is not a legal form.
+func hasOwnCyrillicWord(words []string) bool {
+	for _, w := range words {
+		n := 0
+		for _, r := range w {
+			if unicode.Is(unicode.Cyrillic, r) && unicode.IsLetter(r) {
+				n++
+			}
+		}
+		core := strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }))
+		if n >= 3 && !shortForms[core] {
+			return true
+		}
+	}
+	return false
+}
+
+// foldLatinAbbreviations turns each run of Latin capitals in w that is at
+// most maxFoldedAbbreviation long, made only of look-alikes and not next
+// to other letters, into Cyrillic.
+func foldLatinAbbreviations(w string) string {
+	rs := []rune(w)
+	for i := 0; i < len(rs); {
+		if !unicode.IsLetter(rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && unicode.IsLetter(rs[j]) {
+			j++
+		}
+		run := rs[i:j]
+		fold := len(run) <= maxFoldedAbbreviation
+		for _, r := range run {
+			if r >= 0x80 || !unicode.IsUpper(r) || latinToCyrillic(r) == 0 {
+				fold = false
+				break
+			}
+		}
+		if fold {
+			for k, r := range run {
+				run[k] = latinToCyrillic(r)
+			}
+		}
+		i = j
+	}
+	return string(rs)
 }
 
 // fixMixedScript is FixMixedScript of one word.

@@ -145,3 +145,22 @@ func TestLegalFormLookalike(t *testing.T) {
 		}
 	}
 }
+
+func TestFixMixedScript(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ИП Mакaровa", "ИП Макарова"},               // mixed words
+		{"OOO «Ромашка»", "ООО «Ромашка»"},           // a legal form in Latin
+		{"ООО «Lenovo»", "ООО «Lenovo»"},             // a Latin brand stays
+		{"ООО “TK Ориентир\"", "ООО “ТК Ориентир\""}, // an abbreviation beside a Russian word
+		{"AO\"MK \"ВЫСОТА\"", "АО\"МК \"ВЫСОТА\""},
+		{"ООО \"IT Решения\"", "ООО \"IT Решения\""},     // I has no Cyrillic twin
+		{"АО \"KPMG\"", "АО \"KPMG\""},                   // no Russian word of its own
+		{"ООО \"TK\"", "ООО \"TK\""},                     // only a legal form beside it
+		{"ООО \"Mapc Групп\"", "ООО \"Mapc Групп\""},     // lower case: a word, not an abbreviation
+		{"ООО \"MOTEK Сервис\"", "ООО \"MOTEK Сервис\""}, // longer than an abbreviation
+	} {
+		if got := FixMixedScript(c.in); got != c.want {
+			t.Errorf("FixMixedScript(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
