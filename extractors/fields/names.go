@@ -298,7 +298,11 @@ func trimNameDot(s string) string {
 // value would be posted with a repeated printing vouching for it.
 const nameDebris = "*®©|~^_<>{}[]\\"
 
-// dropNameDebris deletes nameDebris from a name and closes the gaps.
+// dropNameDebris deletes nameDebris from a name and closes the gaps, and
+// mends a dash that opens a word: no name has a word starting with one, it
+// is an opening quote OCR read flat («ООО -Магистраль-Центр"», a
+// real-layout soak's silent error) — a quote when the name's quotes are
+// one short, else nothing.
 func dropNameDebris(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(nameDebris, r) {
@@ -306,7 +310,40 @@ func dropNameDebris(s string) string {
 		}
 		return r
 	}, s)
-	return strings.Join(strings.Fields(s), " ")
+	words := strings.Fields(s)
+	for i, w := range words {
+		r, size := utf8.DecodeRuneInString(w)
+		if r != '-' && r != '—' && r != '–' {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(w[size:])
+		if !unicode.IsLetter(next) {
+			continue
+		}
+		if quotesOneShort(s) {
+			words[i] = "\"" + w[size:]
+		} else {
+			words[i] = w[size:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// quotesOneShort reports whether s closes one quote more than it opens
+// (straight quotes count as either, in pairs).
+func quotesOneShort(s string) bool {
+	open, closing, straight := 0, 0, 0
+	for _, r := range s {
+		switch r {
+		case '«', '“', '„':
+			open++
+		case '»', '”':
+			closing++
+		case '"':
+			straight++
+		}
+	}
+	return (closing+straight-open)%2 == 1
 }
 
 // startsWithQuote reports whether s begins with an opening quote of any

@@ -69,3 +69,25 @@ func TestRowLabelNotInName(t *testing.T) {
 		t.Errorf("supplier name %q inn %q buyer %q %q reasons %v", r.Supplier.Name, r.Supplier.INN, r.Buyer.Name, r.Buyer.INN, r.ReviewReasons)
 	}
 }
+
+// TestDashForOpeningQuote: OCR reads a name's opening quote as a dash
+// («ООО -Магистраль-Центр"»); a real-layout soak posted it so, the gate
+// comparing letters only.
+func TestDashForOpeningQuote(t *testing.T) {
+	for _, c := range []struct{ printed, want string }{
+		{`ООО -Магистраль-Центр"`, `ООО "Магистраль-Центр"`},
+		{`ООО -Ромашка`, `ООО Ромашка`},
+		{`ООО "Магистраль-Центр"`, `ООО "Магистраль-Центр"`},
+	} {
+		page := pageOf(
+			"Счет на оплату № 15 от 12 марта 2025 г.",
+			"Поставщик: "+c.printed+", ИНН 7707083893, КПП 773601001",
+			"Покупатель: ИП Петров Иван Сергеевич, ИНН 500100732259",
+		)
+		x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
+		x.run()
+		if r := x.result(); string(r.Supplier.Name) != c.want {
+			t.Errorf("%s: supplier name %q, want %q", c.printed, r.Supplier.Name, c.want)
+		}
+	}
+}
