@@ -16,15 +16,8 @@ func TestLegalFormInLookalikes(t *testing.T) {
 		{`3AO "Вектор"`, `ЗАО "Вектор"`},
 		{`ООО "Ромашка"`, `ООО "Ромашка"`},
 	} {
-		page := pageOf(
-			"Счет на оплату № 15 от 12 марта 2025 г.",
-			"Поставщик: "+c.printed+", ИНН 7707083893, КПП 773601001",
-			"Покупатель: ИП Петров Иван Сергеевич, ИНН 500100732259",
-		)
-		x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
-		x.run()
-		if r := x.result(); string(r.Supplier.Name) != c.want {
-			t.Errorf("%s: supplier name %q, want %q", c.printed, r.Supplier.Name, c.want)
+		if got := supplierNameOf(c.printed); got != c.want {
+			t.Errorf("%s: supplier name %q, want %q", c.printed, got, c.want)
 		}
 	}
 }
@@ -79,15 +72,21 @@ func TestDashForOpeningQuote(t *testing.T) {
 		{`ООО -Ромашка`, `ООО Ромашка`},
 		{`ООО "Магистраль-Центр"`, `ООО "Магистраль-Центр"`},
 	} {
-		page := pageOf(
-			"Счет на оплату № 15 от 12 марта 2025 г.",
-			"Поставщик: "+c.printed+", ИНН 7707083893, КПП 773601001",
-			"Покупатель: ИП Петров Иван Сергеевич, ИНН 500100732259",
-		)
-		x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
-		x.run()
-		if r := x.result(); string(r.Supplier.Name) != c.want {
-			t.Errorf("%s: supplier name %q, want %q", c.printed, r.Supplier.Name, c.want)
+		if got := supplierNameOf(c.printed); got != c.want {
+			t.Errorf("%s: supplier name %q, want %q", c.printed, got, c.want)
 		}
 	}
+}
+
+// supplierNameOf extracts a bill whose supplier's name is printed as
+// printed and returns the supplier's name as read.
+func supplierNameOf(printed string) string {
+	page := pageOf(
+		"Счет на оплату № 15 от 12 марта 2025 г.",
+		"Поставщик: "+printed+", ИНН 7707083893, КПП 773601001",
+		"Покупатель: ИП Петров Иван Сергеевич, ИНН 500100732259",
+	)
+	x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
+	x.run()
+	return string(x.result().Supplier.Name)
 }
