@@ -323,36 +323,14 @@ func (db *DB) LockDelivery(ctx context.Context, tx *Tx, id int64) (Delivery, err
 // is set the delivery becomes dead. A delivery no longer pending is
 // ErrConflict. tx may be nil.
 func (db *DB) DeliveryFailed(ctx context.Context, tx *Tx, id int64, reason string, last bool) error {
-	op := fmt.Sprintf("record failed delivery %d", id)
 	q := db.lq()
-	var n int64
-	var err error
-	if last {
-		n, err = db.c(tx).exec(ctx, q.dead, id, reason, db.q.timeArg(now()))
-	} else {
-		n, err = db.c(tx).exec(ctx, q.attempt, id, reason, db.q.timeArg(now()))
-	}
-	if err != nil {
-		return db.q.translate(op, err)
-	}
-	if n == 0 {
-		return fail(op, ErrConflict, "delivery is not pending")
-	}
-	return nil
+	return db.outboxFailed(ctx, tx, "delivery", q.dead, q.attempt, id, reason, last)
 }
 
 // DeliverySucceeded marks a pending delivery delivered. A delivery no
 // longer pending is ErrConflict. tx may be nil.
 func (db *DB) DeliverySucceeded(ctx context.Context, tx *Tx, id int64) error {
-	op := fmt.Sprintf("record delivery %d", id)
-	n, err := db.c(tx).exec(ctx, db.lq().delivered, id, db.q.timeArg(now()))
-	if err != nil {
-		return db.q.translate(op, err)
-	}
-	if n == 0 {
-		return fail(op, ErrConflict, "delivery is not pending")
-	}
-	return nil
+	return db.outboxDelivered(ctx, tx, "delivery", db.lq().delivered, id)
 }
 
 // ResendDelivery moves a dead delivery back to pending (the caller enqueues

@@ -130,35 +130,13 @@ func (db *DB) NextStateWebhook(ctx context.Context, tx *Tx, documentID int64) (S
 // is set the row becomes dead. A row no longer pending is ErrConflict.
 // tx may be nil.
 func (db *DB) StateWebhookFailed(ctx context.Context, tx *Tx, id int64, reason string, last bool) error {
-	op := fmt.Sprintf("record failed state webhook %d", id)
-	var n int64
-	var err error
-	if last {
-		n, err = db.c(tx).exec(ctx, stateWebhookSQL.dead, id, reason, db.q.timeArg(now()))
-	} else {
-		n, err = db.c(tx).exec(ctx, stateWebhookSQL.attempt, id, reason, db.q.timeArg(now()))
-	}
-	if err != nil {
-		return db.q.translate(op, err)
-	}
-	if n == 0 {
-		return fail(op, ErrConflict, "state webhook is not pending")
-	}
-	return nil
+	return db.outboxFailed(ctx, tx, "state webhook", stateWebhookSQL.dead, stateWebhookSQL.attempt, id, reason, last)
 }
 
 // StateWebhookDelivered marks a pending row delivered. A row no longer
 // pending is ErrConflict. tx may be nil.
 func (db *DB) StateWebhookDelivered(ctx context.Context, tx *Tx, id int64) error {
-	op := fmt.Sprintf("record state webhook %d", id)
-	n, err := db.c(tx).exec(ctx, stateWebhookSQL.delivered, id, db.q.timeArg(now()))
-	if err != nil {
-		return db.q.translate(op, err)
-	}
-	if n == 0 {
-		return fail(op, ErrConflict, "state webhook is not pending")
-	}
-	return nil
+	return db.outboxDelivered(ctx, tx, "state webhook", stateWebhookSQL.delivered, id)
 }
 
 // ResendStateWebhook moves a dead row back to pending with its attempts
