@@ -106,8 +106,8 @@ func matchTitleAt(l *line, k int) (title, bool) {
 	}
 	height := float64(ts[k].box.Dy()) / l.unit
 	big := 0.0
-	if height > 1.15 {
-		big = 0.1
+	if height > titleBigHeight {
+		big = titleBigBonus
 	}
 	conf := minConf(ts[k:min(len(ts), k+3)])
 	switch {
@@ -118,7 +118,7 @@ func matchTitleAt(l *line, k int) (title, bool) {
 			return t, false
 		}
 		t.typ = pervichka.DocVATInvoice
-		t.score = 0.8 + big
+		t.score = titleVATInvoiceScore + big
 	// ТОРГ-12 prints «ТОВАРНАЯ НАКЛАДНАЯ» beside the boxes «Номер
 	// документа | Дата составления», so no «№» follows it; «Товарная
 	// накладная № 5 от …» is a reference in another document's cell.
@@ -127,19 +127,19 @@ func matchTitleAt(l *line, k int) (title, bool) {
 			return t, false
 		}
 		t.typ = pervichka.DocTORG12
-		t.score = 0.85 + big
+		t.score = titleFullScore + big
 	case matchScore(key, "универсальный") > 0 && matchScore(next(1), "передаточный") > 0:
 		t.typ = pervichka.DocUPD
-		t.score = 0.9 + big
+		t.score = titleUPDScore + big
 	case matchScore(key, "счет") > 0 || strings.HasPrefix(key, "счет-") || matchScore(key, "cчет") > 0:
 		n1 := next(1)
 		switch {
 		case matchScore(n1, "на") > 0 && matchScore(next(2), "оплату") > 0:
-			t.score = 0.85 + big
+			t.score = titleFullScore + big
 		case strings.HasPrefix(key, "счет-договор") || strings.HasPrefix(key, "счет-оферта"):
-			t.score = 0.8 + big
+			t.score = titleInvoiceContractScore + big
 		case signNear:
-			t.score = 0.75 + big
+			t.score = titleInvoiceSignScore + big
 		default:
 			return t, false
 		}
@@ -149,9 +149,9 @@ func matchTitleAt(l *line, k int) (title, bool) {
 		switch {
 		case strings.HasPrefix(n1, "выполненн") || strings.HasPrefix(n1, "оказанн") ||
 			strings.HasPrefix(n1, "сдачи") || strings.HasPrefix(n1, "приемки") || strings.HasPrefix(n1, "об"):
-			t.score = 0.85 + big
+			t.score = titleFullScore + big
 		case signNear:
-			t.score = 0.7 + big
+			t.score = titleActSignScore + big
 		default:
 			return t, false
 		}
@@ -163,14 +163,14 @@ func matchTitleAt(l *line, k int) (title, bool) {
 			return t, false
 		}
 		t.typ = pervichka.DocContract
-		t.score = 0.7 + big
+		t.score = titleContractScore + big
 		if signNear {
-			t.score += 0.1
+			t.score += titleContractSignBonus
 		}
 	default:
 		return t, false
 	}
-	t.score *= 0.6 + 0.4*conf
+	t.score *= titleOCRFloor + (1-titleOCRFloor)*conf
 	return t, true
 }
 
@@ -230,7 +230,7 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 		}
 		// Prefer a title printed larger or matched more surely when the
 		// first one is weak.
-		if c.score > best.score+0.15 {
+		if c.score > best.score+titleOvertakeMargin {
 			best = c
 		}
 	}
@@ -250,18 +250,18 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 	switch {
 	case markersUPD > 0 && (hasSF || typ == pervichka.DocUPD):
 		typ = pervichka.DocUPD
-		score = max(score, 0.8)
+		score = max(score, updMarkedScore)
 		if markersUPD > 1 || markersSF > 0 {
-			score = max(score, 0.95)
+			score = max(score, updMarkedTwiceScore)
 		}
 	case typ == pervichka.DocVATInvoice && markersSF > 0:
-		score = min(1, score+0.15)
+		score = min(1, score+vatInvoiceMarkerBonus)
 	case typ == pervichka.DocTORG12 && markersTORG12 > 0:
-		score = min(1, score+0.1)
+		score = min(1, score+markerBonus)
 	case typ == pervichka.DocContract && requisites > 0:
-		score = min(1, score+0.15)
+		score = min(1, score+contractMarkerBonus)
 	case typ == pervichka.DocInvoice || typ == pervichka.DocAct:
-		score = min(1, score+0.1)
+		score = min(1, score+markerBonus)
 	}
 	// A УПД is a счёт-фактура form plus a status box and a transfer
 	// section. On a text layer their absence is certain; on an OCR'd page
@@ -269,13 +269,13 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 	// calling a УПД a счёт-фактура is a wrong key field: below the
 	// routing threshold then.
 	if typ == pervichka.DocVATInvoice && ocr && formFoot == 0 {
-		score = min(score, 0.7)
+		score = min(score, unprovenVATInvoiceCap)
 	}
 	// A second, different title in the first lines makes the verdict less sure.
 	for i := range cands {
 		c := &cands[i]
-		if c.typ != typ && c.line.idx != best.line.idx && !(typ == pervichka.DocUPD && c.typ == pervichka.DocVATInvoice) && c.score > 0.75 {
-			score *= 0.85
+		if c.typ != typ && c.line.idx != best.line.idx && !(typ == pervichka.DocUPD && c.typ == pervichka.DocVATInvoice) && c.score > rivalTitleScore {
+			score *= rivalTitleFactor
 			break
 		}
 	}

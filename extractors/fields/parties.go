@@ -18,6 +18,12 @@ const (
 	roleBuyer
 )
 
+// roleLabelMinScore is how close (prefixScore) a word must come to a role
+// stem («Поставщик», «Покупатель», «Исполнитель» …) to count as that role's
+// label: 0.65 lets one OCR slip in a 6-letter word pass («Постовщик») and
+// keeps shorter unrelated words out. Chosen by hand (c6e81c0); not varied.
+const roleLabelMinScore = 0.65
+
 func (r role) String() string {
 	if r == roleBuyer {
 		return "buyer"
@@ -72,7 +78,7 @@ func findRoleHits(lines []line, typ pervichka.DocType) []roleHit {
 					}
 				}
 			}
-			if best >= 0.65 && labelLike(&lines[li], ti) {
+			if best >= roleLabelMinScore && labelLike(&lines[li], ti) {
 				out = append(out, roleHit{role: bestRole, line: li, tok: ti, box: t.box, score: best * t.conf})
 			}
 		}

@@ -13,9 +13,9 @@ package fields
 // measured" is one nobody has yet moved to see what changes.
 //
 // Commits named here are where the value first appeared (git log -S).
-// Geometric tolerances (gaps in word heights) and the label weights of the
-// totals (totals.go) and the title (classify.go) are not here: they decide
-// what is read where, not how sure the reading is.
+// Geometric tolerances (gaps in word heights) are not here: they decide
+// what is read where, not how sure the reading is. The label weights of the
+// totals and the title scores are (at the end): they become confidences.
 
 // The gate.
 
@@ -274,4 +274,99 @@ const (
 	// date's confidence: one of twelve words far apart in spelling. Chosen
 	// by hand (f0e0f37); not measured.
 	monthWordFloor = 0.9
+)
+
+// Label weights of the total and VAT candidates (findTotals). A candidate
+// scores its label's weight (see totalScoreConfShare); a total under a
+// label weaker than strongLabelWeight is capped at weakLabelCap until Σ
+// items or the amount in words confirms it, so the order of these weights
+// decides which printed amount is taken and whether it may post alone. The
+// full labels of the form's own totals row weigh 1. Chosen by hand with
+// the first extractor (c6e81c0) from how unambiguous each label is on the
+// forms; not varied since — the corpus and the mutation test hold the
+// totals built on them (docs/benchmarks.md).
+const (
+	// «Сумма к оплате»: a bill's payable sum, rarely a subtotal.
+	payableLabelWeight = 0.95
+	// «Итого … в том числе НДС»: the amount before «НДС» on one line.
+	totalBeforeVATWeight = 0.95
+	// «Итого с НДС», «Всего включая НДС»: names the gross amount itself.
+	totalWithVATWeight = 0.97
+	// «Всего оказано услуг … на сумму», «Всего наименований …, на сумму».
+	onTheSumWeight = 0.9
+	// «Цена договора составляет …»: a contract's price clause.
+	contractPriceWeight = 0.85
+	// A bare «Итого» with no «НДС» on the line: often a net subtotal, under
+	// strongLabelWeight on purpose.
+	bareTotalWeight = 0.8
+	// «Всего:» alone under the table: weaker still.
+	bareAllWeight = 0.7
+
+	// The VAT: on a «В том числе НДС» line, and in a contract's price
+	// clause.
+	vatLabelWeight         = 0.9
+	contractVATLabelWeight = 0.85
+	// The VAT of a УПД/счёт-фактура totals row with two amounts: taken as
+	// the difference when an excise mark sits between them (OCR lost the
+	// tax column), else the first — both guesses, under vatLabelWeight.
+	vatFromDifferenceWeight = 0.7
+	vatOfTwoAmountsWeight   = 0.6
+)
+
+// Title scores (matchTitleAt, classify): how sure a title line names the
+// document type. The score becomes the doc_type's confidence, so those
+// under DefaultMinConfidence send the document to a clerk unless the
+// form's markers lift them. Chosen by hand with the first classifier
+// (c6e81c0) by how unambiguous each title is; not varied since. The
+// classification accuracy they give is in docs/benchmarks.md (doc_type
+// per variant) and the mutation test holds the gate over them.
+const (
+	// The full titles: «Универсальный передаточный документ»,
+	// «Счёт на оплату», «Товарная накладная», «Акт выполненных работ /
+	// оказанных услуг / сдачи-приёмки», «Счёт-фактура №».
+	titleUPDScore        = 0.9
+	titleFullScore       = 0.85
+	titleVATInvoiceScore = 0.8
+	// «Счёт-договор», «Счёт-оферта».
+	titleInvoiceContractScore = 0.8
+	// «Счёт №» and «Акт №» alone: the word and a number sign.
+	titleInvoiceSignScore = 0.75
+	titleActSignScore     = 0.7
+	// «Договор» (+ titleContractSignBonus with a number sign near).
+	titleContractScore     = 0.7
+	titleContractSignBonus = 0.1
+
+	// titleBigBonus is added when the title's letters are taller than
+	// titleBigHeight body-text units: titles are printed large.
+	titleBigHeight = 1.15
+	titleBigBonus  = 0.1
+
+	// A title's score is multiplied by titleOCRFloor + (1 − titleOCRFloor)
+	// × the OCR confidence of its first words.
+	titleOCRFloor = 0.6
+
+	// A later title replaces the first in reading order only when it
+	// scores titleOvertakeMargin more.
+	titleOvertakeMargin = 0.15
+
+	// The form's own markers: a УПД with its status box or transfer section
+	// is at least updMarkedScore, updMarkedTwiceScore with two markers or
+	// the (2а)/(6б) line numbers; a счёт-фактура's line numbers add
+	// vatInvoiceMarkerBonus, a contract's «реквизиты сторон» as much,
+	// ТОРГ-12's form code and any invoice or act markerBonus.
+	updMarkedScore        = 0.8
+	updMarkedTwiceScore   = 0.95
+	vatInvoiceMarkerBonus = 0.15
+	contractMarkerBonus   = 0.15
+	markerBonus           = 0.1
+
+	// unprovenVATInvoiceCap caps an OCR'd счёт-фактура whose form foot was
+	// never read: it may be a УПД, and the doc type is a key field — under
+	// DefaultMinConfidence on purpose.
+	unprovenVATInvoiceCap = 0.7
+
+	// A second, different title scoring over rivalTitleScore in the first
+	// lines multiplies the verdict by rivalTitleFactor.
+	rivalTitleScore  = 0.75
+	rivalTitleFactor = 0.85
 )

@@ -156,7 +156,8 @@ func confirmNumber(lines []line, t *title, num value, date dateValue) value {
 			// in a letter-spaced title, «БП-312» in the line under it).
 			switch d := levenshtein(a, b, 3); {
 			case d == 0 && (li != t.line.idx):
-				num.conf = min(1, max(num.conf, (num.conf+other.conf)/2+0.1))
+				// A second printing agrees: lifted as an agreeing re-read is.
+				num.conf = min(1, max(num.conf, (num.conf+other.conf)/2+rereadAgreedBonus))
 			case d <= 3 && d > 0:
 				num.conf = min(num.conf, disagreedCap)
 				return num

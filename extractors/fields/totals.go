@@ -147,10 +147,10 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 							// The tax is the difference.
 							if d := money[1].k - money[0].k; d > 0 && d < money[0].k {
 								v := amount{k: d, frac: true, fracLen: 2, toks: append(append([]token{}, money[0].toks...), money[1].toks...), first: money[0].first, last: money[1].last, lookalike: true}
-								add(&r.vats, v, li, 0.7)
+								add(&r.vats, v, li, vatFromDifferenceWeight)
 							}
 						} else {
-							add(&r.vats, money[0], li, 0.6)
+							add(&r.vats, money[0], li, vatOfTwoAmountsWeight)
 						}
 					}
 				}
@@ -165,26 +165,26 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 		}
 		if at, ok := hasSeq(l, "сумма", "к", "оплате"); ok {
 			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
-				add(&r.totals, m, li, 0.95)
+				add(&r.totals, m, li, payableLabelWeight)
 			}
 			continue
 		}
 		if at, ok := hasSeq(l, "на", "сумму"); ok && (containsKey(l, "всего") || containsKey(l, "оказано") || containsKey(l, "наименований")) {
 			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
-				add(&r.totals, m, li, 0.9)
+				add(&r.totals, m, li, onTheSumWeight)
 			}
 			continue
 		}
 		hasNDS := containsKey(l, "ндс") || strings.Contains(k, "ндс")
 		if at, ok := contractPrice(l); ok {
 			if m, ok := firstMoney(moneyAfter(lines, li, at)); ok {
-				add(&r.totals, m, li, 0.85)
+				add(&r.totals, m, li, contractPriceWeight)
 			}
 			if hasNDS && !isNoVAT(l) {
 				for i, t := range l.toks {
 					if i > at && strings.Contains(t.key, "ндс") {
 						if m, ok := firstMoney(moneyAfter(lines, li, i)); ok {
-							add(&r.vats, m, li, 0.85)
+							add(&r.vats, m, li, contractVATLabelWeight)
 						}
 						break
 					}
@@ -210,7 +210,7 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 					}
 				}
 				if m, ok := lastMoney(before); ok {
-					add(&r.totals, m, li, 0.95)
+					add(&r.totals, m, li, totalBeforeVATWeight)
 				}
 			}
 			_, withVAT := hasSeq(l, "с", "ндс")
@@ -218,11 +218,11 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			if withVAT || withVAT2 {
 				if at, ok := hasSeq(l, "итого"); ok {
 					if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
-						add(&r.totals, m, li, 0.97)
+						add(&r.totals, m, li, totalWithVATWeight)
 					}
 				} else if at, ok := hasSeq(l, "всего"); ok {
 					if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
-						add(&r.totals, m, li, 0.97)
+						add(&r.totals, m, li, totalWithVATWeight)
 					}
 				}
 				continue
@@ -240,14 +240,14 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 					}
 				}
 				if m, ok := firstMoney(moneyAfter(lines, li, at)); ok {
-					add(&r.vats, m, li, 0.9)
+					add(&r.vats, m, li, vatLabelWeight)
 				}
 				continue
 			}
 		}
 		if at, ok := hasSeq(l, "итого"); ok && !hasNDS {
 			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
-				add(&r.totals, m, li, 0.8)
+				add(&r.totals, m, li, bareTotalWeight)
 			}
 			continue
 		}
@@ -256,7 +256,7 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			// «Всего: 605 896,21» — a bare «всего» inside other words
 			// («Всего наименований…») is no label.
 			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
-				add(&r.totals, m, li, 0.7)
+				add(&r.totals, m, li, bareAllWeight)
 			}
 		}
 	}
