@@ -154,3 +154,29 @@ func PageParams(r *http.Request, def, max int) (cursor string, limit int, err er
 	}
 	return cursor, limit, nil
 }
+
+// IDPageParams is PageParams for lists keyed by a row id: the cursor, when
+// given, must be a non-negative integer (the previous page's next_cursor).
+func IDPageParams(r *http.Request, def, max int) (after int64, limit int, err error) {
+	cursor, limit, err := PageParams(r, def, max)
+	if err != nil {
+		return 0, 0, err
+	}
+	if cursor != "" {
+		if after, err = strconv.ParseInt(cursor, 10, 64); err != nil || after < 0 {
+			return 0, 0, fmt.Errorf("cursor=%q: нужно значение next_cursor предыдущей страницы", cursor)
+		}
+	}
+	return after, limit, nil
+}
+
+// NextIDCursor is the next_cursor of a page of n rows keyed by id whose
+// last row has lastID: nil (JSON null) when the page was not full, so it
+// was the last.
+func NextIDCursor(n, limit int, lastID int64) *string {
+	if n < limit || n == 0 {
+		return nil
+	}
+	c := strconv.FormatInt(lastID, 10)
+	return &c
+}

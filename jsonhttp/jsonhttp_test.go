@@ -44,3 +44,49 @@ func TestRequestIDAndErrorShape(t *testing.T) {
 		}
 	}
 }
+
+func TestIDPageParams(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		query     string
+		after     int64
+		limit     int
+		wantError bool
+	}{
+		{query: "", after: 0, limit: 50},
+		{query: "cursor=17&limit=3", after: 17, limit: 3},
+		{query: "after=9", after: 9, limit: 50}, // the deprecated name
+		{query: "cursor=0", after: 0, limit: 50},
+		{query: "cursor=-1", wantError: true},
+		{query: "cursor=abc", wantError: true},
+		{query: "cursor=99999999999999999999", wantError: true},
+		{query: "limit=0", wantError: true},
+		{query: "limit=1001", wantError: true},
+		{query: "limit=x", wantError: true},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/list?"+tc.query, nil)
+		after, limit, err := jsonhttp.IDPageParams(r, 50, 1000)
+		if tc.wantError {
+			if err == nil {
+				t.Errorf("%q: no error (after %d, limit %d)", tc.query, after, limit)
+			}
+			continue
+		}
+		if err != nil || after != tc.after || limit != tc.limit {
+			t.Errorf("%q: got %d, %d, %v; want %d, %d", tc.query, after, limit, err, tc.after, tc.limit)
+		}
+	}
+}
+
+func TestNextIDCursor(t *testing.T) {
+	t.Parallel()
+	if c := jsonhttp.NextIDCursor(3, 3, 42); c == nil || *c != "42" {
+		t.Errorf("full page: %v, want 42", c)
+	}
+	if c := jsonhttp.NextIDCursor(2, 3, 42); c != nil {
+		t.Errorf("short page: %q, want nil", *c)
+	}
+	if c := jsonhttp.NextIDCursor(0, 0, 0); c != nil {
+		t.Errorf("empty page: %q, want nil", *c)
+	}
+}

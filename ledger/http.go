@@ -93,7 +93,7 @@ const DefaultPageLimit = 100
 // it behind a service-role check.
 func (l *Ledger) PullHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		after, limit, err := pageParams(r)
+		after, limit, err := jsonhttp.IDPageParams(r, DefaultPageLimit, db.MaxListLimit)
 		if err != nil {
 			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
@@ -113,35 +113,19 @@ func (l *Ledger) PullHandler() http.Handler {
 	})
 }
 
-func pageParams(r *http.Request) (after int64, limit int, err error) {
-	cursor, limit, err := jsonhttp.PageParams(r, DefaultPageLimit, db.MaxListLimit)
-	if err != nil {
-		return 0, 0, err
-	}
-	if cursor != "" {
-		if after, err = strconv.ParseInt(cursor, 10, 64); err != nil || after < 0 {
-			return 0, 0, clientMessagef("Курсор %q должен быть значением next_cursor предыдущей страницы", cursor)
-		}
-	}
-	return after, limit, nil
-}
-
 // DeliveriesHandler serves GET /api/v1/ledger/deliveries?state=dead&cursor=&limit=
 // (state defaults to dead: the dead letters; after= is the cursor's
 // deprecated name). next_cursor is null on the last page. Mount it behind an
 // admin check.
 func (l *Ledger) DeliveriesHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		after, limit, err := pageParams(r)
+		after, limit, err := jsonhttp.IDPageParams(r, DefaultPageLimit, db.MaxListLimit)
 		if err != nil {
 			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
-		state := db.DeliveryState(r.URL.Query().Get("state"))
-		if state == "" {
-			state = db.DeliveryDead
-		}
-		if state != db.DeliveryDead && state != db.DeliveryPending && state != db.DeliveryDelivered {
+		state, ok := db.ParseDeliveryState(r.URL.Query().Get("state"))
+		if !ok {
 			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "state: нужно dead, pending или delivered")
 			return
 		}
@@ -155,9 +139,8 @@ func (l *Ledger) DeliveriesHandler() http.Handler {
 			out = append(out, toJSON(d))
 		}
 		var next *string
-		if len(ds) == limit {
-			c := strconv.FormatInt(ds[len(ds)-1].ID, 10)
-			next = &c
+		if len(ds) > 0 {
+			next = jsonhttp.NextIDCursor(len(ds), limit, ds[len(ds)-1].ID)
 		}
 		jsonhttp.Write(w, http.StatusOK, map[string]any{"deliveries": out, "next_cursor": next})
 	})
@@ -331,8 +314,11 @@ func selection(r *http.Request) (Selection, error) {
 		}
 		return Selection{From: from, To: to}, nil
 	}
-	after, limit, err := pageParams(r)
-	return Selection{After: after, Limit: limit}, err
+	after, limit, err := jsonhttp.IDPageParams(r, DefaultPageLimit, db.MaxListLimit)
+	if err != nil {
+		return Selection{}, clientMessagef("%s", err.Error())
+	}
+	return Selection{After: after, Limit: limit}, nil
 }
 
 // writeFile answers with a file to save: its type, and its name for the

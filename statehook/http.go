@@ -40,23 +40,13 @@ func (h *Hooks) toJSON(w db.StateWebhook) changeJSON {
 // last page). Mount it behind an admin check.
 func (h *Hooks) ListHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cursor, limit, err := jsonhttp.PageParams(r, defaultPageLimit, db.MaxListLimit)
+		after, limit, err := jsonhttp.IDPageParams(r, defaultPageLimit, db.MaxListLimit)
 		if err != nil {
 			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
-		var after int64
-		if cursor != "" {
-			if after, err = strconv.ParseInt(cursor, 10, 64); err != nil || after < 0 {
-				jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "cursor: нужно значение next_cursor предыдущей страницы")
-				return
-			}
-		}
-		state := db.DeliveryState(r.URL.Query().Get("state"))
-		if state == "" {
-			state = db.DeliveryDead
-		}
-		if state != db.DeliveryDead && state != db.DeliveryPending && state != db.DeliveryDelivered {
+		state, ok := db.ParseDeliveryState(r.URL.Query().Get("state"))
+		if !ok {
 			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "state: нужно dead, pending или delivered")
 			return
 		}
@@ -70,9 +60,8 @@ func (h *Hooks) ListHandler() http.Handler {
 			out = append(out, h.toJSON(row))
 		}
 		var next *string
-		if len(rows) == limit {
-			c := strconv.FormatInt(rows[len(rows)-1].ID, 10)
-			next = &c
+		if len(rows) > 0 {
+			next = jsonhttp.NextIDCursor(len(rows), limit, rows[len(rows)-1].ID)
 		}
 		jsonhttp.Write(w, http.StatusOK, map[string]any{"changes": out, "next_cursor": next})
 	})

@@ -120,17 +120,12 @@ func listMessages(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 		jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "outcome: нужно stored, no_documents, refused или malformed")
 		return
 	}
-	cursor, limit, err := jsonhttp.PageParams(r, 50, 1000)
+	// Newest first: the cursor is the last id shown, and the next page
+	// holds the ids before it (0: from the newest).
+	before, limit, err := jsonhttp.IDPageParams(r, 50, 1000)
 	if err != nil {
 		jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", err.Error())
 		return
-	}
-	var before int64
-	if cursor != "" {
-		if before, err = strconv.ParseInt(cursor, 10, 64); err != nil || before < 1 {
-			jsonhttp.Error(w, r, http.StatusBadRequest, "bad_request", "cursor: нужно значение next_cursor предыдущей страницы")
-			return
-		}
 	}
 	msgs, err := d.db.ListMessages(r.Context(), outcome, before, limit)
 	if err != nil {
@@ -143,9 +138,8 @@ func listMessages(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 			Contractor: m.ContractorID, Outcome: string(m.Outcome), Detail: m.Detail, Documents: m.Documents, ReceivedAt: m.ReceivedAt})
 	}
 	var next *string
-	if len(msgs) == limit {
-		c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
-		next = &c
+	if len(msgs) > 0 {
+		next = jsonhttp.NextIDCursor(len(msgs), limit, msgs[len(msgs)-1].ID)
 	}
 	jsonhttp.Write(w, http.StatusOK, map[string]any{"messages": out, "next_cursor": next})
 }

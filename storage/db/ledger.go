@@ -67,6 +67,19 @@ const (
 	DeliveryDead      DeliveryState = "dead" // the last attempt failed; an admin may resend
 )
 
+// ParseDeliveryState reads the state filter of a delivery list: "" is
+// DeliveryDead (the dead letters are what an admin lists), anything but the
+// three states is refused.
+func ParseDeliveryState(s string) (DeliveryState, bool) {
+	switch st := DeliveryState(s); st {
+	case "":
+		return DeliveryDead, true
+	case DeliveryPending, DeliveryDelivered, DeliveryDead:
+		return st, true
+	}
+	return "", false
+}
+
 // Delivery is the webhook delivery of one posting.
 type Delivery struct {
 	ID          int64
