@@ -266,6 +266,26 @@ type conn interface {
 
 type row interface{ Scan(dest ...any) error }
 
+// queryAll runs query on c and scans every row with scan: the loop every
+// list of the store would otherwise write out. Errors are translated under
+// op.
+func queryAll[T any](ctx context.Context, db *DB, c conn, op string, scan func(row) (T, error), query string, args ...any) ([]T, error) {
+	rs, err := c.query(ctx, query, args...)
+	if err != nil {
+		return nil, db.q.translate(op, err)
+	}
+	defer rs.Close()
+	var out []T
+	for rs.Next() {
+		v, err := scan(rs)
+		if err != nil {
+			return nil, db.q.translate(op, err)
+		}
+		out = append(out, v)
+	}
+	return out, db.q.translate(op, rs.Err())
+}
+
 type rows interface {
 	Next() bool
 	Scan(dest ...any) error

@@ -382,20 +382,7 @@ func (db *DB) GroupDocuments(ctx context.Context, tx *Tx, groupID string) ([]Doc
 }
 
 func (db *DB) documents(ctx context.Context, tx *Tx, op, query string, args ...any) ([]Document, error) {
-	rs, err := db.c(tx).query(ctx, query, args...)
-	if err != nil {
-		return nil, db.q.translate(op, err)
-	}
-	defer rs.Close()
-	var out []Document
-	for rs.Next() {
-		d, err := scanDocument(rs)
-		if err != nil {
-			return nil, db.q.translate(op, err)
-		}
-		out = append(out, d)
-	}
-	return out, db.q.translate(op, rs.Err())
+	return queryAll(ctx, db, db.c(tx), op, scanDocument, query, args...)
 }
 
 // Events returns a document's history in the order it was written. Every

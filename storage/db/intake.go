@@ -165,20 +165,7 @@ func (db *DB) MessageFiles(ctx context.Context, messageKey string) ([]IntakeFile
 }
 
 func (db *DB) intakeFiles(ctx context.Context, op, query string, args ...any) ([]IntakeFile, error) {
-	rs, err := db.conn().query(ctx, query, args...)
-	if err != nil {
-		return nil, db.q.translate(op, err)
-	}
-	defer rs.Close()
-	var out []IntakeFile
-	for rs.Next() {
-		f, err := scanIntakeFile(rs)
-		if err != nil {
-			return nil, db.q.translate(op, err)
-		}
-		out = append(out, f)
-	}
-	return out, db.q.translate(op, rs.Err())
+	return queryAll(ctx, db, db.conn(), op, scanIntakeFile, query, args...)
 }
 
 // RecordMessage stores what became of an e-mail message, or updates the
@@ -212,20 +199,7 @@ func (db *DB) MessageByKey(ctx context.Context, key string) (IntakeMessage, erro
 // than the message of that id (the last of the previous page).
 func (db *DB) ListMessages(ctx context.Context, outcome MessageOutcome, before int64, limit int) ([]IntakeMessage, error) {
 	const op = "list messages"
-	rs, err := db.conn().query(ctx, intakeSQL.listMessages, string(outcome), before, limit)
-	if err != nil {
-		return nil, db.q.translate(op, err)
-	}
-	defer rs.Close()
-	var out []IntakeMessage
-	for rs.Next() {
-		m, err := scanIntakeMessage(rs)
-		if err != nil {
-			return nil, db.q.translate(op, err)
-		}
-		out = append(out, m)
-	}
-	return out, db.q.translate(op, rs.Err())
+	return queryAll(ctx, db, db.conn(), op, scanIntakeMessage, intakeSQL.listMessages, string(outcome), before, limit)
 }
 
 func scanIntakeFile(r row) (IntakeFile, error) {

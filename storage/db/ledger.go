@@ -281,20 +281,7 @@ func (db *DB) DocumentPostings(ctx context.Context, tx *Tx, documentID int64) ([
 }
 
 func (db *DB) postings(ctx context.Context, tx *Tx, op, query string, args ...any) ([]Posting, error) {
-	rs, err := db.c(tx).query(ctx, query, args...)
-	if err != nil {
-		return nil, db.q.translate(op, err)
-	}
-	defer rs.Close()
-	var out []Posting
-	for rs.Next() {
-		p, err := scanPosting(rs)
-		if err != nil {
-			return nil, db.q.translate(op, err)
-		}
-		out = append(out, p)
-	}
-	return out, db.q.translate(op, rs.Err())
+	return queryAll(ctx, db, db.c(tx), op, scanPosting, query, args...)
 }
 
 // NoteEvent appends an event that does not change the document's state
@@ -370,20 +357,7 @@ func (db *DB) Deliveries(ctx context.Context, state DeliveryState, after int64, 
 	if limit <= 0 || limit > MaxListLimit {
 		return nil, fmt.Errorf("%s: limit %d outside 1..%d", op, limit, MaxListLimit)
 	}
-	rs, err := db.conn().query(ctx, db.lq().deliveries, string(state), after, limit)
-	if err != nil {
-		return nil, db.q.translate(op, err)
-	}
-	defer rs.Close()
-	var out []Delivery
-	for rs.Next() {
-		d, err := scanDelivery(rs)
-		if err != nil {
-			return nil, db.q.translate(op, err)
-		}
-		out = append(out, d)
-	}
-	return out, db.q.translate(op, rs.Err())
+	return queryAll(ctx, db, db.conn(), op, scanDelivery, db.lq().deliveries, string(state), after, limit)
 }
 
 func scanPosting(r row) (Posting, error) {

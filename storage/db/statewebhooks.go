@@ -164,20 +164,7 @@ func (db *DB) StateWebhooks(ctx context.Context, state DeliveryState, after int6
 	if limit <= 0 || limit > MaxListLimit {
 		return nil, fmt.Errorf("%s: limit %d outside 1..%d", op, limit, MaxListLimit)
 	}
-	rs, err := db.conn().query(ctx, stateWebhookSQL.list, string(state), after, limit)
-	if err != nil {
-		return nil, db.q.translate(op, err)
-	}
-	defer rs.Close()
-	var out []StateWebhook
-	for rs.Next() {
-		w, err := scanStateWebhook(rs)
-		if err != nil {
-			return nil, db.q.translate(op, err)
-		}
-		out = append(out, w)
-	}
-	return out, db.q.translate(op, rs.Err())
+	return queryAll(ctx, db, db.conn(), op, scanStateWebhook, stateWebhookSQL.list, string(state), after, limit)
 }
 
 // PendingStateWebhookDocuments lists up to limit documents, with ids above

@@ -152,20 +152,7 @@ func (db *DB) Authenticate(ctx context.Context, plaintext string) (Token, error)
 // ListTokens returns every token, revoked ones too, by name.
 func (db *DB) ListTokens(ctx context.Context) ([]Token, error) {
 	const op = "list tokens"
-	rs, err := db.conn().query(ctx, tokenSQL[db.dialect].list)
-	if err != nil {
-		return nil, db.q.translate(op, err)
-	}
-	defer rs.Close()
-	var out []Token
-	for rs.Next() {
-		t, err := scanToken(rs)
-		if err != nil {
-			return nil, db.q.translate(op, err)
-		}
-		out = append(out, t)
-	}
-	return out, db.q.translate(op, rs.Err())
+	return queryAll(ctx, db, db.conn(), op, scanToken, tokenSQL[db.dialect].list)
 }
 
 // RevokeToken stops the named token from authenticating, from the next
