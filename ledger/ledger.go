@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -49,23 +48,7 @@ type Config struct {
 }
 
 // WebhookConfig says where and how postings are delivered.
-type WebhookConfig struct {
-	URL string
-	// Secret is the HMAC-SHA256 key, required with URL: "whsec_<base64>"
-	// as Standard Webhooks libraries take it, or any other string as its
-	// own bytes (webhook.Key).
-	Secret string
-	// MaxAttempts before a delivery is dead (default 12: with the default
-	// backoff, about 11 hours of trying).
-	MaxAttempts int
-	// Backoff is the wait after the first failure, doubled after each
-	// next one up to MaxBackoff (defaults 10 s and 1 h).
-	Backoff    time.Duration
-	MaxBackoff time.Duration
-	// Timeout of one attempt (default 30 s).
-	Timeout time.Duration
-	Client  *http.Client // default: one with Timeout
-}
+type WebhookConfig = webhook.Endpoint
 
 // Ledger posts documents and delivers postings. Safe for concurrent use.
 type Ledger struct {
@@ -94,36 +77,13 @@ func New(cfg Config) (*Ledger, error) {
 		return nil, fmt.Errorf("ledger: mapping: %w", err)
 	}
 	wh := cfg.Webhook
-	if wh.URL != "" {
-		if !strings.HasPrefix(wh.URL, "http://") && !strings.HasPrefix(wh.URL, "https://") {
-			return nil, fmt.Errorf("ledger: webhook URL %q is not http(s)", wh.URL)
-		}
-		if wh.Secret == "" {
-			return nil, errors.New("ledger: a webhook URL needs a secret to sign with")
-		}
-		if _, err := webhook.Key(wh.Secret); err != nil {
-			return nil, fmt.Errorf("ledger: %w", err)
-		}
-		if wh.MaxAttempts <= 0 {
-			wh.MaxAttempts = webhook.DefaultMaxAttempts
-		}
-		if wh.Backoff <= 0 {
-			wh.Backoff = webhook.DefaultBackoff
-		}
-		if wh.MaxBackoff <= 0 {
-			wh.MaxBackoff = webhook.DefaultMaxBackoff
-		}
-		if wh.Timeout <= 0 {
-			wh.Timeout = webhook.DefaultTimeout
-		}
-		if wh.Client == nil {
-			wh.Client = &http.Client{Timeout: wh.Timeout}
-		}
+	key, err := wh.Prepare()
+	if err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	key, _ := webhook.Key(wh.Secret)
 	return &Ledger{db: cfg.DB, mapping: cfg.Mapping, wh: wh, key: key, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 		companies: cfg.Companies, now: cfg.Now, log: cfg.Logger}, nil
 }

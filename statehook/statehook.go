@@ -49,9 +49,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -62,19 +60,9 @@ import (
 // Config configures Hooks.
 type Config struct {
 	DB *db.DB
-	// URL receives the deliveries; "" turns the webhook off (nothing is
-	// recorded; the admin routes still answer).
-	URL string
-	// Secret is the HMAC-SHA256 key, required with URL: "whsec_<base64>" or
-	// any other string as its own bytes (webhook.Key).
-	Secret string
-	// MaxAttempts of one change before it is dead; Backoff the wait after
-	// the first failure, doubled after each next one up to MaxBackoff;
-	// Timeout of one attempt. Zero: webhook.Default*.
-	MaxAttempts         int
-	Backoff, MaxBackoff time.Duration
-	Timeout             time.Duration
-	Client              *http.Client // default: one with Timeout
+	// Endpoint: where and how changes are delivered; without a URL the
+	// webhook is off (nothing is recorded; the admin routes still answer).
+	webhook.Endpoint
 	// BaseURL is the service's public address, for the links in a message
 	// ("" gives relative links).
 	BaseURL string
@@ -107,33 +95,12 @@ func New(cfg Config) (*Hooks, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Hooks{db: cfg.DB, base: strings.TrimSuffix(cfg.BaseURL, "/"), log: cfg.Logger}
+	key, err := cfg.Prepare()
+	if err != nil {
+		return nil, fmt.Errorf("statehook: %w", err)
+	}
+	h.key = key
 	if cfg.URL != "" {
-		if !strings.HasPrefix(cfg.URL, "http://") && !strings.HasPrefix(cfg.URL, "https://") {
-			return nil, fmt.Errorf("statehook: webhook URL %q is not http(s)", cfg.URL)
-		}
-		if cfg.Secret == "" {
-			return nil, errors.New("statehook: a webhook URL needs a secret to sign with")
-		}
-		key, err := webhook.Key(cfg.Secret)
-		if err != nil {
-			return nil, fmt.Errorf("statehook: %w", err)
-		}
-		h.key = key
-		if cfg.MaxAttempts <= 0 {
-			cfg.MaxAttempts = webhook.DefaultMaxAttempts
-		}
-		if cfg.Backoff <= 0 {
-			cfg.Backoff = webhook.DefaultBackoff
-		}
-		if cfg.MaxBackoff <= 0 {
-			cfg.MaxBackoff = webhook.DefaultMaxBackoff
-		}
-		if cfg.Timeout <= 0 {
-			cfg.Timeout = webhook.DefaultTimeout
-		}
-		if cfg.Client == nil {
-			cfg.Client = &http.Client{Timeout: cfg.Timeout}
-		}
 		if h.q, err = cfg.DB.NewQueue(&river.Config{Logger: cfg.Logger}); err != nil {
 			return nil, fmt.Errorf("statehook: %w", err)
 		}

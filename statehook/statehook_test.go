@@ -120,8 +120,8 @@ func open(t *testing.T, url string) *db.DB {
 
 func newHooks(t *testing.T, d *db.DB, url string, maxAttempts int) *statehook.Hooks {
 	t.Helper()
-	h, err := statehook.New(statehook.Config{DB: d, URL: url, Secret: secret, MaxAttempts: maxAttempts,
-		Backoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Timeout: 5 * time.Second,
+	h, err := statehook.New(statehook.Config{DB: d, Endpoint: webhook.Endpoint{URL: url, Secret: secret, MaxAttempts: maxAttempts,
+		Backoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Timeout: 5 * time.Second},
 		BaseURL: "https://pervichka.example", Logger: quietLog()})
 	if err != nil {
 		t.Fatal(err)
@@ -460,10 +460,10 @@ func mustEvents(t *testing.T, d *db.DB, id int64) []db.Event {
 func TestConfig(t *testing.T) {
 	d := open(t, dbtest.SQLiteURL(t))
 	for _, cfg := range []statehook.Config{
-		{DB: d, URL: "ftp://x", Secret: secret},
-		{DB: d, URL: "https://x"},
-		{DB: d, URL: "https://x", Secret: "whsec_!!"},
-		{URL: "https://x", Secret: secret},
+		{DB: d, Endpoint: webhook.Endpoint{URL: "ftp://x", Secret: secret}},
+		{DB: d, Endpoint: webhook.Endpoint{URL: "https://x"}},
+		{DB: d, Endpoint: webhook.Endpoint{URL: "https://x", Secret: "whsec_!!"}},
+		{Endpoint: webhook.Endpoint{URL: "https://x", Secret: secret}},
 	} {
 		if _, err := statehook.New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted", cfg)

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/pervichka/pervichka/api"
+	"github.com/pervichka/pervichka/ledger/webhook"
 	"github.com/pervichka/pervichka/pipeline"
 	"github.com/pervichka/pervichka/statehook"
 	"github.com/pervichka/pervichka/storage/db"
@@ -48,8 +49,8 @@ var statehooks sync.Map // *serveDeps → *statehook.Hooks
 // to the pipeline's River client.
 func statehookPipeline(d *serveDeps, cfg *pipeline.Config) error {
 	l := d.cfg.ledger
-	h, err := statehook.New(statehook.Config{DB: d.db, URL: d.cfg.statehook.url, Secret: l.secret,
-		MaxAttempts: l.maxAttempts, Backoff: l.backoff, MaxBackoff: l.maxBackoff, BaseURL: l.publicURL, Logger: d.log})
+	h, err := statehook.New(statehook.Config{DB: d.db, Endpoint: webhook.Endpoint{URL: d.cfg.statehook.url, Secret: l.secret,
+		MaxAttempts: l.maxAttempts, Backoff: l.backoff, MaxBackoff: l.maxBackoff}, BaseURL: l.publicURL, Logger: d.log})
 	if err != nil {
 		return err
 	}
