@@ -14,6 +14,7 @@ package jsonhttp
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -179,4 +180,18 @@ func NextIDCursor(n, limit int, lastID int64) *string {
 	}
 	c := strconv.FormatInt(lastID, 10)
 	return &c
+}
+
+// ServerError answers an error that is not the client's: 503 with
+// Retry-After when transient says it may pass (a database or store that is
+// briefly away), else 500, logged on log under what with the request's id
+// (the client gets the same id in the answer).
+func ServerError(w http.ResponseWriter, r *http.Request, log *slog.Logger, what string, err error, transient bool) {
+	if transient {
+		w.Header().Set("Retry-After", "5")
+		Error(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
+		return
+	}
+	log.ErrorContext(r.Context(), what, "method", r.Method, "path", r.URL.Path, "error", err)
+	Error(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервера")
 }

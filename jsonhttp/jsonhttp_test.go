@@ -2,6 +2,8 @@ package jsonhttp_test
 
 import (
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -88,5 +90,37 @@ func TestNextIDCursor(t *testing.T) {
 	}
 	if c := jsonhttp.NextIDCursor(0, 0, 0); c != nil {
 		t.Errorf("empty page: %q, want nil", *c)
+	}
+}
+
+// ServerError: a passing fault is 503 with Retry-After and not logged as a
+// failure; any other is 500, logged with the error.
+func TestServerError(t *testing.T) {
+	t.Parallel()
+	var logged strings.Builder
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	for _, tc := range []struct {
+		transient  bool
+		status     int
+		retryAfter string
+		logs       bool
+	}{
+		{transient: true, status: http.StatusServiceUnavailable, retryAfter: "5"},
+		{transient: false, status: http.StatusInternalServerError, logs: true},
+	} {
+		logged.Reset()
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodGet, "/x", nil)
+		jsonhttp.ServerError(w, r, log, "x failed", errors.New("disk on fire"), tc.transient)
+		if w.Code != tc.status || w.Header().Get("Retry-After") != tc.retryAfter {
+			t.Errorf("transient %v: %d, Retry-After %q", tc.transient, w.Code, w.Header().Get("Retry-After"))
+		}
+		var body jsonhttp.ErrorBody
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Message == "" || strings.Contains(w.Body.String(), "disk on fire") {
+			t.Errorf("transient %v: body %s (%v): want the one shape, no internals", tc.transient, w.Body, err)
+		}
+		if got := strings.Contains(logged.String(), "disk on fire"); got != tc.logs {
+			t.Errorf("transient %v: logged %v: %s", tc.transient, got, logged.String())
+		}
 	}
 }

@@ -193,13 +193,7 @@ func (l *Ledger) ResendHandler(q *db.Queue, actor func(*http.Request) string) ht
 }
 
 func (l *Ledger) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	if db.IsTransient(err) {
-		w.Header().Set("Retry-After", "5")
-		jsonhttp.Error(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
-		return
-	}
-	l.log.ErrorContext(r.Context(), "ledger request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	jsonhttp.Error(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
+	jsonhttp.ServerError(w, r, l.log, "ledger request failed", err, db.IsTransient(err))
 }
 
 // ExportFormats are the export formats a document of the type has.

@@ -95,11 +95,5 @@ func (h *Hooks) ResendHandler(actor func(*http.Request) string) http.Handler {
 }
 
 func (h *Hooks) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	if db.IsTransient(err) {
-		w.Header().Set("Retry-After", "5")
-		jsonhttp.Error(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
-		return
-	}
-	h.log.ErrorContext(r.Context(), "state webhook request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	jsonhttp.Error(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
+	jsonhttp.ServerError(w, r, h.log, "state webhook request failed", err, db.IsTransient(err))
 }

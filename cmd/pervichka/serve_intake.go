@@ -147,13 +147,7 @@ func listMessages(d *serveDeps, w http.ResponseWriter, r *http.Request) {
 // intakeFailed answers a failed database read: 503 when it may pass, 500
 // (logged with the request id) otherwise.
 func intakeFailed(d *serveDeps, w http.ResponseWriter, r *http.Request, err error) {
-	if db.IsTransient(err) {
-		w.Header().Set("Retry-After", "5")
-		jsonhttp.Error(w, r, http.StatusServiceUnavailable, "unavailable", "Сервис временно недоступен, повторите запрос позже")
-		return
-	}
-	d.log.ErrorContext(r.Context(), "intake request failed", "path", r.URL.Path, "err", err)
-	jsonhttp.Error(w, r, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервера")
+	jsonhttp.ServerError(w, r, d.log, "intake request failed", err, db.IsTransient(err))
 }
 
 type receiptJSON struct {
