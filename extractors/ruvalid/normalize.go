@@ -306,8 +306,9 @@ func FoldLookalikes(s string) string {
 // that «№ AB-12» and «АВ‑12» compare equal. Trailing sentence punctuation is
 // dropped.
 func NormalizeNumber(s string) string {
-	s = strings.TrimSpace(s)
-	s = strings.TrimLeft(strings.TrimPrefix(s, "№"), " \t\u00a0")
+	// Every leading «№» and space: «№ № 5» is number 5, and a second pass
+	// must find nothing more to take (fuzzing found «№№» → «№» → "").
+	s = strings.TrimLeftFunc(s, func(r rune) bool { return r == '№' || unicode.IsSpace(r) })
 	var b strings.Builder
 	for _, r := range s {
 		switch {
