@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pervichka/pervichka"
 )
 
 // writeDebug stores the enhanced page image and its OCR words as
-// DIR/<file>.p<N>.png and DIR/<file>.p<N>.words.json.
+// DIR/<file>.p<N>.png and DIR/<file>.p<N>.words.json (with the DPI the
+// page was read at).
 func writeDebug(dir, name string, p Page) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create debug dir: %w", err)
@@ -27,7 +30,12 @@ func writeDebug(dir, name string, p Page) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(p.Text, "", " ")
+	// The DPI told to Tesseract goes beside the words: its page layout
+	// depends on it.
+	b, err := json.MarshalIndent(struct {
+		DPI int `json:"dpi"`
+		pervichka.Page
+	}{p.DPI, p.Text}, "", " ")
 	if err != nil {
 		return err
 	}
