@@ -21,7 +21,11 @@ var paymentGridKeys = []string{"код", "вид", "видоп", "срок", "н
 // partyName finds the name of the side a hit belongs to, trying the labels
 // of that side nearest to the hit: text right of the label, else the line
 // under the label in its column, else (a payee label printed under the
-// name, as on bills) the line above.
+// name, as on bills) the line above. Labels on or above the hit's line come
+// first; then the text before «ИНН» on the hit's own line; then labels
+// below it — a label under an unlabelled requisites line («(Заказчик):»
+// wrapped under a «Покупатель» OCR lost) names what follows it, not the
+// line above.
 func partyName(lines []line, hits []roleHit, h idHit) value {
 	type cand struct {
 		hit roleHit
@@ -43,11 +47,14 @@ func partyName(lines []line, hits []roleHit, h idHit) value {
 	}
 	slices.SortStableFunc(cs, func(a, b cand) int { return a.d - b.d })
 	for _, c := range cs {
+		if c.hit.line > h.line {
+			continue
+		}
 		if v, ok := nameAtLabel(lines, hits, c.hit); ok {
 			return v
 		}
 	}
-	// No label: the text before «ИНН» on the hit's own line.
+	// No label above: the text before «ИНН» on the hit's own line.
 	l := &lines[h.line]
 	var toks []token
 	for _, t := range l.toks {
@@ -59,6 +66,14 @@ func partyName(lines []line, hits []roleHit, h idHit) value {
 	if v, ok := nameFrom(toks); ok {
 		v.conf *= nameNoLabelFactor
 		return v
+	}
+	for _, c := range cs {
+		if c.hit.line <= h.line {
+			continue
+		}
+		if v, ok := nameAtLabel(lines, hits, c.hit); ok {
+			return v
+		}
 	}
 	return value{}
 }

@@ -393,6 +393,10 @@ func extractParties(lines []line, typ pervichka.DocType) [2]partyResult {
 			h := free[0]
 			free = free[1:]
 			other := out[1-r]
+			// The hit is this side's now: its name and КПП are not taken
+			// from the other side's label («Заказчик: ООО …» under an
+			// unlabelled supplier line whose label OCR lost).
+			h.role, h.attributed = role(r), true
 			out[r] = partyFromHit(lines, hits, h, kpps, nil)
 			// A document has two sides: when the other one is labelled
 			// and a single other ИНН is printed, it is this side's.
