@@ -614,16 +614,27 @@ var dateInName = regexp.MustCompile(`^\d{1,2}[./]\d{1,2}[./]\d{2,4}$`)
 // title words, or it has no legal form (an address fragment, a stray word
 // such as «Дубининская», a person without «ИП»).
 func nameProblem(s string) bool {
-	words := strings.Fields(ruvalid.NormalizeName(s))
-	form := false
-	for _, w := range words {
+	if holdsTitleWords(s) {
+		return true
+	}
+	for _, w := range strings.Fields(ruvalid.NormalizeName(s)) {
+		if legalFormWords[strings.Trim(w, ".,;:()")] {
+			return false
+		}
+	}
+	return true
+}
+
+// holdsTitleWords reports a title or requisites line: title words, «№», a
+// date in digits.
+func holdsTitleWords(s string) bool {
+	for _, w := range strings.Fields(ruvalid.NormalizeName(s)) {
 		k := strings.Trim(w, ".,;:()")
 		if titleWords[k] || strings.Contains(w, "№") || dateInName.MatchString(k) {
 			return true
 		}
-		form = form || legalFormWords[k]
 	}
-	return !form
+	return false
 }
 
 // numberCharsetOK reports whether a document number uses only what real

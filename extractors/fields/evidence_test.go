@@ -176,8 +176,15 @@ func TestGateNameHoles(t *testing.T) {
 	}
 
 	// Marks of specks and ink are not posted with a name.
-	if got := dropNameDebris("ООО *“СибЛогистик Плюс”"); got != "ООО “СибЛогистик Плюс”" {
-		t.Errorf("dropNameDebris = %q", got)
+	for in, want := range map[string]string{
+		"ООО *“СибЛогистик Плюс”":                         "ООО “СибЛогистик Плюс”",
+		"Общество © ограниченной ответственностью «Нива»": "Общество с ограниченной ответственностью «Нива»",
+		"ООО «Нива» ©": "ООО «Нива»",
+		"© ООО «Нива»": "ООО «Нива»",
+	} {
+		if got := dropNameDebris(in); got != want {
+			t.Errorf("dropNameDebris(%q) = %q, want %q", in, got, want)
+		}
 	}
 
 	// A label glued to the name's words: «НПОГранит» is not «НПО Гранит».

@@ -131,7 +131,11 @@ func nameAtLabel(lines []line, hits []roleHit, r roleHit) (value, bool) {
 				toks = append(toks, t)
 			}
 		}
-		if v, ok := nameFrom(toks); ok {
+		if v, ok := nameFrom(toks); ok && holdsTitleWords(v.text) {
+			// The document's title under a payee label («Получатель» at
+			// the foot of 1C's bank grid): the name is above the label.
+			break
+		} else if ok {
 			// A long name wraps within its column: take the following
 			// lines until the requisites start.
 			for j := i + 1; j < len(lines) && j <= i+2 && lines[j].page == l.page; j++ {
@@ -317,8 +321,19 @@ const nameDebris = "*®©|~^_<>{}[]\\"
 // mends a dash that opens a word: no name has a word starting with one, it
 // is an opening quote OCR read flat («ООО -Магистраль-Центр"», a
 // real-layout soak's silent error) — a quote when the name's quotes are
-// one short, else nothing.
+// one short, else nothing. A lone «©» between Cyrillic words is «с».
 func dropNameDebris(s string) string {
+	// «Общество © ограниченной ответственностью»: a lone «©» between
+	// Cyrillic words is the preposition «с» OCR read as the sign.
+	if strings.Contains(s, "©") {
+		ws := strings.Fields(s)
+		for i := 1; i+1 < len(ws); i++ {
+			if next, _ := utf8.DecodeRuneInString(ws[i+1]); ws[i] == "©" && unicode.Is(unicode.Cyrillic, next) && strings.ContainsFunc(ws[i-1], func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+				ws[i] = "с"
+			}
+		}
+		s = strings.Join(ws, " ")
+	}
 	s = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(nameDebris, r) {
 			return -1
