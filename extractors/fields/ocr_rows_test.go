@@ -230,6 +230,7 @@ func TestINNLatinLabel(t *testing.T) {
 		"VHH/KITN продавца 663125207025 (26)",
 		"HHH KITE продавца: 663125207025 (26)",
 		"aa WHHAKNIN продавал 663125207025 26)",
+		"MHH 663125207025", // a seed-1 photo of a bill
 	} {
 		inns, _ := findIDHits(buildLines([]pervichka.Page{pageOf(l)}))
 		if len(inns) != 1 || inns[0].inn != "663125207025" {

@@ -167,7 +167,7 @@ const formMarker = `(?:\(\d{1,2}[а-яa-z]?\)\s*)?`
 const labelDebris = `(?:\s|[,.;:](?:\s|$))*`
 
 var (
-	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН|VHH|VНН|HHH|WHH)(?:\s?[^\s\d/:.(]{1,5}\s)?\s*(/\s*(?:КПП|KПП|КПN|KNN|[КK][^\s\d/]{1,3})\s*)?` +
+	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН|VHH|VНН|HHH|WHH|MHH|MНН)(?:\s?[^\s\d/:.(]{1,5}\s)?\s*(/\s*(?:КПП|KПП|КПN|KNN|[КK][^\s\d/]{1,3})\s*)?` +
 		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `(` + digitClass + `{5,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
 		`(?:[,;]?\s*(?:КПП|KПП|КПN|KNN|КПH)\s*[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$))?`)
 	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
