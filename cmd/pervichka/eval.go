@@ -19,7 +19,6 @@ import (
 	"github.com/pervichka/pervichka/corpus"
 	"github.com/pervichka/pervichka/corpus/eval"
 	"github.com/pervichka/pervichka/extractors/fields"
-	"github.com/pervichka/pervichka/extractors/imageprep"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/extractors/tesseract"
 )
@@ -44,7 +43,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	resultsPath := fset.String("results", "", "score this extract JSONL instead of running extraction")
 	baseline := fset.Bool("baseline", false, "also run raw Tesseract (no enhancement) over the corpus")
 	var ablate, variants stringList
-	fset.Var(&ablate, "ablate", "also run with this enhancement step off (repeatable): "+strings.Join(imageprep.Steps, ", "))
+	fset.Var(&ablate, "ablate", "also run with this enhancement step off (repeatable): "+strings.Join(recognize.Steps, ", "))
 	fset.Var(&variants, "variants", "only these variants (pdf,scan,photo,hard)")
 	jobs := fset.Int("jobs", runtime.NumCPU(), "files recognised at once")
 	asJSON := fset.Bool("json", false, "print JSON instead of tables")
@@ -98,8 +97,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	for _, s := range ablate {
-		if !slices.Contains(imageprep.Steps, s) {
-			return usagef("unknown --ablate step %q: want one of %s", s, strings.Join(imageprep.Steps, ", "))
+		if !slices.Contains(recognize.Steps, s) {
+			return usagef("unknown --ablate step %q: want one of %s", s, strings.Join(recognize.Steps, ", "))
 		}
 	}
 	if *truthPath == "" && dir != "" {

@@ -321,14 +321,15 @@ const nameDebris = "*®©|~^_<>{}[]\\"
 // mends a dash that opens a word: no name has a word starting with one, it
 // is an opening quote OCR read flat («ООО -Магистраль-Центр"», a
 // real-layout soak's silent error) — a quote when the name's quotes are
-// one short, else nothing. A lone «©» between Cyrillic words is «с».
+// one short, else nothing. A lone «©» or «¢» between Cyrillic words is
+// «с».
 func dropNameDebris(s string) string {
-	// «Общество © ограниченной ответственностью»: a lone «©» between
-	// Cyrillic words is the preposition «с» OCR read as the sign.
-	if strings.Contains(s, "©") {
+	// «Общество © ограниченной ответственностью»: a lone «©» or «¢»
+	// between Cyrillic words is the preposition «с» OCR read as a sign.
+	if strings.ContainsAny(s, "©¢") {
 		ws := strings.Fields(s)
 		for i := 1; i+1 < len(ws); i++ {
-			if next, _ := utf8.DecodeRuneInString(ws[i+1]); ws[i] == "©" && unicode.Is(unicode.Cyrillic, next) && strings.ContainsFunc(ws[i-1], func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+			if next, _ := utf8.DecodeRuneInString(ws[i+1]); (ws[i] == "©" || ws[i] == "¢") && unicode.Is(unicode.Cyrillic, next) && strings.ContainsFunc(ws[i-1], func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
 				ws[i] = "с"
 			}
 		}

@@ -178,6 +178,13 @@ func (r *Recognizer) OCR(ctx context.Context, name string, index int, e Enhanced
 	if err != nil {
 		return Page{}, err
 	}
+	if r.opt.Mode == ModeEnhance && !r.opt.Disabled[StepRecover] {
+		more, err := r.recoverLines(ctx, e.Image, e.DPI, words)
+		if err != nil {
+			return Page{}, err
+		}
+		words = append(words, more...)
+	}
 	b := e.Image.Bounds()
 	p := Page{
 		Text:      pervichka.Page{Index: index, Width: b.Dx(), Height: b.Dy(), Source: pervichka.SourceOCR, Words: words},

@@ -1,0 +1,69 @@
+package imageprep
+
+import (
+	"image"
+	"image/color"
+	"testing"
+)
+
+// Lines OCR left out are found, lines it read and what is not print (a
+// rule, a speck) are not.
+func TestUncoveredLines(t *testing.T) {
+	t.Parallel()
+	const w, h, px = 1200, 900, 28.0
+	lines := []string{
+		"Поставщик: ООО «Ромашка»",
+		"ИНН 7701234560 КПП 770101001",
+		"Заказчик:",
+		"Покупатель: ООО «Лютик», ИНН 5003123458",
+		"Счёт на оплату № А-17 от 20 марта 2024 г.",
+	}
+	g := toGray(renderPage(t, w, h, px, lines, false))
+	margin, lh := w/10, px*1.6
+	baseline := func(i int) int { return margin + int(lh*float64(i+1)) }
+	// A table rule and a speck, in no word's box.
+	for x := margin; x < w-margin; x++ {
+		g.SetGray(x, baseline(6), color.Gray{Y: 20})
+		g.SetGray(x, baseline(6)+1, color.Gray{Y: 20})
+	}
+	for y := baseline(7); y < baseline(7)+5; y++ {
+		for x := 600; x < 605; x++ {
+			g.SetGray(x, y, color.Gray{Y: 20})
+		}
+	}
+	// OCR read lines 0, 1 and 4; it dropped 2 and 3.
+	var words []image.Rectangle
+	for _, i := range []int{0, 1, 4} {
+		for x := margin; x < w-margin-200; x += 200 {
+			words = append(words, image.Rect(x, baseline(i)-int(px), x+190, baseline(i)+8))
+		}
+	}
+	got := UncoveredLines(g, words, 8)
+	if len(got) != 2 {
+		t.Fatalf("found %v, want the two dropped lines", got)
+	}
+	for _, r := range got {
+		mid := (r.Min.Y + r.Max.Y) / 2
+		if !(mid > baseline(2)-int(px) && mid < baseline(2)) && !(mid > baseline(3)-int(px) && mid < baseline(3)) {
+			t.Errorf("box %v is not on line 2 (baseline %d) or 3 (baseline %d)", r, baseline(2), baseline(3))
+		}
+	}
+	// Widest first, and limit holds.
+	if one := UncoveredLines(g, words, 1); len(one) != 1 || one[0].Dx() < got[1].Dx() {
+		t.Errorf("limit 1: %v, want the widest of %v", one, got)
+	}
+	if UncoveredLines(g, words[:2], 8) != nil || UncoveredLines(nil, words, 8) != nil {
+		t.Error("no text height to go by (or no image): want nothing")
+	}
+}
+
+func toGray(m image.Image) *image.Gray {
+	b := m.Bounds()
+	g := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			g.Set(x, y, m.At(x, y))
+		}
+	}
+	return g
+}
