@@ -39,6 +39,7 @@ const (
 	ReasonSameParty        = "same_party"         // supplier and buyer have one ИНН
 	ReasonNoOwnCompany     = "no_own_company"     // none of our organisations is a party
 	ReasonOwnKPPMismatch   = "own_kpp_mismatch"   // our ИНН printed with a wrong КПП
+	ReasonOwnNameMismatch  = "own_name_mismatch"  // :role — our ИНН printed under a name that is not ours
 	ReasonDuplicate        = "duplicate"          // :id — another document has the same supplier ИНН, number and date
 	ReasonResent           = "resent"             // :id — the same picture as that document's, sent again; not read again
 	// The party differs from what approved documents of the same ИНН said:
@@ -79,6 +80,7 @@ var ReasonText = map[string]string{
 	ReasonSameParty:        "Продавец и покупатель совпадают",
 	ReasonNoOwnCompany:     "Ни одна из наших организаций не участвует в документе",
 	ReasonOwnKPPMismatch:   "Наш ИНН указан с чужим КПП",
+	ReasonOwnNameMismatch:  "Наш ИНН указан с чужим наименованием",
 	ReasonDuplicate:        "Возможный дубликат: тот же поставщик, номер и дата, что у другого документа",
 	ReasonResent:           "Повторно присланное изображение документа",
 	ReasonBankChanged:      "Банковские реквизиты отличаются от прежних документов этого контрагента",

@@ -198,7 +198,7 @@ func reasonFields(reason string) []string {
 		return []string{suffix + ".inn"}
 	case pervichka.ReasonKPPFormat, pervichka.ReasonKPPNotINN, ReasonKPPChanged:
 		return []string{suffix + ".kpp"}
-	case ReasonNameChanged:
+	case ReasonNameChanged, pervichka.ReasonOwnNameMismatch:
 		return []string{suffix + ".name"}
 	case pervichka.ReasonBIK:
 		return []string{"supplier_bank.bik"}

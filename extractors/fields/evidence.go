@@ -201,16 +201,21 @@ func (x *extraction) collectEvidence() {
 		if x.nameRepeated(p.name) {
 			add(f, pervichka.EvidenceRepeated)
 		}
+		ownINN, ownNamed := false, false
 		for _, o := range x.cfg.Own {
 			if o.Name == "" || string(o.INN) != p.inn.text {
 				continue
 			}
+			ownINN = true
 			own, read := nameForm(string(o.Name)), nameForm(p.name.text)
+			innSure := x.sufficient(role(r).String() + ".inn")
 			switch {
 			case own == read:
+				ownNamed = true
 				add(f, pervichka.EvidenceOwnCompany)
 			case ruvalid.FoldLookalikes(own) == ruvalid.FoldLookalikes(read),
-				x.sufficient(role(r).String()+".inn") && sharesNameWord(string(o.Name), p.name.text):
+				innSure && sharesNameWord(string(o.Name), p.name.text),
+				innSure && nameMisread(string(o.Name), p.name.text):
 				// «AO "MK "ВЫСОТА"»: our own name, its letters read as
 				// Latin twins; or «ae pila Высота»» under our ИНН, which
 				// is vouched for by more than its check digits: the
@@ -218,10 +223,21 @@ func (x *extraction) collectEvidence() {
 				// Deliver the name as we spell it, not what OCR made of
 				// it. A name sharing no word with ours stays as read and
 				// goes to a clerk.
+				// «ООО “ТеплоАльяис”» under our vouched ИНН is our
+				// «ООО "ТеплоАльянс"» with a letter misread: a trust
+				// soak's silent error, vouched for by the same misreading
+				// printed twice.
 				p.name.text = string(o.Name)
 				p.name.conf = max(p.name.conf, nameOwnConf)
+				ownNamed = true
 				add(f, pervichka.EvidenceOwnCompany)
 			}
+		}
+		if ownINN && !ownNamed {
+			// Our ИНН under a name that is not ours: OCR made another name
+			// of ours, or the document names someone else. Either way a
+			// clerk looks; the name's repetitions do not vouch for it.
+			x.reason(pervichka.ReasonOwnNameMismatch, role(r).String())
 		}
 		if !x.sufficient(f) && x.rereadName(p.name) {
 			add(f, pervichka.EvidenceSecondReading)
@@ -574,6 +590,20 @@ func splitByLine(ts []token) [][]token {
 	}
 	return out
 }
+
+// nameMisread reports whether read is own with a letter or two misread:
+// the names without their legal forms at most nameMisreadEdits edits apart,
+// ours at least nameMisreadMinLen letters long (a short name two letters
+// off is another name).
+func nameMisread(own, read string) bool {
+	o, r := nameCore(own), nameCore(read)
+	return len([]rune(o)) >= nameMisreadMinLen && levenshtein(o, r, nameMisreadEdits) <= nameMisreadEdits
+}
+
+const (
+	nameMisreadEdits  = 2
+	nameMisreadMinLen = 6
+)
 
 // sharesNameWord reports whether two names share a word of at least five
 // letters besides their legal forms («Высота» in «АО "МК "ВЫСОТА"» and in

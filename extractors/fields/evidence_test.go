@@ -163,6 +163,33 @@ func TestGateNameHoles(t *testing.T) {
 		}
 	}
 
+	// Our ИНН, vouched for, under our name with a letter misread — the
+	// same misreading printed twice vouched for it, a trust soak's silent
+	// error (seed 7402, 004-act-hard): our name is delivered. Under a name
+	// that is not ours the document goes to a clerk, however often it is
+	// printed.
+	long := []pervichka.Party{{Name: "ООО «ТеплоАльянс»", INN: "5003123458", KPP: "500301001"}}
+	for _, tc := range []struct {
+		own                   []pervichka.Party
+		printed, want, reason string
+	}{
+		{long, "ООО «ТеплоАльяис»", "ООО «ТеплоАльянс»", ""},
+		{own, "ООО «Василек»", "ООО «Василек»", "own_name_mismatch:buyer"},
+		// Five letters two edits apart may be another name: not ours.
+		{own, "ООО «Лютнк»", "ООО «Лютнк»", "own_name_mismatch:buyer"},
+	} {
+		p := ocr(edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 "+tc.printed+",", "ООО «Лютик»", tc.printed)...)
+		c := cfg()
+		c.Own = tc.own
+		res := Extract(context.Background(), []pervichka.Page{p}, c, twice(p))
+		if res.Buyer.Name != pervichka.Text(tc.want) {
+			t.Errorf("our ИНН under %q: name %q, want %q", tc.printed, res.Buyer.Name, tc.want)
+		}
+		if tc.reason == "" && res.NeedsReview || tc.reason != "" && !slices.Contains(res.ReviewReasons, tc.reason) {
+			t.Errorf("our ИНН under %q: reasons %v, want %q", tc.printed, res.ReviewReasons, tc.reason)
+		}
+	}
+
 	// A full stop after a name is not part of it; initials keep theirs.
 	for _, tc := range []struct{ in, want string }{
 		{"ИП Павлов Артём Васильевич.", "ИП Павлов Артём Васильевич"},
