@@ -120,7 +120,11 @@ func NormalizeName(s string) string {
 	out := make([]string, 0, len(words))
 	for _, w := range words {
 		if k := len(out); k > 0 && isInitial(out[k-1]) && isInitial(w) {
-			out[k-1] += w
+			// The closed-up word is one word now, and look-alikes are
+			// fixed per word: «и.» «c.» (Latin c) is «и.с.», as the
+			// next normalisation would make it (fuzzing found the two
+			// disagree).
+			out[k-1] = strings.ToLower(fixMixedScript(out[k-1] + w))
 			continue
 		}
 		out = append(out, w)
