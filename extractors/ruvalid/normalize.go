@@ -101,7 +101,10 @@ func NormalizeName(s string) string {
 	// Look-alikes before lower case: «M» looks like «М», «m» like nothing.
 	words := strings.Fields(s)
 	for i, w := range words {
-		words[i] = strings.ToLower(fixMixedScript(w))
+		// And after it: lower case can make Latin letters of others
+		// (the Kelvin sign «K» becomes Latin «k»; fuzzing found «KЄ»
+		// normalised to «kє» and then to «кє»).
+		words[i] = fixMixedScript(strings.ToLower(fixMixedScript(w)))
 	}
 	s = " " + strings.Join(words, " ") + " "
 	for _, f := range legalForms {
