@@ -35,6 +35,10 @@ const (
 	uncoveredMinParts = 2
 	uncoveredMinWidth = 2.5
 	uncoveredOneWord  = 4
+	// uncoveredMaxParts bounds the characters looked at: a page with more
+	// uncovered ones than a dense A4 page has letters (~6,000) is noise or
+	// texture, and grouping it would only cost time.
+	uncoveredMaxParts = 20000
 	// uncoveredMargin widens a found word's box (in word heights) before
 	// ink under it counts as covered: accents, commas and quotes beside a
 	// word are its own.
@@ -93,15 +97,22 @@ func UncoveredLines(g *image.Gray, words []image.Rectangle, limit int) []image.R
 		box image.Rectangle
 		n   int
 	}
+	if len(chars) > uncoveredMaxParts {
+		return nil // specks or texture, not lines a layout dropped
+	}
 	var lines []line
+	var open []int // lines a character further right may still join
 	gap, shift := int(uncoveredGap*u), uncoveredMidShift*u
 	for _, c := range chars {
+		// Characters come left to right: a line ending more than a gap
+		// left of this one is closed for good.
+		open = slices.DeleteFunc(open, func(i int) bool { return c.Min.X-lines[i].box.Max.X > gap })
 		mid := float64(c.Min.Y+c.Max.Y) / 2
 		joined := false
-		for i := len(lines) - 1; i >= 0; i-- {
+		for _, i := range slices.Backward(open) {
 			l := &lines[i]
 			lm := float64(l.box.Min.Y+l.box.Max.Y) / 2
-			if c.Min.X-l.box.Max.X <= gap && c.Min.X >= l.box.Min.X && math.Abs(mid-lm) <= shift {
+			if math.Abs(mid-lm) <= shift {
 				l.box, l.n = l.box.Union(c), l.n+1
 				joined = true
 				break
@@ -109,6 +120,7 @@ func UncoveredLines(g *image.Gray, words []image.Rectangle, limit int) []image.R
 		}
 		if !joined {
 			lines = append(lines, line{box: c, n: 1})
+			open = append(open, len(lines)-1)
 		}
 	}
 	var out []image.Rectangle

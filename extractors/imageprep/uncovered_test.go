@@ -67,3 +67,26 @@ func toGray(m image.Image) *image.Gray {
 	}
 	return g
 }
+
+// A page of specks (texture, noise) has more uncovered "characters" than
+// any page has letters: it is not grouped into lines at all.
+func TestUncoveredLinesNoise(t *testing.T) {
+	t.Parallel()
+	g := image.NewGray(image.Rect(0, 0, 3000, 3000))
+	for i := range g.Pix {
+		g.Pix[i] = 250
+	}
+	for y := 10; y+12 < 3000; y += 18 {
+		for x := 10; x+12 < 3000; x += 18 {
+			for dy := range 12 {
+				for dx := range 12 {
+					g.Pix[(y+dy)*g.Stride+x+dx] = 20
+				}
+			}
+		}
+	}
+	words := []image.Rectangle{image.Rect(0, 0, 1, 30), image.Rect(0, 0, 1, 30), image.Rect(0, 0, 1, 30)}
+	if got := UncoveredLines(g, words, 8); got != nil {
+		t.Errorf("a page of %d specks gave lines %v", (2990/18)*(2990/18), got)
+	}
+}
