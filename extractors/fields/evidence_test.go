@@ -265,3 +265,61 @@ func TestFormMarkersTORG12(t *testing.T) {
 		t.Error("an act mentioning a товарная накладная agrees with ТОРГ-12")
 	}
 }
+
+// A row read without its amount («Картридж … 2 шт 5 000,00» and nothing
+// after) takes quantity × price only when that makes the rows add up to
+// the printed total; otherwise the row stays unread and the document goes
+// to a clerk.
+func TestLostRowAmount(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		lines  []string
+		amount string // the row's amount delivered, "" for none
+		unread bool
+	}{
+		{"product adds up", edit(invoice1C, "@64 5 000,00 @74 10 000,00", "@64 5 000,00"), "10000.00", false},
+		{"product does not add up", edit(invoice1C, "@64 5 000,00 @74 10 000,00", "@64 5 100,00"), "", true},
+		{"no price", edit(invoice1C, "@64 5 000,00 @74 10 000,00", ""), "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := Extract(context.Background(), []pervichka.Page{pageOf(tc.lines...)}, cfg(), nil)
+			if len(res.Items) != 2 {
+				t.Fatalf("items %+v", res.Items)
+			}
+			if got := string(res.Items[1].Amount); got != tc.amount {
+				t.Errorf("row 2 amount %q, want %q", got, tc.amount)
+			}
+			if got := hasReason(res, "items_unread"); got != tc.unread || (tc.unread && !res.NeedsReview) {
+				t.Errorf("needs_review %v, reasons %v; items_unread want %v", res.NeedsReview, res.ReviewReasons, tc.unread)
+			}
+		})
+	}
+}
+
+// The first row's number lost in the table's rule (a photo of an act,
+// seed 1's 022-act): the first line under the heading with a name and an
+// amount of its own is still row 1, and the rows add up.
+func TestFirstRowWithoutNumber(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^АКТ ^№ ^17 от 8 февраля 2023 г.",
+		"Исполнитель: ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+		"Заказчик: ООО «Лютик», ИНН 5003123458, КПП 500301001",
+		"№ @4 Наименование @40 Ед. @45 Кол-во @53 Цена, @65 Сумма, @77 Ставка @85 Сумма",
+		"@40 изм. @53 руб. @65 руб. @77 НДС @85 НДС, руб.",
+		"@6 Аренда нежилого помещения @40 мес. @45 1 @53 3000.00 @65 3000.00 @77 20% @85 500.00",
+		"2 @4 Услуги по уборке помещений @40 мес. @45 1 @53 5000.00 @65 5000.00 @77 20% @85 833.33",
+		"3 @4 Разработка программ @40 час @45 3 @53 $ 500.00 @65 4500.00 @77 20% @85 750.00",
+		"Итого: 12500,00",
+		"В том числе НДС (20%): 2083,33",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+	if len(res.Items) != 3 || res.Items[0].Amount != "3000.00" || res.Items[0].Name != "Аренда нежилого помещения" {
+		t.Fatalf("items %+v", res.Items)
+	}
+	if hasReason(res, "items_sum_mismatch") {
+		t.Errorf("reasons %v", res.ReviewReasons)
+	}
+}

@@ -133,12 +133,17 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 					delete(cells, colNo)
 				}
 			}
-			if !starts && cur != nil && curHasAmount(cur) && lineHasAmount(cells) && len(cells[colName]) > 0 {
+			if !starts && lineHasAmount(cells) && len(cells[colName]) > 0 && ((cur != nil && curHasAmount(cur)) || (cur == nil && len(rows) == 0 && lastNo < 0)) {
 				// No row number read at all, but a name and an amount
-				// of its own after a complete row: the next row. A wrapped
-				// name's second line has no amount.
+				// of its own after a complete row, or as the first line
+				// of figures under the heading (a photo's «1» lost in the
+				// table's rule): a row. A wrapped name's second line has
+				// no amount.
 				starts = true
 				lastNo++
+				if lastNo == 0 {
+					lastNo = 1
+				}
 			}
 		} else {
 			for _, k := range []colKind{colAmount, colPrice, colQty} {

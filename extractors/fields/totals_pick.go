@@ -113,11 +113,20 @@ func (x *extraction) checkRowsAgainstTotal() {
 		return
 	}
 	var sum pervichka.Kopecks
-	for _, r := range x.table.rows {
+	lost := -1
+	for i, r := range x.table.rows {
 		if !r.hasAmt {
-			return
+			if lost >= 0 {
+				return
+			}
+			lost = i
+			continue
 		}
 		sum += r.amount
+	}
+	if lost >= 0 {
+		x.fillLostAmount(lost, sum)
+		return
 	}
 	if len(x.table.rows) == 0 || x.printedTotal(sum) {
 		return
@@ -141,6 +150,29 @@ func (x *extraction) checkRowsAgainstTotal() {
 	r := &x.table.rows[at]
 	r.amount = with
 	r.item.Amount = with.Text()
+	r.repaired = true
+	r.conf = min(r.conf, repairedRowCap)
+}
+
+// fillLostAmount completes the one row read without its amount (the
+// figure lost in a fold or a stamp, «Средство для мытья полов 18,971 л
+// 98,62» and nothing after) with quantity × price, when that and only that
+// makes the rows add up to a printed total: two readings that do not
+// depend on each other, the row's own figures and the total less the other
+// rows, must give the same kopeck. sum is Σ of the other rows.
+func (x *extraction) fillLostAmount(at int, sum pervichka.Kopecks) {
+	r := &x.table.rows[at]
+	qm, okQ := quantityMilli(string(r.item.Quantity))
+	p, err := pervichka.ParseKopecks(string(r.item.Price))
+	if !okQ || err != nil || qm <= 0 || p <= 0 {
+		return
+	}
+	a := product(qm, p)
+	if a <= 0 || !x.printedTotal(sum+a) {
+		return
+	}
+	r.amount, r.hasAmt = a, true
+	r.item.Amount = a.Text()
 	r.repaired = true
 	r.conf = min(r.conf, repairedRowCap)
 }
