@@ -208,6 +208,12 @@ func TestTotalsPayRowOCR(t *testing.T) {
 		{"[Всего « оплате (9) _| @40 111 945,65 @55 x @60 24 628,06 @75 136 573.71", 13657371, 2462806},
 		// The tax lost: the difference of the amounts either side of «х».
 		{"cero и оплате (9) @40 161 365.57 @55 х @58 иж @75 196 866.00", 19686600, 3550043},
+		// The gross figure's leading digit read as «$»: net + tax gives it.
+		{"Всего к оплате (9) @40 8 126,67 @52 x @55 1 625,33 @66 $ 752,00", 975200, 162533},
+		// Net + tax does not end in the digits read: left as read.
+		{"Всего к оплате (9) @40 8 126,67 @52 x @55 1 625,33 @66 $ 753,00", 75300, 162533},
+		// Two figures with a hidden digit: nothing to settle them by.
+		{"Всего к оплате (9) @40 $ 980,00 @52 x @55 295,00 @66 $ 279,00", 27900, 29500},
 	} {
 		r := findTotals(buildLines([]pervichka.Page{pageOf(tc.line)}), pervichka.DocVATInvoice, 0)
 		if len(r.totals) == 0 || r.totals[0].k != tc.total {
@@ -410,5 +416,30 @@ func TestArithRowQuantitySpaceDecimals(t *testing.T) {
 		if !ok || string(r.item.Quantity) != tc.qty {
 			t.Errorf("%q: got %+v ok %v", tc.line, r.item, ok)
 		}
+	}
+}
+
+// A bill's total with its leading digit read as «$» is the rows' sum when
+// its other digits are the sum's; a figure that is not stays as read and
+// goes to a clerk.
+func TestTotalWildLead(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^Счет ^на ^оплату ^№ ^А-17 ^от ^20 ^марта ^2024 ^г.",
+		"Поставщик @12 ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+		"Покупатель @12 ООО «Лютик», ИНН 5003123458, КПП 500301001",
+		"№ @4 Товары (работы, услуги) @50 Кол-во @58 Ед. @64 Цена @74 Сумма",
+		"1 @4 Картридж лазерный HP 85A @52 2 @58 шт @64 4 876,00 @74 9 752,00",
+		"@66 Итого: @74 $ 752,00",
+		"@60 Без налога (НДС)",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Total != "9752.00" {
+		t.Errorf("total %q, want 9752.00 (reasons %v)", res.Total, res.ReviewReasons)
+	}
+	lines[4] = strings.ReplaceAll(lines[4], "4 876,00 @74 9 752,00", "4 876,50 @74 9 753,00")
+	res = Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Total != "752.00" || !res.NeedsReview {
+		t.Errorf("total %q, review %v; want 752.00 sent to a clerk", res.Total, res.NeedsReview)
 	}
 }

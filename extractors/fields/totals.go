@@ -16,6 +16,10 @@ type moneyCand struct {
 	amount
 	line   int
 	weight float64
+	// wild is 10^n kopecks when a lone glyph OCR makes of a digit stood
+	// before the figure (wildLead): the printed amount is d·wild + k for
+	// a digit d no reading gives. Zero otherwise.
+	wild pervichka.Kopecks
 }
 
 // totalsResult is what the totals block says.
@@ -106,7 +110,8 @@ func isNoVAT(l *line) bool {
 func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult {
 	var r totalsResult
 	add := func(list *[]moneyCand, a amount, li int, w float64) {
-		*list = append(*list, moneyCand{amount: a, line: li, weight: w})
+		wild, _ := wildLead(&lines[li], a)
+		*list = append(*list, moneyCand{amount: a, line: li, weight: w, wild: wild})
 	}
 	for li := range lines {
 		l := &lines[li]
@@ -139,6 +144,11 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 						}
 					}
 					if len(money) >= 3 {
+						if g, ok := settleWildLead(l, money[len(money)-3:]); ok {
+							// The row's own arithmetic gives the digit a
+							// glyph hid: «8 126,67 х 1 625,33 $ 752,00».
+							r.totals[len(r.totals)-1] = moneyCand{amount: g, line: li, weight: 1}
+						}
 						add(&r.vats, money[len(money)-2], li, 1)
 					} else if len(money) == 2 && !isNoVAT(l) {
 						if crossBetween(l, money[0], money[1]) {
@@ -392,6 +402,79 @@ func payRow(l *line) (int, bool) {
 		}
 	}
 	return -1, false
+}
+
+// wildLeadGlyphs are what OCR reads a figure's leading digit as on
+// photos: «$ 752,00» for 9 752,00, «$ 714,94» for 5 714,94 (seed 1's
+// messenger photos, three totals of 45 pages).
+var wildLeadGlyphs = map[string]bool{"$": true, "S": true, "§": true, "s": true}
+
+// wildLead reports a lone glyph OCR makes of a digit just before a's first
+// word, a digit group's gap away, when a's whole part is whole groups of
+// three: the printed figure is d·10^n + a with its leading digit d
+// unread. It returns 10^n in kopecks.
+func wildLead(l *line, a amount) (pervichka.Kopecks, bool) {
+	if a.first < 1 || a.first >= len(l.toks) || len(a.toks) == 0 || !a.frac || a.fracLen != 2 {
+		return 0, false
+	}
+	g := l.toks[a.first-1]
+	if !wildLeadGlyphs[g.text] {
+		return 0, false
+	}
+	if gap := float64(a.toks[0].box.X0 - g.box.X1); gap > 0.9*l.unit || gap < -0.5*l.unit {
+		return 0, false
+	}
+	whole := int64(a.k) / 100
+	n := 0
+	for v := whole; v > 0; v /= 10 {
+		n++
+	}
+	if n == 0 || n%3 != 0 {
+		return 0, false
+	}
+	p := pervichka.Kopecks(100)
+	for range n {
+		p *= 10
+	}
+	return p, true
+}
+
+// fillsWild reports whether want is a read as d·wild + a.k for one digit
+// d from 1 to 9.
+func fillsWild(a pervichka.Kopecks, wild, want pervichka.Kopecks) bool {
+	if wild <= 0 || want <= a {
+		return false
+	}
+	d := want - a
+	return d%wild == 0 && d/wild >= 1 && d/wild <= 9
+}
+
+// settleWildLead settles the one figure of a «Всего к оплате» row (without
+// tax, tax, with tax) whose leading digit a glyph hid, by the row's own
+// arithmetic: gross = net + tax. Only the gross figure is returned changed;
+// with two such figures in the row nothing is settled.
+func settleWildLead(l *line, m []amount) (amount, bool) {
+	net, vat, gross := m[0], m[1], m[2]
+	wild, ok := wildLead(l, gross)
+	if !ok {
+		return amount{}, false
+	}
+	if _, w := wildLead(l, net); w {
+		return amount{}, false
+	}
+	if _, w := wildLead(l, vat); w {
+		return amount{}, false
+	}
+	want := net.k + vat.k
+	if !fillsWild(gross.k, wild, want) {
+		return amount{}, false
+	}
+	g := gross
+	g.k = want
+	g.lookalike = true
+	g.toks = append([]token{l.toks[gross.first-1]}, gross.toks...)
+	g.first--
+	return g, true
 }
 
 // crossBetween reports whether a lone «x»/«х» (the excise column's cross)

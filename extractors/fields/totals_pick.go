@@ -311,6 +311,17 @@ func (x *extraction) pickTotal() {
 		x.crossCheckTotal(haveSum, sum, words)
 		return
 	}
+	for i, c := range cands {
+		// A figure whose leading digit a glyph hid («$ 752,00») is the
+		// rows' sum or the amount in words when its other digits are
+		// theirs: the digits read and the sum are two readings.
+		switch {
+		case c.wild > 0 && haveSum && fillsWild(c.k, c.wild, sum):
+			cands[i].k, cands[i].lookalike, cands[i].wild = sum, true, 0
+		case c.wild > 0 && words != nil && fillsWild(c.k, c.wild, *words):
+			cands[i].k, cands[i].lookalike, cands[i].wild = *words, true, 0
+		}
+	}
 	best := -1
 	bestScore := -1.0
 	for i, c := range cands {
