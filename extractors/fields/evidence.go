@@ -575,13 +575,18 @@ func (x *extraction) rereadName(v value) bool {
 	return a != "" && (a == b || containsWords(b, a) && len([]rune(a)) >= 6)
 }
 
-// splitByLine groups tokens into runs that share a text line.
+// splitByLine groups tokens into runs that share a text line: boxes that
+// overlap by half the lower one's height. Word boxes of two lines touch
+// (a descender's «у», a quote mark): a two-pixel overlap is not a line
+// (seed 1's 021-invoice re-read «Общество с ограниченной ответственностью»
+// over «'Кабельресурс'» as one line and lost the second).
 func splitByLine(ts []token) [][]token {
 	var out [][]token
 	for i, t := range ts {
 		if i > 0 {
 			p := ts[i-1]
-			if p.page == t.page && t.box.Y0 < p.box.Y1 && p.box.Y0 < t.box.Y1 {
+			overlap := min(p.box.Y1, t.box.Y1) - max(p.box.Y0, t.box.Y0)
+			if p.page == t.page && 2*overlap > min(p.box.Dy(), t.box.Dy()) {
 				out[len(out)-1] = append(out[len(out)-1], t)
 				continue
 			}

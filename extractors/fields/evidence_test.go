@@ -323,3 +323,31 @@ func TestFirstRowWithoutNumber(t *testing.T) {
 		t.Errorf("reasons %v", res.ReviewReasons)
 	}
 }
+
+// A name wrapped over two lines is re-read a line at a time, even where
+// the word boxes of the two lines touch (seed 1's 021-invoice: the second
+// line's quote marks reach two pixels into the first).
+func TestSplitByLine(t *testing.T) {
+	t.Parallel()
+	tok := func(x0, y0, x1, y1 int) token { return token{box: pervichka.Rect{X0: x0, Y0: y0, X1: x1, Y1: y1}} }
+	for _, tc := range []struct {
+		name string
+		toks []token
+		want []int // tokens per line
+	}{
+		{"one line", []token{tok(0, 10, 50, 40), tok(60, 12, 90, 41)}, []int{2}},
+		{"two lines touching", []token{tok(185, 296, 321, 342), tok(338, 296, 867, 342), tok(201, 340, 413, 385)}, []int{2, 1}},
+		{"a word set lower on its line", []token{tok(0, 10, 50, 40), tok(60, 22, 90, 50)}, []int{2}},
+		{"two lines apart", []token{tok(0, 10, 50, 40), tok(0, 60, 50, 90)}, []int{1, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []int
+			for _, l := range splitByLine(tc.toks) {
+				got = append(got, len(l))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("lines of %v tokens, want %v", got, tc.want)
+			}
+		})
+	}
+}
