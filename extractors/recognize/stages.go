@@ -140,9 +140,10 @@ func (r *Recognizer) ReadPage(ctx context.Context, name string, raw RawPage) (Pa
 
 // Enhanced is an image page prepared for OCR.
 type Enhanced struct {
-	Image image.Image
-	DPI   int
-	MS    int64 // time taken
+	Image   image.Image
+	DPI     int
+	Rotated int   // quarter turn applied by orient, degrees clockwise
+	MS      int64 // time taken
 }
 
 // Enhance prepares an image page for OCR (Options.Mode and Disabled apply).
@@ -168,7 +169,7 @@ func (r *Recognizer) Enhance(ctx context.Context, raw RawPage) (Enhanced, error)
 	if err != nil {
 		return Enhanced{}, err
 	}
-	return Enhanced{Image: out.Image, DPI: out.DPI, MS: time.Since(start).Milliseconds()}, nil
+	return Enhanced{Image: out.Image, DPI: out.DPI, Rotated: out.Rotated, MS: time.Since(start).Milliseconds()}, nil
 }
 
 // OCR reads the words of an enhanced page.

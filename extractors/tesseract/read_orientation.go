@@ -132,8 +132,9 @@ const (
 // clockwise by 0, 90, 180 and 270 degrees. Turns that would leave the text
 // lines vertical (see lineDirection) are not read (notRead). The others
 // are read in the order hint, 0, 180, 90, 270, and reading stops once a
-// turn scores readEnough: the common case, an upright photo whose OSD was
-// unsure, then costs one recognition. ctx is checked before each one.
+// turn scores readEnough and the upright turn has been read: the common
+// case, an upright photo whose OSD was unsure, then costs one recognition,
+// and a turn OSD suggested costs two. ctx is checked before each one.
 func (p *Pool) readScores(ctx context.Context, s *slot, g *image.Gray, hint int, calls *int) (scores [4]float64, err error) {
 	scores = [4]float64{unread, unread, unread, unread}
 	crop := shrink(centralCrop(g, readCrop), readLongSide)
@@ -163,7 +164,12 @@ func (p *Pool) readScores(ctx context.Context, s *slot, g *image.Gray, hint int,
 		for _, b := range boxes {
 			scores[i] += wordScore(b.Word, conf01(b.Confidence))
 		}
-		if scores[i] >= readEnough {
+		if scores[i] >= readEnough && scores[0] != unread {
+			// Not before the upright turn was read too: text upside
+			// down reads as Cyrillic-looking words of its own («эинэниоицриэан»),
+			// and a contract photo upright in its frame scored over
+			// readEnough at OSD's hint of 180° and was turned over
+			// (seed 1, 035-contract, page 1).
 			break
 		}
 	}
