@@ -771,11 +771,11 @@ func TestCommittedPhotoUnchanged(t *testing.T) {
 	b := build(committedSeed, 0, types[0], ownCompanies(), LayoutsClassic)
 	page := renderImage(b.doc.Sheets[0])
 	for vi, v := range Variants {
-		shoot := map[string]func(*rand.Rand, image.Image) ([]byte, error){VariantPhoto: degrade.Photo, VariantHard: degrade.HardPhoto}[v]
+		shoot := map[string]func(*rand.Rand, image.Image) ([]byte, int, error){VariantPhoto: degrade.Photo, VariantHard: degrade.HardPhoto}[v]
 		if shoot == nil {
 			continue
 		}
-		got, err := shoot(streamRand(committedSeed, 0, vi+1), page)
+		got, _, err := shoot(streamRand(committedSeed, 0, vi+1), page)
 		if err != nil {
 			t.Fatal(err)
 		}

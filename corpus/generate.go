@@ -340,13 +340,13 @@ func writeDocument(opt Options, i int, t pervichka.DocType, own []*party) (Truth
 				return tr, fmt.Errorf("%s: %w", name, err)
 			}
 		case VariantPhoto, VariantHard, VariantPhotoReal, VariantScanApp:
-			shoot := map[string]func(*rand.Rand, image.Image) ([]byte, error){
+			shoot := map[string]func(*rand.Rand, image.Image) ([]byte, int, error){
 				VariantPhoto: degrade.Photo, VariantHard: degrade.HardPhoto,
 				VariantPhotoReal: degrade.RealPhoto, VariantScanApp: degrade.ScanApp,
 			}[v]
 			var jpegs [][]byte
 			for k, p := range raster() {
-				j, err := shoot(r, p)
+				j, _, err := shoot(r, p)
 				if err != nil {
 					return tr, fmt.Errorf("%s %s page %d: %w", tr.ID, v, k+1, err)
 				}

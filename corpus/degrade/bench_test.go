@@ -18,13 +18,13 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func benchShots(b *testing.B, page image.Image, f func(*rand.Rand, image.Image) ([]byte, error)) {
+func benchShots(b *testing.B, page image.Image, f func(*rand.Rand, image.Image) ([]byte, int, error)) {
 	b.Helper()
 	start := cpuTime()
 	b.ResetTimer()
 	n := 0
 	for i := 0; b.Loop(); i++ {
-		if _, err := f(rand.New(rand.NewPCG(uint64(i), 1)), page); err != nil {
+		if _, _, err := f(rand.New(rand.NewPCG(uint64(i), 1)), page); err != nil {
 			b.Fatal(err)
 		}
 		n++
@@ -34,7 +34,7 @@ func benchShots(b *testing.B, page image.Image, f func(*rand.Rand, image.Image) 
 
 func BenchmarkScan(b *testing.B) {
 	page, _, _ := pages()
-	benchShots(b, page, func(r *rand.Rand, p image.Image) ([]byte, error) { Scan(r, p); return nil, nil })
+	benchShots(b, page, func(r *rand.Rand, p image.Image) ([]byte, int, error) { Scan(r, p); return nil, 0, nil })
 }
 
 func BenchmarkPhoto(b *testing.B) {

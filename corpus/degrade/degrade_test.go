@@ -126,7 +126,7 @@ func longSide(img image.Image) int { return max(img.Bounds().Dx(), img.Bounds().
 func TestPhotoPromises(t *testing.T) {
 	_, portrait, landscape := pages()
 	for seed := range uint64(4) {
-		b, err := Photo(seeded(seed), portrait)
+		b, _, err := Photo(seeded(seed), portrait)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestPhotoPromises(t *testing.T) {
 	const shots = 6
 	turned := 0
 	for seed := range uint64(shots) {
-		b, err := Photo(seeded(seed), landscape)
+		b, _, err := Photo(seeded(seed), landscape)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func TestHardPhotoPromises(t *testing.T) {
 	_, portrait, _ := pages()
 	seen := map[side]bool{}
 	for seed := range uint64(4) {
-		b, err := HardPhoto(seeded(seed), portrait)
+		b, _, err := HardPhoto(seeded(seed), portrait)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,16 +204,16 @@ func TestHardPhotoPromises(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	_, portrait, _ := pages()
-	for name, f := range map[string]func(*rand.Rand, image.Image) ([]byte, error){"Photo": Photo, "HardPhoto": HardPhoto} {
-		a, err := f(seeded(5), portrait)
+	for name, f := range map[string]func(*rand.Rand, image.Image) ([]byte, int, error){"Photo": Photo, "HardPhoto": HardPhoto} {
+		a, _, err := f(seeded(5), portrait)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b, _ := f(seeded(5), portrait); !bytes.Equal(a, b) {
+		if b, _, _ := f(seeded(5), portrait); !bytes.Equal(a, b) {
 			t.Errorf("%s: same seed, different bytes", name)
 		}
 		if name == "Photo" {
-			if c, _ := f(seeded(6), portrait); bytes.Equal(a, c) {
+			if c, _, _ := f(seeded(6), portrait); bytes.Equal(a, c) {
 				t.Errorf("%s: different seeds, same bytes", name)
 			}
 		}
@@ -274,10 +274,10 @@ func stats(g *image.Gray, r image.Rectangle) (mean, sd float64) {
 
 func TestPhotoRefusesBadPages(t *testing.T) {
 	for _, p := range []image.Image{nil, image.NewRGBA(image.Rect(0, 0, 3, 3))} {
-		if _, err := Photo(seeded(1), p); err == nil {
+		if _, _, err := Photo(seeded(1), p); err == nil {
 			t.Errorf("Photo accepted %v", p)
 		}
-		if _, err := HardPhoto(seeded(1), p); err == nil {
+		if _, _, err := HardPhoto(seeded(1), p); err == nil {
 			t.Errorf("HardPhoto accepted %v", p)
 		}
 	}
@@ -286,7 +286,7 @@ func TestPhotoRefusesBadPages(t *testing.T) {
 	for i := range g.Pix {
 		g.Pix[i] = 255
 	}
-	if _, err := Photo(seeded(1), g); err != nil {
+	if _, _, err := Photo(seeded(1), g); err != nil {
 		t.Errorf("gray page: %v", err)
 	}
 	if s := Scan(seeded(1), image.NewRGBA(image.Rect(0, 0, 1, 1))); s.Bounds().Dx() != 1 {
@@ -349,7 +349,7 @@ func TestJPEGsPDFEmbedsAsIs(t *testing.T) {
 	_, portrait, _ := pages()
 	var jpegs [][]byte
 	for seed := range uint64(2) {
-		j, err := Photo(seeded(seed), portrait)
+		j, _, err := Photo(seeded(seed), portrait)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -96,14 +96,19 @@ var hard = style{
 // downscaled by the messenger to 1280–1600 px on the long side at quality
 // 65–80, sometimes (≈30%) recompressed again when forwarded. Portrait
 // sheets stay portrait; landscape sheets are shot either way round.
-func Photo(rng *rand.Rand, page image.Image) ([]byte, error) {
+//
+// turned is how far the page's content ends up turned clockwise in the
+// photo (0, 90, 180 or 270): the turn an orientation step must undo, which
+// the corpus records as truth.
+func Photo(rng *rand.Rand, page image.Image) (photo []byte, turned int, err error) {
 	return shoot(rng, page, messenger)
 }
 
 // HardPhoto is a worse photo than Photo: 1024–1280 px on the long side,
 // quality 45–60, stronger blur, light gradient and shadow, and the content
 // turned by 90, 180 or 270 degrees as when the phone was held wrong.
-func HardPhoto(rng *rand.Rand, page image.Image) ([]byte, error) {
+// turned is as for Photo.
+func HardPhoto(rng *rand.Rand, page image.Image) (photo []byte, turned int, err error) {
 	return shoot(rng, page, hard)
 }
 
@@ -112,9 +117,15 @@ func HardPhoto(rng *rand.Rand, page image.Image) ([]byte, error) {
 // than working at the page's 300 dpi.
 const frameOversample = 1.3
 
-func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
+// shoot makes one photo of page in style st. It also returns how far the
+// page's content is turned clockwise in the photo, in degrees: a landscape
+// sheet shot in a portrait frame is turned a quarter either way, and a
+// style that turns the picture (hard) adds its own turn. The turn is worked
+// out from what was drawn, not from another random number, so recording it
+// leaves every photo's bytes as they were.
+func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, int, error) {
 	if page == nil || page.Bounds().Dx() < 8 || page.Bounds().Dy() < 8 {
-		return nil, fmt.Errorf("photo: page image too small or missing")
+		return nil, 0, fmt.Errorf("photo: page image too small or missing")
 	}
 	src := toRGBA(page)
 	pw, ph := float64(src.Rect.Dx()), float64(src.Rect.Dy())
@@ -198,9 +209,12 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 		// Frame corner i shows page corner (i - quarter) mod 4.
 		from[i] = pageCorners[(i-quarter+4)%4]
 	}
+	// Frame corner i showing page corner i-quarter, corners going round
+	// clockwise, is the page turned clockwise by quarter quarters.
+	turned := 90 * quarter
 	hom, err := solveHomography(dst, from)
 	if err != nil {
-		return nil, fmt.Errorf("photo: %w", err)
+		return nil, 0, fmt.Errorf("photo: %w", err)
 	}
 	// Paper rarely lies flat: bow it along one axis, so rules and text lines
 	// curve slightly and the sheet's edges are not quite straight.
@@ -252,11 +266,11 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 	camQ := 88 + rng.IntN(7)
 	var cam bytes.Buffer
 	if err := jpeg.Encode(&cam, frame, &jpeg.Options{Quality: camQ}); err != nil {
-		return nil, fmt.Errorf("photo: camera jpeg: %w", err)
+		return nil, 0, fmt.Errorf("photo: camera jpeg: %w", err)
 	}
 	shot, err := jpeg.Decode(&cam)
 	if err != nil {
-		return nil, fmt.Errorf("photo: decode camera jpeg: %w", err)
+		return nil, 0, fmt.Errorf("photo: decode camera jpeg: %w", err)
 	}
 	ow, oh := long, long*3/4
 	if fw < fh {
@@ -268,32 +282,38 @@ func shoot(rng *rand.Rand, page image.Image, st style) ([]byte, error) {
 		sharpen(small, uniform(rng, st.sharpen[0], st.sharpen[1]))
 	}
 	if st.turn {
+		// imaging's RotateN turns counter-clockwise by N degrees, that is
+		// clockwise by 360-N.
 		switch rng.IntN(3) {
 		case 0:
 			small = opaqueRGBA(imaging.Rotate90(small))
+			turned += 270
 		case 1:
 			small = opaqueRGBA(imaging.Rotate180(small))
+			turned += 180
 		default:
 			small = opaqueRGBA(imaging.Rotate270(small))
+			turned += 90
 		}
+		turned %= 360
 	}
 	q := st.quality[0] + rng.IntN(st.quality[1]-st.quality[0]+1)
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, small, &jpeg.Options{Quality: q}); err != nil {
-		return nil, fmt.Errorf("photo: messenger jpeg: %w", err)
+		return nil, 0, fmt.Errorf("photo: messenger jpeg: %w", err)
 	}
 	if rng.Float64() < st.recompress {
 		again, err := jpeg.Decode(bytes.NewReader(out.Bytes()))
 		if err != nil {
-			return nil, fmt.Errorf("photo: decode for forwarding: %w", err)
+			return nil, 0, fmt.Errorf("photo: decode for forwarding: %w", err)
 		}
 		q2 := st.quality[0] + rng.IntN(st.quality[1]-st.quality[0]+1)
 		out.Reset()
 		if err := jpeg.Encode(&out, again, &jpeg.Options{Quality: q2}); err != nil {
-			return nil, fmt.Errorf("photo: forwarded jpeg: %w", err)
+			return nil, 0, fmt.Errorf("photo: forwarded jpeg: %w", err)
 		}
 	}
-	return withJFIF(out.Bytes()), nil
+	return withJFIF(out.Bytes()), turned, nil
 }
 
 // jfifAPP0 is the JFIF header (version 1.1, square pixels, no density) that

@@ -66,13 +66,15 @@ var scanApp = style{
 
 // RealPhoto makes a messenger photo of page modelled on real ones; see
 // realistic for what it draws and docs/corpus.md for how it was measured.
-func RealPhoto(rng *rand.Rand, page image.Image) ([]byte, error) {
+// turned is as for Photo.
+func RealPhoto(rng *rand.Rand, page image.Image) (photo []byte, turned int, err error) {
 	return shoot(rng, page, realistic)
 }
 
 // ScanApp makes a «scanner app» picture of page sent through a messenger:
 // whitened, hard contrast, over-sharpened, the sheet filling the frame.
-func ScanApp(rng *rand.Rand, page image.Image) ([]byte, error) {
+// turned is as for Photo.
+func ScanApp(rng *rand.Rand, page image.Image) (photo []byte, turned int, err error) {
 	return shoot(rng, page, scanApp)
 }
 

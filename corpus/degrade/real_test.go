@@ -14,7 +14,7 @@ func TestRealPhotoPromises(t *testing.T) {
 	turned := 0
 	const shots = 6
 	for seed := range uint64(shots) {
-		b, err := RealPhoto(seeded(seed), landscape)
+		b, _, err := RealPhoto(seeded(seed), landscape)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,17 +38,17 @@ func TestRealPhotoPromises(t *testing.T) {
 	if turned < shots/2 || turned == shots {
 		t.Errorf("landscape sheets turned in %d of %d photos, want most but not all", turned, shots)
 	}
-	a, err := RealPhoto(seeded(3), portrait)
+	a, _, err := RealPhoto(seeded(3), portrait)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := RealPhoto(seeded(3), portrait); !bytes.Equal(a, b) {
+	if b, _, _ := RealPhoto(seeded(3), portrait); !bytes.Equal(a, b) {
 		t.Error("same seed, different bytes")
 	}
 	if s := markerSide(decode(t, a)); s != top {
 		t.Errorf("portrait sheet: top at the %s", s)
 	}
-	app, err := ScanApp(seeded(3), portrait)
+	app, _, err := ScanApp(seeded(3), portrait)
 	if err != nil {
 		t.Fatal(err)
 	}

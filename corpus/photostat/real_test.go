@@ -98,7 +98,7 @@ func billPage() image.Image {
 func TestRealPhotoCalibrated(t *testing.T) {
 	page := billPage()
 	for seed := range uint64(2) {
-		b, err := degrade.RealPhoto(rand.New(rand.NewPCG(seed, 9)), page)
+		b, _, err := degrade.RealPhoto(rand.New(rand.NewPCG(seed, 9)), page)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +113,7 @@ func TestRealPhotoCalibrated(t *testing.T) {
 		if s.Quality < 70 || s.Quality > 87 {
 			t.Errorf("photo_real seed %d: quality %d outside 70..87", seed, s.Quality)
 		}
-		b, err = degrade.ScanApp(rand.New(rand.NewPCG(seed, 9)), page)
+		b, _, err = degrade.ScanApp(rand.New(rand.NewPCG(seed, 9)), page)
 		if err != nil {
 			t.Fatal(err)
 		}
