@@ -246,6 +246,8 @@ func TestTruthRoundTrip(t *testing.T) {
 		tr.Variants = map[string]string{"pdf": tr.ID + ".pdf"}
 		in = append(in, tr)
 	}
+	in[1].Variants["hard"] = in[1].ID + "-hard.pdf"
+	in[1].Turns = map[string][]int{"hard": {90, 0}}
 	var buf bytes.Buffer
 	if err := writeTruth(&buf, in); err != nil {
 		t.Fatal(err)
@@ -263,6 +265,13 @@ func TestTruthRoundTrip(t *testing.T) {
 			t.Errorf("truth line lacks %q", k)
 		}
 	}
+	// No turns recorded: no key, so truth without them reads as before.
+	if _, ok := raw["turns"]; ok {
+		t.Errorf("truth line without turns has the key: %s", lines[0])
+	}
+	if !strings.Contains(lines[1], `"turns":{"hard":[90,0]}`) {
+		t.Errorf("turns not written: %s", lines[1])
+	}
 	out, err := decodeTruth(&buf)
 	if err != nil {
 		t.Fatal(err)
@@ -272,6 +281,11 @@ func TestTruthRoundTrip(t *testing.T) {
 	}
 	if _, err := decodeTruth(strings.NewReader("{\"id\":\"a\"}\nnot json\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("bad line: err = %v", err)
+	}
+	for _, bad := range []string{`{"id":"a","turns":{"hard":[0,45]}}`, `{"id":"a","turns":{"hard":[360]}}`, `{"id":"a","turns":{"hard":[-90]}}`} {
+		if _, err := decodeTruth(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("%s: err = %v, want a turn that is no quarter turn refused", bad, err)
+		}
 	}
 }
 
@@ -577,6 +591,35 @@ func TestGenerateAllVariants(t *testing.T) {
 				t.Errorf("%s %s is %s for %d pages", tr.ID, v, name, tr.Pages)
 			}
 		}
+		// Photos record a turn per page, upright ones as 0; the messenger
+		// photo leaves these portrait sheets upright, the hard one always
+		// turns them, and a quarter turn makes the picture landscape.
+		if len(tr.Turns) != 2 || len(tr.Turns[VariantPhoto]) != tr.Pages || len(tr.Turns[VariantHard]) != tr.Pages {
+			t.Errorf("%s (%d pages) has turns %v, want photo and hard, a turn per page", tr.ID, tr.Pages, tr.Turns)
+			continue
+		}
+		for k := range tr.Pages {
+			if d := tr.Turns[VariantPhoto][k]; d != 0 {
+				t.Errorf("%s photo page %d turned %d°, want upright", tr.ID, k+1, d)
+			}
+			if d := tr.Turns[VariantHard][k]; d != 90 && d != 180 && d != 270 {
+				t.Errorf("%s hard page %d turned %d°, want a turn", tr.ID, k+1, d)
+			}
+		}
+		if name := tr.Variants[VariantHard]; tr.Pages == 1 {
+			f, err := os.Open(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, _, err := image.DecodeConfig(f)
+			f.Close()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if quarter := tr.Turns[VariantHard][0]%180 == 90; quarter != (cfg.Width > cfg.Height) {
+				t.Errorf("%s turned %d° is %dx%d", name, tr.Turns[VariantHard][0], cfg.Width, cfg.Height)
+			}
+		}
 	}
 }
 
@@ -616,7 +659,9 @@ func checkCommitted(t *testing.T, dir, set string) {
 			t.Fatalf("more documents than the mix gives")
 		}
 		want := build(committedSeed, i, types[i], own, set).truth
-		want.Variants = tr.Variants
+		// Files and turns come from writing the variants, not from
+		// building the document.
+		want.Variants, want.Turns = tr.Variants, tr.Turns
 		if !reflect.DeepEqual(tr, want) {
 			a, _ := json.Marshal(tr)
 			b, _ := json.Marshal(want)
@@ -637,6 +682,7 @@ func FuzzDecodeTruth(f *testing.F) {
 	f.Add([]byte("{\"id\":\"001-act\",\"variants\":{\"pdf\":\"001-act.pdf\"},\"total\":\"1.00\",\"items\":[]}\n\n"))
 	f.Add([]byte("{\"id\":\"\"}"))
 	f.Add([]byte("{\"id\":\"a\",\"number\":null,\"supplier\":{\"kpp\":null}}\nnull\n"))
+	f.Add([]byte("{\"id\":\"002-upd\",\"variants\":{\"hard\":\"002-upd-hard.pdf\"},\"turns\":{\"hard\":[270,0],\"photo\":null}}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		truth, err := decodeTruth(bytes.NewReader(b))
 		if err != nil {

@@ -345,13 +345,21 @@ func writeDocument(opt Options, i int, t pervichka.DocType, own []*party) (Truth
 				VariantPhotoReal: degrade.RealPhoto, VariantScanApp: degrade.ScanApp,
 			}[v]
 			var jpegs [][]byte
+			turns := make([]int, 0, len(raster()))
 			for k, p := range raster() {
-				j, _, err := shoot(r, p)
+				j, turned, err := shoot(r, p)
 				if err != nil {
 					return tr, fmt.Errorf("%s %s page %d: %w", tr.ID, v, k+1, err)
 				}
 				jpegs = append(jpegs, j)
+				turns = append(turns, turned)
 			}
+			// Upright pages too: an upright page the reader turns is as
+			// wrong as a turned one it leaves.
+			if tr.Turns == nil {
+				tr.Turns = map[string][]int{}
+			}
+			tr.Turns[v] = turns
 			if !multi {
 				name = tr.ID + "-" + v + ".jpg"
 				buf.Write(jpegs[0])

@@ -27,6 +27,15 @@ type Truth struct {
 	// Variants maps a variant name ("pdf", "scan", "photo", "hard") to the
 	// file name of that rendering, relative to the corpus directory.
 	Variants map[string]string `json:"variants"`
+	// Turns gives, per photographed variant, how far each page's content
+	// is turned clockwise in that variant's file (0, 90, 180 or 270
+	// degrees, one per page in order): the turn a reader must undo, which
+	// the eval scores orientation by. Upright pages are written as 0 like
+	// any other, because a variant left out means its turns are unknown —
+	// truth written before turns were recorded has none, and that says
+	// nothing about orientation, not that every page is upright. The key
+	// is left out when no variant has turns (a corpus of PDFs and scans).
+	Turns map[string][]int `json:"turns,omitempty"`
 	pervichka.Result
 }
 
@@ -77,6 +86,13 @@ func decodeTruth(r io.Reader) ([]Truth, error) {
 		}
 		if t.ID == "" {
 			return nil, fmt.Errorf("truth line %d: no id", line)
+		}
+		for v, turns := range t.Turns {
+			for i, d := range turns {
+				if d < 0 || d >= 360 || d%90 != 0 {
+					return nil, fmt.Errorf("truth line %d: %s page %d turned %d°, not 0, 90, 180 or 270", line, v, i+1, d)
+				}
+			}
 		}
 		out = append(out, t)
 	}
