@@ -51,10 +51,18 @@ type Word struct {
 
 // Page is the text of one page: its words in reading order, the page size in
 // the same units as the word boxes, and where the words came from.
+//
+// Turned is how far clockwise (0, 90, 180 or 270 degrees) the engine turned
+// the page's picture before reading it: the boxes, Width and Height are
+// those of the turned picture. It travels with the words, so that the
+// pipeline, which stores a page's words between its stages, reports the
+// turn in Result.PageTurns without a column of its own; words stored
+// before it was recorded read as 0.
 type Page struct {
 	Index  int        `json:"index"`
 	Width  int        `json:"width"`
 	Height int        `json:"height"`
+	Turned int        `json:"turned,omitempty"`
 	Source TextSource `json:"source"`
 	Words  []Word     `json:"words"`
 }

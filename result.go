@@ -110,8 +110,16 @@ type Item struct {
 // output schema of `pervichka extract` (docs/extract.schema.json) and the
 // ground-truth schema of the corpus. Decimals are strings, never floats.
 type Result struct {
-	File         string             `json:"file"`
-	Pages        int                `json:"pages"`
+	File  string `json:"file"`
+	Pages int    `json:"pages"`
+	// PageTurns gives, per page in order, how far clockwise the engine
+	// turned the page's picture to read it (0, 90, 180 or 270): a page
+	// photographed sideways or upside down is read turned back, and
+	// `pervichka eval` scores that turn against the truth. Left out when
+	// no page was turned, as for every PDF text layer. Only the engine's
+	// own turn counts: a page a clerk turned the right way up is read as
+	// it is (0).
+	PageTurns    []int              `json:"page_turns,omitempty"`
 	TextSource   TextSource         `json:"text_source,omitempty"`
 	DocType      DocType            `json:"doc_type,omitempty"`
 	Number       Text               `json:"number"`

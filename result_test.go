@@ -22,7 +22,7 @@ func TestSchemaMatchesResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	full := Result{
-		File: "a.pdf", Pages: 1, TextSource: SourceOCR, DocType: DocAct,
+		File: "a.pdf", Pages: 1, PageTurns: []int{90}, TextSource: SourceOCR, DocType: DocAct,
 		SupplierBank: &Bank{}, ContractRef: &ContractRef{},
 		Confidence: map[string]float64{"number": 1}, TimingsMS: map[string]int64{"ocr": 1},
 		Evidence:  map[string][]string{"total": {EvidenceItemsSum}},

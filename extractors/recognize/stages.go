@@ -188,7 +188,7 @@ func (r *Recognizer) OCR(ctx context.Context, name string, index int, e Enhanced
 	}
 	b := e.Image.Bounds()
 	p := Page{
-		Text:      pervichka.Page{Index: index, Width: b.Dx(), Height: b.Dy(), Source: pervichka.SourceOCR, Words: words},
+		Text:      pervichka.Page{Index: index, Width: b.Dx(), Height: b.Dy(), Turned: e.Rotated, Source: pervichka.SourceOCR, Words: words},
 		Image:     e.Image,
 		DPI:       e.DPI,
 		EnhanceMS: e.MS,
@@ -224,9 +224,27 @@ func (r *Recognizer) Extract(ctx context.Context, name string, pages []Page) (re
 	res = fields.Extract(ctx, text, r.opt.Fields, r.rereader(pages))
 	res.File = name
 	res.Pages = len(pages)
+	res.PageTurns = pageTurns(text)
 	res.TextSource = textSource(pages)
 	res.TimingsMS = map[string]int64{"decode": 0, "enhance": 0, "ocr": 0, "extract": time.Since(start).Milliseconds()}
 	return res
+}
+
+// pageTurns lists how far each page was turned to be read, or nil when
+// none was: Result.PageTurns is left out of the JSON then, as for every
+// document read upright.
+func pageTurns(pages []pervichka.Page) []int {
+	var out []int
+	for i, p := range pages {
+		if p.Turned == 0 {
+			continue
+		}
+		if out == nil {
+			out = make([]int, len(pages))
+		}
+		out[i] = p.Turned
+	}
+	return out
 }
 
 func textSource(pages []Page) pervichka.TextSource {
