@@ -68,6 +68,11 @@ func (p *Pipeline) extract(ctx context.Context, job *river.Job[ExtractArgs]) (er
 		if err := json.Unmarshal(b, &text); err != nil {
 			return pervichka.WrapError(pervichka.CodeInternal, err, "stored words of page "+strconv.Itoa(pg.Index+1))
 		}
+		// The words carry the turn the page job gave the page
+		// (pervichka.Page.Turned), which Extract reports as
+		// Result.PageTurns: db.Page has no column for it, and none is
+		// needed while the words are stored with it. Words stored before
+		// the turn was recorded read as upright.
 		rp := recognize.Page{Text: text, DPI: pg.DPI}
 		if pg.ImageKey != "" {
 			rp.LoadImage = p.imageLoader(pg.ImageKey)
