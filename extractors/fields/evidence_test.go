@@ -351,3 +351,28 @@ func TestSplitByLine(t *testing.T) {
 		})
 	}
 }
+
+// A number shaped like money («№ 1.00» for a printed «№ 100», a
+// scanner-app photo) goes to a clerk even when a re-read of the line
+// agrees: the recogniser adds the separator both times. A text layer's
+// «1.00» is exact and stands.
+func TestMoneyShapedNumber(t *testing.T) {
+	t.Parallel()
+	lines := edit(invoice1C, "^А-17 ", "^1.00 ")
+	ocr := pageScaled(1, 0.95, lines...)
+	res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+	if res.Number != "1.00" || !res.NeedsReview || !hasReason(res, "low_confidence:number") {
+		t.Errorf("number %q, review %v, reasons %v", res.Number, res.NeedsReview, res.ReviewReasons)
+	}
+	res = Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if res.Number != "1.00" || hasReason(res, "low_confidence:number") {
+		t.Errorf("text layer: number %q, reasons %v", res.Number, res.ReviewReasons)
+	}
+	// Other numbers with a dot stay as the reading vouches.
+	lines = edit(invoice1C, "^А-17 ", "^12.2024/5 ")
+	ocr = pageScaled(1, 0.95, lines...)
+	res = Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+	if res.Number != "12.2024/5" || hasReason(res, "low_confidence:number") {
+		t.Errorf("number %q, reasons %v", res.Number, res.ReviewReasons)
+	}
+}

@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -24,6 +25,15 @@ import (
 // gives no second opinion.
 func (x *extraction) rereadNumber() {
 	n, t := &x.number, x.title
+	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && moneyShaped.MatchString(n.text) {
+		// «№ 1.00» for a printed «№ 100»: the recogniser puts a
+		// kopeck separator into short figures, and a re-read of the same
+		// line does it again (a scanner-app photo, seed 7512's
+		// 001-act, approved with number «1.00»). A number shaped like
+		// money is for a clerk to confirm.
+		n.conf = min(n.conf, disagreedCap)
+		return
+	}
 	if x.rr == nil || len(n.toks) == 0 || x.onTextLayer(n.toks) || t == nil || t.numAt < 0 {
 		return
 	}
@@ -58,6 +68,10 @@ func (x *extraction) rereadNumber() {
 	}
 	n.conf = min(n.conf, disagreedCap)
 }
+
+// moneyShaped is a figure with two decimals and nothing else, «1.00» or
+// «15,50»: what OCR makes of a short number when it adds a separator.
+var moneyShaped = regexp.MustCompile(`^\d{1,6}[.,]\d{2}$`)
 
 // numberInLine reads the number out of a re-read «№ 772/26 от 31 января»:
 // the words after the sign (or from the start, when no sign was read but
