@@ -44,9 +44,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	baseline := fset.Bool("baseline", false, "also run raw Tesseract (no enhancement) over the corpus")
 	var ablate, variants stringList
 	fset.Var(&ablate, "ablate", "also run with this enhancement step off (repeatable): "+strings.Join(recognize.Steps, ", "))
-	fset.Var(&variants, "variants", "only these variants (pdf,scan,photo,hard)")
+	fset.Var(&variants, "variants", "only these variants ("+strings.Join(corpus.Variants, ",")+")")
 	jobs := fset.Int("jobs", runtime.NumCPU(), "files recognised at once")
-	asJSON := fset.Bool("json", false, "print JSON instead of tables")
+	asJSON := fset.Bool("json", false, "print JSON instead of tables (orient is null where the truth knows no page's turn)")
 	companies := fset.String("companies", "", "our organisations (default DIR/companies.json when present; for --real, FOLDER/companies.json)")
 	saveDir := fset.String("save", "", "write each run's results as JSONL into this folder (RUN.jsonl), for --results later")
 	realDir := fset.String("real", "", "also score the real documents in this folder (truth.json + files/, e.g. ../shared/real-dev), file by file")

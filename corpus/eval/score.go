@@ -40,6 +40,15 @@ type Group struct {
 	SilentRate     float64      `json:"silent_error_rate"`
 	SecondsPerPage float64      `json:"seconds_per_page"`
 	MostMissed     []FieldCount `json:"most_missed,omitempty"`
+	// TurnPages counts the pages whose turn the truth knows (corpus.Truth
+	// Turns), TurnRight those the engine turned back upright; Orient is
+	// their ratio, and null when no page's turn is known (truth written
+	// before turns were recorded, a group of PDFs and scans): an
+	// orientation nobody measured must not read as perfect. A page of a
+	// file the engine did not read counts as wrong.
+	TurnPages int      `json:"turn_pages"`
+	TurnRight int      `json:"turn_right"`
+	Orient    *float64 `json:"orient"`
 
 	fields, right, docOK, auto, autoOwn int
 	ms                                  int64
@@ -61,6 +70,44 @@ type Report struct {
 	// figure a trust soak exists to find, and a count alone cannot be
 	// looked into.
 	Silent []*FileScore `json:"silent,omitempty"`
+	// Misturned names every page with a known turn that was not read
+	// upright, so that an orientation figure below target can be looked
+	// into page by page.
+	Misturned []*PageTurn `json:"misturned,omitempty"`
+}
+
+// PageTurn is one page whose turn the truth knows: how far its content is
+// turned clockwise in the file, and how far the engine turned it to read
+// it (Failed: the file was not read at all).
+type PageTurn struct {
+	File    string `json:"file"`
+	Variant string `json:"variant"`
+	Page    int    `json:"page"` // 1-based
+	Truth   int    `json:"truth"`
+	Engine  int    `json:"engine"`
+	Failed  bool   `json:"failed,omitempty"`
+}
+
+// Right reports whether the engine's turn undid the page's.
+func (p *PageTurn) Right() bool { return !p.Failed && (p.Truth+p.Engine)%360 == 0 }
+
+// pageTurns pairs each page's truth turn with the engine's turn of it;
+// nil when the truth has no turns for the file. A page the engine did not
+// read (an error, or fewer pages than the truth) is Failed; an engine turn
+// left out (no page_turns: none was turned) is 0.
+func pageTurns(file, variant string, truth []int, got *pervichka.Result) []*PageTurn {
+	out := make([]*PageTurn, 0, len(truth))
+	for k, want := range truth {
+		p := &PageTurn{File: filepath.Base(file), Variant: variant, Page: k + 1, Truth: want}
+		switch {
+		case got.Error != nil || k >= got.Pages:
+			p.Failed = true
+		case k < len(got.PageTurns):
+			p.Engine = got.PageTurns[k]
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // FileScore is the verdict on one file of a real set.
@@ -148,8 +195,15 @@ func score(name string, truth []corpus.Truth, results []pervichka.Result, own []
 				c = compare(&truth[i], want, got)
 			}
 			ours := own == nil || hasOwn(want, own)
+			turns := pageTurns(truth[i].Variants[v], v, truth[i].Turns[v], got)
 			for _, g := range []*Group{get(v, string(want.DocType)), get(v, All), get(All, string(want.DocType)), get(All, All)} {
 				g.add(want, got, c, ours)
+				g.addTurns(turns)
+			}
+			for _, p := range turns {
+				if !p.Right() {
+					rep.Misturned = append(rep.Misturned, p)
+				}
 			}
 			fs := fileScore(truth[i].Variants[v], v, want, got, c)
 			if fs.Silent {
@@ -240,6 +294,15 @@ func (g *Group) add(want, got *pervichka.Result, c Comparison, ours bool) {
 	}
 }
 
+func (g *Group) addTurns(turns []*PageTurn) {
+	for _, p := range turns {
+		g.TurnPages++
+		if p.Right() {
+			g.TurnRight++
+		}
+	}
+}
+
 func (g *Group) finish() {
 	ratio := func(a, b int) float64 {
 		if b == 0 {
@@ -254,6 +317,10 @@ func (g *Group) finish() {
 	g.SilentRate = ratio(g.SilentErrors, g.Docs)
 	if g.Pages > 0 {
 		g.SecondsPerPage = float64(g.ms) / 1000 / float64(g.Pages)
+	}
+	if g.TurnPages > 0 {
+		o := ratio(g.TurnRight, g.TurnPages)
+		g.Orient = &o
 	}
 	for f, n := range g.missed {
 		g.MostMissed = append(g.MostMissed, FieldCount{f, n})

@@ -14,17 +14,25 @@ func WriteTable(w io.Writer, reports []*Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, r := range reports {
 		fmt.Fprintf(tw, "== %s\n", r.Name)
-		fmt.Fprintln(tw, "variant\tdoc_type\tdocs\tpages\tfailed\tfield_acc\tdoc_ok\tauto\tauto_own\tsilent\ts/page\t")
+		fmt.Fprintln(tw, "variant\tdoc_type\tdocs\tpages\tfailed\tfield_acc\tdoc_ok\tauto\tauto_own\tsilent\torient\ts/page\t")
+		known := false
 		for _, g := range r.Groups {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t\n",
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%.2f\t\n",
 				g.Variant, g.DocType, g.Docs, g.Pages, g.Failed, g.FieldAccuracy, g.DocOK,
-				g.AutoApproved, g.AutoOwn, g.SilentRate, g.SecondsPerPage)
+				g.AutoApproved, g.AutoOwn, g.SilentRate, orient(g), g.SecondsPerPage)
+			known = known || g.Orient != nil
 		}
 		fmt.Fprintln(tw)
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintln(w, "auto = auto-approved share; auto_own = the same among documents where one of our companies is a party (the rest must go to review); silent = auto-approved with a wrong key field")
+		if known {
+			fmt.Fprintln(w, "orient = pages read the right way up of those whose turn the truth knows; - where it knows none")
+			writeOrient(w, r)
+		} else {
+			fmt.Fprintln(w, "orient: no orientation truth (the truth records no page turns)")
+		}
 		fmt.Fprintln(w, "most missed fields (wrong/docs):")
 		for _, g := range r.Groups {
 			if g.DocType != All || len(g.MostMissed) == 0 {
@@ -73,6 +81,38 @@ func WriteTable(w io.Writer, reports []*Report) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// orient is a group's orientation score for the table: the share of pages
+// read the right way up, or "-" when no page's turn is known.
+func orient(g *Group) string {
+	if g.Orient == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", *g.Orient)
+}
+
+// writeOrient gives the orientation counts per variant, then every page
+// not read the right way up, the truth's turn first.
+func writeOrient(w io.Writer, r *Report) {
+	var parts []string
+	for _, g := range r.Groups {
+		if g.DocType == All && g.Orient != nil {
+			parts = append(parts, fmt.Sprintf("%s %d/%d", g.Variant, g.TurnRight, g.TurnPages))
+		}
+	}
+	fmt.Fprintf(w, "pages read upright of those with a known turn: %s\n", strings.Join(parts, ", "))
+	if len(r.Misturned) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "read at the wrong turn (%d): content turned clockwise in the file, then the engine's turn\n", len(r.Misturned))
+	for _, p := range r.Misturned {
+		engine := fmt.Sprintf("engine turned %d°", p.Engine)
+		if p.Failed {
+			engine = "not read"
+		}
+		fmt.Fprintf(w, "  %s p.%d (%s): turned %d°, %s\n", p.File, p.Page, p.Variant, p.Truth, engine)
+	}
 }
 
 // writeSilent lists the silent errors file by file, truth first.
