@@ -376,3 +376,31 @@ func TestMoneyShapedNumber(t *testing.T) {
 		t.Errorf("number %q, reasons %v", res.Number, res.ReviewReasons)
 	}
 }
+
+// A счёт-фактура whose table goes on over the page and repeats its
+// heading there, as the УПД of the 1096 edition prints it («Стоимость …
+// без налога — всего»): the rows of the second page are read too, and the
+// heading's «всего» does not end the table.
+func TestTableOverPages(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"Наименование товара @34 Ед. @40 Кол- @46 Цена @56 Стоимость @68 Нало- @76 Сумма @88 Стоимость",
+		"(описание работ, услуг) @34 изм. @40 во @46 за ед. @56 без налога — всего @68 говая @76 налога @88 с налогом — всего",
+		"@68 ставка",
+		"@12 1 @35 2а @41 3 @49 4 @60 5 @70 7 @80 8 @92 9",
+	}
+	first := append(append(append([]string{}, vatInvoice[:13]...), head...),
+		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00")
+	second := append(append([]string{}, head...),
+		"Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00",
+		"Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00")
+	p1, p2 := pageOf(first...), pageOf(second...)
+	p2.Index = 1
+	res := Extract(context.Background(), []pervichka.Page{p1, p2}, cfg(), nil)
+	if len(res.Items) != 2 || res.Items[1].Amount != "6000.00" {
+		t.Fatalf("items %+v", res.Items)
+	}
+	if res.Total != "30000.00" || hasReason(res, "items_sum_mismatch") {
+		t.Errorf("total %q, reasons %v", res.Total, res.ReviewReasons)
+	}
+}

@@ -61,6 +61,16 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 	lastPage := -1
 	for i := start; i < len(lines); i++ {
 		l := &lines[i]
+		if lastPage >= 0 && l.page != lastPage && (len(rows) > 0 || cur != nil) {
+			// A long table goes on over the page and prints its
+			// heading again (the УПД of the 1096 edition: «… без
+			// налога — всего», whose «всего» would end the table).
+			if h := repeatedHeaderEnd(lines, i); h >= i {
+				i = h
+				lastY, lastPage = lines[h].box.Y1, lines[h].page
+				continue
+			}
+		}
 		if isTableEnd(l) || (len(rows) == 0 && cur == nil && i-start > 6) {
 			end = i
 			break
@@ -183,6 +193,40 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 		end = start
 	}
 	return rows, end
+}
+
+// repeatedHeaderEnd reports where a table's heading printed again at the
+// top of a page ends: the row of column numbers under it, or its last
+// line before the first line with money. It returns -1 when the lines from
+// i on (the first of a page) do not start with a heading.
+func repeatedHeaderEnd(lines []line, i int) int {
+	end, heading := -1, false
+	for j := i; j < len(lines) && j < i+20 && lines[j].page == lines[i].page; j++ {
+		l := &lines[j]
+		if hasMoney(l) {
+			break
+		}
+		if numberRow(l) {
+			if heading {
+				return j
+			}
+			break
+		}
+		switch {
+		case headerScore(l) >= 2 && len(l.cells(0.6)) >= 3:
+			heading, end = true, j
+		case heading && headerContinuation(l):
+			end = j
+		case !heading && j-i >= 3:
+			// Three lines of something else first: not a heading at
+			// the top of the page.
+			return -1
+		}
+	}
+	if heading {
+		return end
+	}
+	return -1
 }
 
 // isRowNumber reports «1», «12.», the number of a table row.
