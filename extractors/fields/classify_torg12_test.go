@@ -2,6 +2,7 @@ package fields
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -84,5 +85,58 @@ func TestExtractTORG12(t *testing.T) {
 	bare := pageOf(append(append([]string{}, lines[:6]...), "@5 ТОВАРНАЯ НАКЛАДНАЯ @32 1521/24 @47 02.01.2024")...)
 	if res := Extract(context.Background(), []pervichka.Page{bare}, cfg(), nil); res.Number != "" {
 		t.Errorf("number %q read without the boxes' headings", res.Number)
+	}
+}
+
+// ТОРГ-12's «Итого» row prints quantity, net, tax and gross with no «НДС»
+// on the line (the column heads say it): the exact sum net + tax = gross
+// picks the tax, which the rate then vouches for; before, only the rows'
+// VAT column carried it, and a tax no printed total repeats was left
+// unconfirmed on every ТОРГ-12.
+func TestTORG12TotalsRow(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"@60 Унифицированная форма № ТОРГ-12",
+		"Грузоотправитель @14 ООО «Ромашка», ИНН 7701234560, КПП 770101001, г. Москва @80 Форма по ОКУД @90 0330212",
+		"Грузополучатель @14 ООО «Лютик», ИНН 5003123458, КПП 500301001, г. Химки",
+		"Поставщик @14 ООО «Ромашка», ИНН 7701234560, КПП 770101001, г. Москва",
+		"Плательщик @14 ООО «Лютик», ИНН 5003123458, КПП 500301001, г. Химки",
+		"@30 Номер документа @45 Дата составления",
+		"@5 ТОВАРНАЯ НАКЛАДНАЯ @32 1521/24 @47 02.01.2026",
+		"№ @4 Товар @40 Ед. @46 Количество @58 Цена @68 Сумма без учета НДС @84 Ставка @90 Сумма НДС @100 Сумма с учетом НДС",
+		"1 @4 Скрепки канцелярские @40 шт @46 1 @58 1,07 @68 1,07 @84 22% @90 0,24 @100 1,31",
+		"2 @4 Скрепки канцелярские @40 шт @46 1 @58 1,07 @68 1,07 @84 22% @90 0,24 @100 1,31",
+		"3 @4 Скрепки канцелярские @40 шт @46 1 @58 1,07 @68 1,07 @84 22% @90 0,24 @100 1,31",
+		"@30 Итого @46 3 @68 3,21 @84 X @90 0,72 @100 3,93",
+		"Всего отпущено на сумму Три рубля 93 копейки",
+	}
+	// 3,93 × 22/122 = 0,71: only the base on the line explains 0,72.
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if res.VATAmount != "0.72" || res.Total != "3.93" {
+		t.Fatalf("VAT %q total %q", res.VATAmount, res.Total)
+	}
+	if !slices.Contains(res.Evidence["vat_amount"], pervichka.EvidenceVATRate) || hasReason(res, "unconfirmed:vat_amount") {
+		t.Errorf("VAT evidence %v, reasons %v", res.Evidence["vat_amount"], res.ReviewReasons)
+	}
+}
+
+func TestNetVATGross(t *testing.T) {
+	t.Parallel()
+	m := func(k pervichka.Kopecks) amount { return amount{k: k, frac: true, fracLen: 2} }
+	for _, tc := range []struct {
+		name string
+		as   []amount
+		want pervichka.Kopecks // 0: none
+	}{
+		{"net, tax, gross", []amount{m(199998), m(44000), m(243998)}, 44000},
+		{"quantity first", []amount{{k: 600, qty: 6000}, m(199998), m(44000), m(243998)}, 44000},
+		{"off by a kopeck", []amount{m(199998), m(44000), m(243999)}, 0},
+		{"two subtotals and their sum", []amount{m(100000), m(150000), m(250000)}, 0},
+		{"two figures", []amount{m(44000), m(243998)}, 0},
+	} {
+		v, ok := netVATGross(tc.as)
+		if (tc.want == 0) == ok || (ok && v.k != tc.want) {
+			t.Errorf("%s: %v %v, want %v", tc.name, v.k, ok, tc.want)
+		}
 	}
 }

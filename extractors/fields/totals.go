@@ -256,8 +256,15 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			}
 		}
 		if at, ok := hasSeq(l, "итого"); ok && !hasNDS {
-			if m, ok := lastMoney(moneyAfter(lines, li, at)); ok {
+			as := moneyAfter(lines, li, at)
+			if m, ok := lastMoney(as); ok {
 				add(&r.totals, m, li, bareTotalWeight)
+			}
+			if v, ok := netVATGross(as); ok && li >= tableEnd-1 {
+				// ТОРГ-12's «Итого» row under the table: without tax,
+				// tax, with tax, no «НДС» on the line (its columns say
+				// it); the exact sum says which figure is the tax.
+				add(&r.vats, v, li, bareTotalWeight)
 			}
 			continue
 		}
@@ -381,6 +388,26 @@ func firstMoney(as []amount) (amount, bool) {
 		}
 	}
 	return amount{}, false
+}
+
+// netVATGross finds, among a line's last three money figures, net + tax =
+// gross to the kopeck and returns the tax. The tax must be the smaller
+// part: a line of two subtotals and their sum is not a tax row.
+func netVATGross(as []amount) (amount, bool) {
+	var money []amount
+	for _, a := range as {
+		if a.frac && a.fracLen == 2 {
+			money = append(money, a)
+		}
+	}
+	if len(money) < 3 {
+		return amount{}, false
+	}
+	net, vat, gross := money[len(money)-3], money[len(money)-2], money[len(money)-1]
+	if vat.k <= 0 || net.k+vat.k != gross.k || vat.k >= net.k {
+		return amount{}, false
+	}
+	return vat, true
 }
 
 // payRow finds the «Всего к оплате» row of a счёт-фактура or УПД as OCR
