@@ -140,3 +140,26 @@ func TestNetVATGross(t *testing.T) {
 		}
 	}
 }
+
+// An OCR'd ТОРГ-12's number in its box is read again like a title's: the
+// same number vouches for it, another one sends it to a clerk.
+func TestTORG12BoxedNumberReread(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"@60 Унифицированная форма № ТОРГ-12",
+		"Поставщик @14 ООО «Ромашка», ИНН 7701234560, КПП 770101001, г. Москва",
+		"Плательщик @14 ООО «Лютик», ИНН 5003123458, КПП 500301001, г. Химки",
+		"@30 Номер документа @45 Дата составления",
+		"@5 ТОВАРНАЯ НАКЛАДНАЯ @32 1521/24 @47 02.01.2024",
+	}
+	ocr := pageScaled(1, 0.95, lines...)
+	res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+	if res.Number != "1521/24" || !slices.Contains(res.Evidence["number"], pervichka.EvidenceSecondReading) {
+		t.Errorf("number %q, evidence %v", res.Number, res.Evidence["number"])
+	}
+	other := pageScaled(1, 0.95, edit(lines, "1521/24", "1527/24")...)
+	res = Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{other}, conf: 0.95})
+	if slices.Contains(res.Evidence["number"], pervichka.EvidenceSecondReading) || !hasReason(res, "low_confidence:number") {
+		t.Errorf("a second reading that differs: evidence %v, reasons %v", res.Evidence["number"], res.ReviewReasons)
+	}
+}

@@ -34,7 +34,29 @@ func (x *extraction) rereadNumber() {
 		n.conf = min(n.conf, disagreedCap)
 		return
 	}
-	if x.rr == nil || len(n.toks) == 0 || x.onTextLayer(n.toks) || t == nil || t.numAt < 0 {
+	if x.rr == nil || len(n.toks) == 0 || x.onTextLayer(n.toks) {
+		return
+	}
+	if x.boxed {
+		// ТОРГ-12's number stands alone in its box under «Номер
+		// документа»: the box's words are the line to read again.
+		text, c, err := x.rr.ReadLine(x.ctx, n.toks[0].page, boxOf(n.toks), "")
+		if err != nil {
+			return
+		}
+		got := strings.Trim(strings.TrimSpace(text), " ,.;:«»\"'|[]")
+		switch {
+		case got == "":
+			// Nothing legible: no second opinion.
+		case numberForm(got) == numberForm(n.text):
+			n.conf = max(n.conf, min(rereadAgreedCap, (n.conf+c)/2+rereadAgreedBonus))
+			x.second["number"] = true
+		default:
+			n.conf = min(n.conf, disagreedCap)
+		}
+		return
+	}
+	if t == nil || t.numAt < 0 {
 		return
 	}
 	ts := t.line.toks
