@@ -443,3 +443,14 @@ func TestTotalWildLead(t *testing.T) {
 		t.Errorf("total %q, review %v; want 752.00 sent to a clerk", res.Total, res.NeedsReview)
 	}
 }
+
+// «НДС» read as «HAC» on a photo («В том числе HAC (20%): 53 483,50»): the
+// line's «в том числе» and its rate say it is the VAT line.
+func TestVATLabelMisread(t *testing.T) {
+	t.Parallel()
+	lines := edit(invoice1C, "В том числе НДС 20%:", "В том числе HAC (20%):")
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.VATAmount != "2416.67" || res.VATRate != "20" {
+		t.Errorf("VAT %q at %q, reasons %v", res.VATAmount, res.VATRate, res.ReviewReasons)
+	}
+}

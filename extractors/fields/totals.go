@@ -115,6 +115,7 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 	}
 	for li := range lines {
 		l := &lines[li]
+		repairVATLabel(l)
 		k := l.keys()
 		if !strings.ContainsAny(k, "0123456789") && !isNoVAT(l) && !strings.Contains(k, "ндс") {
 			continue
@@ -388,6 +389,25 @@ func firstMoney(as []amount) (amount, bool) {
 		}
 	}
 	return amount{}, false
+}
+
+// vatLabelMisreads are keys OCR makes of «НДС» on photos, Д read as А or
+// Л: «В том числе HAC (20%): 53 483,50» (seed 31's photographed bills and
+// acts lost their VAT to it).
+var vatLabelMisreads = map[string]bool{"нас": true, "нлс": true}
+
+// repairVATLabel gives a misread «НДС» its key back where the line says
+// what it is: a rate in percent and «в том числе» before it. «нас» is a
+// word too («для нас»), so the context must be the VAT line's own.
+func repairVATLabel(l *line) {
+	if _, ok := hasSeq(l, "том", "числе"); !ok || !rateRe.MatchString(l.text()) {
+		return
+	}
+	for i := range l.toks {
+		if vatLabelMisreads[strings.Trim(l.toks[i].key, ":.,;()")] {
+			l.toks[i].key = "ндс"
+		}
+	}
 }
 
 // netVATGross finds, among a line's last three money figures, net + tax =
