@@ -99,6 +99,7 @@ func (x *extraction) run() {
 	}
 	x.number = confirmNumber(x.lines, x.title, num, x.date)
 	x.rereadNumber()
+	x.dateFromShipmentLine()
 	x.rereadDate()
 	x.rereadDateLine()
 	x.checkSlashYear()

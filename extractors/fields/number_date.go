@@ -91,6 +91,37 @@ func (x *extraction) rereadNumber() {
 	n.conf = min(n.conf, disagreedCap)
 }
 
+// dateFromShipmentLine takes the date of a УПД whose title's date is
+// illegible («… № 814 от нтября 2 г.», a curled photo) from another line
+// that prints the same number with a date: line (5а), «Документ об
+// отгрузке № п/п 1-4 № 814 от 09.09.2023», names the document itself.
+// The date is one reading; rereadDate and the gate treat it like any.
+func (x *extraction) dateFromShipmentLine() {
+	if !x.date.empty() || x.number.empty() || x.typ != pervichka.DocUPD || x.title == nil {
+		return
+	}
+	want := numberForm(x.number.text)
+	for li := range x.lines {
+		if li == x.title.line.idx {
+			continue
+		}
+		l := &x.lines[li]
+		for i := range l.toks {
+			if ok, _ := numberSign(l.toks[i]); !ok {
+				continue
+			}
+			other := titleNumber(&title{line: l, numAt: i})
+			if other.empty() || numberForm(other.text) != want {
+				continue
+			}
+			if d, ok := findDate(l.toks, i+1); ok {
+				x.date = d
+				return
+			}
+		}
+	}
+}
+
 // moneyShaped is a figure with two decimals and nothing else, «1.00» or
 // «15,50»: what OCR makes of a short number when it adds a separator.
 var moneyShaped = regexp.MustCompile(`^\d{1,6}[.,]\d{2}$`)

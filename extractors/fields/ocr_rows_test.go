@@ -454,3 +454,22 @@ func TestVATLabelMisread(t *testing.T) {
 		t.Errorf("VAT %q at %q, reasons %v", res.VATAmount, res.VATRate, res.ReviewReasons)
 	}
 }
+
+// A УПД photo: the title's «от» read as «©» and its date illegible. The
+// number ends at the mark, and the date comes from line (5а), which
+// prints the same number.
+func TestUPDDateFromShipmentLine(t *testing.T) {
+	t.Parallel()
+	lines := edit(upd, "^№ ^318 ^от ^05.06.2025", "^№ ^318 ^© ^нтября ^2")
+	lines = append(lines[:6:6], append([]string{"Документ об отгрузке № п/п 1-4 № 318 от 05.06.2025 @90 (5а)"}, lines[6:]...)...)
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Number != "318" || res.Date != "2025-06-05" {
+		t.Errorf("number %q date %q; want 318 2025-06-05", res.Number, res.Date)
+	}
+	// Another number on the shipment line: not this document's date.
+	lines = edit(lines, "№ 318 от 05.06.2025 @90 (5а)", "№ 317 от 04.06.2025 @90 (5а)")
+	res = Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Date != "" {
+		t.Errorf("date %q from another document's line", res.Date)
+	}
+}

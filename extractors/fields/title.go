@@ -65,6 +65,11 @@ func titleNumber(t *title) value {
 		if _, ok := ruvalid.ParseDate(tok.text); ok && len(parts) > 0 {
 			break
 		}
+		if len(parts) > 0 && debris(tok.text) {
+			// «814 ©»: a mark no number prints, most often «от» misread,
+			// ends the number.
+			break
+		}
 		// A gap wider than a few units ends the number (next cell).
 		if len(parts) > 0 && float64(tok.box.X0-parts[len(parts)-1].box.X1) > 2*t.line.unit {
 			break
@@ -80,6 +85,17 @@ func titleNumber(t *title) value {
 		return value{}
 	}
 	return value{text: num, conf: minConf(parts), toks: parts}
+}
+
+// debris reports a word of nothing a number prints: no letter, no digit
+// and none of «-/._».
+func debris(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-/._", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // findDate finds the first date in the tokens of a line from index from.
