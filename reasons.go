@@ -102,3 +102,20 @@ func ResentFrom(reasons []string) (int64, bool) {
 	}
 	return 0, false
 }
+
+// advisory reasons are reported but do not by themselves stop a document:
+// a КПП of a branch registered in another region is legal and common, and
+// rows_repaired is given only where the repaired rows add up and the
+// number and date are confirmed (extractors/fields, route).
+var advisory = map[string]bool{ReasonKPPNotINN: true, ReasonRowsRepaired: true}
+
+// Blocking reports whether any reason must send a document to review.
+func Blocking(reasons []string) bool {
+	for _, r := range reasons {
+		code, _, _ := strings.Cut(r, ":")
+		if !advisory[code] {
+			return true
+		}
+	}
+	return false
+}

@@ -404,3 +404,21 @@ func TestTableOverPages(t *testing.T) {
 		t.Errorf("total %q, reasons %v", res.Total, res.ReviewReasons)
 	}
 }
+
+// A name printed once and read the same way twice is not vouched for: the
+// recogniser repeats its misreadings («ГазТехнологии Групи»). The second
+// reading is recorded, and the document goes to a clerk.
+func TestNameSecondReadingAlone(t *testing.T) {
+	t.Parallel()
+	// The supplier's name printed once: no bank block's «Получатель».
+	lines := edit(invoice1C, "ООО «Ромашка»", "ООО «Ромашка»")
+	lines = append(lines[:4:4], lines[6:]...)
+	ocr := pageScaled(1, 0.95, lines...)
+	res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+	if res.Supplier.Name != "ООО «Ромашка»" {
+		t.Fatalf("supplier %+v", res.Supplier)
+	}
+	if !slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceSecondReading) || !hasReason(res, "unconfirmed:supplier.name") || !res.NeedsReview {
+		t.Errorf("evidence %v, review %v, reasons %v", res.Evidence["supplier.name"], res.NeedsReview, res.ReviewReasons)
+	}
+}

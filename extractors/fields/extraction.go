@@ -323,22 +323,8 @@ func round2(f float64) float64 {
 	return float64(int(f*100+0.5)) / 100
 }
 
-// advisory reasons are reported but do not by themselves stop a document:
-// a КПП of a branch registered in another region is legal and common, and
-// rows_repaired is given only where the repaired rows add up and the
-// number and date are confirmed (route).
-var advisory = map[string]bool{pervichka.ReasonKPPNotINN: true, pervichka.ReasonRowsRepaired: true}
-
 // blocking reports whether any reason must send the document to review.
-func blocking(reasons []string) bool {
-	for _, r := range reasons {
-		code, _, _ := strings.Cut(r, ":")
-		if !advisory[code] {
-			return true
-		}
-	}
-	return false
-}
+func blocking(reasons []string) bool { return pervichka.Blocking(reasons) }
 
 // trimCellEdges drops what OCR makes of a table's rules at the edges of a
 // cell's text: «|Картридж», «[усл ед», «шт]».
