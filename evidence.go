@@ -37,6 +37,10 @@ const (
 	// type (a УПД's status box, a счёт-фактура's (2б)/(6б) rows, the role
 	// labels of the type, a contract's «Реквизиты сторон»).
 	EvidenceFormMarkers = "form_markers"
+	// EvidenceDirectory: the name equals the one a clerk confirmed for the
+	// same ИНН in the counterparty directory (review.CheckDirectory adds
+	// it after extraction; the engine itself knows no directory).
+	EvidenceDirectory = "directory"
 )
 
 // EvidenceText gives the Russian label of an evidence kind, as the review
@@ -53,4 +57,5 @@ var EvidenceText = map[string]string{
 	EvidenceVATColumn:     "НДС по строкам",
 	EvidenceNoVAT:         "надпись «Без НДС»",
 	EvidenceFormMarkers:   "признаки формы",
+	EvidenceDirectory:     "справочник контрагентов",
 }

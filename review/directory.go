@@ -105,8 +105,12 @@ func (d Directory) CheckDirectory(ctx context.Context, tx *db.Tx, res *pervichka
 		if err != nil {
 			return fmt.Errorf("check counterparty directory: %w", err)
 		}
-		if p.party.Name != "" && known.Name != "" && ruvalid.NormalizeName(string(p.party.Name)) != ruvalid.NormalizeName(known.Name) {
+		switch {
+		case p.party.Name == "" || known.Name == "":
+		case ruvalid.NormalizeName(string(p.party.Name)) != ruvalid.NormalizeName(known.Name):
 			add(ReasonNameChanged + ":" + p.role)
+		case innVouched(res, p.role):
+			confirmName(res, p.role)
 		}
 		if p.party.KPP != "" && known.KPP != "" && string(p.party.KPP) != known.KPP {
 			add(ReasonKPPChanged + ":" + p.role)
@@ -114,6 +118,51 @@ func (d Directory) CheckDirectory(ctx context.Context, tx *db.Tx, res *pervichka
 	}
 	return nil
 }
+
+// innVouched reports whether the engine found evidence beyond the check
+// digits for the role's ИНН: only then does the directory's entry for it
+// speak for the document's party.
+func innVouched(res *pervichka.Result, role string) bool {
+	for _, e := range res.Evidence[role+".inn"] {
+		if e != pervichka.EvidenceCheckDigit {
+			return true
+		}
+	}
+	return false
+}
+
+// confirmName records that the directory vouches for the role's name — a
+// clerk approved this name for this ИНН before — and takes back the
+// engine's doubt about the name alone (unconfirmed or low confidence):
+// a name printed once and read the same way twice is not evidence (the
+// recogniser repeats its misreadings), a name a person confirmed is. With
+// no other blocking reason left, the document no longer needs a clerk.
+func confirmName(res *pervichka.Result, role string) {
+	f := role + ".name"
+	if res.Evidence == nil {
+		res.Evidence = map[string][]string{}
+	}
+	if !slices.Contains(res.Evidence[f], pervichka.EvidenceDirectory) {
+		res.Evidence[f] = append(res.Evidence[f], pervichka.EvidenceDirectory)
+	}
+	if res.Confidence != nil {
+		res.Confidence[f] = max(res.Confidence[f], directoryNameConf)
+	}
+	doubts := []string{pervichka.ReasonUnconfirmed + ":" + f, pervichka.ReasonLowConfidence + ":" + f}
+	kept := res.ReviewReasons[:0]
+	for _, r := range res.ReviewReasons {
+		if !slices.Contains(doubts, r) {
+			kept = append(kept, r)
+		}
+	}
+	res.ReviewReasons = kept
+	res.NeedsReview = pervichka.Blocking(res.ReviewReasons)
+}
+
+// directoryNameConf is the confidence of a name the directory vouches for:
+// that of our own organisation's configured name (extractors/fields
+// nameOwnConf), since both are names a person wrote down for the ИНН.
+const directoryNameConf = 0.97
 
 // Learn records what an approved document says about its parties. The
 // supplier's bank details are taken only when the document prints them,

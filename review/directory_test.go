@@ -2,11 +2,13 @@ package review
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/ruvalid"
 	"github.com/pervichka/pervichka/storage/db"
 	"github.com/pervichka/pervichka/storage/db/dbtest"
 )
@@ -39,6 +41,26 @@ func TestDirectory(t *testing.T) {
 					r.Supplier.INN = "7707083893"
 					r.SupplierBank.Account = "40702810900000000001"
 				}, nil},
+				// A name printed once and read twice is not evidence; the
+				// name a clerk approved for the same (vouched) ИНН is.
+				{"name only read twice, the directory confirms it", func(r *pervichka.Result) {
+					r.Evidence["supplier.inn"] = []string{pervichka.EvidenceCheckDigit, pervichka.EvidenceSecondReading}
+					r.Evidence["supplier.name"] = []string{pervichka.EvidenceSecondReading}
+					r.ReviewReasons, r.NeedsReview = []string{"unconfirmed:supplier.name"}, true
+				}, nil},
+				{"the ИНН only by its check digits", func(r *pervichka.Result) {
+					r.Evidence["supplier.inn"] = []string{pervichka.EvidenceCheckDigit}
+					r.ReviewReasons, r.NeedsReview = []string{"unconfirmed:supplier.inn", "unconfirmed:supplier.name"}, true
+				}, []string{"unconfirmed:supplier.inn", "unconfirmed:supplier.name"}},
+				{"another doubt stays", func(r *pervichka.Result) {
+					r.Evidence["supplier.inn"] = []string{pervichka.EvidenceCheckDigit, pervichka.EvidenceSecondReading}
+					r.ReviewReasons, r.NeedsReview = []string{"unconfirmed:supplier.name", "low_confidence:total"}, true
+				}, []string{"low_confidence:total"}},
+				{"a misread name is not confirmed", func(r *pervichka.Result) {
+					r.Supplier.Name = "ООО «Агромоитаж»"
+					r.Evidence["supplier.inn"] = []string{pervichka.EvidenceCheckDigit, pervichka.EvidenceSecondReading}
+					r.ReviewReasons, r.NeedsReview = []string{"unconfirmed:supplier.name"}, true
+				}, []string{"unconfirmed:supplier.name", "counterparty_name:supplier"}},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +68,11 @@ func TestDirectory(t *testing.T) {
 					b := *res.SupplierBank
 					r.SupplierBank = &b
 					r.NeedsReview, r.ReviewReasons = false, nil
+					r.Evidence = map[string][]string{}
+					for k, v := range res.Evidence {
+						r.Evidence[k] = slices.Clone(v)
+					}
+					r.Confidence = maps.Clone(res.Confidence)
 					tt.mutate(&r)
 					err := e.db.InTx(ctx, func(tx *db.Tx) error { return CheckDirectory(ctx, e.db, tx, &r) })
 					if err != nil {
@@ -53,6 +80,10 @@ func TestDirectory(t *testing.T) {
 					}
 					if !slices.Equal(r.ReviewReasons, tt.want) || r.NeedsReview != (len(tt.want) > 0) {
 						t.Errorf("reasons %v, needs review %v; want %v", r.ReviewReasons, r.NeedsReview, tt.want)
+					}
+					want := ruvalid.NormalizeName(string(r.Supplier.Name)) == ruvalid.NormalizeName(string(res.Supplier.Name)) && r.Supplier.INN == res.Supplier.INN && innVouched(&r, "supplier")
+					if got := slices.Contains(r.Evidence["supplier.name"], pervichka.EvidenceDirectory); got != want {
+						t.Errorf("directory evidence %v (want it: %v) with ИНН evidence %v", r.Evidence["supplier.name"], want, r.Evidence["supplier.inn"])
 					}
 				})
 			}
