@@ -473,3 +473,19 @@ func TestUPDDateFromShipmentLine(t *testing.T) {
 		t.Errorf("date %q from another document's line", res.Date)
 	}
 }
+
+// A number OCR split into digit groups («001 57») is one number; a number
+// of letters and digits keeps its words.
+func TestNumberDigitGroups(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ title, want string }{
+		{"^Счет ^на ^оплату ^№ ^001 ^57 ^от ^20 ^марта ^2024 ^г.", "00157"},
+		{"^Счет ^на ^оплату ^№ ^УТ ^57 ^от ^20 ^марта ^2024 ^г.", "УТ 57"},
+	} {
+		lines := edit(invoice1C, "^Счет ^на ^оплату ^№ ^А-17 ^от ^20 ^марта ^2024 ^г.", tc.title)
+		res := Extract(t.Context(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+		if res.Number != pervichka.Text(tc.want) {
+			t.Errorf("%s: number %q, want %q", tc.title, res.Number, tc.want)
+		}
+	}
+}

@@ -81,10 +81,31 @@ func titleNumber(t *title) value {
 	}
 	num := strings.Trim(joinTokens(parts), " ,.;:«»\"'")
 	num = strings.ReplaceAll(num, " - ", "-")
+	if allDigitWords(num) {
+		// «001 57» for «00157»: OCR splits a figure where the print
+		// has no gap, and numbers are not printed in digit groups.
+		num = strings.ReplaceAll(num, " ", "")
+	}
 	if num == "" || num == "-" || num == "—" {
 		return value{}
 	}
 	return value{text: num, conf: minConf(parts), toks: parts}
+}
+
+// allDigitWords reports a text of two or more words of digits only.
+func allDigitWords(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) < 2 {
+		return false
+	}
+	for _, w := range ws {
+		for _, r := range w {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // debris reports a word of nothing a number prints: no letter, no digit
