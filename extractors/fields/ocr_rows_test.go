@@ -481,6 +481,7 @@ func TestNumberDigitGroups(t *testing.T) {
 	for _, tc := range []struct{ title, want string }{
 		{"^Счет ^на ^оплату ^№ ^001 ^57 ^от ^20 ^марта ^2024 ^г.", "00157"},
 		{"^Счет ^на ^оплату ^№ ^УТ ^57 ^от ^20 ^марта ^2024 ^г.", "УТ 57"},
+		{"^Счет ^на ^оплату ^№ ^СЧ- ^1 ^374 ^от ^20 ^марта ^2024 ^г.", "СЧ-1374"},
 	} {
 		lines := edit(invoice1C, "^Счет ^на ^оплату ^№ ^А-17 ^от ^20 ^марта ^2024 ^г.", tc.title)
 		res := Extract(t.Context(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)

@@ -81,31 +81,33 @@ func titleNumber(t *title) value {
 	}
 	num := strings.Trim(joinTokens(parts), " ,.;:«»\"'")
 	num = strings.ReplaceAll(num, " - ", "-")
-	if allDigitWords(num) {
-		// «001 57» for «00157»: OCR splits a figure where the print
-		// has no gap, and numbers are not printed in digit groups.
-		num = strings.ReplaceAll(num, " ", "")
-	}
+	// «001 57» for «00157», «СЧ- 1 374» for «СЧ-1374»: OCR splits a
+	// figure where the print has no gap, and numbers are not printed in
+	// digit groups. A space between letters and digits («УТ 57») stays.
+	num = closeNumberGaps(num)
 	if num == "" || num == "-" || num == "—" {
 		return value{}
 	}
 	return value{text: num, conf: minConf(parts), toks: parts}
 }
 
-// allDigitWords reports a text of two or more words of digits only.
-func allDigitWords(s string) bool {
-	ws := strings.Fields(s)
-	if len(ws) < 2 {
-		return false
-	}
-	for _, w := range ws {
-		for _, r := range w {
-			if r < '0' || r > '9' {
-				return false
+// closeNumberGaps drops the spaces of a number between two digits and
+// next to a «-» or «/».
+func closeNumberGaps(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if r == ' ' && i > 0 && i+1 < len(rs) {
+			l, n := rs[i-1], rs[i+1]
+			digits := unicode.IsDigit(l) && unicode.IsDigit(n)
+			sep := strings.ContainsRune("-/", l) || strings.ContainsRune("-/", n)
+			if digits || sep {
+				continue
 			}
 		}
+		b.WriteRune(r)
 	}
-	return true
+	return b.String()
 }
 
 // debris reports a word of nothing a number prints: no letter, no digit
