@@ -356,7 +356,13 @@ func bankName(lines []line, bikLine int) value {
 		l := &lines[li]
 		for i, t := range l.toks {
 			if t.key == "в" && i > 0 && acc20.MatchString(l.toks[i-1].text) {
-				if v, ok := bankNameFrom(l.toks[i+1:]); ok {
+				rest := append([]token{}, l.toks[i+1:]...)
+				if nameCutAtLineEnd(rest) && li+1 < len(lines) && lines[li+1].page == l.page && float64(lines[li+1].box.Y0-l.box.Y1) < l.unit {
+					// «… в банке ПАО» | «"МТС-Банк" г. Москва, БИК …»: the
+					// name goes on at the start of the next line.
+					rest = append(rest, lines[li+1].toks...)
+				}
+				if v, ok := bankNameFrom(rest); ok {
 					return v
 				}
 			}
@@ -386,6 +392,9 @@ func bankNameFrom(ts []token) (value, bool) { return bankNameAt(ts, true) }
 func bankNameAt(ts []token, needKw bool) (value, bool) {
 	if len(ts) > 1 && ts[0].key == "в" {
 		ts = ts[1:] // «в ПАО Сбербанк»
+	}
+	if len(ts) > 1 && ts[0].key == "банке" {
+		ts = ts[1:] // «в банке ПАО "МТС-Банк"», as 1C's act prints it
 	}
 	var keep []token
 	for i, t := range ts {
@@ -428,6 +437,28 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		return value{}, false // the label as OCR garbled it: «Банк голучатоля»
 	}
 	return value{text: text, conf: minConf(keep), toks: keep}, true
+}
+
+// nameCutAtLineEnd reports whether a bank name that runs to the end of
+// its line stops short: no requisite or city after it on the line, and it
+// ends with a bare legal form («в банке ПАО») or inside its quotes («АО
+// "КРЕДИТ»).
+func nameCutAtLineEnd(ts []token) bool {
+	if len(ts) == 0 {
+		return false
+	}
+	var words []string
+	for _, t := range ts {
+		k := strings.Trim(t.key, ":,")
+		if k == "бик" || k == "г" || k == "к/с" || k == "р/с" || k == "инн" || acc20.MatchString(t.text) {
+			return false
+		}
+		words = append(words, t.text)
+	}
+	text := strings.Join(words, " ")
+	quotes := strings.Count(text, "\"") + strings.Count(text, "«") + strings.Count(text, "»") + strings.Count(text, "“") + strings.Count(text, "”")
+	last := strings.Trim(ts[len(ts)-1].key, ",.")
+	return quotes%2 == 1 || legalFormWords[last]
 }
 
 // isPayeeKey matches «получателя» (or «плательщика») as a photo reads it.

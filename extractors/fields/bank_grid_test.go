@@ -143,3 +143,32 @@ func TestBankNameAboveGarbledLabel(t *testing.T) {
 		t.Errorf("bank = %+v", res.SupplierBank)
 	}
 }
+
+// 1C's act names the bank in running text after the account, «в банке …»,
+// and the name may wrap onto the next line: the name is the bank's, not
+// «банке ПАО».
+func TestBankNameInActText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		lines []string
+		want  string
+	}{
+		{[]string{
+			"ООО «Ромашка», ИНН 7701234560, КПП 770101001, р/с 40702810021141546559, в банке ПАО \"Промсвязьбанк\" г. Москва,",
+			"БИК 044525555, к/с 30101810400000000555",
+		}, "ПАО \"Промсвязьбанк\""},
+		{[]string{
+			"ООО «Ромашка», ИНН 7701234560, КПП 770101001, р/с 40702810021141546559, в банке ПАО",
+			"\"МТС-Банк\" г. Москва, БИК 044525232, к/с 30101810600000000232",
+		}, "ПАО \"МТС-Банк\""},
+		{[]string{
+			"ООО «Ромашка», ИНН 7701234560, р/с 40702810021141546559, в банке АО \"КРЕДИТ",
+			"ЕВРОПА БАНК (РОССИЯ)\" г. Москва, БИК 044525767, к/с 30101810900000000767",
+		}, "АО \"КРЕДИТ ЕВРОПА БАНК (РОССИЯ)\""},
+	} {
+		v := bankName(buildLines([]pervichka.Page{pageOf(tc.lines...)}), -1)
+		if v.text != tc.want {
+			t.Errorf("bank name %q, want %q", v.text, tc.want)
+		}
+	}
+}
