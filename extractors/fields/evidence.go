@@ -544,10 +544,6 @@ func (x *extraction) nameRepeated(v value) bool {
 	if len([]rune(core)) < 6 {
 		return false
 	}
-	sig := ""
-	if soleTrader(v.text) {
-		sig = signatureForm(core)
-	}
 	for li := range x.lines {
 		l := &x.lines[li]
 		mine := false
@@ -564,34 +560,8 @@ func (x *extraction) nameRepeated(v value) bool {
 		if containsWords(nameForm(l.text()), core) {
 			return true
 		}
-		if sig != "" && containsWords(ruvalid.FoldLookalikes(nameForm(l.text())), ruvalid.FoldLookalikes(sig)) {
-			return true
-		}
 	}
 	return false
-}
-
-// soleTrader reports a name of an individual entrepreneur: «ИП …» or
-// «Индивидуальный предприниматель …».
-func soleTrader(name string) bool {
-	w := strings.Fields(strings.ToLower(ruvalid.NormalizeName(name)))
-	if len(w) == 0 {
-		return false
-	}
-	return strings.Trim(w[0], ".,") == "ип" || len(w) > 1 && w[0] == "индивидуальный" && strings.HasPrefix(w[1], "предпринимател")
-}
-
-// signatureForm is how a sole trader signs: «ИП Лебедева Ксения
-// Николаевна» as «Лебедева К. Н.» (in nameForm, «лебедева к н»), "" for a
-// name that is not a person's three words. The signature block prints the
-// trader's surname and initials a second time, in other pixels; an
-// initial read as its Latin twin («Лебедева К, H.») is still the initial.
-func signatureForm(core string) string {
-	w := strings.Fields(core)
-	if len(w) != 3 || len([]rune(w[0])) < 4 {
-		return ""
-	}
-	return w[0] + " " + string([]rune(w[1])[:1]) + " " + string([]rune(w[2])[:1])
 }
 
 // nameCore is nameForm without the legal form: «ООО "Ромашка"» and

@@ -422,25 +422,3 @@ func TestNameSecondReadingAlone(t *testing.T) {
 		t.Errorf("evidence %v, review %v, reasons %v", res.Evidence["supplier.name"], res.NeedsReview, res.ReviewReasons)
 	}
 }
-
-// A sole trader's name printed once in the requisites is printed again in
-// the signature block as surname and initials («Иванов И. И.», an initial
-// perhaps read as its Latin twin): a second printing that vouches for it.
-// Other initials under the same surname do not.
-func TestSoleTraderSignature(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		sign   string
-		vouche bool
-	}{
-		{"Заказчик @14 Индивидуальный предприниматель @50 Иванов И. И.", true},
-		{"Заказчик @14 Индивидуальный предприниматель @50 Иванoв И, И.", true}, // a Latin «o»
-		{"Заказчик @14 Индивидуальный предприниматель @50 Иванов П. И.", false},
-	} {
-		lines := append(append([]string{}, act...), tc.sign)
-		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
-		if got := slices.Contains(res.Evidence["buyer.name"], pervichka.EvidenceRepeated); got != tc.vouche {
-			t.Errorf("%q: buyer name %q evidence %v, want repeated %v", tc.sign, res.Buyer.Name, res.Evidence["buyer.name"], tc.vouche)
-		}
-	}
-}
