@@ -142,7 +142,7 @@ func (x *extraction) collectEvidence() {
 	// total
 	if !x.total.empty() {
 		sum, all := x.rowSum()
-		if all && sum == x.totalK {
+		if all && sum == x.totalK && x.rowsAddUp() {
 			add("total", pervichka.EvidenceItemsSum)
 		}
 		if x.totals.words != nil && x.totals.words.k == x.totalK {
@@ -375,6 +375,35 @@ func (x *extraction) ratePrinted() bool {
 		}
 	}
 	return false
+}
+
+// rowsAddUp reports whether no row contradicts its own arithmetic: where
+// quantity, price and amount are all read, the amount is quantity × price
+// — with the row's VAT or its rate on top, give or take a price rounded to
+// the kopeck (review/validate.go's rowAddsUp, the clerk's warning). A row
+// that does not is misread somewhere, so the rows adding up to the total
+// says nothing: a one-row УПД scan read «1 511,66» both as the row's amount
+// and as the total for a printed 1 311,66 = 63 × 20,82 (unseen seed 7610).
+func (x *extraction) rowsAddUp() bool {
+	for _, r := range x.table.rows {
+		qm, okQ := quantityMilli(string(r.item.Quantity))
+		p, err := pervichka.ParseKopecks(string(r.item.Price))
+		if !okQ || err != nil || qm <= 0 || p <= 0 || !r.hasAmt {
+			continue
+		}
+		prod := product(qm, p)
+		tol := pervichka.Kopecks(qm/2000 + 1)
+		near := func(a, b pervichka.Kopecks) bool { d := a - b; return d <= tol && d >= -tol }
+		switch {
+		case near(prod, r.amount):
+		case r.hasVAT && (near(prod+r.vat, r.amount) || near(prod, r.amount+r.vat)):
+		case r.rate > 0 && near((prod+ruvalid.VATFromNet(prod, r.rate)-r.amount)/2, 0):
+			// The rate on top doubles what a rounded price may be off.
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // vatColumn is Σ of the rows' VAT column when every row printed one.
@@ -665,7 +694,7 @@ var dateInName = regexp.MustCompile(`^\d{1,2}[./]\d{1,2}[./]\d{2,4}$`)
 // title words, or it has no legal form (an address fragment, a stray word
 // such as «Дубининская», a person without «ИП»).
 func nameProblem(s string) bool {
-	if holdsTitleWords(s) {
+	if holdsTitleWords(s) || twoLegalForms(s) {
 		return true
 	}
 	for _, w := range strings.Fields(ruvalid.NormalizeName(s)) {
@@ -674,6 +703,25 @@ func nameProblem(s string) bool {
 		}
 	}
 	return true
+}
+
+// twoLegalForms reports a name with two legal forms before its quoted
+// part: «Общество с ограниченной ответственностью АО "Квадрат"» took a word
+// from beside it (a scanned contract's preamble, unseen seed 7606; its core
+// «Квадрат», printed again, vouched for the whole). Inside the quotes a
+// legal form is part of the name («ООО "АО Технологии"»).
+func twoLegalForms(s string) bool {
+	head := s
+	if i := strings.IndexFunc(s, func(r rune) bool { return strings.ContainsRune("\"«»“”„'", r) }); i >= 0 {
+		head = s[:i]
+	}
+	n := 0
+	for _, w := range strings.Fields(ruvalid.NormalizeName(head)) {
+		if legalFormWords[strings.Trim(w, ".,;:()")] {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // holdsTitleWords reports a title or requisites line: title words, «№», a

@@ -25,6 +25,7 @@ func TestGateInvariants(t *testing.T) {
 		{"title read as a name", edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 Счет на оплату № 1586,", "ООО «Ромашка»", "Счет на оплату № 1586"), "name_invalid:supplier"},
 		{"street read as a name", edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 Дубининская,"), "name_invalid:buyer"},
 		{"one name for both sides", edit(invoice1C, "ООО «Лютик»", "ООО «Ромашка»"), "name_invalid:buyer"},
+		{"two legal forms", edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 Общество с ограниченной ответственностью АО «Ромашка»,"), "name_invalid:supplier"},
 		{"date in a name", edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 ООО Ромашка 19.08.2026,"), "name_invalid:supplier"},
 		{"invoice with a УПД's form", append(append([]string{}, invoice1C...), "Универсальный передаточный документ", "Статус: 1"), "doc_type_markers"},
 	} {
@@ -420,5 +421,33 @@ func TestNameSecondReadingAlone(t *testing.T) {
 	}
 	if !slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceSecondReading) || !hasReason(res, "unconfirmed:supplier.name") || !res.NeedsReview {
 		t.Errorf("evidence %v, review %v, reasons %v", res.Evidence["supplier.name"], res.NeedsReview, res.ReviewReasons)
+	}
+}
+
+// Rows that add up to the total vouch for it only when no row contradicts
+// its own arithmetic (quantity × price, with the row's VAT or rate on top,
+// give or take a rounded price).
+func TestRowsAddUp(t *testing.T) {
+	t.Parallel()
+	row := func(q, p string, amount, vat pervichka.Kopecks, rate int) itemRow {
+		return itemRow{item: pervichka.Item{Quantity: pervichka.Text(q), Price: pervichka.Text(p)}, amount: amount, hasAmt: true, vat: vat, hasVAT: vat > 0, rate: rate}
+	}
+	for _, tc := range []struct {
+		name string
+		rows []itemRow
+		want bool
+	}{
+		{"quantity × price", []itemRow{row("63", "20.82", 131166, 0, 0)}, true},
+		{"a digit misread in the amount (seed 7610)", []itemRow{row("63", "20.82", 151166, 0, 0)}, false},
+		{"price rounded to the kopeck", []itemRow{row("3", "33.33", 10000, 0, 0)}, true},
+		{"VAT of the row on top", []itemRow{row("40", "500.00", 2400000, 400000, 20)}, true},
+		{"the rate on top, VAT not read", []itemRow{row("40", "500.00", 2400000, 0, 20)}, true},
+		{"no price: nothing to contradict", []itemRow{row("2", "", 1000, 0, 0)}, true},
+		{"one of two rows off", []itemRow{row("1", "100.00", 10000, 0, 0), row("2", "50.00", 10100, 0, 0)}, false},
+	} {
+		x := &extraction{table: tableResult{rows: tc.rows}}
+		if got := x.rowsAddUp(); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
