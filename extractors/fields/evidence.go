@@ -515,13 +515,25 @@ func onlyDigitsRuns(s string) string {
 // printed together again on another line («Документ об отгрузке № 00683
 // от 21.01.2023», a repeated title), both the same.
 func (x *extraction) numberDateRepeated() bool {
-	t := x.title
-	if t == nil || x.number.empty() || x.date.empty() {
+	if x.title == nil || x.number.empty() || x.date.empty() {
 		return false
 	}
+	for _, d := range x.datesBesideNumber() {
+		if d.date.Equal(x.date.date) {
+			return true
+		}
+	}
+	return false
+}
+
+// datesBesideNumber lists the dates printed after the document's number on
+// lines other than the title's («Документ об отгрузке № … от …», УПД line
+// (5а), a bill's «Основание»), in page order.
+func (x *extraction) datesBesideNumber() []dateValue {
 	want := numberForm(x.number.text)
+	var out []dateValue
 	for li := range x.lines {
-		if li == t.line.idx {
+		if li == x.title.line.idx {
 			continue
 		}
 		l := &x.lines[li]
@@ -533,12 +545,12 @@ func (x *extraction) numberDateRepeated() bool {
 			if other.empty() || numberForm(other.text) != want {
 				continue
 			}
-			if od, ok := findDate(l.toks, i+1); ok && od.date.Equal(x.date.date) {
-				return true
+			if d, ok := findDate(l.toks, i+1); ok {
+				out = append(out, d)
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // nameForm is a name as compared between its printings and readings:

@@ -100,25 +100,8 @@ func (x *extraction) dateFromShipmentLine() {
 	if !x.date.empty() || x.number.empty() || x.typ != pervichka.DocUPD || x.title == nil {
 		return
 	}
-	want := numberForm(x.number.text)
-	for li := range x.lines {
-		if li == x.title.line.idx {
-			continue
-		}
-		l := &x.lines[li]
-		for i := range l.toks {
-			if ok, _ := numberSign(l.toks[i]); !ok {
-				continue
-			}
-			other := titleNumber(&title{line: l, numAt: i})
-			if other.empty() || numberForm(other.text) != want {
-				continue
-			}
-			if d, ok := findDate(l.toks, i+1); ok {
-				x.date = d
-				return
-			}
-		}
+	if ds := x.datesBesideNumber(); len(ds) > 0 {
+		x.date = ds[0]
 	}
 }
 
