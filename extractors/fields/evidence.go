@@ -526,12 +526,21 @@ func (x *extraction) numberDateRepeated() bool {
 	return false
 }
 
-// datesBesideNumber lists the dates printed after the document's number on
-// lines other than the title's («Документ об отгрузке № … от …», УПД line
-// (5а), a bill's «Основание»), in page order.
-func (x *extraction) datesBesideNumber() []dateValue {
+// numberPrinting is the document's number printed again: the number as
+// read there, its line and the index of its «№».
+type numberPrinting struct {
+	num value
+	l   *line
+	at  int
+}
+
+// numberPrintings lists the lines other than the title's that print the
+// document's number after a «№» («Документ об отгрузке № …», УПД line
+// (5а), a bill's «Основание»), compared without spaces and with Latin
+// look-alikes folded, in page order.
+func (x *extraction) numberPrintings() []numberPrinting {
 	want := numberForm(x.number.text)
-	var out []dateValue
+	var out []numberPrinting
 	for li := range x.lines {
 		if li == x.title.line.idx {
 			continue
@@ -541,13 +550,21 @@ func (x *extraction) datesBesideNumber() []dateValue {
 			if ok, _ := numberSign(l.toks[i]); !ok {
 				continue
 			}
-			other := titleNumber(&title{line: l, numAt: i})
-			if other.empty() || numberForm(other.text) != want {
-				continue
+			if other := titleNumber(&title{line: l, numAt: i}); !other.empty() && numberForm(other.text) == want {
+				out = append(out, numberPrinting{num: other, l: l, at: i})
 			}
-			if d, ok := findDate(l.toks, i+1); ok {
-				out = append(out, d)
-			}
+		}
+	}
+	return out
+}
+
+// datesBesideNumber lists the dates printed after the document's number on
+// lines other than the title's.
+func (x *extraction) datesBesideNumber() []dateValue {
+	var out []dateValue
+	for _, p := range x.numberPrintings() {
+		if d, ok := findDate(p.l.toks, p.at+1); ok {
+			out = append(out, d)
 		}
 	}
 	return out

@@ -451,3 +451,33 @@ func TestRowsAddUp(t *testing.T) {
 		}
 	}
 }
+
+// An OCR'd number whose letters are all Latin twins of Cyrillic ones
+// («YT-347» for «УТ-347») goes to a clerk; a Latin prefix with letters of
+// no twin («INV-12») and a Cyrillic one stand as read.
+func TestScriptAmbiguousNumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		number string
+		doubt  bool
+	}{
+		{"YT-347", true},
+		{"A-195", true},
+		{"УТ-347", false},
+		{"INV-12", false},
+		{"А-17", false},
+	} {
+		lines := edit(invoice1C, "^А-17 ", "^"+tc.number+" ")
+		ocr := pageScaled(1, 0.95, lines...)
+		res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+		if string(res.Number) != tc.number || hasReason(res, "low_confidence:number") != tc.doubt {
+			t.Errorf("%s: number %q, reasons %v; want doubt %v", tc.number, res.Number, res.ReviewReasons, tc.doubt)
+		}
+	}
+	// The number printed again in Cyrillic says how it is written.
+	lines := append(edit(act, "^№ ^12 ", "^№ ^A-17 "), "Документ об отгрузке № А-17 от 31.05.2025")
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Number != "А-17" || hasReason(res, "low_confidence:number") {
+		t.Errorf("number %q, reasons %v; want the Cyrillic А-17", res.Number, res.ReviewReasons)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -25,6 +26,21 @@ import (
 // gives no second opinion.
 func (x *extraction) rereadNumber() {
 	n, t := &x.number, x.title
+	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && scriptAmbiguous(n.text) {
+		if c, ok := x.cyrillicPrinting(); ok {
+			// Another printing of the same number reads in Cyrillic
+			// («Документ об отгрузке № А-17»): that is how it is
+			// written.
+			n.text = c
+			return
+		}
+		// «YT-347», «A-195»: letters OCR gave in Latin that have Cyrillic
+		// twins, and a Russian document's prefix is far more often
+		// «УТ-», «А-»; the reading cannot tell which was printed, and 1С
+		// matches numbers letter for letter (unseen seeds 7705, 7707).
+		n.conf = min(n.conf, disagreedCap)
+		return
+	}
 	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && moneyShaped.MatchString(n.text) {
 		// «№ 1.00» for a printed «№ 100»: the recogniser puts a
 		// kopeck separator into short figures, and a re-read of the same
@@ -103,6 +119,42 @@ func (x *extraction) dateFromShipmentLine() {
 	if ds := x.datesBesideNumber(); len(ds) > 0 {
 		x.date = ds[0]
 	}
+}
+
+// cyrillicPrinting finds the document's number printed again on another
+// line with Cyrillic letters (numberPrintings).
+func (x *extraction) cyrillicPrinting() (string, bool) {
+	if x.title == nil {
+		return "", false
+	}
+	for _, p := range x.numberPrintings() {
+		if t := p.num.text; strings.IndexFunc(t, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0 {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// latinTwins are the Latin capitals (and «y») that OCR gives for Cyrillic
+// letters of the same shape.
+const latinTwins = "ABCEHKMOPTXYy"
+
+// scriptAmbiguous reports a number whose letters are all Latin twins of
+// Cyrillic ones and none Cyrillic: «YT-347» may be «УТ-347».
+func scriptAmbiguous(s string) bool {
+	latin := false
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			return false
+		case unicode.IsLetter(r):
+			if !strings.ContainsRune(latinTwins, r) {
+				return false
+			}
+			latin = true
+		}
+	}
+	return latin
 }
 
 // moneyShaped is a figure with two decimals and nothing else, «1.00» or
