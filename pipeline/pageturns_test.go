@@ -2,12 +2,7 @@ package pipeline_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/draw"
-	"image/jpeg"
 	"io"
 	"reflect"
 	"slices"
@@ -17,43 +12,10 @@ import (
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/corpus/degrade"
 	"github.com/pervichka/pervichka/extractors/recognize"
+	"github.com/pervichka/pervichka/extractors/recognize/recognizetest"
 	"github.com/pervichka/pervichka/pipeline"
 	"github.com/pervichka/pervichka/storage/db"
 )
-
-// sidewaysOCR reads no words and tells a landscape picture to be turned a
-// quarter clockwise, a portrait one to stay, so that the turn of each page
-// is known in advance.
-type sidewaysOCR struct{}
-
-func (sidewaysOCR) Words(context.Context, image.Image, int) ([]pervichka.Word, error) {
-	return nil, nil
-}
-
-func (sidewaysOCR) Orientation(_ context.Context, img image.Image) (int, float64, error) {
-	if b := img.Bounds(); b.Dx() > b.Dy() {
-		return 90, 1, nil
-	}
-	return 0, 1, nil
-}
-
-func (sidewaysOCR) ReadLine(context.Context, image.Image, pervichka.Rect, string, int) (string, float64, error) {
-	return "", 0, nil
-}
-
-func linesJPEG(t testing.TB, w, h int) []byte {
-	t.Helper()
-	img := image.NewGray(image.Rect(0, 0, w, h))
-	draw.Draw(img, img.Rect, image.NewUniform(color.White), image.Point{}, draw.Src)
-	for y := h / 10; y < h*9/10; y += h / 25 {
-		draw.Draw(img, image.Rect(w/10, y, w*6/10, y+h/120+1), image.NewUniform(color.Black), image.Point{}, draw.Src)
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 // TestPageTurnsThroughStages: the turn a page job applied reaches the
 // result the extract job makes from the stored words (page order kept), as
@@ -61,10 +23,10 @@ func linesJPEG(t testing.TB, w, h int) []byte {
 // the stored words, as pervichka.Page.Turned.
 func TestPageTurnsThroughStages(t *testing.T) {
 	e := start(t, deployments()[0], pipeline.Config{})
-	rec := recognize.New(sidewaysOCR{}, recognize.Options{Fields: fieldsConfig})
+	rec := recognize.New(recognizetest.SidewaysOCR{}, recognize.Options{Fields: fieldsConfig})
 	e.pipeline(t, pipeline.Config{Work: true, Recognizer: rec})
 	var pdf bytes.Buffer
-	if err := degrade.JPEGsPDF(&pdf, [][]byte{linesJPEG(t, 600, 850), linesJPEG(t, 850, 600)}, 100); err != nil {
+	if err := degrade.JPEGsPDF(&pdf, [][]byte{recognizetest.LinesJPEG(t, 600, 850), recognizetest.LinesJPEG(t, 850, 600)}, 100); err != nil {
 		t.Fatal(err)
 	}
 	doc, _, err := e.p.Submit(t.Context(), pipeline.Upload{Name: "photos.pdf", Body: pdf.Bytes(), Source: db.SourceUpload})
