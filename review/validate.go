@@ -220,7 +220,7 @@ func validate(r pervichka.Result, today time.Time) map[string]Check {
 			continue
 		}
 		sum += a
-		if want, ok := rowProduct(it); ok && !rowAddsUp(it, want, a) {
+		if want, ok := rowProduct(it); ok && !rowAddsUp(it, a) {
 			msg := fmt.Sprintf("Кол-во × цена = %s, а сумма строки %s", money(want.String()), money(a.String()))
 			for _, col := range []string{"quantity", "price", "amount"} {
 				warnf(itemKey(i, col), "%s", msg)
@@ -262,17 +262,16 @@ func rowProduct(it *pervichka.Item) (pervichka.Kopecks, bool) {
 
 // rowAddsUp: the amount is quantity × price, with or without the row's
 // VAT, give or take the rounding of a price printed to the kopeck
-// (half a kopeck per unit, and one more).
-func rowAddsUp(it *pervichka.Item, want, amount pervichka.Kopecks) bool {
+// (ruvalid.RowAddsUp, the rule the engine's gate uses too).
+func rowAddsUp(it *pervichka.Item, amount pervichka.Kopecks) bool {
 	q, _ := ruvalid.NormalizeQuantity(string(it.Quantity))
 	qm, _ := milli(q)
-	tol := pervichka.Kopecks(qm/2000 + 1)
-	near := func(a, b pervichka.Kopecks) bool { d := a - b; return d <= tol && d >= -tol }
-	if near(want, amount) {
-		return true
+	p, err := pervichka.ParseKopecks(string(it.Price))
+	if err != nil {
+		return false
 	}
-	vat, err := pervichka.ParseKopecks(string(it.VATAmount))
-	return err == nil && (near(want+vat, amount) || near(want, amount+vat))
+	vat, verr := pervichka.ParseKopecks(string(it.VATAmount))
+	return ruvalid.RowAddsUp(qm, p, amount, vat, verr == nil, 0)
 }
 
 // milli reads a normalised quantity ("12.5") as thousandths (12500).

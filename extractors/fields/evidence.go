@@ -380,7 +380,7 @@ func (x *extraction) ratePrinted() bool {
 // rowsAddUp reports whether no row contradicts its own arithmetic: where
 // quantity, price and amount are all read, the amount is quantity × price
 // — with the row's VAT or its rate on top, give or take a price rounded to
-// the kopeck (review/validate.go's rowAddsUp, the clerk's warning). A row
+// the kopeck (ruvalid.RowAddsUp, the rule of the clerk's warning too). A row
 // that does not is misread somewhere, so the rows adding up to the total
 // says nothing: a one-row УПД scan read «1 511,66» both as the row's amount
 // and as the total for a printed 1 311,66 = 63 × 20,82 (unseen seed 7610).
@@ -391,15 +391,7 @@ func (x *extraction) rowsAddUp() bool {
 		if !okQ || err != nil || qm <= 0 || p <= 0 || !r.hasAmt {
 			continue
 		}
-		prod := product(qm, p)
-		tol := pervichka.Kopecks(qm/2000 + 1)
-		near := func(a, b pervichka.Kopecks) bool { d := a - b; return d <= tol && d >= -tol }
-		switch {
-		case near(prod, r.amount):
-		case r.hasVAT && (near(prod+r.vat, r.amount) || near(prod, r.amount+r.vat)):
-		case r.rate > 0 && near((prod+ruvalid.VATFromNet(prod, r.rate)-r.amount)/2, 0):
-			// The rate on top doubles what a rounded price may be off.
-		default:
+		if !ruvalid.RowAddsUp(qm, p, r.amount, r.vat, r.hasVAT, r.rate) {
 			return false
 		}
 	}

@@ -90,3 +90,26 @@ func VATRateLegal(rate string, date time.Time) bool {
 	}
 	return false
 }
+
+// RowAddsUp reports whether a table row's amount is its quantity ×
+// price, with the row's VAT on top (or below: some forms print the amount
+// without it) when hasVAT, or its rate on top when ratePct > 0, give or
+// take a price printed rounded to the kopeck: half a kopeck per unit, and
+// one more (doubled with the rate on top). qtyMilli is the quantity in
+// thousandths; the product is rounded half up. The engine's gate and the
+// clerk's live check use the same rule, so that a row the engine doubts
+// is the row the clerk sees warned.
+func RowAddsUp(qtyMilli int64, price, amount, vat pervichka.Kopecks, hasVAT bool, ratePct int) bool {
+	prod := pervichka.Kopecks((int64(price)*qtyMilli + 500) / 1000)
+	tol := pervichka.Kopecks(qtyMilli/2000 + 1)
+	near := func(a, b pervichka.Kopecks) bool { d := a - b; return d <= tol && d >= -tol }
+	switch {
+	case near(prod, amount):
+		return true
+	case hasVAT && (near(prod+vat, amount) || near(prod, amount+vat)):
+		return true
+	case ratePct > 0 && near((prod+VATFromNet(prod, ratePct)-amount)/2, 0):
+		return true
+	}
+	return false
+}
