@@ -41,6 +41,11 @@ const (
 	// same ИНН in the counterparty directory (review.CheckDirectory adds
 	// it after extraction; the engine itself knows no directory).
 	EvidenceDirectory = "directory"
+	// EvidenceSignature: a sole trader's name whose surname is printed
+	// again with the initials of its first name and patronymic
+	// («Кудрявцева Ю. Р.» under a signature line), its first name and
+	// patronymic known ones of one gender (ruvalid.PersonName).
+	EvidenceSignature = "signature"
 )
 
 // EvidenceText gives the Russian label of an evidence kind, as the review
@@ -58,4 +63,5 @@ var EvidenceText = map[string]string{
 	EvidenceNoVAT:         "надпись «Без НДС»",
 	EvidenceFormMarkers:   "признаки формы",
 	EvidenceDirectory:     "справочник контрагентов",
+	EvidenceSignature:     "расшифровка подписи",
 }

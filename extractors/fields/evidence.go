@@ -204,6 +204,9 @@ func (x *extraction) collectEvidence() {
 		if x.nameRepeated(p.name) {
 			add(f, pervichka.EvidenceRepeated)
 		}
+		if x.signedBy(p.name) {
+			add(f, pervichka.EvidenceSignature)
+		}
 		ownINN, ownNamed := false, false
 		for _, o := range x.cfg.Own {
 			if o.Name == "" || string(o.INN) != p.inn.text {
@@ -249,7 +252,8 @@ func (x *extraction) collectEvidence() {
 		switch {
 		case slices.Contains(ev, pervichka.EvidenceOwnCompany):
 			p.name.conf = max(p.name.conf, nameOwnConf)
-		case slices.Contains(ev, pervichka.EvidenceRepeated):
+		case slices.Contains(ev, pervichka.EvidenceRepeated),
+			slices.Contains(ev, pervichka.EvidenceSignature):
 			p.name.conf = max(p.name.conf, nameAgreedConf)
 		}
 	}
@@ -586,25 +590,17 @@ func containsWords(s, sub string) bool {
 }
 
 // nameRepeated reports whether the name (its words after the legal form,
-// at least six letters of them) is printed again on a line that holds none
-// of its own words: the bank block's «Получатель», УПД lines [14]/[19],
-// a signature block, a contract's preamble and requisites.
+// at least nameRepeatedMinCore letters of them) is printed again on a line
+// that holds none of its own words: the bank block's «Получатель», УПД
+// lines [14]/[19], a signature block, a contract's preamble and requisites.
 func (x *extraction) nameRepeated(v value) bool {
 	core := nameCore(v.text)
-	if len([]rune(core)) < 6 {
+	if len([]rune(core)) < nameRepeatedMinCore {
 		return false
 	}
 	for li := range x.lines {
 		l := &x.lines[li]
-		mine := false
-		for _, t := range l.toks {
-			for _, o := range v.toks {
-				if o.page == t.page && overlaps(o.box, t.box) {
-					mine = true
-				}
-			}
-		}
-		if mine {
+		if x.holdsTokens(l, v.toks) {
 			continue
 		}
 		if containsWords(nameForm(l.text()), core) {
@@ -613,6 +609,146 @@ func (x *extraction) nameRepeated(v value) bool {
 	}
 	return false
 }
+
+// signedBy reports whether v names a sole trader («ИП Кудрявцева Юлия
+// Романовна») whose surname is printed again on another line with the
+// initials of the first name and patronymic («Кудрявцева Ю. Р.», «Ю.Р.
+// Кудрявцева»): the signature's transcript on a bill, act, счёт-фактура or
+// УПД. The surname is then vouched for by a second printing; the first name
+// and patronymic, printed once, by being known ones of one gender
+// (ruvalid.PersonName) that start with the initials. The mutation soak
+// found why the dictionary is needed: «Кудрявцев Игорь Павло|ич» under a
+// signature «Кудрявцев И. П.» was approved without it.
+//
+// Limits: a first name outside ruvalid's lists, a double-barrelled
+// surname or a name with more or fewer than three words is not vouched
+// for here.
+func (x *extraction) signedBy(v value) bool {
+	sur, first, patr, ok := soleTraderName(v.text)
+	if !ok {
+		return false
+	}
+	if _, ok := ruvalid.PersonName(first, patr); !ok {
+		return false
+	}
+	fi, pi := []rune(first)[0], []rune(patr)[0]
+	for li := range x.lines {
+		l := &x.lines[li]
+		if x.holdsTokens(l, v.toks) {
+			continue
+		}
+		for i, t := range l.toks {
+			if personWord(t.text) != sur {
+				continue
+			}
+			if initialsMatch(l.toks[i+1:min(i+3, len(l.toks))], fi, pi, true) ||
+				initialsMatch(l.toks[max(i-2, 0):i], fi, pi, false) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsTokens reports whether line l holds any of ts (by box).
+func (x *extraction) holdsTokens(l *line, ts []token) bool {
+	for _, t := range l.toks {
+		for _, o := range ts {
+			if o.page == t.page && overlaps(o.box, t.box) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// soleTraderName splits «ИП Фамилия Имя Отчество» (or «Индивидуальный
+// предприниматель …») into the surname, folded by personWord, and the
+// first name and patronymic as read.
+func soleTraderName(name string) (sur, first, patr string, ok bool) {
+	words := strings.Fields(strings.Map(func(r rune) rune {
+		if r == '"' || r == '«' || r == '»' || r == '“' || r == '”' || r == '„' {
+			return ' '
+		}
+		return r
+	}, name))
+	switch {
+	case len(words) == 4 && personWord(words[0]) == "ип":
+		words = words[1:]
+	case len(words) == 5 && personWord(words[0]) == "индивидуальный" && personWord(words[1]) == "предприниматель":
+		words = words[2:]
+	default:
+		return "", "", "", false
+	}
+	sur = personWord(words[0])
+	if len([]rune(sur)) < 2 || personWord(words[1]) == "" || personWord(words[2]) == "" {
+		return "", "", "", false
+	}
+	return sur, words[1], words[2], true
+}
+
+// personWord lower-cases a word of a person's name and folds ё, after
+// trimming the punctuation around it; it is "" unless the word is all
+// Cyrillic letters (a Latin twin or a stray mark is not part of a name).
+func personWord(w string) string {
+	w = strings.ToLower(strings.Trim(w, ".,;:"))
+	var b strings.Builder
+	for _, r := range w {
+		switch {
+		case r == 'ё':
+			b.WriteRune('е')
+		case r >= 'а' && r <= 'я':
+			b.WriteRune(r)
+		default:
+			return ""
+		}
+	}
+	return b.String()
+}
+
+// initialsMatch reports whether the tokens spell the initials «И. О.»
+// («И.О.», «И.,О.») of a first name starting with fi and a patronymic
+// starting with pi; after is set when the tokens follow the surname (the
+// last dot may then be lost at the line's end).
+func initialsMatch(ts []token, fi, pi rune, after bool) bool {
+	for n := 1; n <= len(ts); n++ {
+		var part []token
+		if after {
+			part = ts[:n]
+		} else {
+			part = ts[len(ts)-n:]
+		}
+		var s strings.Builder
+		for _, t := range part {
+			s.WriteString(t.text)
+		}
+		r := []rune(strings.ReplaceAll(strings.ReplaceAll(s.String(), "Ё", "Е"), ",", "."))
+		full := len(r) == 4 && r[1] == '.' && r[3] == '.'
+		lastDotLost := after && len(r) == 3 && r[1] == '.'
+		if (full || lastDotLost) && r[0] == upperFold(fi) && r[2] == upperFold(pi) {
+			return true
+		}
+	}
+	return false
+}
+
+// upperFold upper-cases a Cyrillic letter and folds Ё to Е.
+func upperFold(r rune) rune {
+	r = unicode.ToUpper(r)
+	if r == 'Ё' {
+		return 'Е'
+	}
+	return r
+}
+
+// nameRepeatedMinCore is the shortest name core a second printing vouches
+// for. The second printing is other pixels, so a misreading must repeat to
+// pass; what a short core risks is meeting the same word by chance
+// elsewhere on the page. Five letters let «АО "Базис"» (seed 1's 004-invoice,
+// printed in the title and in «Поставщик») through and keep «АО "Мир"» out
+// of street names; the mutation soak and unseen seeds were run at five
+// (docs/benchmarks.md).
+const nameRepeatedMinCore = 5
 
 // nameCore is nameForm without the legal form: «ООО "Ромашка"» and
 // «Общество с ограниченной ответственностью "Ромашка"» share «ромашка».

@@ -481,3 +481,71 @@ func TestScriptAmbiguousNumber(t *testing.T) {
 		t.Errorf("number %q, reasons %v; want the Cyrillic А-17", res.Number, res.ReviewReasons)
 	}
 }
+
+// A sole trader's name printed once is vouched for by the signature's
+// «Фамилия И. О.» when its first name and patronymic are known ones of one
+// gender with those initials; a damaged patronymic («Павло|ич» under «И. П.»,
+// found by the mutation soak) or other initials are not.
+func TestSoleTraderSignature(t *testing.T) {
+	t.Parallel()
+	soleTrader := func(name, signature string) []string {
+		lines := edit(invoice1C,
+			"ИНН 7701234560 @25 КПП 770101001 @60", "@60",
+			"Поставщик @12 ООО «Ромашка», ИНН 7701234560, КПП 770101001,", "Поставщик @12 "+name+", ИНН 234336690223,")
+		// The name printed once: no bank block's «Получатель».
+		lines = append(lines[:4:4], lines[6:]...)
+		return append(lines, "Предприниматель @30 "+signature)
+	}
+	for _, tc := range []struct {
+		name, signature string
+		vouched         bool
+	}{
+		{"ИП Кудрявцева Юлия Романовна", "Кудрявцева Ю. Р.", true},
+		{"ИП Кудрявцева Юлия Романовна", "Ю.Р. Кудрявцева", true},
+		{"ИП Кудрявцев Игорь Павлович", "Кудрявцев И.П.", true},
+		{"Индивидуальный предприниматель Соловьёв Николай Олегович", "Соловьев Н. О.", true},
+		{"ИП Кудрявцев Игорь Павло|ич", "Кудрявцев И. П.", false},
+		{"ИП Кудрявцев Игорь Павлоич", "Кудрявцев И. П.", false},
+		{"ИП Кудрявцева Юлия Романовна", "Кудрявцева Ю. П.", false},
+		{"ИП Кудрявцева Юлия Романовна", "Кудрявцев Ю. Р.", false},
+		{"ИП Кудрявцева Юлия Романовна", "Кудрявцева", false},
+		{"ИП Kудрявцева Юлия Романовна", "Kудрявцева Ю. Р.", false},
+	} {
+		t.Run(tc.name+"/"+tc.signature, func(t *testing.T) {
+			t.Parallel()
+			ocr := pageScaled(1, 0.95, soleTrader(tc.name, tc.signature)...)
+			res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+			if tc.vouched && string(res.Supplier.Name) != tc.name {
+				t.Fatalf("supplier %+v, reasons %v", res.Supplier, res.ReviewReasons)
+			}
+			got := slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceSignature)
+			if got != tc.vouched || hasReason(res, "unconfirmed:supplier.name") == tc.vouched {
+				t.Errorf("signature evidence %v (want %v), evidence %v, reasons %v", got, tc.vouched, res.Evidence["supplier.name"], res.ReviewReasons)
+			}
+		})
+	}
+}
+
+// A second printing vouches for a name of five letters («АО «Базис»» in the
+// bank block and in «Поставщик»), not for a shorter one, which may meet
+// the same word by chance.
+func TestShortNameRepeated(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		repeated bool
+	}{
+		{"АО «Базис»", true},
+		{"ООО «Ромашка»", true},
+		{"АО «Вега»", false},
+	} {
+		ocr := pageScaled(1, 0.95, edit(invoice1C, "ООО «Ромашка»", tc.name)...)
+		res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+		if string(res.Supplier.Name) != tc.name {
+			t.Fatalf("supplier %+v", res.Supplier)
+		}
+		if got := slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceRepeated); got != tc.repeated {
+			t.Errorf("%s: repeated %v, want %v (evidence %v)", tc.name, got, tc.repeated, res.Evidence["supplier.name"])
+		}
+	}
+}
