@@ -453,8 +453,9 @@ func TestRowsAddUp(t *testing.T) {
 }
 
 // An OCR'd number whose letters are all Latin twins of Cyrillic ones
-// («YT-347» for «УТ-347») goes to a clerk; a Latin prefix with letters of
-// no twin («INV-12») and a Cyrillic one stand as read.
+// («YT-347» for «УТ-347») or that has a lone Latin letter («213-N» for
+// «213-П») goes to a clerk; a Latin prefix with letters of no twin
+// («INV-12») and a Cyrillic one stand as read.
 func TestScriptAmbiguousNumber(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -466,6 +467,9 @@ func TestScriptAmbiguousNumber(t *testing.T) {
 		{"УТ-347", false},
 		{"INV-12", false},
 		{"А-17", false},
+		// A lone Latin letter: «213-N» for «213-П» (seed 8103).
+		{"213-N", true},
+		{"17-П", false},
 	} {
 		lines := edit(invoice1C, "^А-17 ", "^"+tc.number+" ")
 		ocr := pageScaled(1, 0.95, lines...)

@@ -26,7 +26,7 @@ import (
 // gives no second opinion.
 func (x *extraction) rereadNumber() {
 	n, t := &x.number, x.title
-	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && scriptAmbiguous(n.text) {
+	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && (scriptAmbiguous(n.text) || loneLatin(n.text)) {
 		if c, ok := x.cyrillicPrinting(); ok {
 			// Another printing of the same number reads in Cyrillic
 			// («Документ об отгрузке № А-17»): that is how it is
@@ -38,6 +38,9 @@ func (x *extraction) rereadNumber() {
 		// twins, and a Russian document's prefix is far more often
 		// «УТ-», «А-»; the reading cannot tell which was printed, and 1С
 		// matches numbers letter for letter (unseen seeds 7705, 7707).
+		// «213-N» for «213-П»: a lone Latin letter is a Cyrillic one
+		// misread as often as not (seed 8103's contract photo, read so
+		// twice and approved).
 		n.conf = min(n.conf, disagreedCap)
 		return
 	}
@@ -155,6 +158,24 @@ func scriptAmbiguous(s string) bool {
 		}
 	}
 	return latin
+}
+
+// loneLatin reports a number with a Latin letter standing alone between
+// non-letters («213-N», «12A»): Russian numbers put Cyrillic letters there
+// («213-П»), and a Latin word of two letters or more («INV-12») is not
+// what OCR makes of one.
+func loneLatin(s string) bool {
+	r := []rune(s)
+	isLatin := func(i int) bool {
+		return i >= 0 && i < len(r) && unicode.IsLetter(r[i]) && unicode.Is(unicode.Latin, r[i])
+	}
+	isLetter := func(i int) bool { return i >= 0 && i < len(r) && unicode.IsLetter(r[i]) }
+	for i := range r {
+		if isLatin(i) && !isLetter(i-1) && !isLetter(i+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // moneyShaped is a figure with two decimals and nothing else, «1.00» or
