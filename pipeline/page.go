@@ -106,7 +106,19 @@ func (p *Pipeline) readPage(ctx context.Context, job *river.Job[PageArgs]) (err 
 		if err != nil {
 			return err
 		}
-		p.cache.put(pg.ImageKey, enhanced.Image)
+		if read.Image != enhanced.Image {
+			// OCR found the page turned after all (a page kept upright on
+			// OSD's unsure word that read badly) and read it enhanced
+			// again: store that picture, which the words' boxes belong to.
+			enc, err := encodePNG(read.Image)
+			if err != nil {
+				return fmt.Errorf("encode enhanced page %d: %w", index+1, err)
+			}
+			if err := p.put(ctx, pg.ImageKey, enc, "image/png"); err != nil {
+				return err
+			}
+		}
+		p.cache.put(pg.ImageKey, read.Image)
 		words, err := json.Marshal(read.Text)
 		if err != nil {
 			return fmt.Errorf("encode page %d words: %w", index+1, err)

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"bytes"
 	"encoding/json"
+	"image/png"
 	"io"
 	"reflect"
 	"slices"
@@ -21,9 +22,19 @@ import (
 // result the extract job makes from the stored words (page order kept), as
 // in one direct call. The pages' rows have no column for it: it travels in
 // the stored words, as pervichka.Page.Turned.
+//
+// With LateTurnOCR the second page is turned only after it was recognised
+// upright and read badly: the picture stored for the clerk must be the
+// turned one that the words' boxes belong to.
 func TestPageTurnsThroughStages(t *testing.T) {
+	for name, ocr := range map[string]recognize.OCR{"sure orientation": recognizetest.SidewaysOCR{}, "turn found after OCR": recognizetest.LateTurnOCR{}} {
+		t.Run(name, func(t *testing.T) { testPageTurnsThroughStages(t, ocr) })
+	}
+}
+
+func testPageTurnsThroughStages(t *testing.T, ocr recognize.OCR) {
 	e := start(t, deployments()[0], pipeline.Config{})
-	rec := recognize.New(recognizetest.SidewaysOCR{}, recognize.Options{Fields: fieldsConfig})
+	rec := recognize.New(ocr, recognize.Options{Fields: fieldsConfig})
 	e.pipeline(t, pipeline.Config{Work: true, Recognizer: rec})
 	var pdf bytes.Buffer
 	if err := degrade.JPEGsPDF(&pdf, [][]byte{recognizetest.LinesJPEG(t, 600, 850), recognizetest.LinesJPEG(t, 850, 600)}, 100); err != nil {
@@ -60,5 +71,17 @@ func TestPageTurnsThroughStages(t *testing.T) {
 	}
 	if words.Turned != 90 || words.Width >= words.Height {
 		t.Errorf("stored words of page 2: turned %d, %dx%d; want 90 and the turned picture's size", words.Turned, words.Width, words.Height)
+	}
+	pr, _, err := e.store.Get(t.Context(), pages[1].ImageKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	cfg, err := png.DecodeConfig(pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != words.Width || cfg.Height != words.Height {
+		t.Errorf("stored picture of page 2 is %dx%d, its words' page %dx%d", cfg.Width, cfg.Height, words.Width, words.Height)
 	}
 }

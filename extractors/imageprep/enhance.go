@@ -33,11 +33,26 @@ type Orienter interface {
 	Orientation(ctx context.Context, img image.Image) (degrees int, conf float64, err error)
 }
 
+// DeferringOrienter is an Orienter that can leave a weak upright answer to
+// the caller (tesseract.Pool): unverified means the page was kept upright
+// on no more than OSD's unsure word, and the caller is to verify it by
+// the page's own recognition.
+type DeferringOrienter interface {
+	OrientationDeferred(ctx context.Context, img image.Image) (degrees int, conf float64, unverified bool, err error)
+}
+
 // Options configure Enhance.
 type Options struct {
-	Disabled  map[string]bool // steps turned off (ablation); nil = all on
-	Orienter  Orienter        // nil → the orient step is skipped
-	SourceDPI float64         // known resolution (scanned PDF page), 0 when unknown (photo)
+	Disabled map[string]bool // steps turned off (ablation); nil = all on
+	Orienter Orienter        // nil → the orient step is skipped
+	// DeferUpright asks an Orienter that is a DeferringOrienter to leave a
+	// weak upright answer unverified (Output.Unverified).
+	DeferUpright bool
+	// Turn, when not 0, turns the page clockwise by this many degrees (a
+	// multiple of 90) in the orient step instead of asking the Orienter:
+	// the turn the caller found by reading a page left unverified.
+	Turn      int
+	SourceDPI float64 // known resolution (scanned PDF page), 0 when unknown (photo)
 	Logger    *slog.Logger
 }
 
@@ -47,6 +62,10 @@ type Output struct {
 	DPI     int         // effective resolution to tell Tesseract (user_defined_dpi) after rescaling
 	Applied []string    // steps that actually changed the image, in order
 	Rotated int         // degrees applied by orient
+	// Unverified is set when the orient step kept the page upright on
+	// OSD's unsure answer alone (Options.DeferUpright): the caller checks
+	// the page's recognition before trusting it.
+	Unverified bool
 	// Timings holds the time spent per step name, plus "convert" for the
 	// initial conversion to gray (which also gathers the statistics the
 	// steps decide by).
@@ -123,11 +142,12 @@ func Enhance(ctx context.Context, img image.Image, opt Options) (out Output, err
 		return Output{}, canceled(err, "after last step")
 	}
 	return Output{
-		Image:   p.gray,
-		DPI:     p.outputDPI(),
-		Applied: p.applied,
-		Rotated: p.rotated,
-		Timings: p.timings,
+		Image:      p.gray,
+		DPI:        p.outputDPI(),
+		Applied:    p.applied,
+		Rotated:    p.rotated,
+		Unverified: p.unverified,
+		Timings:    p.timings,
 	}, nil
 }
 
@@ -145,6 +165,9 @@ type enhancer struct {
 	timings map[string]time.Duration
 	applied []string
 	rotated int
+	// unverified: orient kept the page upright on OSD's unsure answer
+	// (Output.Unverified).
+	unverified bool
 
 	gray  *image.Gray // the current image
 	stats inputStats  // measured on the input during convert

@@ -589,3 +589,49 @@ func TestUnsharpSharpensEdgesOnly(t *testing.T) {
 		unsharp(image.NewGray(image.Rect(0, 0, sz, sz)), 4, 1)
 	}
 }
+
+// deferringOrienter answers like an unsure OSD that leaves the upright
+// answer to the caller.
+type deferringOrienter struct {
+	fakeOrienter
+	unverified bool
+	deferred   int
+}
+
+func (d *deferringOrienter) OrientationDeferred(ctx context.Context, img image.Image) (int, float64, bool, error) {
+	d.deferred++
+	return d.deg, d.conf, d.unverified, d.err
+}
+
+// DeferUpright asks a DeferringOrienter and reports a page it left
+// unverified; Turn turns the page without asking anyone.
+func TestOrientDeferredAndTurn(t *testing.T) {
+	g := textPage(t, 600, 800, 16, 6)
+	off := map[string]bool{StepRescale: true, StepBinarize: true}
+	for _, c := range []struct {
+		name       string
+		opt        Options
+		o          *deferringOrienter
+		rotated    int
+		unverified bool
+		asked      [2]int // Orientation calls, OrientationDeferred calls
+	}{
+		{"unsure upright left to the caller", Options{DeferUpright: true}, &deferringOrienter{unverified: true, fakeOrienter: fakeOrienter{conf: 0.3}}, 0, true, [2]int{0, 1}},
+		{"a sure turn", Options{DeferUpright: true}, &deferringOrienter{fakeOrienter: fakeOrienter{deg: 90, conf: 0.8}}, 90, false, [2]int{0, 1}},
+		{"not deferring", Options{}, &deferringOrienter{unverified: true, fakeOrienter: fakeOrienter{conf: 0.3}}, 0, false, [2]int{1, 0}},
+		{"a known turn", Options{DeferUpright: true, Turn: 270}, &deferringOrienter{unverified: true}, 270, false, [2]int{0, 0}},
+		{"a failing orienter verifies nothing", Options{DeferUpright: true}, &deferringOrienter{unverified: true, fakeOrienter: fakeOrienter{err: errors.New("osd: too few characters")}}, 0, false, [2]int{0, 1}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opt := c.opt
+			opt.Orienter, opt.Disabled = c.o, off
+			out, err := Enhance(context.Background(), g, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Rotated != c.rotated || out.Unverified != c.unverified || [2]int{c.o.calls, c.o.deferred} != c.asked {
+				t.Errorf("rotated %d, unverified %v, asked %d/%d; want %d, %v, %v", out.Rotated, out.Unverified, c.o.calls, c.o.deferred, c.rotated, c.unverified, c.asked)
+			}
+		})
+	}
+}

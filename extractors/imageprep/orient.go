@@ -45,6 +45,14 @@ func orientProbe(g *image.Gray) image.Image {
 // orient asks the Orienter how far the page is turned and rotates it back
 // by a multiple of 90°. Skipped without an Orienter or on low confidence.
 func (p *enhancer) orient() (bool, error) {
+	if t := ((p.opt.Turn % 360) + 360) % 360; t != 0 {
+		if t%90 != 0 {
+			return false, fmt.Errorf("turn of %d°, not a multiple of 90", p.opt.Turn)
+		}
+		p.gray = rotateRight(p.gray, t)
+		p.rotated = t
+		return true, nil
+	}
 	if p.opt.Orienter == nil {
 		return false, nil
 	}
@@ -54,11 +62,21 @@ func (p *enhancer) orient() (bool, error) {
 		return false, nil
 	}
 	probe := orientProbe(g)
-	deg, conf, err := p.opt.Orienter.Orientation(p.ctx, probe)
+	var (
+		deg  int
+		conf float64
+		err  error
+	)
+	if d, ok := p.opt.Orienter.(DeferringOrienter); ok && p.opt.DeferUpright {
+		deg, conf, p.unverified, err = d.OrientationDeferred(p.ctx, probe)
+	} else {
+		deg, conf, err = p.opt.Orienter.Orientation(p.ctx, probe)
+	}
 	if err != nil {
 		// The page may still read fine as it is: log and carry on, unless
 		// the context ended (the caller will see that between steps).
 		p.log.Warn("orient: orienter failed", "err", err)
+		p.unverified = false
 		return false, nil
 	}
 	deg = ((deg % 360) + 360) % 360

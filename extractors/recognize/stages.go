@@ -144,7 +144,40 @@ type Enhanced struct {
 	DPI     int
 	Rotated int   // quarter turn applied by orient, degrees clockwise
 	MS      int64 // time taken
+	// Unverified: the page was kept upright on OSD's unsure answer alone,
+	// and OCR checks its recognition before trusting it (verifyUpright);
+	// raw is then the page it came from, to enhance again if it must be
+	// turned.
+	Unverified bool
+	raw        RawPage
 }
+
+// uprightVerifier is an engine that lets a page whose orientation OSD is
+// unsure of be kept upright until its own recognition says otherwise
+// (tesseract.Pool): most photos are upright, and the page is recognised
+// upright anyway, so reading a crop of it first at the quarter turns is
+// wasted there.
+type uprightVerifier interface {
+	imageprep.DeferringOrienter
+	// UprightScore scores a page's words for being read the right way up.
+	UprightScore(words []pervichka.Word) float64
+	// OrientationByReading finds the turn of a page by reading it.
+	OrientationByReading(ctx context.Context, img image.Image) (degrees int, conf float64, err error)
+}
+
+// uprightPageScore is the UprightScore from which a page recognised
+// upright is taken to be upright. On 51 corpus photos (seed 1's messenger
+// photos, seeds 8101–8104's photos and hard photos; docs/benchmarks.md)
+// recognised at their right turn, 47 scored 141–1374 and four bad ones
+// 42–101; the same pages turned over or on their side scored at most 64.
+// A page under this is read at the quarter turns (OrientationByReading),
+// as every unsure page was before.
+const uprightPageScore = 120
+
+// minTurnConf is the confidence of OrientationByReading from which a page
+// recognised upright is turned and recognised again: imageprep's
+// minOrientConf, the lowest it acts on.
+const minTurnConf = 0.5
 
 // Enhance prepares an image page for OCR (Options.Mode and Disabled apply).
 // The pipeline stores the result while OCR runs on it.
@@ -156,20 +189,75 @@ func (r *Recognizer) Enhance(ctx context.Context, raw RawPage) (Enhanced, error)
 	if r.opt.Mode == ModeRaw {
 		return Enhanced{Image: raw.Image, DPI: guessDPI(raw.Image, raw.SourceDPI), MS: time.Since(start).Milliseconds()}, nil
 	}
+	return r.enhance(ctx, raw, 0, start)
+}
+
+// enhance runs imageprep on raw; turn, when not 0, is the page's known
+// turn (verifyUpright) and no orientation is asked for.
+func (r *Recognizer) enhance(ctx context.Context, raw RawPage, turn int, start time.Time) (Enhanced, error) {
 	var orienter imageprep.Orienter = r.ocr
 	if raw.Upright {
 		orienter = nil
 	}
+	_, deferring := r.ocr.(uprightVerifier)
 	out, err := imageprep.Enhance(ctx, raw.Image, imageprep.Options{
-		Disabled:  r.opt.Disabled,
-		Orienter:  orienter,
-		SourceDPI: raw.SourceDPI,
-		Logger:    r.log,
+		Disabled:     r.opt.Disabled,
+		Orienter:     orienter,
+		DeferUpright: deferring,
+		Turn:         turn,
+		SourceDPI:    raw.SourceDPI,
+		Logger:       r.log,
 	})
 	if err != nil {
 		return Enhanced{}, err
 	}
-	return Enhanced{Image: out.Image, DPI: out.DPI, Rotated: out.Rotated, MS: time.Since(start).Milliseconds()}, nil
+	e := Enhanced{Image: out.Image, DPI: out.DPI, Rotated: out.Rotated, Unverified: out.Unverified, MS: time.Since(start).Milliseconds()}
+	if e.Unverified {
+		e.raw = raw
+	}
+	return e, nil
+}
+
+// verifyUpright checks a page kept upright on OSD's unsure answer by its
+// recognition: words that read well upright settle it; otherwise the page
+// is read at the quarter turns, and when a turn reads surely the raw page
+// is enhanced again at that turn and recognised anew. It returns the page
+// and words to use.
+func (r *Recognizer) verifyUpright(ctx context.Context, e Enhanced, words []pervichka.Word) (Enhanced, []pervichka.Word, error) {
+	v, ok := r.ocr.(uprightVerifier)
+	if !ok || !e.Unverified || e.raw.Image == nil {
+		return e, words, nil
+	}
+	score := v.UprightScore(words)
+	if score >= uprightPageScore {
+		return e, words, nil
+	}
+	start := time.Now()
+	deg, conf, err := v.OrientationByReading(ctx, e.Image)
+	if err != nil {
+		if ctx.Err() != nil {
+			return e, nil, err
+		}
+		r.log.WarnContext(ctx, "orientation by reading failed; page kept upright", "page", e.raw.Index+1, "err", err)
+		return e, words, nil
+	}
+	r.log.DebugContext(ctx, "upright unverified", "page", e.raw.Index+1, "score", score, "read_degrees", deg, "read_conf", conf)
+	if deg == 0 || conf < minTurnConf {
+		return e, words, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return e, nil, err
+	}
+	turned, err := r.enhance(ctx, e.raw, deg, start)
+	if err != nil {
+		return e, nil, err
+	}
+	turned.MS += e.MS
+	more, err := r.ocr.Words(ctx, turned.Image, turned.DPI)
+	if err != nil {
+		return e, nil, err
+	}
+	return turned, more, nil
 }
 
 // OCR reads the words of an enhanced page.
@@ -177,6 +265,9 @@ func (r *Recognizer) OCR(ctx context.Context, name string, index int, e Enhanced
 	start := time.Now()
 	words, err := r.ocr.Words(ctx, e.Image, e.DPI)
 	if err != nil {
+		return Page{}, err
+	}
+	if e, words, err = r.verifyUpright(ctx, e, words); err != nil {
 		return Page{}, err
 	}
 	if r.opt.Mode == ModeEnhance && !r.opt.Disabled[StepRecover] {

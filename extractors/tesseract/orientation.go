@@ -49,6 +49,35 @@ const a4LongInch = 11.69
 // confident of the two answers is returned. A page with no text gives 0
 // with confidence under 0.5 and no error.
 func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, conf float64, err error) {
+	degrees, conf, _, err = p.orientation(ctx, img, false)
+	return degrees, conf, err
+}
+
+// OrientationDeferred is Orientation that leaves a weak upright answer
+// unread: when OSD is unsure and finds the page upright (or finds nothing,
+// or a turn at under osdHintFrom) and the text lines of the page's centre
+// do not stand on end, it returns 0 with unverified set instead of reading
+// the page's central crop. Most photos are upright, and the
+// caller recognises the whole page upright anyway: that recognition is
+// the better reading test (UprightScore), and only a page that reads
+// badly needs OrientationByReading. On a weak OSD hint of a turn the crop
+// is read as in Orientation.
+func (p *Pool) OrientationDeferred(ctx context.Context, img image.Image) (degrees int, conf float64, unverified bool, err error) {
+	return p.orientation(ctx, img, true)
+}
+
+// osdHintFrom is the mapped OSD confidence under which OrientationDeferred
+// takes OSD's turn for no answer. OSD's answers on pages it cannot read are
+// 0.0-0.1 (seed 8111's realistic photos: 180° at 0.006 and 0.09 on upright
+// and quarter-turned pages); its weak right answers on turned pages were
+// 0.5-0.6.
+const osdHintFrom = 0.2
+
+// OrientationByReading finds the turn of img by reading its central crop
+// at the quarter turns (see readOrientation), upright first, without
+// OSD: what a page that OrientationDeferred left unverified and that reads
+// badly upright is checked by.
+func (p *Pool) OrientationByReading(ctx context.Context, img image.Image) (degrees int, conf float64, err error) {
 	if err := checkImage(img); err != nil {
 		return 0, 0, err
 	}
@@ -59,21 +88,35 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 	}
 	calls := 0
 	defer func() { p.release(s, calls) }()
+	return p.readOrientation(ctx, s, full, 0, &calls)
+}
+
+func (p *Pool) orientation(ctx context.Context, img image.Image, deferUpright bool) (degrees int, conf float64, unverified bool, err error) {
+	if err := checkImage(img); err != nil {
+		return 0, 0, false, err
+	}
+	full := grayImage(img)
+	s, err := p.acquire(ctx)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	calls := 0
+	defer func() { p.release(s, calls) }()
 	if s.osd == nil {
 		if err := ctx.Err(); err != nil {
-			return 0, 0, canceled(err, "create orientation engine")
+			return 0, 0, false, canceled(err, "create orientation engine")
 		}
 		if s.osd, err = p.newOSD(); err != nil {
-			return 0, 0, err
+			return 0, 0, false, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return 0, 0, canceled(err, "before orientation detection")
+		return 0, 0, false, canceled(err, "before orientation detection")
 	}
 	seen, raw, ok := p.detect(s.osd, full, osdFastSide)
 	if long := max(full.Rect.Dx(), full.Rect.Dy()); (!ok || raw < osdRetryBelow) && long > osdFastSide {
 		if err := ctx.Err(); err != nil {
-			return 0, 0, canceled(err, "before orientation detection")
+			return 0, 0, false, canceled(err, "before orientation detection")
 		}
 		seen, raw, ok = p.detect(s.osd, full, osdFullSide)
 	}
@@ -83,20 +126,33 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 		degrees, conf = (360-seen)%360, raw/(raw+osdConfScale)
 	}
 	if conf >= osdTrustFrom {
-		return degrees, conf, nil
+		return degrees, conf, false, nil
+	}
+	if deferUpright && (degrees == 0 || conf < osdHintFrom) {
+		// Text lines standing on end say the page lies on its side
+		// whatever OSD did not find: recognising it upright first would
+		// be wasted (seed 8111's ТОРГ-12 photos, OSD at 0.0 and 0.09).
+		// Lines lying flat, or a table too dense to tell, leave upright
+		// or upside down, and the page's recognition tells those apart.
+		if lineDirection(shrink(centralCrop(full, readCrop), readLongSide)) != linesVertical {
+			return 0, conf, true, nil
+		}
+		if conf < osdHintFrom {
+			degrees = 0
+		}
 	}
 	rdeg, rconf, err := p.readOrientation(ctx, s, full, degrees, &calls)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, false, err
 	}
 	p.log.Debug("orientation by reading", "osd_degrees", degrees, "osd_conf", conf, "read_degrees", rdeg, "read_conf", rconf)
 	switch {
 	case rdeg == degrees:
-		return degrees, max(conf, rconf), nil
+		return degrees, max(conf, rconf), false, nil
 	case rconf >= readOverrides || rconf > conf:
-		return rdeg, rconf, nil
+		return rdeg, rconf, false, nil
 	}
-	return degrees, conf, nil
+	return degrees, conf, false, nil
 }
 
 // detect runs OSD on img reduced to longSide px at most.

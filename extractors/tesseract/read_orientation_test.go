@@ -257,3 +257,31 @@ func FuzzOrientation(f *testing.F) {
 		}
 	})
 }
+
+// UprightScore counts confidently read Cyrillic words lying flat, document
+// words extra; words standing on end (text lines read turned), digits,
+// Latin words and unsure words count nothing.
+func TestUprightScore(t *testing.T) {
+	t.Parallel()
+	flat := func(text string, conf float64) pervichka.Word {
+		return pervichka.Word{Text: text, Conf: conf, Box: pervichka.Rect{X0: 0, Y0: 0, X1: 100, Y1: 20}}
+	}
+	standing := func(text string) pervichka.Word {
+		return pervichka.Word{Text: text, Conf: 0.95, Box: pervichka.Rect{X0: 0, Y0: 0, X1: 20, Y1: 100}}
+	}
+	for _, tc := range []struct {
+		name  string
+		words []pervichka.Word
+		want  float64
+	}{
+		{"a word", []pervichka.Word{flat("Поставка", 0.9)}, 8},
+		{"a document word", []pervichka.Word{flat("Итого:", 0.9)}, 5 + 4},
+		{"standing on end", []pervichka.Word{standing("Поставка"), standing("Итого")}, 0},
+		{"unsure", []pervichka.Word{flat("Поставка", 0.3)}, 0},
+		{"digits and Latin", []pervichka.Word{flat("12345", 0.9), flat("Invoice", 0.9)}, 0},
+	} {
+		if got := (&Pool{}).UprightScore(tc.words); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -53,3 +53,22 @@ func LinesJPEG(t testing.TB, w, h int) []byte {
 	}
 	return b.Bytes()
 }
+
+// LateTurnOCR is SidewaysOCR whose orientation step is unsure: it keeps
+// every page upright unverified, as tesseract.Pool's OrientationDeferred
+// does when OSD is unsure, scores every recognition as unreadable, and
+// finds a landscape picture turned a quarter clockwise by reading. A
+// landscape page is so turned only after its first recognition (the
+// recognizer's verifyUpright), which tests that what is stored and
+// reported is the page as finally read.
+type LateTurnOCR struct{ SidewaysOCR }
+
+func (LateTurnOCR) OrientationDeferred(context.Context, image.Image) (int, float64, bool, error) {
+	return 0, 0.1, true, nil
+}
+
+func (LateTurnOCR) UprightScore([]pervichka.Word) float64 { return 0 }
+
+func (o LateTurnOCR) OrientationByReading(ctx context.Context, img image.Image) (int, float64, error) {
+	return o.Orientation(ctx, img)
+}
