@@ -687,23 +687,10 @@ func soleTraderName(name string) (sur, first, patr string, ok bool) {
 	return sur, words[1], words[2], true
 }
 
-// personWord lower-cases a word of a person's name and folds ё, after
-// trimming the punctuation around it; it is "" unless the word is all
-// Cyrillic letters (a Latin twin or a stray mark is not part of a name).
+// personWord is ruvalid.FoldPersonWord after trimming the punctuation
+// around the word.
 func personWord(w string) string {
-	w = strings.ToLower(strings.Trim(w, ".,;:"))
-	var b strings.Builder
-	for _, r := range w {
-		switch {
-		case r == 'ё':
-			b.WriteRune('е')
-		case r >= 'а' && r <= 'я':
-			b.WriteRune(r)
-		default:
-			return ""
-		}
-	}
-	return b.String()
+	return ruvalid.FoldPersonWord(strings.Trim(w, ".,;:"))
 }
 
 // initialsMatch reports whether the tokens spell the initials «И. О.»

@@ -132,7 +132,7 @@ var patronymics = func() map[string]Gender {
 // compared in lower case with ё folded to е; any letter outside the
 // Cyrillic alphabet fails, so a Latin look-alike is never a name.
 func PersonName(first, patronymic string) (Gender, bool) {
-	f, p := foldPersonWord(first), foldPersonWord(patronymic)
+	f, p := FoldPersonWord(first), FoldPersonWord(patronymic)
 	if f == "" || p == "" {
 		return GenderUnknown, false
 	}
@@ -151,9 +151,10 @@ func PersonName(first, patronymic string) (Gender, bool) {
 	return g, true
 }
 
-// foldPersonWord lower-cases w and folds ё to е; it returns "" unless w is
-// all Cyrillic letters.
-func foldPersonWord(w string) string {
+// FoldPersonWord lower-cases w and folds ё to е; it returns "" unless w is
+// all Cyrillic letters (a Latin twin or a stray mark is not part of a
+// person's name).
+func FoldPersonWord(w string) string {
 	w = strings.ToLower(w)
 	var b strings.Builder
 	for _, r := range w {
@@ -172,7 +173,7 @@ func foldPersonWord(w string) string {
 func setOf(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
-		if f := foldPersonWord(w); f != "" {
+		if f := FoldPersonWord(w); f != "" {
 			m[f] = true
 		}
 	}
