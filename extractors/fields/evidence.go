@@ -217,6 +217,13 @@ func (x *extraction) collectEvidence() {
 			innSure := x.sufficient(role(r).String() + ".inn")
 			switch {
 			case own == read:
+				if strings.ContainsFunc(p.name.text, strayNameMark) {
+					// Our name with a mark no name is printed with, which
+					// the comparison above does not see («= ООО
+					// «ТеплоАльянс»», seed 8212, approved so): deliver
+					// our spelling, not the mark.
+					p.name.text = string(o.Name)
+				}
 				ownNamed = true
 				add(f, pervichka.EvidenceOwnCompany)
 			case ruvalid.FoldLookalikes(own) == ruvalid.FoldLookalikes(read),
@@ -580,6 +587,13 @@ func nameForm(s string) string {
 		return ' '
 	}, ruvalid.NormalizeName(s))
 	return strings.Join(strings.Fields(n), " ")
+}
+
+// strayNameMark reports a character an organisation's name is not
+// printed with: anything but letters, digits, spaces, quotes and the
+// punctuation of names («СМУ-5», «А.Б.В.», «Мир & Ко», «№ 1», «(Москва)»).
+func strayNameMark(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) && !strings.ContainsRune("\"«»“”„'’-–—.,&()№+/", r)
 }
 
 // containsWords reports whether the words of sub appear, in order and

@@ -553,3 +553,21 @@ func TestShortNameRepeated(t *testing.T) {
 		}
 	}
 }
+
+// Our organisation's name with a mark no name is printed with is
+// delivered without it: «= ООО «ТеплоАльянс»» was approved so (seed 8212's
+// photo), vouched for by our own name, which is compared without marks.
+func TestOwnNameStrayMark(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ printed, want string }{
+		{"= ООО «Лютик»", "ООО «Лютик»"},
+		{"ООО «Лютик»#", "ООО Лютик"},
+		{"ООО «Лютик»", "ООО «Лютик»"},
+	} {
+		ocr := pageScaled(1, 0.95, edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 "+tc.printed+",")...)
+		res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+		if string(res.Buyer.Name) != tc.want || !slices.Contains(res.Evidence["buyer.name"], pervichka.EvidenceOwnCompany) {
+			t.Errorf("%s: buyer %q, evidence %v; want %q", tc.printed, res.Buyer.Name, res.Evidence["buyer.name"], tc.want)
+		}
+	}
+}

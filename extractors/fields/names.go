@@ -312,10 +312,11 @@ func trimNameDot(s string) string {
 }
 
 // nameDebris are marks no organisation's name is printed with: OCR makes
-// them of specks, stamp ink and table rules («ООО *“СибЛогистик Плюс”»).
+// them of specks, stamp ink and table rules («ООО *“СибЛогистик Плюс”»,
+// «= ООО «ТеплоАльянс»» on seed 8212's photo).
 // The gate compares names without punctuation, so a mark left in the
 // value would be posted with a repeated printing vouching for it.
-const nameDebris = "*®©|~^_<>{}[]\\"
+const nameDebris = "*®©|~^_<>{}[]\\="
 
 // dropNameDebris deletes nameDebris from a name and closes the gaps, and
 // mends a dash that opens a word: no name has a word starting with one, it
