@@ -88,7 +88,7 @@ func (p *Pool) OrientationByReading(ctx context.Context, img image.Image) (degre
 	}
 	calls := 0
 	defer func() { p.release(s, calls) }()
-	return p.readOrientation(ctx, s, full, 0, &calls)
+	return p.readOrientation(ctx, s, newReadProbe(full), 0, &calls)
 }
 
 func (p *Pool) orientation(ctx context.Context, img image.Image, deferUpright bool) (degrees int, conf float64, unverified bool, err error) {
@@ -128,20 +128,25 @@ func (p *Pool) orientation(ctx context.Context, img image.Image, deferUpright bo
 	if conf >= osdTrustFrom {
 		return degrees, conf, false, nil
 	}
+	var pr readProbe
 	if deferUpright && (degrees == 0 || conf < osdHintFrom) {
 		// Text lines standing on end say the page lies on its side
 		// whatever OSD did not find: recognising it upright first would
 		// be wasted (seed 8111's ТОРГ-12 photos, OSD at 0.0 and 0.09).
 		// Lines lying flat, or a table too dense to tell, leave upright
 		// or upside down, and the page's recognition tells those apart.
-		if lineDirection(shrink(centralCrop(full, readCrop), readLongSide)) != linesVertical {
+		pr = newReadProbe(full)
+		if pr.dir != linesVertical {
 			return 0, conf, true, nil
 		}
 		if conf < osdHintFrom {
 			degrees = 0
 		}
 	}
-	rdeg, rconf, err := p.readOrientation(ctx, s, full, degrees, &calls)
+	if pr.crop == nil {
+		pr = newReadProbe(full)
+	}
+	rdeg, rconf, err := p.readOrientation(ctx, s, pr, degrees, &calls)
 	if err != nil {
 		return 0, 0, false, err
 	}

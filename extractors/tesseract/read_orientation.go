@@ -80,8 +80,8 @@ var docStems = []string{
 // returns the turn whose reading scores best (see wordScore) with a
 // confidence from the margin over the second best. calls counts the
 // recognitions made on the slot's client.
-func (p *Pool) readOrientation(ctx context.Context, s *slot, g *image.Gray, hint int, calls *int) (degrees int, conf float64, err error) {
-	scores, err := p.readScores(ctx, s, g, hint, calls)
+func (p *Pool) readOrientation(ctx context.Context, s *slot, pr readProbe, hint int, calls *int) (degrees int, conf float64, err error) {
+	scores, err := p.readScores(ctx, s, pr, hint, calls)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -128,6 +128,20 @@ const (
 	unread  = -2 // reading stopped on a clear winner
 )
 
+// readProbe is what orientation by reading reads: the central crop of a
+// page, reduced, and the direction of its text lines. It is made once per
+// page (newReadProbe): OrientationDeferred looks at the direction before
+// deciding to read at all.
+type readProbe struct {
+	crop *image.Gray
+	dir  int
+}
+
+func newReadProbe(g *image.Gray) readProbe {
+	crop := shrink(centralCrop(g, readCrop), readLongSide)
+	return readProbe{crop: crop, dir: lineDirection(crop)}
+}
+
 // readScores returns the reading score of g's central crop turned
 // clockwise by 0, 90, 180 and 270 degrees. Turns that would leave the text
 // lines vertical (see lineDirection) are not read (notRead). The others
@@ -135,13 +149,12 @@ const (
 // turn scores readEnough and the upright turn has been read: the common
 // case, an upright photo whose OSD was unsure, then costs one recognition,
 // and a turn OSD suggested costs two. ctx is checked before each one.
-func (p *Pool) readScores(ctx context.Context, s *slot, g *image.Gray, hint int, calls *int) (scores [4]float64, err error) {
+func (p *Pool) readScores(ctx context.Context, s *slot, pr readProbe, hint int, calls *int) (scores [4]float64, err error) {
 	scores = [4]float64{unread, unread, unread, unread}
-	crop := shrink(centralCrop(g, readCrop), readLongSide)
+	crop, dir := pr.crop, pr.dir
 	// The crop spans readCrop of the page; tell Tesseract the resolution
 	// the page would have as A4, like OSD.
 	dpi := clampDPI(int(math.Round(float64(max(crop.Rect.Dx(), crop.Rect.Dy())) / (readCrop * a4LongInch))))
-	dir := lineDirection(crop)
 	for i := range scores {
 		if (dir == linesHorizontal && i%2 == 1) || (dir == linesVertical && i%2 == 0) {
 			scores[i] = notRead

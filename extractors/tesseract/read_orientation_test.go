@@ -48,7 +48,7 @@ func TestOrientationByReading(t *testing.T) {
 			}
 			start := time.Now()
 			var calls int
-			deg, conf, err := p.readOrientation(ctx, s, img, 0, &calls)
+			deg, conf, err := p.readOrientation(ctx, s, newReadProbe(img), 0, &calls)
 			p.release(s, calls)
 			if err != nil {
 				t.Fatal(err)
@@ -76,7 +76,7 @@ func TestOrientationByReading(t *testing.T) {
 				t.Fatal(err)
 			}
 			var calls int
-			scores, err := p.readScores(ctx, s, rotateCW(upright, tc.rot), tc.hint, &calls)
+			scores, err := p.readScores(ctx, s, newReadProbe(rotateCW(upright, tc.rot)), tc.hint, &calls)
 			p.release(s, calls)
 			if err != nil {
 				t.Fatal(err)
@@ -97,7 +97,7 @@ func TestOrientationByReading(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		deg, conf, err := p.readOrientation(ctx, s, whiteGray(900, 1270), 0, &calls)
+		deg, conf, err := p.readOrientation(ctx, s, newReadProbe(whiteGray(900, 1270)), 0, &calls)
 		p.release(s, calls)
 		if err != nil || deg != 0 || conf >= 0.5 {
 			t.Errorf("blank page: %d, %.2f, %v; want 0, < 0.5, nil", deg, conf, err)
@@ -111,7 +111,7 @@ func TestOrientationByReading(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		var calls int
-		_, _, err = p.readOrientation(cctx, s, upright, 0, &calls)
+		_, _, err = p.readOrientation(cctx, s, newReadProbe(upright), 0, &calls)
 		p.release(s, calls)
 		wantCode(t, err, pervichka.CodeCanceled)
 		if calls != 0 {
