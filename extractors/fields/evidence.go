@@ -65,9 +65,16 @@ func (x *extraction) gate() {
 // drag a right name under the routing threshold. Our own organisation's
 // configured name for its ИНН is worth more (nameOwnConf). Both are
 // checked by the reliability table (docs/benchmarks.md).
+//
+// nameMendedCap caps a name mendName took from a second reading because
+// the first did not look like a name. It is under DefaultMinConfidence on
+// purpose: a repair is shown to a clerk as doubtful unless evidence of its
+// own lifts it. Not measured: a cap under the routing threshold decides
+// nothing an evidence rule does not decide too.
 const (
 	nameAgreedConf = confirmedConf
 	nameOwnConf    = 0.97
+	nameMendedCap  = 0.75
 )
 
 // collectEvidence records, per key field, what corroborates its value

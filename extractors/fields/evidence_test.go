@@ -571,3 +571,65 @@ func TestOwnNameStrayMark(t *testing.T) {
 		}
 	}
 }
+
+// A side's name whose page reading is no name («ae pila Лютик»», as a bold
+// name in a photo came out) is read again as one line and taken from
+// there when that reading is one; it stays a repair: capped under the
+// routing threshold, highlighted, and the document goes to a clerk. A
+// second reading that is no name either changes nothing, and a name that
+// looks like one is never replaced.
+func TestMendName(t *testing.T) {
+	t.Parallel()
+	noOwn := Config{Now: testNow}
+	for _, tc := range []struct {
+		name, printed, reread, want string
+		mended                      bool
+	}{
+		{"garbage mended", "ae~0.4 pila~0.4 Лютик»,", "ООО «Лютик»,", "ООО «Лютик»", true},
+		{"Latin twins mended", "ae~0.4 pila~0.4 Лютик»,", "OOO «Лютик»,", "ООО «Лютик»", true},
+		{"second reading no name either", "ae~0.4 pila~0.4 Лютик»,", "ae «Лютик»,", "ae pila Лютик»", false},
+		{"well-formed name kept", "ООО~0.6 «Лютик»,", "ООО «Лотос»,", "ООО «Лютик»", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			printed := edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 "+tc.printed)
+			reread := edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 "+tc.reread)
+			ocr := pageScaled(1, 0.95, printed...)
+			res := Extract(context.Background(), []pervichka.Page{ocr}, noOwn, pageRereader{pages: []pervichka.Page{pageScaled(1, 0.95, reread...)}, conf: 0.93})
+			if string(res.Buyer.Name) != tc.want {
+				t.Fatalf("buyer %q, want %q", res.Buyer.Name, tc.want)
+			}
+			if !res.NeedsReview || !hasReason(res, "unconfirmed:buyer.name") {
+				t.Errorf("review %v, reasons %v", res.NeedsReview, res.ReviewReasons)
+			}
+			if tc.mended && (res.Confidence["buyer.name"] > nameMendedCap || !hasReason(res, "low_confidence:buyer.name") || hasReason(res, "name_invalid:buyer")) {
+				t.Errorf("mended: conf %.2f, reasons %v", res.Confidence["buyer.name"], res.ReviewReasons)
+			}
+			if !tc.mended && tc.want != "ООО «Лютик»" && !hasReason(res, "name_invalid:buyer") {
+				t.Errorf("not mended: reasons %v", res.ReviewReasons)
+			}
+		})
+	}
+}
+
+// A run's box to read again spans the line's own height, not the height
+// of a misread word's box that took in ink of the line below.
+func TestReadBand(t *testing.T) {
+	t.Parallel()
+	x := &extraction{lines: []line{{page: 0, unit: 30}}}
+	tok := func(x0, y0, x1, y1 int) token {
+		return token{box: pervichka.Rect{X0: x0, Y0: y0, X1: x1, Y1: y1}}
+	}
+	for _, tc := range []struct {
+		name string
+		toks []token
+		want pervichka.Rect
+	}{
+		{"tall misreads", []token{tok(514, 686, 567, 747), tok(574, 683, 653, 752), tok(666, 688, 813, 719)}, pervichka.Rect{X0: 514, Y0: 688, X1: 813, Y1: 719}},
+		{"all of line height", []token{tok(0, 10, 50, 40), tok(60, 12, 90, 44)}, pervichka.Rect{X0: 0, Y0: 10, X1: 90, Y1: 44}},
+		{"all tall", []token{tok(0, 10, 50, 80), tok(60, 12, 90, 84)}, pervichka.Rect{X0: 0, Y0: 10, X1: 90, Y1: 84}},
+	} {
+		if got := x.readBand(tc.toks); got != tc.want {
+			t.Errorf("%s: band %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
