@@ -42,7 +42,14 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 			}
 		}
 	}
-	r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(cells[colUnit])), code))
+	printed := strings.TrimSpace(joinTokens(cells[colUnit]))
+	// One of the two cells holding both, the other empty.
+	if both := strings.TrimSpace(printed + " " + code); printed == "" || code == "" {
+		if u, c, ok := unitWithCode(both); ok {
+			printed, code = u, c
+		}
+	}
+	r.item.Unit = pervichka.Text(itemUnit(printed, code))
 	r.item.UnitCode = pervichka.Text(itemUnitCode(code))
 	if q, ok := parseQuantity(cells[colQty]); ok {
 		r.item.Quantity = pervichka.Text(q)
@@ -264,6 +271,35 @@ func itemUnit(printed, code string) string {
 		return u.Symbol
 	}
 	return printed
+}
+
+// unitWithCode splits a unit cell that holds the unit and its ОКЕИ code
+// («упак 778», «796 шт»): ТОРГ-12 heads both with one «Единица измерения»
+// over «наименование | код по ОКЕИ», so one column (the code's) takes
+// both, and every row of seed 31's born-digital ТОРГ-12 read its unit so. The code must be
+// a known one and the other word a unit, or the cell stays as printed.
+func unitWithCode(s string) (unit, code string, ok bool) {
+	ws := strings.Fields(s)
+	if len(ws) != 2 {
+		return "", "", false
+	}
+	for i, c := range ws {
+		c = strings.Trim(c, "|[]")
+		u := ws[1-i]
+		if len(c) != 3 || !startsWithDigit(c) {
+			continue
+		}
+		if _, known := ruvalid.UnitByCode(c); !known {
+			continue
+		}
+		if _, word := ruvalid.LookupUnit(u); word {
+			return u, c, true
+		}
+		if _, near := ruvalid.SnapUnit(u); near {
+			return u, c, true
+		}
+	}
+	return "", "", false
 }
 
 // itemUnitCode is a row's printed ОКЕИ code (column 2 of a счёт-фактура or

@@ -39,6 +39,36 @@ func TestItemUnitAndYear(t *testing.T) {
 	}
 }
 
+// A ТОРГ-12 heads the unit and its ОКЕИ code with one «Единица
+// измерения», and one cell takes both: the row's unit is the word and its
+// code the digits, whichever cell held them.
+func TestUnitWithCodeInOneCell(t *testing.T) {
+	tok := func(s string) token { return token{text: s, key: wordKey(s)} }
+	for _, tc := range []struct {
+		name             string
+		unit, code       []string
+		wantUnit, wantCd string
+	}{
+		{"both in the code's cell", nil, []string{"упак", "778"}, "упак", "778"},
+		{"both in the unit's cell", []string{"шт", "796"}, nil, "шт", "796"},
+		{"code first", []string{"006", "м"}, nil, "м", "006"},
+		{"unknown code stays as printed", nil, []string{"упак", "123"}, "упак 123", ""},
+		{"two cells as usual", []string{"кг"}, []string{"166"}, "кг", "166"},
+	} {
+		cells := map[colKind][]token{colName: {tok("Цемент")}, colQty: {tok("2")}, colPrice: {tok("10,00")}, colAmount: {tok("20,00")}}
+		for _, w := range tc.unit {
+			cells[colUnit] = append(cells[colUnit], tok(w))
+		}
+		for _, w := range tc.code {
+			cells[colUnitCode] = append(cells[colUnitCode], tok(w))
+		}
+		r, ok := parseRow(cells, 1, 40)
+		if !ok || string(r.item.Unit) != tc.wantUnit || string(r.item.UnitCode) != tc.wantCd {
+			t.Errorf("%s: unit %q code %q (ok %v), want %q %q", tc.name, r.item.Unit, r.item.UnitCode, ok, tc.wantUnit, tc.wantCd)
+		}
+	}
+}
+
 // TestArithTableKeepsLines: a wrapped name appended to a row read by
 // arithmetic must not write over the row's own line, whose tokens the
 // row's name shares.
