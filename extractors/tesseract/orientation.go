@@ -56,7 +56,7 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 // OrientationDeferred is Orientation that leaves a weak upright answer
 // unread: when OSD is unsure and finds the page upright (or finds nothing,
 // or a turn at under osdHintFrom) and the text lines of the page's centre
-// do not stand on end, it returns 0 with unverified set instead of reading
+// are seen lying flat, it returns 0 with unverified set instead of reading
 // the page's central crop. Most photos are upright, and the
 // caller recognises the whole page upright anyway: that recognition is
 // the better reading test (UprightScore), and only a page that reads
@@ -130,13 +130,20 @@ func (p *Pool) orientation(ctx context.Context, img image.Image, deferUpright bo
 	}
 	var pr readProbe
 	if deferUpright && (degrees == 0 || conf < osdHintFrom) {
-		// Text lines standing on end say the page lies on its side
-		// whatever OSD did not find: recognising it upright first would
-		// be wasted (seed 8111's ТОРГ-12 photos, OSD at 0.0 and 0.09).
-		// Lines lying flat, or a table too dense to tell, leave upright
-		// or upside down, and the page's recognition tells those apart.
+		// Only text lines seen lying flat leave the page upright or upside
+		// down, which the page's recognition tells apart. Lines standing
+		// on end say the page lies on its side whatever OSD did not find
+		// (seed 8111's ТОРГ-12 photos, OSD at 0.0 and 0.09); a table too
+		// dense to tell was as often on its side: on seed 31's realistic
+		// photos all 7 such pages, on seed 1's photos 2 of 7, turned or
+		// unreadable at every turn 3 more. Recognising those upright
+		// first cost a whole page's reading, 10-13 s at the ×3 scale the
+		// rescale step gives text it measures on its side, before the
+		// central crop was read anyway; reading the crop first costs one
+		// crop's reading on the 2 in 7 that were upright.
 		pr = newReadProbe(full)
-		if pr.dir != linesVertical {
+		if pr.dir == linesHorizontal {
+			p.log.Debug("orientation deferred", "osd_degrees", degrees, "osd_conf", conf, "lines", pr.dir)
 			return 0, conf, true, nil
 		}
 		if conf < osdHintFrom {
