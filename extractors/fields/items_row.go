@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -277,7 +278,8 @@ func itemUnit(printed, code string) string {
 // («упак 778», «796 шт»): ТОРГ-12 heads both with one «Единица измерения»
 // over «наименование | код по ОКЕИ», so one column (the code's) takes
 // both, and every row of seed 31's born-digital ТОРГ-12 read its unit so. The code must be
-// a known one and the other word a unit, or the cell stays as printed.
+// a known one and the other word a unit, or a short word the code then
+// names; otherwise the cell stays as printed.
 func unitWithCode(s string) (unit, code string, ok bool) {
 	ws := strings.Fields(s)
 	if len(ws) != 2 {
@@ -298,9 +300,19 @@ func unitWithCode(s string) (unit, code string, ok bool) {
 		if _, near := ruvalid.SnapUnit(u); near {
 			return u, c, true
 		}
+		if n := len([]rune(u)); n <= maxUnitWord && strings.ContainsFunc(u, unicode.IsLetter) {
+			// A unit OCR garbled («Kr» for «кг»): the code names it
+			// (itemUnit).
+			return u, c, true
+		}
 	}
 	return "", "", false
 }
+
+// maxUnitWord is the longest word taken for a garbled unit beside a known
+// ОКЕИ code (unitWithCode): the units printed in that column are
+// abbreviations («шт», «упак», «компл»); a longer word is something else.
+const maxUnitWord = 6
 
 // itemUnitCode is a row's printed ОКЕИ code (column 2 of a счёт-фактура or
 // УПД) when it is a known one; "" otherwise — consumers that need a code

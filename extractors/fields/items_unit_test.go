@@ -53,6 +53,8 @@ func TestUnitWithCodeInOneCell(t *testing.T) {
 		{"both in the unit's cell", []string{"шт", "796"}, nil, "шт", "796"},
 		{"code first", []string{"006", "м"}, nil, "м", "006"},
 		{"unknown code stays as printed", nil, []string{"упак", "123"}, "упак 123", ""},
+		{"garbled unit named by its code", nil, []string{"Kr", "166"}, "кг", "166"},
+		{"a long word is no unit", nil, []string{"Утеплитель", "166"}, "Утеплитель 166", ""},
 		{"two cells as usual", []string{"кг"}, []string{"166"}, "кг", "166"},
 	} {
 		cells := map[colKind][]token{colName: {tok("Цемент")}, colQty: {tok("2")}, colPrice: {tok("10,00")}, colAmount: {tok("20,00")}}
