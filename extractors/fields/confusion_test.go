@@ -195,6 +195,7 @@ func TestFormColumnsGarbledMarks(t *testing.T) {
 		{"А 1 1а 1б 2 2а 3 4 5 6 7 8 9 10 10а", "1а"},
 		{"А 1 la 1б 2 2а 3 4 5 6 7 8 9 10 10а", "1а"},
 		{"А 1 le 16 ? 2а 3 4 5 6 7 6 9 10 10a", "1e"},
+		{"А т la 16 2 2a 3 4 5 6 Я 8 9 10 10а о 12 12а Ls", "1а"},
 	} {
 		ls := buildLines([]pervichka.Page{pageOf(tc.marks)})
 		if !numberRow(&ls[0]) {
@@ -209,6 +210,12 @@ func TestFormColumnsGarbledMarks(t *testing.T) {
 		}
 		if len(names) != 1 || names[0] != tc.name {
 			t.Errorf("%q: name columns %q, want %q", tc.marks, names, tc.name)
+		}
+		// The row number's column is known even when its «1» is not
+		// readable: a name's first word left of the centred «1а» mark
+		// is taken from it.
+		if cols := formColumns(&ls[0]); cols[1].kind != colNo {
+			t.Errorf("%q: column after «А» is %v, want the row number's", tc.marks, cols[1].kind)
 		}
 	}
 }

@@ -190,6 +190,13 @@ func TestNumberRowTolerance(t *testing.T) {
 		{"1 16 2 2a 3 4 5 6 ? 8 9 10 10а и", true},
 		{"1 ? 2 ? 3 ? 5 6", false},   // too much unreadable
 		{"1 2 3 Итого 5 6 7", false}, // a word is not a garbled mark
+		// A scan's УПД row with five of nineteen marks garbled, the rest
+		// rising (seed 31's 015-upd).
+		{"А т la 16 2 2a 3 4 5 6 Я 8 9 10 10а о 12 12а Ls", true},
+		// As many garbled, but what was read does not rise: a row of
+		// figures, not of column numbers.
+		{"А т la 16 2 2a 9 4 5 3 Я 8 1 10 7 о 2 4 Ls", false},
+		{"т la Я о Ls 2 3 4 5", false}, // too few read
 	} {
 		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
 		if got := numberRow(&ls[0]); got != tc.want {
