@@ -470,6 +470,12 @@ func TestScriptAmbiguousNumber(t *testing.T) {
 		// A lone Latin letter: «213-N» for «213-П» (seed 8103).
 		{"213-N", true},
 		{"17-П", false},
+		// A prefix's first letter read as a digit: «5П-921» for «БП-921»
+		// (seed 8442's ТОРГ-12 photo, read so twice).
+		{"5П-921", true},
+		{"0ОО-12", true},
+		{"1С-0012", false},
+		{"5-П", false},
 	} {
 		lines := edit(invoice1C, "^А-17 ", "^"+tc.number+" ")
 		ocr := pageScaled(1, 0.95, lines...)

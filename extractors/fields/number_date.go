@@ -44,6 +44,14 @@ func (x *extraction) rereadNumber() {
 		n.conf = min(n.conf, disagreedCap)
 		return
 	}
+	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && digitForLetter.MatchString(n.text) {
+		// «5П-921» for «БП-921»: a prefix's first letter read as the
+		// digit of its shape, and read so again by the second reading
+		// (seed 8442's ТОРГ-12 photo, approved so). A prefix that opens
+		// with one such digit before capitals is for a clerk to confirm.
+		n.conf = min(n.conf, disagreedCap)
+		return
+	}
 	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && moneyShaped.MatchString(n.text) {
 		// «№ 1.00» for a printed «№ 100»: the recogniser puts a
 		// kopeck separator into short figures, and a re-read of the same
@@ -177,6 +185,11 @@ func loneLatin(s string) bool {
 	}
 	return false
 }
+
+// digitForLetter is a number opening with one digit that has the shape of
+// a Cyrillic capital (0 О, 3 З, 4 Ч, 5 and 6 Б, 8 В) followed by Cyrillic
+// capitals: what OCR makes of a letter prefix («5П-921» for «БП-921»).
+var digitForLetter = regexp.MustCompile(`^[034568][А-ЯЁ]`)
 
 // moneyShaped is a figure with two decimals and nothing else, «1.00» or
 // «15,50»: what OCR makes of a short number when it adds a separator.
