@@ -298,8 +298,8 @@ func (x *extraction) mendName(p *partyResult) {
 // readBand is the box to read a run of one line's tokens again in: their
 // left and right edges, and the top and bottom of those of them no taller
 // than readBandTallest page units. A misread word's box is often much
-// taller than the text: 18-12-43's «ae» and «pila» spanned twice the
-// line's height, taking in ink of the line below, and a crop of that box
+// taller than the text: 18-12-43's «ae» and «pila» spanned over twice
+// the page's median word height, taking in ink of the line below, and a crop of that box
 // read «ae wate Высота»,» where the line's own band read «AO «MK»
 // Высота»,». When every token is that tall, their own box it is.
 func (x *extraction) readBand(ts []token) pervichka.Rect {
@@ -323,8 +323,9 @@ func (x *extraction) readBand(ts []token) pervichka.Rect {
 
 // readBandTallest is the height, in the page's median word heights, above
 // which a token's box is taken for a misreading's (readBand). Chosen by
-// hand between the well-read words of 18-12-43's buyer line (1.0-1.1
-// units) and its misread ones (2.0 and 2.3); not measured on more pages.
+// hand between the well-read words of 18-12-43's buyer line (0.89-1.22
+// units, the bold label «Покупатель:» 1.48) and its misread ones (2.26
+// and 2.56); not measured on more pages.
 // A word wrongly left out of the band only narrows the crop's height to
 // the others'.
 const readBandTallest = 1.5
