@@ -10,6 +10,14 @@ package tesseract
 #include <dlfcn.h>
 #include <pthread.h>
 #include <tesseract/capi.h>
+#include <leptonica/allheaders.h>
+
+// --- Leptonica messages ---------------------------------------------------
+// pv_quiet_leptonica stops Leptonica printing to stderr, unless
+// LEPT_MSG_SEVERITY names a level (then that level applies).
+static void pv_quiet_leptonica(void) {
+	setMsgSeverity(getenv("LEPT_MSG_SEVERITY") != NULL ? L_SEVERITY_EXTERNAL : L_SEVERITY_NONE);
+}
 
 // --- OpenMP -------------------------------------------------------------
 // libgomp reads OMP_THREAD_LIMIT once, in a constructor that runs when the
@@ -73,6 +81,7 @@ import "C"
 import (
 	"errors"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -86,6 +95,15 @@ func singleThreadOpenMP() (unlock func()) {
 	}
 	return runtime.UnlockOSThread
 }
+
+// quietLeptonica silences Leptonica's messages for the process, once.
+// Tesseract's page layout calls Leptonica on boxes it has not clipped, and
+// sparse-text segmentation (the orientation reading) makes Leptonica print
+// "Error in boxClipToRectangle: box outside rectangle" several times a
+// page to stderr, where the admin's log would show them as errors. They
+// are not: the call's result is checked and the box skipped. Setting
+// LEPT_MSG_SEVERITY (e.g. to 3, info) brings them back for debugging.
+var quietLeptonica = sync.OnceFunc(func() { C.pv_quiet_leptonica() })
 
 // ompUnlimited skips the per-thread OpenMP limit; only benchmarks set it, to
 // measure what the limit is worth.

@@ -84,6 +84,7 @@ func NewPool(ctx context.Context, opt Options) (*Pool, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
+	quietLeptonica()
 	p := &Pool{
 		log:          opt.Logger,
 		langs:        strings.Split(opt.Languages, "+"),

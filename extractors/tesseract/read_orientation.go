@@ -38,11 +38,52 @@ const (
 	// readLongSide bounds the crop's long side in pixels; recognition cost
 	// grows with the pixels segmented and the text read.
 	readLongSide = 1200
-	// readPSM segments the crop as one block of horizontal text. Automatic
-	// layout (PSM 3) finds vertical text lines and reads them turned: a
-	// hard photo read whole with PSM 3 gave 56 known words on its side and
-	// 55 upright.
-	readPSM = gosseract.PSM_SINGLE_BLOCK
+	// readInkLongSide bounds the second probe read when the central one
+	// decides nothing (confidence under readOverrides): the box of the
+	// page's text (see inkBox). Pages whose centre holds no text or only
+	// ruled table cells need it: the second page of a landscape УПД or
+	// ТОРГ-12, a table of a few rows or a signature block along one edge.
+	// On seed 31's realistic photos five pages scored 0 at every turn in
+	// the central crop; their ink boxes at 1600 px found all five turns
+	// (confidence 0.61-0.97, the wrong turns at most 4), where 0.8 of each
+	// side, centred, found two. Only pages the central crop cannot settle
+	// and whose text lies away from the centre (inkBoxMaxArea) pay for it.
+	readInkLongSide = 1600
+	// inkRunsMin is the number of separate ink runs from which a row or
+	// column of the page counts as crossing text (inkBox): a line across
+	// the sheet, its edge or a fold makes one run, a line of text many,
+	// and text lying across the row a few (one or two per line crossed).
+	// At 3 the box of seed 31's five pages held their text; at 6 one box
+	// came out empty (two lines of text standing on end).
+	inkRunsMin = 3
+	// inkBoxMaxArea is the largest share of the page the text box may
+	// cover to be read: only text away from the centre is worth a second
+	// probe. Where text fills the page and its centre still reads nothing,
+	// the text is too poor to read: on seed 1's hard photos 13 of 16 such
+	// pages had boxes over half the page, reading them at 1600 px cost 94 s
+	// against 74 s for all 37 pages' central crops and found 4 more turns
+	// on pages that read too badly to extract anyway (field accuracy 0.25
+	// on that variant); on its messenger photos 3 pages (boxes 0.52-0.79)
+	// cost 17 s and changed no turn. The three table and signature pages of seed 31
+	// that needed it had boxes of 0.03-0.23 of the page (its two others
+	// with nothing read in the centre, 0.85 and 0.95, were an upright page
+	// and a table sparse text reads in the centre).
+	inkBoxMaxArea = 0.5
+	// readPSM reads the crop as sparse text: every piece of text found on
+	// its own, in no order. Automatic layout (PSM 3) finds vertical text
+	// lines and reads them turned: a hard photo read whole with PSM 3 gave
+	// 56 known words on its side and 55 upright. One block of text (PSM 6)
+	// does not, but it reads a ruled table as one block and gets noise at
+	// every turn: on seed 31's realistic photos (landscape УПД and ТОРГ-12
+	// pages photographed whole) three table pages scored 0 at every turn
+	// and one 5, where sparse text scored 27-150 at the right turn and at
+	// most 3 at the wrong ones. Over all 24 pages sparse text found the
+	// right turn at 0.5 or more on 20 (one block: 17), no wrong turn scored
+	// over a fifth of the right one, and the four turns of all pages took
+	// 36 s against 52 s; on the probes of seed 1's 37 one-page messenger
+	// photos 31 s against 38 s, on its УПД pages as enhanced 17 s against
+	// 19 s.
+	readPSM = gosseract.PSM_SPARSE_TEXT
 	// readMinConf is the word confidence (0..1) from which a word counts.
 	readMinConf = 0.6
 	// readMargin is the score margin (best minus second best) mapped to
@@ -80,12 +121,31 @@ var docStems = []string{
 // returns the turn whose reading scores best (see wordScore) with a
 // confidence from the margin over the second best. calls counts the
 // recognitions made on the slot's client.
+//
+// When the central crop decides nothing (confidence under readOverrides),
+// the box of the page's text (inkProbe) is read too and the more confident
+// of the two answers is returned.
 func (p *Pool) readOrientation(ctx context.Context, s *slot, pr readProbe, hint int, calls *int) (degrees int, conf float64, err error) {
 	scores, err := p.readScores(ctx, s, pr, hint, calls)
 	if err != nil {
 		return 0, 0, err
 	}
 	degrees, conf = readDecision(scores)
+	if conf >= readOverrides || pr.page == nil {
+		return degrees, conf, nil
+	}
+	ink, ok := inkProbe(pr.page)
+	if !ok {
+		return degrees, conf, nil
+	}
+	if scores, err = p.readScores(ctx, s, ink, hint, calls); err != nil {
+		return 0, 0, err
+	}
+	ideg, iconf := readDecision(scores)
+	p.log.Debug("orientation by reading, ink box", "degrees", degrees, "conf", conf, "ink_degrees", ideg, "ink_conf", iconf)
+	if iconf > conf {
+		return ideg, iconf, nil
+	}
 	return degrees, conf, nil
 }
 
@@ -135,11 +195,78 @@ const (
 type readProbe struct {
 	crop *image.Gray
 	dir  int
+	// frac is the share of the page's long side the crop spans, for the
+	// resolution Tesseract is told; page is the whole page, kept for the
+	// ink box (nil in the ink box's own probe).
+	frac float64
+	page *image.Gray
 }
 
 func newReadProbe(g *image.Gray) readProbe {
 	crop := shrink(centralCrop(g, readCrop), readLongSide)
-	return readProbe{crop: crop, dir: lineDirection(crop)}
+	return readProbe{crop: crop, dir: lineDirection(crop), frac: readCrop, page: g}
+}
+
+// inkProbe is the probe of g's text box (inkBox), reduced to
+// readInkLongSide; false when g shows no text or its text box covers more
+// than inkBoxMaxArea of it.
+func inkProbe(g *image.Gray) (readProbe, bool) {
+	r := inkBox(g)
+	if r.Dx() < 16 || r.Dy() < 16 || float64(r.Dx()*r.Dy()) > inkBoxMaxArea*float64(g.Rect.Dx()*g.Rect.Dy()) {
+		return readProbe{}, false
+	}
+	box := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for y := range r.Dy() {
+		copy(box.Pix[y*r.Dx():(y+1)*r.Dx()], g.Pix[g.PixOffset(r.Min.X, r.Min.Y+y):])
+	}
+	crop := shrink(box, readInkLongSide)
+	frac := float64(max(r.Dx(), r.Dy())) / float64(max(g.Rect.Dx(), g.Rect.Dy()))
+	return readProbe{crop: crop, dir: lineDirection(crop), frac: frac}, true
+}
+
+// inkBox returns the box of g's rows and columns that cross at least
+// inkRunsMin separate runs of ink (darker than g's Otsu level): where the
+// page's text is, whichever way it runs, without the margins, the sheet's
+// edge or a line drawn across it. Empty when no row or no column does.
+func inkBox(g *image.Gray) image.Rectangle {
+	th := otsu(g)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	rows, cols := make([]int, h), make([]int, w)
+	above := make([]bool, w)
+	for y := range h {
+		left := false
+		for x, v := range g.Pix[g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y+y):][:w] {
+			ink := v < th
+			if ink && !left {
+				rows[y]++
+			}
+			if ink && !above[x] {
+				cols[x]++
+			}
+			left, above[x] = ink, ink
+		}
+	}
+	x0, x1 := runSpan(cols)
+	y0, y1 := runSpan(rows)
+	if x0 < 0 || y0 < 0 {
+		return image.Rectangle{}
+	}
+	return image.Rect(x0, y0, x1+1, y1+1).Add(g.Rect.Min)
+}
+
+// runSpan returns the first and last index of p at inkRunsMin or more,
+// -1 when none is.
+func runSpan(p []int) (first, last int) {
+	first, last = -1, -1
+	for i, n := range p {
+		if n >= inkRunsMin {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	return first, last
 }
 
 // readScores returns the reading score of g's central crop turned
@@ -152,9 +279,9 @@ func newReadProbe(g *image.Gray) readProbe {
 func (p *Pool) readScores(ctx context.Context, s *slot, pr readProbe, hint int, calls *int) (scores [4]float64, err error) {
 	scores = [4]float64{unread, unread, unread, unread}
 	crop, dir := pr.crop, pr.dir
-	// The crop spans readCrop of the page; tell Tesseract the resolution
-	// the page would have as A4, like OSD.
-	dpi := clampDPI(int(math.Round(float64(max(crop.Rect.Dx(), crop.Rect.Dy())) / (readCrop * a4LongInch))))
+	// The crop spans frac of the page; tell Tesseract the resolution the
+	// page would have as A4, like OSD.
+	dpi := clampDPI(int(math.Round(float64(max(crop.Rect.Dx(), crop.Rect.Dy())) / (pr.frac * a4LongInch))))
 	for i := range scores {
 		if (dir == linesHorizontal && i%2 == 1) || (dir == linesVertical && i%2 == 0) {
 			scores[i] = notRead

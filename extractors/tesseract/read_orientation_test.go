@@ -332,3 +332,104 @@ func TestOrientationDeferredDenseTable(t *testing.T) {
 		}
 	}
 }
+
+// footerPage is the second page of a landscape form as a photo shows it:
+// only the signature block, along one edge, and a fold across the sheet;
+// the centre, where the crop read first looks, is blank.
+func footerPage(t testing.TB) *image.Gray {
+	const dpi = 150
+	px := func(mm float64) int { return int(mm / 25.4 * dpi) }
+	var lines []textLine
+	for i, s := range []string{
+		"Всего отпущено на сумму Восемьсот четыре тысячи семьсот рублей 36 копеек",
+		"Отпуск груза разрешил Индивидуальный предприниматель Соколов И. В.",
+		"Главный (старший) бухгалтер Соколова М. А.",
+		"Отпуск груза произвёл кладовщик Степанова Е. Н.",
+		"Груз получил грузополучатель Кузнецова В. В.",
+	} {
+		lines = append(lines, textLine{px(15), px(158 + 9*float64(i)), 10, s})
+	}
+	fold := [4]int{0, px(105), px(297), px(105) + 1}
+	return renderPage(t, px(297), px(210), dpi, lines, [][4]int{fold})
+}
+
+// A page whose text runs along one edge is read from the box of its text
+// when the central crop reads nothing: on seed 31's realistic photos five
+// such pages (the second pages of landscape УПД and ТОРГ-12 forms) kept the
+// wrong turn before.
+func TestOrientationInkBox(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	ctx := context.Background()
+	page := footerPage(t)
+	for _, rot := range []int{0, 90, 180, 270} {
+		t.Run(strconv.Itoa(rot), func(t *testing.T) {
+			img := rotateCW(page, rot)
+			s, err := p.acquire(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var calls int
+			central, err := p.readScores(ctx, s, newReadProbe(img), 0, &calls)
+			if err != nil {
+				p.release(s, calls)
+				t.Fatal(err)
+			}
+			if deg, conf := readDecision(central); conf >= readOverrides {
+				t.Fatalf("the central crop found %d° at %.2f: the test page must leave it nothing to read", deg, conf)
+			}
+			deg, conf, err := p.readOrientation(ctx, s, newReadProbe(img), 0, &calls)
+			p.release(s, calls)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("turned %d°: undo %d° at %.2f", rot, deg, conf)
+			if want := (360 - rot) % 360; deg != want || conf < readOverrides {
+				t.Errorf("turned %d°: undo %d° at %.2f, want %d° to act on", rot, deg, conf, want)
+			}
+		})
+	}
+}
+
+func TestInkBox(t *testing.T) {
+	page := footerPage(t)
+	r := inkBox(page)
+	// The text starts 15 mm from the left edge, at 150 dpi 88 px, and its
+	// lines sit between 158 and 194 mm (933-1146 px) from the top; the
+	// fold across the sheet at 105 mm is one run per column and stays out.
+	if r.Min.X < 80 || r.Min.X > 95 || r.Min.Y < 880 || r.Min.Y > 935 || r.Max.Y > 1160 {
+		t.Errorf("inkBox = %v, want the signature block (x from ~88, y ~900-1150)", r)
+	}
+	if got := inkBox(whiteGray(300, 200)); !got.Empty() {
+		t.Errorf("inkBox of a blank page = %v, want empty", got)
+	}
+	if _, ok := inkProbe(whiteGray(300, 200)); ok {
+		t.Error("inkProbe of a blank page: ok, want none")
+	}
+}
+
+// A ruled table on its side is read cell by cell (sparse text, readPSM):
+// read as one block of text, a grid every 60 px of the probe scored 4 at
+// the right turn and 0 elsewhere (confidence 0.25), as landscape УПД and
+// ТОРГ-12 tables in seed 31's realistic photos scored nothing at any turn.
+func TestOrientationRuledTable(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	ctx := context.Background()
+	page := ruled(phonePage(t), 60)
+	for _, rot := range []int{90, 270} {
+		s, err := p.acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var calls int
+		scores, err := p.readScores(ctx, s, newReadProbe(rotateCW(page, rot)), 0, &calls)
+		p.release(s, calls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deg, conf := readDecision(scores)
+		t.Logf("turned %d°: scores %v, undo %d° at %.2f", rot, scores, deg, conf)
+		if want := (360 - rot) % 360; deg != want || conf < readOverrides {
+			t.Errorf("turned %d°: the central crop gave %d° at %.2f, want %d° to act on", rot, deg, conf, want)
+		}
+	}
+}
