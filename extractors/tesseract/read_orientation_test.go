@@ -405,6 +405,23 @@ func TestInkBox(t *testing.T) {
 	if _, ok := inkProbe(whiteGray(300, 200)); ok {
 		t.Error("inkProbe of a blank page: ok, want none")
 	}
+	if _, ok := inkProbe(page); !ok {
+		t.Error("inkProbe of the signature block: none, want its box")
+	}
+	// A page whose text fills it is not read again from its box
+	// (inkBoxMaxArea): text there that the centre could not read is too
+	// poor to read.
+	var lines []textLine
+	for y := 60; y < 1100; y += 40 {
+		lines = append(lines, textLine{30, y, 10, "Поставщик ООО «Ромашка», ИНН 7707083893, КПП 773601001, Москва"})
+	}
+	full := renderPage(t, 800, 1130, 100, lines, nil)
+	if r := inkBox(full); float64(r.Dx()*r.Dy()) <= inkBoxMaxArea*float64(full.Rect.Dx()*full.Rect.Dy()) {
+		t.Fatalf("inkBox of a full invoice page = %v of %v: the test needs text over more than half the page", r, full.Rect.Size())
+	}
+	if _, ok := inkProbe(full); ok {
+		t.Error("inkProbe of a page full of text: ok, want none")
+	}
 }
 
 // A ruled table on its side is read cell by cell (sparse text, readPSM):
