@@ -101,8 +101,11 @@ func singleThreadOpenMP() (unlock func()) {
 // sparse-text segmentation (the orientation reading) makes Leptonica print
 // "Error in boxClipToRectangle: box outside rectangle" several times a
 // page to stderr, where the admin's log would show them as errors. They
-// are not: the call's result is checked and the box skipped. Setting
-// LEPT_MSG_SEVERITY (e.g. to 3, info) brings them back for debugging.
+// come from boxes reaching past the image, and recognition goes on past
+// them. The limit: Leptonica's other messages are silenced too; a failure
+// that matters (an image it cannot read) still reaches us as gosseract's
+// error. Setting LEPT_MSG_SEVERITY (e.g. to 3, info) brings them back for
+// debugging.
 var quietLeptonica = sync.OnceFunc(func() { C.pv_quiet_leptonica() })
 
 // ompUnlimited skips the per-thread OpenMP limit; only benchmarks set it, to

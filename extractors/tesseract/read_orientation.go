@@ -44,10 +44,12 @@ const (
 	// ruled table cells need it: the second page of a landscape УПД or
 	// ТОРГ-12, a table of a few rows or a signature block along one edge.
 	// On seed 31's realistic photos five pages scored 0 at every turn in
-	// the central crop; their ink boxes at 1600 px found all five turns
-	// (confidence 0.61-0.97, the wrong turns at most 4), where 0.8 of each
-	// side, centred, found two. Only pages the central crop cannot settle
-	// and whose text lies away from the centre (inkBoxMaxArea) pay for it.
+	// the central crop read as one block; their ink boxes at 1600 px found
+	// all five turns (confidence 0.61-0.97, the wrong turns at most 4),
+	// where 0.8 of each side, centred, found two. Read as sparse text
+	// (readPSM), three of them still need it. Only pages the central crop
+	// cannot settle and whose text lies away from the centre
+	// (inkBoxMaxArea) pay for it.
 	readInkLongSide = 1600
 	// inkRunsMin is the number of separate ink runs from which a row or
 	// column of the page counts as crossing text (inkBox): a line across
@@ -64,10 +66,10 @@ const (
 	// against 74 s for all 37 pages' central crops and found 4 more turns
 	// on pages that read too badly to extract anyway (field accuracy 0.25
 	// on that variant); on its messenger photos 3 pages (boxes 0.52-0.79)
-	// cost 17 s and changed no turn. The three table and signature pages of seed 31
-	// that needed it had boxes of 0.03-0.23 of the page (its two others
-	// with nothing read in the centre, 0.85 and 0.95, were an upright page
-	// and a table sparse text reads in the centre).
+	// cost 17 s and changed no turn. The three table and signature pages
+	// of seed 31 that needed it had boxes of 0.03-0.23 of the page (its two
+	// others with nothing read in the centre as one block, 0.85 and 0.95,
+	// were an upright page and a table sparse text reads in the centre).
 	inkBoxMaxArea = 0.5
 	// readPSM reads the crop as sparse text: every piece of text found on
 	// its own, in no order. Automatic layout (PSM 3) finds vertical text
