@@ -134,16 +134,11 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		}
 		last = j
 	}
-	cols := headerColumns(lines[first : last+1])
-	// The row of column numbers is the statutory forms' own: it maps the
-	// columns also when the title was unreadable and the type unknown.
-	if numberRow(&lines[last]) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD || typ == pervichka.DocUnknown) {
-		cols = formColumns(&lines[last])
-	}
+	cols := tableColumns(lines[first:last+1], typ)
 	if len(cols) < 2 {
 		return res
 	}
-	res.rows, res.end = readRows(lines, last+1, cols)
+	res.rows, res.end = readRows(lines, last+1, cols, typ)
 	if len(res.rows) == 0 {
 		// Not a table after all: do not let it bound the totals.
 		res.end = -1
@@ -157,4 +152,15 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		}
 	}
 	return res
+}
+
+// tableColumns maps the columns of a table from its heading lines, the
+// last of which may be the statutory forms' row of column numbers: that
+// row is the forms' own, and maps the columns also when the title was
+// unreadable and the type unknown.
+func tableColumns(hl []line, typ pervichka.DocType) []column {
+	if last := &hl[len(hl)-1]; numberRow(last) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD || typ == pervichka.DocUnknown) {
+		return formColumns(last)
+	}
+	return headerColumns(hl)
 }

@@ -1,10 +1,13 @@
 package fields
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+
+	pervichka "github.com/pervichka/pervichka"
 )
 
 // Reading the rows of a located table: which line starts a row (its
@@ -32,7 +35,12 @@ func isTableEnd(l *line) bool {
 }
 
 // readRows reads table rows from line start until the totals.
-func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
+//
+// A page's repeated heading maps the columns again for the rows under it:
+// a photographed page has its own scale and margins, so the first page's
+// x-ranges cut the second page's rows in the wrong places (seed 31's
+// scanner-app УПД 005: every row of page 2 lost its figures).
+func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]itemRow, int) {
 	var rows []itemRow
 	type cellToks map[colKind][]token
 	var cur cellToks
@@ -65,7 +73,10 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 			// A long table goes on over the page and prints its
 			// heading again (the УПД of the 1096 edition: «… без
 			// налога — всего», whose «всего» would end the table).
-			if h := repeatedHeaderEnd(lines, i); h >= i {
+			if hl, h := repeatedHeader(lines, i); h >= i {
+				if c := tableColumns(hl, typ); sameTable(c, cols) {
+					cols = c
+				}
 				i = h
 				lastY, lastPage = lines[h].box.Y1, lines[h].page
 				continue
@@ -195,38 +206,52 @@ func readRows(lines []line, start int, cols []column) ([]itemRow, int) {
 	return rows, end
 }
 
-// repeatedHeaderEnd reports where a table's heading printed again at the
-// top of a page ends: the row of column numbers under it, or its last
-// line before the first line with money. It returns -1 when the lines from
-// i on (the first of a page) do not start with a heading.
-func repeatedHeaderEnd(lines []line, i int) int {
-	end, heading := -1, false
+// repeatedHeader reports a table's heading printed again at the top of a
+// page: its lines (from the first naming two columns on, and the row of
+// column numbers under it when printed) and the index of its last line.
+// end is -1 when the lines from i on (the first of a page) do not start
+// with a heading.
+func repeatedHeader(lines []line, i int) (heading []line, end int) {
+	end = -1
 	for j := i; j < len(lines) && j < i+20 && lines[j].page == lines[i].page; j++ {
 		l := &lines[j]
 		if hasMoney(l) {
 			break
 		}
 		if numberRow(l) {
-			if heading {
-				return j
+			if heading != nil {
+				return append(heading, *l), j
 			}
 			break
 		}
 		switch {
 		case headerScore(l) >= 2 && len(l.cells(0.6)) >= 3:
-			heading, end = true, j
-		case heading && headerContinuation(l):
-			end = j
-		case !heading && j-i >= 3:
+			heading, end = append(heading, *l), j
+		case heading != nil && headerContinuation(l):
+			heading, end = append(heading, *l), j
+		case heading == nil && j-i >= 3:
 			// Three lines of something else first: not a heading at
 			// the top of the page.
-			return -1
+			return nil, -1
 		}
 	}
-	if heading {
-		return end
+	return heading, end
+}
+
+// sameTable reports whether columns mapped from a repeated heading are
+// those of the table being read: a name and an amount among them, as the
+// first page's have. A heading OCR garbled maps fewer, and the first
+// page's columns are kept.
+func sameTable(cols, first []column) bool {
+	has := func(cs []column, kinds ...colKind) bool {
+		return slices.ContainsFunc(cs, func(c column) bool { return slices.Contains(kinds, c.kind) })
 	}
-	return -1
+	for _, k := range [][]colKind{{colName}, {colAmount, colNet}, {colQty}, {colPrice}} {
+		if has(first, k...) && !has(cols, k...) {
+			return false
+		}
+	}
+	return true
 }
 
 // isRowNumber reports «1», «12.», the number of a table row.
