@@ -220,6 +220,67 @@ func TestFormColumnsGarbledMarks(t *testing.T) {
 	}
 }
 
+// The numbering «1 1а 1б» is the row number, the name and the product-type
+// code whether or not the УПД's «А» was read; the older счёт-фактура's «1
+// 1а» is the name and its code.
+func TestFormColumnsNumbering(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		marks string
+		name  string
+	}{
+		{"1 la 16 2 2a 3 4 5 6 7 8 9 10 10a ll 12 12а 13", "1а"}, // the УПД's «А» lost at the photo's edge
+		{"^ 1 1а 1б 2 2а 3 4 5 6 7 8 9 10 10а", "1а"},
+		{"1 1а 2 2а 3 4 5 6 7 8 9 10 10а 11", "1"}, // the счёт-фактура before 2021
+		{"1 1б 2 2а 3 4 5 6 7 8 9", "1"},
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.marks)})
+		var names []string
+		for _, c := range formColumns(&ls[0]) {
+			if c.kind == colName {
+				names = append(names, c.text)
+			}
+		}
+		if len(names) != 1 || names[0] != tc.name {
+			t.Errorf("%q: name columns %q, want %q", tc.marks, names, tc.name)
+		}
+	}
+}
+
+// A repeated heading garbled on a page photographed at another scale: the
+// first page's columns are carried over by the marks both read alike.
+func TestAlignColumns(t *testing.T) {
+	t.Parallel()
+	first := buildLines([]pervichka.Page{pageOf("@4 А @10 1 @20 1а @44 1б @50 2 @56 2а @62 3 @70 4 @80 5 @90 6 @98 7 @104 8 @112 9")})
+	second := buildLines([]pervichka.Page{pageScaled(1.3, 0.8, "@4 ^ @10 1 @20 le @44 6 @50 2 @56 2 @62 3 @70 4 @80 5 @90 6 @98 7 @104 8 @112 %")})
+	prev, cur := formColumns(&first[0]), formColumns(&second[0])
+	got, ok := alignColumns(prev, cur)
+	if !ok {
+		t.Fatal("not aligned")
+	}
+	for i := range prev {
+		if prev[i].kind != got[i].kind {
+			t.Errorf("column %d: kind %v, want %v", i, got[i].kind, prev[i].kind)
+		}
+		if want := int(1.3 * float64(prev[i].x0)); got[i].x0 < want-charW || got[i].x0 > want+charW {
+			t.Errorf("column %d (%s) starts at %d, want about %d", i, prev[i].text, got[i].x0, want)
+		}
+	}
+	// Marks matched to the wrong columns do not fit one scale and shift.
+	jumbled := buildLines([]pervichka.Page{pageOf("@4 9 @10 8 @20 7 @44 5 @50 4 @56 3")})
+	if _, ok := alignColumns(prev, headerOrForm(&jumbled[0])); ok {
+		t.Error("marks in reverse order aligned")
+	}
+}
+
+func headerOrForm(l *line) []column {
+	var cols []column
+	for _, t := range l.toks {
+		cols = append(cols, column{x0: t.box.X0, x1: t.box.X1, text: t.text})
+	}
+	return cols
+}
+
 // Figures whose decimal comma a photo lost are kopecks run together when
 // the total says so; a table printed in whole roubles is left as it is.
 func TestLostSeparators(t *testing.T) {

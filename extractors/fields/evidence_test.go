@@ -666,3 +666,29 @@ func TestTableOverPhotographedPages(t *testing.T) {
 		t.Errorf("second page's row %+v", it)
 	}
 }
+
+// The background past a photo's bottom edge read as words after the last
+// row of a page neither ends the table nor joins a row: the rows of the
+// next page are read on.
+func TestTableOverPagesPastDebris(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"Наименование товара @34 Ед. @40 Кол- @46 Цена @56 Стоимость @68 Нало- @76 Сумма @88 Стоимость",
+		"(описание работ, услуг) @34 изм. @40 во @46 за ед. @56 без налога — всего @68 говая @76 налога @88 с налогом — всего",
+		"@68 ставка",
+		"@12 1 @35 2а @41 3 @49 4 @60 5 @70 7 @80 8 @92 9",
+	}
+	first := append(append(append([]string{}, vatInvoice[:13]...), head...),
+		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00",
+		"", "", "", "", "", "",
+		"@70 ана~0.2 if~0.25 ite~0.2 Do,~0.3")
+	second := append(append([]string{}, head...),
+		"Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00",
+		"Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00")
+	p1, p2 := pageScaled(1, 0.93, first...), pageScaled(1, 0.93, second...)
+	p2.Index = 1
+	res := Extract(context.Background(), []pervichka.Page{p1, p2}, cfg(), nil)
+	if len(res.Items) != 2 || res.Items[1].Amount != "6000.00" || res.Items[0].Name != "Цемент М500 Д0, мешок 50 кг" {
+		t.Fatalf("items %+v", res.Items)
+	}
+}

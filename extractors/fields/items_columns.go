@@ -208,17 +208,22 @@ func headerColumns(hl []line) []column {
 
 func formColumns(l *line) []column {
 	var cols []column
-	numbering := formColumnNumbers
-	if first := strings.ToLower(l.toks[0].text); first == "а" || first == "a" {
-		numbering = updColumnNumbers
-	}
-	hasName := false
-	for _, t := range l.toks {
+	marks := make([]string, len(l.toks))
+	for i, t := range l.toks {
 		k := strings.ReplaceAll(strings.Trim(strings.ToLower(t.text), "."), "a", "а")
 		// «la» is «1а» with the 1 read as a letter.
 		if r := []rune(k); len(r) == 2 && (r[0] == 'l' || r[0] == 'i' || r[0] == '|') {
 			k = "1" + string(r[1])
 		}
+		marks[i] = k
+	}
+	numbering := formColumnNumbers
+	if marks[0] == "а" || updNumbering(marks) {
+		numbering = updColumnNumbers
+	}
+	hasName := false
+	for i, t := range l.toks {
+		k := marks[i]
 		kind, ok := numbering[k]
 		if !ok {
 			kind = colOther
@@ -253,6 +258,23 @@ func formColumns(l *line) []column {
 	}
 	setRanges(cols)
 	return cols
+}
+
+// updNumbering reports the numbering «1 1а 1б 2 …» of the 2021 and later
+// editions of the счёт-фактура and of every УПД: «1» is the row number,
+// «1а» the name and «1б» the product-type code. The УПД's leading «А»
+// tells it too, but a photo's edge or a fold loses it (seed 31's
+// realistic УПД 015, straightened). The older счёт-фактура numbers the
+// name «1» and its code «1а», with no «1б»: the three marks in a row are
+// what sets the new numbering apart. «16» after «1а» is a «1б» read as a
+// digit: no form has a column 16.
+func updNumbering(marks []string) bool {
+	for i := 0; i+2 < len(marks); i++ {
+		if marks[i] == "1" && marks[i+1] == "1а" && (marks[i+2] == "1б" || marks[i+2] == "16") {
+			return true
+		}
+	}
+	return false
 }
 
 func setRanges(cols []column) {

@@ -74,7 +74,13 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 			// heading again (the УПД of the 1096 edition: «… без
 			// налога — всего», whose «всего» would end the table).
 			if hl, h := repeatedHeader(lines, i); h >= i {
-				if c := tableColumns(hl, typ); sameTable(c, cols) {
+				// The first page's columns, carried over by the marks
+				// both headings read alike, are the surest: they read
+				// that page's rows. Failing that, the heading's own.
+				c := tableColumns(hl, typ)
+				if a, ok := alignColumns(cols, c); ok {
+					cols = a
+				} else if sameTable(c, cols) {
 					cols = c
 				}
 				i = h
@@ -85,6 +91,12 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 		if isTableEnd(l) || (len(rows) == 0 && cur == nil && i-start > 6) {
 			end = i
 			break
+		}
+		if debrisLine(l) {
+			// The background past a photographed sheet's edge read as
+			// words: neither a row nor the end of the table, which may
+			// go on over the page.
+			continue
 		}
 		if lastPage == l.page && float64(l.box.Y0-lastY) > 4*l.unit && cur != nil {
 			// A wide gap: the table ended without a totals line.
@@ -238,6 +250,94 @@ func repeatedHeader(lines []line, i int) (heading []line, end int) {
 	return heading, end
 }
 
+// alignColumns carries the columns of the page before over to a page
+// whose repeated heading OCR garbled too much to map them («^ 1 le 6 2 2 3
+// 4 5 6 7 8 % 10 103 п 12 Wa» under seed 31's realistic УПД 015, page 2,
+// where page 1 read «1 la 16 2 2a 3 4 5 …»): the marks read the same on
+// both («1», «3», «4», «5», «10», «12») tie the two pages' x by a scale
+// and a shift, fitted by least squares. It needs alignMinMarks marks read
+// alike, each unique on its page, a scale a photo can give and every mark
+// within alignMaxResidual of the fit; otherwise ok is false.
+func alignColumns(prev, cur []column) ([]column, bool) {
+	unique := func(cs []column) map[string]int {
+		seen := map[string]int{}
+		for i, c := range cs {
+			if c.text == "" {
+				continue
+			}
+			if _, dup := seen[c.text]; dup {
+				seen[c.text] = -1
+				continue
+			}
+			seen[c.text] = i
+		}
+		return seen
+	}
+	pu, cu := unique(prev), unique(cur)
+	var xs, ys, ws []float64
+	for t, i := range pu {
+		j, ok := cu[t]
+		if i < 0 || !ok || j < 0 {
+			continue
+		}
+		xs = append(xs, float64(prev[i].x0+prev[i].x1)/2)
+		ys = append(ys, float64(cur[j].x0+cur[j].x1)/2)
+		ws = append(ws, float64(prev[i].x1-prev[i].x0))
+	}
+	if len(xs) < alignMinMarks {
+		return nil, false
+	}
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx /= float64(len(xs))
+	my /= float64(len(xs))
+	var sxy, sxx float64
+	for i := range xs {
+		sxy += (xs[i] - mx) * (ys[i] - my)
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+	}
+	if sxx == 0 {
+		return nil, false
+	}
+	a := sxy / sxx
+	b := my - a*mx
+	if a < 0.5 || a > 2 {
+		return nil, false
+	}
+	slices.Sort(ws)
+	tol := alignMaxResidual * max(ws[len(ws)/2], 1) * a
+	for i := range xs {
+		if r := ys[i] - (a*xs[i] + b); r > tol || r < -tol {
+			return nil, false
+		}
+	}
+	at := func(x int) int {
+		if x <= -1<<30 || x >= 1<<30 {
+			return x // the open ends of the first and last columns
+		}
+		return int(a*float64(x) + b)
+	}
+	out := make([]column, len(prev))
+	for i, c := range prev {
+		c.x0, c.x1, c.lo, c.hi = at(c.x0), at(c.x1), at(c.lo), at(c.hi)
+		out[i] = c
+	}
+	return out, true
+}
+
+// alignMinMarks is the least count of heading marks read alike on two
+// pages that ties their x (alignColumns): three fix a scale and a shift
+// with one to spare against a mark read at the wrong place.
+const alignMinMarks = 3
+
+// alignMaxResidual bounds how far, in the median width of a mark, any
+// matched mark may sit from the fitted line: a mark matched by text to
+// the wrong column (an «8» read where a «3» is) lands a column away.
+const alignMaxResidual = 1.5
+
 // sameTable reports whether columns mapped from a repeated heading are
 // those of the table being read: a name and an amount among them, as the
 // first page's have. A heading OCR garbled maps fewer, and the first
@@ -253,6 +353,26 @@ func sameTable(cols, first []column) bool {
 	}
 	return true
 }
+
+// debrisLine reports a line OCR made of no print: its words' mean
+// confidence under debrisConf and no money among them.
+func debrisLine(l *line) bool {
+	if len(l.toks) == 0 || hasMoney(l) {
+		return false
+	}
+	sum := 0.0
+	for _, t := range l.toks {
+		sum += t.conf
+	}
+	return sum/float64(len(l.toks)) < debrisConf
+}
+
+// debrisConf is the mean word confidence under which a line in a table is
+// taken for debris: the wood past the bottom edge of seed 31's realistic
+// УПД 015 read as «ана if ite Do,» (0.23) and «NN OR Eee» (0.17), and
+// ended the table before its second page; the worst row of print on that
+// seed's realistic photos averaged 0.43.
+const debrisConf = 0.3
 
 // isRowNumber reports «1», «12.», the number of a table row.
 func isRowNumber(s string) bool {
