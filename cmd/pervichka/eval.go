@@ -18,6 +18,7 @@ import (
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/corpus"
 	"github.com/pervichka/pervichka/corpus/eval"
+	"github.com/pervichka/pervichka/extractors/dewarp"
 	"github.com/pervichka/pervichka/extractors/fields"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/extractors/tesseract"
@@ -168,6 +169,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, rn := range runs {
 		opt := rn.opt
 		opt.Fields = fields.Config{Own: own}
+		opt.Dewarper = dewarp.Dewarper{}
 		opt.Logger = logger
 		if real != nil {
 			// The real set is recognised on its own, before the corpus,

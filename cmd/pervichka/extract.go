@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	pervichka "github.com/pervichka/pervichka"
+	"github.com/pervichka/pervichka/extractors/dewarp"
 	"github.com/pervichka/pervichka/extractors/fields"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/extractors/tesseract"
@@ -74,6 +75,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	rec := recognize.New(pool, recognize.Options{
 		Fields:   fields.Config{Own: own},
 		DebugDir: *debugDir,
+		Dewarper: dewarp.Dewarper{},
 		Logger:   logger,
 	})
 

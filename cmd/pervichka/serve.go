@@ -19,6 +19,7 @@ import (
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/admin"
 	"github.com/pervichka/pervichka/api"
+	"github.com/pervichka/pervichka/extractors/dewarp"
 	"github.com/pervichka/pervichka/extractors/fields"
 	"github.com/pervichka/pervichka/extractors/pixelbudget"
 	"github.com/pervichka/pervichka/extractors/recognize"
@@ -223,7 +224,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("start OCR engine: %w", err)
 		}
 		defer pool.Close()
-		pcfg.Recognizer = recognize.New(pool, recognize.Options{Fields: fields.Config{Own: own}, Budget: pixelbudget.New(c.pixelBudget), Logger: log})
+		pcfg.Recognizer = recognize.New(pool, recognize.Options{Fields: fields.Config{Own: own}, Budget: pixelbudget.New(c.pixelBudget), Dewarper: dewarp.Dewarper{}, Logger: log})
 	}
 	deps := &serveDeps{life: life, cfg: c, db: database, store: store, metrics: m, log: log}
 	exts := sortedExtensions()

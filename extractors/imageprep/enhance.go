@@ -20,11 +20,12 @@ const (
 	StepFlatten  = "flatten"
 	StepDeblock  = "deblock"
 	StepRescale  = "rescale"
+	StepDewarp   = "dewarp"
 	StepBinarize = "binarize"
 )
 
 // Steps lists every step in the order Enhance runs them.
-var Steps = []string{StepSheet, StepOrient, StepDeskew, StepFlatten, StepDeblock, StepRescale, StepBinarize}
+var Steps = []string{StepSheet, StepOrient, StepDeskew, StepFlatten, StepDeblock, StepRescale, StepDewarp, StepBinarize}
 
 // Orienter finds the clockwise rotation (0/90/180/270) that makes a page
 // upright; implemented by the tesseract package (Tesseract OSD). Declared
@@ -41,10 +42,20 @@ type DeferringOrienter interface {
 	OrientationDeferred(ctx context.Context, img image.Image) (degrees int, conf float64, unverified bool, err error)
 }
 
+// Dewarper straightens the text lines of a curled or folded sheet;
+// implemented by the dewarp package (Leptonica's text-line model).
+// Declared here, where it is used. Dewarp returns the spread of the
+// vertical correction in pixels, and the corrected page only when that
+// spread reaches minSpread (nil too when the page gives no valid model).
+type Dewarper interface {
+	Dewarp(ctx context.Context, g *image.Gray, minSpread float64) (out *image.Gray, spread float64, err error)
+}
+
 // Options configure Enhance.
 type Options struct {
 	Disabled map[string]bool // steps turned off (ablation); nil = all on
 	Orienter Orienter        // nil → the orient step is skipped
+	Dewarper Dewarper        // nil → the dewarp step is skipped
 	// DeferUpright asks an Orienter that is a DeferringOrienter to leave a
 	// weak upright answer unverified (Output.Unverified).
 	DeferUpright bool
@@ -119,6 +130,7 @@ func Enhance(ctx context.Context, img image.Image, opt Options) (out Output, err
 		StepFlatten:  p.flatten,
 		StepDeblock:  p.deblock,
 		StepRescale:  p.rescale,
+		StepDewarp:   p.dewarp,
 		StepBinarize: p.binarize,
 	}
 	for _, name := range Steps {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pervichka/pervichka/corpus/eval"
+	"github.com/pervichka/pervichka/extractors/dewarp"
 	"github.com/pervichka/pervichka/extractors/recognize"
 )
 
@@ -46,7 +47,7 @@ func TestRealDevPDFs(t *testing.T) {
 	if len(pdfs) == 0 {
 		t.Fatal("no born-digital documents in the real set")
 	}
-	rec := recognize.New(sharedPool(t), recognize.Options{})
+	rec := recognize.New(sharedPool(t), recognize.Options{Dewarper: dewarp.Dewarper{}})
 	rep := eval.ScoreReal("real-pdf", set, recognizeAll(t, rec, pdfs), nil)
 	for _, f := range rep.Files {
 		if !f.KeyOK || f.Bank == "wrong" || f.Silent {

@@ -32,6 +32,7 @@ import (
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/fields"
+	"github.com/pervichka/pervichka/extractors/imageprep"
 	"github.com/pervichka/pervichka/extractors/pixelbudget"
 )
 
@@ -62,6 +63,9 @@ type Options struct {
 	Fields   fields.Config
 	Mode     Mode
 	Disabled map[string]bool // enhancement steps turned off (ablation)
+	// Dewarper straightens bent sheets' text lines (dewarp.Dewarper, cgo
+	// like the OCR engine, so it is handed in too); nil skips the step.
+	Dewarper imageprep.Dewarper
 	// DebugDir, when set, receives each enhanced page image and its OCR
 	// words, so a person can see what the engine saw.
 	DebugDir string

@@ -16,6 +16,7 @@ import (
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/corpus"
 	"github.com/pervichka/pervichka/corpus/eval"
+	"github.com/pervichka/pervichka/extractors/dewarp"
 	"github.com/pervichka/pervichka/extractors/fields"
 	"github.com/pervichka/pervichka/extractors/recognize"
 	"github.com/pervichka/pervichka/extractors/tesseract"
@@ -48,6 +49,7 @@ func newRecognizer(t testing.TB, opt recognize.Options) *recognize.Recognizer {
 	t.Helper()
 	ownParties := own(t)
 	opt.Fields = fields.Config{Own: ownParties, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}
+	opt.Dewarper = dewarp.Dewarper{}
 	return recognize.New(sharedPool(t), opt)
 }
 

@@ -203,6 +203,7 @@ func (r *Recognizer) enhance(ctx context.Context, raw RawPage, turn int, start t
 	out, err := imageprep.Enhance(ctx, raw.Image, imageprep.Options{
 		Disabled:     r.opt.Disabled,
 		Orienter:     orienter,
+		Dewarper:     r.opt.Dewarper,
 		DeferUpright: deferring,
 		Turn:         turn,
 		SourceDPI:    raw.SourceDPI,
