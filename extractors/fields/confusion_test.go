@@ -245,6 +245,15 @@ func TestFormColumnsNumbering(t *testing.T) {
 			t.Errorf("%q: name columns %q, want %q", tc.marks, names, tc.name)
 		}
 	}
+	// A mark garbled between two read: «3 а 5» is the price's «4».
+	ls := buildLines([]pervichka.Page{pageOf("А 1 la 16 2 2a 3 а 5 6 7 8 9 10 103 1 12 la 3")})
+	kinds := map[colKind]bool{}
+	for _, c := range formColumns(&ls[0]) {
+		kinds[c.kind] = true
+	}
+	if !kinds[colPrice] || !kinds[colQty] || !kinds[colNet] {
+		t.Errorf("columns %v: the price's mark not recovered", kinds)
+	}
 }
 
 // A repeated heading garbled on a page photographed at another scale: the

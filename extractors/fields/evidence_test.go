@@ -667,6 +667,43 @@ func TestTableOverPhotographedPages(t *testing.T) {
 	}
 }
 
+// A second page whose heading is under debris (the wood past the sheet's
+// top edge), whose heading a photo's edge stretched over 20 lines with
+// marks down its side, or that prints only the row of column numbers: the
+// heading is found, and the numbers are no row.
+func TestTableOverPagesHeadingUnderDebris(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"Наименование товара @34 Ед. @40 Кол- @46 Цена @56 Стоимость @68 Нало- @76 Сумма @88 Стоимость",
+		"(описание работ, услуг) @34 изм. @40 во @46 за ед. @56 без налога — всего @68 говая @76 налога @88 с налогом — всего",
+		"@68 ставка",
+		"@12 1 @35 2а @41 3 @49 4 @60 5 @70 7 @80 8 @92 9",
+	}
+	row2 := "Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00"
+	total := "Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00"
+	debris := []string{"``:~0.3 о:~0.2 Sree~0.3 See~0.4 shy~0.3 +8~0.2", "`.~0.2 <.~0.3 >~0.3 Sir~0.4 Poe~0.3", "eet~0.1 sei~0.2 >~0.2 ERS~0.3"}
+	first := append(append(append([]string{}, vatInvoice[:13]...), head...),
+		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00")
+	// A photo's left edge read as marks down the side of the heading.
+	var edge []string
+	for range 16 {
+		edge = append(edge, "@1 3~0.8")
+	}
+	for name, second := range map[string][]string{
+		"under debris": append(append(append([]string{}, debris...), head...), row2, total),
+		"long heading": append(append(append(append(append([]string{}, debris...), debris[0]), head[:3]...), edge...), head[3], row2, total),
+		"numbers only": {head[3], row2, total},
+	} {
+		p1, p2 := pageScaled(1, 0.93, first...), pageScaled(1, 0.93, second...)
+		p2.Index = 1
+		res := Extract(context.Background(), []pervichka.Page{p1, p2}, cfg(), nil)
+		if len(res.Items) != 2 || res.Items[1].Amount != "6000.00" || res.Items[1].Name != "Смесь штукатурная, 30 кг" ||
+			res.Items[0].Name != "Цемент М500 Д0, мешок 50 кг" || res.Items[0].Unit != "шт" {
+			t.Errorf("%s: items %+v", name, res.Items)
+		}
+	}
+}
+
 // The background past a photo's bottom edge read as words after the last
 // row of a page neither ends the table nor joins a row: the rows of the
 // next page are read on.

@@ -221,6 +221,19 @@ func formColumns(l *line) []column {
 	if marks[0] == "а" || updNumbering(marks) {
 		numbering = updColumnNumbers
 	}
+	// A mark OCR garbled between two it did not, the one before it and
+	// the one after: «3 а 5» is «3 4 5» (seed 31's scanner-app УПД 015
+	// lost its price column so).
+	for i := 1; i+1 < len(marks); i++ {
+		if _, known := numbering[marks[i]]; known {
+			continue
+		}
+		a, errA := strconv.Atoi(marks[i-1])
+		b, errB := strconv.Atoi(marks[i+1])
+		if errA == nil && errB == nil && b == a+2 {
+			marks[i] = strconv.Itoa(a + 1)
+		}
+	}
 	hasName := false
 	for i, t := range l.toks {
 		k := marks[i]

@@ -92,10 +92,11 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 			end = i
 			break
 		}
-		if debrisLine(l) {
+		if debrisLine(l) || numberRow(l) {
 			// The background past a photographed sheet's edge read as
 			// words: neither a row nor the end of the table, which may
-			// go on over the page.
+			// go on over the page. Nor is a row of column numbers a
+			// row, wherever it is found.
 			continue
 		}
 		if lastPage == l.page && float64(l.box.Y0-lastY) > 4*l.unit && cur != nil {
@@ -225,10 +226,18 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 // with a heading.
 func repeatedHeader(lines []line, i int) (heading []line, end int) {
 	end = -1
-	for j := i; j < len(lines) && j < i+20 && lines[j].page == lines[i].page; j++ {
+	debris := 0
+	for j := i; j < len(lines) && j < i+repeatedHeaderLines+debris && lines[j].page == lines[i].page; j++ {
 		l := &lines[j]
 		if hasMoney(l) {
 			break
+		}
+		if heading == nil && debrisLine(l) {
+			// The table or the wood above the sheet's top edge read as
+			// words (seed 31's scanner-app УПД 015, page 2: three such
+			// lines over the heading).
+			debris++
+			continue
 		}
 		if numberRow(l) {
 			if heading != nil {
@@ -241,7 +250,7 @@ func repeatedHeader(lines []line, i int) (heading []line, end int) {
 			heading, end = append(heading, *l), j
 		case heading != nil && headerContinuation(l):
 			heading, end = append(heading, *l), j
-		case heading == nil && j-i >= 3:
+		case heading == nil && j-i-debris >= 3:
 			// Three lines of something else first: not a heading at
 			// the top of the page.
 			return nil, -1
@@ -249,6 +258,12 @@ func repeatedHeader(lines []line, i int) (heading []line, end int) {
 	}
 	return heading, end
 }
+
+// repeatedHeaderLines bounds the lines a repeated heading is looked for
+// in: the УПД's heading of the 1096 edition wraps over 14 lines, and a
+// photo adds debris at the page's edge between them (seed 31's scanner-app
+// УПД 015, page 2: 26 lines from the top to the row of column numbers).
+const repeatedHeaderLines = 32
 
 // alignColumns carries the columns of the page before over to a page
 // whose repeated heading OCR garbled too much to map them («^ 1 le 6 2 2 3
