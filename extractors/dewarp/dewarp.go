@@ -24,6 +24,7 @@ package dewarp
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"math"
 )
@@ -87,6 +88,9 @@ func (m Model) at(a []float32, x, y float64) float64 {
 // applies them (so V is looked up at x − H). Pixels brought in from outside the page are white. The
 // context is checked every few hundred rows.
 func (m Model) Remap(ctx context.Context, g *image.Gray) (*image.Gray, error) {
+	if n := m.NX * m.NY; m.NX < 1 || m.NY < 1 || m.Sampling < 1 || len(m.V) != n || (m.H != nil && len(m.H) != n) {
+		return nil, fmt.Errorf("dewarp: model of %d×%d points every %d px holds %d and %d values", m.NX, m.NY, m.Sampling, len(m.V), len(m.H))
+	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	src := g.Pix[g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y):]

@@ -140,6 +140,22 @@ func TestRemapShift(t *testing.T) {
 	}
 }
 
+// A model whose arrays do not fit its grid is refused, not read past.
+func TestRemapBadModel(t *testing.T) {
+	t.Parallel()
+	g := page(600, 400, 0)
+	for _, m := range []Model{
+		{},
+		{NX: 3, NY: 3, Sampling: 300, V: make([]float32, 8)},
+		{NX: 3, NY: 3, Sampling: 300, V: make([]float32, 9), H: make([]float32, 2)},
+		{NX: 3, NY: 3, Sampling: 0, V: make([]float32, 9)},
+	} {
+		if _, err := m.Remap(context.Background(), g); err == nil {
+			t.Errorf("model %d×%d/%d with %d, %d values: no error", m.NX, m.NY, m.Sampling, len(m.V), len(m.H))
+		}
+	}
+}
+
 func BenchmarkDewarp(b *testing.B) {
 	g := page(4000, 2900, 40)
 	for b.Loop() {

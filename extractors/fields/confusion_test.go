@@ -202,13 +202,7 @@ func TestFormColumnsGarbledMarks(t *testing.T) {
 			t.Errorf("%q: not a number row", tc.marks)
 			continue
 		}
-		var names []string
-		for _, c := range formColumns(&ls[0]) {
-			if c.kind == colName {
-				names = append(names, c.text)
-			}
-		}
-		if len(names) != 1 || names[0] != tc.name {
+		if names := nameColumns(tc.marks); len(names) != 1 || names[0] != tc.name {
 			t.Errorf("%q: name columns %q, want %q", tc.marks, names, tc.name)
 		}
 		// The row number's column is known even when its «1» is not
@@ -218,6 +212,19 @@ func TestFormColumnsGarbledMarks(t *testing.T) {
 			t.Errorf("%q: column after «А» is %v, want the row number's", tc.marks, cols[1].kind)
 		}
 	}
+}
+
+// nameColumns maps a row of column numbers and returns the marks of the
+// columns taken as the name.
+func nameColumns(marks string) []string {
+	ls := buildLines([]pervichka.Page{pageOf(marks)})
+	var names []string
+	for _, c := range formColumns(&ls[0]) {
+		if c.kind == colName {
+			names = append(names, c.text)
+		}
+	}
+	return names
 }
 
 // The numbering «1 1а 1б» is the row number, the name and the product-type
@@ -234,14 +241,7 @@ func TestFormColumnsNumbering(t *testing.T) {
 		{"1 1а 2 2а 3 4 5 6 7 8 9 10 10а 11", "1"}, // the счёт-фактура before 2021
 		{"1 1б 2 2а 3 4 5 6 7 8 9", "1"},
 	} {
-		ls := buildLines([]pervichka.Page{pageOf(tc.marks)})
-		var names []string
-		for _, c := range formColumns(&ls[0]) {
-			if c.kind == colName {
-				names = append(names, c.text)
-			}
-		}
-		if len(names) != 1 || names[0] != tc.name {
+		if names := nameColumns(tc.marks); len(names) != 1 || names[0] != tc.name {
 			t.Errorf("%q: name columns %q, want %q", tc.marks, names, tc.name)
 		}
 	}

@@ -378,20 +378,31 @@ func TestMoneyShapedNumber(t *testing.T) {
 	}
 }
 
+// overPagesHead is the heading of a счёт-фактура's table as the 1096
+// edition prints it («… без налога — всего»), with its row of column
+// numbers: the tests of tables going on over the page repeat it there.
+var overPagesHead = []string{
+	"Наименование товара @34 Ед. @40 Кол- @46 Цена @56 Стоимость @68 Нало- @76 Сумма @88 Стоимость",
+	"(описание работ, услуг) @34 изм. @40 во @46 за ед. @56 без налога — всего @68 говая @76 налога @88 с налогом — всего",
+	"@68 ставка",
+	"@12 1 @35 2а @41 3 @49 4 @60 5 @70 7 @80 8 @92 9",
+}
+
+// overPagesFirst is the first page of those tests: the form's header,
+// the heading and one row.
+func overPagesFirst() []string {
+	return append(append(append([]string{}, vatInvoice[:13]...), overPagesHead...),
+		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00")
+}
+
 // A счёт-фактура whose table goes on over the page and repeats its
 // heading there, as the УПД of the 1096 edition prints it («Стоимость …
 // без налога — всего»): the rows of the second page are read too, and the
 // heading's «всего» does not end the table.
 func TestTableOverPages(t *testing.T) {
 	t.Parallel()
-	head := []string{
-		"Наименование товара @34 Ед. @40 Кол- @46 Цена @56 Стоимость @68 Нало- @76 Сумма @88 Стоимость",
-		"(описание работ, услуг) @34 изм. @40 во @46 за ед. @56 без налога — всего @68 говая @76 налога @88 с налогом — всего",
-		"@68 ставка",
-		"@12 1 @35 2а @41 3 @49 4 @60 5 @70 7 @80 8 @92 9",
-	}
-	first := append(append(append([]string{}, vatInvoice[:13]...), head...),
-		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00")
+	head := overPagesHead
+	first := overPagesFirst()
 	second := append(append([]string{}, head...),
 		"Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00",
 		"Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00")
@@ -645,14 +656,8 @@ func TestReadBand(t *testing.T) {
 // page's x-ranges (seed 31's scanner-app УПД lost every figure of page 2).
 func TestTableOverPhotographedPages(t *testing.T) {
 	t.Parallel()
-	head := []string{
-		"Наименование товара @34 Ед. @40 Кол- @46 Цена @56 Стоимость @68 Нало- @76 Сумма @88 Стоимость",
-		"(описание работ, услуг) @34 изм. @40 во @46 за ед. @56 без налога — всего @68 говая @76 налога @88 с налогом — всего",
-		"@68 ставка",
-		"@12 1 @35 2а @41 3 @49 4 @60 5 @70 7 @80 8 @92 9",
-	}
-	first := append(append(append([]string{}, vatInvoice[:13]...), head...),
-		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00")
+	head := overPagesHead
+	first := overPagesFirst()
 	second := append(append([]string{}, head...),
 		"Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00",
 		"Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00")
@@ -673,17 +678,11 @@ func TestTableOverPhotographedPages(t *testing.T) {
 // heading is found, and the numbers are no row.
 func TestTableOverPagesHeadingUnderDebris(t *testing.T) {
 	t.Parallel()
-	head := []string{
-		"Наименование товара @34 Ед. @40 Кол- @46 Цена @56 Стоимость @68 Нало- @76 Сумма @88 Стоимость",
-		"(описание работ, услуг) @34 изм. @40 во @46 за ед. @56 без налога — всего @68 говая @76 налога @88 с налогом — всего",
-		"@68 ставка",
-		"@12 1 @35 2а @41 3 @49 4 @60 5 @70 7 @80 8 @92 9",
-	}
+	head := overPagesHead
 	row2 := "Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00"
 	total := "Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00"
 	debris := []string{"``:~0.3 о:~0.2 Sree~0.3 See~0.4 shy~0.3 +8~0.2", "`.~0.2 <.~0.3 >~0.3 Sir~0.4 Poe~0.3", "eet~0.1 sei~0.2 >~0.2 ERS~0.3"}
-	first := append(append(append([]string{}, vatInvoice[:13]...), head...),
-		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00")
+	first := overPagesFirst()
 	// A photo's left edge read as marks down the side of the heading.
 	var edge []string
 	for range 16 {
@@ -709,14 +708,8 @@ func TestTableOverPagesHeadingUnderDebris(t *testing.T) {
 // next page are read on.
 func TestTableOverPagesPastDebris(t *testing.T) {
 	t.Parallel()
-	head := []string{
-		"Наименование товара @34 Ед. @40 Кол- @46 Цена @56 Стоимость @68 Нало- @76 Сумма @88 Стоимость",
-		"(описание работ, услуг) @34 изм. @40 во @46 за ед. @56 без налога — всего @68 говая @76 налога @88 с налогом — всего",
-		"@68 ставка",
-		"@12 1 @35 2а @41 3 @49 4 @60 5 @70 7 @80 8 @92 9",
-	}
-	first := append(append(append([]string{}, vatInvoice[:13]...), head...),
-		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00",
+	head := overPagesHead
+	first := append(overPagesFirst(),
 		"", "", "", "", "", "",
 		"@70 ана~0.2 if~0.25 ite~0.2 Do,~0.3")
 	second := append(append([]string{}, head...),
