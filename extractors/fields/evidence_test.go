@@ -395,17 +395,22 @@ func overPagesFirst() []string {
 		"Цемент М500 Д0, мешок 50 кг @34 шт @40 40 @46 500,00 @56 20 000,00 @68 20% @76 4 000,00 @88 24 000,00")
 }
 
+// overPagesSecond is their second page: the heading again, one row and
+// the totals.
+func overPagesSecond() []string {
+	return append(append([]string{}, overPagesHead...),
+		"Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00",
+		"Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00")
+}
+
 // A счёт-фактура whose table goes on over the page and repeats its
 // heading there, as the УПД of the 1096 edition prints it («Стоимость …
 // без налога — всего»): the rows of the second page are read too, and the
 // heading's «всего» does not end the table.
 func TestTableOverPages(t *testing.T) {
 	t.Parallel()
-	head := overPagesHead
 	first := overPagesFirst()
-	second := append(append([]string{}, head...),
-		"Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00",
-		"Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00")
+	second := overPagesSecond()
 	p1, p2 := pageOf(first...), pageOf(second...)
 	p2.Index = 1
 	res := Extract(context.Background(), []pervichka.Page{p1, p2}, cfg(), nil)
@@ -656,11 +661,8 @@ func TestReadBand(t *testing.T) {
 // page's x-ranges (seed 31's scanner-app УПД lost every figure of page 2).
 func TestTableOverPhotographedPages(t *testing.T) {
 	t.Parallel()
-	head := overPagesHead
 	first := overPagesFirst()
-	second := append(append([]string{}, head...),
-		"Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00",
-		"Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00")
+	second := overPagesSecond()
 	p1, p2 := pageScaled(1, 0.93, first...), pageScaled(1.35, 0.93, second...)
 	p2.Index = 1
 	res := Extract(context.Background(), []pervichka.Page{p1, p2}, cfg(), nil)
@@ -708,13 +710,10 @@ func TestTableOverPagesHeadingUnderDebris(t *testing.T) {
 // next page are read on.
 func TestTableOverPagesPastDebris(t *testing.T) {
 	t.Parallel()
-	head := overPagesHead
 	first := append(overPagesFirst(),
 		"", "", "", "", "", "",
 		"@70 ана~0.2 if~0.25 ite~0.2 Do,~0.3")
-	second := append(append([]string{}, head...),
-		"Смесь штукатурная, 30 кг @34 шт @40 10 @46 500,00 @56 5 000,00 @68 20% @76 1 000,00 @88 6 000,00",
-		"Всего к оплате (9) @56 25 000,00 @68 X @76 5 000,00 @88 30 000,00")
+	second := overPagesSecond()
 	p1, p2 := pageScaled(1, 0.93, first...), pageScaled(1, 0.93, second...)
 	p2.Index = 1
 	res := Extract(context.Background(), []pervichka.Page{p1, p2}, cfg(), nil)
