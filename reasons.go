@@ -37,6 +37,7 @@ const (
 	ReasonNameInvalid      = "name_invalid"       // :role — title words or only an address, or no legal form
 	ReasonDocTypeMarkers   = "doc_type_markers"   // the title's type and the form's markers disagree
 	ReasonSameParty        = "same_party"         // supplier and buyer have one ИНН
+	ReasonSidesCrossed     = "sides_crossed"      // each side's КПП fits the other side's ИНН: an ИНН or КПП read on the wrong side
 	ReasonNoOwnCompany     = "no_own_company"     // none of our organisations is a party
 	ReasonOwnKPPMismatch   = "own_kpp_mismatch"   // our ИНН printed with a wrong КПП
 	ReasonOwnNameMismatch  = "own_name_mismatch"  // :role — our ИНН printed under a name that is not ours
@@ -78,6 +79,7 @@ var ReasonText = map[string]string{
 	ReasonNameInvalid:      "Наименование не похоже на название организации",
 	ReasonDocTypeMarkers:   "Тип документа не совпадает с признаками формы",
 	ReasonSameParty:        "Продавец и покупатель совпадают",
+	ReasonSidesCrossed:     "КПП каждой стороны соответствует ИНН другой: ИНН или КПП, возможно, перепутаны местами",
 	ReasonNoOwnCompany:     "Ни одна из наших организаций не участвует в документе",
 	ReasonOwnKPPMismatch:   "Наш ИНН указан с чужим КПП",
 	ReasonOwnNameMismatch:  "Наш ИНН указан с чужим наименованием",

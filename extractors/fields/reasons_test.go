@@ -44,6 +44,9 @@ func TestReviewReasons(t *testing.T) {
 		{"sum mismatch", edit(invoice1C, "@64 5 000,00 @74 10 000,00", "@64 5 500,00 @74 11 000,00"), nil, "items_sum_mismatch"},
 		{"vat mismatch", edit(invoice1C, "2 416,67", "2 500,00"), nil, "vat_mismatch"},
 		{"words mismatch", edit(invoice1C, "Четырнадцать тысяч пятьсот", "Пятнадцать тысяч пятьсот"), nil, "amount_words_mismatch"},
+		{"crossed sides", edit(invoice1C, "Поставщик @12 ООО «Ромашка», ИНН 7701234560", "Поставщик @12 ООО «Ромашка», ИНН 5003123458",
+			"Покупатель @12 ООО «Лютик», ИНН 5003123458", "Покупатель @12 ООО «Лютик», ИНН 7701234560",
+			"ИНН 7701234560 @25", "ИНН 5003123458 @25"), nil, "sides_crossed"},
 		{"same party", edit(invoice1C, "5003123458", "7701234560", "500301001", "770101001"), nil, "same_party"},
 		{"not ours", invoice1C, func(c *Config) { c.Own = []pervichka.Party{{INN: "7810987652"}} }, "no_own_company"},
 		{"our inn, other kpp", invoice1C, func(c *Config) { c.Own = []pervichka.Party{{INN: "5003123458", KPP: "500343001"}} }, "own_kpp_mismatch:buyer"},
@@ -130,5 +133,31 @@ func TestRereadTotalsRow(t *testing.T) {
 	res = Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), rr)
 	if res.Total != "24000.00" || res.VATAmount != "4000.00" || res.NeedsReview {
 		t.Errorf("with a re-read: total %s vat %s reasons %v (calls %d)", res.Total, res.VATAmount, res.ReviewReasons, rr.calls)
+	}
+}
+
+// Sure digits on crossed sides are not sure: both ИНН fall under the gate,
+// and a КПП of a branch in another region (one side only) is still advisory.
+func TestCrossedSidesConfidence(t *testing.T) {
+	t.Parallel()
+	crossed := edit(invoice1C, "Поставщик @12 ООО «Ромашка», ИНН 7701234560", "Поставщик @12 ООО «Ромашка», ИНН 5003123458",
+		"Покупатель @12 ООО «Лютик», ИНН 5003123458", "Покупатель @12 ООО «Лютик», ИНН 7701234560",
+		"ИНН 7701234560 @25", "ИНН 5003123458 @25")
+	res := Extract(context.Background(), []pervichka.Page{pageOf(crossed...)}, cfg(), nil)
+	for _, f := range []string{"supplier.inn", "buyer.inn"} {
+		if c := res.Confidence[f]; c >= DefaultMinConfidence {
+			t.Errorf("%s on crossed sides at %.2f, want under %.2f", f, c, DefaultMinConfidence)
+		}
+	}
+	if !res.NeedsReview {
+		t.Error("crossed sides were not sent to review")
+	}
+	branch := edit(invoice1C, "КПП 500301001", "КПП 770301001")
+	res = Extract(context.Background(), []pervichka.Page{pageOf(branch...)}, cfg(), nil)
+	if hasReason(res, "sides_crossed") {
+		t.Errorf("one branch КПП taken for crossed sides: %v", res.ReviewReasons)
+	}
+	if c := res.Confidence["buyer.inn"]; c < DefaultMinConfidence {
+		t.Errorf("buyer.inn with a branch КПП at %.2f", c)
 	}
 }

@@ -51,8 +51,10 @@ const (
 
 	// disagreedCap caps a number, date, ИНН or КПП that a second reading,
 	// or a second printing on the page, reads as another value: under the
-	// gate on purpose, since either reading may be the wrong one. Chosen
-	// by hand (6243a6e, 5458722, 5d7174f); not measured.
+	// gate on purpose, since either reading may be the wrong one; and both
+	// sides' ИНН and КПП when each КПП fits the other side's ИНН
+	// (checkCrossedSides). Chosen by hand (6243a6e, 5458722, 5d7174f); not
+	// measured.
 	disagreedCap = 0.5
 
 	// assembledDateCap caps a date put together from a digit glued to the
