@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -208,10 +209,13 @@ func (x *extraction) collectEvidence() {
 		if x.onTextLayer(p.name.toks) {
 			add(f, pervichka.EvidencePDFText)
 		}
-		if x.nameRepeated(p.name) {
+		// A printing elsewhere is compared without punctuation, so it
+		// cannot vouch for a mark no name is printed with (strayNameMark).
+		stray := strings.ContainsFunc(p.name.text, strayNameMark)
+		if !stray && x.nameRepeated(p.name) {
 			add(f, pervichka.EvidenceRepeated)
 		}
-		if x.signedBy(p.name) {
+		if !stray && x.signedBy(p.name) {
 			add(f, pervichka.EvidenceSignature)
 		}
 		ownINN, ownNamed := false, false
@@ -619,14 +623,109 @@ func (x *extraction) nameRepeated(v value) bool {
 	if len([]rune(core)) < nameRepeatedMinCore {
 		return false
 	}
+	first := strings.Fields(core)[0]
 	for li := range x.lines {
 		l := &x.lines[li]
 		if x.holdsTokens(l, v.toks) {
 			continue
 		}
-		if containsWords(nameForm(l.text()), core) {
-			return true
+		for k, t := range l.toks {
+			if !containsWords(nameForm(t.text), first) {
+				continue
+			}
+			p := x.printingFrom(li, k)
+			if containsWords(nameForm(joinTokens(p)), core) && !quotedNameGoesOn(p, core) {
+				return true
+			}
 		}
+	}
+	return false
+}
+
+// printingFrom is the name printed from token k of line li on: the words
+// up to the next cell of its line, then the lines under it in its cell
+// (a signature block's «Общество с ограниченной» / «ответственностью
+// "Региональная» / «Артель"»), at most two, while they follow without a
+// blank line. The cell starts where the run of words holding k starts.
+func (x *extraction) printingFrom(li, k int) []token {
+	l := &x.lines[li]
+	gap := func(a, b token) bool {
+		return float64(b.box.X0-a.box.X1) > 3*float64(max(1, a.box.Dy()))
+	}
+	start := k
+	for start > 0 && !gap(l.toks[start-1], l.toks[start]) {
+		start--
+	}
+	left := l.toks[start].box.X0 - int(2*l.unit)
+	out := []token{l.toks[k]}
+	for i := k + 1; i < len(l.toks) && !gap(l.toks[i-1], l.toks[i]); i++ {
+		out = append(out, l.toks[i])
+	}
+	right := out[len(out)-1].box.X1 + int(3*l.unit)
+	for j := li + 1; j < len(x.lines) && j <= li+2; j++ {
+		nl, prev := &x.lines[j], &x.lines[j-1]
+		if nl.page != l.page || float64(nl.box.Y0-prev.box.Y1) > 1.0*l.unit {
+			break
+		}
+		var more []token
+		for _, t := range nl.toks {
+			if t.box.X0 < left || t.box.X0 > right || len(more) > 0 && gap(more[len(more)-1], t) {
+				if len(more) > 0 {
+					break
+				}
+				continue
+			}
+			more = append(more, t)
+		}
+		if len(more) == 0 {
+			break
+		}
+		out = append(out, more...)
+	}
+	return out
+}
+
+// quotedNameGoesOn reports whether, on a line whose words hold core, the
+// quoted name core is in goes on past it: the word after core's last one
+// starts with a letter and a quote closes within wrapQuoteWords words,
+// while core's last word closes none («"Региональная Артель"» for a name
+// read as «"Региональная»). Such a printing names another, longer name:
+// the part read is not vouched for by it. Core must open the quotes, and
+// the next word stand within two word heights (not in the next column:
+// «ИП Михайлов Игорь Олегович    АО «Спектр»» in an act's signatures). A
+// printing without quotes cannot tell and is taken as it was.
+func quotedNameGoesOn(ts []token, core string) bool {
+	want := strings.Fields(core)
+	var words []string
+	var at []int // token index of each word
+	for i, t := range ts {
+		for _, w := range strings.Fields(nameForm(t.text)) {
+			words = append(words, w)
+			at = append(at, i)
+		}
+	}
+	for s := 0; s+len(want) <= len(words); s++ {
+		if !slices.Equal(words[s:s+len(want)], want) {
+			continue
+		}
+		first, last := at[s], at[s+len(want)-1]
+		if !startsWithQuote(ts[first].text) && (first == 0 || strings.Trim(ts[first-1].text, "«“„\"") != "") {
+			return false // core is not where a quoted name opens
+		}
+		tail := ts[last].text[strings.LastIndexFunc(ts[last].text, unicode.IsLetter)+1:]
+		if strings.ContainsAny(tail, "»\"”“,") || last+1 >= len(ts) {
+			return false // the name closes with core's last word
+		}
+		next, _ := utf8.DecodeRuneInString(ts[last+1].text)
+		if !unicode.IsLetter(next) || ts[last+1].box.X0-ts[last].box.X1 > 2*max(1, ts[last].box.Dy()) {
+			return false // the next word is not the name's: the next cell's
+		}
+		for _, t := range ts[last+1 : min(len(ts), last+1+wrapQuoteWords)] {
+			if strings.ContainsAny(t.text, "»\"”“") {
+				return true
+			}
+		}
+		return false
 	}
 	return false
 }

@@ -112,7 +112,7 @@ func nameAtLabel(lines []line, hits []roleHit, r roleHit) (value, bool) {
 	// «Получатель» with «Код», «Рез. поле»: the name is on the line above.
 	gridRow := len(after) > 0 && slices.Contains(paymentGridKeys, strings.Trim(after[0].key, ":,."))
 	if v, ok := nameFrom(after); ok {
-		return v, true
+		return wrappedQuote(lines, r.line, v, right), true
 	}
 	if len(after) > 0 && !gridRow {
 		// Something that is not a name follows the label (ИНН digits).
@@ -193,6 +193,66 @@ func nameAtLabel(lines []line, hits []roleHit, r roleHit) (value, bool) {
 		}
 	}
 	return value{}, false
+}
+
+// wrapQuoteWords is how many words of the next line may finish a name
+// whose quote was left open at the end of its line: the rest of a quoted
+// name («"Региональная / Артель"»), not an address that happens to hold a
+// quote.
+const wrapQuoteWords = 3
+
+// wrappedQuote finishes a name right of its label whose quoted part goes
+// on to the next line («Заказчик: Общество с ограниченной
+// ответственностью "Региональная» over «Артель"»): the next line's first
+// words, starting under the name and closing the quote within
+// wrapQuoteWords words, are appended. Without them the name lost its last
+// word, and a printing of the whole name elsewhere still vouched for the
+// part that was read (seed 1's act 045, at 0.96). A name whose quote is
+// closed, or a next line that does not close it, is left as read.
+func wrappedQuote(lines []line, li int, v value, right int) value {
+	if !quoteLeftOpen(v.text) || li+1 >= len(lines) {
+		return v
+	}
+	l, nl := &lines[li], &lines[li+1]
+	if nl.page != l.page || float64(nl.box.Y0-l.box.Y1) > 1.0*l.unit {
+		return v
+	}
+	left := v.toks[0].box.X0 - int(2*l.unit)
+	var more []token
+	for _, t := range nl.toks {
+		if t.box.X0 < left || t.box.X0 >= right {
+			continue
+		}
+		more = append(more, t)
+		if strings.ContainsAny(t.text, "»\"”") {
+			break
+		}
+		if len(more) == wrapQuoteWords {
+			return v
+		}
+	}
+	if len(more) == 0 || !strings.ContainsAny(more[len(more)-1].text, "»\"”") {
+		return v
+	}
+	ext, ok := nameFrom(append(append([]token{}, v.toks...), more...))
+	if !ok || quoteLeftOpen(ext.text) {
+		return v
+	}
+	return ext
+}
+
+// quoteLeftOpen reports whether the last quote of s opens a word: a quote
+// of any style with a letter or digit right after it. OCR mixes and swaps
+// quote styles («ООО “ТК Сфера"», «"Кабельтрейд“»), so the style does not
+// tell opening from closing; what follows the quote does.
+func quoteLeftOpen(s string) bool {
+	i := strings.LastIndexAny(s, "«»“”„\"")
+	if i < 0 {
+		return false
+	}
+	_, size := utf8.DecodeRuneInString(s[i:])
+	next, _ := utf8.DecodeRuneInString(s[i+size:])
+	return unicode.IsLetter(next) || unicode.IsDigit(next)
 }
 
 // isLabelNoise reports the words between a role label and the name:
@@ -336,6 +396,7 @@ func dropNameDebris(s string) string {
 		}
 		s = strings.Join(ws, " ")
 	}
+	s = mendLLCForm(s)
 	s = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(nameDebris, r) {
 			return -1
@@ -359,6 +420,24 @@ func dropNameDebris(s string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// mendLLCForm mends the «с» of «Общество с ограниченной ответственностью»
+// when OCR read it as one other mark («Общество ‹ ограниченной
+// ответственностью», seed 1's УПД 036 photo; a Latin «c»): the words
+// around it fix what it is. Only a one-character word there is mended.
+func mendLLCForm(s string) string {
+	ws := strings.Fields(s)
+	for i := 1; i+1 < len(ws); i++ {
+		if utf8.RuneCountInString(ws[i]) != 1 || ws[i] == "с" {
+			continue
+		}
+		if strings.EqualFold(ws[i-1], "общество") && strings.HasPrefix(strings.ToLower(ws[i+1]), "ограниченн") {
+			ws[i] = "с"
+			return strings.Join(ws, " ")
+		}
+	}
+	return s
 }
 
 // quotesOneShort reports whether s closes one quote more than it opens

@@ -2,6 +2,7 @@ package fields
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -15,6 +16,8 @@ func TestLegalFormInLookalikes(t *testing.T) {
 		{`OOO «Ромашка»`, `ООО «Ромашка»`},
 		{`3AO "Вектор"`, `ЗАО "Вектор"`},
 		{`ООО "Ромашка"`, `ООО "Ромашка"`},
+		{`Общество ‹ ограниченной ответственностью "Феникс"`, `Общество с ограниченной ответственностью "Феникс"`},
+		{`Общество c ограниченной ответственностью "Феникс"`, `Общество с ограниченной ответственностью "Феникс"`},
 	} {
 		if got := supplierNameOf(c.printed); got != c.want {
 			t.Errorf("%s: supplier name %q, want %q", c.printed, got, c.want)
@@ -89,4 +92,63 @@ func supplierNameOf(printed string) string {
 	x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
 	x.run()
 	return string(x.result().Supplier.Name)
+}
+
+// TestNameWrappedInQuotes: a quoted name right of its label that goes on to
+// the next line is read whole (seed 1's act 045: «Общество с ограниченной
+// ответственностью "Региональная» over «Артель"»); a name whose quote is
+// closed, or whose next line does not close it, is left as read; and a
+// printing elsewhere whose quoted name goes on past the name read («"Региональная
+// Артель"» for «"Региональная"») does not vouch for it, while one that ends
+// where the name does still does when OCR lost the name's closing quote.
+func TestNameWrappedInQuotes(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"Акт сдачи-приемки оказанных услуг № 01547 от 31.07.2026",
+		`Исполнитель: @12 АО "Квадрат-М"`,
+		"@12 ИНН: 6137237875",
+		"@12 КПП: 613701001",
+	}
+	sign := `Заказчик @40 Общество с ограниченной ответственностью "Региональная Артель"`
+	for _, c := range []struct {
+		name  string
+		lines []string
+		want  string
+		sure  bool
+	}{
+		{"wrapped", []string{`Заказчик: @12 Общество с ограниченной ответственностью "Региональная`, `@12 Артель"`, "@12 ИНН: 7423821064", "@12 КПП: 742301001", sign},
+			`Общество с ограниченной ответственностью "Региональная Артель"`, true},
+		{"one line", []string{`Заказчик: @12 ООО "Региональная Артель"`, "@12 ИНН: 7423821064", "@12 КПП: 742301001", sign},
+			`ООО "Региональная Артель"`, true},
+		{"closed, then address", []string{`Заказчик: @12 ООО "Региональная"`, `@12 Адрес: "Дом" 5`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "Региональная"`},
+			`ООО "Региональная"`, true},
+		{"closed, another name printed", []string{`Заказчик: @12 ООО "Региональная"`, "@12 ИНН: 7423821064", sign},
+			`ООО "Региональная"`, false},
+		{"printed wrapped too", []string{`Заказчик: @12 Общество с ограниченной ответственностью "Региональная`, `@12 Артель"`, "@12 ИНН: 7423821064",
+			`Исполнитель @40 Заказчик`, `АО "Квадрат-М" @40 Общество с ограниченной`, `@40 ответственностью "Региональная`, `Директор @40 Артель"`},
+			`Общество с ограниченной ответственностью "Региональная Артель"`, true},
+		{"read short, printed wrapped", []string{`Заказчик: @12 Общество с ограниченной ответственностью "Региональная`, "@12 ИНН: 7423821064",
+			`Исполнитель @40 Заказчик`, `АО "Квадрат-М" @40 Общество с ограниченной`, `@40 ответственностью "Региональная`, `Директор @40 Артель"`},
+			`Общество с ограниченной ответственностью "Региональная`, false},
+		{"unquoted, next column quoted", []string{`Заказчик: @12 ИП Михайлов Игорь Олегович`, "@12 ИНН: 592264903948", `ИП Михайлов Игорь Олегович @40 АО «Спектр»`},
+			`ИП Михайлов Игорь Олегович`, true},
+		{"stray mark", []string{`Заказчик: @12 ООО "Регион•Артель"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "Регион Артель"`},
+			`ООО "Регион•Артель"`, false},
+		{"closing quote lost", []string{`Заказчик: @12 ООО "Региональная Артель`, "@12 ИНН: 7423821064", sign},
+			`ООО "Региональная Артель`, true},
+		{"open, next line not closing it", []string{`Заказчик: @12 Общество с ограниченной ответственностью "Региональная`, "@12 ИНН: 7423821064", "@12 КПП: 742301001", sign},
+			`Общество с ограниченной ответственностью "Региональная`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, append(append([]string{}, head...), c.lines...)...)}, Config{Now: testNow}, nil)
+			if res.Buyer.Name != pervichka.Text(c.want) {
+				t.Fatalf("buyer name %q, want %q", res.Buyer.Name, c.want)
+			}
+			repeated := slices.Contains(res.Evidence["buyer.name"], pervichka.EvidenceRepeated)
+			if repeated != c.sure {
+				t.Errorf("buyer name vouched for by a second printing: %v, want %v (evidence %v)", repeated, c.sure, res.Evidence["buyer.name"])
+			}
+		})
+	}
 }
