@@ -120,6 +120,33 @@ func TestTORG12TotalsRow(t *testing.T) {
 	}
 }
 
+// ТОРГ-12's grand total row «Всего по накладной» is a total of its own: on
+// seed 31's realistic photo the «Итого» row above it lost the lead group
+// of «822 770,03» to a figure of the last item row, and the total was
+// taken from it as 770,03. The form's own grand total, read whole, wins.
+func TestTORG12GrandTotalRow(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"@60 Унифицированная форма № ТОРГ-12",
+		"Грузоотправитель @14 ООО «Ромашка», ИНН 7701234560, КПП 770101001, г. Москва @80 Форма по ОКУД @90 0330212",
+		"Грузополучатель @14 ООО «Лютик», ИНН 5003123458, КПП 500301001, г. Химки",
+		"Поставщик @14 ООО «Ромашка», ИНН 7701234560, КПП 770101001, г. Москва",
+		"Плательщик @14 ООО «Лютик», ИНН 5003123458, КПП 500301001, г. Химки",
+		"@30 Номер документа @45 Дата составления",
+		"@5 ТОВАРНАЯ НАКЛАДНАЯ @32 1521/24 @47 02.01.2026",
+		"№ @4 Товар @40 Ед. @46 Количество @58 Цена @68 Сумма без учета НДС @84 Ставка @90 Сумма НДС @100 Сумма с учетом НДС",
+		"1 @4 Бумага офисная @40 шт @46 10 @58 1 000,00 @68 10 000,00 @84 20% @90 2 000,00 @100 12 000,00",
+		"2 @4 Картридж @40 шт @46 1 @58 5 000,00 @68 5 000,00 @84 20% @90 1 000,00 @100 6 000,00",
+		"@30 Итого @46 11 @68 15 000,00 @84 X @90 3 000,00 @98 18 @103 6 000,00",
+		"@30 Всего по накладной @46 11 @68 15 000,00 @84 X @90 3 000,00 @100 18 000,00",
+		"Всего отпущено на сумму Восемнадцать тысяч рублей 00 копеек",
+	}
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Total != "18000.00" || res.VATAmount != "3000.00" {
+		t.Fatalf("total %q VAT %q, want 18000.00 and 3000.00", res.Total, res.VATAmount)
+	}
+}
+
 func TestNetVATGross(t *testing.T) {
 	t.Parallel()
 	m := func(k pervichka.Kopecks) amount { return amount{k: k, frac: true, fracLen: 2} }

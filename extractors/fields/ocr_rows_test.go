@@ -497,3 +497,44 @@ func TestNumberDigitGroups(t *testing.T) {
 		}
 	}
 }
+
+// A total read with a space lost between its leading groups («1014
+// 500,00» for 1 014 500,00; seed 31's realistic УПД photo read «1508
+// 304,39») is the glued figure when the rows add up to it exactly, the
+// likelier figure for a clerk when they come near it, and left as read
+// when they are far from it (a four-digit code or quantity before a
+// figure).
+func TestTotalGluedLead(t *testing.T) {
+	t.Parallel()
+	page := func(second, total string) []string {
+		return []string{
+			"^Счет ^на ^оплату ^№ ^А-17 ^от ^20 ^марта ^2024 ^г.",
+			"Поставщик @12 ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+			"Покупатель @12 ООО «Лютик», ИНН 5003123458, КПП 500301001",
+			"№ @4 Товары (работы, услуги) @50 Кол-во @58 Ед. @64 Цена @74 Сумма",
+			"1 @4 Бумага офисная @52 10 @58 упак @64 450,00 @74 4 500,00",
+			"2 @4 Станок токарный @52 1 @58 шт @64 " + second + " @74 " + second,
+			"@66 Итого: @74 " + total,
+			"@60 Без налога (НДС)",
+		}
+	}
+	for _, tc := range []struct {
+		name, second, total, want string
+		sure                      bool
+	}{
+		{"rows add up", "1 010 000,00", "1014 500,00", "1014500.00", true},
+		{"rows near", "1 010 011,00", "1014 500,00", "1014500.00", false},
+		{"rows far", "1 010 000,00", "2024 500,00", "500.00", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, page(tc.second, tc.total)...)}, cfg(), nil)
+			if res.Total != pervichka.Text(tc.want) {
+				t.Fatalf("total %q, want %s (reasons %v)", res.Total, tc.want, res.ReviewReasons)
+			}
+			if sure := res.Confidence["total"] >= DefaultMinConfidence; sure != tc.sure {
+				t.Errorf("total at %.2f, sure %v, want %v", res.Confidence["total"], sure, tc.sure)
+			}
+		})
+	}
+}

@@ -20,6 +20,13 @@ type moneyCand struct {
 	// before the figure (wildLead): the printed amount is d·wild + k for
 	// a digit d no reading gives. Zero otherwise.
 	wild pervichka.Kopecks
+	// glued is the amount the figure would be with the four-digit word
+	// before it as its leading groups (gluedLead): OCR lost a space of
+	// «1 508 304,39» and read «1508 304,39». Zero otherwise.
+	glued pervichka.Kopecks
+	// unsure: the figure was taken from glued for being near the rows'
+	// sum only; it is shown under the gate (pickTotal).
+	unsure bool
 }
 
 // totalsResult is what the totals block says.
@@ -111,7 +118,8 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 	var r totalsResult
 	add := func(list *[]moneyCand, a amount, li int, w float64) {
 		wild, _ := wildLead(&lines[li], a)
-		*list = append(*list, moneyCand{amount: a, line: li, weight: w, wild: wild})
+		glued, _ := gluedLead(&lines[li], a)
+		*list = append(*list, moneyCand{amount: a, line: li, weight: w, wild: wild, glued: glued})
 	}
 	for li := range lines {
 		l := &lines[li]
@@ -255,6 +263,22 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 				}
 				continue
 			}
+		}
+		if at, ok := hasSeq(l, "всего", "по", "накладной"); ok && !hasNDS && li >= tableEnd-1 {
+			// ТОРГ-12's grand total row (ОКУД 0330212): «Итого» above it
+			// sums the rows of its page only. Its figures read as
+			// «Итого»'s do: without tax, tax, with tax. On seed 31's
+			// realistic ТОРГ-12 photo the «Итого» row took a figure of the
+			// last item row into it and lost «822» of «822 770,03»,
+			// which this row read whole.
+			as := moneyAfter(lines, li, at)
+			if m, ok := lastMoney(as); ok {
+				add(&r.totals, m, li, 1)
+			}
+			if v, ok := netVATGross(as); ok {
+				add(&r.vats, v, li, 1)
+			}
+			continue
 		}
 		if at, ok := hasSeq(l, "итого"); ok && !hasNDS {
 			as := moneyAfter(lines, li, at)
@@ -484,6 +508,44 @@ func wildLead(l *line, a amount) (pervichka.Kopecks, bool) {
 		p *= 10
 	}
 	return p, true
+}
+
+// gluedLead reports the amount a would be with the word just before it as
+// its leading digits, when that word is four digits a group's gap away
+// and a's whole part is whole groups of three: «1508 304,39» read for
+// «1 508 304,39» with a space lost (seed 31's realistic УПД photo). amounts
+// never joins a four-digit group (it is as often a quantity or a code
+// before a figure), so this reading is only an alternative, taken when the
+// rows' sum or the amount in words is exactly it (pickTotal).
+func gluedLead(l *line, a amount) (pervichka.Kopecks, bool) {
+	if a.first < 1 || a.first >= len(l.toks) || len(a.toks) == 0 || !a.frac || a.fracLen != 2 {
+		return 0, false
+	}
+	g := l.toks[a.first-1]
+	c, _, ok := cleanNumber(g.text)
+	if !ok || len(c) != 4 || strings.Contains(c, ",") || c[0] == '0' {
+		return 0, false
+	}
+	if gap := float64(a.toks[0].box.X0 - g.box.X1); gap > 0.9*l.unit || gap < -0.5*l.unit {
+		return 0, false
+	}
+	whole := int64(a.k) / 100
+	n := 0
+	for v := whole; v > 0; v /= 10 {
+		n++
+	}
+	if n == 0 || n%3 != 0 {
+		return 0, false
+	}
+	lead, err := strconv.ParseInt(c, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	p := pervichka.Kopecks(100)
+	for range n {
+		p *= 10
+	}
+	return pervichka.Kopecks(lead)*p + a.k, true
 }
 
 // fillsWild reports whether want is a read as d·wild + a.k for one digit
