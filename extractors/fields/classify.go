@@ -99,7 +99,7 @@ func matchTitleAt(l *line, k int) (title, bool) {
 	if sign >= 0 {
 		t.numAt = sign
 	}
-	if r := []rune(ts[k].text); len(r) == 0 || !unicode.IsUpper(r[0]) {
+	if !capitalised(ts, k) {
 		// Titles are capitalised; «и счет-фактуру» wrapped onto a new
 		// line of a clause is not a title.
 		return t, false
@@ -299,6 +299,41 @@ func hasLetter(s string) bool {
 
 // compactMatch reports whether one to four words from k, joined without
 // spaces and dashes, fuzzily spell kw: OCR breaks long title words apart.
+// capitalised reports whether the word at k starts with a capital, or
+// is the start of a word in capitals whose first letter OCR read in lower
+// case: most Cyrillic capitals are their small letter enlarged («С» and
+// «с»), and a split title («сч ЁТ-ФАКТУРА», seed 31's realistic
+// счёт-фактура photo) keeps only the size to tell them apart. The letters
+// after it, in the word or the next one, must then all be capitals.
+func capitalised(ts []token, k int) bool {
+	r := []rune(ts[k].text)
+	if len(r) == 0 {
+		return false
+	}
+	if unicode.IsUpper(r[0]) {
+		return true
+	}
+	if !unicode.IsLower(r[0]) {
+		return false
+	}
+	rest := string(r[1:])
+	if !strings.ContainsFunc(rest, unicode.IsLetter) && k+1 < len(ts) {
+		rest = ts[k+1].text
+	} else if k+1 < len(ts) && !strings.ContainsFunc(rest, unicode.IsUpper) {
+		rest += ts[k+1].text
+	}
+	letters, upper := 0, 0
+	for _, c := range rest {
+		if unicode.IsLetter(c) {
+			letters++
+			if unicode.IsUpper(c) {
+				upper++
+			}
+		}
+	}
+	return letters >= 3 && upper*10 >= letters*8
+}
+
 func compactMatch(ts []token, k int, kw string) bool {
 	var b strings.Builder
 	for j := k; j < len(ts) && j < k+4; j++ {

@@ -57,6 +57,20 @@ func TestExtractOCRNoise(t *testing.T) {
 					t.Errorf("got %s %q", r.DocType, r.Number)
 				}
 			}},
+		// The capital «С» read as small «с» in a split title (seed 31's
+		// realistic счёт-фактура photo: «сч ЁТ-ФАКТУРА»).
+		{"title's first capital read small", edit(vatInvoice, "^Счет-фактура", "^сч ^ЕТ-ФАКТУРА"), 1, 0.95, false,
+			func(t *testing.T, r pervichka.Result) {
+				if r.DocType != pervichka.DocVATInvoice || r.Number != "318" {
+					t.Errorf("got %s %q", r.DocType, r.Number)
+				}
+			}},
+		{"a clause's счёт-фактура is no title", edit(vatInvoice, "^Счет-фактура", "^счет-фактура ^в"), 1, 0.95, false,
+			func(t *testing.T, r pervichka.Result) {
+				if r.DocType == pervichka.DocVATInvoice {
+					t.Errorf("got %s %q", r.DocType, r.Number)
+				}
+			}},
 		{"quotes around the day misread", edit(contract, "«01» февраля", "701” февраля"), 1, 0.95, false,
 			func(t *testing.T, r pervichka.Result) {
 				if r.Date != "2024-02-01" || !hasReason(r, "low_confidence:date") {
