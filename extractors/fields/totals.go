@@ -485,27 +485,9 @@ var wildLeadGlyphs = map[string]bool{"$": true, "S": true, "§": true, "s": true
 // three: the printed figure is d·10^n + a with its leading digit d
 // unread. It returns 10^n in kopecks.
 func wildLead(l *line, a amount) (pervichka.Kopecks, bool) {
-	if a.first < 1 || a.first >= len(l.toks) || len(a.toks) == 0 || !a.frac || a.fracLen != 2 {
+	g, p, ok := leadBefore(l, a)
+	if !ok || !wildLeadGlyphs[g.text] {
 		return 0, false
-	}
-	g := l.toks[a.first-1]
-	if !wildLeadGlyphs[g.text] {
-		return 0, false
-	}
-	if gap := float64(a.toks[0].box.X0 - g.box.X1); gap > 0.9*l.unit || gap < -0.5*l.unit {
-		return 0, false
-	}
-	whole := int64(a.k) / 100
-	n := 0
-	for v := whole; v > 0; v /= 10 {
-		n++
-	}
-	if n == 0 || n%3 != 0 {
-		return 0, false
-	}
-	p := pervichka.Kopecks(100)
-	for range n {
-		p *= 10
 	}
 	return p, true
 }
@@ -518,34 +500,45 @@ func wildLead(l *line, a amount) (pervichka.Kopecks, bool) {
 // before a figure), so this reading is only an alternative, taken when the
 // rows' sum or the amount in words is exactly it (pickTotal).
 func gluedLead(l *line, a amount) (pervichka.Kopecks, bool) {
-	if a.first < 1 || a.first >= len(l.toks) || len(a.toks) == 0 || !a.frac || a.fracLen != 2 {
+	g, p, ok := leadBefore(l, a)
+	if !ok {
 		return 0, false
 	}
-	g := l.toks[a.first-1]
 	c, _, ok := cleanNumber(g.text)
 	if !ok || len(c) != 4 || strings.Contains(c, ",") || c[0] == '0' {
-		return 0, false
-	}
-	if gap := float64(a.toks[0].box.X0 - g.box.X1); gap > 0.9*l.unit || gap < -0.5*l.unit {
-		return 0, false
-	}
-	whole := int64(a.k) / 100
-	n := 0
-	for v := whole; v > 0; v /= 10 {
-		n++
-	}
-	if n == 0 || n%3 != 0 {
 		return 0, false
 	}
 	lead, err := strconv.ParseInt(c, 10, 64)
 	if err != nil {
 		return 0, false
 	}
+	return pervichka.Kopecks(lead)*p + a.k, true
+}
+
+// leadBefore returns the word just before money a on l, when it stands a
+// digit group's gap away and a's whole part is whole groups of three, and
+// 10^n in kopecks for a's n whole digits: what a leading group before a
+// would be worth.
+func leadBefore(l *line, a amount) (token, pervichka.Kopecks, bool) {
+	if a.first < 1 || a.first >= len(l.toks) || len(a.toks) == 0 || !a.frac || a.fracLen != 2 {
+		return token{}, 0, false
+	}
+	g := l.toks[a.first-1]
+	if gap := float64(a.toks[0].box.X0 - g.box.X1); gap > 0.9*l.unit || gap < -0.5*l.unit {
+		return token{}, 0, false
+	}
+	n := 0
+	for v := int64(a.k) / 100; v > 0; v /= 10 {
+		n++
+	}
+	if n == 0 || n%3 != 0 {
+		return token{}, 0, false
+	}
 	p := pervichka.Kopecks(100)
 	for range n {
 		p *= 10
 	}
-	return pervichka.Kopecks(lead)*p + a.k, true
+	return g, p, true
 }
 
 // fillsWild reports whether want is a read as d·wild + a.k for one digit
