@@ -48,7 +48,18 @@ func estimateSkew(g *image.Gray) (float64, bool) {
 	if len(xs) < 300 {
 		return 0, false
 	}
-	sw, sh := small.Rect.Dx(), small.Rect.Dy()
+	deg, peak := skewOfPoints(xs, ys, small.Rect.Dx(), small.Rect.Dy())
+	return deg, peak >= minSkewPeak
+}
+
+// minSkewPeak is how many times the projection's mean score the best
+// angle's must be for a page to have text lines at all (estimateSkew).
+const minSkewPeak = 1.15
+
+// skewOfPoints is estimateSkew on ink points of a sw×sh image: the angle
+// and how many times the mean score over the range its score is (the
+// sharper the peak, the surer the lines).
+func skewOfPoints(xs, ys []float64, sw, sh int) (deg, peak float64) {
 	bins := make([]float64, sh+sw+2)
 	off := float64(sw) * math.Tan(maxSkewDeg*math.Pi/180)
 	score := func(deg float64) float64 {
@@ -91,10 +102,10 @@ func estimateSkew(g *image.Gray) (float64, bool) {
 		n++
 	}
 	mean /= float64(n)
-	if bestScore < 1.15*mean {
-		return 0, false
+	if mean <= 0 {
+		return 0, 0
 	}
-	return best, true
+	return best, bestScore / mean
 }
 
 // darkPoints returns the coordinates of ink pixels: darker than 80% of the

@@ -37,7 +37,17 @@ func (p *enhancer) dewarp() (bool, error) {
 	}
 	p.log.Debug("dewarp", "applied", out != nil, "spread_px", spread, "spread_caps", spread/capH)
 	if out == nil {
-		return false, nil
+		// No bend the text-line model could fit: the sheet may still
+		// lie at a slant with its corners out of the frame (keystone).
+		ks, kspread, err := keystone(p.ctx, p.gray, capH, keystoneMinSpread*capH)
+		if err != nil {
+			return false, err
+		}
+		p.log.Debug("keystone", "applied", ks != nil, "spread_px", kspread, "spread_caps", kspread/capH)
+		if ks == nil {
+			return false, nil
+		}
+		out = ks
 	}
 	p.gray = out
 	return true, nil
