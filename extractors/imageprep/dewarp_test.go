@@ -3,7 +3,6 @@ package imageprep_test
 import (
 	"context"
 	"image"
-	"image/color"
 	"slices"
 	"testing"
 
@@ -11,31 +10,8 @@ import (
 	"github.com/pervichka/pervichka/extractors/imageprep"
 )
 
-// curled draws 24 lines of word-like blobs (capitals 24 px, the size
-// rescale aims at) whose baselines bow by bow px, as a curled sheet's do.
-func curled(bow float64) *image.Gray {
-	w, h := 2400, 1800
-	g := image.NewGray(image.Rect(0, 0, w, h))
-	for i := range g.Pix {
-		g.Pix[i] = 250
-	}
-	cx := float64(w) / 2
-	for y0 := 120; y0+60 < h; y0 += 60 {
-		for x := 80; x+20 < w-80; x += 22 {
-			if (x/22)%7 == 6 {
-				continue
-			}
-			dx := (float64(x) - cx) / cx
-			top := float64(y0) + bow*dx*dx
-			for y := int(top); y < int(top)+24; y++ {
-				for xx := x; xx < x+16; xx++ {
-					g.SetGray(xx, y, color.Gray{Y: 30})
-				}
-			}
-		}
-	}
-	return g
-}
+// curled is a page whose lines bow by bow px (imageprep.BlobPage).
+func curled(bow float64) *image.Gray { return imageprep.BlobPage(bow, 0, 0) }
 
 // The dewarp step straightens a curled photo's lines with the real
 // (Leptonica) model, leaves a flat one and a flatbed scan alone, and is

@@ -8,17 +8,20 @@ import (
 	"testing"
 )
 
-// fanned draws 26 lines of word-like blobs (capitals 24 px) whose tilt
-// goes from topDeg at the top line to bottomDeg at the bottom one about
-// the page's centre column: a sheet photographed at a slant.
-func fanned(topDeg, bottomDeg float64) *image.Gray {
+// BlobPage draws 27 lines of word-like blobs (capitals 24 px, the size
+// rescale aims at) on a 2400×1800 page: their baselines bow by bow px
+// towards the edges, as a curled sheet's do, and tilt about the centre
+// column from topDeg at the top line to bottomDeg at the bottom one, as a
+// slanted sheet's fan. Exported for the package's external tests
+// (dewarp_test.go); it is compiled only into test binaries.
+func BlobPage(bow, topDeg, bottomDeg float64) *image.Gray {
 	w, h := 2400, 1800
 	g := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range g.Pix {
 		g.Pix[i] = 250
 	}
 	cx := float64(w) / 2
-	first, last := 120, 120+25*60
+	first, last := 120, 120+26*60
 	for y0 := first; y0 <= last; y0 += 60 {
 		f := float64(y0-first) / float64(last-first)
 		t := math.Tan((topDeg + (bottomDeg-topDeg)*f) * math.Pi / 180)
@@ -26,7 +29,8 @@ func fanned(topDeg, bottomDeg float64) *image.Gray {
 			if (x/22)%7 == 6 {
 				continue
 			}
-			top := float64(y0) + (float64(x)-cx)*t
+			dx := (float64(x) - cx) / cx
+			top := float64(y0) + bow*dx*dx + (float64(x)-cx)*t
 			for y := int(top); y < int(top)+24; y++ {
 				for xx := x; xx < x+16; xx++ {
 					g.SetGray(xx, y, color.Gray{Y: 30})
@@ -36,6 +40,9 @@ func fanned(topDeg, bottomDeg float64) *image.Gray {
 	}
 	return g
 }
+
+// fanned is a flat page whose lines fan from topDeg to bottomDeg.
+func fanned(topDeg, bottomDeg float64) *image.Gray { return BlobPage(0, topDeg, bottomDeg) }
 
 // keystone levels lines that fan out from the top of the page to the
 // bottom, and leaves alone a page whose lines fan a little, share one tilt
