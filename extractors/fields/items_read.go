@@ -216,7 +216,38 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 	if end < start {
 		end = start
 	}
-	return rows, end
+	return dropTotalsRow(rows), end
+}
+
+// dropTotalsRow removes a last row that is the table's grand total read
+// as a row: no name of its own, and its amount or its VAT equal to the
+// sum of the rows above it. The totals line prints its figures in the
+// rows' columns, and when its label sits a line below them («Всего к
+// оплате» under «26 077,99 | x | 5 737,17 | 31 815,16», a photo's slant)
+// or is lost, the figures read as one more row: seed 8801's scanner-app
+// счёт-фактура 013 and realistic photo 019 doubled their totals so
+// (Σ rows taken as the total). A real row without a name is left alone:
+// it is not the sum of the others.
+func dropTotalsRow(rows []itemRow) []itemRow {
+	if len(rows) < 2 {
+		return rows
+	}
+	last := rows[len(rows)-1]
+	if strings.TrimSpace(string(last.item.Name)) != "" {
+		return rows
+	}
+	var amt, vat pervichka.Kopecks
+	amts, vats := true, true
+	for _, r := range rows[:len(rows)-1] {
+		amt += r.amount
+		vat += r.vat
+		amts = amts && r.hasAmt
+		vats = vats && r.hasVAT
+	}
+	if (amts && last.hasAmt && last.amount == amt) || (vats && last.hasVAT && vat > 0 && last.vat == vat) {
+		return rows[:len(rows)-1]
+	}
+	return rows
 }
 
 // repeatedHeader reports a table's heading printed again at the top of a

@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -534,6 +535,46 @@ func TestTotalGluedLead(t *testing.T) {
 			}
 			if sure := res.Confidence["total"] >= DefaultMinConfidence; sure != tc.sure {
 				t.Errorf("total at %.2f, sure %v, want %v", res.Confidence["total"], sure, tc.sure)
+			}
+		})
+	}
+}
+
+// The grand total's figures a line above their label (a photo's slant)
+// are not one more row of a table without a № column, where figures
+// start a row: seed 8801's счёт-фактура 013 read them as a fifth row and
+// doubled its total with the rows' sum.
+func TestItemsTotalsRowWithoutLabel(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"^АКТ ^№ ^17 от 8 февраля 2023 г.",
+		"Исполнитель: ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+		"Заказчик: ООО «Лютик», ИНН 5003123458, КПП 500301001",
+		"@4 Наименование @40 Ед. @45 Кол-во @53 Цена, @65 Сумма, @77 Ставка @85 Сумма",
+		"@40 изм. @53 руб. @65 руб. @77 НДС @85 НДС, руб.",
+		"@4 Услуги по сопровождению @40 час @45 2 @53 1000.00 @65 2000.00 @77 20% @85 333.33",
+		"@4 Услуги хостинга @40 мес @45 1 @53 5000.00 @65 5000.00 @77 20% @85 833.33",
+		"@4 Разработка программ @40 час @45 3 @53 1500.00 @65 4500.00 @77 20% @85 750.00",
+	}
+	for _, tc := range []struct {
+		name  string
+		last  string
+		items int
+	}{
+		// The amount misread («3» for «5»), the VAT exact.
+		{"vat", "@65 11300.00 @85 1916.66", 3},
+		{"amount", "@65 11500.00 @85 1916.00", 3},
+		// A row of its own without a name: neither sum matches.
+		{"row", "@45 1 @53 700.00 @65 700.00 @77 20% @85 116.67", 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := append(slices.Clone(head), tc.last, "Всего к оплате")
+			res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, Config{}, nil)
+			if len(res.Items) != tc.items {
+				t.Fatalf("got %d items, want %d: %+v", len(res.Items), tc.items, res.Items)
+			}
+			if tc.items == 3 && res.Total != "11500.00" {
+				t.Errorf("total %q, want the rows' 11500.00", res.Total)
 			}
 		})
 	}
