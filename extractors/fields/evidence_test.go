@@ -3,6 +3,7 @@ package fields
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -719,5 +720,21 @@ func TestTableOverPagesPastDebris(t *testing.T) {
 	res := Extract(context.Background(), []pervichka.Page{p1, p2}, cfg(), nil)
 	if len(res.Items) != 2 || res.Items[1].Amount != "6000.00" || res.Items[0].Name != "Цемент М500 Д0, мешок 50 кг" {
 		t.Fatalf("items %+v", res.Items)
+	}
+}
+
+// «от» read with a Latin «f» for its «т» still ends the number (seed
+// 8801's photographed bill 005 read «31 of 21»).
+func TestNumberBeforeMisreadOt(t *testing.T) {
+	t.Parallel()
+	i := slices.IndexFunc(invoice1C, func(l string) bool { return strings.Contains(l, "^А-17 ") })
+	lines := slices.Clone(invoice1C)
+	lines[i] = strings.Replace(strings.Replace(lines[i], "^А-17 ", "^31 ", 1), "^от ", "^of ", 1)
+	if !strings.Contains(lines[i], "^31 ^of ") {
+		t.Fatalf("the test's title line did not change: %q", lines[i])
+	}
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.Number != "31" {
+		t.Errorf("number %q from %q, want 31", res.Number, lines[i])
 	}
 }

@@ -207,7 +207,7 @@ func numberInLine(text string) (string, bool) {
 	var parts []string
 	for _, w := range words {
 		k := wordKey(w)
-		if k == "от" || isFormMarker(w) {
+		if isOt(k) || isFormMarker(w) {
 			break
 		}
 		if _, ok := ruvalid.ParseDate(w); ok && len(parts) > 0 {

@@ -43,6 +43,11 @@ func isFormMarker(s string) bool {
 	return true
 }
 
+// isOt reports the key of «от», the word between a document's number and
+// its date, also as OCR reads it with a Latin «f» for the «т» (seed 8801's
+// photographed bill 005: «№ 31 of 21 …» gave the number «31 of 21»).
+func isOt(key string) bool { return key == "от" || key == "оf" }
+
 // titleNumber reads the document number after the «№» of the title line:
 // the words up to «от», a date or a form marker.
 func titleNumber(t *title) value {
@@ -59,7 +64,7 @@ func titleNumber(t *title) value {
 	for i := t.numAt + 1; i < len(ts) && len(parts) < 3; i++ {
 		tok := ts[i]
 		k := tok.key
-		if k == "от" || k == "from" || isFormMarker(tok.text) || strings.HasPrefix(k, "от") && len(parts) > 0 && len([]rune(k)) <= 3 {
+		if isOt(k) || k == "from" || isFormMarker(tok.text) || strings.HasPrefix(k, "от") && len(parts) > 0 && len([]rune(k)) <= 3 {
 			break
 		}
 		if _, ok := ruvalid.ParseDate(tok.text); ok && len(parts) > 0 {
@@ -245,7 +250,7 @@ func titleDate(lines []line, t *title) dateValue {
 			end = i
 			break
 		}
-		if ts[i].key == "от" {
+		if isOt(ts[i].key) {
 			hasOt = true
 		}
 	}
