@@ -111,3 +111,28 @@ func hasReason(res pervichka.Result, r string) bool {
 }
 
 var _ = strings.Contains
+
+// A side whose ИНН OCR lost keeps the name printed at its label, under
+// the sure threshold and in review: seed 8801's scanner-app bill 012 read
+// «Продавец: UN Гусева Светлана Романовна» («ИП» in Latin look-alikes)
+// over a requisites line read as debris, and gave no supplier name at all.
+func TestNameWithoutINN(t *testing.T) {
+	t.Parallel()
+	lines := slices.Clone(invoice1C)
+	lines[3] = "fae deer ead 5 @60 Сч. № @66 40702810200000012345"
+	lines[4] = "ИП Гусева Светлана Романовна"
+	lines[7] = "Поставщик @12 UN Гусева Светлана Романовна, г. Санкт-Петербург, ул. Лесная, д. 62"
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.9, lines...)}, cfg(), nil)
+	if res.Supplier.Name != "ИП Гусева Светлана Романовна" || res.Supplier.INN != "" {
+		t.Errorf("supplier %+v, want the name at its label and no ИНН", res.Supplier)
+	}
+	if c := res.Confidence["supplier.name"]; c >= 0.95 {
+		t.Errorf("supplier.name at %.2f: a name with no ИНН of its side is not sure", c)
+	}
+	if !res.NeedsReview || !hasReason(res, "missing:supplier.inn") {
+		t.Errorf("review %v, reasons %v", res.NeedsReview, res.ReviewReasons)
+	}
+	if res.Buyer.Name != "ООО «Лютик»" || res.Buyer.INN != "5003123458" {
+		t.Errorf("buyer %+v", res.Buyer)
+	}
+}

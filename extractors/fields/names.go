@@ -282,6 +282,14 @@ func nameFrom(ts []token) (value, bool) {
 			ts[0].text, ts[0].key = f, wordKey(f)
 		}
 	}
+	// «UN Гусева Светлана Романовна»: «ИП» read in Latin look-alikes
+	// before a person's full name (seed 8801's scanner-app bill 012).
+	if len(ts) > 3 && soleTraderLookalike(ts[0].text) {
+		if _, ok := ruvalid.PersonName(ts[2].text, strings.TrimRight(ts[3].text, ",.;:")); ok {
+			ts = slices.Clone(ts)
+			ts[0].text, ts[0].key = "ИП", "ип"
+		}
+	}
 	// «Грузоотправитель АО "Профхолдинг"»: a form's row label before the
 	// name on a line without a label of our side (ТОРГ-12's rows, a
 	// shipper's line whose ИНН is the supplier's) is not part of the name.
@@ -339,6 +347,16 @@ func nameFrom(ts []token) (value, bool) {
 		return value{}, false
 	}
 	return value{text: text, conf: minConf(keep), toks: keep}, true
+}
+
+// soleTraderLookalike reports «ИП» as OCR reads it with Latin letters
+// («UN», «Un», «ИN», «UП»): И as U, П as N or n. «ИП» itself is not one.
+func soleTraderLookalike(w string) bool {
+	r := []rune(w)
+	if len(r) != 2 || w == "ИП" {
+		return false
+	}
+	return strings.ContainsRune("UuИи", r[0]) && strings.ContainsRune("NnПп", r[1])
 }
 
 // dropTailAfterQuote cuts the words without letters that follow a name's

@@ -408,7 +408,45 @@ func extractParties(lines []line, typ pervichka.DocType) [2]partyResult {
 			}
 		}
 	}
+	// A side whose ИНН OCR lost still has its name at its label
+	// («Продавец: ИП Гусева Светлана Романовна» over a requisites line
+	// read as «fae deer ead 5»: seed 8801's scanner-app bill 012): the
+	// clerk gets the name to check instead of an empty field, and the
+	// missing ИНН keeps the document in review.
+	for r := range 2 {
+		if !out[r].found {
+			out[r].name = nameWithoutINN(lines, hits, role(r))
+		}
+	}
 	return out
+}
+
+// nameWithoutINN reads the name at a label of side r for a side with no
+// ИНН read, at nameNoINNFactor of its confidence. A name printed right of
+// its label on the label's line is taken first («Продавец: АО "Квадрат"»):
+// a payee label under the bank grid («Получатель») or a label alone on
+// its line would otherwise give the line under or above it, which without
+// an ИНН to tie it to may be the title.
+func nameWithoutINN(lines []line, hits []roleHit, r role) value {
+	var other value
+	for _, h := range hits {
+		if h.role != r {
+			continue
+		}
+		v, ok := nameAtLabel(lines, hits, h)
+		if !ok || len(v.toks) == 0 {
+			continue
+		}
+		v.conf *= nameNoINNFactor
+		lb, t := lines[h.line].box, v.toks[0].box
+		if t.Y0 < lb.Y1 && t.Y1 > lb.Y0 && t.X0 > h.box.X0 {
+			return v
+		}
+		if other.empty() {
+			other = v
+		}
+	}
+	return other
 }
 
 // pickParty chooses the ИНН of one side among the hits attributed to it:

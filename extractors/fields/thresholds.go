@@ -243,7 +243,13 @@ const (
 	// the text before «ИНН» on its line; nameAbovePayeeFactor one taken
 	// from the line above a payee label («Получатель»). Chosen by hand
 	// (c6e81c0); not measured.
-	nameNoLabelFactor    = 0.7
+	nameNoLabelFactor = 0.7
+	// nameNoINNFactor multiplies a name read at its side's label when no
+	// ИНН of that side was read: nothing ties the label to requisites, so
+	// the name starts under the sure threshold whatever its reading, and
+	// only corroboration (a second printing) can raise it. Chosen by hand
+	// like nameNoLabelFactor; not measured.
+	nameNoINNFactor      = 0.7
 	nameAbovePayeeFactor = 0.9
 
 	// loneINNFactor multiplies the one unlabelled ИНН given to a side
