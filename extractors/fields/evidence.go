@@ -210,8 +210,12 @@ func (x *extraction) collectEvidence() {
 			add(f, pervichka.EvidencePDFText)
 		}
 		// A printing elsewhere is compared without punctuation, so it
-		// cannot vouch for a mark no name is printed with (strayNameMark).
-		stray := strings.ContainsFunc(p.name.text, strayNameMark)
+		// cannot vouch for a mark no name is printed with (strayNameMark);
+		// nor for a word OCR may have given in the wrong script: the same
+		// recogniser reads the same print the same way twice (unseen seed
+		// 8812's photographed bill 007 approved «ООО «ToprMactep»», both
+		// printings of «ТоргМастер» read so).
+		stray := strings.ContainsFunc(p.name.text, strayNameMark) || latinTwinWord(p.name.text)
 		if !stray && x.nameRepeated(p.name) {
 			add(f, pervichka.EvidenceRepeated)
 		}
@@ -598,6 +602,34 @@ func nameForm(s string) string {
 		return ' '
 	}, ruvalid.NormalizeName(s))
 	return strings.Join(strings.Fields(n), " ")
+}
+
+// nameLatinTwins are the Latin letters OCR gives for Cyrillic ones of the
+// same print shape in names: latinTwins and the small letters of Cyrillic
+// «а с е о р х у г т п и к» as the Latin model reads them.
+const nameLatinTwins = latinTwins + "aceopxyrtnuk"
+
+// latinTwinWord reports a name holding a word of three letters or more
+// spelled only with Latin letters that have Cyrillic twins («ToprMactep»
+// for «ТоргМастер»): which script was printed, the reading cannot tell. A
+// Latin word with a letter of its own («Smart», «Lenovo») is not one.
+func latinTwinWord(name string) bool {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len([]rune(w)) < 3 {
+			continue
+		}
+		twins := true
+		for _, r := range w {
+			if !unicode.Is(unicode.Latin, r) || !strings.ContainsRune(nameLatinTwins, r) {
+				twins = false
+				break
+			}
+		}
+		if twins {
+			return true
+		}
+	}
+	return false
 }
 
 // strayNameMark reports a character an organisation's name is not
