@@ -738,3 +738,24 @@ func TestNumberBeforeMisreadOt(t *testing.T) {
 		t.Errorf("number %q from %q, want 31", res.Number, lines[i])
 	}
 }
+
+// A table's heading with no row read under it holds the document: the
+// rows were printed and lost (unseen seed 8812's bill 007 was approved
+// with neither of its two rows).
+func TestHeadingWithoutRows(t *testing.T) {
+	t.Parallel()
+	var lines []string
+	for _, l := range invoice1C {
+		if strings.HasPrefix(l, "1 @4") || strings.HasPrefix(l, "2 @4") || l == "@4 500 л." {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) != len(invoice1C)-3 {
+		t.Fatalf("the test removed %d lines, want the 3 of the rows", len(invoice1C)-len(lines))
+	}
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if len(res.Items) != 0 || !res.NeedsReview || !hasReason(res, "items_unread") {
+		t.Errorf("items %d, review %v, reasons %v; want none read, held for items_unread", len(res.Items), res.NeedsReview, res.ReviewReasons)
+	}
+}
