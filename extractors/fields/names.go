@@ -275,8 +275,11 @@ func isLabelNoise(t token) bool {
 // the ИНН or address, or a form marker.
 func nameFrom(ts []token) (value, bool) {
 	// «000 “Стройпроект”»: a legal form read in look-alikes before a
-	// quoted name (a digit first would otherwise refuse the name).
-	if len(ts) > 1 && startsWithQuote(ts[1].text) {
+	// quoted name (a digit first would otherwise refuse the name); its
+	// opening quote may be read as a dash or a star too («000
+	// -Теплодльянс“», seed 8801's photographed act 015; see
+	// dropNameDebris).
+	if len(ts) > 1 && (startsWithQuote(ts[1].text) || startsWithFlatQuote(ts[1].text)) {
 		if f, ok := ruvalid.LegalFormLookalike(ts[0].text); ok && f != ts[0].text {
 			ts = slices.Clone(ts)
 			ts[0].text, ts[0].key = f, wordKey(f)
@@ -293,6 +296,11 @@ func nameFrom(ts []token) (value, bool) {
 	// «Грузоотправитель АО "Профхолдинг"»: a form's row label before the
 	// name on a line without a label of our side (ТОРГ-12's rows, a
 	// shipper's line whose ИНН is the supplier's) is not part of the name.
+	if len(ts) > 2 && isDebrisWord(ts[0]) && isRowLabel(ts[1].key) {
+		// «ы рузостправитель ООО …»: a speck read as a letter before
+		// the label.
+		ts = ts[1:]
+	}
 	if len(ts) > 1 && isRowLabel(ts[0].key) {
 		ts = ts[1:]
 	}
@@ -347,6 +355,12 @@ func nameFrom(ts []token) (value, bool) {
 		return value{}, false
 	}
 	return value{text: text, conf: minConf(keep), toks: keep}, true
+}
+
+// isDebrisWord reports a speck read as a word: one or two characters,
+// no digit, read unsurely (under 0.5). «ИП» read surely is not one.
+func isDebrisWord(t token) bool {
+	return len([]rune(t.text)) <= 2 && !strings.ContainsFunc(t.text, unicode.IsDigit) && t.conf < 0.5
 }
 
 // soleTraderLookalike reports «ИП» as OCR reads it with Latin letters
@@ -415,6 +429,17 @@ func dropNameDebris(s string) string {
 		s = strings.Join(ws, " ")
 	}
 	s = mendLLCForm(s)
+	// «ООО *ЭкоПрофи Юг"»: a star opening a capitalised word is a flat
+	// quote like the dash below, not debris to delete.
+	if strings.Contains(s, "*") {
+		ws := strings.Fields(s)
+		for i, w := range ws {
+			if startsWithFlatQuote(w) && w[0] == '*' {
+				ws[i] = "-" + w[1:]
+			}
+		}
+		s = strings.Join(ws, " ")
+	}
 	s = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(nameDebris, r) {
 			return -1
@@ -475,6 +500,17 @@ func quotesOneShort(s string) bool {
 	return (closing+straight-open)%2 == 1
 }
 
+// startsWithFlatQuote reports s beginning with a mark OCR gives for an
+// opening quote («-», «—», «*») followed by a capital letter.
+func startsWithFlatQuote(s string) bool {
+	r, size := utf8.DecodeRuneInString(s)
+	if !strings.ContainsRune("-—–*", r) {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(s[size:])
+	return unicode.IsUpper(next)
+}
+
 // startsWithQuote reports whether s begins with an opening quote of any
 // style OCR gives.
 func startsWithQuote(s string) bool {
@@ -494,7 +530,9 @@ func isRowLabel(key string) bool {
 		return false
 	}
 	for _, l := range rowLabels {
-		if len([]rune(k)) == len([]rune(l)) && matchScore(k, l) > 0 {
+		// A letter lost or two merged («груюполучатель», «рузоотправитель»,
+		// seeds 8801 and 8812's ТОРГ-12 photos) changes the length by one.
+		if d := len([]rune(k)) - len([]rune(l)); d >= -1 && d <= 1 && matchScore(k, l) > 0 {
 			return true
 		}
 	}

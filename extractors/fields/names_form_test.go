@@ -73,6 +73,9 @@ func TestDashForOpeningQuote(t *testing.T) {
 	for _, c := range []struct{ printed, want string }{
 		{`ООО -Магистраль-Центр"`, `ООО "Магистраль-Центр"`},
 		{`ООО -Ромашка`, `ООО Ромашка`},
+		// The legal form read in digits too (seed 8801's act 015).
+		{`000 -Теплодльянс"`, `ООО "Теплодльянс"`},
+		{`000 *ЭкоПрофи Юг"`, `ООО "ЭкоПрофи Юг"`},
 		{`ООО "Магистраль-Центр"`, `ООО "Магистраль-Центр"`},
 	} {
 		if got := supplierNameOf(c.printed); got != c.want {
@@ -157,5 +160,30 @@ func TestNameWrappedInQuotes(t *testing.T) {
 				t.Errorf("buyer name vouched for by a second printing: %v, want %v (evidence %v)", repeated, c.sure, res.Evidence["buyer.name"])
 			}
 		})
+	}
+}
+
+// TestGarbledRowLabelNotInName: ТОРГ-12's row labels as OCR garbles them
+// on photos — a letter lost or two merged, a speck read before them — are
+// still labels, not names (seeds 8801 and 8812: «Груюполучатель» and
+// «ы рузостправитель ООО "Химхолдинг"» were read as names).
+func TestGarbledRowLabelNotInName(t *testing.T) {
+	for _, c := range []struct{ consignor, consignee string }{
+		{"рузоотправитель", "Груюполучатель"},
+		{"ы~0.1 рузостправитель~0.1", "Грузополучатепь"},
+	} {
+		page := pageOf(
+			"Унифицированная форма № ТОРГ-12",
+			c.consignor+` @14 ООО "Химхолдинг", ИНН 7415655342, КПП 741501001, 454273, г. Челябинск`,
+			c.consignee+` @14 ООО "ТеплоАльянс", ИНН 7749149970, КПП 774901001, 164621, г. Москва`,
+			`Поставщуия @14 ООО "Химхолдинг", ИНН 7415655342, КПП 741501001, 454273, г. Челябинск`,
+			`Плательсция @14 ООО "ТеплоАльянс", ИНН 7749149970, КПП 774901001, 164621, г. Москва`,
+		)
+		x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
+		x.run()
+		r := x.result()
+		if r.Supplier.Name != `ООО "Химхолдинг"` || r.Buyer.Name != `ООО "ТеплоАльянс"` {
+			t.Errorf("%s / %s: supplier %q, buyer %q", c.consignor, c.consignee, r.Supplier.Name, r.Buyer.Name)
+		}
 	}
 }
