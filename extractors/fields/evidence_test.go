@@ -759,3 +759,18 @@ func TestHeadingWithoutRows(t *testing.T) {
 		t.Errorf("items %d, review %v, reasons %v; want none read, held for items_unread", len(res.Items), res.NeedsReview, res.ReviewReasons)
 	}
 }
+
+// A VAT figure no legal rate explains is not shown as sure, wherever the
+// mismatch is found (seed 8801's bill 022 showed 261,54 for 27 043,59 at
+// 0.95, the review UI's sure threshold, with vat_mismatch among its reasons).
+func TestVATNoRateNotSure(t *testing.T) {
+	t.Parallel()
+	lines := edit(invoice1C, "НДС 20%:", "НДС:", "2 416,67", "2 500,00")
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.97, lines...)}, cfg(), nil)
+	if !hasReason(res, "vat_mismatch") || res.VATAmount != "2500.00" {
+		t.Fatalf("VAT %q, reasons %v; want 2500.00 held for vat_mismatch", res.VATAmount, res.ReviewReasons)
+	}
+	if c := res.Confidence["vat_amount"]; c >= 0.95 {
+		t.Errorf("vat_amount at %.2f, want under the sure threshold 0.95", c)
+	}
+}
