@@ -351,11 +351,14 @@ func bankName(lines []line, bikLine int) value {
 			}
 		}
 	}
-	// «р/с 40702… в ПАО Сбербанк»
+	// «р/с 40702… в ПАО Сбербанк», or «в …» opening the line under the
+	// account (a contract's requisites column: «Р/с 40702…» | «в ФИЛИАЛ
+	// "НОВОСИБИРСКИЙ" АО» | «"АЛЬФА-БАНК"», where only the last line named
+	// a bank and was taken alone, at the confidence of a text layer).
 	for li := range lines {
 		l := &lines[li]
 		for i, t := range l.toks {
-			if t.key == "в" && i > 0 && acc20.MatchString(l.toks[i-1].text) {
+			if t.key == "в" && (i > 0 && acc20.MatchString(l.toks[i-1].text) || i == 0 && accountAbove(lines, li)) {
 				rest := append([]token{}, l.toks[i+1:]...)
 				if nameCutAtLineEnd(rest) && li+1 < len(lines) && lines[li+1].page == l.page && float64(lines[li+1].box.Y0-l.box.Y1) < l.unit {
 					// «… в банке ПАО» | «"МТС-Банк" г. Москва, БИК …»: the
@@ -381,6 +384,19 @@ func bankName(lines []line, bikLine int) value {
 		}
 	}
 	return value{}
+}
+
+// accountAbove reports a settlement account ending the line right above
+// line li, on its page.
+func accountAbove(lines []line, li int) bool {
+	if li == 0 {
+		return false
+	}
+	l, up := &lines[li], &lines[li-1]
+	if up.page != l.page || len(up.toks) == 0 || float64(l.box.Y0-up.box.Y1) > l.unit {
+		return false
+	}
+	return acc20.MatchString(up.toks[len(up.toks)-1].text)
 }
 
 // bankNameFrom cuts a bank name from words: up to «БИК», an account or a

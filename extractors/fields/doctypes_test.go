@@ -2,6 +2,7 @@ package fields
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -102,5 +103,19 @@ func TestExtractDocTypes(t *testing.T) {
 				t.Errorf("needs_review = %v (%v), want %v", res.NeedsReview, res.ReviewReasons, tc.review)
 			}
 		})
+	}
+}
+
+// A contract's bank printed as «в …» on the line under the account and
+// wrapped onto the next line is read whole: seed 1's contracts 023 and 035
+// took «"АЛЬФА-БАНК"» alone, the only line naming a bank, from a text layer
+// at confidence 1.
+func TestContractBankUnderAccount(t *testing.T) {
+	t.Parallel()
+	lines := edit(contract, "Банк: АО «АЛЬФА-БАНК» @50 Банк: ПАО Сбербанк", `в ФИЛИАЛ "НОВОСИБИРСКИЙ" АО @50 в ПАО Сбербанк`)
+	lines = slices.Insert(lines, slices.Index(lines, `в ФИЛИАЛ "НОВОСИБИРСКИЙ" АО @50 в ПАО Сбербанк`)+1, `"АЛЬФА-БАНК"`)
+	res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+	if res.SupplierBank == nil || res.SupplierBank.BankName != `ФИЛИАЛ "НОВОСИБИРСКИЙ" АО "АЛЬФА-БАНК"` {
+		t.Errorf("bank %+v", res.SupplierBank)
 	}
 }
