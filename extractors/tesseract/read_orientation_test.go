@@ -358,9 +358,16 @@ func footerPage(t testing.TB) *image.Gray {
 // such pages (the second pages of landscape УПД and ТОРГ-12 forms) kept the
 // wrong turn before.
 func TestOrientationInkBox(t *testing.T) {
+	checkTurnsBeyondCentre(t, footerPage(t))
+}
+
+// checkTurnsBeyondCentre turns page by each quarter turn and expects the
+// central crop to settle nothing and readOrientation, with the probes it
+// reads after it, to find the turn with confidence to act on.
+func checkTurnsBeyondCentre(t *testing.T, page *image.Gray) {
+	t.Helper()
 	p := newPool(t, Options{Size: 1})
 	ctx := context.Background()
-	page := footerPage(t)
 	for _, rot := range []int{0, 90, 180, 270} {
 		t.Run(strconv.Itoa(rot), func(t *testing.T) {
 			img := rotateCW(page, rot)
@@ -429,39 +436,11 @@ func signaturesPage(t testing.TB) *image.Gray {
 // and scanner-app photos five second pages of landscape УПД were read at
 // 0° with their lines on end.
 func TestOrientationWholePage(t *testing.T) {
-	p := newPool(t, Options{Size: 1})
-	ctx := context.Background()
 	page := signaturesPage(t)
 	if _, ok := inkProbe(page, readProbe{}); ok {
 		t.Fatal("the ink box of the test page is read: the test needs text spread over more than half the page")
 	}
-	for _, rot := range []int{0, 90, 180, 270} {
-		t.Run(strconv.Itoa(rot), func(t *testing.T) {
-			img := rotateCW(page, rot)
-			s, err := p.acquire(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var calls int
-			central, err := p.readScores(ctx, s, newReadProbe(img), 0, &calls)
-			if err != nil {
-				p.release(s, calls)
-				t.Fatal(err)
-			}
-			if deg, conf := readDecision(central); conf >= readOverrides {
-				t.Fatalf("the central crop found %d° at %.2f: the test page must leave it nothing to read", deg, conf)
-			}
-			deg, conf, err := p.readOrientation(ctx, s, newReadProbe(img), 0, &calls)
-			p.release(s, calls)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("turned %d°: undo %d° at %.2f", rot, deg, conf)
-			if want := (360 - rot) % 360; deg != want || conf < readOverrides {
-				t.Errorf("turned %d°: undo %d° at %.2f, want %d° to act on", rot, deg, conf, want)
-			}
-		})
-	}
+	checkTurnsBeyondCentre(t, page)
 }
 
 func TestInkBox(t *testing.T) {
