@@ -141,6 +141,7 @@ func buildLines(pages []pervichka.Page) []line {
 		// line, taking the date's month with it.
 		type ocrLine struct{ block, par, line int }
 		inCur := map[ocrLine]bool{}
+		runInCur := map[int]bool{}
 		flush := func() {
 			if len(cur) == 0 {
 				return
@@ -162,7 +163,8 @@ func buildLines(pages []pervichka.Page) []line {
 			wc := w.level / 2
 			wh := float64(w.Box.Dy())
 			key := ocrLine{w.Block, w.Par, w.Line}
-			if len(cur) > 0 {
+			held := w.run != 0 && runInCur[w.run]
+			if len(cur) > 0 && !held {
 				tol := 0.5 * max(min(ch, wh), 0.5*u)
 				if key != (ocrLine{}) && inCur[key] {
 					tol = max(tol, 0.75*max(ch, wh))
@@ -170,12 +172,20 @@ func buildLines(pages []pervichka.Page) []line {
 				if wc-cy > tol {
 					flush()
 					clear(inCur)
+					clear(runInCur)
 				}
 			}
 			inCur[key] = true
-			if len(cur) == 0 {
+			if w.run != 0 {
+				runInCur[w.run] = true
+			}
+			switch {
+			case len(cur) == 0:
 				cy, ch = wc, wh
-			} else {
+			case held:
+				// A word held by its run leaves the line's band where
+				// the words that chose the line put it.
+			default:
 				n := float64(len(cur))
 				cy = (cy*n + wc) / (n + 1)
 				ch = (ch*n + wh) / (n + 1)
@@ -197,6 +207,7 @@ type pageWord struct {
 	pervichka.Word
 	at    []int
 	level float64 // centre height (doubled) with the page's tilt taken out
+	run   int     // the Tesseract run the word belongs to (holdTesseractRuns); 0 if none
 }
 
 // holdTesseractRuns gives the words of one run of a Tesseract line one
@@ -211,6 +222,15 @@ type pageWord struct {
 // the title's words were sorted into two lines, the number and the date
 // apart from the title. Runs only hold words together; whether a run joins
 // the words of other runs is still decided by buildLines's band.
+//
+// Each run of two words or more gets its own number (pageWord.run), and
+// buildLines keeps a run in the line its first word joined: one level is
+// not enough when a run's words differ in height. A title in a large font
+// runs on in smaller print beside two lines of small print at the right
+// («СЧЁТ-ФАКТУРА № 992 от 18 мая 2025 г.» beside «Приложение № 1 к
+// постановлению …», seed 8901's scanner-app photo 015): the tall title
+// word joined the small print's line by its height, the «№ 992 …» after
+// it fell out by theirs, and the title's «№» became the Приложение's.
 // PDF text layers have no Tesseract lines and are left alone.
 func holdTesseractRuns(pws []pageWord, u float64) {
 	type ocrLine struct{ block, par, line int }
@@ -222,6 +242,7 @@ func holdTesseractRuns(pws []pageWord, u float64) {
 		}
 		byLine[k] = append(byLine[k], i)
 	}
+	run := 0
 	for _, idx := range byLine {
 		if len(idx) < 2 {
 			continue
@@ -231,6 +252,10 @@ func holdTesseractRuns(pws []pageWord, u float64) {
 		hold := func(end int) {
 			if end-start < 2 {
 				return
+			}
+			run++
+			for _, i := range idx[start:end] {
+				pws[i].run = run
 			}
 			var sum float64
 			for _, i := range idx[start:end] {

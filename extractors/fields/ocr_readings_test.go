@@ -358,3 +358,40 @@ func BenchmarkExtractHugePage(b *testing.B) {
 		Extract(context.Background(), []pervichka.Page{page}, Config{Own: own, Now: testNow}, nil)
 	}
 }
+
+// A title in a large font that runs on in smaller print beside two lines of
+// small print at the right («СЧЁТ-ФАКТУРА № 992 от 18 мая 2025 г.» beside
+// «Приложение № 1 к постановлению …», seed 8901's scanner-app photo 015)
+// stays one line with its number and date: the tall title word joined the
+// small print's line, and the «№ 992» after it must follow it there, or
+// the Приложение's «№ 1 к постановлению» is read as the number. The
+// whole page is kept: the lower part sets the page's slope, which decides
+// the split.
+func TestTitleRunStaysWhole(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("testdata", "ocr", "vat-scanapp-title.words.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page pervichka.Page
+	if err := json.Unmarshal(raw, &page); err != nil {
+		t.Fatal(err)
+	}
+	lines := buildLines([]pervichka.Page{page})
+	typ, _, ti := classify(lines)
+	if typ != pervichka.DocVATInvoice || ti == nil {
+		t.Fatalf("classified %s, title %v", typ, ti)
+	}
+	if n := titleNumber(ti); n.text != "992" {
+		t.Errorf("number %q, want 992; title line %q", n.text, ti.line.text())
+	}
+	if d := titleDate(lines, ti); d.text != "2025-05-18" {
+		t.Errorf("date %q, want 2025-05-18; title line %q", d.text, ti.line.text())
+	}
+	// The small print keeps its own lines.
+	for _, l := range lines {
+		if strings.Contains(l.text(), "Приложение") && strings.Contains(l.text(), "декабря") {
+			t.Errorf("the two lines of small print merged: %q", l.text())
+		}
+	}
+}
