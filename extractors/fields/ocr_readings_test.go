@@ -249,6 +249,30 @@ func TestIDAfterLabelDebris(t *testing.T) {
 	}
 }
 
+// An ИНН and КПП read as one run of digits, the slash between them lost
+// (seed 8901's realistic photo 012), are split when the first ten pass the
+// ИНН's check and the КПП starts with its region; otherwise the run is
+// left whole, for the check digits to refuse.
+func TestGluedINNKPP(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ line, inn, kpp string }{
+		{"ИННКПП продавца: 6150563130615001001 (2б)", "6150563130", "615001001"},
+		{"ИНН/КПП покупателя: 7749149970774901001", "7749149970", "774901001"},
+		{"ИННКПП продавца: 6150563131615001001", "6150563131615", ""}, // check digit fails
+		{"ИННКПП продавца: 6150563130775001001", "6150563130775", ""}, // another region's КПП
+		{"ИНН/КПП продавца: 6150563130/615001001", "6150563130", "615001001"},
+	} {
+		inns, _ := findIDHits(buildLines([]pervichka.Page{pageScaled(1, 0.95, c.line)}))
+		var inn, kpp string
+		if len(inns) > 0 {
+			inn, kpp = inns[0].inn, inns[0].kpp
+		}
+		if inn != c.inn || kpp != c.kpp {
+			t.Errorf("%q: ИНН %q КПП %q, want %q %q", c.line, inn, kpp, c.inn, c.kpp)
+		}
+	}
+}
+
 // The number is read again with the title's words around it: a reading
 // that agrees (a number with letters too, Latin look-alikes counted as
 // Cyrillic) lifts a doubtful one, a differing one («772/26» for «772126»)

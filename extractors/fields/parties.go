@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -78,6 +79,19 @@ func findRoleHits(lines []line, typ pervichka.DocType) []roleHit {
 					}
 				}
 			}
+			if best < roleLabelMinScore && ti == 0 {
+				// The word's lost beginning is read as the role word's:
+				// at the lowest score a label may have.
+				if w, ok := truncatedLabel(k); ok {
+					for r, ss := range stems {
+						for _, s := range ss {
+							if strings.HasPrefix(w, s) {
+								best, bestRole = roleLabelMinScore, role(r)
+							}
+						}
+					}
+				}
+			}
 			if best >= roleLabelMinScore && labelLike(&lines[li], ti) {
 				out = append(out, roleHit{role: bestRole, line: li, tok: ti, box: t.box, score: best * t.conf})
 			}
@@ -85,6 +99,40 @@ func findRoleHits(lines []line, typ pervichka.DocType) []roleHit {
 	}
 	return out
 }
+
+// truncatedLabel gives the role word a line's first word is the end of
+// when OCR lost its first letters at the sheet's left edge: the word ends
+// exactly one of the nominatives, one to truncatedLabelMaxLost letters
+// short, and is at least truncatedLabelMinLen letters long («упатель» for
+// «Покупатель» on seed 8901's scanner-app bill 009, whose buyer name became
+// «упатель»). A word that ends two role words names neither.
+func truncatedLabel(k string) (string, bool) {
+	k = strings.TrimRight(k, ":)")
+	n := utf8.RuneCountInString(k)
+	if n < truncatedLabelMinLen {
+		return "", false
+	}
+	var found []string
+	for _, w := range nominatives {
+		lost := utf8.RuneCountInString(w) - n
+		if lost >= 1 && lost <= truncatedLabelMaxLost && strings.HasSuffix(w, k) {
+			found = append(found, w)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
+}
+
+const (
+	// truncatedLabelMinLen: six letters end only one role word («упатель»,
+	// «ставщик», «лучатель»); five would take «атель» of several.
+	truncatedLabelMinLen = 6
+	// truncatedLabelMaxLost: at most three letters lost, a cut-off edge
+	// or a shadow over the first letters; more leaves too little to tell.
+	truncatedLabelMaxLost = 3
+)
 
 // nominatives are the role words as labels print them; other forms
 // («Подрядчика», «заказчику») are words of running text unless they follow
@@ -114,6 +162,9 @@ func labelLike(l *line, ti int) bool {
 			nom = true
 			break
 		}
+	}
+	if !nom && ti == 0 {
+		_, nom = truncatedLabel(k)
 	}
 	if !nom {
 		for j := max(0, ti-3); j < ti; j++ {
@@ -209,6 +260,27 @@ func kppDigits(s string) (string, bool) {
 	return b.String(), true
 }
 
+// gluedINNKPP splits an organisation's ИНН and КПП read as one run of 19
+// digits, the slash between them lost («ИННКПП продавца:
+// 6150563130615001001», seed 8901's realistic photo 012, read as the ИНН
+// «6150563130615»). The split is taken only when the first ten digits pass
+// the ИНН's check and the КПП starts with the ИНН's region, so a run of
+// other digits is not cut into a valid-looking pair by chance.
+func gluedINNKPP(ts []token) (inn, kpp string, ok bool) {
+	if len(ts) != 1 {
+		return "", "", false
+	}
+	d := strings.TrimRight(ts[0].text, ",;.")
+	if len(d) != 19 || strings.ContainsFunc(d, func(r rune) bool { return r < '0' || r > '9' }) {
+		return "", "", false
+	}
+	inn, kpp = d[:10], d[10:]
+	if !ruvalid.ValidINN(inn) || kpp[:2] != inn[:2] {
+		return "", "", false
+	}
+	return inn, kpp, true
+}
+
 func findIDHits(lines []line) (inns, kpps []idHit) {
 	for li := range lines {
 		ts := lines[li].toks
@@ -229,6 +301,10 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 			}
 			h.inn, h.lookalike = d, changed
 			h.innToks = sp.tokensIn(m[4], m[5])
+			if inn, kpp, ok := gluedINNKPP(h.innToks); ok && len(d) == 13 {
+				h.inn, h.kpp, h.kppToks = inn, kpp, h.innToks
+				h.lookalike = true // a lost slash: less sure than a printed one
+			}
 			if !ruvalid.ValidINN(d) && len(d) < 12 {
 				// OCR may split an ИНН with a space: «2524541 51940».
 				if j := sp.tokenAt(m[5] - 1); j >= 0 && j+1 < len(sp.toks) {
