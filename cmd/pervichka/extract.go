@@ -43,6 +43,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	jobs := fset.Int("jobs", runtime.NumCPU(), "files recognised at once (one OCR engine each)")
 	format := fset.String("format", "jsonl", "output: jsonl (one object per line), json (an array) or table")
 	debugDir := fset.String("debug-dir", "", "write enhanced page images and OCR words here")
+	verbose := fset.Bool("v", false, "log every enhancement and recognition step (what was measured and decided) to stderr")
 	companies := fset.String("companies", "", "JSON file with our organisations ({\"companies\":[{name,inn,kpp}]}) [PERVICHKA_COMPANIES]")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "usage: pervichka extract [flags] PATH...\n\nPATH may be files or folders (searched recursively).")
@@ -62,7 +63,11 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	own, err := loadCompanies(*companies)
 	if err != nil {
 		return err
