@@ -440,7 +440,15 @@ func boxedNumberDate(lines []line, t *title) (value, dateValue) {
 	}
 	headed := false
 	for li := max(0, t.line.idx-3); li < t.line.idx; li++ {
+		// Either heading of the boxes will do: OCR garbles one of them
+		// often enough on a photo («Homep држумента», «Номер pocywenta»
+		// over «Дата составления» on seed 8901's realistic ТОРГ-12s),
+		// and «составления» is a long word no other line near the
+		// title prints.
 		if _, ok := hasSeq(&lines[li], "номер", "документа"); ok {
+			headed = true
+		}
+		if containsKey(&lines[li], "составления") {
 			headed = true
 		}
 	}
