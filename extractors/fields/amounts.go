@@ -48,9 +48,10 @@ func cleanNumber(s string) (clean string, lookalike, ok bool) {
 	s = strings.TrimSuffix(s, "руб.")
 	s = strings.TrimSuffix(s, "р.")
 	s = strings.TrimRight(s, ".")
-	// A figure on a printed underline, «__310.000,00-»: the rule's ends
-	// are read as «_» and «-».
-	s = strings.TrimRight(strings.Trim(s, "_"), "-—–_")
+	// A figure on a printed underline, «__310.000,00-», or struck through,
+	// «—310.000,00-» (real-dev's corrected bill): the line's ends are read
+	// as «_», dashes and «-». A leading hyphen stays: it may be a minus.
+	s = strings.TrimRight(strings.TrimLeft(strings.Trim(s, "_"), "—–_"), "-—–_")
 	if s == "" {
 		return "", false, false
 	}
