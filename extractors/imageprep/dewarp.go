@@ -37,7 +37,17 @@ func (p *enhancer) dewarp() (bool, error) {
 	}
 	p.log.Debug("dewarp", "applied", out != nil, "spread_px", spread, "spread_caps", spread/capH)
 	if out == nil {
-		// No bend the text-line model could fit: the sheet may still
+		// No bend the text-line model could fit: a form's rules may
+		// still show one.
+		rb, rspread, n, err := ruleBend(p.ctx, p.gray, capH, ruleMinSpreadCaps*capH)
+		if err != nil {
+			return false, err
+		}
+		p.log.Debug("rule bend", "applied", rb != nil, "rules", n, "spread_px", rspread, "spread_caps", rspread/capH)
+		out = rb
+	}
+	if out == nil {
+		// Neither model found a bend: the sheet may still
 		// lie at a slant with its corners out of the frame (keystone).
 		ks, kspread, err := keystone(p.ctx, p.gray, capH, keystoneMinSpread*capH)
 		if err != nil {

@@ -1,0 +1,146 @@
+package imageprep
+
+import (
+	"context"
+	"image"
+	"math"
+	"testing"
+)
+
+// ruledPage draws a form: nRules horizontal rules 3 px thick, bowed by bow
+// px (a parabola, highest at the edges), with rows of letter-sized blocks
+// between them and vertical rules crossing them, on white paper.
+func ruledPage(w, h, nRules int, bow float64, withRules bool) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	off := func(x int) float64 {
+		u := (float64(x) - float64(w)/2) / (float64(w) / 2)
+		return bow * (1 - u*u)
+	}
+	gap := h / (nRules + 2)
+	dark := func(x, y int) {
+		if x >= 0 && x < w && y >= 0 && y < h {
+			g.Pix[y*g.Stride+x] = 20
+		}
+	}
+	for r := 1; r <= nRules; r++ {
+		y0 := r * gap
+		for x := w / 10; x < w*9/10; x++ {
+			yy := float64(y0) + off(x)
+			if withRules {
+				for t := range 3 {
+					dark(x, int(yy)+t)
+				}
+			}
+			// Letters: 12×18 blocks with 8 px gaps, in the middle of the row.
+			if (x/20)%2 == 0 && x%20 < 12 {
+				for t := range 18 {
+					dark(x, int(yy)+gap/2-9+t)
+				}
+			}
+		}
+	}
+	if withRules {
+		for _, x := range []int{w / 10, w / 3, w * 2 / 3, w*9/10 - 1} {
+			for y := gap; y < nRules*gap; y++ {
+				dark(x, y+int(off(x)))
+			}
+		}
+	}
+	return g
+}
+
+// ruleLevels returns, per rule found in column x (a dark run of at most 6
+// rows across a 30 px strip), its centre row.
+func ruleLevels(g *image.Gray, x int) []float64 {
+	var out []float64
+	for y := 0; y < g.Rect.Dy(); {
+		n := 0
+		for k := x - 15; k < x+15; k++ {
+			if g.Pix[y*g.Stride+k] < 128 {
+				n++
+			}
+		}
+		if n < 28 {
+			y++
+			continue
+		}
+		y0 := y
+		for y < g.Rect.Dy() && func() bool {
+			m := 0
+			for k := x - 15; k < x+15; k++ {
+				if g.Pix[y*g.Stride+k] < 128 {
+					m++
+				}
+			}
+			return m >= 28
+		}() {
+			y++
+		}
+		if y-y0 <= 6 {
+			out = append(out, float64(y0+y-1)/2)
+		}
+	}
+	return out
+}
+
+// A form whose rules bow by more than a third of a capital is levelled: its
+// rules, measured at the left, middle and right of the page, lie within
+// 1.5 px of one height afterwards. A flat form and a page of letters
+// without rules are left alone.
+func TestRuleBend(t *testing.T) {
+	t.Parallel()
+	const capH = 18
+	ctx := context.Background()
+	bent := ruledPage(2000, 1400, 8, 28, true)
+	xs := []int{300, 1000, 1700}
+	spreadOf := func(g *image.Gray) float64 {
+		worst := 0.0
+		var cols [][]float64
+		for _, x := range xs {
+			cols = append(cols, ruleLevels(g, x))
+		}
+		for _, c := range cols[1:] {
+			if len(c) != len(cols[0]) {
+				t.Fatalf("rules found per column differ: %v", cols)
+			}
+		}
+		for i := range cols[0] {
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, c := range cols {
+				lo, hi = min(lo, c[i]), max(hi, c[i])
+			}
+			worst = max(worst, hi-lo)
+		}
+		return worst
+	}
+	if s := spreadOf(bent); s < 10 {
+		t.Fatalf("test page bows by %.1f px, want ≥ 10", s)
+	}
+	out, spread, n, err := ruleBend(ctx, bent, capH, ruleMinSpreadCaps*capH)
+	if err != nil || out == nil {
+		t.Fatalf("bent form not levelled: out %v, spread %.1f, rules %d, err %v", out != nil, spread, n, err)
+	}
+	if n < 8 {
+		t.Errorf("traced %d rules, want the 8 drawn", n)
+	}
+	if s := spreadOf(out); s > 1.5 {
+		t.Errorf("rules still spread %.1f px after levelling", s)
+	}
+
+	for _, tc := range []struct {
+		name string
+		g    *image.Gray
+	}{
+		{"flat form", ruledPage(2000, 1400, 8, 0, true)},
+		{"letters without rules", ruledPage(2000, 1400, 8, 28, false)},
+		{"too few rules to tell a bend", ruledPage(2000, 1400, 4, 28, true)},
+	} {
+		out, spread, n, err := ruleBend(ctx, tc.g, capH, ruleMinSpreadCaps*capH)
+		if err != nil || out != nil {
+			t.Errorf("%s: changed (spread %.1f px, %d rules, err %v)", tc.name, spread, n, err)
+		}
+	}
+}
