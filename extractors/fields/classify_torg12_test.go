@@ -198,3 +198,44 @@ func torg12Head() []string {
 		"№ @4 Товар @40 Ед. @46 Количество @58 Цена @68 Сумма без учета НДС @84 Ставка @90 Сумма НДС @100 Сумма с учетом НДС",
 	}
 }
+
+// The grand total's gross figure garbled («93,» for 3,93) while its net
+// and tax are read: the amount in words, which the two add up to, is the
+// total — shown as unsure unless the rows add up to it too — not the tax
+// (seed 8901's scanner-app ТОРГ-12 007 took 16 568,34 of 91 879,01).
+func TestTORG12GrossGarbled(t *testing.T) {
+	t.Parallel()
+	rows := []string{
+		"1 @4 Скрепки канцелярские @40 шт @46 1 @58 1,07 @68 1,07 @84 22% @90 0,24 @100 1,31",
+		"2 @4 Скрепки канцелярские @40 шт @46 1 @58 1,07 @68 1,07 @84 22% @90 0,24 @100 1,31",
+		"3 @4 Скрепки канцелярские @40 шт @46 1 @58 1,07 @68 1,07 @84 22% @90 0,24 @100 1,31",
+	}
+	foot := []string{
+		"@30 Всего по накладной @46 3 @68 3,21 @84 X @90 0,72 @100 93,",
+		"Всего отпущено на сумму Три рубля 93 копейки",
+	}
+	for _, tc := range []struct {
+		name     string
+		rows     []string
+		unsure   bool
+		evidence []string
+	}{
+		{"rows read", rows, false, []string{pervichka.EvidenceItemsSum, pervichka.EvidenceAmountWords}},
+		{"no rows", nil, true, nil},
+	} {
+		lines := append(append(torg12Head(), tc.rows...), foot...)
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if res.Total != "3.93" {
+			t.Errorf("%s: total %q, want 3.93 (VAT %q)", tc.name, res.Total, res.VATAmount)
+			continue
+		}
+		if got := res.Confidence["total"] < 0.95; got != tc.unsure {
+			t.Errorf("%s: total confidence %.2f, unsure %v; want unsure %v", tc.name, res.Confidence["total"], got, tc.unsure)
+		}
+		for _, e := range tc.evidence {
+			if !slices.Contains(res.Evidence["total"], e) {
+				t.Errorf("%s: total evidence %v, want %s", tc.name, res.Evidence["total"], e)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"strings"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -331,6 +332,11 @@ func (x *extraction) pickTotal() {
 			cands[i].unsure = true
 		}
 	}
+	if words != nil && !slices.ContainsFunc(cands, func(c moneyCand) bool { return c.k == *words }) {
+		if c, ok := x.wordsAsLineSum(cands, *words); ok {
+			cands = append(slices.Clone(cands), c)
+		}
+	}
 	best := -1
 	bestScore := -1.0
 	for i, c := range cands {
@@ -371,6 +377,36 @@ func (x *extraction) pickTotal() {
 		}
 	}
 	x.crossCheckTotal(haveSum, sum, words)
+}
+
+// wordsAsLineSum offers the amount in words as the total when no figure
+// read says it but two figures of a totals line add up to it: the net and
+// the tax of a «Всего по накладной» row whose gross figure OCR garbled
+// («… 75310,67 x 16568,34 879,» under «Девяносто одна тысяча восемьсот
+// семьдесят девять рублей 01 копейка», seed 8901's scanner-app ТОРГ-12
+// 007, whose total was read as the tax). Two readings agree, but the
+// printed total was not read: the value is capped as unsure, and only the
+// gate's own evidence can lift it — the rows adding up to it as well (as
+// on 007), which makes three readings.
+func (x *extraction) wordsAsLineSum(cands []moneyCand, words pervichka.Kopecks) (moneyCand, bool) {
+	seen := map[int]bool{}
+	for _, c := range cands {
+		if seen[c.line] {
+			continue
+		}
+		seen[c.line] = true
+		as := amounts(&x.lines[c.line])
+		for i := range as {
+			for j := i + 1; j < len(as); j++ {
+				if !as[i].frac || !as[j].frac || as[i].k+as[j].k != words {
+					continue
+				}
+				toks := append(slices.Clone(as[i].toks), as[j].toks...)
+				return moneyCand{amount: amount{k: words, toks: toks, lookalike: true, frac: true, fracLen: 2}, line: c.line, weight: c.weight, unsure: true}, true
+			}
+		}
+	}
+	return moneyCand{}, false
 }
 
 // gluedNearShare is how far from the rows' sum, as a share of it, a
