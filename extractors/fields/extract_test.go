@@ -136,3 +136,37 @@ func TestNameWithoutINN(t *testing.T) {
 		t.Errorf("buyer %+v", res.Buyer)
 	}
 }
+
+// A VAT figure one digit off the VAT its rate gives («2 416,61» for
+// 2 416,67; real-dev's corrected bill read «3140.000,00» for 310 000,00
+// under a stroke) is given as that VAT, repaired and unsure, for a clerk to
+// confirm; a figure two digits off is left as read, with the mismatch.
+func TestVATOneDigitOff(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		printed, want string
+		repaired      bool
+	}{
+		{"2 416,61", "2416.67", true},
+		{"24 416,67", "2416.67", true},
+		{"2 461,76", "2461.76", false},
+		{"2 416,67", "2416.67", false},
+	} {
+		lines := slices.Clone(invoice1C)
+		i := slices.Index(lines, "@60 В том числе НДС 20%: @76 2 416,67")
+		if i < 0 {
+			t.Fatal("invoice1C changed: no VAT line")
+		}
+		lines[i] = "@60 В том числе НДС 20%: @76 " + tc.printed
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if string(res.VATAmount) != tc.want {
+			t.Errorf("%s: VAT %q, want %s", tc.printed, res.VATAmount, tc.want)
+		}
+		if got := hasReason(res, "repaired:vat_amount"); got != tc.repaired {
+			t.Errorf("%s: repaired %v, want %v (reasons %v)", tc.printed, got, tc.repaired, res.ReviewReasons)
+		}
+		if tc.repaired && res.Confidence["vat_amount"] > disagreedCap {
+			t.Errorf("%s: repaired VAT shown at %.2f", tc.printed, res.Confidence["vat_amount"])
+		}
+	}
+}

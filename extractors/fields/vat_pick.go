@@ -2,6 +2,7 @@ package fields
 
 import (
 	"strconv"
+	"strings"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -89,6 +90,22 @@ func (x *extraction) pickVAT() {
 		}
 	}
 	arith := chosen != nil
+	repaired := false
+	if r, err := strconv.Atoi(x.vatRate); err == nil && chosen == nil {
+		// A figure one digit off the VAT the rate gives («3140.000,00»
+		// for 310 000,00 under a stroke, real-dev's corrected bill
+		// 18-12-37): that VAT, for a clerk to confirm.
+		if e, ok := expected(r); ok && e > 0 {
+			for i := range x.totals.vats {
+				if oneDigitOff(x.totals.vats[i].k, e) {
+					c := x.totals.vats[i]
+					c.k, c.lookalike = e, true
+					chosen, repaired = &c, true
+					break
+				}
+			}
+		}
+	}
 	if chosen == nil && len(x.totals.vats) > 0 {
 		chosen = &x.totals.vats[0]
 		for i := range x.totals.vats {
@@ -156,12 +173,26 @@ func (x *extraction) pickVAT() {
 		x.vat.conf *= vatMismatchFactor
 		arith = false
 	}
+	if repaired {
+		// The arithmetic made the figure; it cannot also vouch for it.
+		arith = false
+		x.vat.conf = min(x.vat.conf, disagreedCap)
+		x.reason(pervichka.ReasonRepaired, "vat_amount")
+	}
 	if arith {
 		// The arithmetic vouches for the VAT only as far as the total
 		// it was checked against is itself sure.
 		x.vat.conf = max(x.vat.conf, min(vatArithmeticCap, x.total.conf))
 		x.rateOK = max(x.rateOK, min(vatArithmeticCap, x.total.conf))
 	}
+}
+
+// oneDigitOff reports whether the digits of a and b differ by one digit
+// added, lost or changed, and a and b are not equal.
+func oneDigitOff(a, b pervichka.Kopecks) bool {
+	da := strings.ReplaceAll(a.String(), ".", "")
+	db := strings.ReplaceAll(b.String(), ".", "")
+	return da != db && levenshtein(da, db, 1) == 1
 }
 
 func validRate(r int) bool {
