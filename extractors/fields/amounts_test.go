@@ -11,7 +11,7 @@ func TestCleanNumber(t *testing.T) {
 		{"214500,00", "214500,00", true},
 		{"=1000-00", "1000,00", true},
 		{"__310.000,00-", "310000,00", true}, // a figure on an underline, groups read as dots
-		{"—310.000,00-", "310000,00", true}, // struck through: the stroke's ends read as dashes
+		{"—310.000,00-", "310000,00", true},  // struck through: the stroke's ends read as dashes
 		{"1860-000,00—", "1860000,00", true},
 		{"1.234.567,89", "1234567,89", true},
 		{"12.05.2024", "", false}, // a date is not an amount
