@@ -21,14 +21,7 @@ import (
 // matters: levelled, the small print sits lower still).
 func TestTitleLineKeepsDescenderWord(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join("testdata", "ocr", "upd-scan-title.words.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var page pervichka.Page
-	if err := json.Unmarshal(raw, &page); err != nil {
-		t.Fatal(err)
-	}
+	page := ocrPage(t, "upd-scan-title.words.json")
 	lines := buildLines([]pervichka.Page{page})
 	typ, _, ti := classify(lines)
 	if typ != pervichka.DocUPD || ti == nil {
@@ -330,14 +323,7 @@ func bruteSlope(ws []pervichka.Word, u float64) []float64 {
 // the width it measures what pairing every word with every other measured.
 func TestPageSlopeWindowed(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join("testdata", "ocr", "upd-scan-title.words.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var scan pervichka.Page
-	if err := json.Unmarshal(raw, &scan); err != nil {
-		t.Fatal(err)
-	}
+	scan := ocrPage(t, "upd-scan-title.words.json")
 	pages := []pervichka.Page{scan}
 	for _, tilt := range []int{-60, 25, 90} {
 		p := pageOf(invoice1C...)
@@ -393,14 +379,7 @@ func BenchmarkExtractHugePage(b *testing.B) {
 // the split.
 func TestTitleRunStaysWhole(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join("testdata", "ocr", "vat-scanapp-title.words.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var page pervichka.Page
-	if err := json.Unmarshal(raw, &page); err != nil {
-		t.Fatal(err)
-	}
+	page := ocrPage(t, "vat-scanapp-title.words.json")
 	lines := buildLines([]pervichka.Page{page})
 	typ, _, ti := classify(lines)
 	if typ != pervichka.DocVATInvoice || ti == nil {
@@ -418,4 +397,19 @@ func TestTitleRunStaysWhole(t *testing.T) {
 			t.Errorf("the two lines of small print merged: %q", l.text())
 		}
 	}
+}
+
+// ocrPage reads a page of OCR words kept in testdata/ocr (a page's
+// words.json from `pervichka extract --debug-dir`).
+func ocrPage(t *testing.T, name string) pervichka.Page {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "ocr", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page pervichka.Page
+	if err := json.Unmarshal(raw, &page); err != nil {
+		t.Fatal(err)
+	}
+	return page
 }
