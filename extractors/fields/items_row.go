@@ -163,6 +163,18 @@ func trailingUnit(ns []token, unit float64) (name, u []token) {
 	for n < len(ns) && ns[n].box.Y0 <= cy && ns[n].box.Y1 >= cy {
 		n++
 	}
+	// ТОРГ-12 prints the unit's name, then its ОКЕИ code: «… 6 плит упак
+	// 778», both joined to the name when the columns were not found
+	// (seed 8921's scan of a ТОРГ-12 read every row's unit so). Only a
+	// code that is the unit's own, set apart from the name by a gap.
+	if n >= 3 {
+		if uc, ok := ruvalid.UnitByCode(strings.Trim(ns[n-1].text, "|[]")); ok {
+			if un, ok := ruvalid.LookupUnit(strings.Trim(ns[n-2].text, "|[]")); ok && un.Code == uc.Code &&
+				float64(ns[n-2].box.X0-ns[n-3].box.X1) > 1.2*unit {
+				return append(append([]token{}, ns[:n-2]...), ns[n:]...), []token{ns[n-2]}
+			}
+		}
+	}
 	cut := -1
 	for i := n - 1; i > 0; i-- {
 		if float64(ns[i].box.X0-ns[i-1].box.X1) > 1.2*unit {
