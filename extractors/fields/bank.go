@@ -360,7 +360,11 @@ func bankName(lines []line, bikLine int) value {
 		for i, t := range l.toks {
 			if t.key == "в" && (i > 0 && acc20.MatchString(l.toks[i-1].text) || i == 0 && accountAbove(lines, li)) {
 				rest := append([]token{}, l.toks[i+1:]...)
-				if nameCutAtLineEnd(rest) && li+1 < len(lines) && lines[li+1].page == l.page && float64(lines[li+1].box.Y0-l.box.Y1) < l.unit {
+				// «… в банке» ending the line: the whole name is on the
+				// next (seed 8941's ТОРГ-12 006 gave «банке» as the bank,
+				// at the confidence of a text layer).
+				bare := len(rest) == 0 || len(rest) == 1 && strings.Trim(rest[0].key, ",:") == "банке"
+				if (bare || nameCutAtLineEnd(rest)) && li+1 < len(lines) && lines[li+1].page == l.page && float64(lines[li+1].box.Y0-l.box.Y1) < l.unit {
 					// «… в банке ПАО» | «"МТС-Банк" г. Москва, БИК …»: the
 					// name goes on at the start of the next line.
 					rest = append(rest, lines[li+1].toks...)
@@ -446,7 +450,7 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		return value{}, false
 	}
 	text := strings.Trim(joinTokens(keep), " ,;:")
-	if lk := strings.ToLower(text); lk == "банк" || lk == "банк получателя" || lk == "банк плательщика" {
+	if lk := strings.ToLower(text); lk == "банк" || lk == "банке" || lk == "банк получателя" || lk == "банк плательщика" {
 		return value{}, false
 	}
 	if len(keep) == 2 && strings.HasPrefix(keep[0].key, "банк") && isPayeeKey(keep[1].key) {
