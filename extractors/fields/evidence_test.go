@@ -774,3 +774,24 @@ func TestVATNoRateNotSure(t *testing.T) {
 		t.Errorf("vat_amount at %.2f, want under the sure threshold 0.95", c)
 	}
 }
+
+// A key field the gate found no evidence for is not shown as sure, however
+// confident its reading: the supplier's name printed once on a
+// photographed bill (the bank grid's payee line left out) stays under the
+// review UI's sure threshold.
+func TestUnconfirmedNotShownSure(t *testing.T) {
+	t.Parallel()
+	lines := slices.DeleteFunc(slices.Clone(invoice1C), func(s string) bool { return s == "ООО «Ромашка»" })
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.99, lines...)}, cfg(), nil)
+	if !hasReason(res, "unconfirmed:supplier.name") {
+		t.Fatalf("supplier name confirmed (%v): the test needs an unconfirmed field", res.Evidence["supplier.name"])
+	}
+	if c := res.Confidence["supplier.name"]; c >= 0.95 {
+		t.Errorf("unconfirmed supplier name shown at %.2f", c)
+	}
+	for _, f := range pervichka.KeyFields {
+		if c, ok := res.Confidence[f]; ok && c >= 0.95 && hasReason(res, "unconfirmed:"+f) {
+			t.Errorf("%s unconfirmed but shown at %.2f", f, c)
+		}
+	}
+}

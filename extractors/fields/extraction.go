@@ -275,6 +275,11 @@ func (x *extraction) result() pervichka.Result {
 		}
 		c["items"] = round2(ic)
 	}
+	for _, f := range pervichka.KeyFields {
+		if _, ok := c[f]; ok && slices.Contains(x.reasons, pervichka.ReasonUnconfirmed+":"+f) {
+			c[f] = min(c[f], unconfirmedCap)
+		}
+	}
 	res.Confidence = c
 	if len(x.ev) > 0 {
 		res.Evidence = x.ev

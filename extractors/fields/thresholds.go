@@ -28,6 +28,14 @@ package fields
 // gate's evidence rule, not this threshold, keeps the silent errors out.
 const DefaultMinConfidence = 0.80
 
+// unconfirmedCap caps the confidence shown for a key field the gate found
+// no evidence for: whatever its reading's confidence, it is not shown as
+// sure (the review UI's sure threshold is 0.95). Unseen seed 8961 showed
+// a VAT read 25 345,51 for 25 345,56 at 0.95 with no evidence; the
+// unconfirmed reason held the document, but the value stood in the sure
+// bucket of the reliability table. It decides no routing: the reason does.
+const unconfirmedCap = 0.9
+
 // confirmedConf is the confidence of a number or date that a second reading
 // agreed with (rereadDateLine lifts to at most this) or that OCR read
 // surely: what a document whose table OCR misread must show for them
