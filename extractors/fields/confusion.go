@@ -155,7 +155,13 @@ func repairConfusedDigits(r *itemRow, net bool) {
 	}
 	qm, hasQty := quantityMilli(string(r.item.Quantity))
 	p, perr := pervichka.ParseKopecks(string(r.item.Price))
-	if hasQty && qm > 0 && perr == nil && p > 0 && r.hasAmt && product(qm, p) != r.amount {
+	// A row whose amount includes its VAT (a ТОРГ-12 whose net column was
+	// not found) adds up as read: quantity × price is the amount less the
+	// VAT. Without this, «1 × 16 920,83» against the gross 20 305,00 was
+	// «repaired» to a quantity of 1.2 (unseen seed 8961's ТОРГ-12 010, on
+	// its text layer).
+	gross := r.hasVAT && r.vat > 0 && product(qm, p) == r.amount-r.vat
+	if hasQty && qm > 0 && perr == nil && p > 0 && r.hasAmt && product(qm, p) != r.amount && !gross {
 		var vat func(pervichka.Kopecks) bool
 		if r.rate > 0 && r.hasVAT {
 			vat = func(a pervichka.Kopecks) bool { return ruvalid.VATFromGross(a, r.rate) == r.vat }
