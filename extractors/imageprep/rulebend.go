@@ -165,7 +165,7 @@ func traceRules(g *image.Gray, capH float64) []rule {
 		xs, ys []float64
 		last   int // strip of the last point
 	}
-	var tracks []*track
+	var tracks, active []*track
 	counts := make([]int, h)
 	for s := range strips {
 		x0 := s * sw
@@ -180,7 +180,7 @@ func traceRules(g *image.Gray, capH float64) []rule {
 			counts[y] = n
 		}
 		xcen := float64(x0) + float64(sw)/2
-		taken := map[*track]bool{}
+		var runs []float64
 		for y := 0; y < h; {
 			if counts[y] < need {
 				y++
@@ -190,15 +190,26 @@ func traceRules(g *image.Gray, capH float64) []rule {
 			for y < h && counts[y] >= need {
 				y++
 			}
-			if y-y0 > maxThick {
-				continue
+			if y-y0 <= maxThick {
+				runs = append(runs, float64(y0+y-1)/2)
 			}
-			c := float64(y0+y-1) / 2
+		}
+		// A form's rules stand a text line apart at least: a strip with
+		// more runs than the page has room for at one a capital is
+		// stripes or texture, and linking its runs would cost the square
+		// of their number.
+		if float64(len(runs)) > float64(h)/capH {
+			continue
+		}
+		// Tracks not extended for three strips are done.
+		active = slices.DeleteFunc(active, func(tr *track) bool { return s-tr.last > 3 })
+		taken := map[*track]bool{}
+		for _, c := range runs {
 			var best *track
 			bestD := math.Inf(1)
-			for _, tr := range tracks {
+			for _, tr := range active {
 				gap := s - tr.last
-				if gap < 1 || gap > 3 || taken[tr] {
+				if gap < 1 || taken[tr] {
 					continue
 				}
 				dd := math.Abs(tr.ys[len(tr.ys)-1] - c)
@@ -209,6 +220,7 @@ func traceRules(g *image.Gray, capH float64) []rule {
 			if best == nil {
 				best = &track{}
 				tracks = append(tracks, best)
+				active = append(active, best)
 			}
 			taken[best] = true
 			best.xs = append(best.xs, xcen)

@@ -144,3 +144,25 @@ func TestRuleBend(t *testing.T) {
 		}
 	}
 }
+
+// A page of thin stripes one pixel apart (hostile, or a textured surface
+// filling the frame) is no form: a strip with more runs than the page has
+// text lines is skipped, so none of them is linked into rules and the
+// page is left as it is.
+func TestRuleBendStripes(t *testing.T) {
+	t.Parallel()
+	g := image.NewGray(image.Rect(0, 0, 2000, 1400))
+	for y := range 1400 {
+		v := uint8(255)
+		if y%2 == 0 {
+			v = 0
+		}
+		for x := range 2000 {
+			g.Pix[y*g.Stride+x] = v
+		}
+	}
+	out, spread, n, err := ruleBend(context.Background(), g, 18, ruleMinSpreadCaps*18)
+	if err != nil || out != nil || n != 0 {
+		t.Errorf("striped page: changed %v, spread %.1f, %d rules, err %v", out != nil, spread, n, err)
+	}
+}
