@@ -78,24 +78,47 @@ type tableResult struct {
 }
 
 // findTable locates the items table, maps its columns and reads its rows.
+//
+// The first line that looks like a heading is not always one: a bill's
+// «Назначение платежа: Предоплата за товары …, НДС не облагается» names
+// goods and VAT in cells set apart by the label's gap (seed 9201's
+// счёт-оферта 015 read its rows only by arithmetic so, with the column
+// «Срок» run into every name). A heading under which no row is read gives
+// way to the next, up to maxHeadingTries of them; when none reads a row,
+// the first stands, as before.
 func findTable(lines []line, typ pervichka.DocType) tableResult {
-	res := tableResult{header: -1, end: -1}
-	hi := -1
+	first := tableResult{header: -1, end: -1}
+	tries := 0
 	for i := range lines {
 		// A header names at least two kinds of column in at least three
 		// separate cells; a clause «Наименование, количество и стоимость
 		// указаны в Спецификации» names them in running text.
-		if headerScore(&lines[i]) >= 2 && len(lines[i].cells(0.6)) >= 3 && !hasMoney(&lines[i]) {
-			// A header may wrap over several lines: take the best of a
-			// small window so a two-line header is not cut in half.
-			hi = i
+		if headerScore(&lines[i]) < 2 || len(lines[i].cells(0.6)) < 3 || hasMoney(&lines[i]) {
+			continue
+		}
+		res := tableAt(lines, i, typ)
+		if len(res.rows) > 0 {
+			return res
+		}
+		if tries == 0 {
+			first = res
+		}
+		if tries++; tries == maxHeadingTries {
 			break
 		}
 	}
-	if hi < 0 {
-		return res
-	}
-	res.header = hi
+	return first
+}
+
+// maxHeadingTries bounds the lines findTable tries as a table's heading:
+// a page has one table, and a line or two of running text before it may
+// look like a heading; the bound keeps a page of such lines from costing
+// a table reading each.
+const maxHeadingTries = 4
+
+// tableAt reads the table whose heading is (or includes) line hi.
+func tableAt(lines []line, hi int, typ pervichka.DocType) tableResult {
+	res := tableResult{header: hi, end: -1}
 	u := lines[hi].unit
 	// Header lines: the found line and the neighbours that continue it
 	// (no numbers of money, close below).

@@ -199,6 +199,11 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 		if cur == nil {
 			continue
 		}
+		if vatNote(l, cells) {
+			// A note under the table, not the last name's second line.
+			end = i
+			break
+		}
 		// A continuation line: more of the name (and of a wrapped unit).
 		// A row whose name wraps prints its figures centred between the
 		// name's lines, and they may come with the second: while the row
@@ -217,6 +222,35 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 		end = start
 	}
 	return dropTotalsRow(rows), end
+}
+
+// vatNote reports a line under a table that is a note on its VAT, not more
+// of the last row's name: «НДС не облагается.», «Цены и суммы в таблице
+// указаны с учетом НДС (20%).», «Без налога (НДС)». 1C prints such notes
+// flush with the table's left edge, a few pixels left of the names and at
+// a row's pitch, so geometry does not tell them from a wrapped name (seed
+// 8961's born-digital bills and 9201's счёт-оферта 015 read them into the
+// last name); what does is a sentence that starts in the name's column
+// with a capital, names the tax and carries no figures of a row. A name
+// that wraps goes on in lower case or with its own words («за март
+// 2025 г.»), and a VAT remark inside a name («(без НДС)») rides on its
+// first line.
+func vatNote(l *line, cells map[colKind][]token) bool {
+	ns := cells[colName]
+	if len(ns) == 0 || len(l.toks) == 0 || ns[0].box != l.toks[0].box || rowHasFigures(cells) {
+		return false
+	}
+	first := []rune(strings.TrimLeft(ns[0].text, "«\"(-—"))
+	if len(first) < 2 || !unicode.IsUpper(first[0]) || !unicode.IsLetter(first[1]) {
+		return false
+	}
+	for _, t := range l.toks {
+		k := strings.Trim(t.key, "().,:;")
+		if k == "ндс" || strings.HasPrefix(k, "налог") {
+			return true
+		}
+	}
+	return false
 }
 
 // dropTotalsRow removes a last row that is the table's grand total read

@@ -1,0 +1,75 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// A payment purpose that names goods and VAT in cells of its own is not the
+// table's heading: the heading under it maps the columns (an unnamed
+// «Срок» stays out of the names), and a VAT note under the last row is not
+// more of its name (seed 9201's счёт-оферта 015, 8961's born-digital bills).
+func TestTableHeadingAfterPurposeAndVATNote(t *testing.T) {
+	t.Parallel()
+	for _, note := range []string{
+		"НДС не облагается.",
+		"Цены и суммы в таблице указаны с учетом НДС (20%).",
+	} {
+		lines := []string{
+			"^Счет-оферта ^№ ^УТ-12 от 3 июня 2025 г.",
+			"Продавец: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+			"Назначение @20 Предоплата за товары по счету УТ-12 @70 НДС не облагается",
+			"Оплата принимается только с расчетного счета Покупателя.",
+			"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+			"Товары и услуги @40 Срок @48 Кол-во @56 Ед. @62 Цена, @72 Сумма,",
+			"Саморез по металлу 4,2х16 мм @40 2 рд @48 9,500 @56 кг @62 413,47 @72 3927,97",
+			"Арматура А500С д. 12 мм @40 19 рд @48 3,000 @56 kr @62 100,00 @72 300,00",
+			note,
+			"Итого: 4227,97",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		want := []pervichka.Item{
+			{Name: "Саморез по металлу 4,2х16 мм", Quantity: "9.5", Unit: "кг", Price: "413.47", Amount: "3927.97"},
+			{Name: "Арматура А500С д. 12 мм", Quantity: "3", Unit: "кг", Price: "100.00", Amount: "300.00"},
+		}
+		if len(res.Items) != len(want) {
+			t.Fatalf("%q: %d items, want %d: %+v", note, len(res.Items), len(want), res.Items)
+		}
+		for i, w := range want {
+			g := res.Items[i]
+			if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount {
+				t.Errorf("%q: item %d = %+v, want %+v", note, i, g, w)
+			}
+		}
+	}
+}
+
+// A line that starts with a capital and names VAT ends the table only under
+// a row; a wrapped name in lower case, or with figures of a row, does not.
+func TestVATNote(t *testing.T) {
+	t.Parallel()
+	cols := []column{{kind: colName, lo: -1 << 30, hi: 40 * charW}, {kind: colAmount, lo: 40 * charW, hi: 1 << 30}}
+	for _, tc := range []struct {
+		text string
+		note bool
+	}{
+		{"НДС не облагается.", true},
+		{"Без налога (НДС)", true},
+		{"Цены указаны с учетом НДС", true},
+		{"в т.ч. монтаж без НДС", false}, // lower case: a wrapped name
+		{"Доставка до склада", false},    // no tax named
+		{"НДС 20% @40 120,00", false},    // figures of a row
+	} {
+		ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.text)})
+		cells := map[colKind][]token{}
+		for _, tok := range ls[0].toks {
+			if ci := columnOf(cols, tok); ci >= 0 {
+				cells[cols[ci].kind] = append(cells[cols[ci].kind], tok)
+			}
+		}
+		if got := vatNote(&ls[0], cells); got != tc.note {
+			t.Errorf("vatNote(%q) = %v, want %v", tc.text, got, tc.note)
+		}
+	}
+}
