@@ -265,23 +265,34 @@ var yearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?г\.?(\s|$|[,;)])`)
 
 // itemUnit reads a row's unit of measure from its unit cell and its ОКЕИ code
 // cell (УПД and счёт-фактура print both). A unit with a known spelling is
-// kept as printed; an OCR'd one a letter away from exactly one known unit is
-// snapped to it; failing both, a known ОКЕИ code gives the unit. A code
-// cell holding letters is a unit printed in the code's column.
+// kept as printed, unless OCR read it in Latin look-alikes; an OCR'd one a
+// letter away from exactly one known unit is snapped to it unless a known
+// ОКЕИ code names another; failing both, a known ОКЕИ code gives the unit.
+// A code cell holding letters is a unit printed in the code's column.
 func itemUnit(printed, code string) string {
 	if printed == "" && code != "" && !startsWithDigit(code) {
 		printed, code = code, ""
 	}
 	if printed != "" {
-		if _, ok := ruvalid.LookupUnit(printed); ok {
+		if u, ok := ruvalid.LookupUnit(printed); ok {
+			if strings.ContainsFunc(printed, func(r rune) bool { return unicode.In(r, unicode.Latin) }) {
+				// Units are printed in Cyrillic: Latin letters are
+				// OCR's look-alikes («kr» for «кг»), not the print.
+				return u.Symbol
+			}
 			return printed
 		}
-		if u, ok := ruvalid.SnapUnit(printed); ok {
+	}
+	byCode, coded := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code))
+	if printed != "" {
+		// A guess at a garbled unit gives way to a readable code
+		// that names another («ar» beside «796» is «шт», not «кг»).
+		if u, ok := ruvalid.SnapUnit(printed); ok && (!coded || u.Code == byCode.Code) {
 			return u.Symbol
 		}
 	}
-	if u, ok := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code)); ok {
-		return u.Symbol
+	if coded {
+		return byCode.Symbol
 	}
 	return printed
 }

@@ -11,9 +11,12 @@ func TestItemUnitAndYear(t *testing.T) {
 	units := []struct{ printed, code, want string }{
 		{"шт", "796", "шт"},
 		{"Шт.", "", "Шт."},
-		{"ит", "", "шт"},      // one letter off, unambiguous
-		{"ar", "796", "шт"},   // unreadable unit, readable ОКЕИ code
-		{"ar", "", "ar"},      // nothing to go on: as printed
+		{"ит", "", "шт"},    // one letter off, unambiguous
+		{"ar", "796", "шт"}, // unreadable unit, readable ОКЕИ code
+		{"ab", "", "ab"},    // nothing to go on: as printed
+		{"ar", "", "кг"},    // «аг»: one letter off «кг»
+		{"kr", "", "кг"},    // Latin look-alikes of «кг»
+		{"Kr", "166", "кг"},
 		{"", "796", "шт"},     // the code alone
 		{"", "мес.", "мес."},  // a unit printed in the code's column
 		{"мес", "362", "мес"}, // known spelling kept as printed
@@ -88,6 +91,21 @@ func TestArithTableKeepsLines(t *testing.T) {
 	}
 	if after := lines[0].text(); after != before {
 		t.Errorf("the row's line was %q, is %q", before, after)
+	}
+}
+
+// A row read by arithmetic takes its unit as the column reader does:
+// Latin look-alikes of a unit («kr», seed 9201's scanned ТОРГ-12) are the
+// unit itself.
+func TestArithTableUnit(t *testing.T) {
+	t.Parallel()
+	lines := buildLines([]pervichka.Page{pageOf(
+		"1 @4 Арматура А500С д. 12 мм @30 491 @36 kr @40 63,31 @50 31 085,21",
+		"@40 Итого: @50 31 085,21",
+	)})
+	tab := arithTable(lines, 0, pervichka.DocInvoice)
+	if len(tab.rows) != 1 || tab.rows[0].item.Unit != "кг" || tab.rows[0].item.Name != "Арматура А500С д. 12 мм" {
+		t.Fatalf("rows %+v", tab.rows)
 	}
 }
 

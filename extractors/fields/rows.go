@@ -162,7 +162,7 @@ func arithRowAt(l *line, typ pervichka.DocType, q, p, a amount, rest []amount) i
 				r.item.Name = pervichka.Text(strings.TrimSpace(joinTokens(name)))
 			}
 		}
-		r.item.Unit = pervichka.Text(strings.TrimSpace(joinTokens(unit)))
+		r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(unit)), ""))
 		// The row is the whole line; colOther keeps the words no column
 		// below names (the row number, a rate).
 		r.cells = map[colKind][]token{colOther: l.toks, colName: r.nameToks, colUnit: unit, colQty: q.toks, colPrice: p.toks, colAmount: a.toks}

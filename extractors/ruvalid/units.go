@@ -47,9 +47,10 @@ var units = []struct {
 	{Unit{"383", "руб"}, []string{"руб", "рубль"}},
 }
 
-// foldUnit lowercases, maps Latin look-alikes (and 'w' for a misread 'ш')
-// to Cyrillic, and drops spaces and a trailing dot, so that "Шт.", "шт" and
-// an OCR'd "wt" compare equal.
+// foldUnit lowercases, maps Latin look-alikes (and 'w' for a misread 'ш',
+// 'r' for 'г', 'n' for 'п': Tesseract's rus+eng reads «кг» as «kr» and
+// «упак» as «ynak») to Cyrillic, and drops spaces and a trailing dot, so
+// that "Шт.", "шт" and an OCR'd "wt" compare equal.
 func foldUnit(s string) string {
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
@@ -59,6 +60,10 @@ func foldUnit(s string) string {
 			r = 'ш'
 		} else if r == 'm' {
 			r = 'м'
+		} else if r == 'r' {
+			r = 'г'
+		} else if r == 'n' {
+			r = 'п'
 		}
 		if unicode.IsSpace(r) {
 			continue

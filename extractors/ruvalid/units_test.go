@@ -21,7 +21,10 @@ func TestUnits(t *testing.T) {
 		{"упaк", "778", "778"}, // Latin a inside
 		{"улак", "", "778"},    // one edit from упак
 		{"мec", "362", "362"},
-		{"ar", "", ""}, // nothing close enough to guess
+		{"kr", "166", "166"},   // Latin k and r for «кг»
+		{"ynak", "778", "778"}, // Latin y and n for «упак»
+		{"ab", "", ""},         // nothing close enough to guess
+		{"ar", "", "166"},      // «аг»: one letter off «кг», the other in place
 		{"=“", "", ""},
 		{"", "", ""},
 		{"к-т", "839", "839"},
