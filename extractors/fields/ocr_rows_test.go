@@ -264,6 +264,11 @@ func TestDateGluedYear(t *testing.T) {
 		{"ot 20 июня 20261", "2026-06-20", false},
 		{"от 24 мая 2025г.", "2025-05-24", true},
 		{"от 24 мая 2025", "2025-05-24", true},
+		// The day glued to the month's first letter, the rest split off
+		// (seed 9201's scanned счёт-фактура 004), or the month glued whole.
+		{"от 1м ая 2025 г.", "2025-05-01", false},
+		{"от 15мая 2025 г.", "2025-05-15", false},
+		{"от 3с ентября 2024 г.", "2024-09-03", false},
 	} {
 		ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.line)})
 		d, ok := findDate(ls[0].toks, 0)

@@ -90,7 +90,10 @@ func titleNumber(t *title) value {
 	// figure where the print has no gap, and numbers are not printed in
 	// digit groups. A space between letters and digits («УТ 57») stays.
 	num = closeNumberGaps(num)
-	if num == "" || num == "-" || num == "—" {
+	if !strings.ContainsFunc(num, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		// «№ ___________», «№ ---»: a blank left on a form to fill in
+		// (real-dev's bill 171672 prints «Договор №___________ от
+		// ___________»), not a number.
 		return value{}
 	}
 	return value{text: num, conf: minConf(parts), toks: parts}
@@ -339,6 +342,33 @@ func joinSplitDate(ts []token) []token {
 	changed := false
 	for i := 0; i < len(ts); i++ {
 		t := ts[i]
+		if day, rest, ok := dayGluedToMonth(t.text); ok {
+			// The day glued to the month's first letters, the rest of
+			// the month split off: «1м ая» (seed 9201's scanned
+			// счёт-фактура 004 lost its date so), or glued whole: «1мая».
+			var next *token
+			month := rest
+			if i+1 < len(ts) && !isMonthWord(ts[i+1].key) && !startsWithDigit(ts[i+1].text) {
+				next = &ts[i+1]
+				month += next.text
+			}
+			if m := wordKey(month); len([]rune(m)) >= 3 && isMonthWord(m) {
+				d, mt := t, t
+				d.text, d.key = day, day
+				d.conf = min(t.conf, joinedDateCap)
+				mt.text, mt.key = month, m
+				mt.conf = d.conf
+				if next != nil {
+					mt.box = t.box.Union(next.box)
+					mt.words = slices.Concat(t.words, next.words)
+					mt.conf = min(mt.conf, next.conf)
+					i++
+				}
+				out = append(out, d, mt)
+				changed = true
+				continue
+			}
+		}
 		if i+1 < len(ts) && !isMonthWord(t.key) && !startsWithDigit(t.text) && isMonthWord(t.key+ts[i+1].key) &&
 			len([]rune(t.key+ts[i+1].key)) >= 3 {
 			t.text += ts[i+1].text
@@ -380,6 +410,25 @@ func joinSplitDate(ts []token) []token {
 		return ts
 	}
 	return out
+}
+
+// dayGluedToMonth splits a word that starts with a day of one or two
+// digits and goes on in letters («1м», «15мая»).
+func dayGluedToMonth(s string) (day, rest string, ok bool) {
+	n := 0
+	for n < len(s) && n < 3 && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	if n == 0 || n > 2 || n == len(s) {
+		return "", "", false
+	}
+	rest = s[n:]
+	for _, r := range rest {
+		if !unicode.IsLetter(r) {
+			return "", "", false
+		}
+	}
+	return s[:n], rest, true
 }
 
 // dateConf is how sure the words of a date are. The digits count as read;
