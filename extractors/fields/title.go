@@ -43,6 +43,22 @@ func isFormMarker(s string) bool {
 	return true
 }
 
+// otGluedToDay reports «от» with the date's day glued on («от27», «oт1»):
+// it ends a number as «от» does (seed 9201's scanner-app УПД 010 read
+// «1838 от27 января» as its number).
+func otGluedToDay(s string) bool {
+	r := []rune(strings.ToLower(s))
+	if len(r) < 3 || len(r) > 4 || (r[0] != 'о' && r[0] != 'o') || r[1] != 'т' && r[1] != 't' {
+		return false
+	}
+	for _, d := range r[2:] {
+		if !unicode.IsDigit(d) {
+			return false
+		}
+	}
+	return true
+}
+
 // isOt reports the key of «от», the word between a document's number and
 // its date, also as OCR reads it with a Latin «f» for the «т» (seed 8801's
 // photographed bill 005: «№ 31 of 21 …» gave the number «31 of 21»).
@@ -64,7 +80,7 @@ func titleNumber(t *title) value {
 	for i := t.numAt + 1; i < len(ts) && len(parts) < 3; i++ {
 		tok := ts[i]
 		k := tok.key
-		if isOt(k) || k == "from" || isFormMarker(tok.text) || strings.HasPrefix(k, "от") && len(parts) > 0 && len([]rune(k)) <= 3 {
+		if isOt(k) || k == "from" || isFormMarker(tok.text) || strings.HasPrefix(k, "от") && len(parts) > 0 && len([]rune(k)) <= 3 || len(parts) > 0 && otGluedToDay(tok.text) {
 			break
 		}
 		if _, ok := ruvalid.ParseDate(tok.text); ok && len(parts) > 0 {

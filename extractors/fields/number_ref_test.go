@@ -33,3 +33,24 @@ func TestContractRefBlank(t *testing.T) {
 		}
 	}
 }
+
+// «от» with the day glued on ends the number before it, as «от» does (seed
+// 9201's scanner-app УПД 010: «№ 1838 от27 января 2025 г.» gave the number
+// «1838 от27 января»).
+func TestNumberBeforeGluedOt(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ line, want string }{
+		{"^Счет ^на ^оплату ^№ ^1838 от27 января 2025 г.", "1838"},
+		{"^Счет ^на ^оплату ^№ ^1838 oт5 января 2025 г.", "1838"},
+		{"^Счет ^на ^оплату ^№ ^УТ-15 от 27 января 2025 г.", "УТ-15"},
+	} {
+		lines := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.line)})
+		typ, _, ti := classify(lines)
+		if typ != pervichka.DocInvoice || ti == nil {
+			t.Fatalf("%q: classified %s, title %v", tc.line, typ, ti)
+		}
+		if n := titleNumber(ti); n.text != tc.want {
+			t.Errorf("%q: number %q, want %q", tc.line, n.text, tc.want)
+		}
+	}
+}
