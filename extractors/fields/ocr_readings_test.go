@@ -254,6 +254,12 @@ func TestGluedINNKPP(t *testing.T) {
 		{"ИННКПП продавца: 6150563131615001001", "6150563131615", ""}, // check digit fails
 		{"ИННКПП продавца: 6150563130775001001", "6150563130775", ""}, // another region's КПП
 		{"ИНН/КПП продавца: 6150563130/615001001", "6150563130", "615001001"},
+		// The slash read as «И» and the ИНН split after its first digit
+		// (seed 9201's scanner-app УПД 002); a digit set apart by a
+		// column's gap, or a join that fails the check, is not the ИНН's.
+		{"ИННИКПП продавца: : 5 216899238/521601001", "5216899238", "521601001"},
+		{"ИНН/КПП продавца: 4 @40 5216899238/521601001", "5216899238", "521601001"},
+		{"ИНН/КПП продавца: 4 5216899238/521601001", "5216899238", "521601001"},
 	} {
 		inns, _ := findIDHits(buildLines([]pervichka.Page{pageScaled(1, 0.95, c.line)}))
 		var inn, kpp string

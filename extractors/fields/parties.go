@@ -218,8 +218,8 @@ const formMarker = `(?:\(\d{1,2}[а-яa-z]?\)\s*)?`
 const labelDebris = `(?:\s|[,.;:](?:\s|$))*`
 
 var (
-	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН|VHH|VНН|HHH|WHH|MHH|MНН)(?:\s?[^\s\d/:.(]{1,5}\s)?\s*(/\s*(?:КПП|KПП|КПN|KNN|[КK][^\s\d/]{1,3})\s*)?` +
-		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `(` + digitClass + `{5,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
+	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН|VHH|VНН|HHH|WHH|MHH|MНН)(?:\s?[^\s\d/:.(]{1,5}\s)?\s*([/|Ии]\s*(?:КПП|KПП|КПN|KNN|[КK][^\s\d/]{1,3})\s*)?` +
+		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `((?:[0-9]{1,4} )?` + digitClass + `{5,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
 		`(?:[,;]?\s*(?:КПП|KПП|КПN|KNN|КПH)\s*[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$))?`)
 	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
 )
@@ -294,13 +294,26 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 		sp := newSpan(ts)
 		for _, m := range innRe.FindAllStringSubmatchIndex(sp.text, -1) {
 			h := idHit{line: li}
-			raw := sp.text[m[4]:m[5]]
+			raw, from, split := sp.text[m[4]:m[5]], m[4], false
+			if head, tail, ok := strings.Cut(raw, " "); ok {
+				// «5 216899238»: OCR split the ИНН after its first
+				// digits (seed 9201's scanner-app УПД 002). Joined only
+				// when the whole passes the check and the gap is a
+				// split's, not a column's; else the tail is the ИНН.
+				ts := sp.tokensIn(m[4], m[5])
+				if jd, _, ok := digitsOf(head + tail); ok && ruvalid.ValidINN(jd) && len(ts) == 2 &&
+					float64(ts[1].box.X0-ts[0].box.X1) < lines[li].unit {
+					raw, split = head+tail, true
+				} else {
+					raw, from = tail, m[4]+len(head)+1
+				}
+			}
 			d, changed, ok := digitsOf(raw)
 			if !ok {
 				continue
 			}
-			h.inn, h.lookalike = d, changed
-			h.innToks = sp.tokensIn(m[4], m[5])
+			h.inn, h.lookalike = d, changed || split
+			h.innToks = sp.tokensIn(from, m[5])
 			if inn, kpp, ok := gluedINNKPP(h.innToks); ok && len(d) == 13 {
 				h.inn, h.kpp, h.kppToks = inn, kpp, h.innToks
 				h.lookalike = true // a lost slash: less sure than a printed one
