@@ -19,6 +19,7 @@ func (x *extraction) checkParties() {
 	x.useOwn()
 	for r := range 2 {
 		x.mendName(&x.parties[r])
+		x.readMissingINN(&x.parties[r], role(r))
 	}
 	for r := range 2 {
 		p := &x.parties[r]
@@ -141,6 +142,76 @@ func (x *extraction) useOwn() {
 		*s, *b = *b, *s
 	}
 }
+
+// readMissingINN reads, with a digit whitelist, the cell after a side's
+// «ИНН/КПП продавца:» label when the page's reading gave that side no ИНН:
+// a photo's shadow or the form's underline garbles the digits into letters
+// («ИННИПП продавца: вто», seed 9201's realistic УПД 010) while the label
+// survives. The statutory forms print the label so, ending the cell with a
+// row marker «(2б)». What it reads is one reading: it stands only when it
+// passes the check digits, at a replaced ИНН's confidence, and the gate
+// still asks for evidence before the document posts.
+func (x *extraction) readMissingINN(p *partyResult, r role) {
+	if x.rr == nil || !p.inn.empty() {
+		return
+	}
+	stem := "продав"
+	if r == roleBuyer {
+		stem = "покупат"
+	}
+	for li := range x.lines {
+		l := &x.lines[li]
+		for i := 0; i+1 < len(l.toks); i++ {
+			if !strings.HasPrefix(l.toks[i].key, "инн") || !strings.HasPrefix(l.toks[i+1].key, stem) || x.onTextLayer(l.toks[i:i+1]) {
+				continue
+			}
+			// The cell: level with the label (a photo's line may take in
+			// the line above), from the label's end — or from the
+			// garbled words after it, where the form's value column
+			// starts — to the row marker or missingINNCellWidth.
+			lab := l.toks[i].box.Union(l.toks[i+1].box)
+			from, stop := lab.X1, 1<<30
+			var after []token
+			for _, t := range l.toks[i+2:] {
+				if isFormMarker(t.text) {
+					stop = t.box.X0
+					break
+				}
+				after = append(after, t)
+			}
+			if len(after) > 0 {
+				from = after[0].box.X0
+			}
+			pad := int(0.3 * l.unit)
+			box := pervichka.Rect{X0: from, Y0: lab.Y0 - pad, X1: min(stop, from+int(missingINNCellWidth*l.unit)), Y1: lab.Y1 + pad}
+			if box.Dx() < 4*int(l.unit) {
+				return
+			}
+			text, c, err := x.rr.ReadLine(x.ctx, l.toks[i].page, box, "0123456789/")
+			if err != nil {
+				return
+			}
+			innText, kppText, _ := strings.Cut(strings.TrimSpace(text), "/")
+			inn, kpp := onlyDigits(innText), onlyDigits(kppText)
+			if !ruvalid.ValidINN(inn) || inn == x.parties[1-int(r)].inn.text {
+				return
+			}
+			pl := pseudoLine(inn, l.toks[i].page, box)
+			p.inn = value{text: inn, conf: c * innReplacedFactor, toks: pl.toks}
+			if p.kpp.empty() && ruvalid.ValidKPP(kpp) && ruvalid.KPPMatchesINN(kpp, inn) {
+				p.kpp = value{text: kpp, conf: c * kppReplacedFactor, toks: pl.toks}
+			}
+			return
+		}
+	}
+}
+
+// missingINNCellWidth is how far readMissingINN reads from the start of a
+// «ИНН/КПП продавца:» label's value, in capital heights, when no row
+// marker ends the cell sooner: «5936103246/593601001» is 20 characters,
+// about 14 capital heights in the forms' fonts; the margin takes a wider
+// font. Chosen by hand on seed 9201's realistic УПД 010; not varied.
+const missingINNCellWidth = 22
 
 // rereadINN asks the OCR engine to read the ИНН box again with a digit
 // whitelist; two readings that agree are trusted more than one.

@@ -1,0 +1,42 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// A side whose ИНН the page's reading garbled into letters under a label
+// that survived («ИНН/КПП продавца: вто (2б)», seed 9201's realistic УПД
+// 010) gets it from a digit-only reading of the label's cell — when that
+// reading passes the check digits; the document still goes to a clerk.
+func TestReadMissingINN(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"^Счет-фактура ^№ ^15 от 3 июня 2025 г. @70 (1)",
+		"Продавец: ООО «Ромашка» @70 (2)",
+	}
+	tail := []string{
+		"Покупатель: АО «Спектр» @70 (6)",
+		"ИНН/КПП покупателя: 7446628853/744601001 @70 (6б)",
+	}
+	page := func(sellerIDs string) pervichka.Page {
+		return pageScaled(1, 0.9, append(append(append([]string{}, head...), "ИНН/КПП продавца: "+sellerIDs+" @70 (2б)"), tail...)...)
+	}
+	for _, tc := range []struct {
+		second, inn, kpp string
+	}{
+		{"7810109760/781001001", "7810109760", "781001001"},
+		{"7810109761/781001001", "", ""},           // fails the check digits: nothing
+		{"7810109760/500101001", "7810109760", ""}, // another region's КПП is not taken
+	} {
+		rr := pageRereader{pages: []pervichka.Page{page(tc.second)}, conf: 0.9}
+		res := Extract(t.Context(), []pervichka.Page{page("вто")}, Config{}, rr)
+		if string(res.Supplier.INN) != tc.inn || string(res.Supplier.KPP) != tc.kpp {
+			t.Errorf("second reading %q: ИНН %q КПП %q, want %q %q", tc.second, res.Supplier.INN, res.Supplier.KPP, tc.inn, tc.kpp)
+		}
+		if !res.NeedsReview {
+			t.Errorf("second reading %q: approved on one reading of the ИНН", tc.second)
+		}
+	}
+}
