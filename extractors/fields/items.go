@@ -84,16 +84,25 @@ type tableResult struct {
 // goods and VAT in cells set apart by the label's gap (seed 9201's
 // счёт-оферта 015 read its rows only by arithmetic so, with the column
 // «Срок» run into every name). A heading under which no row is read gives
-// way to the next, up to maxHeadingTries of them; when none reads a row,
-// the first stands, as before.
+// way to the next that names more kinds of column, up to maxHeadingTries
+// of them; when none reads a row, the first stands, as before.
 func findTable(lines []line, typ pervichka.DocType) tableResult {
 	first := tableResult{header: -1, end: -1}
-	tries := 0
+	tries, failed := 0, 0
 	for i := range lines {
 		// A header names at least two kinds of column in at least three
 		// separate cells; a clause «Наименование, количество и стоимость
 		// указаны в Спецификации» names them in running text.
-		if headerScore(&lines[i]) < 2 || len(lines[i].cells(0.6)) < 3 || hasMoney(&lines[i]) {
+		score := headerScore(&lines[i])
+		if score < 2 || len(lines[i].cells(0.6)) < 3 || hasMoney(&lines[i]) {
+			continue
+		}
+		if tries > 0 && score <= failed {
+			// Only a heading that names more columns than those that
+			// failed: the garbled lines of a photo's real heading,
+			// wrapped under it, name fewer, and read as a table of
+			// debris (seed 1's photo of счёт-фактура 008 lost its rows
+			// to one, which the arithmetic reader had read).
 			continue
 		}
 		res := tableAt(lines, i, typ)
@@ -103,6 +112,7 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 		if tries == 0 {
 			first = res
 		}
+		failed = max(failed, score)
 		if tries++; tries == maxHeadingTries {
 			break
 		}
