@@ -376,19 +376,41 @@ func bankName(lines []line, bikLine int) value {
 		}
 	}
 	if bikLine >= 0 {
-		for li := max(0, bikLine-2); li < len(lines) && li <= bikLine+2; li++ {
+		// The БИК's own line first, then the nearest: a 1C grid prints
+		// the name beside the БИК («ПАО "БАНК УРАЛСИБ" г. Уфа | БИК …»,
+		// one cell when the gap is narrow; bankNameFrom stops at «БИК»),
+		// and a notice two lines up may mention «банковских дней» (seed
+		// 9201's scanner-app bill 008 took «Внимание! Оплата данного
+		// счета …» as its bank once the label «Банк получателя» was
+		// garbled).
+		for _, d := range []int{0, -1, 1, -2, 2} {
+			li := bikLine + d
+			if li < 0 || li >= len(lines) {
+				continue
+			}
 			for _, c := range lines[li].cells(2) {
-				txt := joinTokens(c)
-				if bankKw.MatchString(txt) && !strings.Contains(strings.ToLower(txt), "бик") && !strings.Contains(strings.ToLower(txt), "получател") {
-					if v, ok := bankNameFrom(c); ok {
-						return v
-					}
+				txt := strings.ToLower(joinTokens(c))
+				if !bankKw.MatchString(bankAdjective.ReplaceAllString(txt, "")) || strings.HasPrefix(strings.Trim(c[0].key, ":"), "бик") || strings.Contains(txt, "получател") {
+					continue
+				}
+				if v, ok := bankNameFrom(c); ok && len(strings.Fields(v.text)) <= maxBankNameWords {
+					return v
 				}
 			}
 		}
 	}
 	return value{}
 }
+
+// bankAdjective is «банковский» in any form: a word of running text
+// («в течение 10 банковских дней»), not of a bank's name.
+var bankAdjective = regexp.MustCompile(`банковск\p{L}*`)
+
+// maxBankNameWords is the most words a bank's name found near the БИК may
+// hold: the longest in our corpora and real-dev is «Филиал Точка
+// Публичного акционерного общества Банка «Финансовая Корпорация
+// Открытие»» (9); a longer run is a sentence.
+const maxBankNameWords = 12
 
 // accountAbove reports a settlement account ending the line right above
 // line li, on its page.

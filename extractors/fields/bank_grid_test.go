@@ -178,3 +178,20 @@ func TestBankNameInActText(t *testing.T) {
 		}
 	}
 }
+
+// With the label «Банк получателя» garbled, the bank's name is the one
+// beside the БИК, not a notice above the grid that mentions «банковских
+// дней» (seed 9201's scanner-app bill 008 gave the notice as its bank).
+func TestBankNameBesideBIKNotNotice(t *testing.T) {
+	t.Parallel()
+	lines := slices.Clone(invoice1C)
+	lines[0] = "ПАО «БАНК УРАЛСИБ» г. Уфа БИК @66 044525225"
+	lines[2] = "Bank nonyyatena"
+	lines = slices.Insert(lines, 0,
+		"Внимание! Оплата данного счета означает согласие с условиями поставки товара. Счет действителен к оплате в течение 10 банковских дней.",
+		"Товар отпускается по факту прихода денег на р/с Поставщика.")
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.SupplierBank == nil || res.SupplierBank.BankName != "ПАО «БАНК УРАЛСИБ»" {
+		t.Fatalf("bank %+v", res.SupplierBank)
+	}
+}
