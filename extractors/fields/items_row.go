@@ -50,10 +50,22 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 			printed, code = u, c
 		}
 	}
+	var gluedQty string
+	if len(cells[colQty]) == 0 {
+		if q, u, ok := quantityGluedToUnit(printed); ok {
+			printed, gluedQty = u, q
+		}
+	}
+	if u, ok := unitBesideBadCode(strings.TrimSpace(printed + " " + code)); ok && (printed == "" || code == "") {
+		// The code no unit has is a misread one: not delivered.
+		printed, code = u, ""
+	}
 	r.item.Unit = pervichka.Text(itemUnit(printed, code))
 	r.item.UnitCode = pervichka.Text(itemUnitCode(code))
 	if q, ok := parseQuantity(cells[colQty]); ok {
 		r.item.Quantity = pervichka.Text(q)
+	} else if gluedQty != "" {
+		r.item.Quantity = pervichka.Text(gluedQty)
 	}
 	money := func(k colKind) (pervichka.Kopecks, bool) {
 		ts := cells[k]
@@ -330,6 +342,47 @@ func unitWithCode(s string) (unit, code string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// quantityGluedToUnit splits a unit cell that took the quantity beside it,
+// the cell's border read as «|» between them («2|шт», seed 9201's
+// realistic bill 005): the quantity's column was empty, the unit a known
+// one.
+func quantityGluedToUnit(s string) (qty, unit string, ok bool) {
+	ws := strings.Fields(s)
+	if len(ws) == 0 {
+		return "", "", false
+	}
+	left, right, found := strings.Cut(ws[len(ws)-1], "|")
+	if !found || left == "" || right == "" {
+		return "", "", false
+	}
+	if _, known := ruvalid.LookupUnit(right); !known {
+		return "", "", false
+	}
+	q, ok := parseQuantity([]token{{text: left}})
+	if !ok {
+		return "", "", false
+	}
+	return q, right, true
+}
+
+// unitBesideBadCode splits «шт 795»: a known unit and, after it, three
+// digits that are no ОКЕИ code (a misread one; seed 9201's realistic
+// ТОРГ-12 003 read «796» so). unitWithCode takes the pair when the code
+// is known.
+func unitBesideBadCode(s string) (string, bool) {
+	ws := strings.Fields(s)
+	if len(ws) != 2 || len(ws[1]) != 3 || onlyDigits(ws[1]) != ws[1] {
+		return "", false
+	}
+	if _, known := ruvalid.UnitByCode(ws[1]); known {
+		return "", false
+	}
+	if _, known := ruvalid.LookupUnit(ws[0]); !known {
+		return "", false
+	}
+	return ws[0], true
 }
 
 // maxUnitWord is the longest word taken for a garbled unit beside a known

@@ -55,7 +55,9 @@ func TestUnitWithCodeInOneCell(t *testing.T) {
 		{"both in the code's cell", nil, []string{"упак", "778"}, "упак", "778"},
 		{"both in the unit's cell", []string{"шт", "796"}, nil, "шт", "796"},
 		{"code first", []string{"006", "м"}, nil, "м", "006"},
-		{"unknown code stays as printed", nil, []string{"упак", "123"}, "упак 123", ""},
+		{"a known unit beside no code's digits", nil, []string{"упак", "123"}, "упак", ""},
+		{"a misread code in the unit's cell", []string{"шт", "795"}, nil, "шт", ""},
+		{"an unknown word beside no code stays as printed", nil, []string{"абв", "123"}, "абв 123", ""},
 		{"garbled unit named by its code", nil, []string{"Kr", "166"}, "кг", "166"},
 		{"a long word is no unit", nil, []string{"Утеплитель", "166"}, "Утеплитель 166", ""},
 		{"two cells as usual", []string{"кг"}, []string{"166"}, "кг", "166"},
@@ -143,6 +145,34 @@ func TestRowVATFromGross(t *testing.T) {
 			if got, want := ruvalid.VATFromGross(a, r), inline(a, r); got != want {
 				t.Fatalf("VATFromGross(%d, %d) = %d, inline %d", a, r, got, want)
 			}
+		}
+	}
+}
+
+// A unit cell that took the quantity, the cell's border read as «|»
+// between them («2|шт», seed 9201's realistic bill 005), gives the row
+// both when the quantity's own cell is empty.
+func TestQuantityGluedToUnit(t *testing.T) {
+	tok := func(s string) token { return token{text: s, key: wordKey(s)} }
+	for _, tc := range []struct {
+		qty, unit         []string
+		wantQty, wantUnit string
+	}{
+		{nil, []string{"2|шт"}, "2", "шт"},
+		{nil, []string{"2,5|кг"}, "2.5", "кг"},
+		{[]string{"3"}, []string{"2|шт"}, "3", "2|шт"}, // the quantity's cell decides
+		{nil, []string{"2|абв"}, "2", "2|абв"},         // no unit after the border: the cell stays (the quantity is the row's arithmetic)
+	} {
+		cells := map[colKind][]token{colName: {tok("Калькулятор")}, colPrice: {tok("10,00")}, colAmount: {tok("20,00")}}
+		for _, w := range tc.qty {
+			cells[colQty] = append(cells[colQty], tok(w))
+		}
+		for _, w := range tc.unit {
+			cells[colUnit] = append(cells[colUnit], tok(w))
+		}
+		r, ok := parseRow(cells, 1, 40)
+		if !ok || string(r.item.Quantity) != tc.wantQty || string(r.item.Unit) != tc.wantUnit {
+			t.Errorf("%v %v: quantity %q unit %q (ok %v), want %q %q", tc.qty, tc.unit, r.item.Quantity, r.item.Unit, ok, tc.wantQty, tc.wantUnit)
 		}
 	}
 }
