@@ -150,11 +150,13 @@ func isInitial(w string) bool {
 }
 
 // LegalFormLookalike reads w as an abbreviated legal form (ООО, АО, ЗАО,
-// ПАО, ОАО, НАО, ИП) printed in look-alikes — digits 0 and 3 for О and З,
-// Latin letters for Cyrillic ones, as OCR reads «ООО» in many fonts
-// («000», «OOO», «3AO») — and returns the form in Cyrillic capitals. It
-// does not decide that w stands where a legal form does: the caller knows
-// that (the first word of a name, before a quoted name).
+// ПАО, ОАО, НАО, ИП) printed in look-alikes — digits 0, 9 and 3 for О and
+// З, Latin letters for Cyrillic ones, as OCR reads «ООО» in many fonts
+// («000», «OOO», «3AO», a blurred photo's «999») — and returns the form in
+// Cyrillic capitals. Four round marks («0900», one «О» read twice) are
+// «ООО» too: no form is four letters. It does not decide that w stands
+// where a legal form does: the caller knows that (the first word of a
+// name, before a quoted name).
 func LegalFormLookalike(w string) (string, bool) {
 	core := strings.TrimRight(w, ".,;")
 	if core == "" {
@@ -162,7 +164,7 @@ func LegalFormLookalike(w string) (string, bool) {
 	}
 	mapped := strings.Map(func(r rune) rune {
 		switch r {
-		case '0':
+		case '0', '9':
 			return 'О'
 		case '3':
 			return 'З'
@@ -173,6 +175,9 @@ func LegalFormLookalike(w string) (string, bool) {
 		return r
 	}, core)
 	up := strings.ToUpper(mapped)
+	if up == "ОООО" {
+		up = "ООО"
+	}
 	if !shortForms[strings.ToLower(up)] {
 		return "", false
 	}

@@ -138,6 +138,7 @@ func TestLegalFormLookalike(t *testing.T) {
 		{"000", "ООО", true}, {"OOO", "ООО", true}, {"0О0", "ООО", true}, {"3AO", "ЗАО", true},
 		{"A0", "АО", true}, {"ПAO", "ПАО", true}, {"ООО", "ООО", true}, {"000,", "ООО", true},
 		{"100", "", false}, {"00", "", false}, {"ООО1", "", false}, {"", "", false}, {"MK", "", false},
+		{"999", "ООО", true}, {"0900", "ООО", true}, {"9AO", "ОАО", true}, {"90", "", false}, {"00000", "", false},
 	} {
 		got, ok := LegalFormLookalike(c.in)
 		if got != c.want || ok != c.ok {
