@@ -223,6 +223,9 @@ func (x *extraction) result() pervichka.Result {
 	for _, r := range x.table.rows {
 		it := r.item
 		it.Name, it.Unit = trimCellEdges(it.Name), trimCellEdges(it.Unit)
+		if !x.onTextLayer(r.nameToks) {
+			it.Name = pervichka.Text(mendNameWords(string(it.Name)))
+		}
 		if it.VATAmount == "" && r.hasAmt && rateErr == nil && x.vatRate != pervichka.VATNone {
 			// A table without a VAT column: the line's VAT by the
 			// document's single rate, as the tax is computed per line.

@@ -275,6 +275,30 @@ func withoutVAT(keys []string) bool {
 // dot, and the name is put back in its printed form.
 var yearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?г\.?(\s|$|[,;)])`)
 
+// mendNameWords puts back two words Tesseract's rus+eng reads in Latin in
+// an OCR'd item name: «по» as «no» between Russian words, and the «г.»
+// after a year as «r.» («за март 2025 r.», «Услуги no хранению»; seed
+// 9201's scans and scanner-app photos of acts read every row so). Only
+// these two: a Latin word beside Russian ones may be a brand, and these
+// two are no English a name would print there.
+func mendNameWords(name string) string {
+	ws := strings.Split(name, " ")
+	cyr := func(w string) bool { return strings.ContainsFunc(w, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) }
+	changed := false
+	for i, w := range ws {
+		if w == "no" && i > 0 && i+1 < len(ws) && cyr(ws[i-1]) && cyr(ws[i+1]) {
+			ws[i], changed = "по", true
+		}
+	}
+	if changed {
+		name = strings.Join(ws, " ")
+	}
+	return latinYearSuffix.ReplaceAllString(name, "$1 г.$2")
+}
+
+// latinYearSuffix is a year with «г.» read as a Latin «r.» after it.
+var latinYearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?r\.(\s|$|[,;)])`)
+
 // itemUnit reads a row's unit of measure from its unit cell and its ОКЕИ code
 // cell (УПД and счёт-фактура print both). A unit with a known spelling is
 // kept as printed, unless OCR read it in Latin look-alikes; an OCR'd one a

@@ -176,3 +176,43 @@ func TestQuantityGluedToUnit(t *testing.T) {
 		}
 	}
 }
+
+// Two words OCR reads in Latin in a Russian item name are put back; a
+// Latin word that may be printed so stays.
+func TestMendNameWords(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Услуги no хранению товаров за декабрь 2022 r.", "Услуги по хранению товаров за декабрь 2022 г."},
+		{"Аренда помещения за март 2025 r., арт. 65825", "Аренда помещения за март 2025 г., арт. 65825"},
+		{"Кабель UTP no 3 м", "Кабель UTP no 3 м"},         // «no» not between Russian words
+		{"Yes no maybe", "Yes no maybe"},                   // no Russian at all
+		{"Саморез по металлу", "Саморез по металлу"},       // nothing to mend
+		{"Плата r. 2025 ревизия", "Плата r. 2025 ревизия"}, // «r.» not after a year
+	} {
+		if got := mendNameWords(tc.in); got != tc.want {
+			t.Errorf("mendNameWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// A text layer's name is the print: nothing is mended there.
+func TestMendNameWordsOCROnly(t *testing.T) {
+	lines := []string{
+		"^АКТ ^№ ^1836 от 8 февраля 2023 г.",
+		"Исполнитель: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"№ @4 Наименование @40 Ед. @45 Кол-во @53 Цена, @65 Сумма,",
+		"1 @4 Услуги no хранению за 2023 r. @40 час @45 2 @53 1000.00 @65 2000.00",
+		"Итого: 2000,00",
+	}
+	for _, tc := range []struct {
+		conf float64
+		want string
+	}{
+		{0.95, "Услуги по хранению за 2023 г."},
+		{1, "Услуги no хранению за 2023 r."},
+	} {
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, tc.conf, lines...)}, Config{}, nil)
+		if len(res.Items) != 1 || string(res.Items[0].Name) != tc.want {
+			t.Errorf("conf %.2f: items %+v, want the name %q", tc.conf, res.Items, tc.want)
+		}
+	}
+}
