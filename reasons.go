@@ -33,6 +33,7 @@ const (
 	ReasonTotalNotPositive = "total_not_positive" // the total is zero or less
 	ReasonVATOverTotal     = "vat_over_total"     // the VAT is not less than the total
 	ReasonItemsUnread      = "items_unread"       // a row was read without its amount
+	ReasonRowArithmetic    = "row_arithmetic"     // :N — row N's quantity × price is not its amount
 	ReasonNumberCharset    = "number_charset"     // the number holds characters real numbers do not
 	ReasonNameInvalid      = "name_invalid"       // :role — title words or only an address, or no legal form
 	ReasonDocTypeMarkers   = "doc_type_markers"   // the title's type and the form's markers disagree
@@ -75,6 +76,7 @@ var ReasonText = map[string]string{
 	ReasonTotalNotPositive: "Итог не больше нуля",
 	ReasonVATOverTotal:     "НДС не меньше итога",
 	ReasonItemsUnread:      "Сумма строки таблицы не прочитана",
+	ReasonRowArithmetic:    "В строке таблицы количество × цена не равно сумме",
 	ReasonNumberCharset:    "В номере документа недопустимые символы",
 	ReasonNameInvalid:      "Наименование не похоже на название организации",
 	ReasonDocTypeMarkers:   "Тип документа не совпадает с признаками формы",

@@ -188,7 +188,7 @@ func reasonFields(reason string) []string {
 		return []string{"total"}
 	case pervichka.ReasonVATOverTotal:
 		return []string{"total", "vat_amount"}
-	case pervichka.ReasonItemsUnread:
+	case pervichka.ReasonItemsUnread, pervichka.ReasonRowArithmetic:
 		return []string{"items"}
 	case pervichka.ReasonDocTypeMarkers:
 		return []string{"doc_type"}

@@ -1063,6 +1063,11 @@ func (x *extraction) invariants() {
 		x.reason(pervichka.ReasonVATMismatch, "")
 		x.vat.conf *= vatMismatchFactor
 	}
+	for i := range x.table.rows {
+		if arithmeticBroken(&x.table.rows[i]) {
+			x.reason(pervichka.ReasonRowArithmetic, strconv.Itoa(i+1))
+		}
+	}
 	if len(x.table.rows) > 0 {
 		sum, all := x.rowSum()
 		switch {

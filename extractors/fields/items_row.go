@@ -283,7 +283,9 @@ var yearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?г\.?(\s|$|[,;)])`)
 // two are no English a name would print there.
 func mendNameWords(name string) string {
 	ws := strings.Split(name, " ")
-	cyr := func(w string) bool { return strings.ContainsFunc(w, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) }
+	cyr := func(w string) bool {
+		return strings.ContainsFunc(w, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) })
+	}
 	changed := false
 	for i, w := range ws {
 		if w == "no" && i > 0 && i+1 < len(ws) && cyr(ws[i-1]) && cyr(ws[i+1]) {
