@@ -14,7 +14,8 @@ func TestItemUnitAndYear(t *testing.T) {
 		{"ит", "", "шт"},    // one letter off, unambiguous
 		{"ar", "796", "шт"}, // unreadable unit, readable ОКЕИ code
 		{"ab", "", "ab"},    // nothing to go on: as printed
-		{"ar", "", "кг"},    // «аг»: one letter off «кг»
+		{"ar", "", "ar"},    // nothing to go on: as printed
+		{"wr", "", "шт"},    // Latin look-alikes of «шт»
 		{"kr", "", "кг"},    // Latin look-alikes of «кг»
 		{"Kr", "166", "кг"},
 		{"", "796", "шт"},     // the code alone

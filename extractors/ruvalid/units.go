@@ -48,9 +48,10 @@ var units = []struct {
 }
 
 // foldUnit lowercases, maps Latin look-alikes (and 'w' for a misread 'ш',
-// 'r' for 'г', 'n' for 'п': Tesseract's rus+eng reads «кг» as «kr» and
-// «упак» as «ynak») to Cyrillic, and drops spaces and a trailing dot, so
-// that "Шт.", "шт" and an OCR'd "wt" compare equal.
+// 'n' for 'п': Tesseract's rus+eng reads «упак» as «ynak») to Cyrillic,
+// and drops spaces and a trailing dot, so that "Шт.", "шт" and an OCR'd
+// "wt" compare equal. A Latin 'r' stays: it is a misread 'г' («kr» for
+// «кг») or 'т' («wr» for «шт»), which sameUnit lets the spelling decide.
 func foldUnit(s string) string {
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
@@ -60,8 +61,6 @@ func foldUnit(s string) string {
 			r = 'ш'
 		} else if r == 'm' {
 			r = 'м'
-		} else if r == 'r' {
-			r = 'г'
 		} else if r == 'n' {
 			r = 'п'
 		}
@@ -79,14 +78,39 @@ func LookupUnit(s string) (Unit, bool) {
 	if f == "" {
 		return Unit{}, false
 	}
+	var found []Unit
 	for _, u := range units {
 		for _, sp := range u.spellings {
-			if f == strings.TrimRight(sp, ".") {
-				return u.Unit, true
+			if sameUnit(f, strings.TrimRight(sp, ".")) {
+				if len(found) == 0 || found[len(found)-1] != u.Unit {
+					found = append(found, u.Unit)
+				}
 			}
 		}
 	}
-	return Unit{}, false
+	if len(found) != 1 {
+		return Unit{}, false
+	}
+	return found[0], true
+}
+
+// sameUnit compares a folded reading with a spelling: equal, a Latin 'r'
+// of the reading standing for 'г' or 'т' (the only letters OCR reads as
+// it in units), as long as one unit alone fits (LookupUnit).
+func sameUnit(f, sp string) bool {
+	if !strings.ContainsRune(f, 'r') {
+		return f == sp
+	}
+	a, b := []rune(f), []rune(sp)
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && !(a[i] == 'r' && (b[i] == 'г' || b[i] == 'т')) {
+			return false
+		}
+	}
+	return true
 }
 
 // UnitByCode finds a unit by its ОКЕИ code.

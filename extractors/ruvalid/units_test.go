@@ -24,7 +24,8 @@ func TestUnits(t *testing.T) {
 		{"kr", "166", "166"},   // Latin k and r for «кг»
 		{"ynak", "778", "778"}, // Latin y and n for «упак»
 		{"ab", "", ""},         // nothing close enough to guess
-		{"ar", "", "166"},      // «аг»: one letter off «кг», the other in place
+		{"ar", "", ""},         // nothing close enough to guess
+		{"wr", "796", "796"},   // Latin w and r for «шт»
 		{"=“", "", ""},
 		{"", "", ""},
 		{"к-т", "839", "839"},
