@@ -364,7 +364,7 @@ func bankName(lines []line, bikLine int) value {
 				// next (seed 8941's ТОРГ-12 006 gave «банке» as the bank,
 				// at the confidence of a text layer).
 				bare := len(rest) == 0 || len(rest) == 1 && strings.Trim(rest[0].key, ",:") == "банке"
-				if (bare || nameCutAtLineEnd(rest)) && li+1 < len(lines) && lines[li+1].page == l.page && float64(lines[li+1].box.Y0-l.box.Y1) < l.unit {
+				if (bare || nameCutAtLineEnd(rest) || bankNameGoesOn(rest, lines, li)) && li+1 < len(lines) && lines[li+1].page == l.page && float64(lines[li+1].box.Y0-l.box.Y1) < l.unit {
 					// «… в банке ПАО» | «"МТС-Банк" г. Москва, БИК …»: the
 					// name goes on at the start of the next line.
 					rest = append(rest, lines[li+1].toks...)
@@ -486,21 +486,42 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 // ends with a bare legal form («в банке ПАО») or inside its quotes («АО
 // "КРЕДИТ»).
 func nameCutAtLineEnd(ts []token) bool {
-	if len(ts) == 0 {
+	if len(ts) == 0 || !runsToLineEnd(ts) {
 		return false
 	}
-	var words []string
+	text := joinTokens(ts)
+	quotes := strings.Count(text, "\"") + strings.Count(text, "«") + strings.Count(text, "»") + strings.Count(text, "“") + strings.Count(text, "”")
+	last := strings.Trim(ts[len(ts)-1].key, ",.")
+	return quotes%2 == 1 || legalFormWords[last]
+}
+
+// runsToLineEnd reports that nothing closes a bank name among ts: no
+// requisite, account or city follows it on its line.
+func runsToLineEnd(ts []token) bool {
 	for _, t := range ts {
 		k := strings.Trim(t.key, ":,")
 		if k == "бик" || k == "г" || k == "к/с" || k == "р/с" || k == "инн" || acc20.MatchString(t.text) {
 			return false
 		}
-		words = append(words, t.text)
 	}
-	text := strings.Join(words, " ")
-	quotes := strings.Count(text, "\"") + strings.Count(text, "«") + strings.Count(text, "»") + strings.Count(text, "“") + strings.Count(text, "”")
-	last := strings.Trim(ts[len(ts)-1].key, ",.")
-	return quotes%2 == 1 || legalFormWords[last]
+	return true
+}
+
+// bankNameGoesOn reports that the words after «в» on line li, running to
+// the line's end, are only the start of a branch's name: no bank word yet
+// («в банке Северо-Западный» | «банк ПАО Сбербанк г. Санкт-Петербург»), or
+// a branch ending with «банк» whose owner opens the next line with its
+// legal form («… Северо-Западный банк» | «ПАО Сбербанк …»). Seed 9301's
+// act 003 gave «банк ПАО Сбербанк», found beside the БИК, in every
+// variant, at the confidence of a text layer on the born-digital one.
+func bankNameGoesOn(rest []token, lines []line, li int) bool {
+	if len(rest) == 0 || !runsToLineEnd(rest) || li+1 >= len(lines) || len(lines[li+1].toks) == 0 {
+		return false
+	}
+	if _, ok := bankNameFrom(rest); !ok {
+		return true
+	}
+	return strings.Trim(rest[len(rest)-1].key, ",.") == "банк" && legalFormWords[strings.Trim(lines[li+1].toks[0].key, ",.")]
 }
 
 // isPayeeKey matches «получателя» (or «плательщика») as a photo reads it.
