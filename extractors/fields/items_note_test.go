@@ -57,9 +57,11 @@ func TestVATNote(t *testing.T) {
 		{"НДС не облагается.", true},
 		{"Без налога (НДС)", true},
 		{"Цены указаны с учетом НДС", true},
-		{"в т.ч. монтаж без НДС", false}, // lower case: a wrapped name
-		{"Доставка до склада", false},    // no tax named
-		{"НДС 20% @40 120,00", false},    // figures of a row
+		{"Цены и суммы в таблице указаны с учетом-НАС-(2", true}, // the tax garbled, the verb read (seed 9301's scan 014)
+		{"Доставка с учетом-НДС-(20%)", true},                    // the tax glued by hyphens
+		{"в т.ч. монтаж без НДС", false},                         // lower case: a wrapped name
+		{"Доставка до склада", false},                            // no tax named
+		{"НДС 20% @40 120,00", false},                            // figures of a row
 	} {
 		ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.text)})
 		cells := map[colKind][]token{}
@@ -70,6 +72,37 @@ func TestVATNote(t *testing.T) {
 		}
 		if got := vatNote(&ls[0], cells); got != tc.note {
 			t.Errorf("vatNote(%q) = %v, want %v", tc.text, got, tc.note)
+		}
+	}
+}
+
+// A currency set a little apart from its money heading («Цена,  руб.»)
+// is part of that heading, not a column of its own that takes the money
+// printed under it (seed 9301's scanned счёт-оферта 014 read 18 of 26
+// rows so).
+func TestCurrencyHeadingJoinsMoneyColumn(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^Счет-оферта ^№ ^1583 от 12 июля 2025 г.",
+		"Продавец: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+		"Товары и услуги @40 Кол-во @48 Ед. @56 Цена, @63 руб. @72 Сумма, @80 руб.",
+		"Накопитель SSD Kingston @48 7|шт @60 4 334,00 @76 30 338,00",
+		"Монитор Samsung 24 дюйма @42 4 @48 шт @59 11 749,94 @76 46 999,76",
+		"Итого: 77 337,76",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	want := []pervichka.Item{
+		{Name: "Накопитель SSD Kingston", Quantity: "7", Unit: "шт", Price: "4334.00", Amount: "30338.00"},
+		{Name: "Монитор Samsung 24 дюйма", Quantity: "4", Unit: "шт", Price: "11749.94", Amount: "46999.76"},
+	}
+	if len(res.Items) != len(want) {
+		t.Fatalf("%d items, want %d: %+v", len(res.Items), len(want), res.Items)
+	}
+	for i, w := range want {
+		g := res.Items[i]
+		if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount {
+			t.Errorf("item %d = %+v, want %+v", i, g, w)
 		}
 	}
 }

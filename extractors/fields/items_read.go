@@ -246,8 +246,16 @@ func vatNote(l *line, cells map[colKind][]token) bool {
 	}
 	for _, t := range l.toks {
 		k := strings.Trim(t.key, "().,:;")
-		if k == "ндс" || strings.HasPrefix(k, "налог") {
+		if k == "ндс" || strings.HasPrefix(k, "налог") || strings.HasPrefix(k, "указан") {
+			// «указаны» is the note's own verb («Цены и суммы в таблице
+			// указаны с учетом НДС»), there when OCR garbles the tax
+			// (seed 9301's scan 014: «с учетом-НАС-(2»).
 			return true
+		}
+		for _, part := range strings.FieldsFunc(k, func(r rune) bool { return r == '-' || r == '—' || r == '–' }) {
+			if part == "ндс" {
+				return true
+			}
 		}
 	}
 	return false

@@ -386,6 +386,13 @@ func quantityGluedToUnit(s string) (qty, unit string, ok bool) {
 	if _, known := ruvalid.LookupUnit(right); !known {
 		return "", "", false
 	}
+	if r := []rune(left); len(r) == 1 {
+		// «З|шт»: one digit read as its look-alike letter (seed 9301's
+		// scanned счёт-оферта 014), which parseQuantity refuses alone.
+		if d, look := digitLookalikes[r[0]]; look && r[0] != '|' {
+			left = string(d)
+		}
+	}
 	q, ok := parseQuantity([]token{{text: left}})
 	if !ok {
 		return "", "", false

@@ -163,6 +163,8 @@ func TestQuantityGluedToUnit(t *testing.T) {
 		{nil, []string{"2,5|кг"}, "2.5", "кг"},
 		{[]string{"3"}, []string{"2|шт"}, "3", "2|шт"}, // the quantity's cell decides
 		{nil, []string{"2|абв"}, "2", "2|абв"},         // no unit after the border: the cell stays (the quantity is the row's arithmetic)
+		{nil, []string{"З|шт"}, "3", "шт"},             // the digit read as its look-alike letter (seed 9301's scan 014)
+		{nil, []string{"Ж|шт"}, "2", "Ж|шт"},           // no look-alike: the cell stays
 	} {
 		cells := map[colKind][]token{colName: {tok("Калькулятор")}, colPrice: {tok("10,00")}, colAmount: {tok("20,00")}}
 		for _, w := range tc.qty {
