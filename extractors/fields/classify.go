@@ -80,8 +80,85 @@ func titleCandidates(lines []line) []title {
 			}
 		}
 	}
+	if len(out) == 0 {
+		if t, ok := formNumberLine(lines); ok {
+			out = append(out, t)
+		}
+	}
 	return out
 }
+
+// formNumberLine finds the number line of a счёт-фактура or УПД form
+// whose title OCR lost: «№ 786 от 29 апреля 2023 г.» opening a cell of a
+// line that carries the form's line mark «(1)», on a first page that
+// carries the marks of the form's other lines («(2а)», «(6б)»). Seed
+// 9301's scanned УПД 013 lost «СЧЁТ-ФАКТУРА» and «Универсальный» under
+// the scanner's dark top edge and came out of unknown type, without its
+// number and date. The marks make it the form; whether it is a УПД is
+// left to the status box and transfer section, as for any счёт-фактура
+// title. Looked for only when no title at all was read.
+func formNumberLine(lines []line) (title, bool) {
+	marked := false
+	for i := range lines {
+		if lines[i].page > 0 {
+			break
+		}
+		marked = marked || hasFormLineMark(&lines[i])
+	}
+	if !marked {
+		return title{}, false
+	}
+	for i := 0; i < len(lines) && i < formNumberLineMax && lines[i].page == 0; i++ {
+		l := &lines[i]
+		if !slices.ContainsFunc(l.toks, func(t token) bool { return t.text == "(1)" }) {
+			continue
+		}
+		for k, t := range l.toks {
+			if ok, rest := numberSign(t); !ok || rest != "" || k+3 >= len(l.toks) {
+				continue
+			}
+			if k > 0 && float64(t.box.X0-l.toks[k-1].box.X1) <= 1.5*l.unit {
+				continue // not the start of a cell
+			}
+			if !startsWithDigit(l.toks[k+1].text) || l.toks[k+2].key != "от" {
+				continue
+			}
+			return title{line: l, typ: pervichka.DocVATInvoice, score: titleFormLineScore * (titleOCRFloor + (1-titleOCRFloor)*minConf(l.toks[k:k+3])), numAt: k, keyword: k}, true
+		}
+	}
+	return title{}, false
+}
+
+// hasFormLineMark reports a line carrying one of the line marks only a
+// счёт-фактура form prints: «(1а)», «(2а)», «(2б)», «(5а)», «(6а)», «(6б)».
+// They are looked for in the words as read: a word's key drops the
+// brackets, and with them what tells the mark from a «2б» in an address.
+// OCR reads «б» as «6» and «6» as «б» in them: seed 9301's scanned УПД
+// 013 gave «(26)», «(66)» and «(ба)».
+func hasFormLineMark(l *line) bool {
+	for _, t := range l.toks {
+		r := []rune(t.text)
+		if len(r) != 4 || r[0] != '(' || r[3] != ')' {
+			continue
+		}
+		d, c := r[1], r[2]
+		if d == 'б' {
+			d = '6'
+		}
+		if c == 'a' {
+			c = 'а'
+		}
+		if (d == '1' || d == '2' || d == '5' || d == '6') && (c == 'а' || c == 'б' || c == '6') && !(c == '6' && d != '2' && d != '6') {
+			return true
+		}
+	}
+	return false
+}
+
+// formNumberLineMax is how many lines from the top formNumberLine looks
+// at: the form's line (1) is among its first (the УПД's status legend and
+// the decree's note may come before it in reading order).
+const formNumberLineMax = 12
 
 // matchTitleAt tries to read a document title starting at token k of l.
 func matchTitleAt(l *line, k int) (title, bool) {
@@ -204,11 +281,8 @@ func classify(lines []line) (pervichka.DocType, float64, *title) {
 			strings.Contains(k, "передаточный документ") {
 			markersUPD++
 		}
-		for _, m := range []string{"(2а)", "(2б)", "(6б)", "(6а)", "(2a)", "(6a)"} {
-			if strings.Contains(k, m) {
-				markersSF++
-				break
-			}
+		if hasFormLineMark(&lines[i]) {
+			markersSF++
 		}
 		// The form's code line: «Унифицированная форма № ТОРГ-12»,
 		// «Форма по ОКУД 0330212».

@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"strings"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -40,5 +41,36 @@ func TestClassifyVATInvoiceOrUPD(t *testing.T) {
 				t.Errorf("Classify = %s %.2f, want %s in [%.2f, %.2f]", typ, conf, tc.want, tc.minConf, tc.maxConf)
 			}
 		})
+	}
+}
+
+// A УПД whose title words OCR lost entirely (seed 9301's scan 013: the
+// scanner's dark top edge over «СЧЁТ-ФАКТУРА» and «Универсальный») is
+// still known by its number line's mark «(1)», the marks of its other
+// lines (as OCR read them: «(26)», «(66)») and its status box, with the number and date of that line. The
+// same line without the form's other marks is no title.
+func TestClassifyFormNumberLineWithoutTitle(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"@30 № 786 от 29 апреля 2023 г. @80 (1) @90 Приложение № 1 к постановлению",
+		"передаточный документ",
+		"Статус: 1 @30 Продавец: ООО «Магистраль-Сервис» @80 (2)",
+		"1 - счет-фактура и передаточный документ (акт) @30 ИНН/КПП продавца: 7822140300/782201001 @80 (26)",
+		"2 - передаточный документ (акт)",
+		"@30 Покупатель: ООО «Спектр» @80 (6)",
+		"@30 ИНН/КПП покупателя: 7446628853/744601001 @80 (66)",
+		"Основание передачи (сдачи) / получения (приемки) Договор № 82/01-26",
+		"Руководитель организации Смирнов В. Е. Главный бухгалтер Михайлова А. О.",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.DocType != pervichka.DocUPD || res.Number != "786" || res.Date != "2023-04-29" {
+		t.Errorf("type %s number %q date %q, want upd 786 2023-04-29", res.DocType, res.Number, res.Date)
+	}
+	var bare []string
+	for _, l := range lines {
+		bare = append(bare, strings.NewReplacer("(26)", "", "(66)", "").Replace(l))
+	}
+	if typ, _ := Classify([]pervichka.Page{pageScaled(1, 0.95, bare...)}); typ != pervichka.DocUnknown {
+		t.Errorf("without the form's line marks: %s, want unknown", typ)
 	}
 }

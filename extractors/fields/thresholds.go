@@ -351,6 +351,12 @@ const (
 	// «Договор» (+ titleContractSignBonus with a number sign near).
 	titleContractScore     = 0.7
 	titleContractSignBonus = 0.1
+	// titleFormLineScore is a счёт-фактура form's number line found by
+	// its line mark «(1)» with the title itself unread (formNumberLine):
+	// under the routing threshold alone, so that only the form's status
+	// box and transfer section (a УПД, updMarkedScore) or its line marks
+	// (vatInvoiceMarkerBonus) lift it; chosen so, not measured.
+	titleFormLineScore = 0.6
 
 	// titleBigBonus is added when the title's letters are taller than
 	// titleBigHeight body-text units: titles are printed large.
