@@ -29,6 +29,22 @@ func repairRow(r *itemRow, figures []token) {
 		}
 	}
 	fill := func(want pervichka.Kopecks) bool { return readsAs(figures, want) }
+	if hasQty && hasPrice && r.hasAmt && qm%1000 == 0 && product(qm, price) != r.amount {
+		// A fractional quantity whose comma OCR lost: «1,5» read «15»
+		// (seed 9301's scanned счёт-фактура 005, 1,5 кг at 340,67 for
+		// 511,01). The price and the amount, read apart, decide it
+		// only when the quantity shifted by one to three places gives
+		// the amount exactly.
+		for d := int64(10); d <= 1000; d *= 10 {
+			if q := qm / d; q > 0 && product(q, price) == r.amount {
+				qm = q
+				r.item.Quantity = pervichka.Text(formatMilli(q))
+				r.conf = min(r.conf, repairedRowCap)
+				r.repaired = true
+				break
+			}
+		}
+	}
 	if hasQty && hasPrice && !r.hasAmt {
 		if a := product(qm, price); fill(a) {
 			r.amount, r.hasAmt = a, true

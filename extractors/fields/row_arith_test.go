@@ -39,3 +39,28 @@ func TestRowArithmetic(t *testing.T) {
 		}
 	}
 }
+
+// A fractional quantity whose comma OCR lost («1,5» read «15») is put back
+// when the price and the amount, read apart, give it exactly (seed 9301's
+// scanned счёт-фактура 005); a quantity that no shift makes fit stays, for
+// the row check to hold.
+func TestQuantityLostComma(t *testing.T) {
+	t.Parallel()
+	tok := func(s string) token { return token{text: s, key: wordKey(s)} }
+	for _, tc := range []struct {
+		qty, price, amount string
+		want               string
+		repaired           bool
+	}{
+		{"15", "340,67", "511,01", "1.5", true},
+		{"2500", "80,00", "200,00", "2.5", true},
+		{"15", "340,67", "5110,05", "15", false}, // right as read
+		{"16", "340,67", "511,01", "16", false},  // no shift fits
+	} {
+		cells := map[colKind][]token{colName: {tok("Сахар-песок")}, colQty: {tok(tc.qty)}, colUnit: {tok("кг")}, colPrice: {tok(tc.price)}, colAmount: {tok(tc.amount)}}
+		r, ok := parseRow(cells, 0.9, 40)
+		if !ok || string(r.item.Quantity) != tc.want || r.repaired != tc.repaired {
+			t.Errorf("%s × %s = %s: quantity %q repaired %v (ok %v), want %q %v", tc.qty, tc.price, tc.amount, r.item.Quantity, r.repaired, ok, tc.want, tc.repaired)
+		}
+	}
+}
