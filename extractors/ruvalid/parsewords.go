@@ -510,6 +510,12 @@ func ParseAmountWords(s string) (pervichka.Kopecks, bool) {
 	if r.from >= 2 && toks[r.from-1].kind == kNone && !toks[r.from-1].digits && isNumeral(toks[r.from-2].kind) {
 		return 0, false
 	}
+	// Or two, when OCR split the mangled word («Семьдесят две т! чи
+	// четыреста двадцать рублей», seed 9301's scanned ТОРГ-12 006: the
+	// tail alone, 492 roubles, was taken against a total of 72 420).
+	if r.from >= 3 && toks[r.from-1].kind == kNone && !toks[r.from-1].digits && toks[r.from-2].kind == kNone && !toks[r.from-2].digits && isNumeral(toks[r.from-3].kind) {
+		return 0, false
+	}
 	// The word before may be a numeral mangled past the tolerance («срк»
 	// for «сорок» before «два миллиона»): if it is within two edits of one
 	// that could begin this number, the amount's head may be missing.

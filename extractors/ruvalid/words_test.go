@@ -112,8 +112,9 @@ func TestParseAmountWords(t *testing.T) {
 		{"Спасибо всем", 0, false},
 		// A mangled word inside the amount leaves only its tail readable.
 		{"Семь миллионов девятьсот жщ тысячи рублей", 0, false},
-		{"Срк два миллиона рублей", 0, false},                     // «срк» may be «сорок»
-		{"Пятьдесят три миллиона двадцать пдрва чубля", 0, false}, // tail unreadable, no rouble word
+		{"Семьдесят две т! чи четыреста двадцать рублей 00 копеек", 0, false}, // split in two
+		{"Срк два миллиона рублей", 0, false},                                 // «срк» may be «сорок»
+		{"Пятьдесят три миллиона двадцать пдрва чубля", 0, false},             // tail unreadable, no rouble word
 		{"Сумма прописью: Два миллиона рублей", 200000000, true},
 	} {
 		got, ok := ParseAmountWords(tc.in)
