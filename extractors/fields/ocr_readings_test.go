@@ -160,20 +160,26 @@ func TestRereadDateLine(t *testing.T) {
 }
 
 // «В т.ч. НДС» garbled into debris before «НДС» («8 1.4. НДС (20%):») still
-// labels the VAT; a word in front of it («Начислено НДС») does not.
+// labels the VAT; a word in front of it («Начислено НДС») does not: its
+// figure is not read as the VAT, and only the total's share at the rate
+// printed is proposed, under the routing threshold (vatFromRate).
 func TestVATLabelAfterDebris(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		line, vat string
+		read      bool
 	}{
-		{"@60 8 1.4. НДС (20%): @76 2 416,67", "2416.67"},
-		{"@60 НДС (20%): @76 2 416,67", "2416.67"},
-		{"@60 Начислено НДС (20%): @76 2 416,67", ""},
+		{"@60 8 1.4. НДС (20%): @76 2 416,67", "2416.67", true},
+		{"@60 НДС (20%): @76 2 416,67", "2416.67", true},
+		{"@60 Начислено НДС (20%): @76 2 416,67", "2416.67", false},
 	} {
 		lines := edit(invoice1C, "@60 В том числе НДС 20%: @76 2 416,67", c.line)
 		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
 		if string(res.VATAmount) != c.vat {
 			t.Errorf("%q: vat %q, want %q", c.line, res.VATAmount, c.vat)
+		}
+		if conf := res.Confidence["vat_amount"]; c.read != (conf > vatFromRateCap) {
+			t.Errorf("%q: vat confidence %.2f, read as a label %v", c.line, conf, c.read)
 		}
 	}
 }

@@ -147,6 +147,11 @@ const (
 	// so it stays under the gate. Chosen by hand (9b65d72, 25ae94f); not
 	// measured.
 	onlyRowsFactor = 0.6
+	// vatFromRateCap is the confidence of a VAT computed from the total
+	// at the rate its VAT line names, the figure itself unread
+	// (vatFromRate): a proposal under DefaultMinConfidence, highlighted
+	// for a clerk; chosen so, not measured.
+	vatFromRateCap = 0.5
 
 	// onlyWordsFactor multiplies the confidence of the amount in words
 	// when it is the only total read. Chosen by hand (c6e81c0); not

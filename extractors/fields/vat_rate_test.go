@@ -1,0 +1,46 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// A VAT line that names its rate but whose figure OCR lost («В том числе
+// НДС (22%): ре», seed 9301's realistic acts) gives the total's share at
+// that rate as a proposal a clerk must confirm: under the routing
+// threshold, never approved on it. Without a rate printed nothing is
+// proposed.
+func TestVATFromRateWhenFigureLost(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		vatLine string
+		want    pervichka.Text
+	}{
+		{"В том числе НДС (22%): ре", "83433.56"},
+		{"В том числе НДС: ре", ""},
+	} {
+		lines := []string{
+			"^Акт ^об ^оказании ^услуг № БП-1128 от 31 января 2026 г.",
+			"Исполнитель: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+			"Заказчик: АО «Спектр», ИНН 7446628853, КПП 744601001",
+			"№ @4 Наименование работ, услуг @40 Кол-во @48 Ед. @56 Цена @66 Сумма",
+			"1 @4 Услуги хостинга за январь 2026 @40 1 @48 мес @56 4448,00",
+			"@50 Итого: @66 462677,00",
+			"@40 " + tc.vatLine,
+			"@50 Всего: @66 462677,00",
+			"Всего оказано услуг 1, на сумму 462677,00 руб.",
+			"Четыреста шестьдесят две тысячи шестьсот семьдесят семь рублей 00 копеек",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if res.VATAmount != tc.want {
+			t.Errorf("%q: vat %q, want %q", tc.vatLine, res.VATAmount, tc.want)
+		}
+		if !res.NeedsReview {
+			t.Errorf("%q: approved", tc.vatLine)
+		}
+		if tc.want != "" && res.Confidence["vat_amount"] >= DefaultMinConfidence {
+			t.Errorf("%q: vat confidence %.2f, want under %.2f", tc.vatLine, res.Confidence["vat_amount"], DefaultMinConfidence)
+		}
+	}
+}
