@@ -43,6 +43,10 @@ func TestNumberBeforeGluedOt(t *testing.T) {
 		{"^Счет ^на ^оплату ^№ ^1838 от27 января 2025 г.", "1838"},
 		{"^Счет ^на ^оплату ^№ ^1838 oт5 января 2025 г.", "1838"},
 		{"^Счет ^на ^оплату ^№ ^УТ-15 от 27 января 2025 г.", "УТ-15"},
+		// The sign's circle read apart as Latin letters (seed 9301's
+		// realistic УПД 009: «№ lo 1752»).
+		{"^Счет ^на ^оплату ^№ lo ^1752 от 30 июня 2026 г.", "1752"},
+		{"^Счет ^на ^оплату ^№ AB ^1752 от 30 июня 2026 г.", "AB 1752"},
 	} {
 		lines := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.line)})
 		typ, _, ti := classify(lines)

@@ -97,6 +97,12 @@ func titleNumber(t *title) value {
 		}
 		parts = append(parts, tok)
 	}
+	if len(parts) > 1 && signTail(parts[0].text) && startsWithDigit(parts[1].text) {
+		// «№ lo 1752»: the sign's circle read as letters of its own
+		// (seed 9301's realistic УПД 009); no number starts with a
+		// lower-case Latin syllable set apart from its digits.
+		parts = parts[1:]
+	}
 	if len(parts) == 0 {
 		return value{}
 	}
@@ -113,6 +119,21 @@ func titleNumber(t *title) value {
 		return value{}
 	}
 	return value{text: num, conf: minConf(parts), toks: parts}
+}
+
+// signTail reports one or two lower-case Latin letters: what OCR makes of
+// the «o» of a «№» it split off.
+func signTail(s string) bool {
+	r := []rune(s)
+	if len(r) == 0 || len(r) > 2 {
+		return false
+	}
+	for _, c := range r {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // closeNumberGaps drops the spaces of a number between two digits and
