@@ -171,7 +171,9 @@ func matchTitleAt(l *line, k int) (title, bool) {
 		return ""
 	}
 	sign := findNumberSign(ts, k+1)
-	signNear := sign >= 0 && sign <= k+4
+	// Near: at most three words between, not counting marks without
+	// letters or digits (see compactMatch).
+	signNear := sign >= 0 && wordsBetween(ts, k, sign) <= 3
 	t := title{line: l, numAt: -1, keyword: k}
 	if sign >= 0 {
 		t.numAt = sign
@@ -371,6 +373,18 @@ func hasLetter(s string) bool {
 	return false
 }
 
+// wordsBetween counts the tokens strictly between i and j that have a key
+// (letters or digits).
+func wordsBetween(ts []token, i, j int) int {
+	n := 0
+	for _, t := range ts[i+1 : j] {
+		if t.key != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // compactMatch reports whether one to four words from k, joined without
 // spaces and dashes, fuzzily spell kw: OCR breaks long title words apart.
 // capitalised reports whether the word at k starts with a capital, or
@@ -408,9 +422,17 @@ func capitalised(ts []token, k int) bool {
 	return letters >= 3 && upper*10 >= letters*8
 }
 
+// compactMatch reports whether up to four words from ts[k] read as kw
+// run together: OCR splits a title's letters («СЧ ЕТ-ФАКТУРА», «ФА КТУР
+// А»). A mark with no letters between them («СЧЕТ > ФА КТУР А», seed
+// 9301's scanner-app счёт-фактура 005) is passed over, not counted.
 func compactMatch(ts []token, k int, kw string) bool {
 	var b strings.Builder
-	for j := k; j < len(ts) && j < k+4; j++ {
+	for j, n := k, 0; j < len(ts) && n < 4; j++ {
+		if ts[j].key == "" && j > k {
+			continue
+		}
+		n++
 		b.WriteString(strings.NewReplacer("-", "", "—", "", "–", "").Replace(ts[j].key))
 		c := b.String()
 		if matchScore(c, kw) > 0 {

@@ -74,3 +74,25 @@ func TestClassifyFormNumberLineWithoutTitle(t *testing.T) {
 		t.Errorf("without the form's line marks: %s, want unknown", typ)
 	}
 }
+
+// A title OCR broke with a mark between its pieces («СЧЕТ > ФА КТУР А»,
+// seed 9301's scanner-app счёт-фактура 005) is still the title, with its
+// number; a fifth word before the sign is too far.
+func TestTitleSplitByMark(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line   string
+		typ    pervichka.DocType
+		number pervichka.Text
+	}{
+		{"^СЧЕТ ^> ^ФА ^КТУР ^А ^№ ^754 oT 13 июля 2023 г. (1)", pervichka.DocVATInvoice, "754"},
+		{"^СЧЕТ-ФАКТУРА ^№ ^754 от 13 июля 2023 г. (1)", pervichka.DocVATInvoice, "754"},
+		{"^СЧЕТ ^> ^ФА ^КТУР ^А ^то ^№ ^754 oT 13 июля 2023 г. (1)", pervichka.DocUnknown, ""},
+	} {
+		lines := []string{tc.line, "Продавец: ИП Киселёва Анна Михайловна (2)", "ИНН/КПП продавца: 233352420494 (2б)"}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if res.DocType != tc.typ || res.Number != tc.number {
+			t.Errorf("%q: %s %q, want %s %q", tc.line, res.DocType, res.Number, tc.typ, tc.number)
+		}
+	}
+}
