@@ -336,7 +336,10 @@ func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64, [
 				continue
 			}
 			k := l.keys()
-			if !strings.Contains(k, "основани") && !strings.HasPrefix(tok.key, "договору") && i != 0 {
+			// The label as OCR garbled it counts too («Основамие Договор
+			// № 47/01-23», seed 9301's scanner-app ТОРГ-12 004).
+			garbledLabel := i > 0 && matchScore(strings.Trim(l.toks[i-1].key, ":"), "основание") > 0
+			if !strings.Contains(k, "основани") && !garbledLabel && !strings.HasPrefix(tok.key, "договору") && i != 0 {
 				continue
 			}
 			sign := findNumberSign(l.toks, i+1)

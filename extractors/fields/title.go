@@ -121,10 +121,14 @@ func titleNumber(t *title) value {
 	return value{text: num, conf: minConf(parts), toks: parts}
 }
 
-// signTail reports one or two lower-case Latin letters: what OCR makes of
-// the «o» of a «№» it split off.
+// signTail reports one or two lower-case Latin letters, or a Cyrillic
+// «о»: what OCR makes of the «o» of a «№» it split off («№ lo 1752», «№ о
+// 1752» on seed 9301's УПД 009).
 func signTail(s string) bool {
 	r := []rune(s)
+	if s == "о" {
+		return true
+	}
 	if len(r) == 0 || len(r) > 2 {
 		return false
 	}
