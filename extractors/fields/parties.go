@@ -356,6 +356,7 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 			h.conf = minConf(h.innToks)
 			inns = append(inns, h)
 		}
+		inns = append(inns, unlabelledINNs(sp, li, inns)...)
 		for _, m := range kppRe.FindAllStringSubmatchIndex(sp.text, -1) {
 			k, ok := kppDigits(sp.text[m[2]:m[3]])
 			if !ok {
@@ -370,6 +371,41 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 		}
 	}
 	return inns, kpps
+}
+
+// unlabelledINNs finds the ИНН of an «ИНН … КПП …» pair whose «ИНН» OCR
+// garbled past the label's readings («ми. 3606802745 КПП 360601001»,
+// seed 9301's scanner-app bill 015, whose supplier lost its ИНН so): a
+// number of ten or twelve digits right before a «КПП» label, with valid
+// check digits, that no labelled hit on the line (have) already holds.
+// The label was not read, so the hit counts as a look-alike reading.
+func unlabelledINNs(sp span, li int, have []idHit) []idHit {
+	var out []idHit
+	for _, m := range kppRe.FindAllStringSubmatchIndex(sp.text, -1) {
+		j := sp.tokenAt(m[0])
+		if j < 1 {
+			continue
+		}
+		prev := sp.toks[j-1]
+		d, _, ok := digitsOf(strings.TrimRight(prev.text, ",;"))
+		if !ok || len(d) != 10 && len(d) != 12 || !ruvalid.ValidINN(d) {
+			continue
+		}
+		if slices.ContainsFunc(have, func(h idHit) bool {
+			return h.line == li && slices.ContainsFunc(h.innToks, func(t token) bool { return t.box == prev.box })
+		}) {
+			continue
+		}
+		h := idHit{line: li, inn: d, lookalike: true, innToks: []token{prev}, x0: prev.box.X0, conf: prev.conf}
+		if j >= 2 {
+			h.x0 = sp.toks[j-2].box.X0 // the garbled label
+		}
+		if k, ok := kppDigits(sp.text[m[2]:m[3]]); ok {
+			h.kpp, h.kppToks = k, sp.tokensIn(m[2], m[3])
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // attribute decides which side an ИНН or КПП belongs to: the nearest role

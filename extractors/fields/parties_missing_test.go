@@ -40,3 +40,36 @@ func TestReadMissingINN(t *testing.T) {
 		}
 	}
 }
+
+// An «ИНН … КПП …» pair whose «ИНН» OCR garbled past its readings («ми.
+// 3606802745 КПП 360601001», seed 9301's scanner-app bill 015) still gives
+// the ИНН before the «КПП» — only with valid check digits, and not on its
+// own word: the document goes to a clerk.
+func TestINNBeforeKPPWithoutLabel(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line, inn, kpp string
+	}{
+		{"ми. 3606802745 КПП 360601001 @60 Р/с № 40702810034608028174", "3606802745", "360601001"},
+		{"ми. 3606802746 КПП 360601001 @60 Р/с № 40702810034608028174", "", ""}, // check digits fail
+	} {
+		lines := []string{
+			"Продавец: ПАО «ГК Базис»",
+			"394194, г. Воронеж, пр-т Вернадского, д. 117",
+			tc.line,
+			"^Счет ^на ^оплату ^№ ^836 от 18 марта 2026 г.",
+			"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+			"Итого: 32 704,41",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if string(res.Supplier.INN) != tc.inn || string(res.Supplier.KPP) != tc.kpp {
+			t.Errorf("%q: supplier ИНН %q КПП %q, want %q %q", tc.line, res.Supplier.INN, res.Supplier.KPP, tc.inn, tc.kpp)
+		}
+		if string(res.Buyer.INN) != "7446628853" {
+			t.Errorf("%q: buyer ИНН %q", tc.line, res.Buyer.INN)
+		}
+		if !res.NeedsReview {
+			t.Errorf("%q: approved", tc.line)
+		}
+	}
+}
