@@ -432,11 +432,16 @@ func bankNameFrom(ts []token) (value, bool) { return bankNameAt(ts, true) }
 // bankNameAt is bankNameFrom; needKw asks for a bank word in the name
 // (banks, банк, ВТБ…), unless a label already says what the words are.
 func bankNameAt(ts []token, needKw bool) (value, bool) {
+	afterLabel := false
 	if len(ts) > 1 && ts[0].key == "в" {
 		ts = ts[1:] // «в ПАО Сбербанк»
 	}
 	if len(ts) > 1 && ts[0].key == "банке" {
 		ts = ts[1:] // «в банке ПАО "МТС-Банк"», as 1C's act prints it
+		// The label says what the words are: a name whose bank word OCR
+		// garbled («в банке Банх ГПБ (АО)», seed 9301's scanner-app
+		// ТОРГ-12 004) is still the bank's, though not a sure reading.
+		needKw, afterLabel = false, true
 	}
 	var keep []token
 	for i, t := range ts {
@@ -478,8 +483,17 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 	if len(keep) == 2 && strings.HasPrefix(keep[0].key, "банк") && isPayeeKey(keep[1].key) {
 		return value{}, false // the label as OCR garbled it: «Банк голучатоля»
 	}
-	return value{text: text, conf: minConf(keep), toks: keep}, true
+	conf := minConf(keep)
+	if afterLabel && !bankKw.MatchString(text) {
+		conf = min(conf, garbledBankNameCap)
+	}
+	return value{text: text, conf: conf, toks: keep}, true
 }
+
+// garbledBankNameCap is the most a bank's name read after «в банке»
+// without any bank word may count: most likely one OCR garbled («Банх»),
+// shown for a clerk to correct, never as sure; chosen so, not measured.
+const garbledBankNameCap = 0.5
 
 // nameCutAtLineEnd reports whether a bank name that runs to the end of
 // its line stops short: no requisite or city after it on the line, and it
@@ -518,7 +532,11 @@ func bankNameGoesOn(rest []token, lines []line, li int) bool {
 	if len(rest) == 0 || !runsToLineEnd(rest) || li+1 >= len(lines) || len(lines[li+1].toks) == 0 {
 		return false
 	}
-	if _, ok := bankNameFrom(rest); !ok {
+	words := rest
+	if words[0].key == "в" || words[0].key == "банке" {
+		words = words[1:]
+	}
+	if len(words) > 0 && !bankKw.MatchString(joinTokens(words)) {
 		return true
 	}
 	return strings.Trim(rest[len(rest)-1].key, ",.") == "банк" && legalFormWords[strings.Trim(lines[li+1].toks[0].key, ",.")]

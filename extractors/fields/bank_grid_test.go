@@ -181,6 +181,11 @@ func TestBankNameInActText(t *testing.T) {
 			"ООО \"Зенит\", ИНН 6618344848, р/с 40702810656162977634, в банке Северо-Западный банк",
 			"ПАО Сбербанк г. Санкт-Петербург, БИК 044030653, к/с 30101810500000000653",
 		}, "Северо-Западный банк ПАО Сбербанк"},
+		// A name whose bank word OCR garbled is the bank's after «в
+		// банке» (seed 9301's scanner-app ТОРГ-12 004).
+		{[]string{
+			"ООО \"ЭкоМонтаж Юг\", р/с 40702810000490398970, в банке Банх ГПБ (АО) г. Москва, БИК 044525823",
+		}, "Банх ГПБ (АО)"},
 		// A whole name ending its line does not take in the next.
 		{[]string{
 			"ООО \"Зенит\", ИНН 6618344848, р/с 40702810656162977634, в банке ПАО Сбербанк",
@@ -190,6 +195,9 @@ func TestBankNameInActText(t *testing.T) {
 		v := bankName(buildLines([]pervichka.Page{pageOf(tc.lines...)}), -1)
 		if v.text != tc.want {
 			t.Errorf("bank name %q, want %q", v.text, tc.want)
+		}
+		if v.text != "" && !bankKw.MatchString(v.text) && v.conf > garbledBankNameCap {
+			t.Errorf("bank name %q without a bank word at %.2f", v.text, v.conf)
 		}
 	}
 }
