@@ -373,8 +373,8 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 	return inns, kpps
 }
 
-// unlabelledINNs finds the ИНН of an «ИНН … КПП …» pair whose «ИНН» OCR
-// garbled past the label's readings («ми. 3606802745 КПП 360601001»,
+// unlabelledINNs finds the ИНН of an «ИНН … КПП …» pair, or an «ИНН/КПП»
+// pair, whose label OCR garbled past the label's readings («ми. 3606802745 КПП 360601001»,
 // seed 9301's scanner-app bill 015, whose supplier lost its ИНН so): a
 // number of ten or twelve digits right before a «КПП» label, with valid
 // check digits, that no labelled hit on the line (have) already holds.
@@ -402,6 +402,30 @@ func unlabelledINNs(sp span, li int, have []idHit) []idHit {
 		}
 		if k, ok := kppDigits(sp.text[m[2]:m[3]]); ok {
 			h.kpp, h.kppToks = k, sp.tokensIn(m[2], m[3])
+		}
+		out = append(out, h)
+	}
+	// The pair in one word, «7822140300/782201001», after a label OCR
+	// garbled into Latin («AHHIKTIN nponmaya:», seed 9301's realistic
+	// УПД 013): only a statutory form prints a ten-digit number, a slash
+	// and nine digits, and the pair must pass the ИНН's check with the
+	// КПП in the ИНН's region.
+	for j, t := range sp.toks {
+		a, b, found := strings.Cut(strings.TrimRight(t.text, ",;."), "/")
+		if !found || len(a) != 10 || len(b) != 9 || strings.ContainsFunc(a+b, func(r rune) bool { return r < '0' || r > '9' }) {
+			continue
+		}
+		if !ruvalid.ValidINN(a) || b[:2] != a[:2] {
+			continue
+		}
+		if slices.ContainsFunc(append(append([]idHit{}, have...), out...), func(h idHit) bool {
+			return h.line == li && slices.ContainsFunc(h.innToks, func(x token) bool { return x.box == t.box })
+		}) {
+			continue
+		}
+		h := idHit{line: li, inn: a, kpp: b, lookalike: true, innToks: []token{t}, kppToks: []token{t}, x0: t.box.X0, conf: t.conf}
+		if j >= 1 {
+			h.x0 = sp.toks[max(0, j-2)].box.X0 // the garbled label
 		}
 		out = append(out, h)
 	}

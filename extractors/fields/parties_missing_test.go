@@ -73,3 +73,33 @@ func TestINNBeforeKPPWithoutLabel(t *testing.T) {
 		}
 	}
 }
+
+// The «ИНН/КПП» pair of a form, its label garbled into Latin
+// («AHHIKTIN nponmaya: 7822140300/782201001», seed 9301's realistic УПД
+// 013), is the side's ИНН and КПП when the ИНН passes its check and the
+// КПП is in its region; the document still goes to a clerk.
+func TestINNPairWithoutLabel(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		pair, inn, kpp string
+	}{
+		{"7810109760/781001001", "7810109760", "781001001"},
+		{"7810109761/781001001", "", ""}, // check digits fail
+		{"7810109760/501001001", "", ""}, // the КПП of another region
+	} {
+		lines := []string{
+			"^Счет-фактура ^№ ^15 от 3 июня 2025 г. @70 (1)",
+			"Продавец: ООО «Ромашка» @70 (2)",
+			"AHHIKTIN nponmaya: " + tc.pair + " @70 (2б)",
+			"Покупатель: АО «Спектр» @70 (6)",
+			"ИНН/КПП покупателя: 7446628853/744601001 @70 (6б)",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if string(res.Supplier.INN) != tc.inn || string(res.Supplier.KPP) != tc.kpp {
+			t.Errorf("%q: supplier ИНН %q КПП %q, want %q %q", tc.pair, res.Supplier.INN, res.Supplier.KPP, tc.inn, tc.kpp)
+		}
+		if string(res.Buyer.INN) != "7446628853" || !res.NeedsReview {
+			t.Errorf("%q: buyer ИНН %q, needs review %v", tc.pair, res.Buyer.INN, res.NeedsReview)
+		}
+	}
+}
