@@ -190,14 +190,16 @@ func (x *extraction) pickVAT() {
 
 // vatFromRate proposes the VAT of a document whose VAT line named its rate
 // but whose figure OCR lost («В том числе НДС (22%): ре», seed 9301's
-// realistic acts 002 and 008): the total's share at that rate, for a clerk
+// realistic acts 002 and 008), or whose rows all print one rate while no
+// VAT figure was read (its realistic УПД 012, the VAT column blank in the
+// photo): the total's share at that rate, for a clerk
 // to confirm. It is the arithmetic's figure, not a reading, so nothing
 // vouches for it: its confidence stays at vatFromRateCap, under the
 // routing threshold, and the document goes to review with it highlighted
 // rather than with an empty field.
 func (x *extraction) vatFromRate() {
 	r, err := strconv.Atoi(x.vatRate)
-	if err != nil || r <= 0 || len(x.totals.rates) == 0 || x.total.empty() || x.totalK <= 0 {
+	if err != nil || r <= 0 || len(x.totals.rates) == 0 && len(x.table.rates) != 1 || x.total.empty() || x.totalK <= 0 {
 		return
 	}
 	x.vatK = ruvalid.VATFromGross(x.totalK, r)

@@ -44,3 +44,24 @@ func TestVATFromRateWhenFigureLost(t *testing.T) {
 		}
 	}
 }
+
+// Rows that all print one rate, with no VAT figure read in them or under
+// the table (seed 9301's realistic УПД 012, its VAT column blank in the
+// photo), give the same proposal.
+func TestVATFromRowRate(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^Счет ^на ^оплату ^№ ^77 от 3 июня 2025 г.",
+		"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+		"№ @4 Товары @30 Кол-во @38 Ед. @44 Цена @54 Ставка @62 Сумма",
+		"1 @4 Масло подсолнечное @30 30 @38 шт @44 130,00 @54 10% @62 3 900,00",
+		"2 @4 Сахар-песок @30 11 @38 кг @44 100,00 @54 10% @62 1 100,00",
+		"@44 Итого: @62 5 000,00",
+		"Пять тысяч рублей 00 копеек",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.VATAmount != "454.55" || res.Confidence["vat_amount"] > vatFromRateCap || !res.NeedsReview {
+		t.Errorf("vat %q at %.2f, needs review %v; want 454.55 at most %.2f, held", res.VATAmount, res.Confidence["vat_amount"], res.NeedsReview, vatFromRateCap)
+	}
+}
