@@ -462,7 +462,7 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 	}
 	// The city printed after the name («… г. Москва») is not part of it.
 	for i := 1; i < len(keep); i++ {
-		if k := keep[i].key; k == "г" || k == "г." {
+		if k := keep[i].key; k == "г" || k == "г." || cityMarkMisread(keep, i) {
 			keep = keep[:i]
 			if n := len(keep); n > 1 && keep[n-1].key == "в" {
 				keep = keep[:n-1] // «… Банка ВТБ (ПАО) в г. Москве»
@@ -488,6 +488,19 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		conf = min(conf, garbledBankNameCap)
 	}
 	return value{text: text, conf: conf, toks: keep}, true
+}
+
+// cityMarkMisread reports «г.» before the city read as «1.» or «r.»
+// right after a name's closing quote or bracket («… АО "АЛЬФА-БАНК" 1.
+// Новосибирск.», seed 9301's scanner-app ТОРГ-12 007): the next word is
+// a capitalised Russian one.
+func cityMarkMisread(ts []token, i int) bool {
+	if i+1 >= len(ts) || ts[i].text != "1." && ts[i].text != "r." {
+		return false
+	}
+	prev := []rune(ts[i-1].text)
+	next := []rune(ts[i+1].text)
+	return strings.ContainsRune("\"»”“)", prev[len(prev)-1]) && len(next) > 1 && unicode.IsUpper(next[0]) && unicode.Is(unicode.Cyrillic, next[0])
 }
 
 // garbledBankNameCap is the most a bank's name read after «в банке»

@@ -250,7 +250,12 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			// («8 1.4. НДС (10%): 6 117,11»): nothing but marks and
 			// letters in ones and twos before it.
 			inc5 := vatLabelFirst(l)
-			if (inc || inc2 || inc3 || inc4 || inc5) && li >= tableEnd-1 {
+			// «Итого подлежит оплате: …, в том числе НДС …» with «в том
+			// числе» garbled («в Tom's ле НДС 218 582,53», seed 9301's
+			// scanned счёт-оферта 014): the tax named after the payable
+			// total on its line is the VAT.
+			_, inc6 := totalBeforeVAT(l)
+			if (inc || inc2 || inc3 || inc4 || inc5 || inc6) && li >= tableEnd-1 {
 				at := -1
 				for i, t := range l.toks {
 					if strings.Contains(t.key, "ндс") {
