@@ -360,6 +360,15 @@ func bankName(lines []line, bikLine int) value {
 		for i, t := range l.toks {
 			if t.key == "в" && (i > 0 && acc20.MatchString(l.toks[i-1].text) || i == 0 && accountAbove(lines, li)) {
 				rest := append([]token{}, l.toks[i+1:]...)
+				// The text's column ends at a wide gap: ТОРГ-12 prints
+				// «Коды» far right on the line that ends «в банке» (seed
+				// 9201's scanner-app 003 took «Коды АО "ТБанк"»).
+				for j := 1; j < len(rest); j++ {
+					if float64(rest[j].box.X0-rest[j-1].box.X1) > 3*float64(max(1, rest[j].box.Dy())) {
+						rest = rest[:j]
+						break
+					}
+				}
 				// «… в банке» ending the line: the whole name is on the
 				// next (seed 8941's ТОРГ-12 006 gave «банке» as the bank,
 				// at the confidence of a text layer).
