@@ -606,10 +606,11 @@ func nameForm(s string) string {
 
 // nameLatinTwins are the Latin letters OCR gives for Cyrillic ones of the
 // same print shape in names: latinTwins, the small letters of Cyrillic
-// «а с е о р х у г т п и к» as the Latin model reads them, and «N» for a
-// capital «П» or «И» (unseen seed 9221's realistic act 004: «НПО
-// Магистраль» read «HNO Магистраль» at both its printings, and approved).
-const nameLatinTwins = latinTwins + "aceopxyrtnukN"
+// «а с е о р х у г т п и к м» as the Latin model reads them, and «N» for
+// a capital «П» or «И» (unseen seed 9221's realistic act 004: «НПО
+// Магистраль» read «HNO Магистраль» at both its printings, and approved;
+// seed 9201's scanner-app act 009 read «Омега» as «Omera»).
+const nameLatinTwins = latinTwins + "aceopxyrtnukmN"
 
 // latinTwinWord reports a name holding a word of three letters or more
 // spelled only with Latin letters that have Cyrillic twins («ToprMactep»

@@ -148,6 +148,10 @@ func TestNameWrappedInQuotes(t *testing.T) {
 		// seed 9221's realistic act 004 was approved so).
 		{"latin twins with N", []string{`Заказчик: @12 ООО "HNO Магистраль"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "HNO Магистраль"`},
 			`ООО "HNO Магистраль"`, false},
+		// «Омега» read «Omera»: «м» as a Latin «m» (seed 9201's
+		// scanner-app act 009, at 0.9).
+		{"latin twins with m", []string{`Заказчик: @12 ООО "Omera-2000"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "Omera-2000"`},
+			`ООО "Omera-2000"`, false},
 		// A Latin name with letters of its own is printed so.
 		{"latin name", []string{`Заказчик: @12 ООО "Smart Logistics"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "Smart Logistics"`},
 			`ООО "Smart Logistics"`, true},
