@@ -430,11 +430,12 @@ func dropNameDebris(s string) string {
 	}
 	s = mendLLCForm(s)
 	// «ООО *ЭкоПрофи Юг"»: a star opening a capitalised word is a flat
-	// quote like the dash below, not debris to delete.
-	if strings.Contains(s, "*") {
+	// quote like the dash below, not debris to delete; so is a plus
+	// («ООО +ВодГрупп»», seed 9301's realistic ТОРГ-12 007).
+	if strings.ContainsAny(s, "*+") {
 		ws := strings.Fields(s)
 		for i, w := range ws {
-			if startsWithFlatQuote(w) && w[0] == '*' {
+			if startsWithFlatQuote(w) && (w[0] == '*' || w[0] == '+') {
 				ws[i] = "-" + w[1:]
 			}
 		}
@@ -504,7 +505,7 @@ func quotesOneShort(s string) bool {
 // opening quote («-», «—», «*») followed by a capital letter.
 func startsWithFlatQuote(s string) bool {
 	r, size := utf8.DecodeRuneInString(s)
-	if !strings.ContainsRune("-—–*", r) {
+	if !strings.ContainsRune("-—–*+", r) {
 		return false
 	}
 	next, _ := utf8.DecodeRuneInString(s[size:])

@@ -79,6 +79,7 @@ func TestDashForOpeningQuote(t *testing.T) {
 		// The legal form read in digits too (seed 8801's act 015).
 		{`000 -Теплодльянс"`, `ООО "Теплодльянс"`},
 		{`000 *ЭкоПрофи Юг"`, `ООО "ЭкоПрофи Юг"`},
+		{`ООО +ВодГрупп»`, `ООО "ВодГрупп»`}, // a plus (seed 9301's realistic ТОРГ-12 007)
 		{`ООО "Магистраль-Центр"`, `ООО "Магистраль-Центр"`},
 	} {
 		if got := supplierNameOf(c.printed); got != c.want {
