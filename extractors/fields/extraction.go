@@ -117,6 +117,7 @@ func (x *extraction) run() {
 		x.ref, x.refConf, x.refToks = findContractRef(x.lines, x.title)
 	}
 	x.checkParties()
+	x.mendNamesFromPrintings()
 	x.pickTotal()
 	x.pickVAT()
 	x.checkBank()

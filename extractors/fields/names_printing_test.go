@@ -1,0 +1,39 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// A side's name garbled at its label («Поставщик ООО "ЭкоМонтаж tOr”»,
+// seed 9301's scanner-app ТОРГ-12 004) is taken from another printing of
+// it that reads cleanly («Грузоотправитель ООО "ЭкоМонтаж Юг"»), never as
+// sure; a clean reading is left alone, and a printing of another name is
+// not taken.
+func TestNameFromCleanerPrinting(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, consignor, want string
+	}{
+		{`ООО "ЭкоМонтаж tOr"`, `ООО "ЭкоМонтаж Юг"`, `ООО "ЭкоМонтаж Юг"`},
+		{`ООО "ЭкоМонтаж Юг"`, `ООО "ЭкоМонтаж Юр"`, `ООО "ЭкоМонтаж Юг"`},  // not doubtful: left as read
+		{`ООО "ЭкоМонтаж tOr"`, `ООО "Стройресурс"`, `ООО "ЭкоМонтаж tOr"`}, // another name
+	} {
+		lines := []string{
+			"@40 Унифицированная форма № ТОРГ-12",
+			"Грузоотправитель " + tc.consignor + ", ИНН 1612961468, КПП 161202001, г. Казань",
+			"Грузополучатель АО «Спектр», ИНН 7446628853, КПП 744601001, г. Челябинск",
+			"Поставщик " + tc.name + ", ИНН 1612961468, КПП 161202001, г. Казань",
+			"Плательщик АО «Спектр», ИНН 7446628853, КПП 744601001, г. Челябинск",
+			"@20 ^ТОВАРНАЯ ^НАКЛАДНАЯ @50 УТ-77 @60 02.06.2023",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if string(res.Supplier.Name) != tc.want {
+			t.Errorf("%s / %s: supplier %q, want %q", tc.name, tc.consignor, res.Supplier.Name, tc.want)
+		}
+		if string(res.Supplier.Name) != tc.name && res.Confidence["supplier.name"] > printedNameCap {
+			t.Errorf("%s: the other printing's name at %.2f", tc.name, res.Confidence["supplier.name"])
+		}
+	}
+}
