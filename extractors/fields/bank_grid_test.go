@@ -235,3 +235,26 @@ func TestBankNameBesideBIKNotNotice(t *testing.T) {
 		t.Fatalf("bank %+v", res.SupplierBank)
 	}
 }
+
+// A correspondent account read without a БИК or an account gives no bank
+// block, and then no confidence for a bank field either (seed 9301's
+// scanner-app bill 014 showed 0.9 for a correspondent account its result
+// did not hold).
+func TestNoBankNoBankConfidence(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^Счет ^на ^оплату ^№ ^15 от 12 марта 2025 г.",
+		"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"К/с № 30101810600000000232",
+		"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.SupplierBank != nil {
+		t.Fatalf("bank %+v", res.SupplierBank)
+	}
+	for k := range res.Confidence {
+		if strings.HasPrefix(k, "supplier_bank.") {
+			t.Errorf("confidence for %s without a bank block", k)
+		}
+	}
+}

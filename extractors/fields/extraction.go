@@ -252,10 +252,15 @@ func (x *extraction) result() pervichka.Result {
 		set(n+".inn", p.inn)
 		set(n+".kpp", p.kpp)
 	}
-	set("supplier_bank.bank_name", x.bank.name)
-	set("supplier_bank.bik", x.bank.bik)
-	set("supplier_bank.account", x.bank.account)
-	set("supplier_bank.corr_account", x.bank.corr)
+	if x.bank.found() {
+		// Without a БИК or an account no bank block is delivered (output):
+		// a correspondent account read alone must not show a confidence
+		// for a value the result does not hold.
+		set("supplier_bank.bank_name", x.bank.name)
+		set("supplier_bank.bik", x.bank.bik)
+		set("supplier_bank.account", x.bank.account)
+		set("supplier_bank.corr_account", x.bank.corr)
+	}
 	if x.ref != nil {
 		c["contract_ref.number"] = round2(x.refConf)
 		if x.ref.Date != "" {
