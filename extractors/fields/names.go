@@ -523,6 +523,10 @@ func startsWithQuote(s string) bool {
 // name on its line: the role nominatives and the consignor/consignee rows.
 var rowLabels = append([]string{"грузоотправитель", "грузополучатель"}, nominatives...)
 
+// longRowLabel is the length from which a row label is matched with three
+// slips (isRowLabel): «грузоотправитель», «грузополучатель».
+const longRowLabel = 14
+
 // isRowLabel reports whether key (a token key) is one of rowLabels, as
 // printed or one OCR slip away from it.
 func isRowLabel(key string) bool {
@@ -534,6 +538,13 @@ func isRowLabel(key string) bool {
 		// A letter lost or two merged («груюполучатель», «рузоотправитель»,
 		// seeds 8801 and 8812's ТОРГ-12 photos) changes the length by one.
 		if d := len([]rune(k)) - len([]rune(l)); d >= -1 && d <= 1 && matchScore(k, l) > 0 {
+			return true
+		}
+		// The long consignor and consignee labels stay theirs with three
+		// slips («рузоволучатеть», seed 8901's realistic ТОРГ-12 001, which
+		// gave it as part of the buyer's name): no word of a name comes
+		// within three letters of fifteen.
+		if n := len([]rune(l)); n >= longRowLabel && levenshtein(k, l, 3) <= 3 {
 			return true
 		}
 	}

@@ -183,6 +183,7 @@ func TestGarbledRowLabelNotInName(t *testing.T) {
 	for _, c := range []struct{ consignor, consignee string }{
 		{"рузоотправитель", "Груюполучатель"},
 		{"ы~0.1 рузостправитель~0.1", "Грузополучатепь"},
+		{"рузоотправитель", "‘рузоволучатеть"}, // three slips (seed 8901's realistic ТОРГ-12 001)
 	} {
 		page := pageOf(
 			"Унифицированная форма № ТОРГ-12",
