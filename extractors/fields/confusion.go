@@ -173,6 +173,16 @@ func repairConfusedDigits(r *itemRow, net bool) {
 			r.item.Amount = f.a.Text()
 			r.conf = min(r.conf, repairedRowCap)
 			r.repaired, r.confused = true, true
+		} else if e := pervichka.Kopecks((int64(r.amount)*1000 + qm/2) / qm); e > 0 && product(qm, e) == r.amount && oneDigitOff(p, e) && len(e.String()) != len(p.String()) {
+			// A price with a digit lost or added («72,51» for 172,51,
+			// «7616,00» for 616,00: seed 8901's scanned bills 009 and
+			// 014): the one price that times the quantity gives the
+			// amount exactly, one digit more or fewer than the price
+			// read. A digit changed is fixOneDigit's, which leaves a
+			// choice it cannot make (q = 1) to the clerk.
+			r.item.Price = e.Text()
+			r.conf = min(r.conf, repairedRowCap)
+			r.repaired, r.confused = true, true
 		}
 	}
 	if r.rate > 0 && r.hasAmt && r.hasVAT {
