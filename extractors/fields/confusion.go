@@ -195,6 +195,50 @@ func repairConfusedDigits(r *itemRow, net bool) {
 	}
 }
 
+// repairAgainstNet makes quantity × price = net hold on the statutory
+// forms, whose rows print the amount without tax in a column of its own
+// (net) beside the amount with it: one digit of the quantity or the price
+// changed, when exactly one such change does (seed 8901's scanned
+// счёт-фактура 010 read 157,71 as «457,71»). Only when the net is borne
+// out by the row's own VAT and amount (net + VAT = amount): a digit of
+// the price changed moves the product by a digit of the net as often as
+// not, and then only the row's tax tells which of the two was misread.
+func repairAgainstNet(r *itemRow, net pervichka.Kopecks) {
+	qm, hasQty := quantityMilli(string(r.item.Quantity))
+	p, err := pervichka.ParseKopecks(string(r.item.Price))
+	if !hasQty || qm <= 0 || err != nil || p <= 0 || net <= 0 || product(qm, p) == net {
+		return
+	}
+	if !r.hasAmt || !r.hasVAT || net+r.vat != r.amount {
+		return
+	}
+	// A price rounded to the kopeck moves the product by up to half a
+	// kopeck a unit: within that the row adds up as printed (golden 034:
+	// 25 × a rounded price was «repaired» to 25,001).
+	if d := product(qm, p) - net; d <= pervichka.Kopecks(qm/1000+1) && -d <= pervichka.Kopecks(qm/1000+1) {
+		return
+	}
+	var fixes []rowFix
+	for _, v := range digitVariants(int64(p)) {
+		if product(qm, pervichka.Kopecks(v)) == net {
+			fixes = append(fixes, rowFix{qm: qm, p: pervichka.Kopecks(v)})
+		}
+	}
+	for _, v := range digitVariants(qm) {
+		// A whole quantity stays whole: its thousandths were not read.
+		if product(v, p) == net && (qm%1000 != 0 || v%1000 == 0) {
+			fixes = append(fixes, rowFix{qm: v, p: p})
+		}
+	}
+	if len(fixes) != 1 {
+		return
+	}
+	r.item.Quantity = pervichka.Text(formatMilli(fixes[0].qm))
+	r.item.Price = fixes[0].p.Text()
+	r.conf = min(r.conf, repairedRowCap)
+	r.repaired, r.confused = true, true
+}
+
 // inferQuantity fills the quantity of a row that has a price and an amount
 // but no readable quantity (its column lost to OCR, «$» for 5): the
 // quantity of at least 1 that times the price gives base to the kopeck,
