@@ -214,19 +214,25 @@ func repairAgainstNet(r *itemRow, net pervichka.Kopecks) {
 	}
 	// A price rounded to the kopeck moves the product by up to half a
 	// kopeck a unit: within that the row adds up as printed (golden 034:
-	// 25 × a rounded price was «repaired» to 25,001).
-	if d := product(qm, p) - net; d <= pervichka.Kopecks(qm/1000+1) && -d <= pervichka.Kopecks(qm/1000+1) {
+	// 25 × a rounded price was «repaired» to 25,001), and a repaired
+	// price need only come as near (seed 8901's 010: 7 × 157,71 =
+	// 1 103,97 against a net of 1 103,96).
+	fits := func(q int64, pr pervichka.Kopecks) bool {
+		d, tol := product(q, pr)-net, pervichka.Kopecks(q/2000+1)
+		return d <= tol && -d <= tol
+	}
+	if fits(qm, p) {
 		return
 	}
 	var fixes []rowFix
 	for _, v := range digitVariants(int64(p)) {
-		if product(qm, pervichka.Kopecks(v)) == net {
+		if fits(qm, pervichka.Kopecks(v)) {
 			fixes = append(fixes, rowFix{qm: qm, p: pervichka.Kopecks(v)})
 		}
 	}
 	for _, v := range digitVariants(qm) {
 		// A whole quantity stays whole: its thousandths were not read.
-		if product(v, p) == net && (qm%1000 != 0 || v%1000 == 0) {
+		if fits(v, p) && (qm%1000 != 0 || v%1000 == 0) {
 			fixes = append(fixes, rowFix{qm: v, p: p})
 		}
 	}

@@ -110,6 +110,15 @@ func TestPriceRepairedAgainstNet(t *testing.T) {
 	if r, _ := parseRow(rounded, 0.9, 40); r.item.Quantity != "25" || r.item.Price != "33.33" || r.repaired {
 		t.Errorf("a rounded price: quantity %q price %q repaired %v", r.item.Quantity, r.item.Price, r.repaired)
 	}
+	// The misread price of a rounded one: 7 × 157,71 = 1 103,97 against
+	// a net of 1 103,96 (seed 8901's scanned счёт-фактура 010).
+	misread := map[colKind][]token{
+		colName: {tok("Профиль")}, colQty: {tok("7")}, colUnit: {tok("шт")}, colPrice: {tok("457,71")},
+		colNet: {tok("1103,96")}, colRate: {tok("20%")}, colVAT: {tok("220,79")}, colAmount: {tok("1324,75")},
+	}
+	if r, _ := parseRow(misread, 0.9, 40); r.item.Price != "157.71" || !r.repaired {
+		t.Errorf("a misread rounded price: price %q repaired %v, want 157.71", r.item.Price, r.repaired)
+	}
 	for _, tc := range []struct {
 		price, want string
 		repaired    bool
