@@ -659,22 +659,13 @@ func (x *extraction) nameRepeated(v value) bool {
 		return false
 	}
 	first := strings.Fields(core)[0]
-	for li := range x.lines {
-		l := &x.lines[li]
-		if x.holdsTokens(l, v.toks) {
-			continue
+	return x.anyTokenElsewhere(v.toks, func(li, k int) bool {
+		if !containsWords(nameForm(x.lines[li].toks[k].text), first) {
+			return false
 		}
-		for k, t := range l.toks {
-			if !containsWords(nameForm(t.text), first) {
-				continue
-			}
-			p := x.printingFrom(li, k)
-			if containsWords(nameForm(joinTokens(p)), core) && !quotedNameGoesOn(p, core) {
-				return true
-			}
-		}
-	}
-	return false
+		p := x.printingFrom(li, k)
+		return containsWords(nameForm(joinTokens(p)), core) && !quotedNameGoesOn(p, core)
+	})
 }
 
 // printingFrom is the name printed from token k of line li on: the words
@@ -787,17 +778,25 @@ func (x *extraction) signedBy(v value) bool {
 		return false
 	}
 	fi, pi := []rune(first)[0], []rune(patr)[0]
+	return x.anyTokenElsewhere(v.toks, func(li, i int) bool {
+		l := &x.lines[li]
+		return personWord(l.toks[i].text) == sur &&
+			(initialsMatch(l.toks[i+1:min(i+3, len(l.toks))], fi, pi, true) ||
+				initialsMatch(l.toks[max(i-2, 0):i], fi, pi, false))
+	})
+}
+
+// anyTokenElsewhere reports whether fn holds for a token of a line that
+// does not hold ts: what a second printing of a value is looked for in.
+// fn gets the line's index in x.lines and the token's index in it.
+func (x *extraction) anyTokenElsewhere(ts []token, fn func(li, i int) bool) bool {
 	for li := range x.lines {
 		l := &x.lines[li]
-		if x.holdsTokens(l, v.toks) {
+		if x.holdsTokens(l, ts) {
 			continue
 		}
-		for i, t := range l.toks {
-			if personWord(t.text) != sur {
-				continue
-			}
-			if initialsMatch(l.toks[i+1:min(i+3, len(l.toks))], fi, pi, true) ||
-				initialsMatch(l.toks[max(i-2, 0):i], fi, pi, false) {
+		for i := range l.toks {
+			if fn(li, i) {
 				return true
 			}
 		}

@@ -57,31 +57,28 @@ func (x *extraction) mendNamesFromPrintings() {
 func (x *extraction) cleanerPrinting(v value, core, other string) (value, bool) {
 	form := strings.Fields(nameForm(v.text))[0]
 	limit := max(2, len([]rune(core))/4)
-	for li := range x.lines {
-		l := &x.lines[li]
-		if x.holdsTokens(l, v.toks) {
-			continue
+	var found value
+	ok := x.anyTokenElsewhere(v.toks, func(li, k int) bool {
+		if nameForm(x.lines[li].toks[k].text) != form {
+			return false
 		}
-		for k, t := range l.toks {
-			if nameForm(t.text) != form {
-				continue
-			}
-			cut := cutPrintedName(x.printingFrom(li, k), len(v.toks)+1)
-			if len(cut) == 0 {
-				continue
-			}
-			cand := value{text: strings.Trim(joinTokens(cut), " ,;."), conf: min(minConf(cut), printedNameCap), toks: cut}
-			cc := nameCore(cand.text)
-			if suspectName(value{text: cand.text, conf: minConf(cut)}) || cc == core || len([]rune(cc)) < nameRepeatedMinCore {
-				continue
-			}
-			d := levenshtein(cc, core, limit)
-			if d <= limit && (other == "" || levenshtein(cc, other, d) > d) {
-				return cand, true
-			}
+		cut := cutPrintedName(x.printingFrom(li, k), len(v.toks)+1)
+		if len(cut) == 0 {
+			return false
 		}
-	}
-	return value{}, false
+		cand := value{text: strings.Trim(joinTokens(cut), " ,;."), conf: min(minConf(cut), printedNameCap), toks: cut}
+		cc := nameCore(cand.text)
+		if suspectName(value{text: cand.text, conf: minConf(cut)}) || cc == core || len([]rune(cc)) < nameRepeatedMinCore {
+			return false
+		}
+		d := levenshtein(cc, core, limit)
+		if d <= limit && (other == "" || levenshtein(cc, other, d) > d) {
+			found = cand
+			return true
+		}
+		return false
+	})
+	return found, ok
 }
 
 // cutPrintedName ends a printing where the name ends: before an «ИНН» or
