@@ -115,6 +115,7 @@ func (x *extraction) run() {
 	x.checkRowsAgainstTotal()
 	if x.typ != pervichka.DocContract {
 		x.ref, x.refConf, x.refToks = findContractRef(x.lines, x.title)
+		x.checkRefPrinting()
 	}
 	x.checkParties()
 	x.mendNamesFromPrintings()

@@ -63,3 +63,33 @@ func TestNumberBeforeGluedOt(t *testing.T) {
 		}
 	}
 }
+
+// An OCR'd contract number printed once is not shown as sure: the slash
+// of «113/24» read as a 1 (unseen seed 9311) looks like any number. A
+// second printing that reads alike, or a text layer, lets it stand.
+func TestContractRefReadOnceNotSure(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"^Счет ^на ^оплату ^№ ^315 от 15 сентября 2025 г.",
+		"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Основание: Договор № 113124 от 01.02.2025",
+	}
+	for _, tc := range []struct {
+		name  string
+		conf  float64
+		lines []string
+		sure  bool
+	}{
+		{"OCR, once", 0.97, head, false},
+		{"OCR, printed twice", 0.97, append(append([]string{}, head...), "Оплата по договору № 113124 от 01.02.2025"), true},
+		{"text layer", 1, head, true},
+	} {
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, tc.conf, tc.lines...)}, Config{}, nil)
+		if res.ContractRef == nil || res.ContractRef.Number != "113124" {
+			t.Fatalf("%s: contract %+v", tc.name, res.ContractRef)
+		}
+		if got := res.Confidence["contract_ref.number"] >= 0.95; got != tc.sure {
+			t.Errorf("%s: confidence %.2f, sure %v, want %v", tc.name, res.Confidence["contract_ref.number"], got, tc.sure)
+		}
+	}
+}
