@@ -616,9 +616,12 @@ const nameLatinTwins = latinTwins + "aceopxyrtnukmN"
 // spelled only with Latin letters that have Cyrillic twins («ToprMactep»
 // for «ТоргМастер»): which script was printed, the reading cannot tell. A
 // Latin word with a letter of its own («Smart», «Lenovo») is not one.
-func latinTwinWord(name string) bool {
+func latinTwinWord(name string) bool { return latinTwinWordOf(name, 3) }
+
+// latinTwinWordOf is latinTwinWord for words of minLen letters or more.
+func latinTwinWordOf(name string, minLen int) bool {
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if len([]rune(w)) < 3 {
+		if len([]rune(w)) < minLen {
 			continue
 		}
 		twins := true

@@ -11,13 +11,6 @@ import (
 // misread cannot be known in general, but a reading with Latin look-alikes
 // or marks no name is printed with is the worse one.
 
-// suspectNameConf is the OCR confidence under which a name's reading is
-// taken as doubtful enough to look for a cleaner printing; the names the
-// realistic photos garbled («ООО "ЭкоМонтаж tOr”» on seed 9301's ТОРГ-12
-// 004) read at 0.06–0.14, right ones at 0.5 and more. Chosen so, not
-// measured further.
-const suspectNameConf = 0.3
-
 // printedNameCap is the confidence of a name taken from another printing
 // than the one at its label: the two readings disagree, so it is never
 // sure and the document goes to a clerk with it highlighted (under
@@ -25,9 +18,12 @@ const suspectNameConf = 0.3
 const printedNameCap = 0.6
 
 // suspectName reports a name reading to be doubted: Latin look-alikes
-// spelling a word, a mark no name is printed with, or a low confidence.
+// spelling a word of two letters or more («Юг» read «Or»), or a mark no
+// name is printed with. A low OCR confidence is not enough: unseen seed
+// 9321's photographed счёт-фактура 023 read «ИП Ильин …» right at a low
+// confidence, and its other printing «ИП Ильмн …», wrong, more surely.
 func suspectName(v value) bool {
-	return latinTwinWord(v.text) || strings.ContainsFunc(v.text, strayNameMark) || v.conf < suspectNameConf
+	return latinTwinWordOf(v.text, 2) || strings.ContainsFunc(v.text, strayNameMark)
 }
 
 // mendNamesFromPrintings replaces a side's doubtful OCR'd name by another
@@ -68,7 +64,7 @@ func (x *extraction) cleanerPrinting(v value, core, other string) (value, bool) 
 		}
 		cand := value{text: strings.Trim(joinTokens(cut), " ,;."), conf: min(minConf(cut), printedNameCap), toks: cut}
 		cc := nameCore(cand.text)
-		if suspectName(value{text: cand.text, conf: minConf(cut)}) || cc == core || len([]rune(cc)) < nameRepeatedMinCore {
+		if suspectName(cand) || cc == core || len([]rune(cc)) < nameRepeatedMinCore {
 			return false
 		}
 		d := levenshtein(cc, core, limit)

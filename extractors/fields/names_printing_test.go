@@ -19,6 +19,11 @@ func TestNameFromCleanerPrinting(t *testing.T) {
 		{`ООО "ЭкоМонтаж tOr"`, `ООО "ЭкоМонтаж Юг"`, `ООО "ЭкоМонтаж Юг"`},
 		{`ООО "ЭкоМонтаж Юг"`, `ООО "ЭкоМонтаж Юр"`, `ООО "ЭкоМонтаж Юг"`},  // not doubtful: left as read
 		{`ООО "ЭкоМонтаж tOr"`, `ООО "Стройресурс"`, `ООО "ЭкоМонтаж tOr"`}, // another name
+		{`ООО "ЭкоМонтаж Or"`, `ООО "ЭкоМонтаж Юг"`, `ООО "ЭкоМонтаж Юг"`},  // two Latin twins (seed 9301's realistic photo)
+		// Read right but unsurely, the other printing wrong and surer
+		// (unseen seed 9321's photographed счёт-фактура 023): a low
+		// confidence alone is no reason to prefer the other.
+		{`ООО "ЭкоМонтаж~0.2 Юг~0.2"`, `ООО "ЭкоМонтаж Юр"`, `ООО "ЭкоМонтаж Юг"`},
 	} {
 		lines := []string{
 			"@40 Унифицированная форма № ТОРГ-12",
@@ -32,7 +37,7 @@ func TestNameFromCleanerPrinting(t *testing.T) {
 		if string(res.Supplier.Name) != tc.want {
 			t.Errorf("%s / %s: supplier %q, want %q", tc.name, tc.consignor, res.Supplier.Name, tc.want)
 		}
-		if string(res.Supplier.Name) != tc.name && res.Confidence["supplier.name"] > printedNameCap {
+		if string(res.Supplier.Name) != confMark.ReplaceAllString(tc.name, "") && res.Confidence["supplier.name"] > printedNameCap {
 			t.Errorf("%s: the other printing's name at %.2f", tc.name, res.Confidence["supplier.name"])
 		}
 	}
