@@ -343,6 +343,13 @@ func bankName(lines []line, bikLine int) value {
 					if len(ts) == 0 || float64(ts[0].box.X0-t.box.X0) > 2*l.unit {
 						continue
 					}
+					if up > 0 && up > li-2 && cityGoesOn(&lines[up-1]) {
+						// «ФИЛИАЛ … "АЛЬФА-БАНК" г.» | «Новосибирск»: the
+						// line under the name is its city (unseen seed
+						// 9331's born-digital bill 010 gave «Новосибирск»
+						// as the bank, at the confidence of a text layer).
+						continue
+					}
 					if v, ok := bankNameAt(ts, false); ok {
 						return v
 					}
@@ -497,6 +504,17 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		conf = min(conf, garbledBankNameCap)
 	}
 	return value{text: text, conf: conf, toks: keep}, true
+}
+
+// cityGoesOn reports a line whose first cell ends with «г.», its city
+// wrapped onto the next line (the grid's БИК cell may follow on the line).
+func cityGoesOn(l *line) bool {
+	cs := l.cells(2)
+	if len(cs) == 0 {
+		return false
+	}
+	k := cs[0][len(cs[0])-1].key
+	return k == "г" || k == "г."
 }
 
 // cityMarkMisread reports «г.» before the city read as «1.» or «r.»

@@ -258,3 +258,20 @@ func TestNoBankNoBankConfidence(t *testing.T) {
 		}
 	}
 }
+
+// A 1C grid's bank name whose city wrapped onto the line above «Банк
+// получателя» is the line above that, not the city (unseen seed 9331's
+// born-digital bill 010 gave «Новосибирск», at 1.0).
+func TestBankNameCityWrapped(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"ФИЛИАЛ \"НОВОСИБИРСКИЙ\" АО \"АЛЬФА-БАНК\" г. @60 БИК @70 045004774",
+		"Новосибирск",
+		"Банк получателя @60 Сч. № @70 30101810600000000774",
+		"ИНН 5001208995 @20 КПП 500101001 @60 Сч. № @70 40702810509165634579",
+	}
+	v := bankName(buildLines([]pervichka.Page{pageOf(lines...)}), -1)
+	if v.text != "ФИЛИАЛ \"НОВОСИБИРСКИЙ\" АО \"АЛЬФА-БАНК\"" {
+		t.Errorf("bank name %q", v.text)
+	}
+}
