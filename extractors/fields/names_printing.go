@@ -42,7 +42,7 @@ func (x *extraction) mendNamesFromPrintings() {
 		}
 		other := nameCore(x.parties[1-r].name.text)
 		if v, ok := x.cleanerPrinting(p.name, core, other); ok {
-			p.name = v
+			p.name, p.fromPrinting = v, true
 		}
 	}
 }

@@ -509,6 +509,10 @@ type partyResult struct {
 	// guessedRole is set when no role label tied the ИНН to this side
 	// (taken in reading order): the digits may be right, the side not.
 	guessedRole bool
+	// fromPrinting is set when the name was taken from another printing
+	// than the one at the side's label (mendNamesFromPrintings): the two
+	// readings disagree, so no further printing may vouch for it.
+	fromPrinting bool
 }
 
 // extractParties finds both sides of the document.
