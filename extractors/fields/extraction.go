@@ -165,11 +165,8 @@ func (x *extraction) route() {
 		}
 	}
 	s, b := x.parties[0], x.parties[1]
-	// Sure digits on a guessed side are still a guess.
 	for _, p := range []*partyResult{&s, &b} {
-		if p.guessedRole {
-			p.inn.conf = min(p.inn.conf, guessedSideCap)
-		}
+		capGuessedSide(p)
 	}
 	key := map[string]value{
 		"doc_type":      {text: string(x.typ), conf: x.typConf},
@@ -198,6 +195,20 @@ func (x *extraction) route() {
 			x.reason(pervichka.ReasonLowConfidence, f)
 		}
 	}
+}
+
+// capGuessedSide caps every requisite of a side whose role was taken from
+// the reading order: sure digits on a guessed side are still a guess, and
+// the КПП and name printed with its ИНН are the same guess. Seed 9401's
+// photographed ТОРГ-12 008, its payer's label read «ИЕ», had the
+// consignor's КПП delivered as the buyer's at 0.96 beside its ИНН at 0.37.
+func capGuessedSide(p *partyResult) {
+	if !p.guessedRole {
+		return
+	}
+	p.inn.conf = min(p.inn.conf, guessedSideCap)
+	p.kpp.conf = min(p.kpp.conf, guessedSideCap)
+	p.name.conf = min(p.name.conf, guessedSideCap)
 }
 
 // result assembles the output.
@@ -246,9 +257,7 @@ func (x *extraction) result() pervichka.Result {
 	set("date", x.date.value)
 	for i, p := range []partyResult{s, b} {
 		n := role(i).String()
-		if p.guessedRole {
-			p.inn.conf = min(p.inn.conf, guessedSideCap)
-		}
+		capGuessedSide(&p)
 		set(n+".name", p.name)
 		set(n+".inn", p.inn)
 		set(n+".kpp", p.kpp)

@@ -409,13 +409,17 @@ func unlabelledINNs(sp span, li int, have []idHit) []idHit {
 	// garbled into Latin («AHHIKTIN nponmaya:», seed 9301's realistic
 	// УПД 013): only a statutory form prints a ten-digit number, a slash
 	// and nine digits, and the pair must pass the ИНН's check with the
-	// КПП in the ИНН's region.
+	// КПП in the ИНН's region — or, the label's side word read
+	// («UHHYKAN продавца: 7713216037/165191001», seed 9401's realistic
+	// УПД 003, a КПП of another region than its ИНН's as the generator and
+	// the world print it), with the КПП left to checkParties' region
+	// check, which sends a mismatch to a clerk.
 	for j, t := range sp.toks {
 		a, b, found := strings.Cut(strings.TrimRight(t.text, ",;."), "/")
 		if !found || len(a) != 10 || len(b) != 9 || strings.ContainsFunc(a+b, func(r rune) bool { return r < '0' || r > '9' }) {
 			continue
 		}
-		if !ruvalid.ValidINN(a) || b[:2] != a[:2] {
+		if !ruvalid.ValidINN(a) || b[:2] != a[:2] && !sideWordBefore(sp.toks, j) {
 			continue
 		}
 		if slices.ContainsFunc(append(append([]idHit{}, have...), out...), func(h idHit) bool {
@@ -430,6 +434,18 @@ func unlabelledINNs(sp span, li int, have []idHit) []idHit {
 		out = append(out, h)
 	}
 	return out
+}
+
+// sideWordBefore reports «продавца» or «покупателя» among the two words
+// before toks[j]: the end of a form's «ИНН/КПП продавца:» label.
+func sideWordBefore(toks []token, j int) bool {
+	for _, t := range toks[max(0, j-2):j] {
+		k := strings.TrimRight(t.key, ":")
+		if strings.HasPrefix(k, "продавц") || strings.HasPrefix(k, "покупател") {
+			return true
+		}
+	}
+	return false
 }
 
 // attribute decides which side an ИНН or КПП belongs to: the nearest role

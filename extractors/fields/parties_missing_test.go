@@ -77,20 +77,24 @@ func TestINNBeforeKPPWithoutLabel(t *testing.T) {
 // The «ИНН/КПП» pair of a form, its label garbled into Latin
 // («AHHIKTIN nponmaya: 7822140300/782201001», seed 9301's realistic УПД
 // 013), is the side's ИНН and КПП when the ИНН passes its check and the
-// КПП is in its region; the document still goes to a clerk.
+// КПП is in its region — or, with the label's side word read («UHHYKAN
+// продавца:», seed 9401's realistic УПД 003), a КПП of any region; the
+// document still goes to a clerk.
 func TestINNPairWithoutLabel(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		pair, inn, kpp string
+		label, pair, inn, kpp string
 	}{
-		{"7810109760/781001001", "7810109760", "781001001"},
-		{"7810109761/781001001", "", ""}, // check digits fail
-		{"7810109760/501001001", "", ""}, // the КПП of another region
+		{"AHHIKTIN nponmaya:", "7810109760/781001001", "7810109760", "781001001"},
+		{"AHHIKTIN nponmaya:", "7810109761/781001001", "", ""}, // check digits fail
+		{"AHHIKTIN nponmaya:", "7810109760/501001001", "", ""}, // the КПП of another region
+		{"UHHYKAN продавца:", "7810109760/501001001", "7810109760", "501001001"},
+		{"UHHYKAN продавца:", "7810109761/501001001", "", ""},
 	} {
 		lines := []string{
 			"^Счет-фактура ^№ ^15 от 3 июня 2025 г. @70 (1)",
 			"Продавец: ООО «Ромашка» @70 (2)",
-			"AHHIKTIN nponmaya: " + tc.pair + " @70 (2б)",
+			tc.label + " " + tc.pair + " @70 (2б)",
 			"Покупатель: АО «Спектр» @70 (6)",
 			"ИНН/КПП покупателя: 7446628853/744601001 @70 (6б)",
 		}
@@ -101,5 +105,33 @@ func TestINNPairWithoutLabel(t *testing.T) {
 		if string(res.Buyer.INN) != "7446628853" || !res.NeedsReview {
 			t.Errorf("%q: buyer ИНН %q, needs review %v", tc.pair, res.Buyer.INN, res.NeedsReview)
 		}
+	}
+}
+
+// A side filled from the reading order, with no label tying it to its
+// role, is a guess as a whole: its КПП and name are capped like its ИНН
+// (seed 9401's photographed ТОРГ-12 008 delivered the consignor's КПП as
+// the buyer's at 0.96, its payer's label read «ИЕ»).
+func TestGuessedSideCapsEveryRequisite(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^Счет ^на ^оплату ^№ ^836 от 18 марта 2026 г.",
+		"ИЕ ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Ае АО «Спектр», ИНН 7446628853, КПП 744601001",
+		"Итого: 32 704,41",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.97, lines...)}, Config{}, nil)
+	for _, side := range []string{"supplier", "buyer"} {
+		if _, ok := res.Confidence[side+".inn"]; !ok {
+			t.Fatalf("%s: no ИНН read: %+v %+v", side, res.Supplier, res.Buyer)
+		}
+		for _, f := range []string{".inn", ".kpp", ".name"} {
+			if c, ok := res.Confidence[side+f]; ok && c > guessedSideCap {
+				t.Errorf("%s%s at %.2f on a side taken from the reading order (cap %.2f)", side, f, c, guessedSideCap)
+			}
+		}
+	}
+	if !res.NeedsReview {
+		t.Error("approved with both sides guessed")
 	}
 }
