@@ -19,6 +19,9 @@ type bankResult struct {
 	// accRepaired: the account passes its key only after one digit was
 	// changed (ruvalid.RepairDigits); it is kept, but a clerk must see it.
 	accRepaired bool
+	// accs are every account reading on the page, for a re-read of a lost
+	// БИК to be checked against (rereadBIKInColumn).
+	accs []accHit
 }
 
 func (b bankResult) found() bool { return !b.bik.empty() || !b.account.empty() }
@@ -104,7 +107,9 @@ func findBankIn(lines []line) bankResult {
 			switch {
 			case strings.Contains(pre, "к/с") || strings.Contains(pre, "кор") || strings.Contains(pre, "к/сч") || strings.Contains(pre, "корр"):
 				kind = 2
-			case strings.Contains(pre, "р/с") || strings.Contains(pre, "сч") || strings.Contains(pre, "расч") || strings.Contains(pre, "р/сч"):
+			case strings.Contains(pre, "р/с") || strings.Contains(pre, "сч") || strings.Contains(pre, "расч") || strings.Contains(pre, "р/сч") || strings.Contains(pre, "p/c"):
+				// «p/c»: the label read in Latin (seed 9401's realistic
+				// photo of a счёт-оферта).
 				kind = 1
 			}
 			for _, w := range accountWindows(sp.text[m[0]:m[1]]) {
@@ -125,6 +130,7 @@ func findBankIn(lines []line) bankResult {
 	if len(biks) == 0 && len(accs) == 0 {
 		return b
 	}
+	b.accs = accs
 	// A БИК that an account printed here passes the key with beats one
 	// that is only well-formed: a run of ten read off a grid has two
 	// windows, and two БИК may be printed (the supplier's and a payer's).

@@ -108,6 +108,7 @@ func (x *extraction) run() {
 	}
 	x.parties = extractParties(x.lines, x.typ)
 	x.bank = findBank(x.lines, x.parties[0].column)
+	x.rereadBIK()
 	x.table = findTable(x.lines, x.typ)
 	x.totals = findTotals(x.lines, x.typ, x.table.end)
 	x.checkTableByArithmetic()

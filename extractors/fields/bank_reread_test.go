@@ -1,0 +1,64 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// A БИК whose digits the page's reading garbled is read again from its
+// cell, and kept only when an account printed beside it passes its key;
+// with its label lost too, the word in the accounts' column is read again
+// and must pass both keys (seed 9401's scan and realistic photo of
+// счёт-оферта 001: «БИК Ор», «pet ее»).
+func TestRereadBIK(t *testing.T) {
+	t.Parallel()
+	page := func(bikRow, corrRow string) pervichka.Page {
+		lines := []string{
+			"^Счет ^на ^оплату ^№ ^836 от 18 марта 2026 г.",
+			"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+			"ПАО СБЕРБАНК г. Москва",
+			"Р/с № @12 40702810358253852466",
+			bikRow,
+			corrRow,
+			"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+			"Итого: 32 704,41",
+		}
+		return pageScaled(1, 0.95, lines...)
+	}
+	const corr = "К/с № @12 30101810400000000225"
+	for _, tc := range []struct {
+		name             string
+		bikRow, corrRow  string
+		second           string // what the re-read of the БИК's row says
+		want             string
+		maxConf, minConf float64
+	}{
+		{"labelled", "БИК @12 Ор~0.0", corr, "БИК @12 044525225", "044525225", 0.9, 0.5},
+		{"labelled, key fails", "БИК @12 Ор~0.0", corr, "БИК @12 044525226", "", 0, 0},
+		{"label lost", "pet~0.6 @12 ее~0.2", corr, "pet @12 044525225", "044525225", unlabelledBIKFactor, 0.5},
+		{"label lost, one key", "pet~0.6 @12 ее~0.2", "Ко~0.3 @12 ри~0.2", "pet @12 044525225", "", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			second := page(tc.second, tc.corrRow)
+			rr := pageRereader{pages: []pervichka.Page{second}, conf: 0.9}
+			res := Extract(t.Context(), []pervichka.Page{page(tc.bikRow, tc.corrRow)}, Config{}, rr)
+			var got pervichka.Text
+			if res.SupplierBank != nil {
+				got = res.SupplierBank.BIK
+			}
+			if string(got) != tc.want {
+				t.Fatalf("БИК %q, want %q (bank %+v)", got, tc.want, res.SupplierBank)
+			}
+			if tc.want == "" {
+				return
+			}
+			if c := res.Confidence["supplier_bank.bik"]; c > tc.maxConf || c < tc.minConf {
+				t.Errorf("БИК at %.2f, want %.2f..%.2f", c, tc.minConf, tc.maxConf)
+			}
+			if res.SupplierBank.BankName != "ПАО СБЕРБАНК" {
+				t.Errorf("bank name %q", res.SupplierBank.BankName)
+			}
+		})
+	}
+}
