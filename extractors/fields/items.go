@@ -66,6 +66,10 @@ type itemRow struct {
 	// separator, as whole roubles; it may be kopecks run together
 	// («10337235» for 103372,35), which the printed total decides.
 	wholeMoney bool
+	// noVAT: the row's figures say «без НДС» (its rate or tax cell), and
+	// noVATConf is how sure OCR is of those words.
+	noVAT     bool
+	noVATConf float64
 }
 
 // tableResult is what the items table holds.

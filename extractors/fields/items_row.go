@@ -2,6 +2,7 @@ package fields
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,6 +110,7 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	if !r.hasAmt && name == "" {
 		return r, false
 	}
+	r.noVAT, r.noVATConf = rowWithoutVAT(cells)
 	// «без НДС» in the row, or a VAT not below the amount (a split amount
 	// spilling into the VAT column): the row has no VAT figure.
 	if r.hasVAT {
@@ -253,6 +255,27 @@ func parseQuantity(ts []token) (string, bool) {
 		w = "0"
 	}
 	return w + "." + frac, true
+}
+
+// rowWithoutVAT reports «без НДС» among a row's words outside its name
+// (a service «монтаж (без НДС)» says nothing of the tax), with the
+// confidence of the two words.
+// The two words may fall into two columns' cells, so the row's words are
+// taken in reading order.
+func rowWithoutVAT(cells map[colKind][]token) (bool, float64) {
+	var ts []token
+	for k, c := range cells {
+		if k != colName {
+			ts = append(ts, c...)
+		}
+	}
+	slices.SortFunc(ts, func(a, b token) int { return a.box.X0 - b.box.X0 })
+	for i := 0; i+1 < len(ts); i++ {
+		if withoutVAT([]string{ts[i].key, ts[i+1].key}) {
+			return true, min(ts[i].conf, ts[i+1].conf)
+		}
+	}
+	return false, 0
 }
 
 // withoutVAT reports «без НДС» among word keys, also as OCR reads it

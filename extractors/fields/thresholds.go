@@ -78,6 +78,11 @@ const (
 	// (1bb0294); not measured.
 	repairedRowCap = 0.7
 
+	// rowsNoVATCap caps the confidence of «без НДС» read from the rows
+	// alone (rowsWithoutVAT): the totals line that states it for the
+	// document was not read. Chosen by hand; not measured.
+	rowsNoVATCap = 0.9
+
 	// guessedSideCap caps the ИНН of a side whose role was taken from the
 	// reading order, not a label: sure digits on a guessed side are still
 	// a guess. Chosen by hand (b99986a); not measured.

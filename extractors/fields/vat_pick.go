@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,11 @@ func (x *extraction) pickVAT() {
 	}
 	for r := range x.table.rates {
 		rates[r] += tableRateVotes
+	}
+	if c, ok := x.rowsWithoutVAT(); ok {
+		// The rows are readings of their own: a «без НДС|» read unsure in
+		// the totals line is confirmed by them.
+		x.totals.noVAT, x.totals.noVATAt = true, max(x.totals.noVATAt, c)
 	}
 	noVAT := x.totals.noVAT
 	if noVAT && len(x.totals.vats) == 0 && !x.ratePrinted() {
@@ -220,4 +226,28 @@ func validRate(r int) bool {
 		return true
 	}
 	return false
+}
+
+// rowsWithoutVAT reports a table whose rows say «без НДС» where their
+// rate or tax is printed — at least half of them, the others garbled
+// there («без HA») — with no tax figure or rate read in any: the document
+// is without VAT even when its totals line was garbled past reading (seed
+// 9401's scanned УПД 010: «без НДС» on all 14 rows, «6e3 HOC» in «Всего к
+// оплате»). The confidence is the median of the rows that say so, capped
+// at rowsNoVATCap.
+func (x *extraction) rowsWithoutVAT() (float64, bool) {
+	var confs []float64
+	for _, r := range x.table.rows {
+		if r.rate > 0 || (r.hasVAT && r.vat != 0) {
+			return 0, false
+		}
+		if r.noVAT {
+			confs = append(confs, r.noVATConf)
+		}
+	}
+	if len(confs) == 0 || 2*len(confs) < len(x.table.rows) {
+		return 0, false
+	}
+	slices.Sort(confs)
+	return min(rowsNoVATCap, confs[len(confs)/2]), true
 }
