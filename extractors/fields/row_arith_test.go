@@ -145,3 +145,40 @@ func TestPriceRepairedAgainstNet(t *testing.T) {
 		}
 	}
 }
+
+// A row whose price or amount may be the misread one (20 × 225,02 against
+// 4 510,40: the price's 5 or the amount's 1, seed 9401's scanned bill 015)
+// is settled by the printed total when the amounts as read add up to it;
+// not when they do not.
+func TestPriceSettledByTotal(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		total, want string
+		review      bool
+	}{
+		{"5 410,40", "225.52", false},
+		{"5 400,40", "225.02", true}, // the amounts do not add up: the amount may be the misread one
+	} {
+		lines := []string{
+			"^Счет ^на ^оплату ^№ ^77 от 3 июня 2025 г.",
+			"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+			"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+			"№ @4 Товары @30 Кол-во @38 Ед. @44 Цена @62 Сумма",
+			"1 @4 Полотенца бумажные @30 20 @38 упак @44 225,02 @62 4 510,40",
+			"2 @4 Сахар-песок @30 9 @38 кг @44 100,00 @62 900,00",
+			"@44 Итого: @62 " + tc.total,
+			"Без налога (НДС)",
+			"Всего наименований 2, на сумму " + tc.total + " руб.",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if len(res.Items) != 2 || res.Items[0].Price != pervichka.Text(tc.want) {
+			t.Fatalf("total %s: items %+v, want price %s", tc.total, res.Items, tc.want)
+		}
+		if tc.review && !res.NeedsReview {
+			t.Errorf("total %s: approved with a row that does not add up", tc.total)
+		}
+		if !tc.review && !slices.Contains(res.ReviewReasons, pervichka.ReasonRowsRepaired) {
+			t.Errorf("total %s: reasons %v, want %s", tc.total, res.ReviewReasons, pervichka.ReasonRowsRepaired)
+		}
+	}
+}

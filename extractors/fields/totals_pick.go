@@ -129,7 +129,11 @@ func (x *extraction) checkRowsAgainstTotal() {
 		x.fillLostAmount(lost, sum)
 		return
 	}
-	if len(x.table.rows) == 0 || x.printedTotal(sum) {
+	if len(x.table.rows) == 0 {
+		return
+	}
+	if x.printedTotal(sum) {
+		x.settleByAmounts()
 		return
 	}
 	found, at := 0, -1
@@ -153,6 +157,42 @@ func (x *extraction) checkRowsAgainstTotal() {
 	r.item.Amount = with.Text()
 	r.repaired = true
 	r.conf = min(r.conf, repairedRowCap)
+}
+
+// settleByAmounts mends a row whose quantity × price is not its amount
+// when the amounts, as read, add up to a printed total: they are borne out
+// by a reading of their own, so the price or the quantity was misread. One
+// digit of either is changed when exactly one such change gives the
+// amount; a round quantity leaves the row alone to fixOneDigit otherwise
+// («20 × 225,02 = 4 510,40»: the price's 5 or the amount's 1 — seed
+// 9401's scanned bill 015, whose total settles it).
+func (x *extraction) settleByAmounts() {
+	for i := range x.table.rows {
+		r := &x.table.rows[i]
+		qm, okQ := quantityMilli(string(r.item.Quantity))
+		p, err := pervichka.ParseKopecks(string(r.item.Price))
+		if !okQ || err != nil || qm <= 0 || p <= 0 || !r.hasAmt || product(qm, p) == r.amount {
+			continue
+		}
+		var fixes []rowFix
+		for _, v := range digitVariants(int64(p)) {
+			if product(qm, pervichka.Kopecks(v)) == r.amount {
+				fixes = append(fixes, rowFix{qm, pervichka.Kopecks(v), r.amount})
+			}
+		}
+		for _, v := range digitVariants(qm) {
+			if product(v, p) == r.amount {
+				fixes = append(fixes, rowFix{v, p, r.amount})
+			}
+		}
+		if len(fixes) != 1 {
+			continue
+		}
+		r.item.Quantity = pervichka.Text(formatMilli(fixes[0].qm))
+		r.item.Price = fixes[0].p.Text()
+		r.conf = min(r.conf, repairedRowCap)
+		r.repaired, r.confused = true, true
+	}
 }
 
 // fillLostAmount completes the one row read without its amount (the
