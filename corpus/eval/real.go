@@ -22,6 +22,12 @@ import (
 // into the repository (their licence is not stated).
 const RealTruthFile = "truth.json"
 
+// RealUnlabelled are the fields the real truth does not record: the
+// contract reference (a bill's «по договору № …» is read, but nobody
+// labelled it). The reliability table leaves them out; CompareReal scores
+// them only where a truth has them, which none does.
+var RealUnlabelled = []string{"contract_ref.number", "contract_ref.date"}
+
 // RealSet is a folder of real documents read into the scorer's truth.
 //
 // The real truth labels the key fields, the parties, the bank block and the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -55,8 +56,11 @@ func reliabilityFields() []field {
 }
 
 // ScoreReliability compares every field value that has a confidence with
-// the truth. Files that failed or have no truth are left out.
-func ScoreReliability(truth []corpus.Truth, results []pervichka.Result) *Reliability {
+// the truth. Files that failed or have no truth are left out, and so are
+// the fields in unlabelled: a truth that does not record them (the real
+// documents' truth.json has no contract reference) says nothing of a
+// value read there.
+func ScoreReliability(truth []corpus.Truth, results []pervichka.Result, unlabelled ...string) *Reliability {
 	want := map[string]*pervichka.Result{}
 	for i := range truth {
 		for _, f := range truth[i].Variants {
@@ -84,7 +88,7 @@ func ScoreReliability(truth []corpus.Truth, results []pervichka.Result) *Reliabi
 		}
 		for i, f := range fs {
 			c, ok := got.Confidence[f.path]
-			if !ok {
+			if !ok || slices.Contains(unlabelled, f.path) {
 				continue
 			}
 			b := bucketOf(c)

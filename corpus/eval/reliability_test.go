@@ -60,3 +60,28 @@ func TestScoreReliability(t *testing.T) {
 		}
 	}
 }
+
+// A field the truth does not record is left out of the table: the real
+// documents' truth has no contract reference, and a reference read there
+// is not a wrong value.
+func TestScoreReliabilityUnlabelled(t *testing.T) {
+	t.Parallel()
+	truth := []corpus.Truth{{ID: "a", Variants: map[string]string{"pdf": "a.pdf"}, Result: pervichka.Result{Number: "17"}}}
+	got := []pervichka.Result{{File: "a.pdf", Number: "17", ContractRef: &pervichka.ContractRef{Number: "Д-1"},
+		Confidence: map[string]float64{"number": 1, "contract_ref.number": 1}}}
+	for _, tc := range []struct {
+		unlabelled []string
+		refN       int
+	}{{nil, 1}, {RealUnlabelled, 0}} {
+		rel := ScoreReliability(truth, got, tc.unlabelled...)
+		n := 0
+		for _, r := range rel.Rows {
+			if r.Field == "contract_ref.number" {
+				n = total(r.Buckets)
+			}
+		}
+		if n != tc.refN {
+			t.Errorf("unlabelled %v: %d contract references scored, want %d", tc.unlabelled, n, tc.refN)
+		}
+	}
+}

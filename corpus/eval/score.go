@@ -144,7 +144,8 @@ func (r *Report) Group(variant, docType string) *Group {
 // own lists our companies (the corpus's companies.json); nil means every
 // document counts as ours.
 func Score(name string, truth []corpus.Truth, results []pervichka.Result, own []pervichka.Party) *Report {
-	return score(name, truth, results, own, func(_ *corpus.Truth, want, got *pervichka.Result) Comparison {
+	rel := ScoreReliability(truth, results)
+	return score(name, truth, results, own, rel, func(_ *corpus.Truth, want, got *pervichka.Result) Comparison {
 		return Compare(want, got)
 	}, false)
 }
@@ -152,14 +153,15 @@ func Score(name string, truth []corpus.Truth, results []pervichka.Result, own []
 // ScoreReal scores a real set like Score, with its items scored by count
 // (CompareReal), and lists every file with what was read wrong.
 func ScoreReal(name string, set *RealSet, results []pervichka.Result, own []pervichka.Party) *Report {
-	return score(name, set.Truth, results, own, func(t *corpus.Truth, want, got *pervichka.Result) Comparison {
+	rel := ScoreReliability(set.Truth, results, RealUnlabelled...)
+	return score(name, set.Truth, results, own, rel, func(t *corpus.Truth, want, got *pervichka.Result) Comparison {
 		return CompareReal(want, got, set.LineCount[t.ID])
 	}, true)
 }
 
-func score(name string, truth []corpus.Truth, results []pervichka.Result, own []pervichka.Party,
+func score(name string, truth []corpus.Truth, results []pervichka.Result, own []pervichka.Party, rel *Reliability,
 	compare func(t *corpus.Truth, want, got *pervichka.Result) Comparison, perFile bool) *Report {
-	rep := &Report{Name: name, Reliability: ScoreReliability(truth, results)}
+	rep := &Report{Name: name, Reliability: rel}
 	byFile := make(map[string]*pervichka.Result, len(results))
 	for i := range results {
 		byFile[filepath.Base(results[i].File)] = &results[i]
