@@ -182,3 +182,34 @@ func TestPriceSettledByTotal(t *testing.T) {
 		}
 	}
 }
+
+// On a УПД whose headings were garbled, a table read by columns that took
+// the net for the amount (no tax in any row) gives way to the table read by
+// arithmetic, whose rows show net + VAT = amount, when no printed total
+// decides between them (seed 9401's realistic УПД 003, its total misread
+// by a digit). An invoice's rows carry no tax of their own: nothing
+// changes there.
+func TestTaxLostByColumns(t *testing.T) {
+	t.Parallel()
+	for _, typ := range []pervichka.DocType{pervichka.DocUPD, pervichka.DocInvoice} {
+		page := pageScaled(1, 0.9,
+			"1 Клавиатура проводная 796 шт 15,000 463,10 6 946,50 без акциза 20% 1 389,30 8 335,80",
+			"2 Кабель патч-корд 796 шт 13,000 124,50 1 618,50 без акциза 20% 323,70 1 942,20",
+			"Всего к оплате 12 278,00",
+		)
+		x := newExtraction(t.Context(), []pervichka.Page{page}, Config{}, nil)
+		x.typ = typ
+		byColumns := tableResult{header: -1, end: 2, rates: map[int]bool{}}
+		for _, r := range []struct{ q, p, a string }{{"15", "463.10", "6946.50"}, {"13", "124.50", "1618.50"}} {
+			k, _ := pervichka.ParseKopecks(r.a)
+			byColumns.rows = append(byColumns.rows, itemRow{item: pervichka.Item{Quantity: pervichka.Text(r.q), Price: pervichka.Text(r.p), Amount: pervichka.Text(r.a)}, amount: k, hasAmt: true})
+		}
+		x.table = byColumns
+		x.totals = findTotals(x.lines, x.typ, 2)
+		x.checkTableByArithmetic()
+		taxed := len(x.table.rows) == 2 && x.table.rows[0].hasVAT && x.table.rows[0].item.Amount == "8335.80"
+		if taxed != (typ == pervichka.DocUPD) {
+			t.Errorf("%s: rows %+v", typ, x.table.rows)
+		}
+	}
+}

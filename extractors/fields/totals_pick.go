@@ -52,13 +52,48 @@ func (x *extraction) checkTableByArithmetic() {
 		return
 	}
 	// Neither adds up: keep the reading that found more rows, each of
-	// them checked by its own arithmetic (the sum check still flags it).
-	if len(x.table.rows) == 0 || printed(as) || len(alt.rows) > len(x.table.rows) {
+	// them checked by its own arithmetic (the sum check still flags it);
+	// or, on the forms whose rows carry their tax, the one that read it.
+	if len(x.table.rows) == 0 || printed(as) || len(alt.rows) > len(x.table.rows) ||
+		x.taxLostByColumns(alt) {
 		x.table = alt
 		if len(x.totals.totals) == 0 && len(x.totals.vats) == 0 {
 			x.totals = findTotals(x.lines, x.typ, x.table.end)
 		}
 	}
+}
+
+// taxLostByColumns reports, on a счёт-фактура or УПД, a table read by
+// its columns whose rows carry no tax figure where the table read by
+// arithmetic (alt) found net + VAT = amount in at least half of its rows,
+// and as many rows as the columns gave amounts for: the column reading
+// took the net for the amount. Seed 9401's realistic
+// УПД 003, its headings garbled, read «6 946,50» of «15,000 463,10 6 946,50
+// без акциза 20% 1 389,30 8 335,80» as the amount, and a total misread by
+// one digit could not say which table was right.
+func (x *extraction) taxLostByColumns(alt tableResult) bool {
+	if x.typ != pervichka.DocVATInvoice && x.typ != pervichka.DocUPD {
+		return false
+	}
+	withAmount := 0
+	for _, r := range x.table.rows {
+		if r.hasVAT {
+			return false
+		}
+		if r.hasAmt {
+			withAmount++
+		}
+	}
+	if len(alt.rows) < withAmount {
+		return false
+	}
+	taxed := 0
+	for _, r := range alt.rows {
+		if r.hasVAT && r.vat > 0 {
+			taxed++
+		}
+	}
+	return taxed > 0 && 2*taxed >= len(alt.rows)
 }
 
 // checkLostSeparators reads the whole-rouble figures of rows as kopecks run
