@@ -161,3 +161,21 @@ func TestCrossedSidesConfidence(t *testing.T) {
 		t.Errorf("buyer.inn with a branch КПП at %.2f", c)
 	}
 }
+
+// A КПП that is not the one configured for our organisation of its ИНН is
+// not shown as sure: another branch of ours or a misread (unseen seed
+// 9411's scanner-app act 005, «500101003» for 500101001 at 0.95).
+func TestOwnKPPMismatchNotSure(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		kpp  pervichka.Text
+		sure bool
+	}{{"500301001", true}, {"500343001", false}} {
+		c := cfg()
+		c.Own = []pervichka.Party{{INN: "5003123458", KPP: tc.kpp}}
+		res := Extract(context.Background(), []pervichka.Page{pageOf(invoice1C...)}, c, nil)
+		if got := res.Confidence["buyer.kpp"] >= 0.95; got != tc.sure {
+			t.Errorf("our КПП %s: buyer КПП %s at %.2f", tc.kpp, res.Buyer.KPP, res.Confidence["buyer.kpp"])
+		}
+	}
+}

@@ -107,8 +107,9 @@ const (
 	innRepairedFactor     = 0.75
 	innDroppedDigitFactor = 0.7
 
-	// kppNotINNFactor multiplies a КПП whose region is not its ИНН's: legal
-	// for a branch, so only advisory. Chosen by hand (c6e81c0); not
+	// kppNotINNFactor multiplies a КПП whose region is not its ИНН's, or
+	// that is not the КПП configured for our organisation of that ИНН:
+	// legal for a branch, so only advisory. Chosen by hand (c6e81c0); not
 	// measured.
 	kppNotINNFactor = 0.8
 )
