@@ -270,8 +270,12 @@ func (x *extraction) collectEvidence() {
 		if ownINN && !ownNamed {
 			// Our ИНН under a name that is not ours: OCR made another name
 			// of ours, or the document names someone else. Either way a
-			// clerk looks; the name's repetitions do not vouch for it.
+			// clerk looks; the name's repetitions do not vouch for it,
+			// nor is the ИНН sure (unseen seed 9421's photographed
+			// счёт-фактура 006 gave its supplier our ИНН at 0.95 under
+			// the supplier's name).
 			x.reason(pervichka.ReasonOwnNameMismatch, role(r).String())
+			p.inn.conf *= ownNameMismatchFactor
 		}
 		if !x.sufficient(f) && x.rereadName(p.name) {
 			add(f, pervichka.EvidenceSecondReading)

@@ -107,6 +107,12 @@ const (
 	innRepairedFactor     = 0.75
 	innDroppedDigitFactor = 0.7
 
+	// ownNameMismatchFactor multiplies our ИНН read under a name that is
+	// not ours: the ИНН may be the misread one (a side given the other
+	// side's ИНН), so it leaves the sure range. Chosen by hand, like
+	// kppNotINNFactor; not varied.
+	ownNameMismatchFactor = 0.8
+
 	// kppNotINNFactor multiplies a КПП whose region is not its ИНН's, or
 	// that is not the КПП configured for our organisation of that ИНН:
 	// legal for a branch, so only advisory. Chosen by hand (c6e81c0); not
