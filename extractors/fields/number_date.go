@@ -344,6 +344,26 @@ func (x *extraction) checkRefPrinting() {
 
 // findContractRef reads «Основание: Договор № 15/24 от 01.02.2024» (or «по
 // договору № … от …»), with the words of its number and date.
+// refDate finds the date of a contract reference on line li after its
+// number sign, or, when running text wrapped it («по договору № 129/26 от
+// 9 января | 2026 г.»: unseen seed 9421's acts 011 and 018), starting on
+// that line and ending with the year on the next.
+func refDate(lines []line, li, sign int) (dateValue, bool) {
+	l := &lines[li]
+	if d, ok := findDate(l.toks, sign); ok {
+		return d, true
+	}
+	if li+1 >= len(lines) || lines[li+1].page != l.page || len(lines[li+1].toks) == 0 {
+		return dateValue{}, false
+	}
+	next := lines[li+1].toks
+	d, ok := findDate(slices.Concat(l.toks[sign:], next[:min(2, len(next))]), 0)
+	if !ok || len(d.toks) == 0 || !slices.ContainsFunc(l.toks[sign:], func(t token) bool { return t.box == d.toks[0].box }) {
+		return dateValue{}, false
+	}
+	return d, true
+}
+
 func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64, [2][]token) {
 	for li := range lines {
 		l := &lines[li]
@@ -372,7 +392,7 @@ func findContractRef(lines []line, t *title) (*pervichka.ContractRef, float64, [
 			ref := &pervichka.ContractRef{Number: pervichka.Text(num.text)}
 			c := num.conf
 			toks := [2][]token{num.toks}
-			if d, ok := findDate(l.toks, sign); ok {
+			if d, ok := refDate(lines, li, sign); ok {
 				ref.Date = pervichka.Text(d.text)
 				c = min(c, d.conf)
 				toks[1] = d.toks

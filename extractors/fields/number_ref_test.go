@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"strings"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -21,12 +22,15 @@ func TestContractRefBlank(t *testing.T) {
 		// that is no «Основание» before «Договор» is no label.
 		{"Поставщик @20 Основамие Договор № 47/01-23 от 14.01.2023", "47/01-23", "2023-01-14"},
 		{"Поставщик @20 Расторгнутый Договор № 47/01-23 от 14.01.2023", "", ""},
+		// The date wrapped by running text (unseen seed 9421's acts 011
+		// and 018); a date wholly on the next line is not the reference's.
+		{"Заказчик принял следующие услуги по договору № 129/26 от 9 января\n2026 г.:", "129/26", "2026-01-09"},
+		{"Заказчик принял следующие услуги по договору № 129/26\n9 января 2026 г.:", "129/26", ""},
 	} {
-		lines := []string{
+		lines := append([]string{
 			"^Счет ^на ^оплату ^№ ^315 от 15 сентября 2025 г.",
 			"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
-			tc.line,
-		}
+		}, strings.Split(tc.line, "\n")...)
 		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 1, lines...)}, Config{}, nil)
 		var num, date pervichka.Text
 		if res.ContractRef != nil {
