@@ -392,7 +392,8 @@ func wordsBetween(ts []token, i, j int) int {
 // case: most Cyrillic capitals are their small letter enlarged («С» and
 // «с»), and a split title («сч ЁТ-ФАКТУРА», seed 31's realistic
 // счёт-фактура photo) keeps only the size to tell them apart. The letters
-// after it, in the word or the next one, must then all be capitals.
+// after it, in the word or the next one, must then be capitals or letters
+// shaped like them (smallCapShapes), four in five at least.
 func capitalised(ts []token, k int) bool {
 	r := []rune(ts[k].text)
 	if len(r) == 0 {
@@ -414,13 +415,20 @@ func capitalised(ts []token, k int) bool {
 	for _, c := range rest {
 		if unicode.IsLetter(c) {
 			letters++
-			if unicode.IsUpper(c) {
+			if unicode.IsUpper(c) || strings.ContainsRune(smallCapShapes, c) {
 				upper++
 			}
 		}
 	}
 	return letters >= 3 && upper*10 >= letters*8
 }
+
+// smallCapShapes are the Cyrillic small letters shaped like their capital
+// (OCR tells them apart only by size): in a word of capitals they may be
+// read small too — «сч ЕТ ia ФАКТУРА» (unseen seed 9421's scanned
+// счёт-фактура 044, whose type was lost). а, б, д, е, р, у, ф differ.
+const smallCapShapes = "вгжзийклмнопстхцчшщъыьэюя"
+
 
 // compactMatch reports whether up to four words from ts[k] read as kw
 // run together: OCR splits a title's letters («СЧ ЕТ-ФАКТУРА», «ФА КТУР
