@@ -33,6 +33,9 @@ func (a amount) conf() float64 {
 // and whose kopecks by a comma.
 var groupSepRe = regexp.MustCompile(`^(\d{1,4}(?:[.\-]\d{3})+),(\d{2})$`)
 
+// colonKopecksRe is a figure whose decimal comma OCR read as «:» or «;».
+var colonKopecksRe = regexp.MustCompile(`^(\d{3,})[:;]{1,2}(\d{2})$`)
+
 // cleanNumber strips what surrounds a number in print («214 500,00 руб.»,
 // «=1000-00», «35 750,00;») and maps look-alike letters to digits. ok is
 // false when the word is not a number.
@@ -54,6 +57,14 @@ func cleanNumber(s string) (clean string, lookalike, ok bool) {
 	s = strings.TrimRight(strings.TrimLeft(strings.Trim(s, "_"), "—–_"), "-—–_")
 	if s == "" {
 		return "", false, false
+	}
+	// «73159:27», «73159;:27»: a comma read as a colon or semicolon
+	// (unseen seed 9421's scanned act 032, whose row then read as its
+	// name's second line). Only three or more digits before it and two
+	// kopeck digits after: «10:30» is a time.
+	if m := colonKopecksRe.FindStringSubmatch(s); m != nil {
+		s = m[1] + "," + m[2]
+		lookalike = true
 	}
 	// «310.000,00», «1860-000,00»: the spaces between digit groups read as
 	// a dot or a dash. Only groups of exactly three digits before a comma

@@ -17,6 +17,11 @@ func TestCleanNumber(t *testing.T) {
 		{"12.05.2024", "", false}, // a date is not an amount
 		{"310.00,00", "", false},  // a group of two digits: not a grouping
 		{"____", "", false},
+		// The comma read as a colon or semicolon (unseen seed 9421's
+		// scanned act 032); a time stays no amount.
+		{"73159:27", "73159,27", true},
+		{"73159;:27", "73159,27", true},
+		{"10:30", "", false},
 	} {
 		got, _, ok := cleanNumber(tc.in)
 		if ok != tc.ok || ok && got != tc.want {
