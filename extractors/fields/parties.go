@@ -433,6 +433,28 @@ func unlabelledINNs(sp span, li int, have []idHit) []idHit {
 		}
 		out = append(out, h)
 	}
+	// A twelve-digit number standing alone, with both check digits valid,
+	// under a label OCR garbled past reading («ен ce О, 773609563425» for
+	// «ИНН продавца: (2б) 773609563425», unseen seed 9421's scanned УПД
+	// 021): only a sole trader's ИНН is printed so — a phone has eleven
+	// digits, an ОГРНИП fifteen — and two check digits pass by chance
+	// once in a hundred. Ten digits, with one check digit, are not taken
+	// so.
+	for j, t := range sp.toks {
+		d := strings.Trim(t.text, ",;.:()")
+		if len(d) != 12 || strings.ContainsFunc(d, func(r rune) bool { return r < '0' || r > '9' }) || !ruvalid.ValidINN(d) {
+			continue
+		}
+		if j > 0 && startsWithDigit(sp.toks[j-1].text) || j+1 < len(sp.toks) && startsWithDigit(sp.toks[j+1].text) {
+			continue // part of a longer run of digits
+		}
+		if slices.ContainsFunc(append(append([]idHit{}, have...), out...), func(h idHit) bool {
+			return h.line == li && slices.ContainsFunc(h.innToks, func(x token) bool { return x.box == t.box })
+		}) {
+			continue
+		}
+		out = append(out, idHit{line: li, inn: d, lookalike: true, innToks: []token{t}, x0: sp.toks[max(0, j-2)].box.X0, conf: t.conf})
+	}
 	return out
 }
 

@@ -135,3 +135,32 @@ func TestGuessedSideCapsEveryRequisite(t *testing.T) {
 		t.Error("approved with both sides guessed")
 	}
 }
+
+// A twelve-digit number alone on a line whose label OCR garbled («ен ce
+// О, 773609563425», unseen seed 9421's scanned УПД 021) is a sole trader's
+// ИНН when both its check digits pass; ten digits alone, or twelve that
+// fail, are not taken.
+func TestLoneTwelveDigitINN(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ value, want string }{
+		{"773609563425", "773609563425"},
+		{"773609563426", ""},
+		{"7810109760", ""},
+	} {
+		lines := []string{
+			"^Счет-фактура ^№ ^15 от 3 июня 2025 г. @70 (1)",
+			"Продавец: ИП Ильин Дмитрий Николаевич @70 (2)",
+			"Адрес: 171411, г. Москва, ул. Новая, д. 149 @70 (2а)",
+			"ен ce О, " + tc.value,
+			"Покупатель: АО «Спектр» @70 (6)",
+			"ИНН/КПП покупателя: 7446628853/744601001 @70 (6б)",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if string(res.Supplier.INN) != tc.want {
+			t.Errorf("%q: supplier ИНН %q, want %q", tc.value, res.Supplier.INN, tc.want)
+		}
+		if string(res.Buyer.INN) != "7446628853" {
+			t.Errorf("%q: buyer ИНН %q", tc.value, res.Buyer.INN)
+		}
+	}
+}
