@@ -429,7 +429,6 @@ func capitalised(ts []token, k int) bool {
 // счёт-фактура 044, whose type was lost). а, б, д, е, р, у, ф differ.
 const smallCapShapes = "вгжзийклмнопстхцчшщъыьэюя"
 
-
 // compactMatch reports whether up to four words from ts[k] read as kw
 // run together: OCR splits a title's letters («СЧ ЕТ-ФАКТУРА», «ФА КТУР
 // А»). A mark with no letters between them («СЧЕТ > ФА КТУР А», seed
