@@ -224,6 +224,14 @@ func repairAgainstNet(r *itemRow, net pervichka.Kopecks) {
 	if fits(qm, p) {
 		return
 	}
+	fixPriceOrQuantity(r, qm, p, fits)
+}
+
+// fixPriceOrQuantity changes one digit of the row's price or of its
+// quantity (qm, thousandths) when exactly one such change fits, and marks
+// the row repaired and confused. A whole quantity stays whole: its
+// thousandths were not read.
+func fixPriceOrQuantity(r *itemRow, qm int64, p pervichka.Kopecks, fits func(q int64, p pervichka.Kopecks) bool) bool {
 	var fixes []rowFix
 	for _, v := range digitVariants(int64(p)) {
 		if fits(qm, pervichka.Kopecks(v)) {
@@ -231,18 +239,18 @@ func repairAgainstNet(r *itemRow, net pervichka.Kopecks) {
 		}
 	}
 	for _, v := range digitVariants(qm) {
-		// A whole quantity stays whole: its thousandths were not read.
 		if fits(v, p) && (qm%1000 != 0 || v%1000 == 0) {
 			fixes = append(fixes, rowFix{qm: v, p: p})
 		}
 	}
 	if len(fixes) != 1 {
-		return
+		return false
 	}
 	r.item.Quantity = pervichka.Text(formatMilli(fixes[0].qm))
 	r.item.Price = fixes[0].p.Text()
 	r.conf = min(r.conf, repairedRowCap)
 	r.repaired, r.confused = true, true
+	return true
 }
 
 // inferQuantity fills the quantity of a row that has a price and an amount

@@ -198,9 +198,10 @@ func (x *extraction) checkRowsAgainstTotal() {
 // when the amounts, as read, add up to a printed total: they are borne out
 // by a reading of their own, so the price or the quantity was misread. One
 // digit of either is changed when exactly one such change gives the
-// amount; a round quantity leaves the row alone to fixOneDigit otherwise
-// («20 × 225,02 = 4 510,40»: the price's 5 or the amount's 1 — seed
-// 9401's scanned bill 015, whose total settles it).
+// amount (fixPriceOrQuantity). The row alone could not tell: fixOneDigit
+// may change the amount too, and with a round quantity it often finds two
+// ways («20 × 225,02 = 4 510,40»: the price's 5 or the amount's 1 — seed
+// 9401's scanned bill 015); the total settles which.
 //
 // Not on ТОРГ-12, nor on a row with a net column or whose product is its
 // amount less its VAT: their amount carries a tax the price does not
@@ -218,24 +219,7 @@ func (x *extraction) settleByAmounts() {
 			len(r.cells[colNet]) > 0 || r.hasVAT && product(qm, p) == r.amount-r.vat {
 			continue
 		}
-		var fixes []rowFix
-		for _, v := range digitVariants(int64(p)) {
-			if product(qm, pervichka.Kopecks(v)) == r.amount {
-				fixes = append(fixes, rowFix{qm, pervichka.Kopecks(v), r.amount})
-			}
-		}
-		for _, v := range digitVariants(qm) {
-			if product(v, p) == r.amount {
-				fixes = append(fixes, rowFix{v, p, r.amount})
-			}
-		}
-		if len(fixes) != 1 {
-			continue
-		}
-		r.item.Quantity = pervichka.Text(formatMilli(fixes[0].qm))
-		r.item.Price = fixes[0].p.Text()
-		r.conf = min(r.conf, repairedRowCap)
-		r.repaired, r.confused = true, true
+		fixPriceOrQuantity(r, qm, p, func(q int64, pr pervichka.Kopecks) bool { return product(q, pr) == r.amount })
 	}
 }
 
