@@ -375,12 +375,17 @@ func bankName(lines []line, bikLine int) value {
 				rest := append([]token{}, l.toks[i+1:]...)
 				// The text's column ends at a wide gap: ТОРГ-12 prints
 				// «Коды» far right on the line that ends «в банке» (seed
-				// 9201's scanner-app 003 took «Коды АО "ТБанк"»).
-				for j := 1; j < len(rest); j++ {
-					if float64(rest[j].box.X0-rest[j-1].box.X1) > 3*float64(max(1, rest[j].box.Dy())) {
+				// 9201's scanner-app 003 took «Коды АО "ТБанк"»), or
+				// right after the «в» when «банке» wrapped (unseen seed
+				// 9431's realistic ТОРГ-12 002: «в Коды» | «банке
+				// Волго-Вятский банк …» gave «Коды банке …» at 0.95).
+				prev := t
+				for j := 0; j < len(rest); j++ {
+					if float64(rest[j].box.X0-prev.box.X1) > 3*float64(max(1, rest[j].box.Dy())) {
 						rest = rest[:j]
 						break
 					}
+					prev = rest[j]
 				}
 				// «… в банке» ending the line: the whole name is on the
 				// next (seed 8941's ТОРГ-12 006 gave «банке» as the bank,
