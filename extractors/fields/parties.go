@@ -535,6 +535,19 @@ func firstX(h *idHit) int {
 	return h.x0
 }
 
+// wrappedAfter reports a КПП opening the line right under an ИНН that
+// ends its own: running text wrapped between them («…, ИНН 3628266417,» |
+// «КПП 362801001, 394210, г. Воронеж …», unseen seed 9441's born-digital
+// act 037, whose КПП were both lost).
+func wrappedAfter(lines []line, h, k idHit) bool {
+	if k.line != h.line+1 || len(h.innToks) == 0 || len(k.kppToks) == 0 {
+		return false
+	}
+	inn, next := h.innToks[len(h.innToks)-1], lines[k.line].toks
+	last := lines[h.line].toks[len(lines[h.line].toks)-1]
+	return last.box == inn.box && len(next) > 0 && next[0].box.X0 >= k.x0-1 && lines[k.line].page == lines[h.line].page
+}
+
 // partyResult is one side as extracted.
 type partyResult struct {
 	name, inn, kpp value
@@ -761,9 +774,10 @@ func partyFromHit(lines []line, hits []roleHit, h idHit, kpps []idHit, lbl *role
 				continue
 			}
 			// The same column: the КПП label starts near the ИНН label,
-			// or follows it on the same line.
+			// or follows it on the same line, or running text wrapped
+			// after the ИНН (wrappedAfter).
 			u := lines[h.line].unit
-			if k.line != h.line && math.Abs(float64(k.x0-h.x0))/u > 4 {
+			if k.line != h.line && math.Abs(float64(k.x0-h.x0))/u > 4 && !wrappedAfter(lines, h, k) {
 				continue
 			}
 			if k.line == h.line && k.x0 < h.x0 {

@@ -164,3 +164,24 @@ func TestLoneTwelveDigitINN(t *testing.T) {
 		}
 	}
 }
+
+// Running text wrapped between an ИНН ending its line and the КПП opening
+// the next («…, ИНН 3628266417,» | «КПП 362801001, 394210, …», unseen seed
+// 9441's born-digital act 037): the КПП is the side's.
+func TestKPPWrappedAfterINN(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ second, want string }{
+		{"@13 КПП 362801001, 394210, г. Воронеж, пер. Строителей, д. 108", "362801001"},
+	} {
+		lines := []string{
+			"Акт № 1897 от 24 августа 2025 г.",
+			"Исполнитель: Общество с ограниченной ответственностью \"Аврора-М\", ИНН 3628266417,",
+			tc.second,
+			"Заказчик: ООО \"ТеплоАльянс\", ИНН 7749149970, КПП 774901001",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageOf(lines...)}, Config{}, nil)
+		if string(res.Supplier.KPP) != tc.want {
+			t.Errorf("%q: supplier КПП %q, want %q", tc.second, res.Supplier.KPP, tc.want)
+		}
+	}
+}
