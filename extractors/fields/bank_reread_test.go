@@ -134,3 +134,33 @@ func TestCorrAccountRepaired(t *testing.T) {
 		}
 	}
 }
+
+// The settlement account's key reads only the БИК's last three digits: a
+// БИК misread in its fifth or sixth digit passes it, and only the
+// correspondent account's key, failing, tells (unseen seed 9461's
+// photographed contract 009: «048075601» for 048073601 at 0.95).
+func TestBIKCheckedByCorrAccount(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		bik  string
+		sure bool
+	}{{"048073601", true}, {"048075601", false}} {
+		lines := []string{
+			"^Счет ^на ^оплату ^№ ^836 от 18 марта 2026 г.",
+			"Поставщик: ИП Фёдоров Андрей Ильич, ИНН 773609563425",
+			"Р/с № @12 40802810884028354462",
+			"БИК @12 " + tc.bik,
+			"К/с № @12 30101810300000000601",
+			"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+			"Итого: 32 704,41",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.97, lines...)}, Config{}, nil)
+		if res.SupplierBank == nil {
+			t.Fatalf("БИК %s: no bank", tc.bik)
+		}
+		c := res.Confidence["supplier_bank.bik"]
+		if (c >= 0.95) != tc.sure || !tc.sure && res.SupplierBank.BIK != "048073601" && c > 0.5 {
+			t.Errorf("БИК %s: delivered %s at %.2f", tc.bik, res.SupplierBank.BIK, c)
+		}
+	}
+}
