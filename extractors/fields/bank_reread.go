@@ -25,6 +25,7 @@ func (x *extraction) rereadBIK() {
 	if x.rr == nil || b.bikValid || len(b.accs) == 0 {
 		return
 	}
+	tries := 0
 	for li := range x.lines {
 		l := &x.lines[li]
 		for i, t := range l.toks {
@@ -34,6 +35,9 @@ func (x *extraction) rereadBIK() {
 			box, end := bikCell(l, i)
 			if box.Dx() < 4*int(l.unit) {
 				continue
+			}
+			if tries++; tries > maxBIKRereads {
+				return
 			}
 			text, c, err := x.rr.ReadLine(x.ctx, t.page, box, "0123456789")
 			if err != nil {
@@ -97,7 +101,9 @@ func (x *extraction) rereadBIKInColumn() {
 			}
 			d := onlyDigits(text)
 			if !ruvalid.ValidBIK(d) || !ruvalid.ValidAccount(acc.v.text, d) || !ruvalid.ValidCorrAccount(corr.v.text, d) {
-				continue
+				// One word a line: the column's. The lines looked at
+				// are the few within bikColumnReach of the accounts.
+				break
 			}
 			lines := slices.Clone(x.lines)
 			lines[li].toks = slices.Concat(l.toks[:i], []token{
@@ -182,6 +188,11 @@ func bikCell(l *line, i int) (box pervichka.Rect, end int) {
 }
 
 const (
+	// maxBIKRereads bounds the re-reads of «БИК» cells per document: a
+	// page has one БИК label or two (a payer's too), and every re-read is
+	// a recognition; a crafted page of many «БИК» words must not cost one
+	// each.
+	maxBIKRereads = 3
 	// bikRereadFactor multiplies the confidence of a БИК taken from a
 	// re-read of its cell: one reading, tied by an account key. Chosen
 	// like bareBIKFactor, by hand; not varied.

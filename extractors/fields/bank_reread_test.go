@@ -1,7 +1,9 @@
 package fields
 
 import (
+	"context"
 	"slices"
+	"sync"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -163,4 +165,43 @@ func TestBIKCheckedByCorrAccount(t *testing.T) {
 			t.Errorf("БИК %s: delivered %s at %.2f", tc.bik, res.SupplierBank.BIK, c)
 		}
 	}
+}
+
+// A page of many garbled «БИК» cells costs at most maxBIKRereads re-reads.
+func TestBIKRereadsBounded(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"Поставщик: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Р/с № @12 40702810358253852466",
+	}
+	for range 50 {
+		lines = append(lines, "БИК @12 Ор~0.0")
+	}
+	rr := &countingRereader{}
+	Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, rr)
+	if n := rr.bikReads(); n > maxBIKRereads {
+		t.Errorf("%d digit re-reads of БИК cells, want at most %d", n, maxBIKRereads)
+	}
+}
+
+// countingRereader reads nothing and counts the digit-only re-reads asked
+// for with the БИК's whitelist.
+type countingRereader struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (r *countingRereader) ReadLine(_ context.Context, _ int, _ pervichka.Rect, whitelist string) (string, float64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if whitelist == "0123456789" {
+		r.n++
+	}
+	return "", 0, nil
+}
+
+func (r *countingRereader) bikReads() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n
 }
