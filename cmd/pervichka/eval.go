@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -51,6 +52,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	companies := fset.String("companies", "", "our organisations (default DIR/companies.json when present; for --real, FOLDER/companies.json)")
 	saveDir := fset.String("save", "", "write each run's results as JSONL into this folder (RUN.jsonl), for --results later")
 	realDir := fset.String("real", "", "also score the real documents in this folder (truth.json + files/, e.g. ../shared/real-dev), file by file")
+	cpuProfile := fset.String("cpuprofile", "", "write a Go CPU profile of the recognition to this file (go tool pprof reads it; time inside Tesseract is charged to the Go call that entered it)")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "usage: pervichka eval [flags] [DIR]   (DIR or --real or both)")
 		fset.PrintDefaults()
@@ -142,6 +144,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return printReports(stdout, reports, *asJSON)
 	}
 
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	pool, err := tesseract.NewPool(ctx, tesseract.Options{Size: max(1, *jobs), Logger: logger})
 	if err != nil {
@@ -224,6 +233,23 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		reports = append(reports, rep)
 	}
 	return printReports(stdout, reports, *asJSON)
+}
+
+// startCPUProfile starts profiling into path; stop ends it and closes the
+// file.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // imagePaths lists the variant files that go through OCR (all but "pdf").
