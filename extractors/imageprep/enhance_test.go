@@ -551,6 +551,10 @@ func TestSheetRejectsNonPageShapes(t *testing.T) {
 		want bool
 	}{
 		{"A4 portrait", []point{{250, 100}, {650, 100}, {650, 666}, {250, 666}}, true},
+		{"A4 landscape", []point{{100, 250}, {800, 250}, {800, 745}, {100, 745}}, true},
+		// Seed 9501's realistic act 014: a shadow over the top third left a
+		// region of ratio 1.25, which was warped to fill the page.
+		{"cut by a shadow 1:1.25", []point{{250, 100}, {650, 100}, {650, 600}, {250, 600}}, false},
 		{"strip 1:2.4", []point{{300, 60}, {600, 60}, {600, 780}, {300, 780}}, false},
 		{"square", []point{{150, 150}, {750, 150}, {750, 750}, {150, 750}}, false},
 		{"sheared 130°", []point{{150, 120}, {500, 120}, {800, 760}, {150, 760}}, false},
