@@ -38,9 +38,16 @@ func numberSign(t token) (isSign bool, rest string) {
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
 // findNumberSign returns the index of the first «№» token at or after from,
-// or -1.
+// or -1. A form marker «(1)» or «Приложение» ends the search: what follows
+// on the line is the form's decree note («Приложение № 1 к постановлению
+// …»), whose «№» is the appendix's, not the document's (seed 9501's
+// realistic УПД 005, whose own «№» OCR lost, was numbered «1 к
+// постановлению»).
 func findNumberSign(ts []token, from int) int {
 	for i := from; i < len(ts); i++ {
+		if isFormMarker(ts[i].text) || strings.HasPrefix(ts[i].key, "приложени") {
+			return -1
+		}
 		if ok, _ := numberSign(ts[i]); ok {
 			return i
 		}

@@ -123,3 +123,32 @@ func TestUPDDateNotFromDecreeNote(t *testing.T) {
 		t.Errorf("date %q, want 2025-01-07 from line (5а)", res.Date)
 	}
 }
+
+// A УПД title whose «№» OCR lost («СЧЕТ-ФАКТУР “4-203 от 10 марта …») is
+// not numbered from the form's decree note further along its line: seed
+// 9501's realistic УПД 005 was numbered «1 к постановлению» from
+// «(1) Приложение № 1 к постановлению». The number is missing instead.
+func TestTitleNumberNotFromDecreeNote(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		title  string
+		number pervichka.Text
+	}{
+		{"Универсальный передаточный @20 ^СЧЕТ-ФАКТУР ^“4-203 от 10 марта 2025 г. @80 (1) @90 Приложение № 1 к постановлению", ""},
+		{"Универсальный передаточный @20 ^СЧЕТ-ФАКТУР ^“4-203 от 10 марта 2025 г. @90 Приложение № 1 к постановлению", ""},
+		{"Универсальный передаточный @20 ^СЧЕТ-ФАКТУРА ^№ ^СЧ-203 от 10 марта 2025 г. @80 (1) @90 Приложение № 1 к постановлению", "СЧ-203"},
+	} {
+		lines := []string{
+			tc.title,
+			"документ @20 ИСПРАВЛЕНИЕ № --- от --- @80 (1а)",
+			"Статус: 1 @20 Продавец: ООО «МеталлКонтакт Групп» @80 (2)",
+			"@20 ИНН/КПП продавца: 7747527866/774701001 @80 (2б)",
+			"@20 Покупатель: ООО «ТеплоАльянс» @80 (6)",
+			"@20 ИНН/КПП покупателя: 7749149970/774901001 @80 (6б)",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if res.DocType != pervichka.DocUPD || res.Number != tc.number {
+			t.Errorf("%q: %s number %q, want upd %q", tc.title, res.DocType, res.Number, tc.number)
+		}
+	}
+}
