@@ -36,6 +36,10 @@ var groupSepRe = regexp.MustCompile(`^(\d{1,4}(?:[.\-]\d{3})+),(\d{2})$`)
 // colonKopecksRe is a figure whose decimal comma OCR read as «:» or «;».
 var colonKopecksRe = regexp.MustCompile(`^(\d{3,})[:;]{1,2}(\d{2})$`)
 
+// gluedCurrencyRe is an amount with kopecks and «руб.» glued on as OCR
+// reads it: «34,/py6.,», «500,00руб.,», «12,50p.».
+var gluedCurrencyRe = regexp.MustCompile(`^(.*\d[,.]\d{2})[,./]*(?:[рp][уy][бb6]|[рp])\.?[.,;]*$`)
+
 // cleanNumber strips what surrounds a number in print («214 500,00 руб.»,
 // «=1000-00», «35 750,00;») and maps look-alike letters to digits. ok is
 // false when the word is not a number.
@@ -50,6 +54,13 @@ func cleanNumber(s string) (clean string, lookalike, ok bool) {
 	}
 	s = strings.TrimSuffix(s, "руб.")
 	s = strings.TrimSuffix(s, "р.")
+	// «34,/py6.,»: the currency glued to the kopecks, in Latin look-alikes
+	// and with the comma after it (unseen seed 9501's bill 003 «Итого
+	// подлежит оплате: 26 672,34 руб., в том числе НДС …» lost its total
+	// to the VAT on all three images). Only after two kopeck digits.
+	if m := gluedCurrencyRe.FindStringSubmatch(s); m != nil {
+		s = m[1]
+	}
 	s = strings.TrimRight(s, ".")
 	// A figure on a printed underline, «__310.000,00-», or struck through,
 	// «—310.000,00-» (real-dev's corrected bill): the line's ends are read

@@ -287,7 +287,9 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 		}
 		if at, ok := hasSeq(l, "итого"); ok && !hasNDS {
 			as := moneyAfter(lines, li, at)
-			if m, ok := lastMoney(as); ok {
+			if m, ok := moneyBeforeIncluded(l, at); ok {
+				add(&r.totals, m, li, bareTotalWeight)
+			} else if m, ok := lastMoney(as); ok {
 				add(&r.totals, m, li, bareTotalWeight)
 			}
 			if v, ok := netVATGross(as); ok && li >= tableEnd-1 {
@@ -325,6 +327,33 @@ func totalBeforeVAT(l *line) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// moneyBeforeIncluded is the money between «Итого» (token at) and a
+// «том» further along its line: «Итого подлежит оплате: 26 672,34 руб., в
+// том числе НДС 4 445,39 руб.» with «числе НДС» lost to OCR («B TOM 4
+// 445,39», unseen seed 9501's bill 003 on all three images) names the
+// total before «в том» and a part of it after.
+// «в том» glued and garbled («BYTOM числе HAC 4 445,39», the same bill's
+// scanner-app image) counts by its «том» or its «числе».
+func moneyBeforeIncluded(l *line, at int) (amount, bool) {
+	inc := -1
+	for i := at + 1; i < len(l.toks) && inc < 0; i++ {
+		k := strings.Trim(l.toks[i].key, ":.,()")
+		if strings.HasSuffix(k, "том") && len([]rune(k)) <= 5 || matchScore(k, "числе") > 0 {
+			inc = i
+		}
+	}
+	if inc < 0 {
+		return amount{}, false
+	}
+	var before []amount
+	for _, a := range amounts(l) {
+		if a.first > at && a.last < inc && a.frac {
+			before = append(before, a)
+		}
+	}
+	return lastMoney(before)
 }
 
 // ndsIndex is the index of the line's first token holding «НДС», or -1.
