@@ -208,7 +208,9 @@ func matchTitleAt(l *line, k int) (title, bool) {
 	// ТОРГ-12 prints «ТОВАРНАЯ НАКЛАДНАЯ» beside the boxes «Номер
 	// документа | Дата составления», so no «№» follows it; «Товарная
 	// накладная № 5 от …» is a reference in another document's cell.
-	case matchScore(key, "товарная") > 0 && matchScore(next(1), "накладная") > 0:
+	// OCR splits its second word too: «ТОВАРНАЯ H АКЛАДНАЯ» (unseen seed
+	// 9501's scanned ТОРГ-12 006 lost its number and date so).
+	case matchScore(key, "товарная") > 0 && (matchScore(next(1), "накладная") > 0 || compactMatch(ts, k+1, "накладная")):
 		if signNear {
 			return t, false
 		}

@@ -239,3 +239,23 @@ func TestTORG12GrossGarbled(t *testing.T) {
 		}
 	}
 }
+
+// «ТОВАРНАЯ H АКЛАДНАЯ»: OCR split the title's second word (unseen seed
+// 9501's scanned ТОРГ-12 006, which lost its number and date so). The
+// pieces are still the title, and the boxes beside it still give the
+// number and date.
+func TestTORG12TitleSplitWord(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"@60 Унифицированная форма № ТОРГ-12",
+		"@80 Форма по ОКУД 0330212",
+		"Поставщик ООО «Ромашка», ИНН 7701234560, КПП 770101001 @80 по ОКПО",
+		"Плательщик ООО «ТеплоАльянс», ИНН 7749149970, КПП 774901001",
+		"@30 Номер документа @45 Дата составления",
+		"ТОВАРНАЯ H АКЛАДНАЯ @30 1384/24 @45 09.06.2024",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.DocType != pervichka.DocTORG12 || res.Number != "1384/24" || res.Date != "2024-06-09" {
+		t.Errorf("%s number %q date %q, want torg12 1384/24 2024-06-09", res.DocType, res.Number, res.Date)
+	}
+}

@@ -553,6 +553,10 @@ func boxedNumberDate(lines []line, t *title) (value, dateValue) {
 	}
 	ts := t.line.toks
 	from := t.keyword + 2 // «товарная накладная»
+	// «ТОВАРНАЯ H АКЛАДНАЯ»: the second word in two pieces.
+	if k := t.keyword + 2; k < len(ts) && matchScore(ts[k-1].key, "накладная") == 0 && matchScore(ts[k-1].key+ts[k].key, "накладная") > 0 {
+		from = k + 1
+	}
 	if from >= len(ts) {
 		return value{}, dateValue{}
 	}
