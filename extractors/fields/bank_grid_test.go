@@ -147,6 +147,19 @@ func TestTotalBeforeGarbledIncluded(t *testing.T) {
 		if res.Total != "17400.00" {
 			t.Errorf("%q: total %s, want 17400.00 (reasons %v)", last, res.Total, res.ReviewReasons)
 		}
+		// The figure after «в том» is read as the tax, which the rate
+		// confirms (not the rate's figure proposed at vatFromRateCap).
+		if res.VATAmount != "2900.00" || res.Confidence["vat_amount"] <= vatFromRateCap {
+			t.Errorf("%q: VAT %s at %.2f, want 2900.00 read (reasons %v)", last, res.VATAmount, res.Confidence["vat_amount"], res.ReviewReasons)
+		}
+	}
+	// The bill restates its VAT in the payment purpose above the table:
+	// with the line under the table garbled, the two agree and the VAT is
+	// printed twice.
+	purpose := append([]string{"Назначение платежа: Оплата по счету № А-17 от 20.03.2024, в том числе НДС 2 900,00 руб."}, lines...)
+	res := Extract(context.Background(), []pervichka.Page{pageOf(append(purpose, "Итого подлежит оплате: 17 400,00 руб., B TOM 2 900,00 py6.")...)}, cfg(), nil)
+	if res.VATAmount != "2900.00" || !slices.Contains(res.Evidence["vat_amount"], pervichka.EvidenceRepeated) {
+		t.Errorf("with the payment purpose: VAT %s, evidence %v; want 2900.00 printed twice", res.VATAmount, res.Evidence["vat_amount"])
 	}
 }
 

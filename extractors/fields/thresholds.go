@@ -344,6 +344,13 @@ const (
 	// clause.
 	vatLabelWeight         = 0.9
 	contractVATLabelWeight = 0.85
+	// The VAT restated in a bill's payment purpose above its table
+	// («Назначение платежа: … в том числе НДС 4 445,39 руб.»), and the
+	// figure after a «в том числе» whose «НДС» OCR lost on the payable
+	// line: each a restatement or a guess, under vatLabelWeight; two that
+	// agree are the VAT printed twice.
+	paymentPurposeVATWeight = 0.8
+	includedVATWeight       = 0.75
 	// The VAT of a УПД/счёт-фактура totals row with two amounts: taken as
 	// the difference when an excise mark sits between them (OCR lost the
 	// tax column), else the first — both guesses, under vatLabelWeight.

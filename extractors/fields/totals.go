@@ -255,7 +255,8 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			// scanned счёт-оферта 014): the tax named after the payable
 			// total on its line is the VAT.
 			_, inc6 := totalBeforeVAT(l)
-			if (inc || inc2 || inc3 || inc4 || inc5 || inc6) && li >= tableEnd-1 {
+			purpose := paymentPurpose(l)
+			if (inc || inc2 || inc3 || inc4 || inc5 || inc6) && (li >= tableEnd-1 || purpose) {
 				at := -1
 				for i, t := range l.toks {
 					if strings.Contains(t.key, "ндс") {
@@ -263,8 +264,12 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 						break
 					}
 				}
+				w := vatLabelWeight
+				if purpose && li < tableEnd-1 {
+					w = paymentPurposeVATWeight
+				}
 				if m, ok := firstMoney(moneyAfter(lines, li, at)); ok {
-					add(&r.vats, m, li, vatLabelWeight)
+					add(&r.vats, m, li, w)
 				}
 				continue
 			}
@@ -287,8 +292,11 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 		}
 		if at, ok := hasSeq(l, "итого"); ok && !hasNDS {
 			as := moneyAfter(lines, li, at)
-			if m, ok := moneyBeforeIncluded(l, at); ok {
+			if m, inc, ok := moneyBeforeIncluded(l, at); ok {
 				add(&r.totals, m, li, bareTotalWeight)
+				if v, ok := firstMoney(moneyAfter(lines, li, inc)); ok && li >= tableEnd-1 && !isNoVAT(l) && v.k < m.k {
+					add(&r.vats, v, li, includedVATWeight)
+				}
 			} else if m, ok := lastMoney(as); ok {
 				add(&r.totals, m, li, bareTotalWeight)
 			}
@@ -336,8 +344,8 @@ func totalBeforeVAT(l *line) (int, bool) {
 // total before «в том» and a part of it after.
 // «в том» glued and garbled («BYTOM числе HAC 4 445,39», the same bill's
 // scanner-app image) counts by its «том» or its «числе».
-func moneyBeforeIncluded(l *line, at int) (amount, bool) {
-	inc := -1
+func moneyBeforeIncluded(l *line, at int) (m amount, inc int, ok bool) {
+	inc = -1
 	for i := at + 1; i < len(l.toks) && inc < 0; i++ {
 		k := strings.Trim(l.toks[i].key, ":.,()")
 		if strings.HasSuffix(k, "том") && len([]rune(k)) <= 5 || matchScore(k, "числе") > 0 {
@@ -345,7 +353,7 @@ func moneyBeforeIncluded(l *line, at int) (amount, bool) {
 		}
 	}
 	if inc < 0 {
-		return amount{}, false
+		return amount{}, -1, false
 	}
 	var before []amount
 	for _, a := range amounts(l) {
@@ -353,7 +361,16 @@ func moneyBeforeIncluded(l *line, at int) (amount, bool) {
 			before = append(before, a)
 		}
 	}
-	return lastMoney(before)
+	m, ok = lastMoney(before)
+	return m, inc, ok
+}
+
+// paymentPurpose reports a bill's payment purpose line («Назначение
+// платежа: Оплата по счёту № … , в том числе НДС …»), which restates the
+// VAT above the table.
+func paymentPurpose(l *line) bool {
+	_, ok := hasSeq(l, "назначение", "платежа")
+	return ok
 }
 
 // ndsIndex is the index of the line's first token holding «НДС», or -1.
