@@ -53,15 +53,14 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 	return degrees, conf, err
 }
 
-// OrientationDeferred is Orientation that leaves a weak upright answer
-// unread: when OSD is unsure and finds the page upright (or finds nothing,
-// or a turn at under osdHintFrom) and the text lines of the page's centre
-// are seen lying flat, it returns 0 with unverified set instead of reading
-// the page's central crop. Most photos are upright, and the
-// caller recognises the whole page upright anyway: that recognition is
-// the better reading test (UprightScore), and only a page that reads
-// badly needs OrientationByReading. On a weak OSD hint of a turn the crop
-// is read as in Orientation.
+// OrientationDeferred is Orientation that leaves the upright answer to the
+// page's recognition: when the text lines of the page's centre are seen
+// lying flat, it returns 0 with unverified set, asking neither OSD nor a
+// reading of the central crop. Most photos are upright, and the caller
+// recognises the whole page upright anyway: that recognition is the better
+// reading test (UprightScore), and only a page that reads badly needs
+// OrientationByReading. Other pages go to OSD as in Orientation, except
+// that a turn under osdHintFrom is no hint for the crop's reading.
 func (p *Pool) OrientationDeferred(ctx context.Context, img image.Image) (degrees int, conf float64, unverified bool, err error) {
 	return p.orientation(ctx, img, true)
 }
@@ -113,6 +112,20 @@ func (p *Pool) orientation(ctx context.Context, img image.Image, deferUpright bo
 	if err := ctx.Err(); err != nil {
 		return 0, 0, false, canceled(err, "before orientation detection")
 	}
+	var pr readProbe
+	if deferUpright {
+		// Text lines lying flat leave only upright or upside down, which
+		// the page's own recognition tells apart (UprightScore): OSD's
+		// answer is not needed, and it cost 0.2–0.4 CPU-s a page on
+		// photos (two detections where the first was weak). Documents are
+		// photographed upright or on their side, hardly ever upside down;
+		// an upside-down page pays a second recognition instead.
+		pr = newReadProbe(full)
+		if pr.dir == linesHorizontal {
+			p.log.Debug("orientation deferred", "lines", pr.dir)
+			return 0, 0, true, nil
+		}
+	}
 	seen, raw, ok := p.detect(s.osd, full, osdFastSide)
 	if long := max(full.Rect.Dx(), full.Rect.Dy()); (!ok || raw < osdRetryBelow) && long > osdFastSide {
 		if err := ctx.Err(); err != nil {
@@ -128,27 +141,18 @@ func (p *Pool) orientation(ctx context.Context, img image.Image, deferUpright bo
 	if conf >= osdTrustFrom {
 		return degrees, conf, false, nil
 	}
-	var pr readProbe
-	if deferUpright && (degrees == 0 || conf < osdHintFrom) {
-		// Only text lines seen lying flat leave the page upright or upside
-		// down, which the page's recognition tells apart. Lines standing
-		// on end say the page lies on its side whatever OSD did not find
-		// (seed 8111's ТОРГ-12 photos, OSD at 0.0 and 0.09); a table too
-		// dense to tell was as often on its side: on seed 31's realistic
-		// photos all 7 such pages, on seed 1's photos 2 of 7, turned or
-		// unreadable at every turn 3 more. Recognising those upright
-		// first cost a whole page's reading, 10-13 s at the ×3 scale the
-		// rescale step gives text it measures on its side, before the
-		// central crop was read anyway; reading the crop first costs one
-		// crop's reading on the 2 in 7 that were upright.
-		pr = newReadProbe(full)
-		if pr.dir == linesHorizontal {
-			p.log.Debug("orientation deferred", "osd_degrees", degrees, "osd_conf", conf, "lines", pr.dir)
-			return 0, conf, true, nil
-		}
-		if conf < osdHintFrom {
-			degrees = 0
-		}
+	if deferUpright && conf < osdHintFrom {
+		// Lines standing on end say the page lies on its side whatever
+		// OSD did not find (seed 8111's ТОРГ-12 photos, OSD at 0.0 and
+		// 0.09); a table too dense to tell was as often on its side: on
+		// seed 31's realistic photos all 7 such pages, on seed 1's photos
+		// 2 of 7, turned or unreadable at every turn 3 more. Recognising
+		// those upright first cost a whole page's reading, 10-13 s at the
+		// ×3 scale the rescale step gives text it measures on its side,
+		// before the central crop was read anyway; reading the crop first
+		// costs one crop's reading on the 2 in 7 that were upright. OSD's
+		// weak turn is no hint there.
+		degrees = 0
 	}
 	if pr.crop == nil {
 		pr = newReadProbe(full)
