@@ -101,17 +101,6 @@ func (p *Pool) orientation(ctx context.Context, img image.Image, deferUpright bo
 	}
 	calls := 0
 	defer func() { p.release(s, calls) }()
-	if s.osd == nil {
-		if err := ctx.Err(); err != nil {
-			return 0, 0, false, canceled(err, "create orientation engine")
-		}
-		if s.osd, err = p.newOSD(); err != nil {
-			return 0, 0, false, err
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return 0, 0, false, canceled(err, "before orientation detection")
-	}
 	var pr readProbe
 	if deferUpright {
 		// Text lines lying flat leave only upright or upside down, which
@@ -125,6 +114,17 @@ func (p *Pool) orientation(ctx context.Context, img image.Image, deferUpright bo
 			p.log.Debug("orientation deferred", "lines", pr.dir)
 			return 0, 0, true, nil
 		}
+	}
+	if s.osd == nil {
+		if err := ctx.Err(); err != nil {
+			return 0, 0, false, canceled(err, "create orientation engine")
+		}
+		if s.osd, err = p.newOSD(); err != nil {
+			return 0, 0, false, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, 0, false, canceled(err, "before orientation detection")
 	}
 	seen, raw, ok := p.detect(s.osd, full, osdFastSide)
 	if long := max(full.Rect.Dx(), full.Rect.Dy()); (!ok || raw < osdRetryBelow) && long > osdFastSide {

@@ -503,3 +503,33 @@ func TestOrientationRuledTable(t *testing.T) {
 		}
 	}
 }
+
+// A page whose text lines lie flat is left to its own recognition
+// (UprightScore) whichever way up it is: OrientationDeferred answers
+// upright and unverified without asking OSD (its engine is never created)
+// and without reading a crop. An upside-down page is turned after its
+// recognition reads badly (recognize's TestUpsideDownPhotoTurned).
+func TestOrientationDeferredFlatLinesSkipsOSD(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	ctx := context.Background()
+	page := phonePageAt(t, 0.3)
+	for _, rot := range []int{0, 180} {
+		img := rotateCW(page, rot)
+		if d := newReadProbe(img).dir; d != linesHorizontal {
+			t.Fatalf("turned %d°: line direction %d, want horizontal", rot, d)
+		}
+		deg, _, unverified, err := p.OrientationDeferred(ctx, img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if deg != 0 || !unverified {
+			t.Errorf("turned %d°: undo %d°, unverified %v; want 0, unverified", rot, deg, unverified)
+		}
+	}
+	s := <-p.slots
+	osd, calls := s.osd, s.uses
+	p.slots <- s
+	if osd != nil || calls != 0 {
+		t.Errorf("OSD engine created (%v) or recognitions made (%d) for pages left to their recognition", osd != nil, calls)
+	}
+}
