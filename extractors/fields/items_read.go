@@ -270,14 +270,20 @@ func vatNote(l *line, cells map[colKind][]token) bool {
 // счёт-фактура 013 and realistic photo 019 doubled their totals so
 // (Σ rows taken as the total). A real row without a name is left alone:
 // it is not the sum of the others.
+//
+// The label garbled and the signature line under it read into the
+// «name» («; = onnare (9) Руководитель организации или иное
+// уполномоченное», seed 9501's realistic счёт-фактура 009) does not make
+// the row an item: a row named so is dropped on the same sums, and any
+// row whose amount and VAT both equal the sums of two or more rows above
+// it (a real item does not, to the kopeck, in two columns).
 func dropTotalsRow(rows []itemRow) []itemRow {
 	if len(rows) < 2 {
 		return rows
 	}
 	last := rows[len(rows)-1]
-	if strings.TrimSpace(string(last.item.Name)) != "" {
-		return rows
-	}
+	name := strings.TrimSpace(string(last.item.Name))
+	labelled := totalsRowName(name)
 	var amt, vat pervichka.Kopecks
 	amts, vats := true, true
 	for _, r := range rows[:len(rows)-1] {
@@ -286,10 +292,23 @@ func dropTotalsRow(rows []itemRow) []itemRow {
 		amts = amts && r.hasAmt
 		vats = vats && r.hasVAT
 	}
-	if (amts && last.hasAmt && last.amount == amt) || (vats && last.hasVAT && vat > 0 && last.vat == vat) {
+	amtSum := amts && last.hasAmt && last.amount == amt
+	vatSum := vats && last.hasVAT && vat > 0 && last.vat == vat
+	switch {
+	case (name == "" || labelled) && (amtSum || vatSum),
+		len(rows) >= 3 && amtSum && vatSum:
 		return rows[:len(rows)-1]
 	}
 	return rows
+}
+
+// totalsRowName reports a row «name» that holds the totals line's label:
+// «Всего к оплате (9)» of the счёт-фактура and УПД as OCR left it (the
+// form marker «(9)», «оплате», «всего», «итого»).
+func totalsRowName(name string) bool {
+	k := strings.ToLower(name)
+	return strings.Contains(k, "(9)") || strings.Contains(k, "оплате") ||
+		strings.HasPrefix(k, "всего") || strings.HasPrefix(k, "итого")
 }
 
 // repeatedHeader reports a table's heading printed again at the top of a

@@ -1,0 +1,37 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// The totals line read as one more row is dropped: nameless on one sum
+// (seed 8801), named by its garbled label and the signature line under it
+// on one sum (seed 9501's realistic счёт-фактура 009: «; = onnare (9)
+// Руководитель организации …» doubled the total), or named anything when
+// both its amount and VAT are the sums of two or more rows. A real row
+// stays, including a second row equal to the first.
+func TestDropTotalsRow(t *testing.T) {
+	t.Parallel()
+	row := func(name string, amt, vat pervichka.Kopecks) itemRow {
+		return itemRow{item: pervichka.Item{Name: pervichka.Text(name)}, amount: amt, vat: vat, hasAmt: true, hasVAT: true}
+	}
+	three := []itemRow{row("Степлер", 469399, 78233), row("Папка", 169664, 28277), row("Файл", 635280, 105880)}
+	for _, tc := range []struct {
+		name string
+		rows []itemRow
+		want int
+	}{
+		{"nameless sum", append(three[:3:3], row("", 1274343, 0)), 3},
+		{"garbled label", append(three[:3:3], row("; = onnare (9) Руководитель организации или иное уполномоченное", 1274343, 999)), 3},
+		{"both sums", append(three[:3:3], row("лицо", 1274343, 212390)), 3},
+		{"named, one sum", append(three[:3:3], row("Бумага офисная", 1274343, 1000)), 4},
+		{"two equal rows", []itemRow{row("Услуги за март", 100000, 16667), row("Услуги за апрель", 100000, 16667)}, 2},
+		{"a real last row", append(three[:3:3], row("Скрепки", 5000, 833)), 4},
+	} {
+		if got := len(dropTotalsRow(tc.rows)); got != tc.want {
+			t.Errorf("%s: %d rows kept, want %d", tc.name, got, tc.want)
+		}
+	}
+}
