@@ -221,7 +221,24 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 	if end < start {
 		end = start
 	}
-	return dropTotalsRow(rows), end
+	return dropTotalsRow(dropNumbersRow(rows)), end
+}
+
+// dropNumbersRow removes a first row that is the form's row of column
+// numbers («1 2 3 … 15» under a ТОРГ-12's or УПД's heading) garbled past
+// knowing: a «name» with no letter, no price, and a whole number where the
+// amount stands. Seed 9501's realistic ТОРГ-12 010 read «$ ? 3 * $ * ? . з
+// 0 u 2 5) и 15» as an item of 15,00, and its rows no longer added up to
+// the total they printed. An item always names its goods in letters.
+func dropNumbersRow(rows []itemRow) []itemRow {
+	if len(rows) < 2 {
+		return rows
+	}
+	r := rows[0]
+	if r.wholeMoney && r.item.Price == "" && !strings.ContainsFunc(string(r.item.Name), unicode.IsLetter) {
+		return rows[1:]
+	}
+	return rows
 }
 
 // vatNote reports a line under a table that is a note on its VAT, not more

@@ -35,3 +35,26 @@ func TestDropTotalsRow(t *testing.T) {
 		}
 	}
 }
+
+// The form's row of column numbers garbled past knowing is no item (seed
+// 9501's realistic ТОРГ-12 010: «$ ? 3 * $ * ? . з 0 u 2 5) и 15» read as
+// an item of 15,00); a first row that names goods, or has a price or
+// kopecks, stays.
+func TestDropNumbersRow(t *testing.T) {
+	t.Parallel()
+	item := itemRow{item: pervichka.Item{Name: "Бумага для заметок", Price: "135.67"}, amount: 122103, hasAmt: true}
+	for _, tc := range []struct {
+		name  string
+		first itemRow
+		want  int
+	}{
+		{"garbled numbers", itemRow{item: pervichka.Item{Name: "? 3"}, amount: 1500, hasAmt: true, wholeMoney: true}, 2},
+		{"nameless with a price", itemRow{item: pervichka.Item{Name: "? 3", Price: "7.50"}, amount: 1500, hasAmt: true, wholeMoney: true}, 3},
+		{"named, whole roubles", itemRow{item: pervichka.Item{Name: "Доставка"}, amount: 1500, hasAmt: true, wholeMoney: true}, 3},
+		{"nameless with kopecks", itemRow{item: pervichka.Item{Name: "3"}, amount: 1550, hasAmt: true}, 3},
+	} {
+		if got := len(dropNumbersRow([]itemRow{tc.first, item, item})); got != tc.want {
+			t.Errorf("%s: %d rows kept, want %d", tc.name, got, tc.want)
+		}
+	}
+}
