@@ -117,3 +117,44 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version printed %q, want revision %s and the Go version", stdout.String(), want)
 	}
 }
+
+// eval --cpuprofile writes a CPU profile of the run that go tool pprof
+// reads (gzip-compressed protobuf), and fails with a clear error when the
+// file cannot be created.
+func TestEvalCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	corpusDir := filepath.Join("..", "..", "testdata", "corpus")
+	truth, err := os.ReadFile(filepath.Join(corpusDir, "truth.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(truth), "\n")
+	if err := os.WriteFile(filepath.Join(dir, "truth.jsonl"), []byte(first+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"001-invoice.pdf", "companies.json"} {
+		b, err := os.ReadFile(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"eval", "--jobs", "1", "--variants", "pdf", "--cpuprofile", prof, dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d; stderr: %s", code, stderr.String())
+	}
+	b, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("profile of %d bytes is not gzip-compressed", len(b))
+	}
+	stderr.Reset()
+	if code := run([]string{"eval", "--jobs", "1", "--variants", "pdf", "--cpuprofile", filepath.Join(dir, "missing", "cpu.prof"), dir}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "cpu profile") {
+		t.Errorf("unwritable profile: exit %d, stderr %q; want 1 naming the profile", code, stderr.String())
+	}
+}
