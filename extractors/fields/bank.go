@@ -22,6 +22,9 @@ type bankResult struct {
 	// accs are every account reading on the page, for a re-read of a lost
 	// БИК to be checked against (rereadBIKInColumn).
 	accs []accHit
+	// rival: another БИК on the page passes the key with an account too —
+	// a second whole bank block, as a contract prints for each side.
+	rival bool
 }
 
 func (b bankResult) found() bool { return !b.bik.empty() || !b.account.empty() }
@@ -74,7 +77,17 @@ func findBank(lines []line, column *[2]int) bankResult {
 			return b
 		}
 	}
-	return findBankIn(lines)
+	b := findBankIn(lines)
+	if b.rival {
+		// Two whole bank blocks and no column told the supplier's: seed
+		// 9521's photographed contract 037, its requisites' columns at
+		// different heights on a slanted page, gave the customer's bank
+		// as the supplier's, every key passing (БИК at 0.97).
+		for _, v := range []*value{&b.name, &b.bik, &b.account, &b.corr} {
+			v.conf = min(v.conf, rivalBankCap)
+		}
+	}
+	return b
 }
 
 func findBankIn(lines []line) bankResult {
@@ -262,6 +275,16 @@ func findBankIn(lines []line) bankResult {
 		}
 	}
 	b.name = bankName(lines, bikLine)
+	for _, r := range biks {
+		if r.text == b.bik.text || !ruvalid.ValidBIK(r.text) {
+			continue
+		}
+		for _, a := range accs {
+			if ruvalid.ValidAccount(a.v.text, r.text) {
+				b.rival = true
+			}
+		}
+	}
 	return b
 }
 

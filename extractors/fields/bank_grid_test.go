@@ -317,3 +317,45 @@ func TestBankNameCityWrapped(t *testing.T) {
 		t.Errorf("bank name %q", v.text)
 	}
 }
+
+// A contract's requisites print a bank block for each side. When their
+// columns were not told apart (a slanted photo put them at different
+// heights: seed 9521's contract 037 gave the customer's bank as the
+// supplier's, БИК at 0.97), which block is the supplier's is a guess and
+// none of its fields is shown as sure; one bank block alone still is.
+func TestTwoBankBlocksNotSure(t *testing.T) {
+	t.Parallel()
+	one := []string{
+		"Счет на оплату № 12 от 20 марта 2024 г.",
+		"Поставщик: ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+		"Покупатель: ООО «Лютик», ИНН 5003123458, КПП 500301001",
+		"Р/с 40702810561383547630",
+		`в АО "АЛЬФА-БАНК"`,
+		"БИК 044525593",
+		"К/с 30101810200000000593",
+	}
+	two := append(append([]string{}, one...),
+		"Р/с 40702810525241933620",
+		`в АО "КРЕДИТ ЕВРОПА БАНК (РОССИЯ)"`,
+		"БИК 044525767",
+		"К/с 30101810900000000767",
+	)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		sure  bool
+	}{
+		{"one bank", one, true},
+		{"two banks", two, false},
+	} {
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.97, tc.lines...)}, cfg(), nil)
+		if res.SupplierBank == nil {
+			t.Fatalf("%s: no bank", tc.name)
+		}
+		for _, f := range []string{"supplier_bank.bik", "supplier_bank.account"} {
+			if sure := res.Confidence[f] >= DefaultMinConfidence; sure != tc.sure {
+				t.Errorf("%s: %s at %.2f, sure %v; want %v", tc.name, f, res.Confidence[f], sure, tc.sure)
+			}
+		}
+	}
+}

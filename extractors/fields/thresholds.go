@@ -269,6 +269,15 @@ const (
 	// 0/6 → 4/6); the value was not.
 	accountRepairedFactor = 0.75
 
+	// rivalBankCap caps the bank block's fields when the page holds a
+	// second whole bank block (another БИК passing the key with an
+	// account) and no requisites column told which is the supplier's:
+	// which block is whose is then a guess, whatever the keys say. Under
+	// the sure threshold so that a clerk sees it; the bank does not hold
+	// a document. Chosen by hand (this session); on unseen seed 9521 it
+	// turned the one bank value shown as sure and wrong into an unsure one.
+	rivalBankCap = 0.6
+
 	// nameNoLabelFactor multiplies a name taken, for want of a label, from
 	// the text before «ИНН» on its line; nameAbovePayeeFactor one taken
 	// from the line above a payee label («Получатель»). Chosen by hand
