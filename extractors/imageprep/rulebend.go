@@ -64,6 +64,17 @@ const (
 	ruleInk = 128
 )
 
+// ruleSlopes are the slopes (px per px) a strip is searched for rules
+// at. A strip only finds a rule that lies within its thickness across
+// the strip's width (about 1 px in 15 on a photo's two-capital strip):
+// towards the edge of a strongly bowed sheet the rules of seed 9601's
+// realistic act 007 climbed about 1 px in 12, level rows missed them
+// there, and the table's last column, left bent, was read one row off
+// (its VAT taken from the total's kopecks). Each slope costs one more
+// pass over the page (about 30 ms on a photo page); ±0.1 with the level
+// pass covers slopes up to about 0.17.
+var ruleSlopes = []float64{0, -0.1, 0.1}
+
 // rule is one traced horizontal rule: its fitted curve y = a + b·u + c·u²
 // with u = (x − xm)/w, and the span of x it was traced over.
 type rule struct {
@@ -167,33 +178,49 @@ func traceRules(g *image.Gray, capH float64) []rule {
 	}
 	var tracks, active []*track
 	counts := make([]int, h)
+	dys := make([]int, sw)
 	for s := range strips {
 		x0 := s * sw
-		for y := range h {
-			row := g.Pix[y*g.Stride+x0 : y*g.Stride+x0+sw]
-			n := 0
-			for _, v := range row {
-				if v < ruleInk {
-					n++
-				}
-			}
-			counts[y] = n
-		}
 		xcen := float64(x0) + float64(sw)/2
 		var runs []float64
-		for y := 0; y < h; {
-			if counts[y] < need {
-				y++
-				continue
+		for _, slope := range ruleSlopes {
+			if float64(len(runs)) > float64(h)/capH {
+				break // stripes or texture: skipped below
 			}
-			y0 := y
-			for y < h && counts[y] >= need {
-				y++
+			// counts[y]: the ink along the line through (xcen, y) at
+			// this slope, across the strip.
+			for i := range dys {
+				dys[i] = int(math.Round(slope * (float64(x0+i) + 0.5 - xcen)))
 			}
-			if y-y0 <= maxThick {
-				runs = append(runs, float64(y0+y-1)/2)
+			clear(counts)
+			for y := range h {
+				n := 0
+				for i, dy := range dys {
+					if yy := y + dy; yy >= 0 && yy < h && g.Pix[yy*g.Stride+x0+i] < ruleInk {
+						n++
+					}
+				}
+				counts[y] = n
+			}
+			for y := 0; y < h; {
+				if counts[y] < need {
+					y++
+					continue
+				}
+				y0 := y
+				for y < h && counts[y] >= need {
+					y++
+				}
+				c := float64(y0+y-1) / 2
+				// A rule found at a gentler slope already is the same
+				// rule: keep its first (level) measurement.
+				dup := slices.ContainsFunc(runs, func(r float64) bool { return math.Abs(r-c) <= float64(maxThick) })
+				if y-y0 <= maxThick && !dup {
+					runs = append(runs, c)
+				}
 			}
 		}
+		slices.Sort(runs)
 		// A form's rules stand a text line apart at least: a strip with
 		// more runs than the page has room for at one a capital is
 		// stripes or texture, and linking its runs would cost the square

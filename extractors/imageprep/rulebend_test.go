@@ -11,13 +11,18 @@ import (
 // px (a parabola, highest at the edges), with rows of letter-sized blocks
 // between them and vertical rules crossing them, on white paper.
 func ruledPage(w, h, nRules int, bow float64, withRules bool) *image.Gray {
+	return ruledPageOff(w, h, nRules, func(x int) float64 {
+		u := (float64(x) - float64(w)/2) / (float64(w) / 2)
+		return bow * (1 - u*u)
+	}, withRules)
+}
+
+// ruledPageOff is ruledPage with every row moved down by off(x) px at
+// column x.
+func ruledPageOff(w, h, nRules int, off func(x int) float64, withRules bool) *image.Gray {
 	g := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range g.Pix {
 		g.Pix[i] = 255
-	}
-	off := func(x int) float64 {
-		u := (float64(x) - float64(w)/2) / (float64(w) / 2)
-		return bow * (1 - u*u)
 	}
 	gap := h / (nRules + 2)
 	dark := func(x, y int) {
@@ -52,30 +57,77 @@ func ruledPage(w, h, nRules int, bow float64, withRules bool) *image.Gray {
 	return g
 }
 
+// A sheet bowed so strongly that its rules climb about 1 px in 10 towards
+// the edges (seed 9601's realistic act 007, whose table's last column kept
+// its bend and was read one row off): a rule that steep across a strip
+// fills no pixel row of it, and must still be traced to the edge for the
+// rules to lie level there afterwards.
+func TestRuleBendSteepEdges(t *testing.T) {
+	t.Parallel()
+	const capH = 18
+	const w, h = 2000, 1400
+	bowed := ruledPage(w, h, 8, 100, true)
+	xs := []int{240, 1000, 1760}
+	levels := func(g *image.Gray) [][]float64 {
+		var cols [][]float64
+		for _, x := range xs {
+			cols = append(cols, ruleLevelsIn(g, x, 6))
+		}
+		return cols
+	}
+	if c := levels(bowed); len(c[2]) != len(c[1]) || c[1][0]-c[2][0] < 30 {
+		t.Fatalf("test page: rules at the edge not 30 px or more above the middle: %v", c)
+	}
+	out, spread, n, err := ruleBend(context.Background(), bowed, capH, ruleMinSpreadCaps*capH)
+	if err != nil || out == nil {
+		t.Fatalf("bowed form not levelled: out %v, spread %.1f, rules %d, err %v", out != nil, spread, n, err)
+	}
+	cols := levels(out)
+	for _, c := range cols[1:] {
+		if len(c) != len(cols[0]) {
+			t.Fatalf("after levelling, rules found per column differ: %v", cols)
+		}
+	}
+	for i := range cols[0] {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, c := range cols {
+			lo, hi = min(lo, c[i]), max(hi, c[i])
+		}
+		if hi-lo > 2 {
+			t.Errorf("rule %d still spreads %.1f px between the middle and the edges: %v", i+1, hi-lo, cols)
+		}
+	}
+}
+
 // ruleLevels returns, per rule found in column x (a dark run of at most 6
 // rows across a 30 px strip), its centre row.
-func ruleLevels(g *image.Gray, x int) []float64 {
+func ruleLevels(g *image.Gray, x int) []float64 { return ruleLevelsIn(g, x, 15) }
+
+// ruleLevelsIn is ruleLevels across a strip of 2·half px: a narrower one
+// finds steeper rules.
+func ruleLevelsIn(g *image.Gray, x, half int) []float64 {
 	var out []float64
+	need := 2*half - 2
 	for y := 0; y < g.Rect.Dy(); {
 		n := 0
-		for k := x - 15; k < x+15; k++ {
+		for k := x - half; k < x+half; k++ {
 			if g.Pix[y*g.Stride+k] < 128 {
 				n++
 			}
 		}
-		if n < 28 {
+		if n < need {
 			y++
 			continue
 		}
 		y0 := y
 		for y < g.Rect.Dy() && func() bool {
 			m := 0
-			for k := x - 15; k < x+15; k++ {
+			for k := x - half; k < x+half; k++ {
 				if g.Pix[y*g.Stride+k] < 128 {
 					m++
 				}
 			}
-			return m >= 28
+			return m >= need
 		}() {
 			y++
 		}
