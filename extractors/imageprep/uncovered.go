@@ -126,7 +126,10 @@ func UncoveredLines(g *image.Gray, words []image.Rectangle, limit int) []image.R
 	var out []image.Rectangle
 	for _, l := range lines {
 		if w := float64(l.box.Dx()); w >= uncoveredMinWidth*u && (l.n >= uncoveredMinParts || w >= uncoveredOneWord*u) {
-			out = append(out, l.box.Inset(-int(0.25*u)).Intersect(g.Rect))
+			b := l.box.Inset(-int(0.25 * u)).Intersect(g.Rect)
+			if b = trimWords(b, words); float64(b.Dx()) >= uncoveredMinWidth*u {
+				out = append(out, b)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b image.Rectangle) int { return b.Dx() - a.Dx() })
@@ -134,4 +137,32 @@ func UncoveredLines(g *image.Gray, words []image.Rectangle, limit int) []image.R
 		out = out[:limit]
 	}
 	return out
+}
+
+// trimWords narrows a line's box so that it reaches into no word found on
+// the same line: one ink component may start under a word and run past it
+// (a word's last letters glued to the underline of its value), and a
+// re-read of the box would read that word's letters a second time. Seed
+// 9601's scanner-app счёт-фактура 008 got the name «ООО «Квадрат» рат»»
+// so. A word lying wholly inside the box is left to the re-read.
+func trimWords(b image.Rectangle, words []image.Rectangle) image.Rectangle {
+	for changed := true; changed && !b.Empty(); {
+		changed = false
+		for _, w := range words {
+			ov := min(b.Max.Y, w.Max.Y) - max(b.Min.Y, w.Min.Y)
+			if 2*ov < min(b.Dy(), w.Dy()) {
+				continue // another line
+			}
+			switch {
+			case w.Min.X <= b.Min.X && w.Max.X > b.Min.X:
+				b.Min.X, changed = w.Max.X, true
+			case w.Max.X >= b.Max.X && w.Min.X < b.Max.X:
+				b.Max.X, changed = w.Min.X, true
+			}
+		}
+	}
+	if b.Dx() <= 0 {
+		return image.Rectangle{}
+	}
+	return b
 }
