@@ -152,3 +152,24 @@ func TestTitleNumberNotFromDecreeNote(t *testing.T) {
 		}
 	}
 }
+
+// A УПД title whose «от 1 февраля» OCR garbled into small-letter words
+// («№ 307 ord фев pan я 2023 г.», seed 9601's realistic УПД 003) is
+// numbered with the digits only, and dated from line (5а), which prints
+// the same number with its date.
+func TestTitleNumberEndsAtGarbledOt(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"Универсальный передаточный @20 СЧЕТ-ФАКТУРА № 307 ord фев pan я 2023 г. @80 (1) @90 Приложение № 1 к постановлению",
+		"документ @20 ИСПРАВЛЕНИЕ № --- от --- @80 (1а)",
+		"Статус: 1 @20 Продавец: ООО «МеталлКонтакт Групп» @80 (2)",
+		"@20 ИНН/КПП продавца: 7747527866/774701001 @80 (2б)",
+		"@20 Документ об отгрузке № п/п 1-33 № 307 от 01.02.2023 @80 (5а)",
+		"@20 Покупатель: ООО «ТеплоАльянс» @80 (6)",
+		"@20 ИНН/КПП покупателя: 7749149970/774901001 @80 (6б)",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.Number != "307" || res.Date != "2023-02-01" {
+		t.Errorf("number %q date %q, want 307 of 2023-02-01", res.Number, res.Date)
+	}
+}

@@ -91,6 +91,12 @@ func titleNumber(t *title) value {
 			// ends the number.
 			break
 		}
+		if len(parts) > 0 && lowerWord(tok.text) && strings.ContainsFunc(joinTokens(parts), unicode.IsDigit) {
+			// «№ 307 ord фев pan я 2023 г.»: «от 1 февраля» misread
+			// (seed 9601's realistic УПД 003). A number's digits are
+			// not followed by a word in small letters.
+			break
+		}
 		// A gap wider than a few units ends the number (next cell).
 		if len(parts) > 0 && float64(tok.box.X0-parts[len(parts)-1].box.X1) > 2*t.line.unit {
 			break
@@ -168,6 +174,18 @@ func debris(s string) bool {
 		}
 	}
 	return true
+}
+
+// lowerWord reports a word of two letters or more, all of them small.
+func lowerWord(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsLower(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 // findDate finds the first date in the tokens of a line from index from.
