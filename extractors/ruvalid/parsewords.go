@@ -576,7 +576,8 @@ func mayBeNumeralHead(tok classified, run []classified) bool {
 
 // parseKopecksAfter reads what follows the rouble word: two digits (or
 // letters OCR confuses with them, «ОО»), or kopecks in words ending with a
-// kopeck word. Anything else means no kopecks were written (00).
+// kopeck word. Nothing readable just before a kopeck word means they are
+// unread (ok false); anything else means no kopecks were written (00).
 func parseKopecksAfter(toks []classified) (int64, bool) {
 	if len(toks) == 0 {
 		return 0, true
@@ -603,6 +604,13 @@ func parseKopecksAfter(toks []classified) (int64, bool) {
 		// stray «в» or «с» after «рублей» is not read as a digit.
 		letterOnly := !toks[0].digits && (n >= len(toks) || toks[n].kind != kKopeck)
 		if all && !letterOnly {
+			if !toks[0].digits && utf8.RuneCountInString(fig) == 1 {
+				// One letter for the two digits kopecks are printed
+				// with («три рубля A копейки» for 83, seed 9601's
+				// realistic ТОРГ-12 009): a digit was lost and the
+				// other guessed, so the kopecks are unread.
+				return 0, false
+			}
 			return v, true
 		}
 	}
@@ -616,6 +624,11 @@ func parseKopecksAfter(toks []classified) (int64, bool) {
 			return 0, false
 		}
 		return v, true
+	}
+	if len(toks) > 1 && toks[1].kind == kKopeck {
+		// Something unreadable where the kopecks stand («рубля А
+		// копейки»): they were printed and are unread, not 00.
+		return 0, false
 	}
 	return 0, true
 }

@@ -84,6 +84,8 @@ func TestParseAmountWords(t *testing.T) {
 		{"Сто руб. 7 коп.", 10007, true},
 		{"Сто рублей 5О копеек", 10050, true}, // Latin O for zero
 		{"Сто рублей ОО копеек", 10000, true}, // Cyrillic О for zeros
+		{"Сто рублей A копейки", 0, false},    // one letter for two digits: unread
+		{"Сто рублей А копейки", 0, false},    // a word where the digits stand: unread
 		{"Сто рублей, в т.ч. НДС", 10000, true},
 		// OCR noise: wrong letters, ё/е, Latin look-alikes, glued and split words.
 		{"Двести четырнадцагь тысяч пятьсог рублеи 00 копеек", 21450000, true},
