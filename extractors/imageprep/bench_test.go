@@ -33,7 +33,7 @@ func BenchmarkEnhance(b *testing.B) {
 	steps := map[string]func(*enhancer) (bool, error){
 		StepSheet: (*enhancer).sheet, StepOrient: (*enhancer).orient, StepDeskew: (*enhancer).deskew,
 		StepFlatten: (*enhancer).flatten, StepDeblock: (*enhancer).deblock, StepRescale: (*enhancer).rescale,
-		StepBinarize: (*enhancer).binarize,
+		StepDewarp: (*enhancer).dewarp, StepBinarize: (*enhancer).binarize,
 	}
 	for _, s := range Steps {
 		b.Run("photo1400/"+s, func(b *testing.B) {
