@@ -65,38 +65,42 @@ func ruledPageOff(w, h, nRules int, off func(x int) float64, withRules bool) *im
 func TestRuleBendSteepEdges(t *testing.T) {
 	t.Parallel()
 	const capH = 18
-	const w, h = 2000, 1400
-	bowed := ruledPage(w, h, 8, 100, true)
+	bowed := ruledPage(2000, 1400, 8, 100, true)
 	xs := []int{240, 1000, 1760}
-	levels := func(g *image.Gray) [][]float64 {
-		var cols [][]float64
-		for _, x := range xs {
-			cols = append(cols, ruleLevelsIn(g, x, 6))
-		}
-		return cols
-	}
-	if c := levels(bowed); len(c[2]) != len(c[1]) || c[1][0]-c[2][0] < 30 {
-		t.Fatalf("test page: rules at the edge not 30 px or more above the middle: %v", c)
+	if s := ruleSpread(t, bowed, xs, 6); s < 30 {
+		t.Fatalf("test page: rules at the edges lie %.1f px from the middle, want ≥ 30", s)
 	}
 	out, spread, n, err := ruleBend(context.Background(), bowed, capH, ruleMinSpreadCaps*capH)
 	if err != nil || out == nil {
 		t.Fatalf("bowed form not levelled: out %v, spread %.1f, rules %d, err %v", out != nil, spread, n, err)
 	}
-	cols := levels(out)
+	if s := ruleSpread(t, out, xs, 6); s > 2 {
+		t.Errorf("rules still spread %.1f px between the middle and the edges", s)
+	}
+}
+
+// ruleSpread measures the rules of g in the columns xs (ruleLevelsIn with
+// half) and returns the most one rule's height differs between them.
+func ruleSpread(t *testing.T, g *image.Gray, xs []int, half int) float64 {
+	t.Helper()
+	var cols [][]float64
+	for _, x := range xs {
+		cols = append(cols, ruleLevelsIn(g, x, half))
+	}
 	for _, c := range cols[1:] {
 		if len(c) != len(cols[0]) {
-			t.Fatalf("after levelling, rules found per column differ: %v", cols)
+			t.Fatalf("rules found per column differ: %v", cols)
 		}
 	}
+	worst := 0.0
 	for i := range cols[0] {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, c := range cols {
 			lo, hi = min(lo, c[i]), max(hi, c[i])
 		}
-		if hi-lo > 2 {
-			t.Errorf("rule %d still spreads %.1f px between the middle and the edges: %v", i+1, hi-lo, cols)
-		}
+		worst = max(worst, hi-lo)
 	}
+	return worst
 }
 
 // ruleLevels returns, per rule found in column x (a dark run of at most 6
@@ -148,26 +152,7 @@ func TestRuleBend(t *testing.T) {
 	ctx := context.Background()
 	bent := ruledPage(2000, 1400, 8, 28, true)
 	xs := []int{300, 1000, 1700}
-	spreadOf := func(g *image.Gray) float64 {
-		worst := 0.0
-		var cols [][]float64
-		for _, x := range xs {
-			cols = append(cols, ruleLevels(g, x))
-		}
-		for _, c := range cols[1:] {
-			if len(c) != len(cols[0]) {
-				t.Fatalf("rules found per column differ: %v", cols)
-			}
-		}
-		for i := range cols[0] {
-			lo, hi := math.Inf(1), math.Inf(-1)
-			for _, c := range cols {
-				lo, hi = min(lo, c[i]), max(hi, c[i])
-			}
-			worst = max(worst, hi-lo)
-		}
-		return worst
-	}
+	spreadOf := func(g *image.Gray) float64 { return ruleSpread(t, g, xs, 15) }
 	if s := spreadOf(bent); s < 10 {
 		t.Fatalf("test page bows by %.1f px, want ≥ 10", s)
 	}
