@@ -103,11 +103,8 @@ func ruleSpread(t *testing.T, g *image.Gray, xs []int, half int) float64 {
 	return worst
 }
 
-// ruleLevels returns, per rule found in column x (a dark run of at most 6
-// rows across a 30 px strip), its centre row.
-func ruleLevels(g *image.Gray, x int) []float64 { return ruleLevelsIn(g, x, 15) }
-
-// ruleLevelsIn is ruleLevels across a strip of 2·half px: a narrower one
+// ruleLevelsIn returns, per rule found in column x (a dark run of at most
+// 6 rows across a strip of 2·half px), its centre row. A narrower strip
 // finds steeper rules.
 func ruleLevelsIn(g *image.Gray, x, half int) []float64 {
 	var out []float64
