@@ -26,6 +26,16 @@ import (
 // gives no second opinion.
 func (x *extraction) rereadNumber() {
 	n, t := &x.number, x.title
+	if len(n.toks) > 0 && !x.onTextLayer(n.toks) {
+		if c, ok := latinEl(n.text); ok {
+			// «MJIP00077331» for «МЛР00077331» (real-dev's photographed
+			// bill 18-13-02): a Cyrillic «Л» read as two Latin capitals.
+			// Mended, and for a clerk to confirm like any repair.
+			n.text = c
+			n.conf = min(n.conf, disagreedCap)
+			return
+		}
+	}
 	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && (scriptAmbiguous(n.text) || loneLatin(n.text)) {
 		if c, ok := x.cyrillicPrinting(); ok {
 			// Another printing of the same number reads in Cyrillic
@@ -144,6 +154,45 @@ func (x *extraction) cyrillicPrinting() (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// latinEl turns «JI» among a number's letters into «Л», the Cyrillic
+// capital OCR reads as those two Latin ones, when the other letters of the
+// same run are Cyrillic or Latin twins of Cyrillic ones; the twins become
+// Cyrillic with it, as a number does not mix scripts. A run with a Latin
+// letter of its own («JIRA») is left as read.
+func latinEl(s string) (string, bool) {
+	rs := []rune(s)
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(rs); {
+		if !unicode.IsLetter(rs[i]) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && unicode.IsLetter(rs[j]) {
+			j++
+		}
+		run := string(rs[i:j])
+		i = j
+		if !strings.Contains(run, "JI") || strings.ContainsFunc(strings.ReplaceAll(run, "JI", ""), func(r rune) bool {
+			return !unicode.Is(unicode.Cyrillic, r) && !strings.ContainsRune(latinTwins, r)
+		}) {
+			b.WriteString(run)
+			continue
+		}
+		for _, r := range strings.ReplaceAll(run, "JI", "Л") {
+			if strings.ContainsRune(latinTwins, r) {
+				b.WriteString(ruvalid.FoldLookalikes(string(r)))
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		changed = true
+	}
+	return b.String(), changed
 }
 
 // latinTwins are the Latin capitals (and «y») that OCR gives for Cyrillic

@@ -97,3 +97,34 @@ func TestContractRefReadOnceNotSure(t *testing.T) {
 		}
 	}
 }
+
+// A Cyrillic «Л» read as the Latin «JI» among Latin twins of Cyrillic
+// letters is mended, and the run turned Cyrillic; a Latin word with a
+// letter of its own is left.
+func TestLatinEl(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"MJIP00077331", "МЛР00077331", true}, // real-dev's bill 18-13-02
+		{"JIT-15", "ЛТ-15", true},
+		{"МJIР-7", "МЛР-7", true},
+		{"JIRA-12", "JIRA-12", false},
+		{"MP-12", "MP-12", false},
+		{"12/JI", "12/Л", true},
+	} {
+		got, ok := latinEl(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("latinEl(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95,
+		"Счет на оплату № MJIP00077331 от 14 ноября 2025 г.",
+		"Поставщик: ООО «Ромашка», ИНН 7701234560, КПП 770101001",
+		"Покупатель: ООО «ТеплоАльянс», ИНН 7749149970, КПП 774901001",
+	)}, Config{}, nil)
+	if res.Number != "МЛР00077331" || res.Confidence["number"] > disagreedCap {
+		t.Errorf("number %q at %.2f, want МЛР00077331 at ≤ %.2f", res.Number, res.Confidence["number"], disagreedCap)
+	}
+}
