@@ -551,6 +551,15 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 	if letters := strings.IndexFunc(joinTokens(keep), unicode.IsLetter); letters < 0 {
 		return value{}, false
 	}
+	if len(keep) > 1 && (startsWithQuote(keep[1].text) || startsWithFlatQuote(keep[1].text)) {
+		// «000 "Банк Точка"»: a legal form read in look-alikes before
+		// the quoted name (9601's scanner-app bill 002 showed it so at
+		// 0.95), mended as a party's name is (nameFrom).
+		if f, ok := ruvalid.LegalFormLookalike(keep[0].text); ok && f != keep[0].text {
+			keep = slices.Clone(keep)
+			keep[0].text, keep[0].key = f, wordKey(f)
+		}
+	}
 	text := strings.Trim(joinTokens(keep), " ,;:")
 	if lk := strings.ToLower(text); lk == "банк" || lk == "банке" || lk == "банк получателя" || lk == "банк плательщика" {
 		return value{}, false

@@ -172,6 +172,17 @@ func TestBankNameBranchInCity(t *testing.T) {
 	}
 }
 
+// «000 "Банк Точка"»: the bank's legal form read in digits before its
+// quoted name is mended (9601's scanner-app bill 002 showed it at 0.95).
+func TestBankNameLegalFormLookalike(t *testing.T) {
+	t.Parallel()
+	lines := withLines(map[int]string{0: `000 "Банк Точка" г. Москва @60 БИК @66 044525225`})
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.SupplierBank == nil || res.SupplierBank.BankName != `ООО "Банк Точка"` {
+		t.Errorf("bank = %+v", res.SupplierBank)
+	}
+}
+
 // «Банк получателя» garbled by a photo («Банк голучатоля») is still the
 // label of the line above, never the bank's name.
 func TestBankNameAboveGarbledLabel(t *testing.T) {
