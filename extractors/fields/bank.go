@@ -518,6 +518,13 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		// ТОРГ-12 004) is still the bank's, though not a sure reading.
 		needKw, afterLabel = false, true
 	}
+	if len(ts) > 1 && bankLabelWord(ts[0].key) && float64(ts[1].box.X0-ts[0].box.X1) > 3*float64(max(1, ts[1].box.Dy())) {
+		// «Bank @30 Волго-Вятский банк ПАО Сбербанк»: the label «Банк»
+		// (its colon lost, read in Latin) in a column of its own before
+		// the name. Unseen seed 9621's photographed bill 038 named its
+		// bank «Bank» at 0.96.
+		ts = ts[1:]
+	}
 	var keep []token
 	for i, t := range ts {
 		k := strings.Trim(t.key, ":,")
@@ -561,7 +568,7 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		}
 	}
 	text := strings.Trim(joinTokens(keep), " ,;:")
-	if lk := strings.ToLower(text); lk == "банк" || lk == "банке" || lk == "банк получателя" || lk == "банк плательщика" {
+	if lk := strings.ToLower(text); bankLabelWord(lk) || lk == "банке" || lk == "банк получателя" || lk == "банк плательщика" {
 		return value{}, false
 	}
 	if len(keep) == 2 && strings.HasPrefix(keep[0].key, "банк") && isPayeeKey(keep[1].key) {
@@ -572,6 +579,13 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		conf = min(conf, garbledBankNameCap)
 	}
 	return value{text: text, conf: conf, toks: keep}, true
+}
+
+// bankLabelWord reports the word «Банк» as a label prints it, with or
+// without its colon, in Cyrillic or read in Latin.
+func bankLabelWord(k string) bool {
+	k = strings.ToLower(strings.TrimRight(k, ":"))
+	return k == "банк" || k == "bank"
 }
 
 // cityGoesOn reports a line whose first cell ends with «г.», its city

@@ -183,6 +183,25 @@ func TestBankNameLegalFormLookalike(t *testing.T) {
 	}
 }
 
+// The label «Банк» in a column of its own before the bank's name, its
+// colon lost and read in Latin, is not the name (unseen seed 9621's
+// photographed bill 038 named its bank «Bank» at 0.96); alone, it is no
+// name at all.
+func TestBankNameAfterLatinLabel(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ line, want string }{
+		{`Bank @20 Волго-Вятский банк ПАО Сбербанк @60 БИК @66 044525225`, "Волго-Вятский банк ПАО Сбербанк"},
+		{`Банк: @20 Волго-Вятский банк ПАО Сбербанк @60 БИК @66 044525225`, "Волго-Вятский банк ПАО Сбербанк"},
+		{`Bank @60 БИК @66 044525225`, ""},
+	} {
+		lines := withLines(map[int]string{0: tc.line})
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if res.SupplierBank == nil || string(res.SupplierBank.BankName) != tc.want {
+			t.Errorf("%s: bank = %+v, want name %q", tc.line, res.SupplierBank, tc.want)
+		}
+	}
+}
+
 // «Банк получателя» garbled by a photo («Банк голучатоля») is still the
 // label of the line above, never the bank's name.
 func TestBankNameAboveGarbledLabel(t *testing.T) {
