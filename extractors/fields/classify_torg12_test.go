@@ -259,3 +259,34 @@ func TestTORG12TitleSplitWord(t *testing.T) {
 		t.Errorf("%s number %q date %q, want torg12 1384/24 2024-06-09", res.DocType, res.Number, res.Date)
 	}
 }
+
+// A ТОРГ-12 whose totals rows kept one figure of their three (without
+// tax, tax, with tax), read from the same column as the rows' amounts:
+// the rows add up to it, but it may be the amount without tax (unseen
+// seed 9611's photographed ТОРГ-12 007 showed its net as the total at
+// 0.96). It is not sure unless the amount in words states it.
+func TestTORG12LoneTotalFigure(t *testing.T) {
+	t.Parallel()
+	rows := []string{
+		"1 @4 Бумага офисная @40 шт @46 10 @58 1 000,00 @68 10 000,00",
+		"2 @4 Картридж @40 шт @46 1 @58 5 000,00 @68 5 000,00",
+		"@30 Итого @46 11 @68 15 000,00",
+		"@30 Всего по накладной @46 11 @68 15 000,00",
+	}
+	for _, tc := range []struct {
+		words string
+		sure  bool
+	}{
+		{"", false},
+		{"Всего отпущено на сумму Пятнадцать тысяч рублей 00 копеек", true},
+	} {
+		lines := append(append(torg12Head(), rows...), tc.words)
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if res.Total != "15000.00" {
+			t.Fatalf("words %q: total %q", tc.words, res.Total)
+		}
+		if sure := res.Confidence["total"] > disagreedCap; sure != tc.sure {
+			t.Errorf("words %q: total at %.2f, want sure %v", tc.words, res.Confidence["total"], tc.sure)
+		}
+	}
+}

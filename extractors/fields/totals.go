@@ -27,6 +27,22 @@ type moneyCand struct {
 	// unsure: the figure was taken from glued for being near the rows'
 	// sum only; it is shown under the gate (pickTotal).
 	unsure bool
+	// lone: the only figure read on a totals row that prints the amount
+	// without tax, the tax and the amount with it (ТОРГ-12's «Итого» and
+	// «Всего по накладной», the statutory forms' «Всего к оплате»): with
+	// two of the three lost, which one it is the row cannot tell.
+	lone bool
+}
+
+// moneyCount is how many figures with kopecks as holds.
+func moneyCount(as []amount) int {
+	n := 0
+	for _, a := range as {
+		if a.frac && a.fracLen == 2 {
+			n++
+		}
+	}
+	return n
 }
 
 // totalsResult is what the totals block says.
@@ -160,6 +176,7 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 				as := moneyAfter(lines, li, at)
 				if m, ok := lastMoney(as); ok {
 					add(&r.totals, m, li, 1)
+					r.totals[len(r.totals)-1].lone = moneyCount(as) == 1
 					// The row reads: without tax, excise, tax, with tax.
 					var money []amount
 					for _, a := range as {
@@ -299,6 +316,7 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			as := moneyAfter(lines, li, at)
 			if m, ok := lastMoney(as); ok {
 				add(&r.totals, m, li, 1)
+				r.totals[len(r.totals)-1].lone = moneyCount(as) == 1
 			}
 			if v, ok := netVATGross(as); ok {
 				add(&r.vats, v, li, 1)
@@ -314,6 +332,7 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 				}
 			} else if m, ok := lastMoney(as); ok {
 				add(&r.totals, m, li, bareTotalWeight)
+				r.totals[len(r.totals)-1].lone = typ == pervichka.DocTORG12 && moneyCount(as) == 1
 			}
 			if v, ok := netVATGross(as); ok && li >= tableEnd-1 {
 				// ТОРГ-12's «Итого» row under the table: without tax,

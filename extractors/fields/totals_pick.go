@@ -445,6 +445,15 @@ func (x *extraction) pickTotal() {
 		}
 	}
 	x.crossCheckTotal(haveSum, sum, words)
+	if c.lone && !x.totals.noVAT && (words == nil || *words != c.k) {
+		// One figure left of a row's three (without tax, tax, with
+		// tax) may be the amount without tax, and rows read from the
+		// same column add up to it as well: unseen seed 9611's
+		// photographed ТОРГ-12 007 showed «139,5 x 46 604,21», its net,
+		// as the total at 0.96 (55 925,06 printed). Only the amount in
+		// words, which states the total with tax, tells; or «без НДС».
+		x.total.conf = min(x.total.conf, disagreedCap)
+	}
 }
 
 // wordsAsLineSum offers the amount in words as the total when no figure
