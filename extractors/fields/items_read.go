@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	pervichka "github.com/pervichka/pervichka"
 )
@@ -167,7 +168,7 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 					delete(cells, colNo)
 				}
 			}
-			if !starts && lineHasAmount(cells) && len(cells[colName]) > 0 && ((cur != nil && curHasAmount(cur)) || (cur == nil && len(rows) == 0 && lastNo < 0)) {
+			if !starts && lineHasAmount(cells) && len(cells[colName]) > 0 && !fillsGaps(cur, cells) && ((cur != nil && curHasAmount(cur)) || (cur == nil && len(rows) == 0 && lastNo < 0)) {
 				// No row number read at all, but a name and an amount
 				// of its own after a complete row, or as the first line
 				// of figures under the heading (a photo's «1» lost in the
@@ -178,6 +179,9 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 				if lastNo == 0 {
 					lastNo = 1
 				}
+			} else if !starts && curHasAmount(cur) && garbledRow(cells) {
+				starts = true
+				lastNo++
 			}
 		} else {
 			for _, k := range []colKind{colAmount, colPrice, colQty} {
@@ -187,6 +191,9 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 						break
 					}
 				}
+			}
+			if !starts && curHasAmount(cur) && garbledRow(cells) {
+				starts = true
 			}
 		}
 		if starts {
@@ -209,9 +216,13 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 		// name's lines, and they may come with the second: while the row
 		// has none, they are its figures.
 		takeFigures := !rowHasFigures(cur) && rowHasFigures(cells)
+		gaps := fillsGaps(cur, cells)
 		for k, ts := range cells {
-			if k == colName || k == colUnit || (takeFigures && k != colNo && len(cur[k]) == 0) {
+			switch {
+			case k == colName || k == colUnit || (takeFigures && k != colNo && len(cur[k]) == 0):
 				cur[k] = append(cur[k], ts...)
+			case gaps && figureKind(k) && !cellHasFigure(k, cur[k]):
+				cur[k] = ts
 			}
 		}
 		curConf = min(curConf, minConf(cells[colName]))
@@ -522,6 +533,92 @@ func garbledRowNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// garbledRow reports a line that is a row of its own whose figures OCR
+// garbled or lost, not the next line of the row above: a name starting
+// with a capital, a unit word in the unit column and something in a
+// column of figures, or something in two of them. A wrapped name's next
+// line has words under the name, and at most a wrapped unit. Seed 9701's
+// scanner-app bill 004 had a fold across its second row («Хлеб пшеничный
+// формовой, 500 г op 34,uuu шт ем = ru»): joined to the first row as its
+// name's second line, it shifted every row after it. Only after a row
+// with its amount: a row whose figures come with its name's second line
+// takes them (readRows).
+func garbledRow(cells map[colKind][]token) bool {
+	ns := cells[colName]
+	if len(ns) == 0 {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(ns[0].text); !unicode.IsUpper(r) {
+		return false
+	}
+	filled := 0
+	for _, k := range []colKind{colQty, colPrice, colAmount, colNet, colVAT} {
+		if len(cells[k]) > 0 {
+			filled++
+		}
+	}
+	unit := false
+	for _, t := range cells[colUnit] {
+		unit = unit || unitWord(t.text)
+	}
+	return filled >= 2 || (unit && filled >= 1)
+}
+
+// fillsGaps reports a line that is the second line of the row above,
+// not a row whose number OCR lost: its name goes on in small letters or
+// digits («76х76 мм, арт. 52171»), and its figures stand only in columns
+// where the row has none. A bent sheet (or a cell centred on a wrapped
+// name) drops the right end of a row onto its name's second line: seed
+// 9701's realistic УПД 011 read two rows as four, the quantity and net
+// amount on one and the VAT and amount on the next.
+func fillsGaps(cur, cells map[colKind][]token) bool {
+	if cur == nil {
+		return false
+	}
+	ns := cells[colName]
+	if len(ns) == 0 {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(ns[0].text); unicode.IsUpper(r) {
+		return false
+	}
+	any := false
+	for k, ts := range cells {
+		if !figureKind(k) || !cellHasFigure(k, ts) {
+			continue
+		}
+		if cellHasFigure(k, cur[k]) {
+			return false
+		}
+		any = true
+	}
+	return any
+}
+
+// figureKind reports the columns of a row's figures.
+func figureKind(k colKind) bool {
+	switch k {
+	case colQty, colPrice, colAmount, colNet, colVAT:
+		return true
+	}
+	return false
+}
+
+// cellHasFigure reports a number in a quantity cell or money in another
+// figure cell.
+func cellHasFigure(k colKind, ts []token) bool {
+	if len(ts) == 0 {
+		return false
+	}
+	if k == colQty {
+		_, _, ok := cleanNumber(ts[0].text)
+		return ok
+	}
+	l := line{toks: ts, unit: float64(ts[0].box.Dy())}
+	_, ok := lastMoney(amounts(&l))
+	return ok
 }
 
 // curHasAmount reports whether a row's cells hold its amount (with or

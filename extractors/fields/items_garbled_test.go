@@ -1,0 +1,126 @@
+package fields
+
+import (
+	"testing"
+
+	pervichka "github.com/pervichka/pervichka"
+)
+
+// A row whose figures a fold or a stamp garbled is a row of its own, not
+// the next line of the name above it: the rows after it keep their places
+// (seed 9701's scanner-app bill 004), while a wrapped name's next line,
+// and one whose row's figures come with it, still joins its row.
+func TestGarbledRowKeepsItsPlace(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"^Счет-оферта ^№ ^УТ-12 от 3 июня 2025 г.",
+		"Продавец: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Назначение @20 Предоплата за товары по счету УТ-12 @70 НДС не облагается",
+		"Оплата принимается только с расчетного счета Покупателя.",
+		"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+		"Товары и услуги @40 Срок @48 Кол-во @56 Ед. @62 Цена, @72 Сумма,",
+	}
+	for _, tc := range []struct {
+		name string
+		rows []string
+		want []pervichka.Item
+	}{{
+		name: "garbled figures",
+		rows: []string{
+			"Масло подсолнечное, 1 л @40 18 рд @48 56,000 @56 шт @62 116,10 @72 6501,60",
+			"Хлеб пшеничный формовой, 500 г @40 op @48 34,uuu @56 шт @62 ем @72 = ru",
+			"Сахар-песок @40 4 рд @48 163,128 @56 кг @62 67,50 @72 11011,14",
+		},
+		want: []pervichka.Item{
+			{Name: "Масло подсолнечное, 1 л", Quantity: "56", Unit: "шт", Price: "116.10", Amount: "6501.60"},
+			{Name: "Хлеб пшеничный формовой, 500 г", Unit: "шт"},
+			{Name: "Сахар-песок", Quantity: "163.128", Unit: "кг", Price: "67.50", Amount: "11011.14"},
+		},
+	}, {
+		name: "wrapped name",
+		rows: []string{
+			"Масло подсолнечное @40 18 рд @48 56,000 @56 шт @62 116,10 @72 6501,60",
+			"рафинированное, 1 л",
+			"Сахар-песок @40 4 рд @48 163,128 @56 кг @62 67,50 @72 11011,14",
+		},
+		want: []pervichka.Item{
+			{Name: "Масло подсолнечное рафинированное, 1 л", Quantity: "56", Unit: "шт", Price: "116.10", Amount: "6501.60"},
+			{Name: "Сахар-песок", Quantity: "163.128", Unit: "кг", Price: "67.50", Amount: "11011.14"},
+		},
+	}, {
+		name: "wrapped name, a capital and a stray mark",
+		rows: []string{
+			"Масло подсолнечное @40 18 рд @48 56,000 @56 шт @62 116,10 @72 6501,60",
+			"Рафинированное, 1 л @62 =",
+			"Сахар-песок @40 4 рд @48 163,128 @56 кг @62 67,50 @72 11011,14",
+		},
+		want: []pervichka.Item{
+			{Name: "Масло подсолнечное Рафинированное, 1 л", Quantity: "56", Unit: "шт", Price: "116.10", Amount: "6501.60"},
+			{Name: "Сахар-песок", Quantity: "163.128", Unit: "кг", Price: "67.50", Amount: "11011.14"},
+		},
+	}} {
+		lines := append(append(append([]string{}, head...), tc.rows...), "Итого: 20061,54")
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if len(res.Items) != len(tc.want) {
+			t.Fatalf("%s: %d items, want %d: %+v", tc.name, len(res.Items), len(tc.want), res.Items)
+		}
+		for i, w := range tc.want {
+			g := res.Items[i]
+			if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount {
+				t.Errorf("%s: item %d = %+v, want %+v", tc.name, i, g, w)
+			}
+		}
+	}
+}
+
+// The right end of a row dropped onto its name's second line (a bent
+// sheet, seed 9701's realistic УПД 011) is still that row: its figures
+// fill the columns the row lacks. A line whose name starts a new word
+// with a capital, or whose figures repeat a column the row has, is the
+// next row whose number OCR lost.
+func TestWrappedRowFillsGaps(t *testing.T) {
+	t.Parallel()
+	col := func(k colKind, lo, hi int) column { return column{kind: k, lo: lo * charW, hi: hi * charW} }
+	cols := []column{
+		col(colNo, -1<<20, 5), col(colName, 5, 40), col(colQty, 40, 50), col(colPrice, 50, 60),
+		col(colNet, 60, 70), col(colVAT, 70, 80), col(colAmount, 80, 1<<20),
+	}
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  []pervichka.Item
+	}{{
+		name: "amount on the second line",
+		lines: []string{
+			"@2 12 @6 Бумага для заметок с клеевым @41 11,000 @51 103,52 @61 1138,77",
+			"@6 краем 76х76 мм, арт. 52171 @71 227,76 @81 1366,53",
+			"@2 13 @6 Калькулятор настольный @41 5,000 @51 1301,67 @61 6508,33 @71 1301,67 @81 7810,00",
+		},
+		want: []pervichka.Item{
+			{Name: "Бумага для заметок с клеевым краем 76х76 мм, арт. 52171", Quantity: "11", Price: "103.52", Amount: "1366.53", VATAmount: "227.76"},
+			{Name: "Калькулятор настольный", Quantity: "5", Price: "1301.67", Amount: "7810.00", VATAmount: "1301.67"},
+		},
+	}, {
+		name: "a new row, its number lost",
+		lines: []string{
+			"@2 12 @6 Бумага для заметок @41 11,000 @51 103,52 @61 1138,77",
+			"@6 Краска белая @41 2,000 @51 50,00 @61 100,00 @71 20,00 @81 120,00",
+		},
+		want: []pervichka.Item{
+			{Name: "Бумага для заметок", Quantity: "11", Price: "103.52"},
+			{Name: "Краска белая", Quantity: "2", Price: "50.00", Amount: "120.00", VATAmount: "20.00"},
+		},
+	}} {
+		ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.lines...)})
+		rows, _ := readRows(ls, 0, cols, pervichka.DocUPD)
+		if len(rows) != len(tc.want) {
+			t.Fatalf("%s: %d rows, want %d", tc.name, len(rows), len(tc.want))
+		}
+		for i, w := range tc.want {
+			g := rows[i].item
+			if g.Name != w.Name || g.Quantity != w.Quantity || g.Price != w.Price || g.Amount != w.Amount || g.VATAmount != w.VATAmount {
+				t.Errorf("%s: row %d = %+v, want %+v", tc.name, i, g, w)
+			}
+		}
+	}
+}
