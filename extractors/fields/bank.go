@@ -190,6 +190,13 @@ func findBankIn(lines []line) bankResult {
 							c *= lookalikeFactor
 						}
 						b.bik, b.bikValid = value{text: d, conf: c * bareBIKFactor, toks: []token{t}}, true
+						if bikLine < 0 {
+							// The bank's name is looked for beside
+							// the БИК's line, labelled or not (seed
+							// 9701's realistic bill 015 lost both
+							// the label and the name with it).
+							bikLine = li
+						}
 						break
 					}
 				}
@@ -508,6 +515,13 @@ func bankNameFrom(ts []token) (value, bool) { return bankNameAt(ts, true) }
 // (banks, банк, ВТБ…), unless a label already says what the words are.
 func bankNameAt(ts []token, needKw bool) (value, bool) {
 	afterLabel := false
+	for len(ts) > 1 && accountPiece(ts[0].text) {
+		// «408028 10877842762184, в банке АО "АЛЬФА-БАНК"»: the pieces
+		// of an account OCR split, which no account pattern matches,
+		// before the words that name the bank (seed 9701's realistic
+		// ТОРГ-12 005 took them into its bank's name).
+		ts = ts[1:]
+	}
 	if len(ts) > 1 && ts[0].key == "в" {
 		ts = ts[1:] // «в ПАО Сбербанк»
 	}
@@ -531,7 +545,7 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		if i > 0 && float64(t.box.X0-ts[i-1].box.X1) > 3*float64(max(1, t.box.Dy())) {
 			break // the next column
 		}
-		if k == "бик" || k == "к/с" || k == "р/с" || k == "сч" || strings.HasPrefix(k, "корр") || strings.HasPrefix(k, "кор.") || k == "инн" || k == "кпп" || k == "адрес" || acc20.MatchString(t.text) {
+		if k == "бик" || k == "к/с" || k == "р/с" || k == "сч" || strings.HasPrefix(k, "корр") || strings.HasPrefix(k, "кор.") || k == "инн" || k == "кпп" || k == "адрес" || acc20.MatchString(t.text) || accountPiece(t.text) {
 			break
 		}
 		if strings.HasPrefix(k, "банк") && strings.HasSuffix(t.text, ":") {
@@ -567,6 +581,7 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 			keep[0].text, keep[0].key = f, wordKey(f)
 		}
 	}
+	keep = mendLatinBank(keep)
 	text := strings.Trim(joinTokens(keep), " ,;:")
 	if lk := strings.ToLower(text); bankLabelWord(lk) || lk == "банке" || lk == "банк получателя" || lk == "банк плательщика" {
 		return value{}, false
@@ -579,6 +594,55 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		conf = min(conf, garbledBankNameCap)
 	}
 	return value{text: text, conf: conf, toks: keep}, true
+}
+
+// mendLatinBank gives back «Банк» that the English model read as the
+// word «Bank» inside a name printed in Cyrillic («ООО “Bank Точка"»,
+// seed 9701's realistic bill 004, at 0.86). Russian banks register their
+// names in Cyrillic; a name with no Cyrillic letter is left as read.
+func mendLatinBank(keep []token) []token {
+	cyr := false
+	for _, t := range keep {
+		cyr = cyr || strings.IndexFunc(t.text, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0
+	}
+	if !cyr {
+		return keep
+	}
+	out, cloned := keep, false
+	for i, t := range keep {
+		core := strings.TrimFunc(t.text, func(r rune) bool { return !unicode.IsLetter(r) })
+		var mend string
+		switch core {
+		case "Bank":
+			mend = "Банк"
+		case "BANK":
+			mend = "БАНК"
+		default:
+			continue
+		}
+		if !cloned {
+			out, cloned = slices.Clone(keep), true
+		}
+		txt := strings.Replace(t.text, core, mend, 1)
+		out[i].text, out[i].key = txt, wordKey(txt)
+	}
+	return out
+}
+
+// accountPiece reports a word of six digits or more (with the marks OCR
+// sets around them): a piece of an account or a БИК, never a word of a
+// bank's name, whose branch numbers have four digits at most («Филиал
+// № 7701»).
+func accountPiece(s string) bool {
+	s = strings.Trim(s, ",.;:|")
+	digits := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+		digits++
+	}
+	return digits >= 6
 }
 
 // bankLabelWord reports the word «Банк» as a label prints it, with or
@@ -647,7 +711,8 @@ func runsToLineEnd(ts []token) bool {
 // the line's end, are only the start of a branch's name: no bank word yet
 // («в банке Северо-Западный» | «банк ПАО Сбербанк г. Санкт-Петербург»), or
 // a branch ending with «банк» whose owner opens the next line with its
-// legal form («… Северо-Западный банк» | «ПАО Сбербанк …»). Seed 9301's
+// legal form («… Северо-Западный банк» | «ПАО Сбербанк …»), or a name
+// whose legal form in brackets opens the next line. Seed 9301's
 // act 003 gave «банк ПАО Сбербанк», found beside the БИК, in every
 // variant, at the confidence of a text layer on the born-digital one.
 func bankNameGoesOn(rest []token, lines []line, li int) bool {
@@ -661,7 +726,14 @@ func bankNameGoesOn(rest []token, lines []line, li int) bool {
 	if len(words) > 0 && !bankKw.MatchString(joinTokens(words)) {
 		return true
 	}
-	return strings.Trim(rest[len(rest)-1].key, ",.") == "банк" && legalFormWords[strings.Trim(lines[li+1].toks[0].key, ",.")]
+	next := lines[li+1].toks[0]
+	if strings.HasPrefix(next.text, "(") && legalFormWords[strings.Trim(next.key, "(),.")] {
+		// «в банке Банк ГПБ» | «(АО) г. Москва, БИК …»: the legal form
+		// in brackets after the name wrapped (seed 9701's act 010 gave
+		// «Банк ГПБ» at 0.97 on its scan).
+		return true
+	}
+	return strings.Trim(rest[len(rest)-1].key, ",.") == "банк" && legalFormWords[strings.Trim(next.key, ",.")]
 }
 
 // isPayeeKey matches «получателя» (or «плательщика») as a photo reads it.

@@ -275,6 +275,12 @@ func TestBankNameInActText(t *testing.T) {
 			"ООО \"ТК Фортуна\", р/с 40702810626622412210, в @90 Коды",
 			"банке Волго-Вятский банк ПАО Сбербанк г. Нижний Новгород, БИК 042202603",
 		}, "Волго-Вятский банк ПАО Сбербанк"},
+		// The legal form in brackets after the name wrapped (seed
+		// 9701's act 010 gave «Банк ГПБ» at 0.97).
+		{[]string{
+			"ООО \"НПО Созвездие\", р/с 40702810526969545725, в банке Банк ГПБ",
+			"(АО) г. Москва, БИК 044525823, к/с 30101810200000000823",
+		}, "Банк ГПБ (АО)"},
 		// A whole name ending its line does not take in the next.
 		{[]string{
 			"ООО \"Зенит\", ИНН 6618344848, р/с 40702810656162977634, в банке ПАО Сбербанк",
@@ -387,5 +393,42 @@ func TestTwoBankBlocksNotSure(t *testing.T) {
 				t.Errorf("%s: %s at %.2f, sure %v; want %v", tc.name, f, res.Confidence[f], sure, tc.sure)
 			}
 		}
+	}
+}
+
+// Misreadings of a bank's name that a reading leaves and a clerk need
+// not retype: «Банк» read as the English «Bank» inside a Cyrillic name
+// (seed 9701's realistic bill 004), and the pieces of an account OCR split
+// before «в банке» on a ТОРГ-12's supplier line (its realistic 005). A
+// name wholly in Latin letters stays as printed.
+func TestBankNameMisreadWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ line, want string }{
+		{`ООО “Bank Точка" г. Москва @60 БИК @66 044525225`, `ООО “Банк Точка"`},
+		{`Bank Rossii @60 БИК @66 044525225`, `Bank Rossii`},
+		{`408028 10877842762184, в банке АО "АЛЬФА-БАНК" г. Москва, БИК 044525593`, `АО "АЛЬФА-БАНК"`},
+	} {
+		lines := withLines(map[int]string{0: tc.line})
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if res.SupplierBank == nil || string(res.SupplierBank.BankName) != tc.want {
+			t.Errorf("%s: bank = %+v, want name %q", tc.line, res.SupplierBank, tc.want)
+		}
+	}
+}
+
+// A БИК whose label OCR lost, taken because an account passes its key
+// with it, still shows where the bank's name is: beside its line (seed
+// 9701's realistic bill 015 named no bank).
+func TestBankNameBesideBareBIK(t *testing.T) {
+	t.Parallel()
+	lines := withLines(map[int]string{
+		0: "ИНН 6606816013 КПП 660601001 @60 40702810035236696405",
+		1: "ООО «СибКомплект М» @60 044525555",
+		2: `ПАО "Промсвязьбанк" г. Москва`,
+		3: "Kic № @60 30101810400000000555",
+	})
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.SupplierBank == nil || res.SupplierBank.BIK != "044525555" || res.SupplierBank.BankName != `ПАО "Промсвязьбанк"` {
+		t.Errorf("bank = %+v", res.SupplierBank)
 	}
 }
