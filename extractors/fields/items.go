@@ -130,6 +130,15 @@ func findTable(lines []line, typ pervichka.DocType) tableResult {
 // a table reading each.
 const maxHeadingTries = 4
 
+// maxHeadingLines is how far below the line that names the columns the
+// row of column numbers is looked for. A УПД's heading is a dozen cells
+// of up to eight lines each, and OCR may set every cell's lines at their
+// own heights: seed 9701's scanner-app УПД 011 read it as 17 lines, the
+// number row among them 17 below, and with it past the old bound of 16
+// the table's heading ended at its «— всего» and the rows of its second
+// page were lost. The search stops at the first line with money.
+const maxHeadingLines = 24
+
 // tableAt reads the table whose heading is (or includes) line hi.
 func tableAt(lines []line, hi int, typ pervichka.DocType) tableResult {
 	res := tableResult{header: hi, end: -1}
@@ -145,7 +154,7 @@ func tableAt(lines []line, hi int, typ pervichka.DocType) tableResult {
 	}
 	// The statutory forms print a row of column numbers under the
 	// heading: when it is there, everything above it is heading.
-	for j := hi + 1; j < len(lines) && j <= hi+16 && lines[j].page == lines[hi].page; j++ {
+	for j := hi + 1; j < len(lines) && j <= hi+maxHeadingLines && lines[j].page == lines[hi].page; j++ {
 		if hasMoney(&lines[j]) {
 			break
 		}

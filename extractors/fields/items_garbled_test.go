@@ -124,3 +124,29 @@ func TestWrappedRowFillsGaps(t *testing.T) {
 		}
 	}
 }
+
+// A УПД's heading that OCR set out over many lines still ends at its row
+// of column numbers, however far below the line that names the columns:
+// seed 9701's scanner-app УПД 011 had it 17 lines down, and its heading
+// ended at «— всего», losing the rows of its second page.
+func TestTallHeadingNumberRow(t *testing.T) {
+	t.Parallel()
+	for _, filler := range []int{3, 17, 22} {
+		ls := []string{"@4 Код @10 № @20 Наименование товара @50 Код @56 Единица @62 Количество @70 Цена @80 Стоимость @98 Налоговая @104 Сумма налога @112 Стоимость"}
+		for i := range filler {
+			if i == 4 {
+				ls = append(ls, "@80 — всего @112 — всего")
+				continue
+			}
+			ls = append(ls, "@20 выполненных работ @56 измерения @80 услуг")
+		}
+		ls = append(ls,
+			"@4 А @10 1 @20 1а @44 1б @50 2 @56 2а @62 3 @70 4 @80 5 @90 6 @98 7 @104 8 @112 9",
+			"@10 1 @20 Скобы для степлера @50 778 @56 упак @62 2,000 @70 44,69 @80 89,38 @90 без @98 20% @104 17,88 @112 107,26",
+		)
+		res := tableAt(buildLines([]pervichka.Page{pageOf(ls...)}), 0, pervichka.DocUPD)
+		if len(res.rows) != 1 || res.rows[0].item.Name != "Скобы для степлера" || res.rows[0].item.Amount != "107.26" {
+			t.Errorf("%d heading lines: rows %+v", filler+1, res.rows)
+		}
+	}
+}
