@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -253,6 +254,20 @@ func TestFormColumnsNumbering(t *testing.T) {
 	}
 	if !kinds[colPrice] || !kinds[colQty] || !kinds[colNet] {
 		t.Errorf("columns %v: the price's mark not recovered", kinds)
+	}
+	// A digit out of its order, «8 3 10», is the amount's «9», not a
+	// second quantity; «2 20 3» is the unit's «2а» (seed 9701's
+	// scanner-app УПД 006).
+	ls = buildLines([]pervichka.Page{pageOf("А 1 la 16 2 20 3 4 5 6 7 8 3 10 10а 11 12 12а 13")})
+	var got []colKind
+	for _, c := range formColumns(&ls[0]) {
+		switch c.kind {
+		case colQty, colAmount, colUnit:
+			got = append(got, c.kind)
+		}
+	}
+	if want := []colKind{colUnit, colQty, colAmount}; !slices.Equal(got, want) {
+		t.Errorf("columns %v, want the unit, one quantity and the amount %v", got, want)
 	}
 }
 

@@ -35,6 +35,11 @@ func classifyHeaderCell(k string) colKind {
 		return colNet
 	case has("ндс", "налог") && has("сумма налога", "сумма ндс", "в т.ч", "в том числе", "вт.ч") && !has("с налогом", "с ндс"):
 		return colVAT
+	case has("ндс", "налог") && has("сумма") && !has("с налогом", "с ндс", "учетом", "без"):
+		// «НДС | сумма, руб.» with its words in another order: the
+		// heading's lines set out at their own heights (seed 9701's
+		// scanner-app ТОРГ-12 005 read column 14 so).
+		return colVAT
 	case has("стоимость", "сумма", "всего"):
 		return colAmount
 	case has("ндс", "налог"):
@@ -235,13 +240,25 @@ func headerColumns(hl []line) []column {
 const maxCurrencyGapUnits = 1.5
 
 // currencyHeading reports a heading cell that is only a currency:
-// «руб.», «(руб.)», «₽», «RUB».
+// «руб.», «(руб.)», «₽», «RUB», «руб. коп.».
+//
+// «коп.» too, the second half of ТОРГ-12's «руб. коп.», and «кол.» as OCR
+// misreads it: on its own it heads the quantity, but set this close to a
+// money heading it is that heading's kopecks (seed 9701's scanner-app
+// ТОРГ-12 005 mapped a «кол» cell over the VAT and read every row's VAT
+// as more of its quantity).
 func currencyHeading(ts []token) bool {
-	if len(ts) != 1 {
+	if len(ts) == 0 || len(ts) > 2 {
 		return false
 	}
-	k := strings.Trim(strings.ToLower(ts[0].text), ".,:;()[] ")
-	return k == "руб" || k == "₽" || k == "rub" || k == "рублей" || k == "рубли"
+	for _, t := range ts {
+		switch strings.Trim(strings.ToLower(t.text), ".,:;()[]«» ") {
+		case "руб", "₽", "rub", "рублей", "рубли", "коп", "кол", "кoп":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func formColumns(l *line) []column {
@@ -262,14 +279,25 @@ func formColumns(l *line) []column {
 	// A mark OCR garbled between two it did not, the one before it and
 	// the one after: «3 а 5» is «3 4 5» (seed 31's scanner-app УПД 015
 	// lost its price column so).
+	// So is a digit out of its order: «8 3 10» is «8 9 10» (seed 9701's
+	// scanner-app УПД 011 read its amount's «9» as «3», and every row's
+	// amount went to the quantity's column). Between «n» and «n+1», an
+	// unknown mark is «nа» where the form has one: «2 20 3» is «2 2а 3».
 	for i := 1; i+1 < len(marks); i++ {
-		if _, known := numbering[marks[i]]; known {
-			continue
-		}
 		a, errA := strconv.Atoi(marks[i-1])
 		b, errB := strconv.Atoi(marks[i+1])
-		if errA == nil && errB == nil && b == a+2 {
+		if errA != nil || errB != nil {
+			continue
+		}
+		_, known := numbering[marks[i]]
+		n, errN := strconv.Atoi(marks[i])
+		switch {
+		case b == a+2 && (!known || errN == nil && n != a+1):
 			marks[i] = strconv.Itoa(a + 1)
+		case b == a+1 && !known:
+			if _, ok := numbering[strconv.Itoa(a)+"а"]; ok {
+				marks[i] = strconv.Itoa(a) + "а"
+			}
 		}
 	}
 	hasName := false

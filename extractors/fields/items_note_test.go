@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -104,6 +105,26 @@ func TestCurrencyHeadingJoinsMoneyColumn(t *testing.T) {
 		if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount {
 			t.Errorf("item %d = %+v, want %+v", i, g, w)
 		}
+	}
+}
+
+// ТОРГ-12's «руб. коп.», its «коп.» read «кол.», is part of the money
+// heading before it, not a quantity column over the VAT (seed 9701's
+// scanner-app ТОРГ-12 005 read every row's VAT into its quantity).
+func TestKopecksHeadingJoinsMoneyColumn(t *testing.T) {
+	t.Parallel()
+	hl := buildLines([]pervichka.Page{pageOf(
+		"Товар @30 Ед. @38 Количество @50 Цена, @62 Сумма без @76 НДС @96 Сумма с учетом",
+		"@62 учета НДС @76 сумма, @83 руб. @89 кол. @96 НДС, руб.",
+	)})
+	cols := headerColumns(hl)
+	var kinds []colKind
+	for _, c := range cols {
+		kinds = append(kinds, c.kind)
+	}
+	want := []colKind{colName, colUnit, colQty, colPrice, colAmount, colVAT, colAmount}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("columns %v, want %v", kinds, want)
 	}
 }
 

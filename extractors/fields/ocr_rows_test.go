@@ -19,6 +19,9 @@ func TestFixHeadingWords(t *testing.T) {
 		{"количесгво ", colQty},
 		{"цель ", colOther}, // two edits from «цена»
 		{"ед. изм. ", colUnit},
+		{"ндс сумма руб 14 ", colVAT}, // ТОРГ-12's column 14, its lines out of order
+		{"сумма без учета ндс ", colAmount},
+		{"сумма с учетом ндс руб ", colAmount},
 	} {
 		if got := classifyHeaderCell(tc.in); got != tc.want {
 			t.Errorf("%q: got %v, want %v", tc.in, got, tc.want)
