@@ -190,7 +190,14 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 							// glyph hid: «8 126,67 х 1 625,33 $ 752,00».
 							r.totals[len(r.totals)-1] = moneyCand{amount: g, line: li, weight: 1}
 						}
-						add(&r.vats, money[len(money)-2], li, 1)
+						if _, exact := netVATGross(money); exact || !isNoVAT(l) {
+							// «без НДС» in the tax's cell: the figure
+							// before the last is no tax unless the row
+							// adds up with it. Seed 9601's scanned УПД
+							// 012 read «1 13 292,89 : x А без НДС| 113
+							// 292,80» and took 292,89 as its VAT.
+							add(&r.vats, money[len(money)-2], li, 1)
+						}
 					} else if len(money) == 2 && !isNoVAT(l) {
 						if crossBetween(l, money[0], money[1]) {
 							// «161 365.57 х иж 196 866.00»: without tax,

@@ -95,6 +95,23 @@ func (x *extraction) pickVAT() {
 			}
 		}
 	}
+	if chosen == nil && x.vatRate == "" && len(x.totals.vats) > 1 {
+		// No rate read, and the readings disagree: the one a legal rate
+		// gives from the total. Seed 9601's scanned счёт-оферта 004
+		// read its VAT line «… НДС ¥ 0,29 руб.» (a stamp over «69 810»)
+		// and its rate «(208 OAs», while the payment purpose printed
+		// «в том числе НДС 69810,29 руб.»: the label's weight chose the
+		// garbled line, and the document was held on a VAT mismatch.
+	found:
+		for i := range x.totals.vats {
+			for _, r := range arithmeticRates {
+				if e, ok := expected(r); ok && near(e, x.totals.vats[i].k) {
+					chosen = &x.totals.vats[i]
+					break found
+				}
+			}
+		}
+	}
 	arith := chosen != nil
 	repaired := false
 	if r, err := strconv.Atoi(x.vatRate); err == nil && chosen == nil {

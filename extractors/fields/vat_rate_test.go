@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -110,6 +111,48 @@ func TestNoVATFromRows(t *testing.T) {
 		}
 		if tc.want != "" && res.Confidence["vat_rate"] > rowsNoVATCap {
 			t.Errorf("%s: rate at %.2f over the cap %.2f", tc.name, res.Confidence["vat_rate"], rowsNoVATCap)
+		}
+	}
+}
+
+// With no rate read and two VAT readings that disagree, the one a legal
+// rate gives from the total is the VAT: the payment purpose's, not the
+// payable line's garbled figure (seed 9601's scanned счёт-оферта 004 took
+// «НДС ¥ 0,29» and was held on a VAT mismatch).
+func TestVATReadingTheRateGives(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"^Счет-оферта ^№ ^УТ-12 от 3 июня 2025 г.",
+		"Продавец: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
+		"Назначение платежа: Предоплата за товары по счету УТ-12, в том числе НДС 2000,00 руб.",
+		"Покупатель: АО «Спектр», ИНН 7446628853, КПП 744601001",
+		"Товары и услуги @40 Кол-во @48 Ед. @56 Цена, @64 Сумма,",
+		"Саморез по металлу 4,2х16 мм @40 1,000 @48 шт @56 12000,00 @64 12000,00",
+		"Цены и суммы в таблице указаны с учетом НДС (208 OAs",
+		"Итого подлежит оплате: 12000,00 руб., в том числе НДС ¥ 0,29 руб.",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.VATAmount != "2000.00" || res.VATRate != "20" || slices.Contains(res.ReviewReasons, pervichka.ReasonVATMismatch) {
+		t.Errorf("VAT %q at rate %q, reasons %v; want 2000.00 at 20 and no mismatch", res.VATAmount, res.VATRate, res.ReviewReasons)
+	}
+}
+
+// A «Всего к оплате» row whose tax cell says «без НДС» gives no VAT from
+// its figures unless they add up with it (seed 9601's scanned УПД 012
+// read «1 13 292,89» for its amount without tax and took 292,89 as the
+// VAT); a row whose tax is a figure still gives it.
+func TestPayRowNoVATCell(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		row  string
+		vats int
+	}{
+		{"Всего к оплате (9) @30 1 13 292,89 @45 : @50 x @55 А @60 без НДС| @70 113 292,80", 0},
+		{"Всего к оплате (9) @30 1 000,00 @45 x @55 200,00 @70 1 200,00", 1},
+	} {
+		r := findTotals(buildLines([]pervichka.Page{pageOf(tc.row)}), pervichka.DocUPD, 0)
+		if len(r.vats) != tc.vats {
+			t.Errorf("%q: VAT candidates %+v, want %d", tc.row, r.vats, tc.vats)
 		}
 	}
 }
