@@ -150,3 +150,24 @@ func TestTallHeadingNumberRow(t *testing.T) {
 		}
 	}
 }
+
+// A scanner app's dark border read as a line of marks and a letter or two
+// at no confidence is debris, whatever confidence its lone dash has: it
+// does not end a table that goes on over the page (seed 9601's УПД 003).
+func TestDebrisLineOfMarks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line   string
+		debris bool
+	}{
+		{"—ы—ы—ыЫыы—ж—ж—ыы—ы—зэ—_—=—=——~0.0 @60 —~0.76", true},
+		{"— @30 _ @60 —", true},
+		{"рафинированное, 1 л, арт. 05939~0.8", false},
+		{"Итого~0.2 @60 1 000,00~0.2", false}, // money is never debris
+	} {
+		ls := buildLines([]pervichka.Page{pageScaled(1, 0.9, tc.line)})
+		if got := debrisLine(&ls[0]); got != tc.debris {
+			t.Errorf("%q: debris %v, want %v", tc.line, got, tc.debris)
+		}
+	}
+}

@@ -489,17 +489,25 @@ func sameTable(cols, first []column) bool {
 	return true
 }
 
-// debrisLine reports a line OCR made of no print: its words' mean
-// confidence under debrisConf and no money among them.
+// debrisLine reports a line OCR made of no print: no money among its
+// words, and the mean confidence of those with a letter or a digit under
+// debrisConf. Words of marks alone («—», «_») do not count, and a line of
+// nothing else is debris too: a scanner app's dark border read as
+// «—ы—ы—ыЫыы—ж—ж…» (0.00) beside a «—» (0.76) ended seed 9601's УПД 003
+// after its first page, which lost 14 of its 33 rows.
 func debrisLine(l *line) bool {
 	if len(l.toks) == 0 || hasMoney(l) {
 		return false
 	}
-	sum := 0.0
+	sum, n := 0.0, 0
 	for _, t := range l.toks {
+		if strings.IndexFunc(t.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			continue
+		}
 		sum += t.conf
+		n++
 	}
-	return sum/float64(len(l.toks)) < debrisConf
+	return n == 0 || sum/float64(n) < debrisConf
 }
 
 // debrisConf is the mean word confidence under which a line in a table is
