@@ -533,3 +533,31 @@ func TestOrientationDeferredFlatLinesSkipsOSD(t *testing.T) {
 		t.Errorf("OSD engine created (%v) or recognitions made (%d) for pages left to their recognition", osd != nil, calls)
 	}
 }
+
+// A page whose text lines stand on end is read at the two turns that lay
+// them flat, without OSD (its engine is never created): on our realistic
+// photos OSD never settled such a page and its hints were as often wrong.
+func TestOrientationDeferredLinesOnEndSkipsOSD(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	ctx := context.Background()
+	page := phonePageAt(t, 0.3)
+	for _, rot := range []int{90, 270} {
+		img := rotateCW(page, rot)
+		if d := newReadProbe(img).dir; d != linesVertical {
+			t.Fatalf("turned %d°: line direction %d, want vertical", rot, d)
+		}
+		deg, conf, unverified, err := p.OrientationDeferred(ctx, img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (360 - rot) % 360; deg != want || unverified || conf < readOverrides {
+			t.Errorf("turned %d°: undo %d° at %.2f, unverified %v; want %d° read from the crop", rot, deg, conf, unverified, want)
+		}
+	}
+	s := <-p.slots
+	osd := s.osd
+	p.slots <- s
+	if osd != nil {
+		t.Error("OSD engine created for pages whose lines stand on end")
+	}
+}
