@@ -269,6 +269,16 @@ func TestFormColumnsNumbering(t *testing.T) {
 	if want := []colKind{colUnit, colQty, colAmount}; !slices.Equal(got, want) {
 		t.Errorf("columns %v, want the unit, one quantity and the amount %v", got, want)
 	}
+	// After a lettered mark: «2a В 4» is «2а 3 4», the quantity (seed 1's
+	// scanned счёт-фактура 019).
+	ls = buildLines([]pervichka.Page{pageOf("т 2 2a В 4 5 6 Я. 8 9 10а тт")})
+	kinds = map[colKind]bool{}
+	for _, c := range formColumns(&ls[0]) {
+		kinds[c.kind] = true
+	}
+	if !kinds[colQty] {
+		t.Errorf("columns %v: the quantity's mark «В» not recovered", kinds)
+	}
 }
 
 // A repeated heading garbled on a page photographed at another scale: the

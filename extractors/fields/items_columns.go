@@ -283,18 +283,21 @@ func formColumns(l *line) []column {
 	// scanner-app УПД 011 read its amount's «9» as «3», and every row's
 	// amount went to the quantity's column). Between «n» and «n+1», an
 	// unknown mark is «nа» where the form has one: «2 20 3» is «2 2а 3».
+	// The mark before may be a lettered one: «2а В 4» is «2а 3 4» (seed
+	// 1's scanned счёт-фактура 019 lost its quantities so).
 	for i := 1; i+1 < len(marks); i++ {
-		a, errA := strconv.Atoi(marks[i-1])
+		a, errA := strconv.Atoi(strings.TrimRight(marks[i-1], "аб"))
 		b, errB := strconv.Atoi(marks[i+1])
 		if errA != nil || errB != nil {
 			continue
 		}
 		_, known := numbering[marks[i]]
 		n, errN := strconv.Atoi(marks[i])
+		_, plain := strconv.Atoi(marks[i-1])
 		switch {
 		case b == a+2 && (!known || errN == nil && n != a+1):
 			marks[i] = strconv.Itoa(a + 1)
-		case b == a+1 && !known:
+		case b == a+1 && !known && plain == nil:
 			if _, ok := numbering[strconv.Itoa(a)+"а"]; ok {
 				marks[i] = strconv.Itoa(a) + "а"
 			}
