@@ -114,8 +114,17 @@ func (x *extraction) locations(res *pervichka.Result) map[string][]pervichka.Loc
 // photo stays one line. A value of a single word that holds more than the
 // value («2332496033/233201001» for the ИНН) is boxed by the value's share
 // of the word's characters (text is the value; "" for none).
+//
+// A token of no words (a re-read crop) is boxed only when the value has
+// no read words at all: beside read words its crop would box more than
+// the words the Location names (FuzzExtract found an account whose span
+// ran into a БИК re-read on its line).
 func locationsOf(ts []token, text string) []pervichka.Location {
-	ts = slices.Clone(ts)
+	if slices.ContainsFunc(ts, func(t token) bool { return len(t.words) > 0 }) {
+		ts = slices.DeleteFunc(slices.Clone(ts), func(t token) bool { return len(t.words) == 0 })
+	} else {
+		ts = slices.Clone(ts)
+	}
 	slices.SortStableFunc(ts, func(a, b token) int {
 		return cmp.Or(cmp.Compare(a.page, b.page), cmp.Compare(a.box.X0, b.box.X0), cmp.Compare(a.box.Y0, b.box.Y0))
 	})
