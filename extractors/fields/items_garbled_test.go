@@ -61,15 +61,7 @@ func TestGarbledRowKeepsItsPlace(t *testing.T) {
 	}} {
 		lines := append(append(append([]string{}, head...), tc.rows...), "Итого: 20061,54")
 		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
-		if len(res.Items) != len(tc.want) {
-			t.Fatalf("%s: %d items, want %d: %+v", tc.name, len(res.Items), len(tc.want), res.Items)
-		}
-		for i, w := range tc.want {
-			g := res.Items[i]
-			if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount {
-				t.Errorf("%s: item %d = %+v, want %+v", tc.name, i, g, w)
-			}
-		}
+		checkItems(t, tc.name, res.Items, tc.want)
 	}
 }
 
@@ -113,15 +105,11 @@ func TestWrappedRowFillsGaps(t *testing.T) {
 	}} {
 		ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.lines...)})
 		rows, _ := readRows(ls, 0, cols, pervichka.DocUPD)
-		if len(rows) != len(tc.want) {
-			t.Fatalf("%s: %d rows, want %d", tc.name, len(rows), len(tc.want))
+		var items []pervichka.Item
+		for _, r := range rows {
+			items = append(items, r.item)
 		}
-		for i, w := range tc.want {
-			g := rows[i].item
-			if g.Name != w.Name || g.Quantity != w.Quantity || g.Price != w.Price || g.Amount != w.Amount || g.VATAmount != w.VATAmount {
-				t.Errorf("%s: row %d = %+v, want %+v", tc.name, i, g, w)
-			}
-		}
+		checkItems(t, tc.name, items, tc.want)
 	}
 }
 
@@ -168,6 +156,21 @@ func TestDebrisLineOfMarks(t *testing.T) {
 		ls := buildLines([]pervichka.Page{pageScaled(1, 0.9, tc.line)})
 		if got := debrisLine(&ls[0]); got != tc.debris {
 			t.Errorf("%q: debris %v, want %v", tc.line, got, tc.debris)
+		}
+	}
+}
+
+// checkItems compares the items read with those wanted: their count, and
+// each one's name, quantity, unit, price, amount and VAT.
+func checkItems(t *testing.T, label string, got, want []pervichka.Item) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d items, want %d: %+v", label, len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount || g.VATAmount != w.VATAmount {
+			t.Errorf("%s: item %d = %+v, want %+v", label, i, g, w)
 		}
 	}
 }

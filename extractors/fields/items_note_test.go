@@ -13,10 +13,14 @@ import (
 // more of its name (seed 9201's счёт-оферта 015, 8961's born-digital bills).
 func TestTableHeadingAfterPurposeAndVATNote(t *testing.T) {
 	t.Parallel()
-	for _, note := range []string{
-		"НДС не облагается.",
-		"Цены и суммы в таблице указаны с учетом НДС (20%).",
+	for _, tc := range []struct {
+		note       string
+		vat1, vat2 pervichka.Text // each row's VAT: none, or the rate's share
+	}{
+		{"НДС не облагается.", "", ""},
+		{"Цены и суммы в таблице указаны с учетом НДС (20%).", "654.66", "50.00"},
 	} {
+		note := tc.note
 		lines := []string{
 			"^Счет-оферта ^№ ^УТ-12 от 3 июня 2025 г.",
 			"Продавец: ООО «Ромашка», ИНН 7810109760, КПП 781001001",
@@ -31,18 +35,10 @@ func TestTableHeadingAfterPurposeAndVATNote(t *testing.T) {
 		}
 		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
 		want := []pervichka.Item{
-			{Name: "Саморез по металлу 4,2х16 мм", Quantity: "9.5", Unit: "кг", Price: "413.47", Amount: "3927.97"},
-			{Name: "Арматура А500С д. 12 мм", Quantity: "3", Unit: "кг", Price: "100.00", Amount: "300.00"},
+			{Name: "Саморез по металлу 4,2х16 мм", Quantity: "9.5", Unit: "кг", Price: "413.47", Amount: "3927.97", VATAmount: tc.vat1},
+			{Name: "Арматура А500С д. 12 мм", Quantity: "3", Unit: "кг", Price: "100.00", Amount: "300.00", VATAmount: tc.vat2},
 		}
-		if len(res.Items) != len(want) {
-			t.Fatalf("%q: %d items, want %d: %+v", note, len(res.Items), len(want), res.Items)
-		}
-		for i, w := range want {
-			g := res.Items[i]
-			if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount {
-				t.Errorf("%q: item %d = %+v, want %+v", note, i, g, w)
-			}
-		}
+		checkItems(t, note, res.Items, want)
 	}
 }
 
@@ -97,15 +93,7 @@ func TestCurrencyHeadingJoinsMoneyColumn(t *testing.T) {
 		{Name: "Накопитель SSD Kingston", Quantity: "7", Unit: "шт", Price: "4334.00", Amount: "30338.00"},
 		{Name: "Монитор Samsung 24 дюйма", Quantity: "4", Unit: "шт", Price: "11749.94", Amount: "46999.76"},
 	}
-	if len(res.Items) != len(want) {
-		t.Fatalf("%d items, want %d: %+v", len(res.Items), len(want), res.Items)
-	}
-	for i, w := range want {
-		g := res.Items[i]
-		if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount {
-			t.Errorf("item %d = %+v, want %+v", i, g, w)
-		}
-	}
+	checkItems(t, "currency heading", res.Items, want)
 }
 
 // ТОРГ-12's «руб. коп.», its «коп.» read «кол.», is part of the money
