@@ -562,8 +562,8 @@ func garbledRow(cells map[colKind][]token) bool {
 		return false
 	}
 	filled := 0
-	for _, k := range []colKind{colQty, colPrice, colAmount, colNet, colVAT} {
-		if len(cells[k]) > 0 {
+	for k, ts := range cells {
+		if figureKind(k) && len(ts) > 0 {
 			filled++
 		}
 	}
@@ -638,32 +638,14 @@ func curHasAmount(cells map[colKind][]token) bool {
 // lineHasAmount reports a money figure in the amount column (or the
 // amount-without-tax column) of a line.
 func lineHasAmount(cells map[colKind][]token) bool {
-	for _, k := range []colKind{colAmount, colNet} {
-		if ts := cells[k]; len(ts) > 0 {
-			l := line{toks: ts, unit: float64(ts[0].box.Dy())}
-			if _, ok := lastMoney(amounts(&l)); ok {
-				return true
-			}
-		}
-	}
-	return false
+	return cellHasFigure(colAmount, cells[colAmount]) || cellHasFigure(colNet, cells[colNet])
 }
 
 // rowHasFigures reports whether the cells of a line hold a money amount
 // in a price or amount column or a number in the quantity column.
 func rowHasFigures(cells map[colKind][]token) bool {
-	for _, k := range []colKind{colAmount, colNet, colPrice} {
-		ts := cells[k]
-		if len(ts) == 0 {
-			continue
-		}
-		l := line{toks: ts, unit: float64(ts[0].box.Dy())}
-		if _, ok := lastMoney(amounts(&l)); ok {
-			return true
-		}
-	}
-	if ts := cells[colQty]; len(ts) > 0 {
-		if _, _, ok := cleanNumber(ts[0].text); ok {
+	for _, k := range []colKind{colAmount, colNet, colPrice, colQty} {
+		if cellHasFigure(k, cells[k]) {
 			return true
 		}
 	}
