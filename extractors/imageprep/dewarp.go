@@ -57,11 +57,21 @@ func (p *enhancer) dewarp() (bool, error) {
 			return false, err
 		}
 		p.log.Debug("rule bend", "applied", rb != nil, "rules", n, "spread_px", rspread, "spread_caps", rspread/capH)
-		if rb == nil {
-			return false, nil
-		}
 		out = rb
 	}
-	p.gray = out
-	return true, nil
+	changed := out != nil
+	if out != nil {
+		p.gray = out
+	}
+	// Last, on lines already level: the lean of the columns that the
+	// steps above leave (see columnLean).
+	cl, cspread, n, err := columnLean(p.ctx, p.gray, capH, columnMinSpreadCaps*capH)
+	if err != nil {
+		return false, err
+	}
+	p.log.Debug("column lean", "applied", cl != nil, "rules", n, "spread_px", cspread, "spread_caps", cspread/capH)
+	if cl != nil {
+		p.gray, changed = cl, true
+	}
+	return changed, nil
 }

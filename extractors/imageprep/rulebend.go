@@ -98,7 +98,14 @@ func ruleBend(ctx context.Context, g *image.Gray, capH, minSpread float64) (*ima
 	if capH <= 0 || w < 64 || h < 64 {
 		return nil, 0, 0, nil
 	}
-	rules := traceRules(g, capH)
+	return levelRules(ctx, g, traceRules(g, capH), minSpread)
+}
+
+// levelRules moves each column of pixels of g up or down so that rules
+// lie level (ruleBend's correction), or returns nil when there are fewer
+// than ruleMinRules of them or their spread is under minSpread.
+func levelRules(ctx context.Context, g *image.Gray, rules []rule, minSpread float64) (*image.Gray, float64, int, error) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
 	if len(rules) < ruleMinRules {
 		return nil, 0, len(rules), nil
 	}
