@@ -832,3 +832,47 @@ func TestUnconfirmedNotShownSure(t *testing.T) {
 		}
 	}
 }
+
+// An act whose table goes on over the page without its heading, the
+// second page photographed at 0.7 of the first page's scale and with a
+// wider margin (seed 9801's realistic act 007: the sheet of page 1 ran off
+// the frame, that of page 2 was cut out of it). The table by its headings
+// cuts the rows of page 2 at the first page's columns carried over by the
+// rows themselves (their numbers and their sums), not at the first page's
+// x; the reading by row arithmetic, which a table this small falls back
+// on, is not needed.
+func TestTableOverPagesWithoutHeading(t *testing.T) {
+	t.Parallel()
+	first := append(append([]string{}, act[:5]...),
+		"1 @4 Услуги по уборке офисных помещений за май 2025 г. @62 1 @68 мес. @74 30 000,00 @84 30 000,00",
+		"2 @4 Аренда нежилого помещения за май 2025 г. @62 1 @68 мес. @74 50 000,00 @84 50 000,00",
+		"3 @4 Услуги охраны объекта за май 2025 г. @62 2 @68 мес. @74 5 000,00 @84 10 000,00")
+	// Page 2: everything 12 characters further right, at 0.7 the scale.
+	second := []string{
+		"@14 4 @16 Вывоз твердых коммунальных отходов за май 2025 г. @74 3 @80 усл. @86 1 000,00 @96 3 000,00",
+		"@14 5 @16 Возмещение коммунальных расходов за май 2025 г. @74 1 @80 усл. @86 7 000,00 @96 7 000,00",
+		"@78 Итого: @88 100 000,00",
+		"@78 Без налога (НДС) @88 -",
+		"Всего оказано услуг 5, на сумму 100 000,00 руб.",
+	}
+	p1, p2 := pageScaled(1, 0.93, first...), pageScaled(0.7, 0.93, second...)
+	p2.Index = 1
+	want := []pervichka.Item{
+		{Name: "Услуги по уборке офисных помещений за май 2025 г.", Quantity: "1", Unit: "мес.", Price: "30000.00", Amount: "30000.00"},
+		{Name: "Аренда нежилого помещения за май 2025 г.", Quantity: "1", Unit: "мес.", Price: "50000.00", Amount: "50000.00"},
+		{Name: "Услуги охраны объекта за май 2025 г.", Quantity: "2", Unit: "мес.", Price: "5000.00", Amount: "10000.00"},
+		{Name: "Вывоз твердых коммунальных отходов за май 2025 г.", Quantity: "3", Unit: "усл.", Price: "1000.00", Amount: "3000.00"},
+		{Name: "Возмещение коммунальных расходов за май 2025 г.", Quantity: "1", Unit: "усл.", Price: "7000.00", Amount: "7000.00"},
+	}
+	table := findTable(buildLines([]pervichka.Page{p1, p2}), pervichka.DocAct)
+	var items []pervichka.Item
+	for _, r := range table.rows {
+		items = append(items, r.item)
+	}
+	checkItems(t, "table by headings", items, want)
+	res := Extract(context.Background(), []pervichka.Page{p1, p2}, cfg(), nil)
+	checkItems(t, "extracted", res.Items, want)
+	if res.Total != "100000.00" || hasReason(res, "items_sum_mismatch") {
+		t.Errorf("total %q, reasons %v", res.Total, res.ReviewReasons)
+	}
+}

@@ -68,8 +68,17 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 	lastNo := -1
 	lastY := 0
 	lastPage := -1
+	// realigned is the page whose columns were last carried over by its
+	// rows; prevEdges the row edges of the page being read.
+	realigned := -1
+	var prevEdges, curEdges rowEdges
+	curEdgesPage := -1
 	for i := start; i < len(lines); i++ {
 		l := &lines[i]
+		if l.page != curEdgesPage {
+			prevEdges, curEdges, curEdgesPage = curEdges, rowEdges{}, l.page
+		}
+		curEdges.add(l)
 		if lastPage >= 0 && l.page != lastPage && (len(rows) > 0 || cur != nil) {
 			// A long table goes on over the page and prints its
 			// heading again (the УПД of the 1096 edition: «… без
@@ -87,6 +96,14 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 				i = h
 				lastY, lastPage = lines[h].box.Y1, lines[h].page
 				continue
+			}
+			if realigned != l.page {
+				// No heading: the rows go on where the last page's
+				// were, at this photo's own scale and margins.
+				realigned = l.page
+				if a, b, ok := rowAlignment(lines, i, prevEdges); ok {
+					cols = shiftColumns(cols, a, b)
+				}
 			}
 		}
 		if isTableEnd(l) || (len(rows) == 0 && cur == nil && i-start > 6) {
@@ -449,18 +466,93 @@ func alignColumns(prev, cur []column) ([]column, bool) {
 			return nil, false
 		}
 	}
+	return shiftColumns(prev, a, b), true
+}
+
+// shiftColumns maps the columns' x by x → a·x + b.
+func shiftColumns(cols []column, a, b float64) []column {
 	at := func(x int) int {
 		if x <= -1<<30 || x >= 1<<30 {
 			return x // the open ends of the first and last columns
 		}
 		return int(a*float64(x) + b)
 	}
-	out := make([]column, len(prev))
-	for i, c := range prev {
+	out := make([]column, len(cols))
+	for i, c := range cols {
 		c.x0, c.x1, c.lo, c.hi = at(c.x0), at(c.x1), at(c.lo), at(c.hi)
 		out[i] = c
 	}
-	return out, true
+	return out
+}
+
+// rowEdges gathers, over one page's table lines, where rows begin and
+// end: the centres of leading row numbers and the right edges of the last
+// sum of money on lines that carry one.
+type rowEdges struct {
+	left, right []float64
+}
+
+func (e *rowEdges) add(l *line) {
+	m, ok := lastMoney(amounts(l))
+	if !ok {
+		return
+	}
+	e.right = append(e.right, float64(m.toks[len(m.toks)-1].box.X1))
+	if t := l.toks[0]; isRowNumber(t.text) && m.first > 0 {
+		e.left = append(e.left, float64(t.box.X0+t.box.X1)/2)
+	}
+}
+
+// rowAlignment ties the x of a page whose table goes on without a
+// heading to the x of the page before (prev, that page's row edges): the
+// rows on both stand in the same columns, so their numbers and their
+// right-hand sums mark the same two places. A photographed page has its
+// own margins (the sheet cut out of one frame, not of the other; seed
+// 9801's realistic act 007, whose page 2 then read its figures into the
+// names). Up to rowAlignLines lines are looked at; with both marks on
+// both pages the map is a scale and a shift, with the right edges alone a
+// shift. ok is false when neither mark is seen on both pages or the
+// scale is not one a photo gives.
+func rowAlignment(lines []line, i int, prev rowEdges) (a, b float64, ok bool) {
+	var cur rowEdges
+	for j := i; j < len(lines) && j < i+rowAlignLines && lines[j].page == lines[i].page; j++ {
+		if isTableEnd(&lines[j]) {
+			break
+		}
+		cur.add(&lines[j])
+	}
+	if len(prev.right) < 2 || len(cur.right) == 0 {
+		return 0, 0, false
+	}
+	r1, r2 := median(prev.right), median(cur.right)
+	if len(prev.left) >= 2 && len(cur.left) >= 1 {
+		l1, l2 := median(prev.left), median(cur.left)
+		if r1-l1 > 0 {
+			a = (r2 - l2) / (r1 - l1)
+			if a >= 1/rowAlignMaxScale && a <= rowAlignMaxScale {
+				return a, l2 - a*l1, true
+			}
+		}
+	}
+	return 1, r2 - r1, true
+}
+
+// rowAlignLines: the lines of a new page the rows' edges are taken from,
+// a few rows of a wrapped name each.
+const rowAlignLines = 12
+
+// rowAlignMaxScale bounds the scale between two pages' rows, as
+// alignColumns bounds it between two headings. The pages are rescaled to
+// one capital height before reading, but that height is measured on each
+// page's own print: 9801's realistic act 007 read its page 2 at 0.70 of
+// page 1's scale. A scale beyond this is a mark taken from the wrong
+// place, and the shift alone is used.
+const rowAlignMaxScale = 2.0
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // alignMinMarks is the least count of heading marks read alike on two
