@@ -148,7 +148,10 @@ func buildLines(pages []pervichka.Page) []line {
 			}
 			sort.SliceStable(cur, func(i, j int) bool { return cur[i].Box.X0 < cur[j].Box.X0 })
 			l := line{page: pi, unit: u}
-			for _, w := range cur {
+			for k, w := range cur {
+				if speckInside(w.Word, cur, k) {
+					continue
+				}
 				conf := w.Conf
 				if conf < 0 || conf > 1 {
 					conf = max(0, min(1, conf))
@@ -371,4 +374,29 @@ func (l *line) cells(gapUnits float64) [][]token {
 		out = append(out, cur)
 	}
 	return out
+}
+
+// speckInside reports a word of one or two characters that lies inside
+// the box of another word of its line (cur[k] is w), less than half as
+// wide and as tall and read less surely: a speck Tesseract read within a
+// word it also read whole. 9801's realistic УПД 003 read «№ УТ-144 a от 8
+// мая 2024 г.» with a 14×9 px «a» inside the 149×31 px number's box; the
+// number took it, and as the «a» ended far left of «от», the title's cell
+// ended there and the date was lost. Tesseract's boxes are not always
+// tight: seed 1's photographed bill 021 boxed «СЧЁТ» over the whole
+// title, «№ 75/23» inside it, so a word of full height is never a speck.
+func speckInside(w pervichka.Word, cur []pageWord, k int) bool {
+	if len([]rune(strings.TrimSpace(w.Text))) > 2 {
+		return false
+	}
+	for j, o := range cur {
+		if j == k || o.Conf <= w.Conf {
+			continue
+		}
+		b := o.Box
+		if w.Box.X0 >= b.X0 && w.Box.X1 <= b.X1 && w.Box.Y0 >= b.Y0 && w.Box.Y1 <= b.Y1 && 2*w.Box.Dx() < b.Dx() && 2*w.Box.Dy() < b.Dy() {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package fields
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,5 +59,49 @@ func TestTiltedTitleStaysOneLine(t *testing.T) {
 	x2.run()
 	if r := x2.result(); r.Number != "МЛР00077331" || r.Date != "2025-08-28" {
 		t.Errorf("number %q date %q", r.Number, r.Date)
+	}
+}
+
+// A speck read as a word inside another word's box (9801's realistic УПД
+// 003: «№ УТ-144 a от 8 мая 2024 г.», the «a» inside the number's box) is
+// no word of the line: the number is read without it, and the title's cell
+// goes on to its date.
+func TestSpeckInsideWord(t *testing.T) {
+	t.Parallel()
+	lines := slices.Clone(act)
+	lines[0] = "^Акт ^№ ^УТ-144 ^от ^31 ^мая ^2025 ^г."
+	p := pageScaled(1, 0.93, lines...)
+	var num pervichka.Rect
+	for _, w := range p.Words {
+		if w.Text == "УТ-144" {
+			num = w.Box
+		}
+	}
+	speck := pervichka.Rect{X0: num.X0 + 8, Y0: num.Y0 + num.Dy()/3, X1: num.X0 + 20, Y1: num.Y0 + num.Dy()*2/3}
+	p.Words = append(p.Words, pervichka.Word{Text: "a", Box: speck, Conf: 0.54, Block: 1, Par: 1, Line: 1})
+	ls := buildLines([]pervichka.Page{p})
+	if got := ls[0].text(); got != "Акт № УТ-144 от 31 мая 2025 г." {
+		t.Errorf("title line %q", got)
+	}
+	res := Extract(context.Background(), []pervichka.Page{p}, cfg(), nil)
+	if res.Number != "УТ-144" || res.Date != "2025-05-31" {
+		t.Errorf("number %q, date %q", res.Number, res.Date)
+	}
+	// A word beside another, not inside it, stays.
+	p.Words[len(p.Words)-1].Box = pervichka.Rect{X0: num.X1 + 4, Y0: speck.Y0, X1: num.X1 + 16, Y1: speck.Y1}
+	if got := buildLines([]pervichka.Page{p})[0].text(); got != "Акт № УТ-144 a от 31 мая 2025 г." {
+		t.Errorf("title line with a word beside the number %q", got)
+	}
+	// A word of full height inside a box Tesseract drew too wide (seed
+	// 1's photographed bill 021 boxed «СЧЁТ» over «№ 75/23») stays.
+	p = pageScaled(1, 0.93, lines...)
+	for i, w := range p.Words {
+		if w.Text == "Акт" {
+			p.Words[i].Box.X1 = num.X1
+		}
+	}
+	p.Words = append(p.Words, pervichka.Word{Text: "7", Box: pervichka.Rect{X0: num.X0 + 8, Y0: num.Y0, X1: num.X0 + 20, Y1: num.Y1}, Conf: 0.5, Block: 1, Par: 1, Line: 1})
+	if got := buildLines([]pervichka.Page{p})[0].text(); !strings.Contains(got, " 7 ") {
+		t.Errorf("title line with a full-height word inside a wide box %q", got)
 	}
 }
