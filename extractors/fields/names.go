@@ -364,13 +364,17 @@ func isDebrisWord(t token) bool {
 }
 
 // soleTraderLookalike reports «ИП» as OCR reads it with Latin letters
-// («UN», «Un», «ИN», «UП»): И as U, П as N or n. «ИП» itself is not one.
+// («UN», «Un», «ИN», «UП»): И as U, П as N or n; or with И as М, whose
+// strokes a blurred photo runs together (9801's realistic act 009: «МП
+// Зайцева Юлия Викторовна»). «ИП» itself is not one. The caller takes it
+// for «ИП» only before a person's full name: «МП» is also a municipal
+// enterprise's form, which a quoted name follows.
 func soleTraderLookalike(w string) bool {
 	r := []rune(w)
 	if len(r) != 2 || w == "ИП" {
 		return false
 	}
-	return strings.ContainsRune("UuИи", r[0]) && strings.ContainsRune("NnПп", r[1])
+	return strings.ContainsRune("UuИиМM", r[0]) && strings.ContainsRune("NnПп", r[1])
 }
 
 // dropTailAfterQuote cuts the words without letters that follow a name's

@@ -200,3 +200,23 @@ func TestGarbledRowLabelNotInName(t *testing.T) {
 		}
 	}
 }
+
+// «ИП» misread before a sole trader's full name is «ИП»; the same letters
+// before a quoted name, or before words that are no person's name, are
+// left as read («МП» is also a municipal enterprise).
+func TestSoleTraderLookalike(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ line, want string }{
+		{"UN Гусева Светлана Романовна", "ИП Гусева Светлана Романовна"},
+		{"МП Зайцева Юлия Викторовна", "ИП Зайцева Юлия Викторовна"},
+		{"MП Зайцева Юлия Викторовна", "ИП Зайцева Юлия Викторовна"},
+		{"МП «Водоканал»", "МП «Водоканал»"},
+		{"МП Городские тепловые сети", "МП Городские тепловые сети"},
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
+		v, ok := nameFrom(ls[0].toks)
+		if !ok || v.text != tc.want {
+			t.Errorf("%q: got %q (%v), want %q", tc.line, v.text, ok, tc.want)
+		}
+	}
+}
