@@ -102,6 +102,20 @@ func TestWrappedRowFillsGaps(t *testing.T) {
 			{Name: "Бумага для заметок", Quantity: "11", Price: "103.52"},
 			{Name: "Краска белая", Quantity: "2", Price: "50.00", Amount: "120.00", VATAmount: "20.00"},
 		},
+	}, {
+		// The row of column numbers garbled past mapping columns by,
+		// repeated over the rows of a next page (9801's realistic
+		// счёт-фактура 014): no row of goods.
+		name: "a garbled row of column numbers",
+		lines: []string{
+			"@2 12 @6 Краска белая @41 2,000 @51 50,00 @61 100,00 @71 20,00 @81 120,00",
+			"@2 1 @7 16 @12 г @17 2 @22 3 @27 4 @32 5 @37 ‘ @42 7 @47 ‘ @52 , @57 ю @62 12а @67 и @72 3 @77 in @82 u",
+			"@2 13 @6 Калькулятор настольный @41 5,000 @51 1301,67 @61 6508,33 @71 1301,67 @81 7810,00",
+		},
+		want: []pervichka.Item{
+			{Name: "Краска белая", Quantity: "2", Price: "50.00", Amount: "120.00", VATAmount: "20.00"},
+			{Name: "Калькулятор настольный", Quantity: "5", Price: "1301.67", Amount: "7810.00", VATAmount: "1301.67"},
+		},
 	}} {
 		ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.lines...)})
 		rows, _ := readRows(ls, 0, cols, pervichka.DocUPD)

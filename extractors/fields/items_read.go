@@ -110,11 +110,15 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 			end = i
 			break
 		}
-		if debrisLine(l) || numberRow(l) {
+		if debrisLine(l) || numberRow(l) || (garbledNumberRow(l) && (len(rows) > 0 || cur != nil)) {
 			// The background past a photographed sheet's edge read as
 			// words: neither a row nor the end of the table, which may
 			// go on over the page. Nor is a row of column numbers a
-			// row, wherever it is found.
+			// row, wherever it is found; one too garbled to map columns
+			// by is known among rows already read (a next page's).
+			// Before the first row it is left as it was: seed 1's
+			// photographed счёт-фактура 005, its heading unreadable,
+			// read its first row only as that line's continuation.
 			continue
 		}
 		if lastPage == l.page && float64(l.box.Y0-lastY) > 4*l.unit && cur != nil {

@@ -207,6 +207,30 @@ func TestNumberRowTolerance(t *testing.T) {
 			t.Errorf("%q: got %v", tc.line, got)
 		}
 	}
+	// Too garbled to map columns by, but skipped among the rows.
+	for _, tc := range []struct {
+		line            string
+		mapped, garbled bool
+	}{
+		// Specks read as quotes and commas, five marks garbled, seven
+		// numbers rising (9801's realistic счёт-фактура 014, page 2).
+		{"1 16 г 2 3 4 5 ‘ 7 ‘ , ю 12а и 3 in u", false, true},
+		{"1 1а 1б 2 2а 3 4 5 6 7 8 9 10 10а 11", true, true},
+		// Marks alone, but fewer numbers rising than garbled marks.
+		{"1 г 2 ю 3 и 4 in 5 u 6 ф", false, false},
+		// Figures that do not rise.
+		{"А т la 16 2 2a 9 4 5 3 Я 8 1 10 7 о 2 4 Ls", false, false},
+		// A row of goods.
+		{"1 Сахар 5 кг 3 4 5 6 7", false, false},
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
+		if got := numberRow(&ls[0]); got != tc.mapped {
+			t.Errorf("%q: numberRow %v", tc.line, got)
+		}
+		if got := garbledNumberRow(&ls[0]); got != tc.garbled {
+			t.Errorf("%q: garbledNumberRow %v", tc.line, got)
+		}
+	}
 }
 
 // The «Всего к оплате» row of photographed счета-фактуры.
