@@ -45,6 +45,19 @@ func repairRow(r *itemRow, figures []token) {
 			}
 		}
 	}
+	if q := string(r.item.Quantity); hasQty && hasPrice && r.hasAmt && product(qm, price) != r.amount && len(q) > 1 && strings.ContainsRune(ruleDigits, rune(q[0])) {
+		// The cell's rule read as a leading digit: «716» for 16 beside
+		// the rule on the left of a narrow quantity cell (9801's
+		// realistic bill 013). The price and the amount, read apart,
+		// decide it only when the quantity without that digit gives
+		// the amount exactly.
+		if qq, ok := quantityMilli(q[1:]); ok && qq > 0 && product(qq, price) == r.amount {
+			qm = qq
+			r.item.Quantity = pervichka.Text(q[1:])
+			r.conf = min(r.conf, repairedRowCap)
+			r.repaired = true
+		}
+	}
 	if hasQty && hasPrice && !r.hasAmt {
 		if a := product(qm, price); fill(a) {
 			r.amount, r.hasAmt = a, true
@@ -97,6 +110,10 @@ func repairRow(r *itemRow, figures []token) {
 		}
 	}
 }
+
+// ruleDigits are the digits OCR makes of a table's vertical rule printed
+// close before a figure.
+const ruleDigits = "17"
 
 // quantityMilli reads a quantity as printed by parseQuantity in thousandths.
 func quantityMilli(q string) (int64, bool) {

@@ -47,8 +47,9 @@ func TestRowArithmetic(t *testing.T) {
 
 // A fractional quantity whose comma OCR lost («1,5» read «15») is put back
 // when the price and the amount, read apart, give it exactly (seed 9301's
-// scanned счёт-фактура 005); a quantity that no shift makes fit stays, for
-// the row check to hold.
+// scanned счёт-фактура 005), and so is a quantity with a cell's rule read
+// as its first digit; a quantity that no shift makes fit stays, for the
+// row check to hold.
 func TestQuantityLostComma(t *testing.T) {
 	t.Parallel()
 	tok := func(s string) token { return token{text: s, key: wordKey(s)} }
@@ -61,6 +62,12 @@ func TestQuantityLostComma(t *testing.T) {
 		{"2500", "80,00", "200,00", "2.5", true},
 		{"15", "340,67", "5110,05", "15", false}, // right as read
 		{"16", "340,67", "511,01", "16", false},  // no shift fits
+		// The cell's rule read as a leading digit (9801's realistic
+		// bill 013): dropped only when the rest gives the amount.
+		{"716", "250,00", "4000,00", "16", true},
+		{"116", "250,00", "4000,00", "16", true},
+		{"716", "250,00", "179000,00", "716", false},
+		{"816", "250,00", "4000,00", "816", false}, // no rule reads as 8
 	} {
 		cells := map[colKind][]token{colName: {tok("Сахар-песок")}, colQty: {tok(tc.qty)}, colUnit: {tok("кг")}, colPrice: {tok(tc.price)}, colAmount: {tok(tc.amount)}}
 		r, ok := parseRow(cells, 0.9, 40)
