@@ -227,6 +227,27 @@ func repairAgainstNet(r *itemRow, net pervichka.Kopecks) {
 	fixPriceOrQuantity(r, qm, p, fits)
 }
 
+// repairGrossDigit puts back the amount with tax on the statutory forms
+// when it reads one confusable digit off net + VAT and the VAT is the
+// rate's of the net: three figures read apart, two of them borne out by
+// the rate, against one. Seed 1's scanned УПД 007 read 2 830,30 as «2
+// 850,30» (PT Sans's flat-topped «3»), with its net 2 358,58 and VAT
+// 471,72 at 20 % read right, and the rows no longer added up to the
+// total.
+func repairGrossDigit(r *itemRow, net pervichka.Kopecks) {
+	if !r.hasAmt || !r.hasVAT || net <= 0 || r.rate <= 0 {
+		return
+	}
+	want := net + r.vat
+	if want == r.amount || !oneConfusable(int64(r.amount), int64(want)) || ruvalid.VATFromNet(net, r.rate) != r.vat {
+		return
+	}
+	r.amount = want
+	r.item.Amount = want.Text()
+	r.conf = min(r.conf, repairedRowCap)
+	r.repaired, r.confused = true, true
+}
+
 // fixPriceOrQuantity changes one digit of the row's price or of its
 // quantity (qm, thousandths) when exactly one such change fits, and marks
 // the row repaired and confused. A whole quantity stays whole: its

@@ -33,3 +33,30 @@ func TestRepairKeepsGrossRow(t *testing.T) {
 		t.Errorf("row without VAT not repaired: quantity %q", r.item.Quantity)
 	}
 }
+
+// An amount with tax one confusable digit off net + VAT, whose VAT is the
+// rate's of the net, is put back (seed 1's scanned УПД 007: «2 850,30»
+// for 2 830,30 beside a net of 2 358,58 and VAT 471,72 at 20 %). When
+// the VAT does not bear the net out, or the amount is off by more than one
+// confusable digit, it stays as read for the sum check to hold.
+func TestRepairGrossDigit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name        string
+		amount, vat pervichka.Kopecks
+		want        pervichka.Kopecks
+		repaired    bool
+	}{
+		{"3 read as 5", 285030, 47172, 283030, true},
+		{"as printed", 283030, 47172, 283030, false},
+		{"VAT not the rate's of the net", 285030, 47772, 285030, false},
+		{"two digits off", 295030, 47172, 295030, false},
+	} {
+		r := itemRow{hasAmt: true, amount: tc.amount, hasVAT: true, vat: tc.vat, rate: 20}
+		r.item = pervichka.Item{Quantity: "1", Price: "2358.58", Amount: tc.amount.Text(), VATAmount: tc.vat.Text()}
+		repairGrossDigit(&r, 235858)
+		if r.amount != tc.want || r.item.Amount != tc.want.Text() || r.repaired != tc.repaired {
+			t.Errorf("%s: amount %v (%q), repaired %v; want %v, %v", tc.name, r.amount, r.item.Amount, r.repaired, tc.want, tc.repaired)
+		}
+	}
+}

@@ -140,6 +140,7 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 		repairConfusedDigits(&r, true)
 	} else if n, ok := money(colNet); ok {
 		inferQuantity(&r, n, false)
+		repairGrossDigit(&r, n)
 		repairAgainstNet(&r, n)
 	}
 	return r, true
