@@ -582,7 +582,11 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		}
 	}
 	keep = mendLatinBank(keep)
-	text := strings.Trim(joinTokens(keep), " ,;:")
+	// «[» and «|» are the grid's cell border read as a character, and a
+	// closing quote read twice is one («[ПАО КБ "УБРИР"”», real-dev's
+	// photo 18-12-37); an adjective's «й» read as «и» is given back
+	// («УРАЛЬСКИИ БАНК», real-dev's photo 18-12-16).
+	text := ruvalid.FixShortI(trimDoubledQuote(strings.Trim(joinTokens(keep), " ,;:[]|")))
 	if lk := strings.ToLower(text); bankLabelWord(lk) || lk == "банке" || lk == "банк получателя" || lk == "банк плательщика" {
 		return value{}, false
 	}
@@ -753,3 +757,25 @@ func (b bankResult) output() *pervichka.Bank {
 		CorrAccount: pervichka.Text(b.corr.text),
 	}
 }
+
+// trimDoubledQuote drops the last of two closing quotes that end s when
+// s has an odd count of quotes: OCR read a quote's second stroke, or a
+// speck beside it, as a quote of its own. A name nested in another ends
+// with two quotes of its own (`АО "Банк "Уралсиб""`), an even count.
+func trimDoubledQuote(s string) string {
+	r := []rune(s)
+	n := len(r)
+	quotes := 0
+	for _, c := range r {
+		if strings.ContainsRune(nameQuotes, c) {
+			quotes++
+		}
+	}
+	if n >= 3 && quotes%2 == 1 && strings.ContainsRune(nameQuotes, r[n-1]) && strings.ContainsRune(nameQuotes, r[n-2]) {
+		return string(r[:n-1])
+	}
+	return s
+}
+
+// nameQuotes are the marks a quoted name is set in as OCR reads them.
+const nameQuotes = "\"«»“”„'’"

@@ -172,6 +172,27 @@ func TestBankNameBranchInCity(t *testing.T) {
 	}
 }
 
+// The grid's cell border read before the bank's name and a closing quote
+// read twice («[ПАО КБ "УБРИР"”», real-dev's photo 18-12-37) are no part
+// of the name; the second quote that closes a name inside another stays.
+// An adjective's «й» read as «и» is given back (real-dev's 18-12-16).
+func TestBankNameCellBorderAndDoubledQuote(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ line, want string }{
+		{`[ПАО КБ "УБРИР"” @60 БИК @66 044525225`, `ПАО КБ "УБРИР"`},
+		{`[ПАО КБ "УБРИР"” г. Екатеринбург @60 БИК @66 044525225`, `ПАО КБ "УБРИР"`},
+		{`| АО "Банк "Уралсиб" @60 БИК @66 044525225`, `АО "Банк "Уралсиб"`},
+		{`АО "Банк "Уралсиб"" @60 БИК @66 044525225`, `АО "Банк "Уралсиб""`},
+		{`УРАЛЬСКИИ БАНК ПАО СБЕРБАНК @60 БИК @66 044525225`, `УРАЛЬСКИЙ БАНК ПАО СБЕРБАНК`},
+	} {
+		lines := withLines(map[int]string{0: tc.line})
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if res.SupplierBank == nil || res.SupplierBank.BankName != pervichka.Text(tc.want) {
+			t.Errorf("%q: bank = %+v, want %q", tc.line, res.SupplierBank, tc.want)
+		}
+	}
+}
+
 // «000 "Банк Точка"»: the bank's legal form read in digits before its
 // quoted name is mended (9601's scanner-app bill 002 showed it at 0.95).
 func TestBankNameLegalFormLookalike(t *testing.T) {

@@ -414,3 +414,29 @@ func NormalizeQuantity(s string) (string, bool) {
 	}
 	return out, true
 }
+
+// FixShortI gives back the «й» OCR read as «и» at the end of an adjective:
+// no Russian word ends in «-кии» or «-ыи», and bank names are full of
+// adjectives in «-ский» and «-ный» («УРАЛЬСКИИ БАНК ПАО СБЕРБАНК»,
+// real-dev's photo 18-12-16). «-нии» and the like are left alone: they
+// end real words («КОМПАНИИ»).
+func FixShortI(s string) string {
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		r := []rune(w)
+		n := len(r)
+		if n < 4 || (r[n-1] != 'и' && r[n-1] != 'И') {
+			continue
+		}
+		prev := unicode.ToLower(r[n-2])
+		if prev == 'ы' || (prev == 'и' && unicode.ToLower(r[n-3]) == 'к') {
+			if r[n-1] == 'И' {
+				r[n-1] = 'Й'
+			} else {
+				r[n-1] = 'й'
+			}
+			words[i] = string(r)
+		}
+	}
+	return strings.Join(words, " ")
+}

@@ -165,3 +165,19 @@ func TestFixMixedScript(t *testing.T) {
 		}
 	}
 }
+
+func TestFixShortI(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"УРАЛЬСКИИ БАНК ПАО СБЕРБАНК", "УРАЛЬСКИЙ БАНК ПАО СБЕРБАНК"},
+		{"Филиал Центральныи", "Филиал Центральный"},
+		{"ГУ Банка России", "ГУ Банка России"},
+		{"ПАО КОМПАНИИ", "ПАО КОМПАНИИ"},
+		{"Уральский банк", "Уральский банк"},
+		{"ИИ", "ИИ"},
+	} {
+		if got := FixShortI(tc.in); got != tc.want {
+			t.Errorf("FixShortI(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
