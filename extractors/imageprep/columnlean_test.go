@@ -128,3 +128,15 @@ func withBowedEdges(g *image.Gray, bow float64) *image.Gray {
 	}
 	return g
 }
+
+// BenchmarkColumnLean measures the step on a photo page's size after
+// rescaling (2400×3200), on an upright table: the cost every photographed
+// page pays to learn that its columns stand.
+func BenchmarkColumnLean(b *testing.B) {
+	g := leaningTable(2400, 3200, 0)
+	for b.Loop() {
+		if _, _, _, err := columnLean(context.Background(), g, 24, columnMinSpreadCaps*24); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
