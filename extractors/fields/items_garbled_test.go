@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -186,5 +187,40 @@ func checkItems(t *testing.T, label string, got, want []pervichka.Item) {
 		if g.Name != w.Name || g.Quantity != w.Quantity || g.Unit != w.Unit || g.Price != w.Price || g.Amount != w.Amount || g.VATAmount != w.VATAmount {
 			t.Errorf("%s: item %d = %+v, want %+v", label, i, g, w)
 		}
+	}
+}
+
+// A row number joined to the article after it by the rule between them
+// read as «]» or «|» («1]28-0120-2», real-dev's photo 18-12-16) still
+// starts its row when the row's name, set left of its centred heading,
+// falls in the article's column: nothing else tells the row's start.
+func TestRowNumberJoinedToArticle(t *testing.T) {
+	t.Parallel()
+	cols := []column{
+		{kind: colNo, lo: -1 << 20, hi: 3 * charW},
+		{kind: colOther, lo: 3 * charW, hi: 20 * charW, text: "артикул"},
+		{kind: colName, lo: 20 * charW, hi: 50 * charW},
+		{kind: colQty, lo: 50 * charW, hi: 58 * charW},
+		{kind: colUnit, lo: 58 * charW, hi: 64 * charW},
+		{kind: colPrice, lo: 64 * charW, hi: 74 * charW},
+		{kind: colAmount, lo: 74 * charW, hi: 1 << 20},
+	}
+	lines := []string{
+		"@1 1]28-0120-2 @14 РЕХАМТ @52 1 @59 упак @65 210,13 @75 210,13",
+		"@1 2|28-0020-2 @14 REXANT @52 100 @59 м @65 12,36 @75 1 236,00",
+		"@1 3|54769 @14 ПЛАСТИК @52 1 @59 шт @65 868,42 @75 868,42",
+		"@1 5|1234 @14 ЗАМОК @52 1 @59 шт @65 100,00 @75 100,00",
+	}
+	ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, lines...)})
+	rows, _ := readRows(ls, 0, cols, pervichka.DocInvoice)
+	var got []string
+	for _, r := range rows {
+		got = append(got, string(r.item.Quantity)+"×"+string(r.item.Price)+"="+string(r.item.Amount))
+	}
+	// The fourth row's «5» is not the next number: it stays joined, and
+	// the row is the third's continuation, its figures not taken.
+	want := []string{"1×210.13=210.13", "100×12.36=1236.00", "1×868.42=868.42"}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
 	}
 }

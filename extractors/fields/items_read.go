@@ -121,6 +121,13 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 			// read its first row only as that line's continuation.
 			continue
 		}
+		if hasNo {
+			if ts, ok := splitRowNumber(l.toks, max(lastNo, 0)+1); ok {
+				lc := *l
+				lc.toks = ts
+				l = &lc
+			}
+		}
 		if lastPage == l.page && float64(l.box.Y0-lastY) > 4*l.unit && cur != nil {
 			// A wide gap: the table ended without a totals line.
 			end = i
@@ -746,4 +753,31 @@ func rowHasFigures(cells map[colKind][]token) bool {
 		}
 	}
 	return false
+}
+
+// splitRowNumber splits the row number want off the line's first word
+// when the rule between the № column and the next was read as «]» or «|»
+// between them: «1]28-0120-2», «2|28-0020-2» (real-dev's photo 18-12-16,
+// whose first row, its number joined to its article, was lost). The box
+// is shared out by the characters' count.
+func splitRowNumber(ts []token, want int) ([]token, bool) {
+	if len(ts) == 0 {
+		return nil, false
+	}
+	t := ts[0]
+	i := strings.IndexAny(t.text, "]|[")
+	if i <= 0 || i == len(t.text)-1 || t.text[:i] != strconv.Itoa(want) {
+		return nil, false
+	}
+	num, rest := t.text[:i], t.text[i+1:]
+	n := utf8.RuneCountInString(t.text)
+	cut := t.box.X0 + t.box.Dx()*utf8.RuneCountInString(num)/n
+	a, b := t, t
+	a.text, a.key = num, wordKey(num)
+	a.box.X1 = cut
+	b.text, b.key = rest, wordKey(rest)
+	b.box.X0 = t.box.X0 + t.box.Dx()*(utf8.RuneCountInString(num)+1)/n
+	out := make([]token, 0, len(ts)+1)
+	out = append(out, a, b)
+	return append(out, ts[1:]...), true
 }
