@@ -233,9 +233,20 @@ func repairAgainstNet(r *itemRow, net pervichka.Kopecks) {
 // the rate, against one. Seed 1's scanned УПД 007 read 2 830,30 as «2
 // 850,30» (PT Sans's flat-topped «3»), with its net 2 358,58 and VAT
 // 471,72 at 20 % read right, and the rows no longer added up to the
-// total.
+// total. Only when quantity × price gives the net too (within a rounded
+// price's half kopeck a unit): then the amount is the one figure of five
+// that disagrees, and the row is not mended twice (a price repaired
+// against a net that an amount repair had first to bear out).
 func repairGrossDigit(r *itemRow, net pervichka.Kopecks) {
 	if !r.hasAmt || !r.hasVAT || net <= 0 || r.rate <= 0 {
+		return
+	}
+	qm, hasQty := quantityMilli(string(r.item.Quantity))
+	p, err := pervichka.ParseKopecks(string(r.item.Price))
+	if !hasQty || qm <= 0 || err != nil || p <= 0 {
+		return
+	}
+	if d, tol := product(qm, p)-net, pervichka.Kopecks(qm/2000+1); d > tol || -d > tol {
 		return
 	}
 	want := net + r.vat

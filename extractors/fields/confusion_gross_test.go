@@ -52,11 +52,25 @@ func TestRepairGrossDigit(t *testing.T) {
 		{"VAT not the rate's of the net", 285030, 47772, 285030, false},
 		{"two digits off", 295030, 47172, 295030, false},
 	} {
+		// 31,712 × 74,38 is the net 2 358,58 within the rounded price's
+		// half kopeck a unit.
 		r := itemRow{hasAmt: true, amount: tc.amount, hasVAT: true, vat: tc.vat, rate: 20}
-		r.item = pervichka.Item{Quantity: "1", Price: "2358.58", Amount: tc.amount.Text(), VATAmount: tc.vat.Text()}
+		r.item = pervichka.Item{Quantity: "31.712", Price: "74.38", Amount: tc.amount.Text(), VATAmount: tc.vat.Text()}
 		repairGrossDigit(&r, 235858)
 		if r.amount != tc.want || r.item.Amount != tc.want.Text() || r.repaired != tc.repaired {
 			t.Errorf("%s: amount %v (%q), repaired %v; want %v, %v", tc.name, r.amount, r.item.Amount, r.repaired, tc.want, tc.repaired)
 		}
+	}
+}
+
+// When quantity × price does not give the net either, two figures
+// disagree and the amount is not mended alone.
+func TestRepairGrossDigitNeedsPrice(t *testing.T) {
+	t.Parallel()
+	r := itemRow{hasAmt: true, amount: 285030, hasVAT: true, vat: 47172, rate: 20}
+	r.item = pervichka.Item{Quantity: "31.712", Price: "94.38", Amount: "2850.30", VATAmount: "471.72"}
+	repairGrossDigit(&r, 235858)
+	if r.repaired || r.amount != 285030 {
+		t.Errorf("amount %v repaired %v, want left as read", r.amount, r.repaired)
 	}
 }

@@ -58,6 +58,15 @@ func repairRow(r *itemRow, figures []token) {
 			r.repaired = true
 		}
 	}
+	if hasQty && hasPrice && r.hasAmt && r.wholeMoney && product(qm, price) != r.amount && product(qm, price)*100 == r.amount {
+		// An amount whose decimal comma OCR lost: «131 778 26» read as
+		// 13 177 826 (9801's scanner-app bill 001, 2 × 65 889,13). The
+		// digits are the product's, kopecks and all.
+		r.amount = product(qm, price)
+		r.item.Amount = r.amount.Text()
+		r.conf = min(r.conf, repairedRowCap)
+		r.repaired = true
+	}
 	if hasQty && hasPrice && !r.hasAmt {
 		if a := product(qm, price); fill(a) {
 			r.amount, r.hasAmt = a, true

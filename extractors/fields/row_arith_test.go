@@ -139,15 +139,20 @@ func TestPriceRepairedAgainstNet(t *testing.T) {
 				colName: {tok("Цемент")}, colQty: {tok("2")}, colUnit: {tok("шт")}, colPrice: {tok(tc.price)},
 				colNet: {tok("315,42")}, colRate: {tok("20%")}, colVAT: {tok("63,08")}, colAmount: {tok(amount)},
 			}
-			want, repaired := tc.want, tc.repaired
+			want, repaired, wantAmount := tc.want, tc.repaired, "378.50"
 			if amount != "378,50" {
 				// The net not borne out by the VAT and the amount: which of
-				// price and net was misread is not known.
-				want, repaired = strings.ReplaceAll(tc.price, ",", "."), false
+				// price and net was misread is not known. Where the price
+				// gives the net, the amount is the one figure off, one
+				// confusable digit from net + VAT, and it is mended.
+				want, repaired, wantAmount = strings.ReplaceAll(tc.price, ",", "."), false, "378.60"
+				if tc.price == "157,71" {
+					repaired, wantAmount = true, "378.50"
+				}
 			}
 			r, ok := parseRow(cells, 0.9, 40)
-			if !ok || string(r.item.Price) != want || r.repaired != repaired {
-				t.Errorf("price %s, amount %s: %q repaired %v (ok %v), want %q %v", tc.price, amount, r.item.Price, r.repaired, ok, want, repaired)
+			if !ok || string(r.item.Price) != want || r.repaired != repaired || string(r.item.Amount) != wantAmount {
+				t.Errorf("price %s, amount %s: %q %q repaired %v (ok %v), want %q %q %v", tc.price, amount, r.item.Price, r.item.Amount, r.repaired, ok, want, wantAmount, repaired)
 			}
 		}
 	}
@@ -240,5 +245,29 @@ func TestGrossRowNotSettledByTotal(t *testing.T) {
 	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
 	if len(res.Items) != 2 || res.Items[0].Quantity != "2" {
 		t.Fatalf("items %+v, want the first quantity 2", res.Items)
+	}
+}
+
+// An amount read whole whose digits are quantity × price with the kopecks
+// («13177826» for 131 778,26: the comma lost, 9801's scanner-app bill 001)
+// is that product, repaired; an amount printed with its kopecks, or whose
+// digits are not the product's, stays.
+func TestAmountLostComma(t *testing.T) {
+	t.Parallel()
+	tok := func(s string) token { return token{text: s, key: wordKey(s)} }
+	for _, tc := range []struct {
+		amount   string
+		want     string
+		repaired bool
+	}{
+		{"13177826", "131778.26", true},
+		{"13177826,00", "13177826.00", false},
+		{"13177825", "13177825.00", false},
+	} {
+		cells := map[colKind][]token{colName: {tok("Ноутбук")}, colQty: {tok("2")}, colUnit: {tok("шт")}, colPrice: {tok("65889,13")}, colAmount: {tok(tc.amount)}}
+		r, ok := parseRow(cells, 0.9, 40)
+		if !ok || string(r.item.Amount) != tc.want || r.repaired != tc.repaired {
+			t.Errorf("amount %s: %q repaired %v (ok %v), want %q %v", tc.amount, r.item.Amount, r.repaired, ok, tc.want, tc.repaired)
+		}
 	}
 }
