@@ -81,6 +81,7 @@ func TestColumnLean(t *testing.T) {
 	}{
 		{"upright table", leaningTable(1400, 1400, 0)},
 		{"upright table between bowed sheet edges", withBowedEdges(leaningTable(1400, 1400, 0), 40)},
+		{"upright table between leaning sheet edges", withLeaningEdges(leaningTable(1400, 1400, 0), 60, 1300, 0.04)},
 		{"letters without rules", ruledPage(1400, 1400, 8, 0, false)},
 	} {
 		out, spread, n, err := columnLean(ctx, tc.g, capH, columnMinSpreadCaps*capH)
@@ -139,4 +140,20 @@ func BenchmarkColumnLean(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// withLeaningEdges draws two lines from y0 to y1 near the left and right
+// sides of g, leaning lean px per px the opposite ways: the edges of a
+// sheet photographed at a slant, from its top to below its table.
+func withLeaningEdges(g *image.Gray, y0, y1 int, lean float64) *image.Gray {
+	w := g.Rect.Dx()
+	for y := y0; y < y1; y++ {
+		d := int(lean * float64(y-y0))
+		for _, x := range []int{40 + d, w - 44 - d} {
+			for t := range 3 {
+				g.Pix[y*g.Stride+x+t] = 20
+			}
+		}
+	}
+	return g
 }
