@@ -32,7 +32,10 @@ func (x *extraction) pickVAT() {
 	if noVAT && len(x.totals.vats) == 0 && !x.ratePrinted() {
 		x.vatRate = pervichka.VATNone
 		x.rateOK = x.totals.noVATAt
-		x.conf["vat_amount"] = x.totals.noVATAt
+		if len(x.totals.totals) == 0 && x.totals.words == nil {
+			x.rateOK = min(x.rateOK, noVATUnreadCap)
+		}
+		x.conf["vat_amount"] = x.rateOK
 		return
 	}
 	if len(x.table.rates) > 1 {
