@@ -100,26 +100,34 @@ func numberRow(l *line) bool {
 	if len(l.toks) < 6 {
 		return false
 	}
-	bad := 0
-	var nums []int
-	for _, t := range l.toks {
-		k := strings.Trim(strings.ToLower(t.text), ".")
-		n, err := strconv.Atoi(strings.TrimRight(k, "абвab"))
-		if err != nil && k != "а" && k != "б" && k != "a" && k != "b" {
-			if len([]rune(k)) > 2 {
-				return false
-			}
-			bad++
-			continue
-		}
-		if err == nil {
-			nums = append(nums, n)
-		}
+	bad, nums, ok := columnMarks(l.toks)
+	if !ok {
+		return false
 	}
 	if bad*6 <= len(l.toks) {
 		return true
 	}
 	return bad*3 <= len(l.toks) && risingRun(nums) >= max(numberRowRising, len(l.toks)/2)
+}
+
+// columnMarks reads a line as a row of column marks: the numbers it
+// holds («2а» as 2), and how many of its words are garbled marks (one or
+// two characters, neither a number nor a lettered mark). ok is false when
+// a word of three characters or more is no number: no mark is that long.
+func columnMarks(toks []token) (bad int, nums []int, ok bool) {
+	for _, t := range toks {
+		k := strings.Trim(strings.ToLower(t.text), ".")
+		n, err := strconv.Atoi(strings.TrimRight(k, "абвab"))
+		switch {
+		case err == nil:
+			nums = append(nums, n)
+		case len([]rune(k)) > 2:
+			return 0, nil, false
+		case k != "а" && k != "б" && k != "a" && k != "b":
+			bad++
+		}
+	}
+	return bad, nums, true
 }
 
 // garbledNumberRow reports a row of column numbers too garbled for
@@ -137,19 +145,9 @@ func garbledNumberRow(l *line) bool {
 	toks := slices.DeleteFunc(slices.Clone(l.toks), func(t token) bool {
 		return strings.Trim(t.text, speckMarks) == ""
 	})
-	bad := 0
-	var nums []int
-	for _, t := range toks {
-		k := strings.Trim(strings.ToLower(t.text), ".")
-		n, err := strconv.Atoi(strings.TrimRight(k, "абвab"))
-		switch {
-		case err == nil:
-			nums = append(nums, n)
-		case len([]rune(k)) > 2:
-			return false
-		case k != "а" && k != "б" && k != "a" && k != "b":
-			bad++
-		}
+	bad, nums, ok := columnMarks(toks)
+	if !ok {
+		return false
 	}
 	r := risingRun(nums)
 	return r >= numberRowRisingGarbled && r > bad && 2*r >= len(nums)
