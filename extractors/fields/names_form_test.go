@@ -220,3 +220,34 @@ func TestSoleTraderLookalike(t *testing.T) {
 		}
 	}
 }
+
+// A legal form read in look-alikes with the name's opening quote glued to
+// it is the form and the quote (unseen seed 9841's realistic act 007:
+// «9000“ Магистраль-Центр "», the name lost), and so is one read as two
+// words before the quote (its УПД 002: «000 О "ТеплоАльянс"»), and a
+// debris mark before the quote goes with the name's debris (9901's
+// realistic УПД 011: «000 =«ГеоМастер Групп»»); a number
+// glued to a quote before a word that is no form stays refused, and two
+// words that make no form together stay as read.
+func TestLegalFormGluedQuote(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line, want string
+		ok         bool
+	}{
+		{`9000“ Магистраль-Центр"`, `ООО “Магистраль-Центр"`, true},
+		{`000" Ромашка"`, `ООО "Ромашка"`, true},
+		{`3A0« Спектр»`, `ЗАО «Спектр»`, true},
+		{`1234“ Магистраль"`, "", false},
+		{`000 О "ТеплоАльянс"`, `ООО "ТеплоАльянс"`, true},
+		{`О ОО «Вектор»`, `ООО «Вектор»`, true},
+		{`АО Н "Север"`, `АО Н "Север"`, true},
+		{`000 =«ГеоМастер Групп»`, `ООО «ГеоМастер Групп»`, true},
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
+		v, ok := nameFrom(ls[0].toks)
+		if ok != tc.ok || v.text != tc.want {
+			t.Errorf("%q: got %q (%v), want %q (%v)", tc.line, v.text, ok, tc.want, tc.ok)
+		}
+	}
+}
