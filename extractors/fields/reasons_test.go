@@ -2,6 +2,7 @@ package fields
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,6 +177,34 @@ func TestOwnKPPMismatchNotSure(t *testing.T) {
 		res := Extract(context.Background(), []pervichka.Page{pageOf(invoice1C...)}, c, nil)
 		if got := res.Confidence["buyer.kpp"] >= 0.95; got != tc.sure {
 			t.Errorf("our КПП %s: buyer КПП %s at %.2f", tc.kpp, res.Buyer.KPP, res.Confidence["buyer.kpp"])
+		}
+	}
+}
+
+// An amount in words that lost its first numerals (a glare: 9841's
+// realistic bill 001 read «… на общую сум!и      восемь тысяч семьсот
+// девяносто два рубля» for 148 792,00) is the total's lower part: no
+// mismatch, and no evidence either. The same words starting in capitals,
+// or with no gap before them, or not ending the total, still disagree.
+func TestClippedAmountWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, words string
+		mismatch    bool
+	}{
+		{"clipped", "Всего наименований 2, на общую сумму @50 пятьсот рублей 00 копеек", false},
+		{"capital", "Всего наименований 2, на общую сумму @50 Пятьсот рублей 00 копеек", true},
+		{"no gap", "Всего наименований 2, на общую сумму пятьсот рублей 00 копеек", true},
+		{"other figure", "Всего наименований 2, на общую сумму @50 шестьсот рублей 00 копеек", true},
+		{"other kopecks", "Всего наименований 2, на общую сумму @50 пятьсот рублей 10 копеек", true},
+	} {
+		lines := append(slices.Clone(invoice1C[:len(invoice1C)-2]), tc.words)
+		res := Extract(context.Background(), []pervichka.Page{pageOf(lines...)}, cfg(), nil)
+		if got := hasReason(res, "amount_words_mismatch"); got != tc.mismatch {
+			t.Errorf("%s: mismatch %v, want %v (reasons %v)", tc.name, got, tc.mismatch, res.ReviewReasons)
+		}
+		if res.Total != "14500.00" || slices.Contains(res.Evidence["total"], pervichka.EvidenceAmountWords) {
+			t.Errorf("%s: total %q, evidence %v", tc.name, res.Total, res.Evidence["total"])
 		}
 	}
 }

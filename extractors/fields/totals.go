@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -60,7 +61,18 @@ type wordsAmount struct {
 	k    pervichka.Kopecks
 	conf float64
 	toks []token // the words of the amount (wordsSpan)
+	// clipped is set when the numeral starts in lower case after a gap
+	// on its line: words before it were printed and not read, so the
+	// value may be the total's lower part only (see clippedWords).
+	clipped bool
 }
+
+// wordsLostGap is the gap, in the line's word heights, before an amount in
+// words' first numeral from which words are taken as lost there. 9841's
+// realistic bill 001 lost «Сто сорок» to a glare: a gap of 8 heights, and
+// «восемь тысяч семьсот девяносто два рубля» read 8 792 for 148 792,00.
+// Words on a printed line stand under one height apart. Chosen by hand.
+const wordsLostGap = 3.0
 
 // rateRe is a whole-number percentage: «20%», «НДС 10 %», not the «5%» of
 // «82,5%» (a fat content in an item's name on a line that says «без НДС»).
@@ -479,10 +491,44 @@ func findWordsAmount(lines []line) *wordsAmount {
 			ts = append(ts, lines[j].toks...)
 		}
 		if v, ok := ruvalid.ParseAmountWords(joinTokens(ts)); ok {
-			return &wordsAmount{k: v, conf: minConf(ts), toks: wordsSpan(ts, v)}
+			span := wordsSpan(ts, v)
+			return &wordsAmount{k: v, conf: minConf(ts), toks: span, clipped: wordsLostBefore(ts, span)}
 		}
 	}
 	return nil
+}
+
+// wordsLostBefore reports whether the amount in words span, cut from ts,
+// starts with a lower-case letter after a gap of wordsLostGap word heights
+// from the word before it on its line.
+func wordsLostBefore(ts, span []token) bool {
+	if len(span) == 0 {
+		return false
+	}
+	first := span[0]
+	r, _ := utf8.DecodeRuneInString(first.text)
+	if !unicode.IsLower(r) {
+		return false
+	}
+	for i := 1; i < len(ts); i++ {
+		if ts[i].box != first.box || ts[i].page != first.page {
+			continue
+		}
+		prev := ts[i-1]
+		level := prev.box.Y0 < first.box.Y1 && first.box.Y0 < prev.box.Y1
+		return level && prev.box.X1 < first.box.X0 && float64(first.box.X0-prev.box.X1) > wordsLostGap*float64(max(1, first.box.Dy()))
+	}
+	return false
+}
+
+// clippedWords reports whether w, an amount in words missing its leading
+// numerals (wordsAmount.clipped), is the lower part of k: the same
+// kopecks, and k's roubles ending with w's digits.
+func clippedWords(w *wordsAmount, k pervichka.Kopecks) bool {
+	if w == nil || !w.clipped || k <= w.k || k%100 != w.k%100 {
+		return false
+	}
+	return strings.HasSuffix(strconv.FormatInt(int64(k/100), 10), strconv.FormatInt(int64(w.k/100), 10))
 }
 
 // contractPrice finds the clause that states a contract's price: «Цена

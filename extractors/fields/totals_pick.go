@@ -356,6 +356,13 @@ func (x *extraction) pickTotal() {
 		}
 		sum += r.amount
 	}
+	// An amount in words that lost its leading numerals to a glare says
+	// the total's lower part only: it neither vouches for a total it ends
+	// nor contradicts one.
+	if w := x.totals.words; w != nil && (haveSum && clippedWords(w, sum) ||
+		slices.ContainsFunc(cands, func(c moneyCand) bool { return clippedWords(w, c.k) })) {
+		x.totals.words = nil
+	}
 	var words *pervichka.Kopecks
 	if x.totals.words != nil {
 		w := x.totals.words.k
