@@ -217,13 +217,24 @@ func (x *extraction) readMissingINN(p *partyResult, r role) {
 // font. Chosen by hand on seed 9201's realistic УПД 010; not varied.
 const missingINNCellWidth = 22
 
+// idRereadWhitelist is what a re-read of an ИНН's or КПП's box may read:
+// the digits, the slash of «ИНН/КПП», and the comma or full stop that
+// ends the value in running text («ИНН 2326803529, КПП …»), which the
+// word's box takes in. Tesseract's LSTM gives a word whose best reading
+// of a glyph is outside the whitelist a confidence of 0 while still
+// returning the allowed digits (tesseract-ocr/tesseract#3856): with
+// digits only, 9841's realistic bill 008 re-read «544863274899,» as its
+// digits at 0.00 (0.92 with the comma allowed), and the agreeing reading
+// lifted nothing. Only the digits are compared (onlyDigits).
+const idRereadWhitelist = "0123456789/,."
+
 // rereadINN asks the OCR engine to read the ИНН box again with a digit
 // whitelist; two readings that agree are trusted more than one.
 func (x *extraction) rereadINN(p *partyResult, field string) {
 	if x.rr == nil || len(p.inn.toks) == 0 {
 		return
 	}
-	text, c, err := x.rr.ReadLine(x.ctx, p.inn.toks[0].page, boxOf(p.inn.toks), "0123456789/")
+	text, c, err := x.rr.ReadLine(x.ctx, p.inn.toks[0].page, boxOf(p.inn.toks), idRereadWhitelist)
 	if err != nil {
 		return
 	}
@@ -253,7 +264,7 @@ func (x *extraction) rereadKPP(p *partyResult) {
 	if x.rr == nil || len(p.kpp.toks) == 0 {
 		return
 	}
-	text, c, err := x.rr.ReadLine(x.ctx, p.kpp.toks[0].page, boxOf(p.kpp.toks), "0123456789")
+	text, c, err := x.rr.ReadLine(x.ctx, p.kpp.toks[0].page, boxOf(p.kpp.toks), idRereadWhitelist)
 	if err != nil {
 		return
 	}

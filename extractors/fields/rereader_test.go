@@ -53,3 +53,18 @@ func (r pageRereader) ReadLine(_ context.Context, page int, box pervichka.Rect, 
 	}
 	return strings.Join(parts, " "), r.conf, nil
 }
+
+// tesseractRereader is pageRereader with the confidence Tesseract gives a
+// whitelisted reading: 0 when a mark of the box falls outside the
+// whitelist (extractors/tesseract's TestReadLineWhitelistPunctuation
+// shows the real engine doing so), conf otherwise.
+type tesseractRereader struct{ pageRereader }
+
+func (r tesseractRereader) ReadLine(ctx context.Context, page int, box pervichka.Rect, whitelist string) (string, float64, error) {
+	all, _, _ := r.pageRereader.ReadLine(ctx, page, box, "")
+	text, conf, err := r.pageRereader.ReadLine(ctx, page, box, whitelist)
+	if whitelist != "" && strings.ReplaceAll(all, " ", "") != strings.ReplaceAll(text, " ", "") {
+		conf = 0
+	}
+	return text, conf, err
+}

@@ -529,3 +529,42 @@ func TestGrayBMP(t *testing.T) {
 		}
 	}
 }
+
+// A whitelisted reading of a word whose box takes in a mark outside the
+// whitelist («7707083893,» in running text) returns the allowed digits
+// with a confidence of 0 (tesseract-ocr/tesseract#3856): callers that
+// compare confidences let the punctuation through and compare digits
+// only (fields' idRereadWhitelist). If this starts failing on the digits-
+// only case, Tesseract has changed and the workaround can go.
+func TestReadLineWhitelistPunctuation(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	ctx := context.Background()
+	img := renderPage(t, 1400, 200, 300, []textLine{{60, 110, 12, "Исполнитель: ИНН 7707083893, КПП 773601001"}}, nil)
+	ws, err := p.Words(ctx, img, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var box pervichka.Rect
+	for _, w := range ws {
+		if strings.HasPrefix(w.Text, "7707083893") {
+			box = w.Box
+		}
+	}
+	if box.Dx() == 0 {
+		t.Fatalf("ИНН not read: %q", wordsText(ws))
+	}
+	digits, dc, err := p.ReadLine(ctx, img, box, "0123456789", 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	punct, pc, err := p.ReadLine(ctx, img, box, "0123456789/,.", 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if digits != "7707083893" || dc >= 0.5 {
+		t.Errorf("digits only: %q at %.2f, want the digits at under 0.5", digits, dc)
+	}
+	if punct != "7707083893," || pc < 0.8 {
+		t.Errorf("with punctuation: %q at %.2f, want «7707083893,» at 0.8 or more", punct, pc)
+	}
+}
