@@ -93,6 +93,9 @@ func TestNoVATConfidence(t *testing.T) {
 	}{
 		{"@66 Без налога (НДС) @76 -~0.5", false},
 		{"@66 Без~0.5 налога (НДС) @76 -", true},
+		// «НДС» misread with its Д as А (9901's realistic ТОРГ-12 009).
+		{"@66 Без HAC @76 -", false},
+		{"@66 Без НЛС @76 -", false},
 	} {
 		lines := edit(act, "@66 Без налога (НДС) @76 -", c.line)
 		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
@@ -101,6 +104,26 @@ func TestNoVATConfidence(t *testing.T) {
 		}
 		if got := hasReason(res, "low_confidence:vat_amount"); got != c.doubt {
 			t.Errorf("%q: vat_amount conf %v, doubted %v, want %v (%v)", c.line, res.Confidence["vat_amount"], got, c.doubt, res.ReviewReasons)
+		}
+	}
+}
+
+// Only «Н?С» with Д misread counts for «НДС» after «без» outside the
+// table: other words of three letters do not.
+func TestNoVATGarbledLine(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		line string
+		want bool
+	}{
+		{"Итого 46 586,53 без НАС", true},
+		{"Всего по накладной без HAC 46 586,53", true},
+		{"Доставка без нее невозможна", false},
+		{"Итого без них 100,00", false},
+	} {
+		ls := buildLines([]pervichka.Page{pageOf(c.line)})
+		if got := isNoVAT(&ls[0]); got != c.want {
+			t.Errorf("%q: isNoVAT %v, want %v", c.line, got, c.want)
 		}
 	}
 }

@@ -131,6 +131,9 @@ func noVATConf(l *line) float64 {
 			return minConf(l.toks[i : i+len(p)])
 		}
 	}
+	if i := noVATGarbled(l); i >= 0 {
+		return minConf(l.toks[i : i+2])
+	}
 	return minConf(l.toks)
 }
 
@@ -139,7 +142,24 @@ func isNoVAT(l *line) bool {
 	return strings.Contains(k, "без ндс") || strings.Contains(k, "без налога") ||
 		strings.Contains(k, "ндс не облагается") || strings.Contains(k, "не облагается ндс") ||
 		strings.Contains(k, "без ндс.") || strings.Contains(k, "ндс не предусмотрен") ||
-		strings.Contains(k, "ндс нет") || notTaxedGarbled(l)
+		strings.Contains(k, "ндс нет") || notTaxedGarbled(l) || noVATGarbled(l) >= 0
+}
+
+// noVATGarbled returns where «без НДС» as OCR misreads it starts among l's
+// words, or -1: «без» and «Н?С» whose middle letter is Д read as А or Л
+// («без HAC», «без НАС»; the key folds Latin look-alikes). 9901's
+// realistic ТОРГ-12 009 printed it on every row and both totals lines,
+// read right only once, by its least sure word (0.77): the document was
+// held for a «без НДС» read at 0.94–0.95 five times more. Stricter than
+// the rows' withoutVAT: a line outside the table has more words to confuse.
+func noVATGarbled(l *line) int {
+	for i := 0; i+1 < len(l.toks); i++ {
+		n := []rune(strings.Trim(l.toks[i+1].key, ".,:;()"))
+		if strings.Trim(l.toks[i].key, ".,:;()") == "без" && len(n) == 3 && n[0] == 'н' && strings.ContainsRune("дал", n[1]) && n[2] == 'с' {
+			return i
+		}
+	}
+	return -1
 }
 
 // notTaxedGarbled reports «НДС не облагается» whose «не» OCR read in Latin
