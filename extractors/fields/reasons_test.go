@@ -222,3 +222,17 @@ func TestINNRereadWithComma(t *testing.T) {
 		t.Errorf("supplier ИНН %q at %.2f, reasons %v", res.Supplier.INN, res.Confidence["supplier.inn"], res.ReviewReasons)
 	}
 }
+
+// An ИНН whose tight box the re-read reads nothing in is read again with
+// a margin, and the agreeing reading vouches for it.
+func TestINNRereadEmptyTightBox(t *testing.T) {
+	t.Parallel()
+	page := pageOf(edit(invoice1C, "ИНН 7701234560 @25", "ИНН 7701234560~0.6 @25", "ИНН 7701234560,", "ИНН 7701234560,~0.6")...)
+	rr := tightBoxRereader{pageRereader{pages: []pervichka.Page{page}, conf: 0.92}}
+	res := Extract(context.Background(), []pervichka.Page{page}, cfg(), rr)
+	for _, f := range []string{"supplier.inn"} {
+		if !slices.Contains(res.Evidence[f], pervichka.EvidenceSecondReading) {
+			t.Errorf("%s evidence %v, want a second reading", f, res.Evidence[f])
+		}
+	}
+}
