@@ -49,6 +49,14 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	if both := strings.TrimSpace(printed + " " + code); printed == "" || code == "" {
 		if u, c, ok := unitWithCode(both); ok {
 			printed, code = u, c
+		} else if ws := strings.Fields(both); len(ws) > 2 {
+			// «Средство 796 шт»: the name's column was placed too far
+			// right and its first word fell in the unit's cell (9841's
+			// realistic УПД 011, its column numbers garbled). The
+			// unit and its code end the cell.
+			if u, c, ok := unitWithCode(strings.Join(ws[len(ws)-2:], " ")); ok {
+				printed, code = u, c
+			}
 		}
 	}
 	var gluedQty string
@@ -184,10 +192,17 @@ func trailingUnit(ns []token, unit float64) (name, u []token) {
 	// (seed 8921's scan of a ТОРГ-12 read every row's unit so). Only a
 	// code that is the unit's own, set apart from the name by a gap.
 	if n >= 3 {
-		if uc, ok := ruvalid.UnitByCode(strings.Trim(ns[n-1].text, "|[]")); ok {
-			if un, ok := ruvalid.LookupUnit(strings.Trim(ns[n-2].text, "|[]")); ok && un.Code == uc.Code &&
-				float64(ns[n-2].box.X0-ns[n-3].box.X1) > 1.2*unit {
+		if uc, ok := ruvalid.UnitByCode(strings.Trim(ns[n-1].text, "|[]")); ok && float64(ns[n-2].box.X0-ns[n-3].box.X1) > 1.2*unit {
+			word := strings.Trim(ns[n-2].text, "|[]")
+			if un, ok := ruvalid.SnapUnit(word); ok && un.Code == uc.Code {
 				return append(append([]token{}, ns[:n-2]...), ns[n:]...), []token{ns[n-2]}
+			}
+			if _, near := ruvalid.SnapUnit(word); !near && garbledUnitWord(word) {
+				// «… 10 л ил 796»: the unit garbled past knowing
+				// (9901's realistic ТОРГ-12 009, where another row
+				// read «wt», one letter from «шт»), its code names
+				// it (unitWithCode, itemUnit).
+				return append(append([]token{}, ns[:n-2]...), ns[n:]...), []token{ns[n-2], ns[n-1]}
 			}
 		}
 	}
@@ -441,6 +456,23 @@ func unitBesideBadCode(s string) (string, bool) {
 		return "", false
 	}
 	return ws[0], true
+}
+
+// garbledUnitWord reports a word that may be a unit OCR garbled past
+// knowing (the caller checks it is no known unit, nor one letter from
+// one): letters only, at most maxUnitWord of them, none a capital after
+// the first (a name's abbreviation, «ПНД», is not a unit).
+func garbledUnitWord(w string) bool {
+	r := []rune(w)
+	if len(r) == 0 || len(r) > maxUnitWord {
+		return false
+	}
+	for i, c := range r {
+		if !unicode.IsLetter(c) || i > 0 && unicode.IsUpper(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxUnitWord is the longest word taken for a garbled unit beside a known

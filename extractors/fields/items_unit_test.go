@@ -62,6 +62,10 @@ func TestUnitWithCodeInOneCell(t *testing.T) {
 		{"garbled unit named by its code", nil, []string{"Kr", "166"}, "кг", "166"},
 		{"a long word is no unit", nil, []string{"Утеплитель", "166"}, "Утеплитель 166", ""},
 		{"two cells as usual", []string{"кг"}, []string{"166"}, "кг", "166"},
+		// The name's first word in the unit's cell (9841's realistic
+		// УПД 011, its column numbers garbled).
+		{"a name's word before unit and code", []string{"Средство", "796", "шт"}, nil, "шт", "796"},
+		{"a name's word before code and garbled unit", []string{"Betoun", "166", "к"}, nil, "кг", "166"},
 	} {
 		cells := map[colKind][]token{colName: {tok("Цемент")}, colQty: {tok("2")}, colPrice: {tok("10,00")}, colAmount: {tok("20,00")}}
 		for _, w := range tc.unit {

@@ -162,7 +162,12 @@ func arithRowAt(l *line, typ pervichka.DocType, q, p, a amount, rest []amount) i
 				r.item.Name = pervichka.Text(strings.TrimSpace(joinTokens(name)))
 			}
 		}
-		r.item.Unit = pervichka.Text(itemUnit(strings.TrimSpace(joinTokens(unit)), ""))
+		printed, code := strings.TrimSpace(joinTokens(unit)), ""
+		if u, c, ok := unitWithCode(printed); ok {
+			printed, code = u, c // «wt 796»: trailingUnit took the code too
+		}
+		r.item.Unit = pervichka.Text(itemUnit(printed, code))
+		r.item.UnitCode = pervichka.Text(itemUnitCode(code))
 		// The row is the whole line; colOther keeps the words no column
 		// below names (the row number, a rate).
 		r.cells = map[colKind][]token{colOther: l.toks, colName: r.nameToks, colUnit: unit, colQty: q.toks, colPrice: p.toks, colAmount: a.toks}
