@@ -238,7 +238,10 @@ func (x *extraction) result() pervichka.Result {
 		it := r.item
 		it.Name, it.Unit = trimCellEdges(it.Name), trimCellEdges(it.Unit)
 		if !x.onTextLayer(r.nameToks) {
-			it.Name = pervichka.Text(mendNameWords(string(it.Name)))
+			// A comma ending an OCR'd name is a speck or the end of a
+			// line whose next one was read into another row («… за март
+			// 2024 г.,», 9901's realistic act 003): no name ends so.
+			it.Name = pervichka.Text(strings.TrimRight(mendNameWords(string(it.Name)), ", "))
 		}
 		if it.VATAmount == "" && r.hasAmt && rateErr == nil && x.vatRate != pervichka.VATNone {
 			// A table without a VAT column: the line's VAT by the

@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -134,6 +135,44 @@ func TestNoVATGarbled(t *testing.T) {
 		ls := buildLines([]pervichka.Page{pageScaled(1, 0.95, tc.text)})
 		if got := isNoVAT(&ls[0]); got != tc.want {
 			t.Errorf("isNoVAT(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+// A table read with no № column (its heading lost) has the rows' numbers
+// in the names' column: they are taken out when most rows start with
+// their own number in order, with a speck before one; a name that starts
+// with a figure in a table of unnumbered rows keeps it. A comma ending a
+// name goes (9901's realistic act 003: «1 Юридические услуги …», «1 2
+// Услуги …», «… за март 2024 г.,»).
+func TestUnnumberNames(t *testing.T) {
+	t.Parallel()
+	head := "Наименование работ, услуг @50 Кол-во @58 Ед. @64 Цена @74 Сумма"
+	for _, tc := range []struct {
+		name  string
+		rows  []string
+		names []string
+	}{
+		{"numbered", []string{
+			"1 Юридические услуги @52 1 @58 мес. @64 100,00 @74 100,00",
+			"1 2 Услуги по ведению учета, @52 1 @58 мес. @64 200,00 @74 200,00",
+			"3 |Консультационные услуги @52 1 @58 мес. @64 300,00 @74 300,00",
+		}, []string{"Юридические услуги", "Услуги по ведению учета", "Консультационные услуги"}},
+		{"not numbered", []string{
+			"3 м кабеля ВВГ @52 1 @58 шт @64 100,00 @74 100,00",
+			"Коробка монтажная @52 2 @58 шт @64 100,00 @74 200,00",
+			"Клеммы @52 3 @58 шт @64 100,00 @74 300,00",
+		}, []string{"3 м кабеля ВВГ", "Коробка монтажная", "Клеммы"}},
+	} {
+		lines := append([]string{"^Акт ^№ ^5 ^от ^20 ^марта ^2024 ^г.", head}, tc.rows...)
+		lines = append(lines, "@66 Итого: @76 600,00")
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		var got []string
+		for _, it := range res.Items {
+			got = append(got, string(it.Name))
+		}
+		if !slices.Equal(got, tc.names) {
+			t.Errorf("%s: names %q, want %q", tc.name, got, tc.names)
 		}
 	}
 }

@@ -260,7 +260,58 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 	if end < start {
 		end = start
 	}
-	return dropTotalsRow(dropNumbersRow(rows)), end
+	rows = dropTotalsRow(dropNumbersRow(rows))
+	if !hasNo {
+		rows = unnumberNames(rows)
+	}
+	return rows, end
+}
+
+// unnumberNames takes the rows' numbers out of their names when the table
+// was read with no № column (its heading lost) and so the name's column
+// took them: «1 Юридические услуги …», «5 |Консультационные услуги …»
+// (9901's realistic act 003, all six names so). Only when most rows
+// start with their own number in order, so a name that starts with a
+// figure («3 м кабеля») in a table whose rows do not is left alone. A
+// speck before the number («1 2 Услуги …» on the second row) goes with it.
+func unnumberNames(rows []itemRow) []itemRow {
+	at := func(i int) int { // how many leading words of row i are its number
+		ns := rows[i].nameToks
+		want := strconv.Itoa(i + 1)
+		switch {
+		case len(ns) > 1 && strings.Trim(ns[0].text, ".|[]") == want:
+			return 1
+		case len(ns) > 2 && len([]rune(ns[0].text)) <= 2 && !strings.ContainsFunc(ns[0].text, unicode.IsLetter) &&
+			strings.Trim(ns[1].text, ".|[]") == want:
+			return 2
+		}
+		return 0
+	}
+	numbered := 0
+	for i := range rows {
+		if at(i) > 0 {
+			numbered++
+		}
+	}
+	if len(rows) < 2 || 2*numbered <= len(rows) {
+		return rows
+	}
+	for i := range rows {
+		n := at(i)
+		if n == 0 {
+			continue
+		}
+		r := &rows[i]
+		ns := slices.Clone(r.nameToks[n:])
+		ns[0].text = strings.TrimLeft(ns[0].text, "|[]")
+		ns[0].key = wordKey(ns[0].text)
+		r.nameToks = ns
+		if r.cells != nil {
+			r.cells[colName] = ns
+		}
+		r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(strings.TrimSpace(joinTokens(ns)), "$1 г.$2"))
+	}
+	return rows
 }
 
 // dropNumbersRow removes a first row that is the form's row of column
