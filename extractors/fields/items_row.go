@@ -335,11 +335,18 @@ func mendNameWords(name string) string {
 	if changed {
 		name = strings.Join(ws, " ")
 	}
-	return latinYearSuffix.ReplaceAllString(name, "$1 г.$2")
+	name = latinYearSuffix.ReplaceAllString(name, "$1 г.$2")
+	return monthYearMark.ReplaceAllString(name, "$1 г.")
 }
 
 // latinYearSuffix is a year with «г.» read as a Latin «r.» after it.
 var latinYearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?r\.(\s|$|[,;)])`)
+
+// monthYearMark is a service period ending a name, «за март 2024 г.», whose
+// «г.» OCR read as one other mark: «т», «‹», «<», «r» (9841's realistic act
+// 005: three of its five rows). Only after a month's name, where nothing
+// but «г.» is printed, and only at the end.
+var monthYearMark = regexp.MustCompile(`(?i)((?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\S* (?:19|20)\d\d) ?[т‹<r]\.?$`)
 
 // itemUnit reads a row's unit of measure from its unit cell and its ОКЕИ code
 // cell (УПД and счёт-фактура print both). A unit with a known spelling is

@@ -194,6 +194,13 @@ func TestMendNameWords(t *testing.T) {
 		{"Yes no maybe", "Yes no maybe"},                   // no Russian at all
 		{"Саморез по металлу", "Саморез по металлу"},       // nothing to mend
 		{"Плата r. 2025 ревизия", "Плата r. 2025 ревизия"}, // «r.» not after a year
+		// «г.» read as one other mark after a month and year, at the end
+		// (9841's realistic act 005).
+		{"Услуги по бухгалтерскому учету за март 2024 т", "Услуги по бухгалтерскому учету за март 2024 г."},
+		{"Услуги по налоговой отчетности за март 2024 ‹", "Услуги по налоговой отчетности за март 2024 г."},
+		{"Аренда за Май 2024 <", "Аренда за Май 2024 г."},
+		{"Щебень 2024 т", "Щебень 2024 т"},                                 // no month: tonnes, perhaps
+		{"Услуги за март 2024 т, арт. 5", "Услуги за март 2024 т, арт. 5"}, // not at the end
 	} {
 		if got := mendNameWords(tc.in); got != tc.want {
 			t.Errorf("mendNameWords(%q) = %q, want %q", tc.in, got, tc.want)
