@@ -217,6 +217,17 @@ func wrappedQuote(lines []line, li int, v value, right int) value {
 	if nl.page != l.page || float64(nl.box.Y0-l.box.Y1) > 1.0*l.unit {
 		return v
 	}
+	last := v.toks[len(v.toks)-1].box.X1
+	for _, t := range l.toks {
+		if t.box.X0 > last && t.box.X0 < right {
+			// The line goes on after the name («Поставщик ООО
+			// "Энергомаркет*, ИНН …», its closing quote read as a
+			// star): the quote closed there, however OCR read it. 9841's
+			// scanner-app ТОРГ-12 014 took the next line's «Акционерное
+			// общество “Спектр”» into the supplier's name.
+			return v
+		}
+	}
 	left := v.toks[0].box.X0 - int(2*l.unit)
 	var more []token
 	for _, t := range nl.toks {

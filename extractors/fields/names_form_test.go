@@ -158,6 +158,11 @@ func TestNameWrappedInQuotes(t *testing.T) {
 			`ООО "Smart Logistics"`, true},
 		{"closing quote lost", []string{`Заказчик: @12 ООО "Региональная Артель`, "@12 ИНН: 7423821064", sign},
 			`ООО "Региональная Артель`, true},
+		// The line goes on after the name: its quote closed there, read
+		// as a star (9841's scanner-app ТОРГ-12 014 took in the next
+		// line's buyer).
+		{"closed as a star, next line quoted", []string{`Заказчик: @12 ООО "Региональная*, ИНН 7423821064, г. Москва`, `Плательщик @12 АО "Спектр", ИНН 7446628853`},
+			`ООО "Региональная`, false},
 		{"open, next line not closing it", []string{`Заказчик: @12 Общество с ограниченной ответственностью "Региональная`, "@12 ИНН: 7423821064", "@12 КПП: 742301001", sign},
 			`Общество с ограниченной ответственностью "Региональная`, false},
 	} {
