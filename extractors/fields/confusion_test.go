@@ -405,3 +405,29 @@ func TestRowsWithLostNumbers(t *testing.T) {
 		t.Errorf("figures in the wrong rows: %+v", res.Items)
 	}
 }
+
+// A mark OCR lost outright between two it read, twice the usual distance
+// apart, gets its column midway: «2а 4» is «2а 3 4» (9901's scanner-app
+// УПД 011 lost every row's quantity). Marks at their usual distance
+// apart leave no room for one.
+func TestFormColumnsLostMark(t *testing.T) {
+	t.Parallel()
+	qty := func(marks string) (x int, n int) {
+		ls := buildLines([]pervichka.Page{pageOf(marks)})
+		for _, c := range formColumns(&ls[0]) {
+			if c.kind == colQty {
+				x, n = c.x0, n+1
+			}
+		}
+		return x, n
+	}
+	if x, n := qty("А @4 1 @10 1а @30 1б @34 2 @38 2а @50 4 @56 5 @62 6 @66 7 @70 8 @76 9"); n != 1 || x <= 39*charW || x >= 50*charW {
+		t.Errorf("lost «3»: %d quantity columns at x %d, want one between «2а» and «4»", n, x)
+	}
+	if _, n := qty("А @4 1 @10 1а @30 1б @34 2 @38 2а @44 3 @50 4 @56 5 @62 6 @66 7 @70 8 @76 9"); n != 1 {
+		t.Errorf("«3» read: %d quantity columns, want one", n)
+	}
+	if _, n := qty("А @4 1 @10 1а @30 1б @34 2 @38 2а @42 4 @46 5 @50 6 @54 7 @58 8 @62 9"); n != 0 {
+		t.Errorf("«2а 4» at the usual distance: %d quantity columns, want none", n)
+	}
+}
