@@ -430,4 +430,16 @@ func TestFormColumnsLostMark(t *testing.T) {
 	if _, n := qty("А @4 1 @10 1а @30 1б @34 2 @38 2а @42 4 @46 5 @50 6 @54 7 @58 8 @62 9"); n != 0 {
 		t.Errorf("«2а 4» at the usual distance: %d quantity columns, want none", n)
 	}
+	// Two lost: «16 3» is «1б 2 2а 3» (9841's realistic счёт-фактура
+	// 015), not «1 2 3»: the unit's code is right of the «16».
+	ls := buildLines([]pervichka.Page{pageOf("1 @20 16 @36 3 @40 4 @44 5 @48 6 @52 7 @56 8 @60 9")})
+	var got []string
+	for _, c := range formColumns(&ls[0]) {
+		if (c.kind == colUnitCode || c.kind == colUnit) && c.x0 > 22*charW {
+			got = append(got, c.text)
+		}
+	}
+	if !slices.Equal(got, []string{"2", "2а"}) {
+		t.Errorf("«16 3»: unit columns right of «16» %q, want «2», «2а»", got)
+	}
 }

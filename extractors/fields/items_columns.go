@@ -335,6 +335,11 @@ func formColumns(l *line) []column {
 		n, errN := strconv.Atoi(marks[i])
 		_, plain := strconv.Atoi(marks[i-1])
 		switch {
+		case marks[i] == "16" || marks[i] == "1б":
+			// «1 16 3» is «1 1б (2 2а) 3», the «1б» read as a number
+			// and two marks lost (9841's realistic счёт-фактура 015),
+			// not «1 2 3»: no form has a column 16, and the lost marks
+			// are put back below.
 		case b == a+2 && (!known || errN == nil && n != a+1):
 			marks[i] = strconv.Itoa(a + 1)
 		case b == a+1 && !known && plain == nil:
@@ -354,15 +359,17 @@ func formColumns(l *line) []column {
 		hasName = hasName || kind == colName
 		cols = append(cols, column{kind: kind, x0: t.box.X0, x1: t.box.X1, text: k, numbered: true})
 		if i+1 < len(marks) {
-			// A mark OCR lost outright between two it read: «2а 4» with
+			// Marks OCR lost outright between two it read: «2а 4» with
 			// twice the usual distance between them is «2а 3 4» (9901's
 			// scanner-app УПД 011 lost its «3», and every row its
-			// quantity). Its column is put midway.
+			// quantity); «1б 3» is «1б 2 2а 3» (9841's realistic
+			// счёт-фактура 015, whose names lost their last words to the
+			// unit's columns). Their columns share the gap evenly.
 			next := l.toks[i+1]
-			if m, ok := skippedMark(k, marks[i+1]); ok && float64(next.box.X0-t.box.X1) >= missingMarkGap*gap {
-				if mk, ok := numbering[m]; ok {
-					mid := (t.box.X1 + next.box.X0) / 2
-					cols = append(cols, column{kind: mk, x0: mid, x1: mid, text: m, numbered: true})
+			if ms := skippedMarks(k, marks[i+1]); len(ms) > 0 && float64(next.box.X0-t.box.X1) >= missingMarkGap*gap {
+				for j, m := range ms {
+					at := t.box.X1 + (next.box.X0-t.box.X1)*(j+1)/(len(ms)+1)
+					cols = append(cols, column{kind: numbering[m], x0: at, x1: at, text: m, numbered: true})
 				}
 			}
 		}
@@ -397,17 +404,23 @@ func formColumns(l *line) []column {
 }
 
 // markOrder is the order of the statutory forms' column marks from the
-// unit's code to the amount, the same in the счёт-фактура and the УПД.
-var markOrder = []string{"2", "2а", "3", "4", "5", "6", "7", "8", "9"}
+// name's last code column to the amount, the same in the счёт-фактура and
+// the УПД. «1б» stands for whichever of «1а» or «1б» ends the name's
+// columns in the form's edition, and for «16», as OCR reads «1б».
+var markOrder = []string{"1б", "2", "2а", "3", "4", "5", "6", "7", "8", "9"}
 
-// skippedMark returns the one mark of markOrder between a and b when b
-// comes two places after a.
-func skippedMark(a, b string) (string, bool) {
-	i, j := slices.Index(markOrder, a), slices.Index(markOrder, b)
-	if i < 0 || j != i+2 {
-		return "", false
+// skippedMarks returns the marks of markOrder between a and b when b
+// comes two or three places after a: one or two marks lost, none when a
+// and b are neighbours or out of order. Every form prints all of them.
+func skippedMarks(a, b string) []string {
+	if a == "1а" || a == "16" {
+		a = "1б"
 	}
-	return markOrder[i+1], true
+	i, j := slices.Index(markOrder, a), slices.Index(markOrder, b)
+	if i < 0 || j < i+2 || j > i+3 {
+		return nil
+	}
+	return markOrder[i+1 : j]
 }
 
 // missingMarkGap is how many times the row's median distance between

@@ -45,6 +45,19 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 		}
 	}
 	printed := strings.TrimSpace(joinTokens(cells[colUnit]))
+	if ct := cells[colUnitCode]; len(ct) > 0 && !strings.ContainsFunc(code, unicode.IsDigit) && len(cells[colName]) > 0 {
+		if u, c, ok := unitWithCode(printed); ok && ct[len(ct)-1].box.X1 <= cells[colUnit][0].box.X0 {
+			// «АРС | 796 шт»: the code's cell holds a word and the
+			// unit's cell both unit and code, when the form's columns
+			// were placed by marks OCR lost (9841's realistic
+			// счёт-фактура 015): the word is the name's last.
+			r.nameToks = append(slices.Clone(cells[colName]), ct...)
+			slices.SortStableFunc(r.nameToks, readingOrder)
+			cells[colName], cells[colUnitCode] = r.nameToks, nil
+			r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(strings.TrimSpace(joinTokens(r.nameToks)), "$1 г.$2"))
+			printed, code = u, c
+		}
+	}
 	// One of the two cells holding both, the other empty.
 	if both := strings.TrimSpace(printed + " " + code); printed == "" || code == "" {
 		if u, c, ok := unitWithCode(both); ok {
@@ -463,6 +476,17 @@ func unitBesideBadCode(s string) (string, bool) {
 		return "", false
 	}
 	return ws[0], true
+}
+
+// readingOrder orders two words of a cell as they are read: by line (the
+// centres less than half a word's height apart share one), then left to
+// right.
+func readingOrder(a, b token) int {
+	ca, cb := a.box.Y0+a.box.Y1, b.box.Y0+b.box.Y1 // twice the centres
+	if d := ca - cb; d > a.box.Dy() || -d > a.box.Dy() {
+		return d
+	}
+	return a.box.X0 - b.box.X0
 }
 
 // garbledUnitWord reports a word that may be a unit OCR garbled past

@@ -81,6 +81,25 @@ func TestUnitWithCodeInOneCell(t *testing.T) {
 	}
 }
 
+// A word in the code's cell beside a unit cell holding both unit and code
+// («АРС | 796 шт», 9841's realistic счёт-фактура 015, its columns placed by
+// marks OCR lost) is the name's last word on its line.
+func TestNameWordInCodeCell(t *testing.T) {
+	tok := func(s string, x, y int) token {
+		return token{text: s, key: wordKey(s), box: pervichka.Rect{X0: x, Y0: y, X1: x + 20*len([]rune(s)), Y1: y + 40}}
+	}
+	cells := map[colKind][]token{
+		colName:     {tok("Источник", 0, 0), tok("питания", 200, 0), tok("Back-UPS", 0, 60)},
+		colUnitCode: {tok("АРС", 400, 0)},
+		colUnit:     {tok("796", 500, 0), tok("шт", 580, 0)},
+		colQty:      {tok("6", 700, 0)}, colPrice: {tok("10,00", 800, 0)}, colAmount: {tok("60,00", 900, 0)},
+	}
+	r, ok := parseRow(cells, 1, 40)
+	if !ok || r.item.Name != "Источник питания АРС Back-UPS" || r.item.Unit != "шт" || r.item.UnitCode != "796" {
+		t.Errorf("name %q unit %q code %q (ok %v)", r.item.Name, r.item.Unit, r.item.UnitCode, ok)
+	}
+}
+
 // TestArithTableKeepsLines: a wrapped name appended to a row read by
 // arithmetic must not write over the row's own line, whose tokens the
 // row's name shares.
