@@ -443,3 +443,23 @@ func TestFormColumnsLostMark(t *testing.T) {
 		t.Errorf("«16 3»: unit columns right of «16» %q, want «2», «2а»", got)
 	}
 }
+
+// A row of marks as 9841's realistic счёт-фактура 010 read it: a mark
+// with a cell's bracket («rT)») does not refuse the row, two garbled marks
+// in a row between «7» and «10» are «8 9», and a «3» after «12а» is a
+// misread «13», not a second quantity's column.
+func TestFormColumnsGarbledPairAndOrder(t *testing.T) {
+	t.Parallel()
+	const marks = "1 rT) 2 za 3 4 5 6 7 з ° 10 108 п 12 12а 3"
+	ls := buildLines([]pervichka.Page{pageOf(marks)})
+	if !numberRow(&ls[0]) {
+		t.Fatalf("%q: not a number row", marks)
+	}
+	n := map[colKind]int{}
+	for _, c := range formColumns(&ls[0]) {
+		n[c.kind]++
+	}
+	if n[colVAT] != 1 || n[colAmount] != 1 || n[colQty] != 1 || n[colUnit] != 1 {
+		t.Errorf("%q: VAT %d, amount %d, quantity %d, unit %d columns; want one each", marks, n[colVAT], n[colAmount], n[colQty], n[colUnit])
+	}
+}

@@ -110,13 +110,22 @@ func numberRow(l *line) bool {
 	return bad*3 <= len(l.toks) && risingRun(nums) >= max(numberRowRising, len(l.toks)/2)
 }
 
+// maxColumnMark is the highest column number the forms read here print:
+// the УПД of the 1096 edition numbers up to 19 (ТОРГ-12, to 15).
+const maxColumnMark = 19
+
+// markPunct is what OCR adds around a column mark from the cell's rules
+// and specks: «rT)» for «1а» on 9841's realistic счёт-фактура 015, whose
+// row of marks was then refused for a three-character word.
+const markPunct = ".,:;()[]|"
+
 // columnMarks reads a line as a row of column marks: the numbers it
 // holds («2а» as 2), and how many of its words are garbled marks (one or
 // two characters, neither a number nor a lettered mark). ok is false when
 // a word of three characters or more is no number: no mark is that long.
 func columnMarks(toks []token) (bad int, nums []int, ok bool) {
 	for _, t := range toks {
-		k := strings.Trim(strings.ToLower(t.text), ".")
+		k := strings.Trim(strings.ToLower(t.text), markPunct)
 		n, err := strconv.Atoi(strings.TrimRight(k, "абвab"))
 		switch {
 		case err == nil:
@@ -305,7 +314,7 @@ func formColumns(l *line) []column {
 	var cols []column
 	marks := make([]string, len(l.toks))
 	for i, t := range l.toks {
-		k := strings.ReplaceAll(strings.Trim(strings.ToLower(t.text), "."), "a", "а")
+		k := strings.ReplaceAll(strings.Trim(strings.ToLower(t.text), markPunct), "a", "а")
 		// «la» is «1а» with the 1 read as a letter.
 		if r := []rune(k); len(r) == 2 && (r[0] == 'l' || r[0] == 'i' || r[0] == '|') {
 			k = "1" + string(r[1])
@@ -347,6 +356,39 @@ func formColumns(l *line) []column {
 				marks[i] = strconv.Itoa(a) + "а"
 			}
 		}
+	}
+	// Two garbled in a row: «7 з ° 10» is «7 8 9 10» (9841's realistic
+	// счёт-фактура 010 lost its VAT's and amount's columns so).
+	for i := 1; i+2 < len(marks); i++ {
+		a, errA := strconv.Atoi(marks[i-1])
+		b, errB := strconv.Atoi(marks[i+2])
+		_, errN := strconv.Atoi(strings.TrimRight(marks[i], "аб"))
+		_, errM := strconv.Atoi(strings.TrimRight(marks[i+1], "аб"))
+		if errA == nil && errB == nil && b == a+3 && errN != nil && errM != nil {
+			marks[i], marks[i+1] = strconv.Itoa(a+1), strconv.Itoa(a+2)
+		}
+	}
+	// A number below one read before it is a misread one: «12а 3» at the
+	// row's end is «13», not a second quantity's column (the same
+	// счёт-фактура's last row read every row's country code as a
+	// quantity). «16» counts as the «1б» it stands for.
+	top := 0
+	for i, m := range marks {
+		n, err := strconv.Atoi(strings.TrimRight(m, "аб"))
+		if err != nil {
+			continue
+		}
+		if m == "16" {
+			n = 1
+		}
+		if n > maxColumnMark {
+			continue // «108» for «10а»: garbled, no order to keep
+		}
+		if n < top {
+			marks[i] = "?" + m
+			continue
+		}
+		top = n
 	}
 	hasName := false
 	gap := medianMarkGap(l.toks)
