@@ -236,3 +236,30 @@ func TestINNRereadEmptyTightBox(t *testing.T) {
 		}
 	}
 }
+
+// «Сумма: … RUB» in a bill's payment block is a total candidate: with the
+// «Итого» lines garbled past reading (9801's realistic bill 001), the rows
+// add up to it and it is the total. Without a currency after it, or
+// naming the VAT, it is none.
+func TestPaymentBlockSum(t *testing.T) {
+	t.Parallel()
+	garbled := append(slices.Clone(invoice1C[:16]), "@66 Итого: @76 rita", "@60 Всего к оплате: @76 py6.")
+	for _, tc := range []struct {
+		name, line string
+		want       pervichka.Text
+	}{
+		{"payment block", "Реквизиты для оплаты: @40 Сумма: @50 14 500,00 RUB", "14500.00"},
+		{"no currency", "Реквизиты для оплаты: @40 Сумма: @50 14 500,00", ""},
+		{"VAT", "Реквизиты для оплаты: @40 Сумма НДС: @50 14 500,00 руб.", ""},
+	} {
+		lines := append([]string{tc.line}, garbled...)
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		got := res.Total
+		if res.Confidence["total"] < DefaultMinConfidence {
+			got = "" // only the rows' sum, held for a clerk
+		}
+		if got != tc.want {
+			t.Errorf("%s: total %q at %.2f, want %q", tc.name, res.Total, res.Confidence["total"], tc.want)
+		}
+	}
+}

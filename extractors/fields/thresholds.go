@@ -356,6 +356,10 @@ const (
 	bareTotalWeight = 0.8
 	// «Всего:» alone under the table: weaker still.
 	bareAllWeight = 0.7
+	// «Сумма: … RUB» in a bill's payment block: the amount to pay, as
+	// weak as a bare «Всего:»; it stands when the rows or the words
+	// agree with it.
+	paymentSumWeight = 0.7
 
 	// The VAT: on a «В том числе НДС» line, and in a contract's price
 	// clause.

@@ -266,6 +266,11 @@ func findTotals(lines []line, typ pervichka.DocType, tableEnd int) totalsResult 
 			continue
 		}
 		hasNDS := containsKey(l, "ндс") || strings.Contains(k, "ндс")
+		if at, ok := paymentSum(l); ok && !hasNDS {
+			if m, ok := firstMoney(moneyAfter(lines, li, at)); ok && m.first == at+1 && currencyAt(l, m.last+1) {
+				add(&r.totals, m, li, paymentSumWeight)
+			}
+		}
 		if at, ok := contractPrice(l); ok {
 			if m, ok := firstMoney(moneyAfter(lines, li, at)); ok {
 				add(&r.totals, m, li, contractPriceWeight)
@@ -549,6 +554,33 @@ func clippedWords(w *wordsAmount, k pervichka.Kopecks) bool {
 		return false
 	}
 	return strings.HasSuffix(strconv.FormatInt(int64(k/100), 10), strconv.FormatInt(int64(w.k/100), 10))
+}
+
+// paymentSum finds «Сумма:» as a bill's payment block prints it beside
+// the account («Реквизиты для оплаты: … Сумма: 220 534,86 RUB»): the
+// amount to pay. On 9801's realistic bill 001 and 9901's scanned bill 002
+// it was the only printing of the total OCR read whole; a stamp or a
+// glare garbled «Итого подлежит оплате». It returns the label's index.
+func paymentSum(l *line) (int, bool) {
+	for i, t := range l.toks {
+		if t.key == "сумма" && strings.HasSuffix(t.text, ":") {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// currencyAt reports whether l's word i names the rouble: «RUB», «руб.»,
+// «₽».
+func currencyAt(l *line, i int) bool {
+	if i < 0 || i >= len(l.toks) {
+		return false
+	}
+	switch strings.Trim(strings.ToLower(l.toks[i].text), ".,;:") {
+	case "rub", "руб", "₽", "рублей", "р":
+		return true
+	}
+	return false
 }
 
 // contractPrice finds the clause that states a contract's price: «Цена
