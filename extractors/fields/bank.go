@@ -576,7 +576,10 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 		// «000 "Банк Точка"»: a legal form read in look-alikes before
 		// the quoted name (9601's scanner-app bill 002 showed it so at
 		// 0.95), mended as a party's name is (nameFrom).
-		if f, ok := ruvalid.LegalFormLookalike(keep[0].text); ok && f != keep[0].text {
+		// A bank's «П» read as a Latin «N» too («NAO "МТС.Банк"», 9841's
+		// scanner-app ТОРГ-12 012): banks are ПАО, АО or ООО, and no
+		// form has an «N».
+		if f, ok := ruvalid.LegalFormLookalike(strings.ReplaceAll(keep[0].text, "N", "П")); ok && f != keep[0].text {
 			keep = slices.Clone(keep)
 			keep[0].text, keep[0].key = f, wordKey(f)
 		}
@@ -587,6 +590,9 @@ func bankNameAt(ts []token, needKw bool) (value, bool) {
 	// photo 18-12-37); an adjective's «й» read as «и» is given back
 	// («УРАЛЬСКИИ БАНК», real-dev's photo 18-12-16).
 	text := ruvalid.FixShortI(trimDoubledQuote(strings.Trim(joinTokens(keep), " ,;:[]|")))
+	// «МТС.Банк»: a hyphen read as a full stop before «Банк» («МТС-Банк»,
+	// «Альфа-Банк»); no bank's name has a full stop there.
+	text = dotBeforeBank.ReplaceAllString(text, "$1-$2")
 	if lk := strings.ToLower(text); bankLabelWord(lk) || lk == "банке" || lk == "банк получателя" || lk == "банк плательщика" {
 		return value{}, false
 	}
@@ -757,6 +763,9 @@ func (b bankResult) output() *pervichka.Bank {
 		CorrAccount: pervichka.Text(b.corr.text),
 	}
 }
+
+// dotBeforeBank is a full stop between a word and «Банк» in a bank's name.
+var dotBeforeBank = regexp.MustCompile(`(\p{L})\.(Банк|БАНК|банк)`)
 
 // trimDoubledQuote drops the last of two closing quotes that end s when
 // s has an odd count of quotes: OCR read a quote's second stroke, or a
