@@ -214,6 +214,17 @@ func matchTitleAt(l *line, k int) (title, bool) {
 		if signNear {
 			return t, false
 		}
+		// «Товарная накладная имеет приложение на … листах и содержит …
+		// номеров записей»: the form's own sentence at its foot, not
+		// its title (9841's realistic ТОРГ-12 004 took it for one over
+		// the title, whose number OCR read unsurely, and lost its
+		// number and date).
+		if w := next(2); matchScore(w, "имеет") > 0 || containsKey(l, "приложение") || containsKey(l, "записей") {
+			return t, false
+		}
+		// Its title is the two words; the third is the number's box,
+		// whose confidence says nothing of the title's.
+		conf = minConf(ts[k:min(len(ts), k+2)])
 		t.typ = pervichka.DocTORG12
 		t.score = titleFullScore + big
 	case matchScore(key, "универсальный") > 0 && matchScore(next(1), "передаточный") > 0:
