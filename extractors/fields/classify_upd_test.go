@@ -173,3 +173,19 @@ func TestTitleNumberEndsAtGarbledOt(t *testing.T) {
 		t.Errorf("number %q date %q, want 307 of 2023-02-01", res.Number, res.Date)
 	}
 }
+
+// A speck read as a word inside the number's own box («А-1761 Pt», 9901's
+// realistic счёт-фактура 006) is no part of the number, and the gap after
+// it, measured from the speck's end, does not cut the date off the title.
+func TestTitleSpeckInsideNumber(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"СЧЕТ-ФАКТУРА № А-1761 @18 Pt~0.3 @27 от 9 февраля 2025 г. @60 (1)",
+		"Продавец: ООО «Ромашка» @60 (2)",
+		"ИНН/КПП продавца: 7701234560/770101001 @60 (2б)",
+	}
+	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+	if res.Number != "А-1761" || res.Date != "2025-02-09" {
+		t.Errorf("number %q date %q, want А-1761 of 2025-02-09", res.Number, res.Date)
+	}
+}

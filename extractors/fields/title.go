@@ -66,6 +66,9 @@ func isOt(key string) bool { return key == "от" || key == "оf" }
 
 // titleNumber reads the document number after the «№» of the title line:
 // the words up to «от», a date or a form marker.
+// inSpan reports whether t lies within the horizontal span of w's box.
+func inSpan(t, w token) bool { return t.box.X0 >= w.box.X0 && t.box.X1 <= w.box.X1 }
+
 func titleNumber(t *title) value {
 	if t == nil || t.numAt < 0 {
 		return value{}
@@ -100,6 +103,12 @@ func titleNumber(t *title) value {
 		// A gap wider than a few units ends the number (next cell).
 		if len(parts) > 0 && float64(tok.box.X0-parts[len(parts)-1].box.X1) > 2*t.line.unit {
 			break
+		}
+		if prev := parts; len(prev) > 0 && inSpan(tok, prev[len(prev)-1]) && len([]rune(tok.text)) <= 2 {
+			// «А-1761 Pt»: a speck read as a word inside the number's
+			// own box (9901's realistic счёт-фактура 006) is no part
+			// of it.
+			continue
 		}
 		parts = append(parts, tok)
 	}
@@ -307,8 +316,13 @@ func titleDate(lines []line, t *title) dateValue {
 	ts := t.line.toks
 	end := len(ts)
 	hasOt := false
+	right := ts[from].box.X1
 	for i := from + 1; i < len(ts); i++ {
-		if isFormMarker(ts[i].text) || float64(ts[i].box.X0-ts[i-1].box.X1) > 3*t.line.unit {
+		// The gap is measured from the furthest right a word before
+		// reached: a speck read inside the number's box («А-1761 Pt»,
+		// 9901's realistic счёт-фактура 006) does not open one.
+		right = max(right, ts[i-1].box.X1)
+		if isFormMarker(ts[i].text) || float64(ts[i].box.X0-right) > 3*t.line.unit {
 			end = i
 			break
 		}
