@@ -462,4 +462,15 @@ func TestFormColumnsGarbledPairAndOrder(t *testing.T) {
 	if n[colVAT] != 1 || n[colAmount] != 1 || n[colQty] != 1 || n[colUnit] != 1 {
 		t.Errorf("%q: VAT %d, amount %d, quantity %d, unit %d columns; want one each", marks, n[colVAT], n[colAmount], n[colQty], n[colUnit])
 	}
+	// A mark out of order inside the row leaves the rest alone (9841's
+	// realistic УПД 011: «12» early, then «16» for «1б»).
+	const inside = "A 2 12 16 2 2 3 4 5 6 7 8 9 10 10a и 12 12а"
+	ls = buildLines([]pervichka.Page{pageOf(inside)})
+	n = map[colKind]int{}
+	for _, c := range formColumns(&ls[0]) {
+		n[c.kind]++
+	}
+	if n[colQty] != 1 || n[colPrice] != 1 || n[colAmount] != 1 || n[colVAT] != 1 {
+		t.Errorf("%q: quantity %d, price %d, amount %d, VAT %d columns; want one each", inside, n[colQty], n[colPrice], n[colAmount], n[colVAT])
+	}
 }

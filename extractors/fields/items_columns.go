@@ -368,27 +368,19 @@ func formColumns(l *line) []column {
 			marks[i], marks[i+1] = strconv.Itoa(a+1), strconv.Itoa(a+2)
 		}
 	}
-	// A number below one read before it is a misread one: «12а 3» at the
-	// row's end is «13», not a second quantity's column (the same
-	// счёт-фактура's last row read every row's country code as a
-	// quantity). «16» counts as the «1б» it stands for.
-	top := 0
-	for i, m := range marks {
-		n, err := strconv.Atoi(strings.TrimRight(m, "аб"))
-		if err != nil {
-			continue
+	// The row's last mark below the one before it is a misread one:
+	// «12а 3» at the row's end is «13», not a second quantity's column
+	// (the same счёт-фактура's last row read every row's country code as
+	// a quantity). Only the last: inside the row a mark out of order may
+	// be the misread one or its neighbour (9841's realistic УПД 011 read
+	// «А 2 12 16 2 2а 3 …»). «16» counts as the «1б» it stands for, and
+	// numbers over maxColumnMark («108» for «10а») say nothing.
+	if n := len(marks); n >= 2 {
+		last, errL := strconv.Atoi(strings.TrimRight(marks[n-1], "аб"))
+		prev, errP := strconv.Atoi(strings.TrimRight(marks[n-2], "аб"))
+		if errL == nil && errP == nil && prev <= maxColumnMark && marks[n-2] != "16" && last < prev {
+			marks[n-1] = "?" + marks[n-1]
 		}
-		if m == "16" {
-			n = 1
-		}
-		if n > maxColumnMark {
-			continue // «108» for «10а»: garbled, no order to keep
-		}
-		if n < top {
-			marks[i] = "?" + m
-			continue
-		}
-		top = n
 	}
 	hasName := false
 	gap := medianMarkGap(l.toks)
