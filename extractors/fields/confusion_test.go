@@ -462,6 +462,12 @@ func TestFormColumnsGarbledPairAndOrder(t *testing.T) {
 	if n[colVAT] != 1 || n[colAmount] != 1 || n[colQty] != 1 || n[colUnit] != 1 {
 		t.Errorf("%q: VAT %d, amount %d, quantity %d, unit %d columns; want one each", marks, n[colVAT], n[colAmount], n[colQty], n[colUnit])
 	}
+	// The first mark before «1б» read as another digit is «1», the
+	// name's (9901's scanned счёт-фактура 008: «4 16 2 2a $ 4 …»).
+	ls = buildLines([]pervichka.Page{pageOf("4 @20 16 @26 2 @30 2a @34 $ @38 4 @42 5 @46 6 @50 7 @54 8 @58 9")})
+	if cols := formColumns(&ls[0]); cols[0].kind != colName {
+		t.Errorf("first mark «4» before «16»: %v, want the name's column", cols[0].kind)
+	}
 	// A mark out of order inside the row leaves the rest alone (9841's
 	// realistic УПД 011: «12» early, then «16» for «1б»).
 	const inside = "A 2 12 16 2 2 3 4 5 6 7 8 9 10 10a и 12 12а"

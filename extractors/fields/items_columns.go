@@ -321,6 +321,13 @@ func formColumns(l *line) []column {
 		}
 		marks[i] = k
 	}
+	// The row's first mark before the name's code mark is «1», whatever
+	// digit OCR made of it: «4 16 2 2a …» (9901's scanned счёт-фактура
+	// 008 read «1» as «4», mapped the names to the price's column and
+	// lost them all).
+	if len(marks) > 1 && (marks[1] == "16" || marks[1] == "1б" || marks[1] == "1а") && marks[0] != "1" && len(marks[0]) == 1 && startsWithDigit(marks[0]) {
+		marks[0] = "1"
+	}
 	numbering := formColumnNumbers
 	if marks[0] == "а" || updNumbering(marks) {
 		numbering = updColumnNumbers
