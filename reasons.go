@@ -34,7 +34,7 @@ const (
 	ReasonVATOverTotal     = "vat_over_total"     // the VAT is not less than the total
 	ReasonItemsUnread      = "items_unread"       // a row was read without its amount
 	ReasonRowArithmetic    = "row_arithmetic"     // :N — row N's quantity × price is not its amount
-	ReasonNumberCharset    = "number_charset"     // the number holds characters real numbers do not
+	ReasonNumberCharset    = "number_charset"     // the number holds characters real numbers do not, or no digit
 	ReasonNameInvalid      = "name_invalid"       // :role — title words or only an address, or no legal form
 	ReasonDocTypeMarkers   = "doc_type_markers"   // the title's type and the form's markers disagree
 	ReasonSameParty        = "same_party"         // supplier and buyer have one ИНН
@@ -77,7 +77,7 @@ var ReasonText = map[string]string{
 	ReasonVATOverTotal:     "НДС не меньше итога",
 	ReasonItemsUnread:      "Сумма строки таблицы не прочитана",
 	ReasonRowArithmetic:    "В строке таблицы количество × цена не равно сумме",
-	ReasonNumberCharset:    "В номере документа недопустимые символы",
+	ReasonNumberCharset:    "В номере документа недопустимые символы или нет ни одной цифры",
 	ReasonNameInvalid:      "Наименование не похоже на название организации",
 	ReasonDocTypeMarkers:   "Тип документа не совпадает с признаками формы",
 	ReasonSameParty:        "Продавец и покупатель совпадают",

@@ -1078,8 +1078,14 @@ func holdsTitleWords(s string) bool {
 }
 
 // numberCharsetOK reports whether a document number uses only what real
-// numbers use: letters, digits, «-/._» and spaces.
+// numbers use: letters, digits, «-/._» and spaces, with a digit among
+// them. A number is numbered: «Р» alone (unseen seed 9911's realistic
+// счёт-фактура 001, «Р-1481» with its digits on another line of a curled
+// photo) was shown at 0.97, its second reading reading the same letter.
 func numberCharsetOK(s string) bool {
+	if !strings.ContainsFunc(s, unicode.IsDigit) {
+		return false
+	}
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r) && (unicode.Is(unicode.Cyrillic, r) || r < 128):
@@ -1129,6 +1135,8 @@ func (x *extraction) invariants() {
 	}
 	if !x.number.empty() && !numberCharsetOK(x.number.text) {
 		x.reason(pervichka.ReasonNumberCharset, "")
+		// Not shown as sure either: a clerk's eye goes to it.
+		x.number.conf = min(x.number.conf, disagreedCap)
 	}
 	if !x.date.empty() {
 		lo := x.cfg.Now.AddDate(0, 0, 30)
