@@ -309,7 +309,7 @@ func unnumberNames(rows []itemRow) []itemRow {
 		if r.cells != nil {
 			r.cells[colName] = ns
 		}
-		r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(strings.TrimSpace(joinTokens(ns)), "$1 г.$2"))
+		r.item.Name = itemName(ns)
 	}
 	return rows
 }

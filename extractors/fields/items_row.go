@@ -27,10 +27,9 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 	if len(cells[colUnit]) == 0 && len(cells[colUnitCode]) == 0 {
 		strayUnit(cells, unit)
 	}
-	name := strings.TrimSpace(joinTokens(cells[colName]))
 	r.nameToks = cells[colName]
 	r.cells = cells
-	r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(name, "$1 г.$2"))
+	r.item.Name = itemName(r.nameToks)
 	code := strings.TrimSpace(joinTokens(cells[colUnitCode]))
 	if code == "" {
 		// The code's column mark unreadable: a known ОКЕИ code in an
@@ -54,7 +53,7 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 			r.nameToks = append(slices.Clone(cells[colName]), ct...)
 			slices.SortStableFunc(r.nameToks, readingOrder)
 			cells[colName], cells[colUnitCode] = r.nameToks, nil
-			r.item.Name = pervichka.Text(yearSuffix.ReplaceAllString(strings.TrimSpace(joinTokens(r.nameToks)), "$1 г.$2"))
+			r.item.Name = itemName(r.nameToks)
 			printed, code = u, c
 		}
 	}
@@ -128,7 +127,7 @@ func parseRow(cells map[colKind][]token, conf float64, unit float64) (itemRow, b
 			r.item.VATAmount = v.Text()
 		}
 	}
-	if !r.hasAmt && name == "" {
+	if !r.hasAmt && r.item.Name == "" {
 		return r, false
 	}
 	r.noVAT, r.noVATConf = rowWithoutVAT(cells)
@@ -321,6 +320,12 @@ func withoutVAT(keys []string) bool {
 		}
 	}
 	return false
+}
+
+// itemName is the name a row's name words print, its «г.» after a year
+// put back in printed form (yearSuffix).
+func itemName(ts []token) pervichka.Text {
+	return pervichka.Text(yearSuffix.ReplaceAllString(strings.TrimSpace(joinTokens(ts)), "$1 г.$2"))
 }
 
 // yearSuffix is a year with the abbreviation of «год» after it, as service
