@@ -43,8 +43,8 @@ func photoSize(src *image.Gray) (*image.Gray, int) {
 //	TESSERACT_BENCH_OMP=unlimited go test -run - -bench Words -benchtime 3x
 //	TESSERACT_BENCH_OMP=unlimited OMP_THREAD_LIMIT=1 go test ...
 func BenchmarkWords(b *testing.B) {
-	ompUnlimited = os.Getenv("TESSERACT_BENCH_OMP") == "unlimited"
-	defer func() { ompUnlimited = false }()
+	setOMPUnlimited(os.Getenv("TESSERACT_BENCH_OMP") == "unlimited")
+	defer setOMPUnlimited(false)
 	a4 := invoicePage(b, 300)
 	photo, photoDPI := photoSize(a4)
 	cases := []struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -566,5 +567,35 @@ func TestReadLineWhitelistPunctuation(t *testing.T) {
 	}
 	if punct != "7707083893," || pc < 0.8 {
 		t.Errorf("with punctuation: %q at %.2f, want «7707083893,» at 0.8 or more", punct, pc)
+	}
+}
+
+// Tesseract's OpenMP regions run through this package's interposer
+// (capi.go), on the calling thread, and read what libgomp's own threads
+// read: the same words, boxes and confidences, region for region.
+func TestOpenMPInterposer(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	img := smallInvoice(t)
+	ctx := context.Background()
+	before := ompRegions()
+	ours, err := p.Words(ctx, img, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ompRegions() == before {
+		t.Fatal("Tesseract's parallel regions did not reach the interposer: libgomp runs them, with a futex wake each")
+	}
+	setOMPUnlimited(true)
+	defer setOMPUnlimited(false)
+	before = ompRegions()
+	theirs, err := p.Words(ctx, img, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ompRegions() != before {
+		t.Error("unlimited: regions still run by the interposer")
+	}
+	if !reflect.DeepEqual(ours, theirs) {
+		t.Errorf("words differ:\ninterposed %v\nlibgomp    %v", ours, theirs)
 	}
 }
