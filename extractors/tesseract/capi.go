@@ -51,10 +51,9 @@ static int pv_omp_single_thread(void) {
 // realistic photos of seed 9801 that was 5.7 % of the CPU in libgomp
 // alone, besides the kernel's share (see the package doc). Outside a team
 // omp_get_num_threads is 1 and omp_get_thread_num 0, so a "parallel for"
-// body run so covers the whole range, as in a team of one. Regions with
-// sections (GOMP_parallel_sections) are left to libgomp: their body asks
-// libgomp for the work share that call sets up. pv_omp_unlimited (for
-// benchmarks only) hands regions to libgomp.
+// body run so covers the whole range, as in a team of one. Regions of
+// sections are run below the same way. pv_omp_unlimited (for benchmarks
+// and tests only) hands regions to libgomp.
 static int pv_omp_unlimited;
 // pv_gomp_regions counts the regions run here, for the test that checks
 // Tesseract's calls reach this code.
