@@ -196,11 +196,14 @@ func matchTitleAt(l *line, k int) (title, bool) {
 		big = titleBigBonus
 	}
 	conf := minConf(ts[k:min(len(ts), k+3)])
+	sfEnd := compactEnd(ts, k, "счетфактура")
 	switch {
 	// «Счет-фактура», «Счёт-фактура», «СЧЕТ - ФАКТУРА», «Счетфактура»,
 	// and OCR splits like «СЧ ЕТ-ФАКТУРА», «СЧЁТ-Ф АКТУРА».
-	case compactMatch(ts, k, "счетфактура"):
-		if !signNear {
+	case sfEnd >= 0:
+		// Near the title's last piece: a split title's pieces are not
+		// words between it and its «№».
+		if sign < 0 || wordsBetween(ts, sfEnd, sign) > 3 {
 			return t, false
 		}
 		t.typ = pervichka.DocVATInvoice
@@ -210,7 +213,7 @@ func matchTitleAt(l *line, k int) (title, bool) {
 	// накладная № 5 от …» is a reference in another document's cell.
 	// OCR splits its second word too: «ТОВАРНАЯ H АКЛАДНАЯ» (unseen seed
 	// 9501's scanned ТОРГ-12 006 lost its number and date so).
-	case matchScore(key, "товарная") > 0 && (matchScore(next(1), "накладная") > 0 || compactMatch(ts, k+1, "накладная")):
+	case matchScore(key, "товарная") > 0 && (matchScore(next(1), "накладная") > 0 || compactEnd(ts, k+1, "накладная") >= 0):
 		if signNear {
 			return t, false
 		}
@@ -449,25 +452,37 @@ func capitalised(ts []token, k int) bool {
 // счёт-фактура 044, whose type was lost). а, б, д, е, р, у, ф differ.
 const smallCapShapes = "вгжзийклмнопстхцчшщъыьэюя"
 
+// compactEnd is compactMatch's last word, or -1 for no match.
+func compactEnd(ts []token, k int, kw string) int {
+	if j, ok := compactMatch(ts, k, kw); ok {
+		return j
+	}
+	return -1
+}
+
 // compactMatch reports whether up to four words from ts[k] read as kw
 // run together: OCR splits a title's letters («СЧ ЕТ-ФАКТУРА», «ФА КТУР
-// А»). A mark with no letters between them («СЧЕТ > ФА КТУР А», seed
-// 9301's scanner-app счёт-фактура 005) is passed over, not counted.
-func compactMatch(ts []token, k int, kw string) bool {
+// А»), and returns the index of the last word it took. A word with no
+// letters between them is passed over, not counted: a mark («СЧЕТ > ФА
+// КТУР А», seed 9301's scanner-app счёт-фактура 005), or a ghost Tesseract
+// read over the title's own letters as a line of its own («СЧЕТ +2 ФАК
+// ТУ РА», 9801's scanner-app счёт-фактура 014, whose type, number and date
+// were lost).
+func compactMatch(ts []token, k int, kw string) (int, bool) {
 	var b strings.Builder
 	for j, n := k, 0; j < len(ts) && n < 4; j++ {
-		if ts[j].key == "" && j > k {
+		if j > k && !hasLetter(ts[j].key) {
 			continue
 		}
 		n++
 		b.WriteString(strings.NewReplacer("-", "", "—", "", "–", "").Replace(ts[j].key))
 		c := b.String()
 		if matchScore(c, kw) > 0 {
-			return true
+			return j, true
 		}
 		if len([]rune(c)) > len([]rune(kw))+2 {
-			return false
+			return 0, false
 		}
 	}
-	return false
+	return 0, false
 }

@@ -76,8 +76,10 @@ func TestClassifyFormNumberLineWithoutTitle(t *testing.T) {
 }
 
 // A title OCR broke with a mark between its pieces («СЧЕТ > ФА КТУР А»,
-// seed 9301's scanner-app счёт-фактура 005) is still the title, with its
-// number; a fifth word before the sign is too far.
+// seed 9301's scanner-app счёт-фактура 005) or with a ghost word read over
+// its letters («СЧЕТ +2 ФАК ТУ РА», 9801's scanner-app счёт-фактура 014)
+// is still the title, with its number; a fourth word between its last
+// piece and the sign is too far.
 func TestTitleSplitByMark(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -87,7 +89,9 @@ func TestTitleSplitByMark(t *testing.T) {
 	}{
 		{"^СЧЕТ ^> ^ФА ^КТУР ^А ^№ ^754 oT 13 июля 2023 г. (1)", pervichka.DocVATInvoice, "754"},
 		{"^СЧЕТ-ФАКТУРА ^№ ^754 от 13 июля 2023 г. (1)", pervichka.DocVATInvoice, "754"},
-		{"^СЧЕТ ^> ^ФА ^КТУР ^А ^то ^№ ^754 oT 13 июля 2023 г. (1)", pervichka.DocUnknown, ""},
+		{"^СЧЕТ ^+2 ^ФАК ^ТУ ^РА ^№ ^00940 от 1 августа 2026 г. (1)", pervichka.DocVATInvoice, "00940"},
+		{"^СЧЕТ ^> ^ФА ^КТУР ^А ^то ^№ ^754 oT 13 июля 2023 г. (1)", pervichka.DocVATInvoice, "754"},
+		{"^СЧЕТ ^> ^ФА ^КТУР ^А ^на ^то ^из ^за ^№ ^754 oT 13 июля 2023 г. (1)", pervichka.DocUnknown, ""},
 	} {
 		lines := []string{tc.line, "Продавец: ИП Киселёва Анна Михайловна (2)", "ИНН/КПП продавца: 233352420494 (2б)"}
 		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
