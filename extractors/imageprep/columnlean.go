@@ -40,7 +40,7 @@ func columnLean(ctx context.Context, g *image.Gray, capH, minSpread float64) (*i
 		return nil, 0, 0, nil
 	}
 	t := transpose(g)
-	rules := traceRules(t, capH)
+	rules := traceRules(t, capH, ruleInk)
 	h := float64(t.Rect.Dx()) // the page's height, along the rules
 	rules = slices.DeleteFunc(rules, func(r rule) bool {
 		return r.xb-r.xa >= columnEdgeSpan*h
