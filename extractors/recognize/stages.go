@@ -272,11 +272,9 @@ func (r *Recognizer) OCR(ctx context.Context, name string, index int, e Enhanced
 		return Page{}, err
 	}
 	if r.opt.Mode == ModeEnhance && !r.opt.Disabled[StepRecover] {
-		more, err := r.recoverLines(ctx, e.Image, e.DPI, words)
-		if err != nil {
+		if words, err = r.recoverLines(ctx, e.Image, e.DPI, words); err != nil {
 			return Page{}, err
 		}
-		words = append(words, more...)
 	}
 	b := e.Image.Bounds()
 	p := Page{
