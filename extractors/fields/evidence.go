@@ -209,6 +209,19 @@ func (x *extraction) collectEvidence() {
 		if x.onTextLayer(p.name.toks) {
 			add(f, pervichka.EvidencePDFText)
 		}
+		// The name's words read again, once, when a check needs them.
+		reread, rereadDone := "", false
+		second := func() string {
+			if !rereadDone {
+				reread, rereadDone = x.rereadNameText(p.name), true
+			}
+			return reread
+		}
+		if hasLatinTwinWord(p.name.text) {
+			if m, ok := cyrillicReading(p.name.text, second()); ok {
+				p.name.text = m
+			}
+		}
 		// A printing elsewhere is compared without punctuation, so it
 		// cannot vouch for a mark no name is printed with (strayNameMark);
 		// nor for a word OCR may have given in the wrong script: the same
@@ -265,6 +278,17 @@ func (x *extraction) collectEvidence() {
 				p.name.conf = max(p.name.conf, nameOwnConf)
 				ownNamed = true
 				add(f, pervichka.EvidenceOwnCompany)
+			case nameForm(second()) == own:
+				// Our name garbled past the checks above — read in Latin
+				// with letters of no twin («ООО “TennoAnpanc”», 9901's
+				// realistic счёт-фактура 006, sent to a clerk as not
+				// ours) — whose words, read again on their own, give our
+				// name letter for letter under our ИНН: the pixels name
+				// the side the directory names.
+				p.name.text = string(o.Name)
+				p.name.conf = max(p.name.conf, nameOwnConf)
+				ownNamed = true
+				add(f, pervichka.EvidenceOwnCompany)
 			}
 		}
 		if ownINN && !ownNamed {
@@ -277,7 +301,7 @@ func (x *extraction) collectEvidence() {
 			x.reason(pervichka.ReasonOwnNameMismatch, role(r).String())
 			p.inn.conf *= ownNameMismatchFactor
 		}
-		if !x.sufficient(f) && x.rereadName(p.name) {
+		if !x.sufficient(f) && x.rereadAgrees(p.name, second()) {
 			add(f, pervichka.EvidenceSecondReading)
 		}
 		ev := x.ev[f]
@@ -648,6 +672,55 @@ func latinTwinWordOf(name string, minLen int) bool {
 	return false
 }
 
+// hasLatinTwinWord reports a name holding a word of two letters or more
+// spelled only with Latin twins of Cyrillic letters (nameLatinTwins): «NK»
+// for «ПК», «TennoAnpanc» for «ТеплоАльянс».
+func hasLatinTwinWord(name string) bool { return latinTwinWordOf(name, 2) }
+
+// cyrillicReading returns second, a second reading of the name first, when
+// it reads in Cyrillic the words first read as Latin twins and agrees with
+// first on every other word: word for word, each Latin-twin word now
+// Cyrillic letters only and of its length within a letter, the rest equal
+// in nameForm. Tesseract's rus+eng took the English model for whole words
+// of names on photos («ООО “NK Ромашка”», «ООО “TennoAnpanc”», 9901's
+// realistic счёт-фактура 006), and the name's line read on its own gave
+// them in Cyrillic. The value stays a reading: it needs the evidence any
+// name needs (a second printing, the directory) to be sure.
+func cyrillicReading(first, second string) (string, bool) {
+	a, b := strings.Fields(first), strings.Fields(strings.TrimRight(second, " ,;"))
+	if len(a) == 0 || len(a) != len(b) {
+		return "", false
+	}
+	changed := false
+	for i := range a {
+		if !hasLatinTwinWord(a[i]) {
+			if nameForm(a[i]) != nameForm(b[i]) {
+				return "", false
+			}
+			continue
+		}
+		la := []rune(strings.Map(keepLetter, a[i]))
+		lb := []rune(strings.Map(keepLetter, b[i]))
+		if len(lb) == 0 || len(lb) < len(la)-1 || len(lb) > len(la)+1 {
+			return "", false
+		}
+		for _, r := range lb {
+			if !unicode.Is(unicode.Cyrillic, r) {
+				return "", false
+			}
+		}
+		changed = true
+	}
+	return strings.Join(b, " "), changed
+}
+
+func keepLetter(r rune) rune {
+	if unicode.IsLetter(r) {
+		return r
+	}
+	return -1
+}
+
 // strayNameMark reports a character an organisation's name is not
 // printed with: anything but letters, digits, spaces, quotes and the
 // punctuation of names («СМУ-5», «А.Б.В.», «Мир & Ко», «№ 1», «(Москва)»).
@@ -942,22 +1015,29 @@ func nameCore(s string) string {
 	return nameForm(strings.Join(words, " "))
 }
 
-// rereadName reads the name's words again as one line and reports whether
-// the second reading names the same organisation.
-func (x *extraction) rereadName(v value) bool {
+// rereadNameText reads the name's words again, one line at a time (a
+// name wrapped over two lines is read per line), and returns what was
+// read: "" where there is no second reading (no rereader, a text layer)
+// or it failed.
+func (x *extraction) rereadNameText(v value) string {
 	if x.rr == nil || len(v.toks) == 0 || x.onTextLayer(v.toks) {
-		return false
+		return ""
 	}
-	// One line at a time: a name wrapped over two lines is read per line.
 	var got strings.Builder
 	for _, ts := range splitByLine(v.toks) {
 		text, _, err := x.rr.ReadLine(x.ctx, ts[0].page, boxOf(ts), "")
 		if err != nil {
-			return false
+			return ""
 		}
 		got.WriteString(text + " ")
 	}
-	a, b := nameForm(v.text), nameForm(got.String())
+	return got.String()
+}
+
+// rereadAgrees reports whether a second reading of the name (see
+// rereadNameText) names the same organisation.
+func (x *extraction) rereadAgrees(v value, second string) bool {
+	a, b := nameForm(v.text), nameForm(second)
 	return a != "" && (a == b || containsWords(b, a) && len([]rune(a)) >= 6)
 }
 

@@ -913,3 +913,65 @@ func TestNoVATUnsureWithoutTotal(t *testing.T) {
 		t.Errorf("no total read: «без НДС» at %.2f (rate %.2f), want under 0.95", res.Confidence["vat_amount"], res.Confidence["vat_rate"])
 	}
 }
+
+// Our name read in Latin with letters that have no Cyrillic twin («ООО
+// “TennoAnpanc”» for «ТеплоАльянс», 9901's realistic счёт-фактура 006),
+// under our ИНН, is ours when its words read again give our name letter
+// for letter; a second reading that gives another name, or none, leaves it
+// a name that is not ours, for a clerk.
+func TestOwnNameReadAgain(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, reread string
+		ours         bool
+	}{
+		{"read again as ours", "ООО «Лютик»,", true},
+		{"read again as another", "ООО «Лотос»,", false},
+		{"read again the same", "OOO «Jlrotnk»,", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			printed := edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 ООО~0.6 «Jlrotnk»~0.4,")
+			reread := edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 "+tc.reread)
+			ocr := pageScaled(1, 0.95, printed...)
+			res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{pageScaled(1, 0.95, reread...)}, conf: 0.93})
+			ours := slices.Contains(res.Evidence["buyer.name"], pervichka.EvidenceOwnCompany)
+			if ours != tc.ours || (nameForm(string(res.Buyer.Name)) == "ооо лютик") != tc.ours {
+				t.Errorf("buyer %q, evidence %v; want ours %v", res.Buyer.Name, res.Evidence["buyer.name"], tc.ours)
+			}
+			if hasReason(res, "own_name_mismatch:buyer") == tc.ours {
+				t.Errorf("reasons %v", res.ReviewReasons)
+			}
+		})
+	}
+}
+
+// A name with a word read as Latin twins («ООО «NK Ромашка»» for «ПК»,
+// 9901's realistic счёт-фактура 006) is taken from its second reading when
+// that reads the word in Cyrillic and agrees on the rest; then its other
+// printing vouches for it. A second reading in Latin again, or of other
+// words, leaves it as read.
+func TestNameLatinTwinsReadAgain(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, reread, want string
+		repeated           bool
+	}{
+		{"read in Cyrillic", "ООО «ПК Ромашка»,", "ООО «ПК Ромашка»", true},
+		{"read in Latin again", "ООО «NK Ромашка»,", "ООО «NK Ромашка»", false},
+		{"another word", "ООО «ПК Ромашкин»,", "ООО «NK Ромашка»", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 ООО «NK Ромашка»,")
+			lines[4] = "ООО «ПК Ромашка»"
+			reread := edit(lines, "Поставщик @12 ООО «NK Ромашка»,", "Поставщик @12 "+tc.reread)
+			ocr := pageScaled(1, 0.95, lines...)
+			res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{pageScaled(1, 0.95, reread...)}, conf: 0.93})
+			if string(res.Supplier.Name) != tc.want {
+				t.Fatalf("supplier %q, want %q (reasons %v)", res.Supplier.Name, tc.want, res.ReviewReasons)
+			}
+			if got := slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceRepeated); got != tc.repeated {
+				t.Errorf("repeated %v, want %v (evidence %v)", got, tc.repeated, res.Evidence["supplier.name"])
+			}
+		})
+	}
+}
