@@ -299,3 +299,47 @@ func TestTORG12LoneTotalFigure(t *testing.T) {
 		}
 	}
 }
+
+// A ТОРГ-12 whose heading OCR garbled («Сумма с учетом НДС» read «сумма
+// сучетюм», «Количество» read «Копичество») is mapped by its row of column numbers when that row has all
+// fifteen marks, most read as their own number (9931's realistic ТОРГ-12
+// 015 read «3 2 3 4 5 6 7 в 9 30 11 12 13 34 15», and every row's amount
+// was taken from the VAT's column); a row of another count, or of marks
+// mostly misread, leaves the mapping to the heading.
+func TestTORG12ColumnNumbers(t *testing.T) {
+	t.Parallel()
+	head := append(torg12Head()[:7],
+		"№ @4 Товар @32 Едизчица @46 Копичество @58 (масса @66 Цена, @74 Сумма без @84 HAC @96 сумма сучетюм",
+		"@82 ставка, % @88 сумма, руб. коп. @98 ой",
+	)
+	rows := []string{
+		"@1 1 @4 Сахар-песок @32 кг @37 166 @58 18,000 @66 62,03 @74 1116,49 @82 10% @88 111,65 @96 1228,14",
+		"@1 2 @4 Хлеб пшеничный формовой @32 шт @37 796 @58 12,000 @66 47,10 @74 565,20 @82 10% @88 56,52 @96 621,72",
+	}
+	foot := []string{
+		"@30 Всего по накладной @58 30,000 @74 1681,69 @82 X @88 168,17 @96 1849,86",
+		"Всего отпущено на сумму Одна тысяча восемьсот сорок девять рублей 86 копеек",
+	}
+	for _, tc := range []struct {
+		name, marks string
+		byMarks     bool
+	}{
+		{"fifteen marks", "@1 3 @15 2 @28 3 @32 4 @37 5 @42 6 @46 7 @50 в @54 9 @58 30 @66 11 @74 12 @82 13 @88 34 @96 15", true},
+		{"fourteen marks", "@1 3 @15 2 @28 3 @32 4 @37 5 @42 6 @46 7 @54 9 @58 30 @66 11 @74 12 @82 13 @88 34 @96 15", false},
+		{"fifteen mostly misread", "@1 3 @15 2 @28 8 @32 4 @37 8 @42 8 @46 7 @50 в @54 8 @58 30 @66 14 @74 17 @82 13 @88 34 @96 15", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lines := append(append(append(slices.Clone(head), tc.marks), rows...), foot...)
+			res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+			if len(res.Items) != 2 {
+				t.Fatalf("items %+v", res.Items)
+			}
+			right := res.Items[0].Quantity == "18" && res.Items[1].Quantity == "12" &&
+				res.Items[0].Amount == "1228.14" && res.Items[0].VATAmount == "111.65" && res.Items[1].Amount == "621.72" && res.Items[1].VATAmount == "56.52"
+			if right != tc.byMarks {
+				t.Errorf("quantities, amounts and VAT right %v, want %v: %+v", right, tc.byMarks, res.Items)
+			}
+		})
+	}
+}

@@ -205,8 +205,14 @@ func tableAt(lines []line, hi int, typ pervichka.DocType) tableResult {
 // row is the forms' own, and maps the columns also when the title was
 // unreadable and the type unknown.
 func tableColumns(hl []line, typ pervichka.DocType) []column {
-	if last := &hl[len(hl)-1]; numberRow(last) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD || typ == pervichka.DocUnknown) {
+	last := &hl[len(hl)-1]
+	if numberRow(last) && (typ == pervichka.DocVATInvoice || typ == pervichka.DocUPD || typ == pervichka.DocUnknown) {
 		return formColumns(last)
+	}
+	if typ == pervichka.DocTORG12 && numberRow(last) {
+		if cols := torg12Columns(last); cols != nil {
+			return cols
+		}
 	}
 	return headerColumns(hl)
 }

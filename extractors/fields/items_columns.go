@@ -80,6 +80,55 @@ var formColumnNumbers = map[string]colKind{
 	"5": colNet, "7": colRate, "8": colVAT, "9": colAmount,
 }
 
+// torg12ColumnNumbers maps the fifteen columns of the ТОРГ-12 (ОКУД
+// 0330212), numbered 1 to 15 under its heading, to what they hold: the
+// price is column 11, the amount with VAT column 15.
+var torg12ColumnNumbers = []colKind{
+	colNo, colName, colOther, colUnit, colUnitCode, colOther, colOther, colOther, colOther,
+	colQty, colPrice, colNet, colRate, colVAT, colAmount,
+}
+
+// torg12Columns maps a ТОРГ-12's columns by its row of column numbers
+// when that row has as many marks as the form has columns: the marks are
+// 1 to 15 left to right whatever OCR made of them. Its heading's words,
+// small print in fifteen narrow cells, garble on photos where its digits
+// survive: 9931's realistic ТОРГ-12 015 read «Сумма с учетом НДС» as
+// «сумма сучетюм … ой», took the VAT's column for the amount and lost
+// every row's amount and VAT, while its marks read «3 2 3 4 5 6 7 в 9 30
+// 11 12 13 34 15» — fifteen of them. A row of another count is left to
+// the heading's words (nil).
+func torg12Columns(l *line) []column {
+	toks := slices.DeleteFunc(slices.Clone(l.toks), func(t token) bool {
+		return strings.Trim(t.text, speckMarks) == ""
+	})
+	if len(toks) != len(torg12ColumnNumbers) {
+		return nil
+	}
+	// Most marks must read as their own number, so that a lost mark
+	// and a stray word making fifteen between them do not shift the
+	// columns: 015's row had 11 of 15.
+	agree := 0
+	for i, t := range toks {
+		if n, err := strconv.Atoi(strings.Trim(t.text, markPunct)); err == nil && n == i+1 {
+			agree++
+		}
+	}
+	if agree < torg12MarksAgree {
+		return nil
+	}
+	cols := make([]column, len(toks))
+	for i, t := range toks {
+		cols[i] = column{kind: torg12ColumnNumbers[i], x0: t.box.X0, x1: t.box.X1, text: strconv.Itoa(i + 1), numbered: true}
+	}
+	setRanges(cols)
+	return cols
+}
+
+// torg12MarksAgree is the least number of a ТОРГ-12's fifteen column
+// marks that must read as their position's number for torg12Columns to
+// map the columns by position: two in three.
+const torg12MarksAgree = 10
+
 // updColumnNumbers is the numbering of the УПД, which starts with «А»
 // (product code) and «Б»/«1» (row number) and moves the name to «1а».
 var updColumnNumbers = map[string]colKind{
