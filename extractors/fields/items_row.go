@@ -368,7 +368,8 @@ var monthYearMark = regexp.MustCompile(`(?i)((?:январ|феврал|март
 
 // itemUnit reads a row's unit of measure from its unit cell and its ОКЕИ code
 // cell (УПД and счёт-фактура print both). A unit with a known spelling is
-// kept as printed, unless OCR read it in Latin look-alikes; an OCR'd one a
+// kept as printed, unless OCR read it in Latin look-alikes or a known ОКЕИ
+// code beside it names another unit; an OCR'd one a
 // letter away from exactly one known unit is snapped to it unless a known
 // ОКЕИ code names another; failing both, a known ОКЕИ code gives the unit.
 // A code cell holding letters is a unit printed in the code's column.
@@ -376,8 +377,17 @@ func itemUnit(printed, code string) string {
 	if printed == "" && code != "" && !startsWithDigit(code) {
 		printed, code = code, ""
 	}
+	byCode, coded := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code))
 	if printed != "" {
 		if u, ok := ruvalid.LookupUnit(printed); ok {
+			if coded && u.Code != byCode.Code {
+				// A unit the code beside it does not name: OCR made
+				// another unit of a short one («м» of «кг» beside «166»
+				// on 9801's realistic счёт-фактура 014 and 9931's
+				// ТОРГ-12 015), where the code's three digits read
+				// right. The code names what was printed.
+				return byCode.Symbol
+			}
 			if strings.ContainsFunc(printed, func(r rune) bool { return unicode.In(r, unicode.Latin) }) {
 				// Units are printed in Cyrillic: Latin letters are
 				// OCR's look-alikes («kr» for «кг»), not the print.
@@ -386,7 +396,6 @@ func itemUnit(printed, code string) string {
 			return printed
 		}
 	}
-	byCode, coded := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code))
 	if printed != "" {
 		// A guess at a garbled unit gives way to a readable code
 		// that names another («ar» beside «796» is «шт», not «кг»).

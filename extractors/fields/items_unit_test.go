@@ -21,6 +21,8 @@ func TestItemUnitAndYear(t *testing.T) {
 		{"", "796", "шт"},     // the code alone
 		{"", "мес.", "мес."},  // a unit printed in the code's column
 		{"мес", "362", "мес"}, // known spelling kept as printed
+		{"м", "166", "кг"},    // a unit the code beside it does not name
+		{"м", "006", "м"},
 		{"", "", ""},
 	}
 	for _, u := range units {
