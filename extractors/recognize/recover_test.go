@@ -37,39 +37,49 @@ func (o droppingOCR) Words(ctx context.Context, img image.Image, dpi int) ([]per
 	return slices.DeleteFunc(ws, func(w pervichka.Word) bool { return lost[key{w.Block, w.Par, w.Line}] }), nil
 }
 
+// recoverPage reads the first page of the committed corpus's scanned bill
+// 001 with ocr, the recover step on or off.
+func recoverPage(t *testing.T, ocr recognize.OCR, off bool) recognize.Page {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(corpusDir, "001-invoice-scan.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := recognize.Options{}
+	if off {
+		opt.Disabled = map[string]bool{recognize.StepRecover: true}
+	}
+	rec := recognize.New(ocr, opt)
+	raws, err := rec.Split(t.Context(), "001-invoice-scan.pdf", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := rec.Enhance(t.Context(), raws[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := rec.OCR(t.Context(), "001-invoice-scan.pdf", 0, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// hasWord reports whether a word of p contains s.
+func hasWord(p recognize.Page, s string) bool {
+	return slices.ContainsFunc(p.Text.Words, func(w pervichka.Word) bool { return strings.Contains(w.Text, s) })
+}
+
 // A line the page layout lost («Поставщик: … Заказчик:», the two labels
 // of a two-column requisites block) is read back by the recover step, and
 // only by it.
 func TestRecoverDroppedLine(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile(filepath.Join(corpusDir, "001-invoice-scan.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	has := func(p recognize.Page, s string) bool {
-		return slices.ContainsFunc(p.Text.Words, func(w pervichka.Word) bool { return strings.Contains(w.Text, s) })
-	}
 	ocr := droppingOCR{Pool: sharedPool(t), drop: "Заказчик"}
 	for _, off := range []bool{false, true} {
-		opt := recognize.Options{}
-		if off {
-			opt.Disabled = map[string]bool{recognize.StepRecover: true}
-		}
-		rec := recognize.New(ocr, opt)
-		raws, err := rec.Split(t.Context(), "001-invoice-scan.pdf", b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := rec.Enhance(t.Context(), raws[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := rec.OCR(t.Context(), "001-invoice-scan.pdf", 0, e)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := recoverPage(t, ocr, off)
 		for _, label := range []string{"Поставщик", "Заказчик"} {
-			if got := has(p, label); got == off {
+			if got := hasWord(p, label); got == off {
 				t.Errorf("recover off=%v: the dropped %q read back = %v", off, label, got)
 			}
 		}
@@ -126,38 +136,15 @@ func (o mergingOCR) Words(ctx context.Context, img image.Image, dpi int) ([]perv
 // the tall word gives way to them.
 func TestRecoverMergedLines(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile(filepath.Join(corpusDir, "001-invoice-scan.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	has := func(p recognize.Page, s string) bool {
-		return slices.ContainsFunc(p.Text.Words, func(w pervichka.Word) bool { return strings.Contains(w.Text, s) })
-	}
 	ocr := mergingOCR{Pool: sharedPool(t), first: "ИНН:", second: "КПП:"}
 	for _, off := range []bool{false, true} {
-		opt := recognize.Options{}
-		if off {
-			opt.Disabled = map[string]bool{recognize.StepRecover: true}
-		}
-		rec := recognize.New(ocr, opt)
-		raws, err := rec.Split(t.Context(), "001-invoice-scan.pdf", b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := rec.Enhance(t.Context(), raws[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := rec.OCR(t.Context(), "001-invoice-scan.pdf", 0, e)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := recoverPage(t, ocr, off)
 		for _, s := range []string{"7732612886", "773201001"} {
-			if got := has(p, s); got == off {
+			if got := hasWord(p, s); got == off {
 				t.Errorf("recover off=%v: %q under the merged word read back = %v", off, s, got)
 			}
 		}
-		if got := has(p, "bonnet"); got != off {
+		if got := hasWord(p, "bonnet"); got != off {
 			t.Errorf("recover off=%v: the merged word kept = %v", off, got)
 		}
 	}
