@@ -217,9 +217,12 @@ func (x *extraction) collectEvidence() {
 			}
 			return reread
 		}
+		// A name taken from its second reading is that reading: the
+		// reading does not vouch for itself.
+		fromReread := false
 		if hasLatinTwinWord(p.name.text) {
 			if m, ok := cyrillicReading(p.name.text, second()); ok {
-				p.name.text = m
+				p.name.text, fromReread = m, true
 			}
 		}
 		// A printing elsewhere is compared without punctuation, so it
@@ -301,7 +304,7 @@ func (x *extraction) collectEvidence() {
 			x.reason(pervichka.ReasonOwnNameMismatch, role(r).String())
 			p.inn.conf *= ownNameMismatchFactor
 		}
-		if !x.sufficient(f) && x.rereadAgrees(p.name, second()) {
+		if !fromReread && !x.sufficient(f) && x.rereadAgrees(p.name, second()) {
 			add(f, pervichka.EvidenceSecondReading)
 		}
 		ev := x.ev[f]

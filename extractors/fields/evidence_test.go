@@ -953,16 +953,17 @@ func TestOwnNameReadAgain(t *testing.T) {
 func TestNameLatinTwinsReadAgain(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name, reread, want string
-		repeated           bool
+		name, payee, reread, want string
+		repeated                  bool
 	}{
-		{"read in Cyrillic", "ООО «ПК Ромашка»,", "ООО «ПК Ромашка»", true},
-		{"read in Latin again", "ООО «NK Ромашка»,", "ООО «NK Ромашка»", false},
-		{"another word", "ООО «ПК Ромашкин»,", "ООО «NK Ромашка»", false},
+		{"read in Cyrillic", "ООО «ПК Ромашка»", "ООО «ПК Ромашка»,", "ООО «ПК Ромашка»", true},
+		{"read in Cyrillic, the other printing in Latin", "ООО «NK Ромашка»", "ООО «ПК Ромашка»,", "ООО «ПК Ромашка»", false},
+		{"read in Latin again", "ООО «ПК Ромашка»", "ООО «NK Ромашка»,", "ООО «NK Ромашка»", false},
+		{"another word", "ООО «ПК Ромашка»", "ООО «ПК Ромашкин»,", "ООО «NK Ромашка»", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lines := edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 ООО «NK Ромашка»,")
-			lines[4] = "ООО «ПК Ромашка»"
+			lines[4] = tc.payee
 			reread := edit(lines, "Поставщик @12 ООО «NK Ромашка»,", "Поставщик @12 "+tc.reread)
 			ocr := pageScaled(1, 0.95, lines...)
 			res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{pageScaled(1, 0.95, reread...)}, conf: 0.93})
@@ -971,6 +972,11 @@ func TestNameLatinTwinsReadAgain(t *testing.T) {
 			}
 			if got := slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceRepeated); got != tc.repeated {
 				t.Errorf("repeated %v, want %v (evidence %v)", got, tc.repeated, res.Evidence["supplier.name"])
+			}
+			// A name taken from its second reading is not vouched for
+			// by that reading.
+			if tc.want != "ООО «NK Ромашка»" && slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceSecondReading) {
+				t.Errorf("evidence %v names the reading the value came from", res.Evidence["supplier.name"])
 			}
 		})
 	}
