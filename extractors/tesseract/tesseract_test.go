@@ -6,6 +6,9 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -567,6 +570,92 @@ func TestReadLineWhitelistPunctuation(t *testing.T) {
 	}
 	if punct != "7707083893," || pc < 0.8 {
 		t.Errorf("with punctuation: %q at %.2f, want «7707083893,» at 0.8 or more", punct, pc)
+	}
+}
+
+// A whitelist of Cyrillic letters reaches the engine as UTF-8 and holds:
+// a prefix printed in Latin capitals with Cyrillic twins («CX-1519») is
+// read in Cyrillic when Latin letters are not on offer, and as printed
+// when they are (extractors/fields reads a number's prefix so).
+func TestReadLineCyrillicWhitelist(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	ctx := context.Background()
+	img := renderPage(t, 900, 200, 300, []textLine{{60, 110, 14, "CX-1519"}}, nil)
+	box := pervichka.Rect{X0: 20, Y0: 40, X1: 880, Y1: 160}
+	plain, _, err := p.ReadLine(ctx, img, box, "", 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cyr, _, err := p.ReadLine(ctx, img, box, "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ0123456789-/._№", 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain != "CX-1519" {
+		t.Errorf("unlimited: %q, want the Latin «CX-1519»", plain)
+	}
+	if cyr != "СХ-1519" {
+		t.Errorf("Cyrillic only: %q, want the Cyrillic «СХ-1519»", cyr)
+	}
+}
+
+// A crop of a table cell that takes the cell's borders along reads its
+// value: the borders are whitened before the reading (eraseRules).
+// testdata/date_box_borders.png is such a crop from seed 9981's realistic
+// ТОРГ-12 photo 006 after enhancement: «20.04.2025» between the borders of
+// its box, which Tesseract read as nothing with the borders in.
+func TestReadLineCellBorders(t *testing.T) {
+	p := newPool(t, Options{Size: 1})
+	f, err := os.Open(filepath.Join("testdata", "date_box_borders.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	got, _, err := p.ReadLine(context.Background(), img, pervichka.Rect{X0: b.Min.X, Y0: b.Min.Y, X1: b.Max.X, Y1: b.Max.Y}, "0123456789.", 224)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "20.04.2025" {
+		t.Errorf("date between its box's borders: %q, want 20.04.2025", got)
+	}
+}
+
+// eraseRules whitens a rule's rows and its faint fringe, and leaves rows
+// of print, however dark, and rows beside print alone.
+func TestEraseRules(t *testing.T) {
+	const w, h = 100, 12
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = 255
+	}
+	row := func(y int, v byte, from, to int) {
+		for x := from; x < to; x++ {
+			pix[y*w+x] = v
+		}
+	}
+	row(1, 170, 0, w)         // fringe
+	row(2, 20, 0, w)          // rule
+	row(3, 170, 0, w)         // fringe
+	for y := 6; y <= 9; y++ { // print: glyph-wide dark runs
+		for x := 10; x < 90; x += 10 {
+			row(y, 10, x, x+4)
+		}
+	}
+	row(10, 200, 0, w) // a grey row below print, no rule near it
+	eraseRules(pix, w, h)
+	for y := range h {
+		white := true
+		for _, v := range pix[y*w : (y+1)*w] {
+			white = white && v == 255
+		}
+		wantWhite := y <= 5 || y == 11
+		if white != wantWhite {
+			t.Errorf("row %d: white %v, want %v", y, white, wantWhite)
+		}
 	}
 }
 

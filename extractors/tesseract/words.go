@@ -204,6 +204,91 @@ const (
 	lineMaxScale = 4
 )
 
+// ruleRunShare is the least share of a crop's width one dark run must
+// take for its row to count as a rule: a cell's border caught in the crop
+// of its value. A row through print has dark runs a glyph wide.
+const ruleRunShare = 0.6
+
+// eraseRules whitens the rows of a crop (w×h gray, row-major) that a
+// horizontal rule crosses. A single-line reading of a table cell takes the
+// cell's borders along when the crop is a little generous, and Tesseract
+// then reads nothing: seed 9981's realistic ТОРГ-12 006 read its date box
+// «20.04.2025» as nothing with the box's bottom border in the crop. Dark
+// is under the midpoint of the crop's 5th and 95th percentiles, so a grey
+// rule on a photo counts.
+func eraseRules(pix []byte, w, h int) {
+	if w < 8 || h < 3 {
+		return
+	}
+	var hist [256]int
+	for _, v := range pix[:w*h] {
+		hist[v]++
+	}
+	pct := func(p float64) int {
+		n, want := 0, int(p*float64(w*h))
+		for v, c := range hist {
+			if n += c; n > want {
+				return v
+			}
+		}
+		return 255
+	}
+	lo, hi := pct(0.05), pct(0.95)
+	if hi-lo < 40 {
+		return // no contrast: nothing printed to tell from paper
+	}
+	thr := byte((lo + hi) / 2)
+	// A rule's blurred fringe (a photo's rule is 3 to 6 px of grey) is
+	// as much in the way as its core: up to ruleFringe rows beside it
+	// that hold nothing as dark as print go with it.
+	faint := byte(lo + (hi-lo)*2/5)
+	minRun := int(ruleRunShare * float64(w))
+	rule := make([]bool, h)
+	for y := 0; y < h; y++ {
+		run, best := 0, 0
+		for _, v := range pix[y*w : (y+1)*w] {
+			if v < thr {
+				run++
+				best = max(best, run)
+			} else {
+				run = 0
+			}
+		}
+		rule[y] = best >= minRun
+	}
+	noPrint := func(y int) bool {
+		for _, v := range pix[y*w : (y+1)*w] {
+			if v < faint {
+				return false
+			}
+		}
+		return true
+	}
+	erase := make([]bool, h)
+	for y := range h {
+		if !rule[y] {
+			continue
+		}
+		erase[y] = true
+		for _, dir := range []int{-1, 1} {
+			for k, yy := 1, y+dir; k <= ruleFringe && yy >= 0 && yy < h && !rule[yy] && noPrint(yy); k, yy = k+1, yy+dir {
+				erase[yy] = true
+			}
+		}
+	}
+	for y, e := range erase {
+		if e {
+			row := pix[y*w : (y+1)*w]
+			for x := range row {
+				row[x] = 255
+			}
+		}
+	}
+}
+
+// ruleFringe is how many rows beside a rule its fringe may take.
+const ruleFringe = 3
+
 // lineImage crops r from img as gray, upscales small text and pads it with
 // white on all sides (Tesseract needs a margin to find a line).
 func lineImage(img image.Image, r image.Rectangle) (gray []byte, w, h int, scale float64) {
@@ -218,6 +303,7 @@ func lineImage(img image.Image, r image.Rectangle) (gray []byte, w, h int, scale
 		crop = dst
 	}
 	cg, cw, ch := toGray(crop)
+	eraseRules(cg, cw, ch)
 	src := &image.Gray{Pix: cg, Stride: cw, Rect: image.Rect(0, 0, cw, ch)}
 	scale = 1
 	if ch < lineTarget {
