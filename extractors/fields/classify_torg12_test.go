@@ -185,6 +185,49 @@ func TestTORG12BoxedNumberReread(t *testing.T) {
 	}
 }
 
+// The number and the date garbled beside the title («Св seeLz0s#», seed
+// 9991's realistic ТОРГ-12 009) are read from a crop of each box under its
+// heading. One reading each: filled in for a clerk, not vouched for by a
+// second reading of the same crop. A box whose crop reads no figure gives
+// nothing.
+func TestTORG12BoxesReadAgain(t *testing.T) {
+	t.Parallel()
+	head := []string{
+		"@60 Унифицированная форма № ТОРГ-12",
+		"Поставщик @14 ООО «Ромашка», ИНН 7701234560, КПП 770101001, г. Москва",
+		"Плательщик @14 ООО «Лютик», ИНН 5003123458, КПП 500301001, г. Химки",
+		"@30 Номер документа @45 Дата составления",
+	}
+	clean := pageScaled(1, 0.95, append(head, "@5 ТОВАРНАЯ НАКЛАДНАЯ @32 СЧ-1519 @47 30.01.2024")...)
+	for _, tc := range []struct {
+		name, title  string
+		number, date string
+		numberCrop   bool // the number too is read from its box
+	}{
+		{"both garbled", "@5 ТОВАРНАЯ НАКЛАДНАЯ @32 Св~0.16 @47 seeLz0s#~0.1", "СЧ-1519", "2024-01-30", true},
+		{"date split", "@5 ТОВАРНАЯ НАКЛАДНАЯ @32 СЧ-1519 @47 30~0.8 01~0.8 2O24~0.8", "СЧ-1519", "2024-01-30", false},
+	} {
+		ocr := pageScaled(1, 0.95, append(head, tc.title)...)
+		res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{clean}, conf: 0.95})
+		if string(res.Number) != tc.number || string(res.Date) != tc.date {
+			t.Errorf("%s: number %q date %q, want %s of %s", tc.name, res.Number, res.Date, tc.number, tc.date)
+		}
+		if tc.numberCrop && (slices.Contains(res.Evidence["number"], pervichka.EvidenceSecondReading) || !hasReason(res, "unconfirmed:number")) {
+			t.Errorf("%s: number from its box's crop vouched for: evidence %v, reasons %v", tc.name, res.Evidence["number"], res.ReviewReasons)
+		}
+		if slices.Contains(res.Evidence["date"], pervichka.EvidenceSecondReading) || !hasReason(res, "unconfirmed:date") {
+			t.Errorf("%s: date from its box's crop vouched for: evidence %v, reasons %v", tc.name, res.Evidence["date"], res.ReviewReasons)
+		}
+	}
+	// Nothing legible in the boxes either: no number, no date.
+	blank := pageScaled(1, 0.95, append(head, "@5 ТОВАРНАЯ НАКЛАДНАЯ")...)
+	ocr := pageScaled(1, 0.95, append(head, "@5 ТОВАРНАЯ НАКЛАДНАЯ @32 Св~0.16 @47 seeLz0s#~0.1")...)
+	res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{blank}, conf: 0.95})
+	if res.Number != "" || res.Date != "" {
+		t.Errorf("blank boxes: number %q date %q, want neither", res.Number, res.Date)
+	}
+}
+
 // torg12Head is a ТОРГ-12's header and table heading, for the totals tests.
 func torg12Head() []string {
 	return []string{

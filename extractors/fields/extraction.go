@@ -67,12 +67,17 @@ type extraction struct {
 	// boxed is set when the number and date were read from the boxes
 	// beside a form's title (boxedNumberDate), not after a «№».
 	boxed bool
+	// cropped names the fields ("number", "date") read from a crop of
+	// their box because the page's reading beside the title had none
+	// (readBoxesAgain): a second reading of the same crop would only say
+	// the same, and must not vouch for them.
+	cropped map[string]bool
 	// ev is the gate's evidence per key field (evidence.go).
 	ev map[string][]string
 }
 
 func newExtraction(ctx context.Context, pages []pervichka.Page, cfg Config, rr Rereader) *extraction {
-	x := &extraction{ctx: ctx, cfg: cfg, rr: rr, lines: buildLines(pages), conf: map[string]float64{}, second: map[string]bool{}}
+	x := &extraction{ctx: ctx, cfg: cfg, rr: rr, lines: buildLines(pages), conf: map[string]float64{}, second: map[string]bool{}, cropped: map[string]bool{}}
 	for _, p := range pages {
 		x.textLayer = append(x.textLayer, p.Source == pervichka.SourcePDFText)
 	}
@@ -95,6 +100,7 @@ func (x *extraction) run() {
 	num := titleNumber(x.title)
 	if num.empty() && x.date.empty() {
 		num, x.date = boxedNumberDate(x.lines, x.title)
+		num = x.readBoxesAgain(num)
 		x.boxed = !num.empty()
 	}
 	x.number = confirmNumber(x.lines, x.title, num, x.date)

@@ -4,7 +4,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
+	"unicode/utf8"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -25,18 +27,19 @@ import (
 // that differs means a clerk must look; a line where no number is read
 // gives no second opinion.
 func (x *extraction) rereadNumber() {
-	n, t := &x.number, x.title
-	if len(n.toks) > 0 && !x.onTextLayer(n.toks) {
-		if c, ok := latinEl(n.text); ok {
-			// «MJIP00077331» for «МЛР00077331» (real-dev's photographed
-			// bill 18-13-02): a Cyrillic «Л» read as two Latin capitals.
-			// Mended, and for a clerk to confirm like any repair.
-			n.text = c
-			n.conf = min(n.conf, disagreedCap)
-			return
-		}
+	n := &x.number
+	if len(n.toks) == 0 || x.onTextLayer(n.toks) {
+		return
 	}
-	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && (scriptAmbiguous(n.text) || loneLatin(n.text)) {
+	if c, ok := latinEl(n.text); ok {
+		// «MJIP00077331» for «МЛР00077331» (real-dev's photographed
+		// bill 18-13-02): a Cyrillic «Л» read as two Latin capitals.
+		// Mended, and for a clerk to confirm like any repair.
+		n.text = c
+		n.conf = min(n.conf, disagreedCap)
+		return
+	}
+	if scriptAmbiguous(n.text) || loneLatin(n.text) {
 		if c, ok := x.cyrillicPrinting(); ok {
 			// Another printing of the same number reads in Cyrillic
 			// («Документ об отгрузке № А-17»): that is how it is
@@ -50,19 +53,24 @@ func (x *extraction) rereadNumber() {
 		// matches numbers letter for letter (unseen seeds 7705, 7707).
 		// «213-N» for «213-П»: a lone Latin letter is a Cyrillic one
 		// misread as often as not (seed 8103's contract photo, read so
-		// twice and approved).
+		// twice and approved). The letters are read again in Cyrillic
+		// for the clerk («C4-1519» → «СЧ-1519»), who still confirms them.
+		x.adoptCyrillicReading("")
 		n.conf = min(n.conf, disagreedCap)
 		return
 	}
-	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && digitForLetter.MatchString(n.text) {
+	if digitForLetter.MatchString(n.text) || shapeDigitInPrefix.MatchString(n.text) {
 		// «5П-921» for «БП-921»: a prefix's first letter read as the
 		// digit of its shape, and read so again by the second reading
-		// (seed 8442's ТОРГ-12 photo, approved so). A prefix that opens
-		// with one such digit before capitals is for a clerk to confirm.
+		// (seed 8442's ТОРГ-12 photo, approved so); «Ц6-000847» for
+		// «ЦБ-000847» its last (seed 9981's ТОРГ-12 photo, read so twice).
+		// A prefix mixing capitals and such digits is for a clerk to
+		// confirm, with its letters read again in Cyrillic.
+		x.adoptCyrillicReading("")
 		n.conf = min(n.conf, disagreedCap)
 		return
 	}
-	if len(n.toks) > 0 && !x.onTextLayer(n.toks) && moneyShaped.MatchString(n.text) {
+	if moneyShaped.MatchString(n.text) {
 		// «№ 1.00» for a printed «№ 100»: the recogniser puts a
 		// kopeck separator into short figures, and a re-read of the same
 		// line does it again (a scanner-app photo, seed 7512's
@@ -71,35 +79,52 @@ func (x *extraction) rereadNumber() {
 		n.conf = min(n.conf, disagreedCap)
 		return
 	}
-	if x.rr == nil || len(n.toks) == 0 || x.onTextLayer(n.toks) {
+	if x.rr == nil || x.cropped["number"] {
 		return
+	}
+	got, c, ok := x.readNumberAgain("")
+	if !ok {
+		return // nothing legible: no second opinion
+	}
+	if numberForm(got) == numberForm(n.text) {
+		n.conf = max(n.conf, min(rereadAgreedCap, (n.conf+c)/2+rereadAgreedBonus))
+		x.second["number"] = true
+		return
+	}
+	// The readings differ: a clerk decides. Where they differ in the
+	// prefix only, and a reading limited to Cyrillic gives the second
+	// reading's prefix, the two crops agree against the page («51-1097»
+	// on the page, «БП-1097» twice in its box, seed 9991's scanner-app
+	// ТОРГ-12): the clerk is shown theirs.
+	x.adoptCyrillicReading(got)
+	n.conf = min(n.conf, disagreedCap)
+}
+
+// readNumberAgain reads the document number again, as the line it is
+// printed in (or its box, on a form that boxes it), limited to whitelist
+// ("" for none), and returns the number found in that reading.
+func (x *extraction) readNumberAgain(whitelist string) (string, float64, bool) {
+	n, t := &x.number, x.title
+	if x.rr == nil {
+		return "", 0, false
 	}
 	if x.boxed {
 		// ТОРГ-12's number stands alone in its box under «Номер
 		// документа»: the box's words are the line to read again.
-		text, c, err := x.rr.ReadLine(x.ctx, n.toks[0].page, boxOf(n.toks), "")
+		text, c, err := x.rr.ReadLine(x.ctx, n.toks[0].page, boxOf(n.toks), whitelist)
 		if err != nil {
-			return
+			return "", 0, false
 		}
 		got := strings.Trim(strings.TrimSpace(text), " ,.;:«»\"'|[]")
-		switch {
-		case got == "":
-			// Nothing legible: no second opinion.
-		case numberForm(got) == numberForm(n.text):
-			n.conf = max(n.conf, min(rereadAgreedCap, (n.conf+c)/2+rereadAgreedBonus))
-			x.second["number"] = true
-		default:
-			n.conf = min(n.conf, disagreedCap)
-		}
-		return
+		return got, c, got != ""
 	}
 	if t == nil || t.numAt < 0 {
-		return
+		return "", 0, false
 	}
 	ts := t.line.toks
 	last := slices.IndexFunc(ts, func(tok token) bool { return tok.box == n.toks[len(n.toks)-1].box })
 	if last < t.numAt {
-		return
+		return "", 0, false
 	}
 	apart := func(i int) bool { return float64(ts[i].box.X0-ts[i-1].box.X1) > 3*t.line.unit }
 	end := last + 1
@@ -112,20 +137,161 @@ func (x *extraction) rereadNumber() {
 	for start > t.keyword && start > 0 && !apart(start) {
 		start--
 	}
-	text, c, err := x.rr.ReadLine(x.ctx, ts[start].page, boxOf(ts[start:end]), "")
+	text, c, err := x.rr.ReadLine(x.ctx, ts[start].page, boxOf(ts[start:end]), whitelist)
 	if err != nil {
-		return
+		return "", 0, false
 	}
 	got, ok := numberInLine(text)
-	if !ok {
+	return got, c, ok
+}
+
+// cyrillicNumberWhitelist limits a reading of the number to Cyrillic
+// capitals, digits and the marks numbers and title lines use. With no
+// Latin letter on offer, rus+eng reads the prefix it gave as «C4», «c4»
+// and «БП» read as «51» in Cyrillic: on seeds 9981 and 9991's ТОРГ-12
+// photos (tesseract CLI, the number's box) «СЧ-1519», «СЧ-862» and
+// «БП-1097» came out right, and «5П-1097» stayed so.
+const cyrillicNumberWhitelist = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ0123456789-/._№"
+
+// adoptCyrillicReading reads the number again limited to Cyrillic
+// capitals and takes that reading when it differs from the number in its
+// letter prefix only and either fits the number letter for letter (each
+// differing character a Latin twin or a digit of the letter's shape:
+// «C4-862» and «СЧ-862») or is what the unlimited second reading other
+// gave. The number's confidence is the caller's to cap: a reading with no
+// Latin letter allowed cannot say that none was printed.
+func (x *extraction) adoptCyrillicReading(other string) {
+	n := &x.number
+	if x.rr == nil {
 		return
 	}
-	if numberForm(got) == numberForm(n.text) {
-		n.conf = max(n.conf, min(rereadAgreedCap, (n.conf+c)/2+rereadAgreedBonus))
-		x.second["number"] = true
+	cyr, _, ok := x.readNumberAgain(cyrillicNumberWhitelist)
+	if !ok || !prefixOnlyDiffers(n.text, cyr) {
 		return
 	}
-	n.conf = min(n.conf, disagreedCap)
+	if shapeFits(n.text, cyr) || (other != "" && numberForm(other) == numberForm(cyr)) {
+		n.text = cyr
+	}
+}
+
+// prefixOnlyDiffers reports whether a and b (spaces aside) differ only in
+// a prefix of one to four characters before the first «-» or «/», and b's
+// prefix is Cyrillic capitals: «C4-862» and «СЧ-862», «51-1097» and
+// «БП-1097».
+func prefixOnlyDiffers(a, b string) bool {
+	ra := []rune(strings.ReplaceAll(a, " ", ""))
+	rb := []rune(strings.ReplaceAll(b, " ", ""))
+	if len(ra) != len(rb) || string(ra) == string(rb) {
+		return false
+	}
+	sep := slices.IndexFunc(rb, func(r rune) bool { return r == '-' || r == '/' })
+	if sep < 1 || sep > 4 || ra[sep] != rb[sep] || string(ra[sep:]) != string(rb[sep:]) {
+		return false
+	}
+	for _, r := range rb[:sep] {
+		if !unicode.Is(unicode.Cyrillic, r) || !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// shapeFits reports whether every character of a that differs from b's is
+// one OCR gives for b's: a Latin twin of the Cyrillic capital, or a digit
+// of its shape (shapeDigits).
+func shapeFits(a, b string) bool {
+	ra := []rune(strings.ReplaceAll(a, " ", ""))
+	rb := []rune(strings.ReplaceAll(b, " ", ""))
+	if len(ra) != len(rb) {
+		return false
+	}
+	for i := range ra {
+		if ra[i] == rb[i] {
+			continue
+		}
+		if ruvalid.FoldLookalikes(string(ra[i])) == string(rb[i]) && strings.ContainsRune(latinTwins, unicode.ToUpper(ra[i])) {
+			continue
+		}
+		if d, ok := shapeDigits[ra[i]]; ok && strings.ContainsRune(d, rb[i]) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// shapeDigits maps a digit to the Cyrillic capitals of its shape that OCR
+// reads as it (digitForLetter).
+var shapeDigits = map[rune]string{'0': "О", '3': "З", '4': "Ч", '5': "Б", '6': "Б", '8': "В"}
+
+// readBoxesAgain reads a form's number and date again, each from its own
+// box under «Номер документа» and «Дата составления», when the page's
+// reading beside the title gave no number (num, as boxedNumberDate found
+// it) or no date. Bold figures in ruled boxes garble on a photo where a
+// crop of the box alone reads clean: seed 9991's realistic ТОРГ-12 009
+// gave «Св seeLz0s#» on the page and «СЧ-1519», «30.01.2024» from the
+// boxes (tesseract CLI). A value so read is one reading (cropped): the
+// gate wants a second one for a number or a date, and none is to be had
+// from the same crop, so the document goes to a clerk with it filled in.
+func (x *extraction) readBoxesAgain(num value) value {
+	t := x.title
+	if x.rr == nil || t == nil || t.numAt >= 0 || x.onTextLayer(t.line.toks) || !num.empty() && !x.date.empty() {
+		return num
+	}
+	numHead, dateHead := boxHeadings(x.lines, t)
+	below := func(head []token) pervichka.Rect {
+		b := boxOf(head)
+		h := b.Dy()
+		return pervichka.Rect{X0: b.X0 - h/2, Y0: b.Y1 + h/4, X1: b.X1 + h/2, Y1: b.Y1 + int(boxedValueDepth*float64(h))}
+	}
+	if num.empty() && len(numHead) > 0 {
+		box := below(numHead)
+		text, c, err := x.rr.ReadLine(x.ctx, numHead[0].page, box, "")
+		s := strings.Trim(strings.TrimSpace(text), " ,.;:«»\"'|[]_")
+		if err == nil && strings.ContainsAny(s, "0123456789") && len(strings.Fields(s)) <= 2 && utf8.RuneCountInString(s) <= maxNumberRunes {
+			num = value{text: s, conf: c, toks: []token{{text: s, key: wordKey(s), box: box, conf: c, page: numHead[0].page}}}
+			x.cropped["number"] = true
+		}
+	}
+	if x.date.empty() && len(dateHead) > 0 {
+		box := below(dateHead)
+		text, c, err := x.rr.ReadLine(x.ctx, dateHead[0].page, box, "0123456789.")
+		if d, ok := ruvalid.ParseDate(strings.Trim(strings.TrimSpace(text), ".")); err == nil && ok {
+			s := strings.TrimSpace(text)
+			x.date = dateValue{value: value{text: d.Format(time.DateOnly), conf: c, toks: []token{{text: s, key: s, box: box, conf: c, page: dateHead[0].page}}}, date: d}
+			x.cropped["date"] = true
+		}
+	}
+	return num
+}
+
+// boxedValueDepth is how far below its heading, in the heading's word
+// heights, a box's value is read: the value cell of ТОРГ-12's boxes is
+// about twice the heading's text high (seed 9991's realistic photos: the
+// heading's words 20 px, the value 585–632 under a heading ending at 578).
+const boxedValueDepth = 2.6
+
+// maxNumberRunes bounds a number read from its box: longer text is the
+// box's neighbours read with it, not a number.
+const maxNumberRunes = 24
+
+// boxHeadings finds the words of the headings «Номер документа» and
+// «Дата составления» over the boxes beside a form's title (in the three
+// lines above it, as boxedNumberDate looks for them).
+func boxHeadings(lines []line, t *title) (num, date []token) {
+	for li := max(0, t.line.idx-3); li < t.line.idx; li++ {
+		l := &lines[li]
+		if at, ok := hasSeq(l, "номер", "документа"); ok && num == nil {
+			num = l.toks[at : at+2]
+		}
+		if at, ok := hasSeq(l, "составления"); ok && date == nil {
+			date = l.toks[at : at+1]
+			if at > 0 && matchScore(strings.Trim(l.toks[at-1].key, ":.,"), "дата") > 0 {
+				date = l.toks[at-1 : at+1]
+			}
+		}
+	}
+	return num, date
 }
 
 // dateFromShipmentLine takes the date of a УПД whose title's date is
@@ -240,6 +406,10 @@ func loneLatin(s string) bool {
 // capitals: what OCR makes of a letter prefix («5П-921» for «БП-921»).
 var digitForLetter = regexp.MustCompile(`^[034568][А-ЯЁ]`)
 
+// shapeDigitInPrefix is a letter prefix that ends in such a digit before
+// its dash: «Ц6-000847» for «ЦБ-000847».
+var shapeDigitInPrefix = regexp.MustCompile(`^[А-ЯЁ]{1,3}[034568]{1,2}[-/]`)
+
 // moneyShaped is a figure with two decimals and nothing else, «1.00» or
 // «15,50»: what OCR makes of a short number when it adds a separator.
 var moneyShaped = regexp.MustCompile(`^\d{1,6}[.,]\d{2}$`)
@@ -294,7 +464,7 @@ func (x *extraction) checkSlashYear() {
 // plausible, so a differing second reading sends the date to review.
 func (x *extraction) rereadDate() {
 	d := &x.date
-	if x.rr == nil || len(d.toks) != 1 || x.onTextLayer(d.toks) {
+	if x.rr == nil || len(d.toks) != 1 || x.onTextLayer(d.toks) || x.cropped["date"] {
 		return
 	}
 	tok := d.toks[0]
@@ -330,7 +500,7 @@ func (x *extraction) rereadDate() {
 // date assembled from joined words is not lifted.
 func (x *extraction) rereadDateLine() {
 	d := &x.date
-	if x.rr == nil || d.empty() || len(d.toks) < 3 || x.onTextLayer(d.toks) {
+	if x.rr == nil || d.empty() || len(d.toks) < 3 || x.onTextLayer(d.toks) || x.cropped["date"] {
 		return
 	}
 	var box pervichka.Rect

@@ -448,3 +448,52 @@ func ocrPage(t *testing.T, name string) pervichka.Page {
 	}
 	return page
 }
+
+// cyrillicRereader is lineRereader whose readings limited to the Cyrillic
+// number whitelist see cyr's texts instead: what Tesseract gives a prefix
+// when it may not use Latin letters.
+type cyrillicRereader struct {
+	lineRereader
+	cyr map[string]string
+}
+
+func (f *cyrillicRereader) ReadLine(ctx context.Context, page int, box pervichka.Rect, whitelist string) (string, float64, error) {
+	if whitelist != cyrillicNumberWhitelist {
+		return f.lineRereader.ReadLine(ctx, page, box, whitelist)
+	}
+	r := lineRereader{page: f.lineRereader.page, swap: f.cyr}
+	return r.ReadLine(ctx, page, box, whitelist)
+}
+
+// A number whose prefix OCR gave in Latin twins and digits of a letter's
+// shape («C4-1519» for «СЧ-1519») is read again limited to Cyrillic, and
+// that reading is shown when it fits the first letter for letter, or when
+// it is what the unlimited second reading gave; the tail must agree. The
+// number stays for a clerk to confirm either way.
+func TestNumberPrefixReadInCyrillic(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, printed string
+		plain, cyr    map[string]string
+		want          string
+	}{
+		{"Latin twin and a digit", "C4-1519", nil, map[string]string{"C4-1519": "СЧ-1519"}, "СЧ-1519"},
+		{"letter then a digit", "Ц6-000847", nil, map[string]string{"Ц6-000847": "ЦБ-000847"}, "ЦБ-000847"},
+		{"digit then a letter", "5П-921", nil, map[string]string{"5П-921": "БП-921"}, "БП-921"},
+		{"the tail differs", "C4-1519", nil, map[string]string{"C4-1519": "СЧ-1578"}, "C4-1519"},
+		{"no shape fits", "C4-1519", nil, map[string]string{"C4-1519": "ЖЧ-1519"}, "C4-1519"},
+		{"Cyrillic reading gives nothing new", "C4-1519", nil, map[string]string{"C4-1519": "4-1519"}, "C4-1519"},
+		// «51-1097» on the page, «БП-1097» in both readings of its crop
+		// (seed 9991's scanner-app ТОРГ-12).
+		{"both crops agree", "51-1097", map[string]string{"51-1097": "БП-1097"}, map[string]string{"51-1097": "БП-1097"}, "БП-1097"},
+		{"crops disagree", "51-1097", map[string]string{"51-1097": "БП-1097"}, map[string]string{"51-1097": "5П-1097"}, "51-1097"},
+	} {
+		lines := edit(invoice1C, "^А-17 ", "^"+c.printed+" ")
+		page := pageScaled(1, 0.95, lines...)
+		rr := &cyrillicRereader{lineRereader: lineRereader{page: page, swap: c.plain}, cyr: c.cyr}
+		res := Extract(context.Background(), []pervichka.Page{page}, cfg(), rr)
+		if string(res.Number) != c.want || !hasReason(res, "low_confidence:number") {
+			t.Errorf("%s: number %q, reasons %v; want %q for a clerk to confirm", c.name, res.Number, res.ReviewReasons, c.want)
+		}
+	}
+}
