@@ -3,6 +3,7 @@ package fields
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -245,7 +246,8 @@ func torg12Head() []string {
 // The grand total's gross figure garbled («93,» for 3,93) while its net
 // and tax are read: the amount in words, which the two add up to, is the
 // total — shown as unsure unless the rows add up to it too — not the tax
-// (seed 8901's scanner-app ТОРГ-12 007 took 16 568,34 of 91 879,01).
+// (seed 8901's scanner-app ТОРГ-12 007 took 16 568,34 of 91 879,01); with
+// no amount in words read, the rows' sum that the two add up to.
 func TestTORG12GrossGarbled(t *testing.T) {
 	t.Parallel()
 	rows := []string{
@@ -265,7 +267,15 @@ func TestTORG12GrossGarbled(t *testing.T) {
 	}{
 		{"rows read", rows, false, []string{pervichka.EvidenceItemsSum, pervichka.EvidenceAmountWords}},
 		{"no rows", nil, true, nil},
+		// The amount in words garbled too (seed 9991's realistic ТОРГ-12
+		// 007): the rows' sum, which the net and the tax add up to, for
+		// a clerk to check against the words.
+		{"rows read, words garbled", rows, true, []string{pervichka.EvidenceItemsSum}},
 	} {
+		foot := foot
+		if strings.Contains(tc.name, "words garbled") {
+			foot = []string{foot[0], "Всего отпущено на сумму Трии рубл"}
+		}
 		lines := append(append(torg12Head(), tc.rows...), foot...)
 		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
 		if res.Total != "3.93" {
@@ -274,6 +284,9 @@ func TestTORG12GrossGarbled(t *testing.T) {
 		}
 		if got := res.Confidence["total"] < 0.95; got != tc.unsure {
 			t.Errorf("%s: total confidence %.2f, unsure %v; want unsure %v", tc.name, res.Confidence["total"], got, tc.unsure)
+		}
+		if strings.Contains(tc.name, "words garbled") && !hasReason(res, "amount_words_mismatch") {
+			t.Errorf("%s: reasons %v, want amount_words_mismatch", tc.name, res.ReviewReasons)
 		}
 		for _, e := range tc.evidence {
 			if !slices.Contains(res.Evidence["total"], e) {

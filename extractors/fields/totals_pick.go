@@ -407,8 +407,20 @@ func (x *extraction) pickTotal() {
 			cands[i].unsure = true
 		}
 	}
+	offered := false
 	if words != nil && !slices.ContainsFunc(cands, func(c moneyCand) bool { return c.k == *words }) {
-		if c, ok := x.wordsAsLineSum(cands, *words); ok {
+		if c, ok := x.lineSum(cands, *words); ok {
+			cands = append(slices.Clone(cands), c)
+			offered = true
+		}
+	}
+	if !offered && haveSum && !slices.ContainsFunc(cands, func(c moneyCand) bool { return c.k == sum }) {
+		// The same with the rows' sum for the amount in words: seed
+		// 9991's realistic ТОРГ-12 007 lost the gross figure of «Итого
+		// 87,000 x 19 683,20 x 3 936,64 23 619,84» at the photo's edge
+		// and garbled its amount in words («… тысячилнесцьсот …»), and
+		// its total was read as the tax.
+		if c, ok := x.lineSum(cands, sum); ok {
 			cands = append(slices.Clone(cands), c)
 		}
 	}
@@ -463,16 +475,20 @@ func (x *extraction) pickTotal() {
 	}
 }
 
-// wordsAsLineSum offers the amount in words as the total when no figure
-// read says it but two figures of a totals line add up to it: the net and
+// lineSum offers another reading of the total (the amount in words, or
+// the rows' sum) as the total when no figure read says it but two figures
+// of a totals line add up to it: the net and
 // the tax of a «Всего по накладной» row whose gross figure OCR garbled
 // («… 75310,67 x 16568,34 879,» under «Девяносто одна тысяча восемьсот
 // семьдесят девять рублей 01 копейка», seed 8901's scanner-app ТОРГ-12
 // 007, whose total was read as the tax). Two readings agree, but the
 // printed total was not read: the value is capped as unsure, and only the
 // gate's own evidence can lift it — the rows adding up to it as well (as
-// on 007), which makes three readings.
-func (x *extraction) wordsAsLineSum(cands []moneyCand, words pervichka.Kopecks) (moneyCand, bool) {
+// on 007), which makes three readings. Offered for the rows' sum, the
+// value is the rows' and the line's: two readings of different print
+// that agree to the kopeck, which crossCheckTotal counts as one
+// agreement.
+func (x *extraction) lineSum(cands []moneyCand, other pervichka.Kopecks) (moneyCand, bool) {
 	seen := map[int]bool{}
 	for _, c := range cands {
 		if seen[c.line] {
@@ -482,11 +498,11 @@ func (x *extraction) wordsAsLineSum(cands []moneyCand, words pervichka.Kopecks) 
 		as := amounts(&x.lines[c.line])
 		for i := range as {
 			for j := i + 1; j < len(as); j++ {
-				if !as[i].frac || !as[j].frac || as[i].k+as[j].k != words {
+				if !as[i].frac || !as[j].frac || as[i].k+as[j].k != other {
 					continue
 				}
 				toks := append(slices.Clone(as[i].toks), as[j].toks...)
-				return moneyCand{amount: amount{k: words, toks: toks, lookalike: true, frac: true, fracLen: 2}, line: c.line, weight: c.weight, unsure: true}, true
+				return moneyCand{amount: amount{k: other, toks: toks, lookalike: true, frac: true, fracLen: 2}, line: c.line, weight: c.weight, unsure: true}, true
 			}
 		}
 	}
