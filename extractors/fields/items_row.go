@@ -206,14 +206,20 @@ func trailingUnit(ns []token, unit float64) (name, u []token) {
 	if n >= 3 {
 		if uc, ok := ruvalid.UnitByCode(strings.Trim(ns[n-1].text, "|[]")); ok && float64(ns[n-2].box.X0-ns[n-3].box.X1) > 1.2*unit {
 			word := strings.Trim(ns[n-2].text, "|[]")
-			if un, ok := ruvalid.SnapUnit(word); ok && un.Code == uc.Code {
+			un, near := ruvalid.SnapUnit(word)
+			if near && un.Code == uc.Code {
 				return append(append([]token{}, ns[:n-2]...), ns[n:]...), []token{ns[n-2]}
 			}
-			if _, near := ruvalid.SnapUnit(word); !near && garbledUnitWord(word) {
+			if near && len([]rune(word)) <= 2 || !near && garbledUnitWord(word) || unitDebris(word) {
 				// «… 10 л ил 796»: the unit garbled past knowing
 				// (9901's realistic ТОРГ-12 009, where another row
 				// read «wt», one letter from «шт»), its code names
-				// it (unitWithCode, itemUnit).
+				// it (unitWithCode, itemUnit). So it does when OCR
+				// made another short unit of it («ч», the hour, beside
+				// «006», the metre) or a mark («= 166»): seed 9991's
+				// realistic ТОРГ-12 004 lost three rows' units so. A
+				// whole unit word the code does not name («упак 796»)
+				// stays with the name.
 				return append(append([]token{}, ns[:n-2]...), ns[n:]...), []token{ns[n-2], ns[n-1]}
 			}
 		}
@@ -435,9 +441,9 @@ func unitWithCode(s string) (unit, code string, ok bool) {
 		if _, near := ruvalid.SnapUnit(u); near {
 			return u, c, true
 		}
-		if n := len([]rune(u)); n <= maxUnitWord && strings.ContainsFunc(u, unicode.IsLetter) {
-			// A unit OCR garbled («Kr» for «кг»): the code names it
-			// (itemUnit).
+		if n := len([]rune(u)); n <= maxUnitWord && strings.ContainsFunc(u, unicode.IsLetter) || unitDebris(u) {
+			// A unit OCR garbled («Kr» for «кг», «=» for a short
+			// one): the code names it (itemUnit).
 			return u, c, true
 		}
 	}
@@ -514,6 +520,22 @@ func garbledUnitWord(w string) bool {
 	}
 	for i, c := range r {
 		if !unicode.IsLetter(c) || i > 0 && unicode.IsUpper(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// unitDebris reports a word of one or two marks and no letter or digit:
+// what OCR makes of a short unit on a photo («=» for «кг»). Set apart by a
+// column gap before a known ОКЕИ code, it is that code's unit.
+func unitDebris(w string) bool {
+	r := []rune(w)
+	if len(r) == 0 || len(r) > 2 {
+		return false
+	}
+	for _, c := range r {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
 			return false
 		}
 	}

@@ -62,6 +62,10 @@ func TestUnitWithCodeInOneCell(t *testing.T) {
 		{"a misread code in the unit's cell", []string{"шт", "795"}, nil, "шт", ""},
 		{"an unknown word beside no code stays as printed", nil, []string{"абв", "123"}, "абв 123", ""},
 		{"garbled unit named by its code", nil, []string{"Kr", "166"}, "кг", "166"},
+		// A mark for a short unit (seed 9991's realistic ТОРГ-12 004),
+		// another short unit the code does not name.
+		{"a mark named by its code", []string{"=", "166"}, nil, "кг", "166"},
+		{"another short unit named by its code", []string{"ч", "006"}, nil, "м", "006"},
 		{"a long word is no unit", nil, []string{"Утеплитель", "166"}, "Утеплитель 166", ""},
 		{"two cells as usual", []string{"кг"}, []string{"166"}, "кг", "166"},
 		// The name's first word in the unit's cell (9841's realistic

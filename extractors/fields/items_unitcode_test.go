@@ -23,6 +23,11 @@ func TestTrailingUnitThenCode(t *testing.T) {
 		{"Краска водно-дисперсионная белая, 10 л @48 wt @56 796", "Краска водно-дисперсионная белая, 10 л", "wt"},            // one letter from «шт», the code's unit (9901's realistic ТОРГ-12 009)
 		{"Профиль направляющий ПН 50x40, 3 м @48 ил @56 796", "Профиль направляющий ПН 50x40, 3 м", "ил 796"},                // garbled past knowing: the code names it
 		{"Краска водно-дисперсионная белая, 10 л @48 ПНД @56 796", "Краска водно-дисперсионная белая, 10 л ПНД 796", ""},     // an abbreviation is no unit
+		// Another short unit, or a mark, before a known code (seed 9991's
+		// realistic ТОРГ-12 004: «… SOR 11 ч 006», «… 12 мм = 166»).
+		{"Труба ПНД 32 мм SOR 11 @48 ч @56 006", "Труба ПНД 32 мм SOR 11", "ч 006"},
+		{"Арматура А500С д. 12 мм @48 = @56 166", "Арматура А500С д. 12 мм", "= 166"},
+		{"Арматура А500С д. 12 мм @48 = @56 165", "Арматура А500С д. 12 мм = 165", ""}, // no known code
 	} {
 		lines := buildLines([]pervichka.Page{pageOf(tc.line)})
 		l := lines[0]
