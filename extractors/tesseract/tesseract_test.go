@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -687,4 +688,23 @@ func TestOpenMPInterposer(t *testing.T) {
 	if !reflect.DeepEqual(ours, theirs) {
 		t.Errorf("words differ:\ninterposed %v\nlibgomp    %v", ours, theirs)
 	}
+}
+
+// eraseRules takes any crop: every row it touches becomes white, every
+// other row stays as it was.
+func FuzzEraseRules(f *testing.F) {
+	f.Add([]byte{255, 255, 0, 0, 0, 0, 255, 255, 10, 200, 10, 200}, uint8(4))
+	f.Fuzz(func(t *testing.T, pix []byte, width uint8) {
+		w := max(1, int(width))
+		h := len(pix) / w
+		pix = pix[:w*h]
+		before := slices.Clone(pix)
+		eraseRules(pix, w, h)
+		for y := range h {
+			row, was := pix[y*w:(y+1)*w], before[y*w:(y+1)*w]
+			if !slices.Equal(row, was) && slices.ContainsFunc(row, func(v byte) bool { return v != 255 }) {
+				t.Fatalf("row %d changed but not whitened: %v → %v", y, was, row)
+			}
+		}
+	})
 }
