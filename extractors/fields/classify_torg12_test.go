@@ -383,6 +383,13 @@ func TestTORG12ColumnNumbers(t *testing.T) {
 		{"fifteen marks", "@1 3 @15 2 @28 3 @32 4 @37 5 @42 6 @46 7 @50 в @54 9 @58 30 @66 11 @74 12 @82 13 @88 34 @96 15", true},
 		{"fourteen marks", "@1 3 @15 2 @28 3 @32 4 @37 5 @42 6 @46 7 @54 9 @58 30 @66 11 @74 12 @82 13 @88 34 @96 15", false},
 		{"fifteen mostly misread", "@1 3 @15 2 @28 8 @32 4 @37 8 @42 8 @46 7 @50 в @54 8 @58 30 @66 14 @74 17 @82 13 @88 34 @96 15", false},
+		// «3» lost, every other mark read as its number (seed 9931's
+		// realistic ТОРГ-12 006); two lost and one misread is too few.
+		{"a mark lost, the rest read", "@1 1 @22 2 @32 4 @37 5 @42 6 @46 7 @50 8 @54 9 @58 10 @66 11 @74 12 @82 13 @88 14 @96 15", true},
+		{"marks lost and misread", "@1 1 @15 2 @32 4 @37 5 @42 6 @46 7 @50 8 @54 9 @58 10 @66 11 @74 12 @82 13 @88 34 @96 15", false},
+		// «1» lost: the row numbers would join the names (seed 9981's
+		// scanner-app ТОРГ-12 001).
+		{"the first mark lost", "@22 2 @28 3 @32 4 @37 5 @42 6 @46 7 @50 8 @54 9 @58 10 @66 11 @74 12 @82 13 @88 14 @96 15", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -396,6 +403,34 @@ func TestTORG12ColumnNumbers(t *testing.T) {
 			if right != tc.byMarks {
 				t.Errorf("quantities, amounts and VAT right %v, want %v: %+v", right, tc.byMarks, res.Items)
 			}
+			// The names start far left of the midpoint between the marks
+			// «1» and «2», and stay whole.
+			if tc.byMarks && (res.Items[0].Name != "Сахар-песок" || res.Items[1].Name != "Хлеб пшеничный формовой") {
+				t.Errorf("names %q, %q; want them whole", res.Items[0].Name, res.Items[1].Name)
+			}
 		})
+	}
+}
+
+// A ТОРГ-12 photo whose row of marks lost its «3» («1 2 4 5 … 15»), seed
+// 9931's realistic 006 as read (testdata/ocr): the columns come from the
+// marks read, and the names keep their first words, which the heading's
+// garbled words had given to the row number's column («Ноутбук Lenovo
+// IdeaPad» was lost so).
+func TestTORG12MarksLostNames(t *testing.T) {
+	t.Parallel()
+	page := ocrPage(t, "torg12-photo-marks-lost.words.json")
+	res := Extract(context.Background(), []pervichka.Page{page}, cfg(), nil)
+	want := []string{"МФУ", "Монитор", "Коммутатор", "Ноутбук", "", "", "Накопитель", "Кабель", "Источник"}
+	if len(res.Items) < len(want) {
+		t.Fatalf("%d items: %+v", len(res.Items), res.Items)
+	}
+	for i, w := range want {
+		if w != "" && !strings.HasPrefix(string(res.Items[i].Name), w) {
+			t.Errorf("item %d: name %q, want it to start with %q", i+1, res.Items[i].Name, w)
+		}
+	}
+	if res.Items[3].Quantity != "5" || res.Items[3].Amount != "323080.00" {
+		t.Errorf("item 4: %+v", res.Items[3])
 	}
 }

@@ -95,14 +95,16 @@ var torg12ColumnNumbers = []colKind{
 // survive: 9931's realistic ТОРГ-12 015 read «Сумма с учетом НДС» as
 // «сумма сучетюм … ой», took the VAT's column for the amount and lost
 // every row's amount and VAT, while its marks read «3 2 3 4 5 6 7 в 9 30
-// 11 12 13 34 15» — fifteen of them. A row of another count is left to
-// the heading's words (nil).
+// 11 12 13 34 15» — fifteen of them. A row that lost a mark or two maps
+// its columns by the numbers read when every mark left reads as a number
+// and they rise (torg12ColumnsByNumber). Another row is left to the
+// heading's words (nil).
 func torg12Columns(l *line) []column {
 	toks := slices.DeleteFunc(slices.Clone(l.toks), func(t token) bool {
 		return strings.Trim(t.text, speckMarks) == ""
 	})
 	if len(toks) != len(torg12ColumnNumbers) {
-		return nil
+		return torg12ColumnsByNumber(toks)
 	}
 	// Most marks must read as their own number, so that a lost mark
 	// and a stray word making fifteen between them do not shift the
@@ -123,6 +125,41 @@ func torg12Columns(l *line) []column {
 	setRanges(cols)
 	return cols
 }
+
+// torg12ColumnsByNumber maps the columns of a row of ТОРГ-12 marks that
+// lost some (seed 9931's realistic ТОРГ-12 006 read «1 2 4 5 … 15», its
+// «3» gone): every mark left must read as a number from 1 to 15, in
+// rising order, at least torg12MarksKept of them, the first 1 and the last
+// 15; each column is the one its number names, and the lost ones are left
+// out.
+func torg12ColumnsByNumber(toks []token) []column {
+	if len(toks) < torg12MarksKept || len(toks) > len(torg12ColumnNumbers) {
+		return nil
+	}
+	cols := make([]column, 0, len(toks))
+	last := 0
+	for _, t := range toks {
+		n, err := strconv.Atoi(strings.Trim(t.text, markPunct))
+		if err != nil || n <= last || n > len(torg12ColumnNumbers) {
+			return nil
+		}
+		last = n
+		cols = append(cols, column{kind: torg12ColumnNumbers[n-1], x0: t.box.X0, x1: t.box.X1, text: strconv.Itoa(n), numbered: true})
+	}
+	if cols[0].text != "1" || last != len(torg12ColumnNumbers) {
+		// The row's ends lost: without «1» the row numbers join the
+		// names (seed 9981's scanner-app ТОРГ-12 001 read «2 3 … 15»
+		// and gave «1 |Монитор …»), and what stands beyond the last
+		// mark read is unknown.
+		return nil
+	}
+	setRanges(cols)
+	return cols
+}
+
+// torg12MarksKept is the least number of marks torg12ColumnsByNumber
+// maps the columns by: at most two of the fifteen lost.
+const torg12MarksKept = 13
 
 // torg12MarksAgree is the least number of a ТОРГ-12's fifteen column
 // marks that must read as their position's number for torg12Columns to
