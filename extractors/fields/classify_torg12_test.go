@@ -434,3 +434,24 @@ func TestTORG12MarksLostNames(t *testing.T) {
 		t.Errorf("item 4: %+v", res.Items[3])
 	}
 }
+
+// A rate read on one row («wt 7%», the unit's code misread; seed 9991's
+// realistic ТОРГ-12 008) against «без НДС» in the other rows is not shown
+// as sure.
+func TestRateAgainstNoVATRows(t *testing.T) {
+	t.Parallel()
+	rows := []string{
+		"1 @4 Скрепки канцелярские @40 шт @46 1 @58 1,31 @68 1,31 @84 без НДС @90 без НДС @100 1,31",
+		"2 @4 Скрепки канцелярские @40 шт 7% @46 1 @58 1,31 @68 1,31 @84 без НДС @90 без НДС @100 1,31",
+		"3 @4 Скрепки канцелярские @40 шт @46 1 @58 1,31 @68 1,31 @84 без НДС @90 без НДС @100 1,31",
+	}
+	foot := []string{
+		"@30 Всего по накладной @46 3 @68 3,93 @84 X @90 без НДС @100 3,93",
+		"Всего отпущено на сумму Три рубля 93 копейки",
+	}
+	lines := append(append(torg12Head(), rows...), foot...)
+	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+	if res.VATRate != pervichka.VATNone && res.Confidence["vat_rate"] >= 0.95 {
+		t.Errorf("rate %q at %.2f against «без НДС» rows; want it doubted", res.VATRate, res.Confidence["vat_rate"])
+	}
+}
