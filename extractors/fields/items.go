@@ -185,6 +185,25 @@ func tableAt(lines []line, hi int, typ pervichka.DocType) tableResult {
 		return res
 	}
 	res.rows, res.end = readRows(lines, last+1, cols, typ)
+	if cols[0].numbered && last > first {
+		// Columns mapped by the row of column marks, which OCR can garble
+		// into other marks that still rise («3 10 2 24 5) 4 5 6 ? e D) 10
+		// 208 13 12 12а 13» under seed 10021's realistic счёт-фактура 007:
+		// the «3» of the quantity's column over the names, every row of
+		// that page lost). The heading's words map them too; the mapping
+		// under which more rows' quantity × price gives their amount is
+		// the one that cut the rows where the print does, if at least
+		// half its rows do: headings' words over a slanted photo's rows
+		// cut them in two as well (seed 10031's realistic счёт-фактура
+		// 006: 5 of 16 rows added up, against 1 of 12 by its marks, most
+		// of either without an amount). A tie keeps the marks.
+		if alt := headerColumns(lines[first:last]); len(alt) >= 2 {
+			rows, end := readRows(lines, last+1, alt, typ)
+			if n := rowsAddingUp(rows); n > rowsAddingUp(res.rows) && 2*n >= len(rows) {
+				res.rows, res.end = rows, end
+			}
+		}
+	}
 	if len(res.rows) == 0 {
 		// Not a table after all: do not let it bound the totals.
 		res.end = -1

@@ -231,3 +231,25 @@ func arithmeticBroken(r *itemRow) bool {
 	}
 	return true
 }
+
+// rowsAddingUp counts the rows whose quantity, price and amount were all
+// read and agree (arithmeticBroken): rows cut from a line where the print
+// sets its cells. A column mapped to the wrong x gives rows without one
+// of the three, or whose figures do not multiply out.
+func rowsAddingUp(rows []itemRow) int {
+	n := 0
+	for i := range rows {
+		if rowAddsUp(&rows[i]) {
+			n++
+		}
+	}
+	return n
+}
+
+// rowAddsUp reports a row whose quantity, price and amount were all read
+// and agree.
+func rowAddsUp(r *itemRow) bool {
+	qm, okQ := quantityMilli(string(r.item.Quantity))
+	p, errP := pervichka.ParseKopecks(string(r.item.Price))
+	return okQ && qm > 0 && errP == nil && p > 0 && r.hasAmt && !arithmeticBroken(r)
+}

@@ -480,22 +480,29 @@ func quantityGluedToUnit(s string) (qty, unit string, ok bool) {
 	return q, right, true
 }
 
-// unitBesideBadCode splits «шт 795»: a known unit and, after it, three
+// unitBesideBadCode splits «шт 795»: a known unit and, beside it, three
 // digits that are no ОКЕИ code (a misread one; seed 9201's realistic
-// ТОРГ-12 003 read «796» so). unitWithCode takes the pair when the code
-// is known.
+// ТОРГ-12 003 read «796» so). The code may come first, as the
+// счёт-фактура prints it, when one column took both (seed 10021's
+// realistic счёт-фактура 007 read «795 шт»). unitWithCode takes the pair
+// when the code is known.
 func unitBesideBadCode(s string) (string, bool) {
 	ws := strings.Fields(s)
-	if len(ws) != 2 || len(ws[1]) != 3 || onlyDigits(ws[1]) != ws[1] {
+	if len(ws) != 2 {
 		return "", false
 	}
-	if _, known := ruvalid.UnitByCode(ws[1]); known {
-		return "", false
+	for i, c := range ws {
+		if len(c) != 3 || onlyDigits(c) != c {
+			continue
+		}
+		if _, known := ruvalid.UnitByCode(c); known {
+			return "", false
+		}
+		if _, known := ruvalid.LookupUnit(ws[1-i]); known {
+			return ws[1-i], true
+		}
 	}
-	if _, known := ruvalid.LookupUnit(ws[0]); !known {
-		return "", false
-	}
-	return ws[0], true
+	return "", false
 }
 
 // readingOrder orders two words of a cell as they are read: by line (the
