@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	pervichka "github.com/pervichka/pervichka"
 	"github.com/pervichka/pervichka/extractors/ruvalid"
@@ -247,7 +248,7 @@ func (x *extraction) result() pervichka.Result {
 			// A comma ending an OCR'd name is a speck or the end of a
 			// line whose next one was read into another row («… за март
 			// 2024 г.,», 9901's realistic act 003): no name ends so.
-			it.Name = pervichka.Text(strings.TrimRight(mendNameWords(string(it.Name)), ", "))
+			it.Name = pervichka.Text(strings.TrimRight(mendNameWords(trimNameRule(string(it.Name))), ", "))
 		}
 		if it.VATAmount == "" && r.hasAmt && rateErr == nil && x.vatRate != pervichka.VATNone {
 			// A table without a VAT column: the line's VAT by the
@@ -364,4 +365,25 @@ func blocking(reasons []string) bool { return pervichka.Blocking(reasons) }
 // cell's text: «|Картридж», «[усл ед», «шт]».
 func trimCellEdges(t pervichka.Text) pervichka.Text {
 	return pervichka.Text(strings.TrimSpace(strings.Trim(strings.TrimSpace(string(t)), "|[]_")))
+}
+
+// trimNameRule drops the mark OCR made of a cell's left rule and the rule
+// above it, glued to an OCR'd name's first word: «ГБумага», «ГМешки» (the
+// corner read as «Г») and «"Перчатки» with no closing quote in the name
+// (seed 10031's realistic bill 009, six rows of 32). «Г» goes only before
+// a capital and a small letter, which no word starts with after a «Г»;
+// a quote only when the name has no other.
+func trimNameRule(name string) string {
+	r := []rune(name)
+	if len(r) < 4 {
+		return name
+	}
+	switch {
+	case r[0] == 'Г' && unicode.IsUpper(r[1]) && unicode.IsLower(r[2]) && unicode.IsLower(r[3]):
+		return string(r[1:])
+	case (r[0] == '"' || r[0] == '“' || r[0] == '\'') && strings.Count(name, string(r[0])) == 1 &&
+		!strings.ContainsAny(name, "«»„”") && unicode.IsUpper(r[1]):
+		return string(r[1:])
+	}
+	return name
 }

@@ -368,9 +368,10 @@ var latinYearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?r\.(\s|$|[,;)])`)
 
 // monthYearMark is a service period ending a name, «за март 2024 г.», whose
 // «г.» OCR read as one other mark: «т», «‹», «<», «r» (9841's realistic act
-// 005: three of its five rows). Only after a month's name, where nothing
-// but «г.» is printed, and only at the end.
-var monthYearMark = regexp.MustCompile(`(?i)((?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\S* (?:19|20)\d\d) ?[т‹<r]\.?$`)
+// 005: three of its five rows), «1» (seed 10031's realistic acts). Only
+// after a month's name, where nothing but «г.» is printed, and only at
+// the end.
+var monthYearMark = regexp.MustCompile(`(?i)((?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\S* (?:19|20)\d\d) ?[т‹<r1]\.?$`)
 
 // itemUnit reads a row's unit of measure from its unit cell and its ОКЕИ code
 // cell (УПД and счёт-фактура print both). A unit with a known spelling is

@@ -224,6 +224,9 @@ func TestMendNameWords(t *testing.T) {
 		{"Услуги по бухгалтерскому учету за март 2024 т", "Услуги по бухгалтерскому учету за март 2024 г."},
 		{"Услуги по налоговой отчетности за март 2024 ‹", "Услуги по налоговой отчетности за март 2024 г."},
 		{"Аренда за Май 2024 <", "Аренда за Май 2024 г."},
+		{"Услуги хостинга за сентябрь 2026 1.", "Услуги хостинга за сентябрь 2026 г."},
+		{"Услуги по уборке за март 2023 1", "Услуги по уборке за март 2023 г."},
+		{"Болт М12 2026 1", "Болт М12 2026 1"},                             // no month
 		{"Щебень 2024 т", "Щебень 2024 т"},                                 // no month: tonnes, perhaps
 		{"Услуги за март 2024 т, арт. 5", "Услуги за март 2024 т, арт. 5"}, // not at the end
 	} {
@@ -252,6 +255,25 @@ func TestMendNameWordsOCROnly(t *testing.T) {
 		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, tc.conf, lines...)}, Config{}, nil)
 		if len(res.Items) != 1 || string(res.Items[0].Name) != tc.want {
 			t.Errorf("conf %.2f: items %+v, want the name %q", tc.conf, res.Items, tc.want)
+		}
+	}
+}
+
+// The mark OCR made of a cell's corner, glued to a name's first word, is
+// dropped; a name that starts so in print is kept.
+func TestTrimNameRule(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"ГБумага туалетная двухслойная", "Бумага туалетная двухслойная"},
+		{"ГМешки для мусора 120 л", "Мешки для мусора 120 л"},
+		{`"Перчатки нитриловые, размер М`, "Перчатки нитриловые, размер М"},
+		{`"Ромашка" набор`, `"Ромашка" набор`},         // a pair of quotes is print
+		{"ГКЧП-сувенир", "ГКЧП-сувенир"},               // capitals after «Г»: an abbreviation
+		{"Гвозди строительные", "Гвозди строительные"}, // a word starting with «Г»
+		{`"1С:Бухгалтерия»`, `"1С:Бухгалтерия»`},       // no capital after the quote
+		{"Г", "Г"},
+	} {
+		if got := trimNameRule(tc.in); got != tc.want {
+			t.Errorf("trimNameRule(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
