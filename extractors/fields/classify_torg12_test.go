@@ -386,7 +386,14 @@ func TestTORG12ColumnNumbers(t *testing.T) {
 		// «3» lost, every other mark read as its number (seed 9931's
 		// realistic ТОРГ-12 006); two lost and one misread is too few.
 		{"a mark lost, the rest read", "@1 1 @22 2 @32 4 @37 5 @42 6 @46 7 @50 8 @54 9 @58 10 @66 11 @74 12 @82 13 @88 14 @96 15", true},
-		{"marks lost and misread", "@1 1 @15 2 @32 4 @37 5 @42 6 @46 7 @50 8 @54 9 @58 10 @66 11 @74 12 @82 13 @88 34 @96 15", false},
+		// A misread mark between two read takes the number between
+		// them: «3» lost and «14» read «34»; «6» lost, «11» read «uu»
+		// and «14» read «4» (seed 10031's realistic ТОРГ-12 010).
+		{"a mark lost, one misread", "@1 1 @15 2 @32 4 @37 5 @42 6 @46 7 @50 8 @54 9 @58 10 @66 11 @74 12 @82 13 @88 34 @96 15", true},
+		{"a mark lost, two garbled", "@1 1 @15 2 @28 3 @32 4 @37 5 @46 7 @50 8 @54 9 @58 10 @66 uu @74 12 @82 13 @88 4 @96 15", true},
+		// Marks garbled where marks were lost too: their numbers are
+		// not known, and too few are left.
+		{"marks lost and garbled", "@1 1 @15 2 @32 4 @37 5 @42 6 @50 x @54 y @58 10 @66 11 @74 12 @82 13 @88 14 @96 15", false},
 		// «1» lost: the row numbers would join the names (seed 9981's
 		// scanner-app ТОРГ-12 001).
 		{"the first mark lost", "@22 2 @28 3 @32 4 @37 5 @42 6 @46 7 @50 8 @54 9 @58 10 @66 11 @74 12 @82 13 @88 14 @96 15", false},
@@ -453,5 +460,59 @@ func TestRateAgainstNoVATRows(t *testing.T) {
 	res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
 	if res.VATRate != pervichka.VATNone && res.Confidence["vat_rate"] >= 0.95 {
 		t.Errorf("rate %q at %.2f against «без НДС» rows; want it doubted", res.VATRate, res.Confidence["vat_rate"])
+	}
+}
+
+// «Плательщик» with its «щ» read as two letters («Плательдьек», seed
+// 10031's realistic ТОРГ-12 002) or as another letter still labels the
+// buyer.
+func TestTORG12PayerLabelMisread(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ label, want string }{
+		{"Плательдьек", "ООО «Лютик»"},
+		{"Плательшик", "ООО «Лютик»"},
+	} {
+		lines := torg12Head()
+		// The consignee's line garbled, as on 002's photo.
+		lines[2] = "Грузополучатель @14 000 “Лкутмк”. ИНН 5003123458, КПП 500301001, г. Химки"
+		lines[4] = tc.label + " @14 ООО «Лютик», ИНН 5003123458, КПП 500301001, г. Химки"
+		lines = append(lines, "1 @4 Скрепки канцелярские @40 шт @46 1 @58 1,31 @68 1,31 @84 без НДС @90 без НДС @100 1,31",
+			"@30 Всего по накладной @46 1 @68 1,31 @84 X @90 без НДС @100 1,31")
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+		if string(res.Buyer.Name) != tc.want {
+			t.Errorf("%q: buyer %q, want %q", tc.label, res.Buyer.Name, tc.want)
+		}
+	}
+}
+
+// A side with no name read whose ИНН and КПП are ours gets our configured
+// name, proposed under the routing threshold: the document goes to a
+// clerk. Another КПП, or an ИНН printed once (its check digit alone), gets
+// nothing.
+func TestOwnNameProposedForUnreadName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, payer, want string
+	}{
+		{"ours", "Плательщик @14 ~ ИНН 5003123458, КПП 500301001, г. Химки", "ООО Лютик"},
+		{"another КПП", "Плательщик @14 ~ ИНН 5003123458, КПП 500302001, г. Химки", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lines := torg12Head()
+			lines[2] = "Грузополучатель" + strings.TrimPrefix(tc.payer, "Плательщик")
+			lines[4] = tc.payer
+			lines = append(lines, "1 @4 Скрепки канцелярские @40 шт @46 1 @58 1,31 @68 1,31 @84 без НДС @90 без НДС @100 1,31",
+				"@30 Всего по накладной @46 1 @68 1,31 @84 X @90 без НДС @100 1,31")
+			res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), nil)
+			if string(res.Buyer.Name) != tc.want {
+				t.Fatalf("buyer %q, want %q", res.Buyer.Name, tc.want)
+			}
+			if tc.want != "" && (res.Confidence["buyer.name"] >= DefaultMinConfidence || !res.NeedsReview ||
+				!slices.Contains(res.Evidence["buyer.name"], pervichka.EvidenceOwnCompany)) {
+				t.Errorf("buyer name at %.2f, review %v, evidence %v: want it proposed under %.2f with our company's evidence",
+					res.Confidence["buyer.name"], res.NeedsReview, res.Evidence["buyer.name"], DefaultMinConfidence)
+			}
+		})
 	}
 }

@@ -72,11 +72,35 @@ func (x *extraction) gate() {
 // purpose: a repair is shown to a clerk as doubtful unless evidence of its
 // own lifts it. Not measured: a cap under the routing threshold decides
 // nothing an evidence rule does not decide too.
+//
+// nameOwnProposedConf is the confidence of our configured name proposed
+// for a side whose name was not read at all but whose ИНН and КПП are
+// ours (ownByRequisites): under DefaultMinConfidence, so that the
+// document goes to a clerk, who sees the name highlighted. The print may
+// name us otherwise, or be another's error; nothing on the page was read
+// to say so.
 const (
-	nameAgreedConf = confirmedConf
-	nameOwnConf    = 0.97
-	nameMendedCap  = 0.75
+	nameAgreedConf      = confirmedConf
+	nameOwnConf         = 0.97
+	nameMendedCap       = 0.75
+	nameOwnProposedConf = 0.75
 )
+
+// ownByRequisites returns our organisation whose ИНН and КПП side r
+// carries: its ИНН vouched for by more than its check digit (sufficient)
+// and its КПП read and equal to the configured one.
+func (x *extraction) ownByRequisites(r int) (pervichka.Party, bool) {
+	p := &x.parties[r]
+	if p.inn.empty() || p.kpp.empty() || !x.sufficient(role(r).String()+".inn") {
+		return pervichka.Party{}, false
+	}
+	for _, o := range x.cfg.Own {
+		if o.Name != "" && o.KPP != "" && string(o.INN) == p.inn.text && string(o.KPP) == p.kpp.text {
+			return o, true
+		}
+	}
+	return pervichka.Party{}, false
+}
 
 // collectEvidence records, per key field, what corroborates its value
 // (before route, which reads the names' confidence lifted here).
@@ -204,6 +228,16 @@ func (x *extraction) collectEvidence() {
 		p := &x.parties[r]
 		f := role(r).String() + ".name"
 		if p.name.empty() {
+			if o, ok := x.ownByRequisites(r); ok {
+				// No name read for a side whose ИНН (vouched for beyond
+				// its check digit) and КПП are ours: our configured
+				// name is proposed, under the routing threshold, for a
+				// clerk to confirm against the page (seed 10031's
+				// realistic ТОРГ-12 002 and УПД 014 and 10021's УПД 013
+				// lost our name so).
+				p.name = value{text: string(o.Name), conf: nameOwnProposedConf}
+				add(f, pervichka.EvidenceOwnCompany)
+			}
 			continue
 		}
 		if x.onTextLayer(p.name.toks) {

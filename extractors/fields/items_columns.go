@@ -128,29 +128,77 @@ func torg12Columns(l *line) []column {
 
 // torg12ColumnsByNumber maps the columns of a row of ТОРГ-12 marks that
 // lost some (seed 9931's realistic ТОРГ-12 006 read «1 2 4 5 … 15», its
-// «3» gone): every mark left must read as a number from 1 to 15, in
-// rising order, at least torg12MarksKept of them, the first 1 and the last
-// 15; each column is the one its number names, and the lost ones are left
-// out.
+// «3» gone) or garbled some (seed 10031's realistic ТОРГ-12 010 read «1 2
+// 3 4 5 7 8 9 10 uu 12 13 4 15»: «6» lost, «11» and «14» garbled). The
+// marks that read as numbers rising from 1 to 15 anchor the row (the
+// longest such run); a run of other marks between two anchors takes the
+// numbers between them when it has as many marks as they are apart, and
+// is left out otherwise. The first mark must be 1 and the last 15, and at
+// least torg12MarksKept marks mapped; each column is the one its number
+// names, and the lost ones are left out.
 func torg12ColumnsByNumber(toks []token) []column {
 	if len(toks) < torg12MarksKept || len(toks) > len(torg12ColumnNumbers) {
 		return nil
 	}
-	cols := make([]column, 0, len(toks))
-	last := 0
-	for _, t := range toks {
+	nums := make([]int, len(toks))
+	for i, t := range toks {
 		n, err := strconv.Atoi(strings.Trim(t.text, markPunct))
-		if err != nil || n <= last || n > len(torg12ColumnNumbers) {
-			return nil
+		if err != nil || n < 1 || n > len(torg12ColumnNumbers) {
+			n = 0
 		}
-		last = n
-		cols = append(cols, column{kind: torg12ColumnNumbers[n-1], x0: t.box.X0, x1: t.box.X1, text: strconv.Itoa(n), numbered: true})
+		nums[i] = n
 	}
-	if cols[0].text != "1" || last != len(torg12ColumnNumbers) {
+	if nums[0] != 1 || nums[len(nums)-1] != len(torg12ColumnNumbers) {
 		// The row's ends lost: without «1» the row numbers join the
 		// names (seed 9981's scanner-app ТОРГ-12 001 read «2 3 … 15»
 		// and gave «1 |Монитор …»), and what stands beyond the last
 		// mark read is unknown.
+		return nil
+	}
+	// The longest run of marks rising strictly from the first to the
+	// last, by position.
+	best := make([]int, len(nums))
+	prev := make([]int, len(nums))
+	for i := range nums {
+		best[i], prev[i] = 0, -1
+		if nums[i] == 0 {
+			continue
+		}
+		best[i] = 1
+		for j := range i {
+			if nums[j] != 0 && nums[j] < nums[i] && nums[i]-nums[j] >= i-j && best[j]+1 > best[i] {
+				best[i], prev[i] = best[j]+1, j
+			}
+		}
+	}
+	var anchors []int
+	for i := len(nums) - 1; i >= 0; i = prev[i] {
+		anchors = append(anchors, i)
+	}
+	slices.Reverse(anchors)
+	if anchors[0] != 0 {
+		return nil
+	}
+	mapped := make([]int, len(nums))
+	for k, i := range anchors {
+		mapped[i] = nums[i]
+		if k == 0 {
+			continue
+		}
+		j := anchors[k-1]
+		if i-j-1 == nums[i]-nums[j]-1 {
+			for m := j + 1; m < i; m++ {
+				mapped[m] = nums[j] + m - j
+			}
+		}
+	}
+	cols := make([]column, 0, len(toks))
+	for i, t := range toks {
+		if n := mapped[i]; n > 0 {
+			cols = append(cols, column{kind: torg12ColumnNumbers[n-1], x0: t.box.X0, x1: t.box.X1, text: strconv.Itoa(n), numbered: true})
+		}
+	}
+	if len(cols) < torg12MarksKept {
 		return nil
 	}
 	setRanges(cols)
