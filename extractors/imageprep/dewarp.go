@@ -36,6 +36,7 @@ func (p *enhancer) dewarp() (bool, error) {
 		return false, err
 	}
 	p.log.Debug("dewarp", "applied", out != nil, "spread_px", spread, "spread_caps", spread/capH)
+	keystoned := false
 	if out == nil {
 		// No bend the text-line model could fit: the sheet may still
 		// lie at a slant with its corners out of the frame (keystone).
@@ -44,20 +45,32 @@ func (p *enhancer) dewarp() (bool, error) {
 			return false, err
 		}
 		p.log.Debug("keystone", "applied", ks != nil, "spread_px", kspread, "spread_caps", kspread/capH)
-		out = ks
+		out, keystoned = ks, ks != nil
 	}
-	if out == nil {
-		// Neither: a form's rules may still show a bend. Last, because
-		// on a sheet whose lines fan out strongly enough for keystone
-		// (unseen seed 8911's realistic счёт-фактура 015, 6.8 capitals)
-		// levelling the rules one by one lost the table's narrow columns
-		// that keystone's steady tilt kept.
-		rb, rspread, n, err := ruleBend(p.ctx, p.gray, capH, ruleMinSpreadCaps*capH)
+	if out == nil || keystoned {
+		// Neither: a form's rules may still show a bend. Not instead of
+		// keystone: on a sheet whose lines fan out strongly enough for
+		// it (unseen seed 8911's realistic счёт-фактура 015, 6.8
+		// capitals) levelling the rules one by one lost the table's
+		// narrow columns that keystone's steady tilt kept. After it, on
+		// what it levelled: one tilt per row of the page leaves a
+		// perspective's slope across the table (seed 10031's realistic
+		// счёт-фактура 006: keystone's 5.1 capitals, then its rules
+		// still spread 4.1, the right columns' figures half a row above
+		// their names, every row's amount lost; 48 of 86 fields right
+		// before, 79 after).
+		src := p.gray
+		if out != nil {
+			src = out
+		}
+		rb, rspread, n, err := ruleBend(p.ctx, src, capH, ruleMinSpreadCaps*capH)
 		if err != nil {
 			return false, err
 		}
 		p.log.Debug("rule bend", "applied", rb != nil, "rules", n, "spread_px", rspread, "spread_caps", rspread/capH)
-		out = rb
+		if rb != nil {
+			out = rb
+		}
 	}
 	changed := out != nil
 	if out != nil {
