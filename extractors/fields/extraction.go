@@ -117,6 +117,7 @@ func (x *extraction) run() {
 	x.bank = findBank(x.lines, x.parties[0].column)
 	x.rereadBIK()
 	x.table = findTable(x.lines, x.typ)
+	x.rereadRowAmounts()
 	x.totals = findTotals(x.lines, x.typ, x.table.end)
 	x.checkTableByArithmetic()
 	x.checkLostSeparators()

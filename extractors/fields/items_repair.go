@@ -29,12 +29,15 @@ func repairRow(r *itemRow, figures []token) {
 		}
 	}
 	fill := func(want pervichka.Kopecks) bool { return readsAs(figures, want) }
-	if hasQty && hasPrice && r.hasAmt && qm%1000 == 0 && product(qm, price) != r.amount {
+	if hasQty && hasPrice && r.hasAmt && !r.wholeMoney && qm%1000 == 0 && product(qm, price) != r.amount {
 		// A fractional quantity whose comma OCR lost: «1,5» read «15»
 		// (seed 9301's scanned счёт-фактура 005, 1,5 кг at 340,67 for
 		// 511,01). The price and the amount, read apart, decide it
 		// only when the quantity shifted by one to three places gives
-		// the amount exactly.
+		// the amount exactly, both read with their kopecks: an amount
+		// read as a bare number is a figure cut short, not a product
+		// («10» of «10 000,00» made 2 шт «0.002» on seed 10021's
+		// realistic счёт-оферта 002).
 		for d := int64(10); d <= 1000; d *= 10 {
 			if q := qm / d; q > 0 && product(q, price) == r.amount {
 				qm = q
