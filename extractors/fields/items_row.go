@@ -384,6 +384,14 @@ func itemUnit(printed, code string) string {
 	if printed == "" && code != "" && !startsWithDigit(code) {
 		printed, code = code, ""
 	}
+	if code == "" && len(printed) == 3 && onlyDigits(printed) == printed {
+		// The code alone in the unit's column («166» for «кг»: the
+		// heading's cells mapped one column off on 9981's realistic
+		// ТОРГ-12s): a known code names its unit.
+		if u, ok := ruvalid.UnitByCode(printed); ok {
+			return u.Symbol
+		}
+	}
 	byCode, coded := ruvalid.UnitByCode(ruvalid.NormalizeNumber(code))
 	if printed != "" {
 		if u, ok := ruvalid.LookupUnit(printed); ok {

@@ -19,6 +19,8 @@ func TestItemUnitAndYear(t *testing.T) {
 		{"kr", "", "кг"},    // Latin look-alikes of «кг»
 		{"Kr", "166", "кг"},
 		{"", "796", "шт"},     // the code alone
+		{"166", "", "кг"},     // the code alone, in the unit's column
+		{"999", "", "999"},    // no code known: as printed
 		{"", "мес.", "мес."},  // a unit printed in the code's column
 		{"мес", "362", "мес"}, // known spelling kept as printed
 		{"м", "166", "кг"},    // a unit the code beside it does not name
