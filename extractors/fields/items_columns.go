@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Locating the items table: which line is its header (the words of column
@@ -410,6 +411,13 @@ func headerColumns(hl []line) []column {
 			keys[i] = t.key
 		}
 		k := strings.Join(keys, " ")
+		if !strings.ContainsAny(k, "№#") && !strings.ContainsFunc(k, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			// A speck or a rule read as a heading cell («~» right of
+			// «Сумма» on seed 10031's realistic act 003) heads no
+			// column: as one, it took the amounts printed under its
+			// neighbour's right half, and two rows with them.
+			continue
+		}
 		cols = append(cols, column{kind: classifyHeaderCell(k + " "), x0: c.x0, x1: c.x1, text: k})
 	}
 	setRanges(cols)

@@ -196,12 +196,17 @@ func readRows(lines []line, start int, cols []column, typ pervichka.DocType) ([]
 					delete(cells, colNo)
 				}
 			}
-			if !starts && lineHasAmount(cells) && len(cells[colName]) > 0 && !fillsGaps(cur, cells) && ((cur != nil && curHasAmount(cur)) || (cur == nil && len(rows) == 0 && lastNo < 0)) {
+			if !starts && lineHasAmount(cells) && len(cells[colName]) > 0 && !fillsGaps(cur, cells) && ((cur != nil && curHasAmount(cur)) || (cur == nil && len(rows) == 0 && lastNo < 0)) ||
+				!starts && cur == nil && len(rows) == 0 && lastNo < 0 && lineHasAmount(cells) && (cellHasFigure(colQty, cells[colQty]) || cellHasFigure(colPrice, cells[colPrice])) {
 				// No row number read at all, but a name and an amount
 				// of its own after a complete row, or as the first line
 				// of figures under the heading (a photo's «1» lost in the
 				// table's rule): a row. A wrapped name's second line has
-				// no amount.
+				// no amount. So is the first line of figures under the
+				// heading whose name OCR lost too (seed 8911's realistic
+				// УПД 002: «gm 26 797,00 20722,00», the «gm» under the
+				// unit's code): a quantity or price and an amount of its
+				// own, or every row after it would move up one.
 				starts = true
 				lastNo++
 				if lastNo == 0 {
