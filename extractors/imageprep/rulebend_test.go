@@ -20,6 +20,13 @@ func ruledPage(w, h, nRules int, bow float64, withRules bool) *image.Gray {
 // ruledPageOff is ruledPage with every row moved down by off(x) px at
 // column x.
 func ruledPageOff(w, h, nRules int, off func(x int) float64, withRules bool) *image.Gray {
+	return ruledPageAt(w, h, nRules, func(x, _ int) float64 { return off(x) }, withRules)
+}
+
+// ruledPageAt is ruledPage with each row moved down by off(x, y) px at
+// column x, y being the row's rule's height on the flat page: a fan that
+// tilts each row its own way as well as a bow.
+func ruledPageAt(w, h, nRules int, off func(x, y int) float64, withRules bool) *image.Gray {
 	g := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range g.Pix {
 		g.Pix[i] = 255
@@ -33,7 +40,7 @@ func ruledPageOff(w, h, nRules int, off func(x int) float64, withRules bool) *im
 	for r := 1; r <= nRules; r++ {
 		y0 := r * gap
 		for x := w / 10; x < w*9/10; x++ {
-			yy := float64(y0) + off(x)
+			yy := float64(y0) + off(x, y0)
 			if withRules {
 				for t := range 3 {
 					dark(x, int(yy)+t)
@@ -49,8 +56,10 @@ func ruledPageOff(w, h, nRules int, off func(x int) float64, withRules bool) *im
 	}
 	if withRules {
 		for _, x := range []int{w / 10, w / 3, w * 2 / 3, w*9/10 - 1} {
-			for y := gap; y < nRules*gap; y++ {
-				dark(x, y+int(off(x)))
+			for r := 1; r < nRules; r++ {
+				for y := r * gap; y < (r+1)*gap; y++ {
+					dark(x, y+int(off(x, r*gap)))
+				}
 			}
 		}
 	}
