@@ -487,8 +487,7 @@ func TestTORG12PayerLabelMisread(t *testing.T) {
 
 // A side with no name read whose ИНН and КПП are ours gets our configured
 // name, proposed under the routing threshold: the document goes to a
-// clerk. Another КПП, or an ИНН printed once (its check digit alone), gets
-// nothing.
+// clerk. Another КПП beside our ИНН gets nothing.
 func TestOwnNameProposedForUnreadName(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

@@ -87,8 +87,10 @@ const (
 )
 
 // ownByRequisites returns our organisation whose ИНН and КПП side r
-// carries: its ИНН vouched for by more than its check digit (sufficient)
-// and its КПП read and equal to the configured one.
+// carries: its ИНН sufficient (for our ИНН, a right check digit not
+// repaired and the directory's entry) and its КПП read and equal to the
+// configured one: one misread digit would have to keep the check digit
+// right and land on our ИНН, with our КПП beside it.
 func (x *extraction) ownByRequisites(r int) (pervichka.Party, bool) {
 	p := &x.parties[r]
 	if p.inn.empty() || p.kpp.empty() || !x.sufficient(role(r).String()+".inn") {
@@ -229,8 +231,8 @@ func (x *extraction) collectEvidence() {
 		f := role(r).String() + ".name"
 		if p.name.empty() {
 			if o, ok := x.ownByRequisites(r); ok {
-				// No name read for a side whose ИНН (vouched for beyond
-				// its check digit) and КПП are ours: our configured
+				// No name read for a side whose ИНН (its check digit
+				// right) and КПП are ours: our configured
 				// name is proposed, under the routing threshold, for a
 				// clerk to confirm against the page (seed 10031's
 				// realistic ТОРГ-12 002 and УПД 014 and 10021's УПД 013
