@@ -570,3 +570,41 @@ func TestOrientationDeferredLinesOnEndSkipsOSD(t *testing.T) {
 		t.Error("OSD engine created for pages whose lines stand on end")
 	}
 }
+
+// cellText draws what a dense form's table looks like at probe size:
+// narrow cells, each holding short lines of letter-sized blobs (7×11 px
+// at a pitch of 10, lines 20 px apart) with wide gaps between the cells,
+// so that both ink profiles swing (the cells' columns as much as the
+// lines) and neither gives the lines' direction. The seed-1 and realistic
+// photos' pages like it (УПД and ТОРГ-12 headings, 43 of 236 probes) were
+// read at all four turns until the glyphs' neighbours were asked.
+func cellText() *image.Gray {
+	g := whiteGray(900, 640)
+	for cy := 20; cy+60 < 640; cy += 90 {
+		for cx := 20; cx+50 < 900; cx += 95 {
+			for line := range 3 {
+				for k := range 5 - line%2 {
+					x0, y0 := cx+10*k, cy+20*line
+					for y := y0; y < y0+11; y++ {
+						for x := x0; x < x0+7; x++ {
+							g.Pix[y*g.Stride+x] = 0
+						}
+					}
+				}
+			}
+		}
+	}
+	return g
+}
+
+func TestLineDirectionByNeighbours(t *testing.T) {
+	g := cellText()
+	for _, tc := range []struct {
+		deg  int
+		want int
+	}{{0, linesHorizontal}, {180, linesHorizontal}, {90, linesVertical}, {270, linesVertical}} {
+		if got := lineDirection(rotateCW(g, tc.deg)); got != tc.want {
+			t.Errorf("turned %d°: lineDirection = %d, want %d", tc.deg, got, tc.want)
+		}
+	}
+}
