@@ -109,6 +109,7 @@ func (x *extraction) run() {
 	x.dateFromShipmentLine()
 	x.rereadDate()
 	x.rereadDateLine()
+	x.checkDateElsewhere()
 	x.checkSlashYear()
 	if x.title != nil && x.title.score < weakTitleScore {
 		x.number.conf *= weakTitleFactor

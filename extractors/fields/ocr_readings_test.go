@@ -497,3 +497,48 @@ func TestNumberPrefixReadInCyrillic(t *testing.T) {
 		}
 	}
 }
+
+// A date that another date on the page differs from by one digit OCR
+// confuses goes to a clerk (checkDateElsewhere): unseen seed 10081's
+// ТОРГ-12 read «01.06.2023» as «01.05.2023» at 0.95 under a foot dated
+// «"01" июня 2023г.», and was approved. Dates further apart (the
+// contract's) and the same date again doubt nothing.
+func TestDateAgainstOtherDates(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, foot string
+		doubt      bool
+	}{
+		{"no other date", "Работы сдал: Петров П. П.", false},
+		{"the same date in words", `Работы сдал: "30" мая 2025 г.`, false},
+		{"month one twin digit off", `Работы сдал: "30" июня 2025 г.`, true},
+		{"year one twin digit off", "Работы сдал: 30.05.2026", true},
+		{"one digit off, not a twin", "Работы сдал: 30.08.2025", false},
+		{"two digits off", "Работы сдал: 20.06.2025", false},
+	} {
+		lines := append(edit(act, "^Акт ^№ ^12 ^от ^31 ^мая ^2025 ^г.", "^Акт ^№ ^12 ^от ^30.05.2025"), c.foot)
+		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.97, lines...)}, cfg(), nil)
+		if res.Date != "2025-05-30" || hasReason(res, "low_confidence:date") != c.doubt {
+			t.Errorf("%s: date %q conf %v, reasons %v", c.name, res.Date, res.Confidence["date"], res.ReviewReasons)
+		}
+	}
+}
+
+func TestOCRTwinDigits(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"01062023", "01052023", true},
+		{"31052025", "81052025", true},
+		{"31052025", "31052025", false},
+		{"31052025", "30052025", false},
+		{"31052025", "36062025", false},
+		{"3105", "310", false},
+	} {
+		if got := ocrTwinDigits(c.a, c.b); got != c.want {
+			t.Errorf("ocrTwinDigits(%s, %s) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
