@@ -550,7 +550,9 @@ func (x *extraction) rereadDateLine() {
 // Dates of one document are often the same (shipment, acceptance) and
 // seldom one confusable digit apart, so such a pair means one of them was
 // misread: the date goes to a clerk. Dates further apart (a contract's, a
-// power of attorney's) say nothing.
+// power of attorney's) say nothing, nor do dates a document sets apart
+// from its own on purpose (deadlineLine): seed 9801's realistic bill of
+// 14 July was «действителен по: 19 июля», 4 and 9 being twins.
 func (x *extraction) checkDateElsewhere() {
 	d := &x.date
 	if d.empty() || x.onTextLayer(d.toks) {
@@ -559,6 +561,9 @@ func (x *extraction) checkDateElsewhere() {
 	want := d.date.Format("02012006")
 	for li := range x.lines {
 		l := &x.lines[li]
+		if deadlineLine(l) {
+			continue
+		}
 		for i := 0; i < len(l.toks); {
 			o, ok := findDate(l.toks, i)
 			if !ok {
@@ -581,6 +586,20 @@ func (x *extraction) checkDateElsewhere() {
 			i = next
 		}
 	}
+}
+
+// deadlineLine reports a line that dates a deadline or a validity: a
+// bill's «Счёт действителен до …», «Оплатить до …», «Срок оплаты …»,
+// a power of attorney's «… годна до …».
+func deadlineLine(l *line) bool {
+	for _, t := range l.toks {
+		for _, st := range []string{"действител", "срок", "оплатит", "годен", "годна"} {
+			if strings.HasPrefix(t.key, st) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ocrTwinDigits reports two digit strings of one length that differ in

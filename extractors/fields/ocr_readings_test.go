@@ -515,6 +515,8 @@ func TestDateAgainstOtherDates(t *testing.T) {
 		{"year one twin digit off", "Работы сдал: 30.05.2026", true},
 		{"one digit off, not a twin", "Работы сдал: 30.08.2025", false},
 		{"two digits off", "Работы сдал: 20.06.2025", false},
+		{"a validity set apart on purpose", "Счёт действителен до 30.06.2025", false},
+		{"a deadline", "Срок оплаты: 30.06.2025", false},
 	} {
 		lines := append(edit(act, "^Акт ^№ ^12 ^от ^31 ^мая ^2025 ^г.", "^Акт ^№ ^12 ^от ^30.05.2025"), c.foot)
 		res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.97, lines...)}, cfg(), nil)
