@@ -54,9 +54,9 @@ func (p *Pool) Orientation(ctx context.Context, img image.Image) (degrees int, c
 }
 
 // OrientationDeferred is Orientation that leaves the upright answer to the
-// page's recognition: when the text lines of the page's centre are seen
-// lying flat, it returns 0 with unverified set, asking neither OSD nor a
-// reading of the central crop. Most photos are upright, and the caller
+// page's recognition: when the text lines of the page and of its centre
+// are seen lying flat (newReadProbe), it returns 0 with unverified set,
+// asking neither OSD nor a reading of the central crop. Most photos are upright, and the caller
 // recognises the whole page upright anyway: that recognition is the better
 // reading test (UprightScore), and only a page that reads badly needs
 // OrientationByReading. Other pages go to OSD as in Orientation, except

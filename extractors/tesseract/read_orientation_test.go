@@ -608,3 +608,73 @@ func TestLineDirectionByNeighbours(t *testing.T) {
 		}
 	}
 }
+
+// edgeTextPage is the second page of a landscape form photographed on its
+// side: its text (letter blobs in lines standing on end) lies in bands
+// along the top and bottom edges, the centre is empty but for a fold when
+// fold is set, a dashed line across the sheet.
+func edgeTextPage(fold bool) *image.Gray {
+	g := whiteGray(1000, 1400)
+	blob := func(x0, y0 int) {
+		for y := y0; y < y0+7; y++ {
+			for x := x0; x < x0+11; x++ {
+				g.Pix[y*g.Stride+x] = 0
+			}
+		}
+	}
+	for _, band := range [][2]int{{40, 300}, {1100, 1360}} {
+		for x := 40; x+11 < 960; x += 20 {
+			for y := band[0]; y+7 < band[1]; y += 10 {
+				if (y/10+x/20)%9 != 0 { // gaps between words
+					blob(x, y)
+				}
+			}
+		}
+	}
+	if fold {
+		for x := 0; x+30 < 1000; x += 40 {
+			for y := 700; y < 703; y++ {
+				for k := range 30 {
+					g.Pix[y*g.Stride+x+k] = 0
+				}
+			}
+		}
+	}
+	return g
+}
+
+// The whole page is asked for the lines' direction as well as its centre
+// (pageAndCrop): a page whose text runs along its edges has none in the
+// centre, or a fold there that looks like a line lying flat (seed 10031's
+// realistic счёт-фактура 006, page 2, was taken as upright for it and
+// recognised whole before being read at its turns).
+func TestProbeDirectionFromWholePage(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		fold       bool
+		crop, want int
+	}{
+		{"empty centre", false, linesUnknown, linesVertical},
+		{"fold across the centre", true, linesHorizontal, linesUnknown},
+	} {
+		g := edgeTextPage(tc.fold)
+		pr := newReadProbe(g)
+		if got := lineDirection(pr.crop); got != tc.crop {
+			t.Errorf("%s: the crop alone says %d, want %d (the case is not what it should show)", tc.name, got, tc.crop)
+		}
+		if pr.dir != tc.want {
+			t.Errorf("%s: probe direction %d, want %d", tc.name, pr.dir, tc.want)
+		}
+	}
+	for _, tc := range []struct{ page, crop, want int }{
+		{linesUnknown, linesHorizontal, linesHorizontal},
+		{linesVertical, linesUnknown, linesVertical},
+		{linesVertical, linesVertical, linesVertical},
+		{linesVertical, linesHorizontal, linesUnknown},
+		{linesUnknown, linesUnknown, linesUnknown},
+	} {
+		if got := pageAndCrop(tc.page, tc.crop); got != tc.want {
+			t.Errorf("pageAndCrop(%d, %d) = %d, want %d", tc.page, tc.crop, got, tc.want)
+		}
+	}
+}
