@@ -268,22 +268,28 @@ func newReadProbe(g *image.Gray) readProbe {
 }
 
 // pageAndCrop is the direction of a page's text lines from that of the
-// whole page (reduced to readInkLongSide) and that of its central crop:
-// the one known when the other is not, none when they disagree. The crop
-// was asked alone before; on the 312 probes of realistic, scanner-app,
-// messenger and hard photos of seeds 1, 9801, 9841, 9901, 10021 and 10031
-// the crop gave no direction on 32 pages and the wrong one on 2 (a fold
-// across an empty centre, read as lines lying flat), while the whole page
-// gave one on 302 and never the wrong one, 24 of them where the crop gave
-// none and both where it was wrong. Where they disagree the page is read
-// at all four turns, as a page without a direction was: a wrong
-// direction lying flat costs a whole page's recognition before the page
-// is read at its turns anyway.
+// whole page (reduced to readInkLongSide) and that of its central crop.
+// The crop was asked alone before; on the 312 probes of realistic,
+// scanner-app, messenger and hard photos of seeds 1, 9801, 9841, 9901,
+// 10021 and 10031 it gave no direction on 32 pages and the wrong one on 2
+// (a fold across an empty centre, read as lines lying flat), while the
+// whole page gave one on 302 and never the wrong one, 24 of them where
+// the crop gave none and both where it was wrong. Where they disagree the
+// page is read at all four turns, as a page without a direction was: a
+// wrong direction lying flat costs a whole page's recognition before the
+// page is read at its turns anyway.
+//
+// The page alone settles lines standing on end, not lines lying flat:
+// those leave the page upright and unverified, and on seed 1's hard
+// photos two pages upside down whose centre gave no direction, taken as
+// lying flat from the page, were recognised upright, read too badly for
+// either turn to win, and kept upside down; asked OSD and read at the
+// four turns as before, they were turned.
 func pageAndCrop(page, crop int) int {
 	switch {
-	case page == linesUnknown:
+	case page == linesUnknown || page == crop:
 		return crop
-	case crop == linesUnknown || crop == page:
+	case crop == linesUnknown && page == linesVertical:
 		return page
 	}
 	return linesUnknown

@@ -671,6 +671,9 @@ func TestProbeDirectionFromWholePage(t *testing.T) {
 		{linesVertical, linesUnknown, linesVertical},
 		{linesVertical, linesVertical, linesVertical},
 		{linesVertical, linesHorizontal, linesUnknown},
+		{linesHorizontal, linesVertical, linesUnknown},
+		{linesHorizontal, linesUnknown, linesUnknown},
+		{linesHorizontal, linesHorizontal, linesHorizontal},
 		{linesUnknown, linesUnknown, linesUnknown},
 	} {
 		if got := pageAndCrop(tc.page, tc.crop); got != tc.want {
