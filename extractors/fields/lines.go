@@ -280,7 +280,118 @@ func holdTesseractRuns(pws []pageWord, u float64) {
 		}
 		hold(len(idx))
 	}
+	joinTouchingRuns(pws, u, run)
 }
+
+// joinTouchingRuns makes one run of two runs (or lone words) of different
+// Tesseract lines where the last word of one touches the first of the
+// other: no further apart than touchGapUnits, overlapping vertically by
+// half the smaller height. Tesseract's page layout splits a climbing title
+// into blocks in the middle of a word: on 10131's realistic счёт-фактура
+// 002 «СЧЕТ-ФАКТУРА № 17» and «18 от 20 мая 2023 г.» were two blocks 4 px
+// (a tenth of a word height) apart, the two runs' levels put them in two
+// lines, and the number was read «17» for «1718», confirmed by a second
+// reading of the same line. runs is the number of runs holdTesseractRuns
+// made.
+func joinTouchingRuns(pws []pageWord, u float64, runs int) {
+	type ocrLine struct{ block, par, line int }
+	// group: a run, or a lone word of a Tesseract line as a run of its own.
+	group := make([]int, len(pws))
+	next := runs
+	for i, w := range pws {
+		if w.run != 0 {
+			group[i] = w.run
+			continue
+		}
+		if (ocrLine{w.Block, w.Par, w.Line}) == (ocrLine{}) {
+			group[i] = -1
+			continue
+		}
+		next++
+		group[i] = next
+	}
+	first := map[int]int{} // group → its leftmost word
+	last := map[int]int{}  // group → its rightmost word
+	for i, g := range group {
+		if g < 0 {
+			continue
+		}
+		if f, ok := first[g]; !ok || pws[i].Box.X0 < pws[f].Box.X0 {
+			first[g] = i
+		}
+		if l, ok := last[g]; !ok || pws[i].Box.X1 > pws[l].Box.X1 {
+			last[g] = i
+		}
+	}
+	parent := make([]int, next+1)
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(g int) int {
+		for parent[g] != g {
+			parent[g] = parent[parent[g]]
+			g = parent[g]
+		}
+		return g
+	}
+	joined := false
+	for ga, li := range last {
+		a := pws[li]
+		for gb, fi := range first {
+			if ga == gb {
+				continue
+			}
+			b := pws[fi]
+			if (ocrLine{a.Block, a.Par, a.Line}) == (ocrLine{b.Block, b.Par, b.Line}) {
+				continue
+			}
+			gap := float64(b.Box.X0 - a.Box.X1)
+			overlap := min(a.Box.Y1, b.Box.Y1) - max(a.Box.Y0, b.Box.Y0)
+			if gap < -0.1*u || gap > touchGapUnits*u || float64(overlap) < 0.5*float64(min(a.Box.Dy(), b.Box.Dy())) {
+				continue
+			}
+			if ra, rb := find(ga), find(gb); ra != rb {
+				parent[rb] = ra
+				joined = true
+			}
+		}
+	}
+	if !joined {
+		return
+	}
+	members := map[int][]int{}
+	for i, g := range group {
+		if g > 0 {
+			r := find(g)
+			members[r] = append(members[r], i)
+		}
+	}
+	for r, idx := range members {
+		gs := map[int]bool{}
+		for _, i := range idx {
+			gs[group[i]] = true
+		}
+		if len(gs) < 2 {
+			continue
+		}
+		var sum float64
+		for _, i := range idx {
+			sum += pws[i].level
+		}
+		mean := sum / float64(len(idx))
+		for _, i := range idx {
+			pws[i].level = mean
+			pws[i].run = r
+		}
+	}
+}
+
+// touchGapUnits is the widest gap (in median word heights) at which two
+// words of different Tesseract lines still touch (joinTouchingRuns): under
+// the narrowest word space of 1C's fonts (0.3 of a word height, see
+// runGapUnits), so that only a word Tesseract's layout cut in two is
+// joined, never two words a space apart.
+const touchGapUnits = 0.2
 
 // runGapUnits is the widest gap (in median word heights) between two words
 // of one run of a Tesseract line (holdTesseractRuns): a word space is

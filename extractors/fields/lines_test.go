@@ -62,6 +62,53 @@ func TestTiltedTitleStaysOneLine(t *testing.T) {
 	}
 }
 
+// TestWordCutBetweenBlocks: Tesseract's layout put a climbing title into
+// two blocks in the middle of its number (10131's realistic счёт-фактура
+// 002: «СЧЕТ-ФАКТУРА № 17» and «18 от 20 мая 2023 г.», 4 px apart). The
+// two halves touch, so they are one line and the number is «1718»; words
+// of other blocks a word space apart stay where their levels put them.
+func TestWordCutBetweenBlocks(t *testing.T) {
+	page := pervichka.Page{Width: 3445, Height: 2603, Source: pervichka.SourceOCR}
+	add := func(text string, x0, y0, x1, y1, blk int) {
+		page.Words = append(page.Words, pervichka.Word{Text: text, Box: pervichka.Rect{X0: x0, Y0: y0, X1: x1, Y1: y1}, Conf: 0.95, Block: blk, Par: 1, Line: 1})
+	}
+	// The boxes as read off the photo.
+	add("СЧЕТ-ФАКТУРА", 203, 97, 570, 151, 2)
+	add("№", 584, 117, 634, 154, 2)
+	add("17", 652, 121, 706, 157, 2)
+	add("18", 710, 123, 764, 161, 4)
+	add("от", 780, 134, 834, 163, 4)
+	add("20", 848, 130, 900, 166, 4)
+	add("мая", 921, 140, 1000, 172, 4)
+	add("2023", 1025, 136, 1140, 174, 4)
+	add("г.", 1156, 149, 1190, 181, 4)
+	for r := 0; r < 30; r++ {
+		by := 300 + r*60
+		add("Продавец:", 194, by, 400, by+36, 10+r)
+		add("Общество", 700, by, 900, by+36, 10+r)
+		add("ответственностью", 960, by, 1300, by+36, 10+r)
+	}
+	x := newExtraction(context.Background(), []pervichka.Page{page}, Config{Now: testNow}, nil)
+	x.run()
+	if r := x.result(); r.Number != "1718" || r.Date != "2023-05-20" {
+		t.Errorf("number %q date %q, want 1718 of 2023-05-20", r.Number, r.Date)
+	}
+	// The same page with the halves a word space apart (0.4 of a word
+	// height): two words of two blocks, not one cut in two.
+	for i := range page.Words {
+		if page.Words[i].Block == 4 {
+			page.Words[i].Box.X0 += 12
+			page.Words[i].Box.X1 += 12
+		}
+	}
+	lines := buildLines([]pervichka.Page{page})
+	for _, l := range lines {
+		if strings.Contains(l.text(), "СЧЕТ-ФАКТУРА") && strings.Contains(l.text(), "18") {
+			t.Errorf("halves a word space apart joined: %q", l.text())
+		}
+	}
+}
+
 // A speck read as a word inside another word's box (9801's realistic УПД
 // 003: «№ УТ-144 a от 8 мая 2024 г.», the «a» inside the number's box) is
 // no word of the line: the number is read without it, and the title's cell
