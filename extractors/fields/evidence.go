@@ -267,7 +267,7 @@ func (x *extraction) collectEvidence() {
 		// recogniser reads the same print the same way twice (unseen seed
 		// 8812's photographed bill 007 approved «ООО «ToprMactep»», both
 		// printings of «ТоргМастер» read so).
-		stray := strings.ContainsFunc(p.name.text, strayNameMark) || latinTwinWord(p.name.text)
+		stray := strings.ContainsFunc(p.name.text, strayNameMark) || latinTwinWord(p.name.text) || latinTwinPair(p.name.text)
 		// A name taken from another printing disagrees with the reading
 		// at its label: a third printing read alike does not settle which
 		// is right (unseen seed 9341's act 024: «Аврора-Юг» read «Аврора
@@ -714,6 +714,22 @@ func latinTwinWordOf(name string, minLen int) bool {
 	return false
 }
 
+// latinTwinPair reports a name holding a word of two letters spelled only
+// with Latin twins of Cyrillic letters, its legal form aside: «NK» in
+// «ООО “NK Кристалл"» for «ПК» (10131's scanner-app ТОРГ-12 005, read so at
+// two printings and shown at 0.9). Like a longer word (latinTwinWord), the
+// reading cannot tell the script, so a second printing read alike does not
+// vouch for it. A legal form read in Latin («AO», «OOO») is compared as
+// the form it spells.
+func latinTwinPair(name string) bool {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len([]rune(w)) == 2 && !legalFormWords[nameForm(w)] && latinTwinWordOf(w, 2) {
+			return true
+		}
+	}
+	return false
+}
+
 // hasLatinTwinWord reports a name holding a word of two letters or more
 // spelled only with Latin twins of Cyrillic letters (nameLatinTwins): «NK»
 // for «ПК», «TennoAnpanc» for «ТеплоАльянс».
@@ -791,13 +807,70 @@ func (x *extraction) nameRepeated(v value) bool {
 	words = slices.DeleteFunc(words, func(w string) bool { return legalFormWords[w] })
 	coreMarks := strings.Join(words, " ")
 	return x.anyTokenElsewhere(v.toks, func(li, k int) bool {
-		if !containsWords(nameForm(x.lines[li].toks[k].text), first) {
+		if !containsWords(nameForm(foldTwinWords(x.lines[li].toks[k].text)), first) {
 			return false
 		}
-		p := x.printingFrom(li, k)
+		p := foldTwinTokens(x.printingFrom(li, k))
 		return containsWords(nameForm(joinTokens(p)), core) && !quotedNameGoesOn(p, core) &&
 			containsWords(nameFormMarks(joinTokens(p)), coreMarks)
 	})
+}
+
+// twinOf maps the Latin letters OCR gives for Cyrillic ones of the same
+// print shape (nameLatinTwins, but «N», which stands for «П» or «И») to
+// those Cyrillic letters.
+var twinOf = map[rune]rune{
+	'A': 'А', 'B': 'В', 'C': 'С', 'E': 'Е', 'H': 'Н', 'K': 'К', 'M': 'М', 'O': 'О', 'P': 'Р', 'T': 'Т', 'X': 'Х', 'Y': 'У',
+	'a': 'а', 'c': 'с', 'e': 'е', 'o': 'о', 'p': 'р', 'x': 'х', 'y': 'у', 'r': 'г', 't': 'т', 'n': 'п', 'u': 'и', 'k': 'к', 'm': 'м',
+}
+
+// foldTwinWords spells in Cyrillic each word of s written only in Latin
+// letters that have Cyrillic twins: another printing of a name read in
+// the wrong script, «AO «TexHopecypc»» in the Получатель cell of 10131's
+// scanned bill 010 over «АО «Техноресурс»» at «Поставщик». The two
+// readings differ in script, so they are two readings, and where every
+// letter of one is the twin of the other's, they agree on the print. Only
+// the other printing is folded: a name read in Latin twins is no name to
+// confirm (latinTwinWord), whatever its other printing says. A Latin word
+// with a letter of its own («Smart») stays as it is.
+func foldTwinWords(s string) string {
+	words := strings.Fields(s)
+	changed := false
+	for i, w := range words {
+		latin, other := 0, false
+		for _, r := range w {
+			switch {
+			case twinOf[r] != 0:
+				latin++
+			case unicode.IsLetter(r):
+				other = true
+			}
+		}
+		if latin == 0 || other {
+			continue
+		}
+		words[i] = strings.Map(func(r rune) rune {
+			if c := twinOf[r]; c != 0 {
+				return c
+			}
+			return r
+		}, w)
+		changed = true
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(words, " ")
+}
+
+// foldTwinTokens is ts with each token's text passed through
+// foldTwinWords; ts itself is left alone.
+func foldTwinTokens(ts []token) []token {
+	out := slices.Clone(ts)
+	for i := range out {
+		out[i].text = foldTwinWords(out[i].text)
+	}
+	return out
 }
 
 // nameFormMarks is nameForm keeping the marks that join two words into

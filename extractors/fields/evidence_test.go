@@ -609,6 +609,14 @@ func TestNameRepeatedMarks(t *testing.T) {
 		{"ООО «Базис-Строй»", "ООО «Базис Строй»", false},
 		{"ООО «Базис–Строй»", "ООО «Базис-Строй»", true},
 		{"ООО «Базис-Строй»", "ООО «Базис-Строй»", true},
+		// The bank block's printing read in Latin twins (10131's scanned
+		// bill 010: «AO «TexHopecypc»» over «АО «Техноресурс»») agrees
+		// letter for letter; one twin off («TexHopecypc» for «Техноресурс»
+		// is right, «TexHopecypk» is not) does not, nor does a Latin word
+		// with a letter of its own.
+		{"AO «TexHopecypc»", "АО «Техноресурс»", true},
+		{"AO «TexHopecypk»", "АО «Техноресурс»", false},
+		{"AO «TexHopecurs»", "АО «Техноресурс»", false},
 	} {
 		lines := slices.Clone(invoice1C)
 		lines[4] = tc.payee

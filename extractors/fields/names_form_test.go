@@ -153,6 +153,12 @@ func TestNameWrappedInQuotes(t *testing.T) {
 		// scanner-app act 009, at 0.9).
 		{"latin twins with m", []string{`Заказчик: @12 ООО "Omera-2000"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "Omera-2000"`},
 			`ООО "Omera-2000"`, false},
+		// «ПК» read «NK» at both printings (10131's scanner-app ТОРГ-12
+		// 005, shown at 0.9); a legal form read in Latin is no such word.
+		{"latin twin pair", []string{`Заказчик: @12 ООО "NK Кристалл"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "NK Кристалл"`},
+			`ООО "NK Кристалл"`, false},
+		{"legal form in latin", []string{`Заказчик: @12 AO "Кристалл"`, "@12 ИНН: 7423821064", `Заказчик @40 AO "Кристалл"`},
+			`АО "Кристалл"`, true},
 		// A Latin name with letters of its own is printed so.
 		{"latin name", []string{`Заказчик: @12 ООО "Smart Logistics"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "Smart Logistics"`},
 			`ООО "Smart Logistics"`, true},
