@@ -418,16 +418,35 @@ func soleTraderLookalike(w string) bool {
 // dropTailAfterQuote cuts the words without letters that follow a name's
 // closing quote: «АО «Спектр» 00696» is the name and a number of the next
 // column that a skewed row or a shifted reading put on its line. A quoted
-// name ends at its quote; digits inside it («СМУ-5») stay.
+// name ends at its quote; digits inside it («СМУ-5») stay. So does a lone
+// letter after it: a speck or a stamp's stroke read as one («АО
+// "ИнфоПрофи" a» on 10121's realistic УПД 015, «“БизнесХолдинг" О» on
+// unseen 10071's realistic photos), which no name prints after its quote.
+// A word holding a quote mark is the name's own: «"СМУ 5"», «"АгроСнаб
+// М"» (10121's scanned УПД 015) end in it.
 func dropTailAfterQuote(ts []token) []token {
 	end := len(ts)
-	for end > 0 && !strings.ContainsFunc(ts[end-1].text, unicode.IsLetter) {
+	for end > 0 && !strings.ContainsAny(ts[end-1].text, "«»\"“”„") &&
+		(!strings.ContainsFunc(ts[end-1].text, unicode.IsLetter) || loneLetter(ts[end-1].text)) {
 		end--
 	}
-	if end == len(ts) || end == 0 || !strings.ContainsAny(ts[end-1].text, "»\"”") {
+	if end == len(ts) || end == 0 || !strings.ContainsAny(ts[end-1].text, "»\"”“") || quoteLeftOpen(ts[end-1].text) {
 		return ts
 	}
 	return ts[:end]
+}
+
+// loneLetter reports a word of one letter, marks around it aside.
+func loneLetter(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			n++
+		} else if unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return n == 1
 }
 
 // trimNameDot drops a full stop after a name's last word when that word is
@@ -459,6 +478,14 @@ const nameDebris = "*®©|~^_<>{}[]\\="
 // one short, else nothing. A lone «©» or «¢» between Cyrillic words is
 // «с».
 func dropNameDebris(s string) string {
+	// «АО ) "ИнфоПрофи"»: a bracket standing alone is a table rule or a
+	// stamp's stroke (10121's realistic УПД 015); a name's own brackets
+	// hold a word («Банк ГПБ (АО)»).
+	if strings.ContainsAny(s, "()") {
+		ws := strings.Fields(s)
+		ws = slices.DeleteFunc(ws, func(w string) bool { return w == "(" || w == ")" })
+		s = strings.Join(ws, " ")
+	}
 	// «Общество © ограниченной ответственностью»: a lone «©» or «¢»
 	// between Cyrillic words is the preposition «с» OCR read as a sign.
 	if strings.ContainsAny(s, "©¢") {
