@@ -1339,17 +1339,23 @@ func (x *extraction) invariants() {
 			x.reason(pervichka.ReasonDateImplausible, "")
 		}
 	}
+	// A name that is no name is not shown as sure either: 10181's
+	// realistic счёт-фактура 001 took its currency line for the buyer
+	// («Российский. рубль 643») and showed it at 0.90.
 	for r := range 2 {
-		if n := x.parties[r].name; !n.empty() && nameProblem(n.text) {
+		if n := &x.parties[r].name; !n.empty() && nameProblem(n.text) {
 			x.reason(pervichka.ReasonNameInvalid, role(r).String())
+			n.conf = min(n.conf, disagreedCap)
 		}
 	}
 	// Two sides with different ИНН and one name: one side's name was taken
 	// from the other's place (a role label split over two lines).
-	s, b := x.parties[0], x.parties[1]
+	s, b := &x.parties[0], &x.parties[1]
 	if !s.name.empty() && !b.name.empty() && s.inn.text != b.inn.text && nameCore(s.name.text) == nameCore(b.name.text) {
 		x.reason(pervichka.ReasonNameInvalid, "supplier")
 		x.reason(pervichka.ReasonNameInvalid, "buyer")
+		s.name.conf = min(s.name.conf, disagreedCap)
+		b.name.conf = min(b.name.conf, disagreedCap)
 	}
 }
 

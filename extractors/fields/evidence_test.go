@@ -30,12 +30,21 @@ func TestGateInvariants(t *testing.T) {
 		{"two legal forms", edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 Общество с ограниченной ответственностью АО «Ромашка»,"), "name_invalid:supplier"},
 		{"date in a name", edit(invoice1C, "Поставщик @12 ООО «Ромашка»,", "Поставщик @12 ООО Ромашка 19.08.2026,"), "name_invalid:supplier"},
 		{"invoice with a УПД's form", append(append([]string{}, invoice1C...), "Универсальный передаточный документ", "Статус: 1"), "doc_type_markers"},
+		// 10181's realistic счёт-фактура 001 took the currency line for
+		// the buyer and showed it at 0.90.
+		{"currency read as a name", edit(invoice1C, "Покупатель @12 ООО «Лютик»,", "Покупатель @12 Российский. рубль 643,"), "name_invalid:buyer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			res := Extract(context.Background(), []pervichka.Page{pageOf(tc.lines...)}, cfg(), nil)
 			if !hasReason(res, tc.reason) || !res.NeedsReview {
 				t.Errorf("review %v, reasons %v; want %q", res.NeedsReview, res.ReviewReasons, tc.reason)
+			}
+			// A name that is no name is not shown as sure either.
+			if side, ok := strings.CutPrefix(tc.reason, "name_invalid:"); ok {
+				if c := res.Confidence[side+".name"]; c > disagreedCap {
+					t.Errorf("%s.name %q shown at %.2f", side, map[string]pervichka.Text{"supplier": res.Supplier.Name, "buyer": res.Buyer.Name}[side], c)
+				}
 			}
 		})
 	}
