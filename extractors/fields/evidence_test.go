@@ -1036,3 +1036,46 @@ func TestOwnNameMarksMisread(t *testing.T) {
 		}
 	}
 }
+
+// A second printing OCR read a letter or two off the name (the bank
+// block's «Получатель» of 10221's realistic bill 015: «АО "Водмаржет”»
+// under «АО "Водмаркет"») vouches for the name when it reads as the name
+// on a second reading; one that reads the same wrong way again, that
+// reads as a longer quoted name, that has its marks otherwise, or that
+// vouches for another reading than the name's does not.
+func TestNameRepeatedOnReread(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name                    string
+		supplier, payee, reread string
+		want                    string
+		repeated                bool
+	}{
+		{"misread printing reads right again", "ООО «Ромашка»", "ООО «Ромажка»", "ООО «Ромашка»", "ООО «Ромашка»", true},
+		{"misread again", "ООО «Ромашка»", "ООО «Ромажка»", "ООО «Ромажка»", "ООО «Ромашка»", false},
+		{"Latin twins with N read again", "ООО «ПК Ромашка»", "ООО «NK Ромашка»", "ООО «ПК Ромашка»", "ООО «ПК Ромашка»", true},
+		{"the name misread, the other printing right", "ООО «Ромажка»", "ООО «Ромашка»", "ООО «Ромашка»", "ООО «Ромажка»", false},
+		{"longer quoted name", "ООО «Ромашка»", "ООО «Ромажка Плюс»", "ООО «Ромашка Плюс»", "ООО «Ромашка»", false},
+		{"marks differ", "ООО «Базис-Строй»", "ООО «Базис-Строи»", "ООО «Базис Строй»", "ООО «Базис-Строй»", false},
+		{"marks agree", "ООО «Базис-Строй»", "ООО «Базис-Строи»", "ООО «Базис-Строй»", "ООО «Базис-Строй»", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := slices.Clone(invoice1C)
+			lines[4] = tc.payee
+			lines[7] = strings.Replace(lines[7], "ООО «Ромашка»", tc.supplier, 1)
+			reread := slices.Clone(lines)
+			reread[4] = tc.reread
+			ocr := pageScaled(1, 0.95, lines...)
+			res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{pageScaled(1, 0.95, reread...)}, conf: 0.95})
+			if string(res.Supplier.Name) != tc.want {
+				t.Fatalf("supplier %+v, want %q", res.Supplier, tc.want)
+			}
+			if got := slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceRepeated); got != tc.repeated {
+				t.Errorf("repeated %v, want %v (evidence %v)", got, tc.repeated, res.Evidence["supplier.name"])
+			}
+			if tc.repeated == res.NeedsReview {
+				t.Errorf("needs review %v (%v)", res.NeedsReview, res.ReviewReasons)
+			}
+		})
+	}
+}
