@@ -1079,3 +1079,43 @@ func TestNameRepeatedOnReread(t *testing.T) {
 		})
 	}
 }
+
+// A second reading of the name's own words that another printing vouches
+// for replaces a page reading no printing vouched for (unseen seed
+// 10211's realistic УПД 015: «ИП Сожолова Ксения Миоревна» read again
+// «ИП Соколова Ксения Игоревна», as its signature line prints it). A
+// second reading nothing vouches for, or one that changes the words, is
+// not taken.
+func TestNameByConsensus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name                    string
+		supplier, reread, payee string
+		want                    string
+		vouched                 bool
+	}{
+		{"second reading vouched for by the payee", "ООО «Ромажка»", "ООО «Ромашка»", "ООО «Ромашка»", "ООО «Ромашка»", true},
+		{"second reading alike", "ООО «Ромажка»", "ООО «Ромажка»", "ООО «Ромашка»", "ООО «Ромажка»", false},
+		{"nothing vouches", "ООО «Ромажка»", "ООО «Ромашка»", "ООО «Лютики»", "ООО «Ромажка»", false},
+		{"words changed", "ООО «Ромажка»", "ООО «Ромаш ка»", "ООО «Ромаш ка»", "ООО «Ромажка»", false},
+		{"too many letters", "ООО «Рожажжа»", "ООО «Ромашка»", "ООО «Ромашка»", "ООО «Рожажжа»", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := slices.Clone(invoice1C)
+			lines[4] = tc.payee
+			lines[7] = strings.Replace(lines[7], "ООО «Ромашка»", tc.supplier, 1)
+			reread := slices.Clone(lines)
+			reread[7] = strings.Replace(invoice1C[7], "ООО «Ромашка»", tc.reread, 1)
+			res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, cfg(), pageRereader{pages: []pervichka.Page{pageScaled(1, 0.95, reread...)}, conf: 0.95})
+			if string(res.Supplier.Name) != tc.want {
+				t.Fatalf("supplier %+v, want %q", res.Supplier, tc.want)
+			}
+			if got := slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceRepeated); got != tc.vouched {
+				t.Errorf("repeated %v, want %v (evidence %v)", got, tc.vouched, res.Evidence["supplier.name"])
+			}
+			if tc.vouched == res.NeedsReview {
+				t.Errorf("needs review %v (%v)", res.NeedsReview, res.ReviewReasons)
+			}
+		})
+	}
+}
