@@ -256,6 +256,9 @@ func (x *extraction) collectEvidence() {
 		// A name taken from its second reading is that reading: the
 		// reading does not vouch for itself.
 		fromReread := false
+		if !x.onTextLayer(p.name.toks) {
+			p.name.text = foldOrgAbbrevs(p.name.text)
+		}
 		if hasLatinTwinWord(p.name.text) {
 			if m, ok := cyrillicReading(p.name.text, second()); ok {
 				p.name.text, fromReread = m, true
@@ -1036,6 +1039,7 @@ var twinOf = map[rune]rune{
 // confirm (latinTwinWord), whatever its other printing says. A Latin word
 // with a letter of its own («Smart») stays as it is.
 func foldTwinWords(s string) string {
+	s = foldOrgAbbrevs(s)
 	words := strings.Fields(s)
 	changed := false
 	for i, w := range words {
@@ -1058,6 +1062,53 @@ func foldTwinWords(s string) string {
 			return r
 		}, w)
 		changed = true
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(words, " ")
+}
+
+// orgAbbrevs are abbreviations of kinds of organisation printed before
+// a name in capitals («НПО Ромашка», «ПК Арсенал»), spelled only with
+// letters that have Latin twins, «П» among them as «N». Tesseract's
+// rus+eng reads them in Latin at every printing: «HNO Квадрат» on
+// 10231's realistic ТОРГ-12 008 and «HNO Ромашка» on 10221's счёт-фактура
+// 011, «NK Арсенал» on 10221's scanner-app act 013. The list is closed, so
+// the folding cannot make another word of one: a Latin word it does not
+// hold stays a Latin-twin word (latinTwinWord), which no printing vouches
+// for.
+var orgAbbrevs = map[string]bool{
+	"НПО": true, "НПП": true, "НПК": true, "ПК": true, "СК": true, "ТК": true, "МК": true,
+	"ТПК": true, "ПСК": true, "ТСК": true, "ПМК": true, "СМУ": true, "РСУ": true,
+}
+
+// foldOrgAbbrevs spells in Cyrillic each word of s that is an
+// orgAbbrevs abbreviation read in Latin capitals, the quotes around it
+// kept: «“HNO» is «“НПО».
+func foldOrgAbbrevs(s string) string {
+	words := strings.Fields(s)
+	changed := false
+	for i, w := range words {
+		core := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		if core == "" || !strings.ContainsFunc(core, func(r rune) bool { return unicode.Is(unicode.Latin, r) }) {
+			continue
+		}
+		cyr := strings.Map(func(r rune) rune {
+			switch {
+			case r == 'N':
+				return 'П'
+			case unicode.IsUpper(r) && twinOf[r] != 0:
+				return twinOf[r]
+			case unicode.Is(unicode.Cyrillic, r) && unicode.IsUpper(r):
+				return r
+			}
+			return -1
+		}, core)
+		if len([]rune(cyr)) != len([]rune(core)) || !orgAbbrevs[cyr] {
+			continue
+		}
+		words[i], changed = strings.Replace(w, core, cyr, 1), true
 	}
 	if !changed {
 		return s

@@ -146,17 +146,25 @@ func TestNameWrappedInQuotes(t *testing.T) {
 		{"latin twins", []string{`Заказчик: @12 ООО "ToprMactep"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "ToprMactep"`},
 			`ООО "ToprMactep"`, false},
 		// «НПО» read «HNO» at both printings, «П» as a Latin «N» (unseen
-		// seed 9221's realistic act 004 was approved so).
+		// seed 9221's realistic act 004 was approved so): an abbreviation
+		// of a kind of organisation, spelled in Cyrillic (orgAbbrevs),
+		// then vouched for; a Latin word of no such abbreviation is not.
 		{"latin twins with N", []string{`Заказчик: @12 ООО "HNO Магистраль"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "HNO Магистраль"`},
-			`ООО "HNO Магистраль"`, false},
+			`ООО "НПО Магистраль"`, true},
+		{"latin twins with N, no abbreviation", []string{`Заказчик: @12 ООО "HNOK Магистраль"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "HNOK Магистраль"`},
+			`ООО "HNOK Магистраль"`, false},
 		// «Омега» read «Omera»: «м» as a Latin «m» (seed 9201's
 		// scanner-app act 009, at 0.9).
 		{"latin twins with m", []string{`Заказчик: @12 ООО "Omera-2000"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "Omera-2000"`},
 			`ООО "Omera-2000"`, false},
 		// «ПК» read «NK» at both printings (10131's scanner-app ТОРГ-12
-		// 005, shown at 0.9); a legal form read in Latin is no such word.
+		// 005, shown at 0.9) is «ПК» (orgAbbrevs); a pair of Latin twins
+		// that is no abbreviation is not vouched for, and a legal form read
+		// in Latin is no such word.
 		{"latin twin pair", []string{`Заказчик: @12 ООО "NK Кристалл"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "NK Кристалл"`},
-			`ООО "NK Кристалл"`, false},
+			`ООО "ПК Кристалл"`, true},
+		{"latin twin pair, no abbreviation", []string{`Заказчик: @12 ООО "NO Кристалл"`, "@12 ИНН: 7423821064", `Заказчик @40 ООО "NO Кристалл"`},
+			`ООО "NO Кристалл"`, false},
 		{"legal form in latin", []string{`Заказчик: @12 AO "Кристалл"`, "@12 ИНН: 7423821064", `Заказчик @40 AO "Кристалл"`},
 			`АО "Кристалл"`, true},
 		// A Latin name with letters of its own is printed so.
