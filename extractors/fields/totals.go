@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -554,6 +555,42 @@ func clippedWords(w *wordsAmount, k pervichka.Kopecks) bool {
 		return false
 	}
 	return strings.HasSuffix(strconv.FormatInt(int64(k/100), 10), strconv.FormatInt(int64(w.k/100), 10))
+}
+
+// misreadWords reports whether w, an amount in words, disagrees with the
+// rows' sum k only as OCR misreads such a line: the roubles the same and
+// the kopecks — printed in digits — one OCR-twin digit off («… сорек
+// вублей 13 KeNESk» for 15 on 10231's realistic bill 002), or a rouble word
+// whose grammatical number does not go with the numeral read, a numeral
+// word lost («Сто девятнадцать тысяч рубль 60 копеек», «двести один» not
+// read, on its ТОРГ-12 008). Such a reading neither vouches for the total
+// nor contradicts it; the rows and the printed total still must agree.
+func misreadWords(w *wordsAmount, k pervichka.Kopecks) bool {
+	if w == nil || w.k == k {
+		return false
+	}
+	if w.k/100 == k/100 && ocrTwinDigits(fmt.Sprintf("%02d", w.k%100), fmt.Sprintf("%02d", k%100)) {
+		return true
+	}
+	for _, t := range w.toks {
+		if form := strings.Trim(t.key, ".,;:"); form == "рубль" || form == "рубля" || form == "рублей" {
+			return form != roubleForm(int64(w.k/100))
+		}
+	}
+	return false
+}
+
+// roubleForm is the form of «рубль» that goes with n roubles.
+func roubleForm(n int64) string {
+	switch {
+	case n%100 >= 11 && n%100 <= 14:
+		return "рублей"
+	case n%10 == 1:
+		return "рубль"
+	case n%10 >= 2 && n%10 <= 4:
+		return "рубля"
+	}
+	return "рублей"
 }
 
 // paymentSum finds «Сумма:» as a bill's payment block prints it beside

@@ -359,7 +359,7 @@ func (x *extraction) pickTotal() {
 	// An amount in words that lost its leading numerals to a glare says
 	// the total's lower part only: it neither vouches for a total it ends
 	// nor contradicts one.
-	if w := x.totals.words; w != nil && (haveSum && clippedWords(w, sum) ||
+	if w := x.totals.words; w != nil && (haveSum && (clippedWords(w, sum) || misreadWords(w, sum)) ||
 		slices.ContainsFunc(cands, func(c moneyCand) bool { return clippedWords(w, c.k) })) {
 		x.totals.words = nil
 	}
