@@ -324,16 +324,35 @@ func unnumberNames(rows []itemRow) []itemRow {
 // knowing: a «name» with no letter, no price, and a whole number where the
 // amount stands. Seed 9501's realistic ТОРГ-12 010 read «$ ? 3 * $ * ? . з
 // 0 u 2 5) и 15» as an item of 15,00, and its rows no longer added up to
-// the total they printed. An item always names its goods in letters.
+// the total they printed. An item always names its goods in a word: a
+// lone letter is a garbled mark (study seed 10261's realistic ТОРГ-12 010
+// read «i 2 4 5 7 а 9 10 и wu u м 5» as an item «i 2» of 5,00, which moved
+// its 28 rows down by one).
 func dropNumbersRow(rows []itemRow) []itemRow {
 	if len(rows) < 2 {
 		return rows
 	}
 	r := rows[0]
-	if r.wholeMoney && r.item.Price == "" && !strings.ContainsFunc(string(r.item.Name), unicode.IsLetter) {
+	if r.wholeMoney && r.item.Price == "" && !namesInWord(string(r.item.Name)) {
 		return rows[1:]
 	}
 	return rows
+}
+
+// namesInWord reports whether s holds a word of two letters or more.
+func namesInWord(s string) bool {
+	for _, w := range strings.Fields(s) {
+		n := 0
+		for _, c := range w {
+			if unicode.IsLetter(c) {
+				n++
+			}
+		}
+		if n >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // vatNote reports a line under a table that is a note on its VAT, not more

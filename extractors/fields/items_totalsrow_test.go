@@ -49,6 +49,8 @@ func TestDropNumbersRow(t *testing.T) {
 		want  int
 	}{
 		{"garbled numbers", itemRow{item: pervichka.Item{Name: "? 3"}, amount: 1500, hasAmt: true, wholeMoney: true}, 2},
+		{"a lone letter and a mark", itemRow{item: pervichka.Item{Name: "i 2"}, amount: 500, hasAmt: true, wholeMoney: true}, 2},
+		{"a word of two letters", itemRow{item: pervichka.Item{Name: "Чай 2"}, amount: 500, hasAmt: true, wholeMoney: true}, 3},
 		{"nameless with a price", itemRow{item: pervichka.Item{Name: "? 3", Price: "7.50"}, amount: 1500, hasAmt: true, wholeMoney: true}, 3},
 		{"named, whole roubles", itemRow{item: pervichka.Item{Name: "Доставка"}, amount: 1500, hasAmt: true, wholeMoney: true}, 3},
 		{"nameless with kopecks", itemRow{item: pervichka.Item{Name: "3"}, amount: 1550, hasAmt: true}, 3},
