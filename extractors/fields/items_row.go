@@ -494,7 +494,10 @@ func quantityGluedToUnit(s string) (qty, unit string, ok bool) {
 // ТОРГ-12 003 read «796» so). The code may come first, as the
 // счёт-фактура prints it, when one column took both (seed 10021's
 // realistic счёт-фактура 007 read «795 шт»). unitWithCode takes the pair
-// when the code is known.
+// when the code is known. The unit may be misread too, a letter off a
+// known one or with a speck before it («‘упая 718» for «упак 778», «wt
+// 795» for «шт 796», study seed 10241's realistic ТОРГ-12 015): the unit
+// it snaps to is returned.
 func unitBesideBadCode(s string) (string, bool) {
 	ws := strings.Fields(s)
 	if len(ws) != 2 {
@@ -507,8 +510,12 @@ func unitBesideBadCode(s string) (string, bool) {
 		if _, known := ruvalid.UnitByCode(c); known {
 			return "", false
 		}
-		if _, known := ruvalid.LookupUnit(ws[1-i]); known {
-			return ws[1-i], true
+		w := ws[1-i]
+		if _, known := ruvalid.LookupUnit(w); known {
+			return w, true
+		}
+		if u, near := ruvalid.SnapUnit(strings.Trim(w, speckMarks+markPunct)); near {
+			return u.Symbol, true
 		}
 	}
 	return "", false

@@ -62,6 +62,10 @@ func TestUnitWithCodeInOneCell(t *testing.T) {
 		{"code first", []string{"006", "м"}, nil, "м", "006"},
 		{"a known unit beside no code's digits", nil, []string{"упак", "123"}, "упак", ""},
 		{"a misread code in the unit's cell", []string{"шт", "795"}, nil, "шт", ""},
+		// Both misread (study seed 10241's realistic ТОРГ-12 015).
+		{"a misread unit and code", []string{"‘упая", "718"}, nil, "упак", ""},
+		{"a Latin-twin unit and a misread code", []string{"wt", "795"}, nil, "шт", ""},
+		{"a word two letters off stays", []string{"ynxy", "718"}, nil, "ynxy 718", ""},
 		{"an unknown word beside no code stays as printed", nil, []string{"абв", "123"}, "абв 123", ""},
 		{"garbled unit named by its code", nil, []string{"Kr", "166"}, "кг", "166"},
 		// A mark for a short unit (seed 9991's realistic ТОРГ-12 004),
