@@ -187,7 +187,7 @@ func (x *extraction) collectEvidence() {
 		if all && sum == x.totalK && x.rowsAddUp() {
 			add("total", pervichka.EvidenceItemsSum)
 		}
-		if x.totals.words != nil && x.totals.words.k == x.totalK {
+		if x.totals.words != nil && x.totals.words.k == x.totalK && !x.totalFromWords {
 			add("total", pervichka.EvidenceAmountWords)
 		}
 		if !x.vat.empty() && len(x.vat.toks) > 0 {

@@ -50,12 +50,15 @@ type extraction struct {
 	refConf float64
 	refToks [2][]token // the words of the reference's number and date
 
-	total   value
-	totalK  pervichka.Kopecks
-	vatRate string
-	rateOK  float64
-	vat     value
-	vatK    pervichka.Kopecks
+	total  value
+	totalK pervichka.Kopecks
+	// totalFromWords: the total is the amount in words, no figure and no
+	// rows read; the words are then its only reading, not evidence for it.
+	totalFromWords bool
+	vatRate        string
+	rateOK         float64
+	vat            value
+	vatK           pervichka.Kopecks
 
 	conf    map[string]float64
 	reasons []string

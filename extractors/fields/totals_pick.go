@@ -381,8 +381,15 @@ func (x *extraction) pickTotal() {
 			x.reason(pervichka.ReasonLowConfidence, "total")
 			return
 		case words != nil:
+			// The words are the only reading: nothing to agree with
+			// (study seed 10251's realistic bill 013 read «… сорок
+			// пять рублей 39 копеек» of 51 945,39, its figures
+			// garbled, and showed 45,39 at 0.9 for agreeing with
+			// itself).
 			x.totalK = *words
 			x.total = value{text: words.String(), conf: onlyWordsFactor * x.totals.words.conf}
+			x.totalFromWords = true
+			return
 		}
 		x.crossCheckTotal(haveSum, sum, words)
 		return

@@ -2,6 +2,8 @@ package fields
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	pervichka "github.com/pervichka/pervichka"
@@ -38,5 +40,34 @@ func TestMisreadAmountWords(t *testing.T) {
 		if !tc.mismatch && res.NeedsReview {
 			t.Errorf("%s: held: %v", tc.words, res.ReviewReasons)
 		}
+	}
+}
+
+// A total read from the amount in words alone, no figure and no rows
+// read, is one reading: the words do not vouch for it, and it is not shown
+// as sure (study seed 10251's realistic bill 013 showed 45,39 at 0.9, the
+// tail of «Пятьдесят одна тысяча девятьсот сорок пять рублей 39 копеек»).
+func TestTotalFromWordsAlone(t *testing.T) {
+	t.Parallel()
+	var lines []string
+	for _, l := range invoice1C {
+		if strings.Contains(l, "@74") || strings.Contains(l, "@76") || strings.HasPrefix(l, "@4") || strings.HasPrefix(l, "Всего наименований") {
+			continue // the table and every figure of the totals
+		}
+		lines = append(lines, l)
+	}
+	ocr := pageScaled(1, 0.95, lines...)
+	res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95})
+	if res.Total != "14500.00" || len(res.Items) != 0 {
+		t.Fatalf("total %q, %d items", res.Total, len(res.Items))
+	}
+	if c := res.Confidence["total"]; c >= DefaultMinConfidence {
+		t.Errorf("total shown at %.2f", c)
+	}
+	if slices.Contains(res.Evidence["total"], pervichka.EvidenceAmountWords) {
+		t.Errorf("the words vouch for themselves: %v", res.Evidence["total"])
+	}
+	if !res.NeedsReview || !slices.Contains(res.ReviewReasons, pervichka.ReasonUnconfirmed+":total") {
+		t.Errorf("not held for the total: %v", res.ReviewReasons)
 	}
 }
