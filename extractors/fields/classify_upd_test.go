@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -191,5 +192,34 @@ func TestTitleSpeckInsideNumber(t *testing.T) {
 	res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
 	if res.Number != "А-1761" || res.Date != "2025-02-09" {
 		t.Errorf("number %q date %q, want А-1761 of 2025-02-09", res.Number, res.Date)
+	}
+}
+
+// The hyphen of a prefixed number read as another mark («ЦБ = 001578»,
+// study seed 10241's realistic УПД 001) joins the prefix and the digits;
+// line (5а) printing the same number vouches for it. A mark after digits
+// still ends the number.
+func TestTitleNumberHyphenMisread(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ title, want string }{
+		{"Универсальный передаточный @20 СЧЕТ-ФАКТУРА № ЦБ = 001578 от 20 июля 2026 г. @80 (1)", "ЦБ-001578"},
+		{"Универсальный передаточный @20 СЧЕТ-ФАКТУРА № ЦБ ° 001578 от 20 июля 2026 г. @80 (1)", "ЦБ-001578"},
+		{"Универсальный передаточный @20 СЧЕТ-ФАКТУРА № 1578 = 22 от 20 июля 2026 г. @80 (1)", "1578"},
+	} {
+		lines := []string{
+			tc.title,
+			"Статус: 1 @20 Продавец: ООО «МеталлКонтакт Групп» @80 (2)",
+			"@20 ИНН/КПП продавца: 7747527866/774701001 @80 (2б)",
+			"@20 Документ об отгрузке № п/п 1-3 № ЦБ-001578 от 20.07.2026 @80 (5а)",
+			"@20 Покупатель: ООО «ТеплоАльянс» @80 (6)",
+			"@20 ИНН/КПП покупателя: 7749149970/774901001 @80 (6б)",
+		}
+		res := Extract(t.Context(), []pervichka.Page{pageScaled(1, 0.95, lines...)}, Config{}, nil)
+		if string(res.Number) != tc.want {
+			t.Errorf("%s: number %q, want %q", tc.title, res.Number, tc.want)
+		}
+		if tc.want == "ЦБ-001578" && !slices.Contains(res.Evidence["number"], pervichka.EvidenceRepeated) {
+			t.Errorf("%s: number not vouched by line (5а): %v", tc.title, res.Evidence["number"])
+		}
 	}
 }

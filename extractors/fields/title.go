@@ -89,6 +89,18 @@ func titleNumber(t *title) value {
 		if _, ok := ruvalid.ParseDate(tok.text); ok && len(parts) > 0 {
 			break
 		}
+		if len(parts) == 1 && hyphenMisread(tok.text) && lettersOnly(parts[0].text) && i+1 < len(ts) && startsWithDigit(ts[i+1].text) &&
+			float64(tok.box.X0-parts[0].box.X1) <= t.line.unit && float64(ts[i+1].box.X0-tok.box.X1) <= t.line.unit {
+			// «ЦБ = 001578», «ЦБ ° 001299»: the hyphen of a prefixed
+			// number read as another mark, tight between the prefix
+			// and the digits (study seed 10241's realistic УПД 001 and
+			// scanner-app счёт-фактура 009 were numbered «ЦБ»). The
+			// mark keeps its own confidence: the number needs a second
+			// printing or reading to pass.
+			tok.text = "-"
+			parts = append(parts, tok)
+			continue
+		}
 		if len(parts) > 0 && debris(tok.text) {
 			// «814 ©»: a mark no number prints, most often «от» misread,
 			// ends the number.
@@ -172,6 +184,20 @@ func closeNumberGaps(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// hyphenMisread reports a lone mark OCR reads for a hyphen or a dash.
+func hyphenMisread(s string) bool {
+	switch s {
+	case "-", "=", "°", "—", "–", "~", "_", "·", "•", "º":
+		return true
+	}
+	return false
+}
+
+// lettersOnly reports a word of letters alone.
+func lettersOnly(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
 }
 
 // debris reports a word of nothing a number prints: no letter, no digit
