@@ -269,6 +269,20 @@ func TestFormColumnsNumbering(t *testing.T) {
 	if want := []colKind{colUnit, colQty, colAmount}; !slices.Equal(got, want) {
 		t.Errorf("columns %v, want the unit, one quantity and the amount %v", got, want)
 	}
+	// Two garbled before a lettered mark, one of them a number out of the
+	// order: «8 ° 20 10a» is «8 9 10 10а», the amount's «9» (study seed
+	// 10261's realistic УПД 004).
+	ls = buildLines([]pervichka.Page{pageOf("1 la 16 2 2a 3 4 5 ‹ ? 8 ° 20 10a ul 12 12а 33")})
+	got = nil
+	for _, c := range formColumns(&ls[0]) {
+		switch c.kind {
+		case colQty, colPrice, colNet, colVAT, colAmount:
+			got = append(got, c.kind)
+		}
+	}
+	if want := []colKind{colQty, colPrice, colNet, colVAT, colAmount}; !slices.Equal(got, want) {
+		t.Errorf("columns %v, want quantity, price, net, VAT and amount %v", got, want)
+	}
 	// After a lettered mark: «2a В 4» is «2а 3 4», the quantity (seed 1's
 	// scanned счёт-фактура 019).
 	ls = buildLines([]pervichka.Page{pageOf("т 2 2a В 4 5 6 Я. 8 9 10а тт")})

@@ -510,13 +510,23 @@ func formColumns(l *line) []column {
 		}
 	}
 	// Two garbled in a row: «7 з ° 10» is «7 8 9 10» (9841's realistic
-	// счёт-фактура 010 lost its VAT's and amount's columns so).
+	// счёт-фактура 010 lost its VAT's and amount's columns so). Before a
+	// lettered mark the second is the plain one it follows: «8 ° 20 10а»
+	// is «8 9 10 10а», a number out of the order counting as garbled
+	// (study seed 10261's realistic УПД 004 lost its amounts so).
 	for i := 1; i+2 < len(marks); i++ {
 		a, errA := strconv.Atoi(marks[i-1])
-		b, errB := strconv.Atoi(marks[i+2])
-		_, errN := strconv.Atoi(strings.TrimRight(marks[i], "аб"))
-		_, errM := strconv.Atoi(strings.TrimRight(marks[i+1], "аб"))
-		if errA == nil && errB == nil && b == a+3 && errN != nil && errM != nil {
+		next := strings.TrimRight(marks[i+2], "аб")
+		b, errB := strconv.Atoi(next)
+		garbled := func(m string) bool {
+			n, err := strconv.Atoi(strings.TrimRight(m, "аб"))
+			return err != nil || errB == nil && next != marks[i+2] && (n <= a || n >= b)
+		}
+		span := 3
+		if next != marks[i+2] {
+			span = 2 // «10а» follows «10»
+		}
+		if errA == nil && errB == nil && b == a+span && garbled(marks[i]) && garbled(marks[i+1]) {
 			marks[i], marks[i+1] = strconv.Itoa(a+1), strconv.Itoa(a+2)
 		}
 	}
