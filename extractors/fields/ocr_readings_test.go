@@ -544,3 +544,20 @@ func TestOCRTwinDigits(t *testing.T) {
 		}
 	}
 }
+
+// An ИНН whose tight box the re-read misreads is read again with a margin,
+// and that reading, agreeing, is its second reading (study seed 10241's
+// realistic счёт-фактура 011: «774783448738» read «14783448738» tight and
+// right with a margin).
+func TestINNRereadWithMargin(t *testing.T) {
+	t.Parallel()
+	lines := edit(invoice1C, "Покупатель @12 ООО «Лютик», ИНН 5003123458,", "Покупатель @12 ООО «Лютик», ИНН 5003123458,~0.6")
+	ocr := pageScaled(1, 0.95, lines...)
+	res := Extract(context.Background(), []pervichka.Page{ocr}, Config{}, tightMisreadRereader{pageRereader{pages: []pervichka.Page{ocr}, conf: 0.9}, "5003123458"})
+	if res.Buyer.INN != "5003123458" {
+		t.Fatalf("buyer %+v", res.Buyer)
+	}
+	if !slices.Contains(res.Evidence["buyer.inn"], pervichka.EvidenceSecondReading) {
+		t.Errorf("buyer.inn evidence %v, want a second reading", res.Evidence["buyer.inn"])
+	}
+}
