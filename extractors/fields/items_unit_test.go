@@ -283,3 +283,31 @@ func TestTrimNameRule(t *testing.T) {
 		}
 	}
 }
+
+// A row whose quantity and price drifted out of their columns (the lower
+// rows of a tilted photo: study seed 10241's realistic bill 010) gets them
+// from two of its figures whose product is its amount; not when no pair
+// or two pairs give it.
+func TestQuantityPriceByProduct(t *testing.T) {
+	t.Parallel()
+	tok := func(s string) token { return token{text: s, key: wordKey(s), conf: 0.9, box: pervichka.Rect{Y1: 20}} }
+	for _, tc := range []struct {
+		name  string
+		other []string
+		wantQ string
+		wantP string
+	}{
+		{"drifted", []string{"бр", "28.000", "146,89"}, "28", "146.89"},
+		{"no pair gives it", []string{"бр", "27.000", "146,89"}, "", ""},
+		{"two pairs give it", []string{"28.000", "146,89", "28", "146,89"}, "", ""},
+	} {
+		cells := map[colKind][]token{colName: {tok("Тетрадь")}, colAmount: {tok("4"), tok("112,92")}}
+		for _, w := range tc.other {
+			cells[colOther] = append(cells[colOther], tok(w))
+		}
+		r, ok := parseRow(cells, 1, 20)
+		if !ok || string(r.item.Quantity) != tc.wantQ || string(r.item.Price) != tc.wantP {
+			t.Errorf("%s: quantity %q price %q (ok %v), want %q %q", tc.name, r.item.Quantity, r.item.Price, ok, tc.wantQ, tc.wantP)
+		}
+	}
+}
