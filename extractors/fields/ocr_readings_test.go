@@ -561,3 +561,30 @@ func TestINNRereadWithMargin(t *testing.T) {
 		t.Errorf("buyer.inn evidence %v, want a second reading", res.Evidence["buyer.inn"])
 	}
 }
+
+// An ИНН the page misread past its check digits is replaced by its box's
+// re-read; the same digits read with a margin are that value's second
+// reading (study seed 10261's scanner-app счёт-фактура 009: «50496919796»
+// on the page, «504969197906» tight and with a margin). Other digits with
+// a margin leave it one reading.
+func TestINNReplacedReadTwice(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		padded string
+		second bool
+	}{
+		{"5003123458", true},
+		{"5003123453", false},
+	} {
+		lines := edit(invoice1C, "Покупатель @12 ООО «Лютик», ИНН 5003123458,", "Покупатель @12 ООО «Лютик», ИНН 500312348,~0.6")
+		ocr := pageScaled(1, 0.95, lines...)
+		rr := boxRereader{pageRereader{pages: []pervichka.Page{ocr}, conf: 0.9}, "500312348", "5003123458", tc.padded}
+		res := Extract(context.Background(), []pervichka.Page{ocr}, Config{}, rr)
+		if res.Buyer.INN != "5003123458" {
+			t.Fatalf("buyer %+v", res.Buyer)
+		}
+		if got := slices.Contains(res.Evidence["buyer.inn"], pervichka.EvidenceSecondReading); got != tc.second {
+			t.Errorf("padded %s: buyer.inn evidence %v, second reading %v, want %v", tc.padded, res.Evidence["buyer.inn"], got, tc.second)
+		}
+	}
+}

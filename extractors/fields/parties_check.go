@@ -256,11 +256,13 @@ func (x *extraction) rereadINN(p *partyResult, field string) {
 	if err != nil {
 		return
 	}
+	padded := false
 	if d := onlyDigits(text); d == "" {
 		// Nothing read in the tight box: once more with a margin.
 		if text, c, err = x.rr.ReadLine(x.ctx, p.inn.toks[0].page, padID(boxOf(p.inn.toks)), idRereadWhitelist); err != nil {
 			return
 		}
+		padded = true
 	} else if d != p.inn.text && ruvalid.ValidINN(p.inn.text) {
 		// Another reading of a valid ИНН: the tight box may have cut a
 		// glyph. With a margin, 3 of the 10 printings the tight box
@@ -280,6 +282,16 @@ func (x *extraction) rereadINN(p *partyResult, field string) {
 	case ruvalid.ValidINN(d) && !ruvalid.ValidINN(p.inn.text):
 		p.inn.text = d
 		p.inn.conf = c * innReplacedFactor
+		if !padded {
+			// The box read again with a margin giving the same digits
+			// is the replacement's second reading (study seed 10261's
+			// scanner-app счёт-фактура 009: «50496919796» on the page,
+			// «504969197906» tight and with a margin).
+			if t2, c2, err := x.rr.ReadLine(x.ctx, p.inn.toks[0].page, padID(boxOf(p.inn.toks)), idRereadWhitelist); err == nil && innDigits(t2, d) == d {
+				p.inn.conf = max(p.inn.conf, min(idAgreedCap, (p.inn.conf+c2)/2+idAgreedBonus))
+				x.second[field] = true
+			}
+		}
 	case ruvalid.ValidINN(d) && ruvalid.ValidINN(p.inn.text):
 		// Two valid readings that differ: do not guess.
 		p.inn.conf = min(p.inn.conf, disagreedCap)

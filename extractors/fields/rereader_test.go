@@ -105,3 +105,28 @@ func (r tightMisreadRereader) ReadLine(ctx context.Context, page int, box pervic
 	}
 	return r.pageRereader.ReadLine(ctx, page, box, whitelist)
 }
+
+// boxRereader answers the re-read of one word's box: tight with tight,
+// with any margin around it with padded; other boxes like pageRereader.
+type boxRereader struct {
+	pageRereader
+	word          string
+	tight, padded string
+}
+
+func (r boxRereader) ReadLine(ctx context.Context, page int, box pervichka.Rect, whitelist string) (string, float64, error) {
+	if page >= 0 && page < len(r.pages) {
+		for _, w := range r.pages[page].Words {
+			if !strings.Contains(w.Text, r.word) {
+				continue
+			}
+			switch {
+			case w.Box == box:
+				return r.tight, r.conf, nil
+			case box.X0 <= w.Box.X0 && box.Y0 <= w.Box.Y0 && box.X1 >= w.Box.X1 && box.Y1 >= w.Box.Y1 && box.Dx() < w.Box.Dx()+w.Box.Dy():
+				return r.padded, r.conf, nil
+			}
+		}
+	}
+	return r.pageRereader.ReadLine(ctx, page, box, whitelist)
+}
