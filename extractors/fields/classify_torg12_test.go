@@ -91,6 +91,15 @@ func TestExtractTORG12(t *testing.T) {
 			t.Errorf("heading %q: number %q date %q; want 1521/24 2024-01-02", heading, res.Number, res.Date)
 		}
 	}
+	// Both garbled past a fuzzy match, their first words read («Номер
+	// дркумемта Дата составили,», study seed 10241's realistic ТОРГ-12
+	// 007, whose number and date were lost).
+	garbled := slices.Clone(lines)
+	garbled[len(garbled)-2] = "@30 Номер дркумемта @45 Дата составили,"
+	garbled[len(garbled)-1] = "@5 ТОВАРНАЯ НАКЛАДНАЯ @32 00-000335 @47 26.01.2023"
+	if res := Extract(context.Background(), []pervichka.Page{pageScaled(1, 0.95, garbled...)}, cfg(), nil); res.Number != "00-000335" || res.Date != "2023-01-26" {
+		t.Errorf("headings' first words: number %q date %q; want 00-000335 2023-01-26", res.Number, res.Date)
+	}
 	// Figures beside a title with no boxes' headings above are not its
 	// number.
 	bare := pageOf(append(append([]string{}, lines[:6]...), "@5 ТОВАРНАЯ НАКЛАДНАЯ @32 1521/24 @47 02.01.2024")...)

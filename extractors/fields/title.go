@@ -605,6 +605,13 @@ func boxedNumberDate(lines []line, t *title) (value, dateValue) {
 		if containsKey(&lines[li], "составления") {
 			headed = true
 		}
+		// Both garbled past a fuzzy match, their first words still read
+		// («Номер дркумемта Дата составили,» on study seed 10241's
+		// realistic ТОРГ-12 007, whose number and date were lost): the
+		// two boxes' headings start «Номер», «Дата» on one line.
+		if containsKey(&lines[li], "номер") && containsKey(&lines[li], "дата") {
+			headed = true
+		}
 	}
 	if !headed {
 		return value{}, dateValue{}
