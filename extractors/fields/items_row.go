@@ -403,8 +403,17 @@ func mendNameWords(name string) string {
 		name = strings.Join(ws, " ")
 	}
 	name = latinYearSuffix.ReplaceAllString(name, "$1 г.$2")
+	name = periodForComma.ReplaceAllString(name, "$1, $2")
 	return monthYearMark.ReplaceAllString(name, "$1 г.")
 }
+
+// periodForComma is a full stop after a whole word of five small letters
+// or more, with the name going on in small letters or figures: what OCR
+// makes of a photographed comma («Мыло жидкое. 5 л», «Ветошь обтирочная.
+// арт. 90909»; study seeds 10241–10261's realistic photos read a dozen
+// names so). Names abbreviate with a stop only short words («шт.», «арт.»,
+// «кат.», «упак.»), and a long word ends no sentence inside a name.
+var periodForComma = regexp.MustCompile(`(\p{Ll}{5,})\. (\p{Ll}|\d)`)
 
 // latinYearSuffix is a year with «г.» read as a Latin «r.» after it.
 var latinYearSuffix = regexp.MustCompile(`\b((?:19|20)\d\d) ?r\.(\s|$|[,;)])`)

@@ -235,6 +235,13 @@ func TestMendNameWords(t *testing.T) {
 		{"Болт М12 2026 1", "Болт М12 2026 1"},                             // no month
 		{"Щебень 2024 т", "Щебень 2024 т"},                                 // no month: tonnes, perhaps
 		{"Услуги за март 2024 т, арт. 5", "Услуги за март 2024 т, арт. 5"}, // not at the end
+		// A comma read as a full stop after a whole word; an
+		// abbreviation's stop stays.
+		{"Мыло жидкое. 5 л", "Мыло жидкое, 5 л"},
+		{"Ветошь обтирочная. арт. 90909", "Ветошь обтирочная, арт. 90909"},
+		{"Скобы для степлера, 1000 шт. арт. 07270", "Скобы для степлера, 1000 шт. арт. 07270"},
+		{"Кабель UTP кат. 5е", "Кабель UTP кат. 5е"},
+		{"Бумага офисная. Формат А4", "Бумага офисная. Формат А4"},
 	} {
 		if got := mendNameWords(tc.in); got != tc.want {
 			t.Errorf("mendNameWords(%q) = %q, want %q", tc.in, got, tc.want)
