@@ -498,6 +498,7 @@ func dropNameDebris(s string) string {
 		s = strings.Join(ws, " ")
 	}
 	s = mendLLCForm(s)
+	s = mendLongForm(s)
 	// «ООО *ЭкоПрофи Юг"»: a star opening a capitalised word is a flat
 	// quote like the dash below, not debris to delete; so is a plus
 	// («ООО +ВодГрупп»», seed 9301's realistic ТОРГ-12 007).
@@ -549,6 +550,70 @@ func mendLLCForm(s string) string {
 			ws[i] = "с"
 			return strings.Join(ws, " ")
 		}
+	}
+	return s
+}
+
+// longForms are the legal forms spelled out, as names print them before
+// the name proper.
+var longForms = [][]string{
+	{"общество", "с", "ограниченной", "ответственностью"},
+	{"публичное", "акционерное", "общество"},
+	{"непубличное", "акционерное", "общество"},
+	{"закрытое", "акционерное", "общество"},
+	{"открытое", "акционерное", "общество"},
+	{"акционерное", "общество"},
+	{"индивидуальный", "предприниматель"},
+}
+
+// longFormEdits is how many letters each word of a spelled-out legal form
+// may be misread by and still be mended: «Акцмомерное общество»,
+// «Общество с ограмичемной ответствемностью» (study seed 10271's
+// photographed счета-фактуры 026 and 032), «н» read «м» or «и» twice in a
+// word of eight letters or more. No other word of a name is within that of
+// them.
+const longFormEdits = 2
+
+// mendLongForm spells a misread legal form at the start of a name as it
+// is printed: every word of the form within longFormEdits letters of its
+// spelling (one-letter words exact), the first letter's case kept. The
+// form decides what the name is to the directory, the ledger and the
+// comparisons of printings; the name proper after it is left as read.
+func mendLongForm(s string) string {
+	ws := strings.Fields(s)
+	for _, form := range longForms {
+		if len(ws) < len(form) {
+			continue
+		}
+		fits, changed := true, false
+		for i, f := range form {
+			w := strings.ToLower(ws[i])
+			switch {
+			case w == f:
+			case utf8.RuneCountInString(f) >= 8 && levenshtein(w, f, longFormEdits) <= longFormEdits:
+				changed = true
+			default:
+				fits = false
+			}
+			if !fits {
+				break
+			}
+		}
+		if !fits {
+			continue
+		}
+		if !changed {
+			return s
+		}
+		for i, f := range form {
+			first, _ := utf8.DecodeRuneInString(ws[i])
+			ws[i] = f
+			if unicode.IsUpper(first) {
+				fr, size := utf8.DecodeRuneInString(f)
+				ws[i] = string(unicode.ToUpper(fr)) + f[size:]
+			}
+		}
+		return strings.Join(ws, " ")
 	}
 	return s
 }

@@ -270,3 +270,24 @@ func TestLegalFormGluedQuote(t *testing.T) {
 		}
 	}
 }
+
+// A spelled-out legal form misread a letter or two per word is spelled as
+// printed (study seed 10271's photographed счета-фактуры 026 and 032); the
+// name after it is left as read, and a word too far from the form's, or a
+// one-letter word not the form's, leaves it all.
+func TestMendLongForm(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"Акцмомерное общество «АвтоЦентр»", "Акционерное общество «АвтоЦентр»"},
+		{"Общество с ограмичемной ответствемностью “НПО Контимент”", "Общество с ограниченной ответственностью “НПО Контимент”"},
+		{"ИНДИВИДУАЛЬНЬЙ предприниматель Белов К. Р.", "Индивидуальный предприниматель Белов К. Р."},
+		{"Общество с ограниченной ответственностью «Ромашка»", "Общество с ограниченной ответственностью «Ромашка»"},
+		{"Общество и ограниченной ответственностью «Ромашка»", "Общество и ограниченной ответственностью «Ромашка»"},
+		{"Акциимиоэное общество «Вега»", "Акциимиоэное общество «Вега»"},
+		{"ООО «Акционерное»", "ООО «Акционерное»"},
+	} {
+		if got := mendLongForm(tc.in); got != tc.want {
+			t.Errorf("mendLongForm(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
