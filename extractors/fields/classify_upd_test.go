@@ -198,13 +198,16 @@ func TestTitleSpeckInsideNumber(t *testing.T) {
 // The hyphen of a prefixed number read as another mark («ЦБ = 001578»,
 // study seed 10241's realistic УПД 001) joins the prefix and the digits;
 // line (5а) printing the same number vouches for it. A mark after digits
-// still ends the number.
+// still ends the number, as does «от» read «or» with the day glued on.
 func TestTitleNumberHyphenMisread(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ title, want string }{
 		{"Универсальный передаточный @20 СЧЕТ-ФАКТУРА № ЦБ = 001578 от 20 июля 2026 г. @80 (1)", "ЦБ-001578"},
 		{"Универсальный передаточный @20 СЧЕТ-ФАКТУРА № ЦБ ° 001578 от 20 июля 2026 г. @80 (1)", "ЦБ-001578"},
 		{"Универсальный передаточный @20 СЧЕТ-ФАКТУРА № 1578 = 22 от 20 июля 2026 г. @80 (1)", "1578"},
+		// «от» read «or» with the day glued on (study seed 10271's
+		// photographed УПД 040).
+		{"Универсальный передаточный @20 СЧЕТ-ФАКТУРА № ЦБ-001578 or20 июля 2026 г. @80 (1)", "ЦБ-001578"},
 	} {
 		lines := []string{
 			tc.title,

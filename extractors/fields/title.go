@@ -45,10 +45,12 @@ func isFormMarker(s string) bool {
 
 // otGluedToDay reports «от» with the date's day glued on («от27», «oт1»):
 // it ends a number as «от» does (seed 9201's scanner-app УПД 010 read
-// «1838 от27 января» as its number).
+// «1838 от27 января» as its number). The «т» may be read as a Latin «r»,
+// as rus+eng reads it in units («wr» for «шт»): study seed 10271's
+// photographed УПД 040 was numbered «124/23 or9» for «124/23 от 9».
 func otGluedToDay(s string) bool {
 	r := []rune(strings.ToLower(s))
-	if len(r) < 3 || len(r) > 4 || (r[0] != 'о' && r[0] != 'o') || r[1] != 'т' && r[1] != 't' {
+	if len(r) < 3 || len(r) > 4 || (r[0] != 'о' && r[0] != 'o') || r[1] != 'т' && r[1] != 't' && r[1] != 'r' {
 		return false
 	}
 	for _, d := range r[2:] {
