@@ -272,6 +272,9 @@ func (x *extraction) collectEvidence() {
 				p.name.text, fromReread = m, true
 			}
 		}
+		if m, ok := x.soleTraderWordsReread(p.name); ok {
+			p.name.text, fromReread = m, true
+		}
 		// A printing elsewhere is compared without punctuation, so it
 		// cannot vouch for a mark no name is printed with (strayNameMark);
 		// nor for a word OCR may have given in the wrong script: the same
@@ -765,6 +768,40 @@ func latinTwinPair(name string) bool {
 // spelled only with Latin twins of Cyrillic letters (nameLatinTwins): «NK»
 // for «ПК», «TennoAnpanc» for «ТеплоАльянс».
 func hasLatinTwinWord(name string) bool { return latinTwinWordOf(name, 2) }
+
+// soleTraderWordsReread reads again, each on its own, the words of a sole
+// trader's name that OCR gave in Latin letters («ИП besos Константин
+// Романович», study seed 10271's photographed bill 019): a Russian
+// surname, first name and patronymic are printed in Cyrillic, and the
+// name's line read again repeats the Latin word, where the word's box
+// alone read «Белов». A reading all Cyrillic and of the word's length
+// within a letter replaces it; the name is then a reading like any and
+// needs the evidence any name needs (the signature's «Белов К. Р.»).
+func (x *extraction) soleTraderWordsReread(v value) (string, bool) {
+	ws := strings.Fields(v.text)
+	if x.rr == nil || len(ws) < 3 || nameForm(ws[0]) != "ип" || x.onTextLayer(v.toks) {
+		return "", false
+	}
+	changed := false
+	for i, w := range ws[1:] {
+		letters := []rune(strings.Map(keepLetter, w))
+		if len(letters) < 3 || strings.ContainsFunc(string(letters), func(r rune) bool { return !unicode.Is(unicode.Latin, r) }) {
+			continue
+		}
+		k := slices.IndexFunc(v.toks, func(t token) bool { return t.text == w })
+		if k < 0 {
+			return "", false
+		}
+		text, _, err := x.rr.ReadLine(x.ctx, v.toks[k].page, v.toks[k].box, "")
+		got := []rune(strings.Map(keepLetter, text))
+		if err != nil || len(got) < len(letters)-1 || len(got) > len(letters)+1 || len(strings.Fields(text)) != 1 ||
+			strings.ContainsFunc(string(got), func(r rune) bool { return !unicode.Is(unicode.Cyrillic, r) }) {
+			return "", false
+		}
+		ws[i+1], changed = strings.TrimSpace(text), true
+	}
+	return strings.Join(ws, " "), changed
+}
 
 // cyrillicReading returns second, a second reading of the name first, when
 // it reads in Cyrillic the words first read as Latin twins and agrees with

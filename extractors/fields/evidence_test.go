@@ -1195,3 +1195,36 @@ func TestOwnINNReadUnsurely(t *testing.T) {
 		})
 	}
 }
+
+// A sole trader's surname read in Latin letters («ИП besos Константин
+// Романович», study seed 10271's photographed bill 019) is read again on
+// its own; a reading in Cyrillic replaces it, and the signature then
+// vouches for the name. A reading in Latin again, or of another length,
+// leaves it.
+func TestSoleTraderLatinWordReread(t *testing.T) {
+	t.Parallel()
+	lines := edit(invoice1C,
+		"ИНН 7701234560 @25 КПП 770101001 @60", "@60",
+		"Поставщик @12 ООО «Ромашка», ИНН 7701234560, КПП 770101001,", "Поставщик @12 ИП besos Константин Романович, ИНН 234336690223,")
+	lines = append(lines[:4:4], lines[6:]...)
+	lines = append(lines, "Предприниматель @30 Белов К. Р.")
+	for _, tc := range []struct {
+		reread, want string
+	}{
+		{"Белов", "ИП Белов Константин Романович"},
+		{"besos", "ИП besos Константин Романович"},
+		{"Белововов", "ИП besos Константин Романович"},
+	} {
+		ocr := pageScaled(1, 0.95, lines...)
+		rr := boxRereader{pageRereader{pages: []pervichka.Page{ocr}, conf: 0.9}, "besos", tc.reread, tc.reread}
+		res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), rr)
+		if string(res.Supplier.Name) != tc.want {
+			t.Errorf("re-read %q: supplier %q, want %q", tc.reread, res.Supplier.Name, tc.want)
+			continue
+		}
+		vouched := slices.Contains(res.Evidence["supplier.name"], pervichka.EvidenceSignature)
+		if vouched != (tc.reread == "Белов") {
+			t.Errorf("re-read %q: evidence %v", tc.reread, res.Evidence["supplier.name"])
+		}
+	}
+}
