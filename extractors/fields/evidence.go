@@ -1692,8 +1692,8 @@ func formMarkers(lines []line, typ pervichka.DocType) (agree, against bool) {
 	// A УПД's form (its title and its status box), not a mention of one
 	// in a contract's text.
 	updForm := has("универсальный передаточный документ") && has("статус")
-	seller := has("поставщик", "получатель", "исполнитель", "продавец", "подрядчик")
-	buyer := has("покупатель", "плательщик", "заказчик")
+	seller := has("поставщик", "получатель", "исполнитель", "продавец", "подрядчик") || labelNear(lines, "поставщик", "исполнитель", "продавец")
+	buyer := has("покупатель", "плательщик", "заказчик") || labelNear(lines, "плательщик", "заказчик")
 	switch typ {
 	case pervichka.DocUPD:
 		agree = upd
@@ -1716,6 +1716,35 @@ func formMarkers(lines []line, typ pervichka.DocType) (agree, against bool) {
 	}
 	return agree, against
 }
+
+// labelNear reports a line opening with a role label misread by a letter
+// or two («Плателыцик:» for «Плательщик:», study seed 10271's
+// photographed bill 025, whose type was left unconfirmed for it): the
+// line's first word, its colon aside, within labelEdits of one of labels.
+// Only first words of eight letters or more, and not «получатель» and
+// «покупатель», two letters apart from each other: one could pass for
+// the other.
+func labelNear(lines []line, labels ...string) bool {
+	for i := range lines {
+		if len(lines[i].toks) == 0 {
+			continue
+		}
+		w := strings.ReplaceAll(strings.Trim(strings.ToLower(lines[i].toks[0].text), ":;,.()"), "ё", "е")
+		if utf8.RuneCountInString(w) < 8 {
+			continue
+		}
+		for _, l := range labels {
+			if levenshtein(w, l, labelEdits) <= labelEdits {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// labelEdits is how many letters a role label opening a line may be
+// misread by for labelNear: «щ» read «ыц» is two.
+const labelEdits = 2
 
 func overlaps(a, b pervichka.Rect) bool {
 	return a.X0 < b.X1 && b.X0 < a.X1 && a.Y0 < b.Y1 && b.Y0 < a.Y1
