@@ -566,7 +566,7 @@ func unitBesideBadCode(s string) (string, bool) {
 		if _, known := ruvalid.LookupUnit(w); known {
 			return w, true
 		}
-		if u, near := ruvalid.SnapUnit(strings.Trim(w, speckMarks+markPunct)); near {
+		if u, near := ruvalid.SnapUnit(strings.Trim(w, speckMarks+":;()[]|")); near {
 			return u.Symbol, true
 		}
 	}
