@@ -23,6 +23,12 @@
 //     page is also read at its quarter turns (read_orientation.go): on the
 //     corpus's hard photos that took the pages left upright from 4 of 29 to
 //     19 of 29, for ~1.5 CPU-seconds on the pages that need it.
+//   - Those readings use a second client per slot, of the first language
+//     alone (rus): a rus+eng client tries English on every word Russian
+//     reads poorly, which is every word of a probe at a wrong turn, while
+//     the reading's score counts Cyrillic words only. On seed 9801's
+//     realistic photos that took a tenth off the whole run's CPU with the
+//     same turns.
 //
 // # OpenMP
 //

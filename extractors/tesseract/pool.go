@@ -26,8 +26,9 @@ type Options struct {
 	// Default "rus+eng": Russian documents carry Latin e-mails, URLs and
 	// product names.
 	Languages string
-	// RecycleAfter is how many recognitions (one per Words or ReadLine call,
-	// up to four per Orientation call that reads the page) a client serves
+	// RecycleAfter is how many recognitions (one per Words or ReadLine call;
+	// on the orientation probe client, up to four per probe an Orientation
+	// call reads) a client serves
 	// before it is closed and recreated. gosseract v2.4.1 never frees
 	// the word strings and result iterator it gets from Tesseract, so a
 	// long-lived client grows slowly. Default 50.
@@ -44,6 +45,7 @@ type Options struct {
 type Pool struct {
 	log          *slog.Logger
 	langs        []string
+	probeLangs   []string
 	recycleAfter int
 	size         int
 
@@ -65,6 +67,11 @@ type slot struct {
 	ocr  *gosseract.Client // nil after recycling, recreated on next use
 	osd  *osdEngine        // nil until the first Orientation call
 	uses int               // recognition calls since ocr was created
+	// probe reads the crops orientation by reading scores (probeLangs);
+	// nil until the first such reading, and after recycling. probeUses
+	// counts its recognitions as uses counts ocr's.
+	probe     *gosseract.Client
+	probeUses int
 }
 
 // NewPool checks that the languages (and osd, for Orientation) are installed
@@ -93,6 +100,7 @@ func NewPool(ctx context.Context, opt Options) (*Pool, error) {
 		slots:        make(chan *slot, opt.Size),
 		done:         make(chan struct{}),
 	}
+	p.probeLangs = p.langs[:1]
 	if err := p.checkLanguages(); err != nil {
 		return nil, err
 	}
@@ -136,14 +144,20 @@ func (p *Pool) checkLanguages() error {
 // Tesseract's Init, which it otherwise defers to the first page.
 var warmup = bmp8(slices.Repeat([]byte{255}, 64*32), 64, 32, 300)
 
-// newClient creates and initialises one gosseract client.
+// newClient creates and initialises one gosseract client for the pool's
+// languages.
 func (p *Pool) newClient() (*gosseract.Client, error) {
+	return p.newClientFor(p.langs)
+}
+
+// newClientFor creates and initialises one gosseract client reading langs.
+func (p *Pool) newClientFor(langs []string) (*gosseract.Client, error) {
 	p.initMu.Lock()
 	defer p.initMu.Unlock()
 	unlock := singleThreadOpenMP()
 	defer unlock()
 	c := gosseract.NewClient()
-	if err := c.SetLanguage(p.langs...); err != nil {
+	if err := c.SetLanguage(langs...); err != nil {
 		c.Close()
 		return nil, pervichka.WrapError(pervichka.CodeOCR, err, "set tesseract languages")
 	}
@@ -166,7 +180,7 @@ func (p *Pool) newClient() (*gosseract.Client, error) {
 	if _, err := c.Text(); err != nil {
 		c.Close()
 		return nil, pervichka.WrapError(pervichka.CodeOCR, err,
-			"initialise tesseract with "+strings.Join(p.langs, "+"))
+			"initialise tesseract with "+strings.Join(langs, "+"))
 	}
 	return c, nil
 }
@@ -219,7 +233,20 @@ func (p *Pool) release(s *slot, calls int) {
 		p.log.Debug("tesseract client recycled", "slot", s.id, "uses", s.uses)
 		s.uses = 0
 	}
+	if s.probe != nil && s.probeUses >= p.recycleAfter {
+		s.probe.Close()
+		s.probe = nil
+		p.log.Debug("tesseract probe client recycled", "slot", s.id, "uses", s.probeUses)
+		s.probeUses = 0
+	}
 	p.slots <- s
+}
+
+// releaseProbe is release after calls recognitions on the slot's probe
+// client (orientation by reading) and none on its page client.
+func (p *Pool) releaseProbe(s *slot, calls int) {
+	s.probeUses += calls
+	p.release(s, 0)
 }
 
 // ready makes sure the slot has a recognition client.
@@ -255,6 +282,9 @@ func (p *Pool) closeSlots(n int) {
 		s := <-p.slots
 		if s.ocr != nil {
 			s.ocr.Close()
+		}
+		if s.probe != nil {
+			s.probe.Close()
 		}
 		s.osd.close()
 	}

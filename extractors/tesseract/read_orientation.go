@@ -124,7 +124,7 @@ var docStems = []string{
 // that leave its text lines horizontal, hint first (OSD's weak answer), and
 // returns the turn whose reading scores best (see wordScore) with a
 // confidence from the margin over the second best. calls counts the
-// recognitions made on the slot's client.
+// recognitions made on the slot's probe client (probeReady).
 //
 // When the central crop decides nothing (confidence under readOverrides),
 // the box of the page's text (inkProbe) is read too, and when that does
@@ -384,7 +384,10 @@ func (p *Pool) readScores(ctx context.Context, s *slot, pr readProbe, hint int, 
 			return scores, canceled(err, "orientation by reading")
 		}
 		t := turn(crop, 90*i)
-		boxes, err := p.recogniseHeld(ctx, s, bmp8(t.Pix, t.Rect.Dx(), t.Rect.Dy(), dpi), readPSM, "", dpi, calls)
+		if err := p.probeReady(ctx, s); err != nil {
+			return scores, err
+		}
+		boxes, err := p.recogniseOn(ctx, s.probe, bmp8(t.Pix, t.Rect.Dx(), t.Rect.Dy(), dpi), readPSM, "", dpi, calls)
 		if err != nil {
 			return scores, err
 		}
@@ -402,6 +405,27 @@ func (p *Pool) readScores(ctx context.Context, s *slot, pr readProbe, hint int, 
 		}
 	}
 	return scores, nil
+}
+
+// probeReady makes sure the slot has the client orientation by reading
+// recognises its probes with: the pool's first language alone (probeLangs).
+// A reading scores Cyrillic words only (wordScore), so the second language
+// of the default rus+eng adds nothing to it, while Tesseract tries it on
+// every word the first one reads poorly — and a probe at a wrong turn reads
+// nothing but such words.
+func (p *Pool) probeReady(ctx context.Context, s *slot) error {
+	if s.probe != nil {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return canceled(err, "create tesseract probe client")
+	}
+	c, err := p.newClientFor(p.probeLangs)
+	if err != nil {
+		return err
+	}
+	s.probe = c
+	return nil
 }
 
 // wordScore is what one recognised word says for a turn: its Cyrillic

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/jpeg"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ func TestOrientationByReading(t *testing.T) {
 			start := time.Now()
 			var calls int
 			deg, conf, err := p.readOrientation(ctx, s, newReadProbe(img), 0, &calls)
-			p.release(s, calls)
+			p.releaseProbe(s, calls)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +81,7 @@ func TestOrientationByReading(t *testing.T) {
 			}
 			var calls int
 			scores, err := p.readScores(ctx, s, newReadProbe(rotateCW(upright, tc.rot)), tc.hint, &calls)
-			p.release(s, calls)
+			p.releaseProbe(s, calls)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +102,7 @@ func TestOrientationByReading(t *testing.T) {
 			t.Fatal(err)
 		}
 		deg, conf, err := p.readOrientation(ctx, s, newReadProbe(whiteGray(900, 1270)), 0, &calls)
-		p.release(s, calls)
+		p.releaseProbe(s, calls)
 		if err != nil || deg != 0 || conf >= 0.5 {
 			t.Errorf("blank page: %d, %.2f, %v; want 0, < 0.5, nil", deg, conf, err)
 		}
@@ -115,7 +116,7 @@ func TestOrientationByReading(t *testing.T) {
 		cancel()
 		var calls int
 		_, _, err = p.readOrientation(cctx, s, newReadProbe(upright), 0, &calls)
-		p.release(s, calls)
+		p.releaseProbe(s, calls)
 		wantCode(t, err, pervichka.CodeCanceled)
 		if calls != 0 {
 			t.Errorf("%d recognitions after the context ended", calls)
@@ -387,14 +388,14 @@ func checkTurnsBeyondCentre(t *testing.T, page *image.Gray) {
 			var calls int
 			central, err := p.readScores(ctx, s, newReadProbe(img), 0, &calls)
 			if err != nil {
-				p.release(s, calls)
+				p.releaseProbe(s, calls)
 				t.Fatal(err)
 			}
 			if deg, conf := readDecision(central); conf >= readOverrides {
 				t.Fatalf("the central crop found %d° at %.2f: the test page must leave it nothing to read", deg, conf)
 			}
 			deg, conf, err := p.readOrientation(ctx, s, newReadProbe(img), 0, &calls)
-			p.release(s, calls)
+			p.releaseProbe(s, calls)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -501,7 +502,7 @@ func TestOrientationRuledTable(t *testing.T) {
 		}
 		var calls int
 		scores, err := p.readScores(ctx, s, newReadProbe(rotateCW(page, rot)), 0, &calls)
-		p.release(s, calls)
+		p.releaseProbe(s, calls)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -568,6 +569,41 @@ func TestOrientationDeferredLinesOnEndSkipsOSD(t *testing.T) {
 	p.slots <- s
 	if osd != nil {
 		t.Error("OSD engine created for pages whose lines stand on end")
+	}
+}
+
+// Orientation by reading recognises its probes with a client of the first
+// language alone, not the page client: a rus+eng client retries every
+// poorly read word in English, and a probe at a wrong turn reads nothing
+// else (9801's realistic photos: 67.8 against 75.4 CPU-s for 20 pages,
+// the same turns). The probe client is recycled like the page client.
+func TestOrientationReadsWithFirstLanguage(t *testing.T) {
+	var log logCounter
+	p := newPool(t, Options{Size: 1, RecycleAfter: 3, Logger: log.logger()})
+	if got := strings.Join(p.probeLangs, "+"); got != "rus" {
+		t.Fatalf("probe languages %q, want rus", got)
+	}
+	ctx := context.Background()
+	page := phonePageAt(t, 0.3)
+	for i := range 3 {
+		for _, rot := range []int{90, 270} {
+			deg, conf, err := p.OrientationByReading(ctx, rotateCW(page, rot))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := (360 - rot) % 360; deg != want || conf < readOverrides {
+				t.Errorf("round %d, turned %d°: undo %d° at %.2f, want %d°", i, rot, deg, conf, want)
+			}
+		}
+	}
+	s := <-p.slots
+	uses := s.uses
+	p.slots <- s
+	if uses != 0 {
+		t.Errorf("the page client made %d recognitions for orientation readings, want 0", uses)
+	}
+	if log.count("tesseract probe client recycled") == 0 {
+		t.Error("the probe client was never recycled after more than RecycleAfter readings")
 	}
 }
 

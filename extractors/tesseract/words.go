@@ -134,12 +134,17 @@ func (p *Pool) recogniseHeld(ctx context.Context, s *slot, data []byte, psm goss
 	if err := p.ready(ctx, s); err != nil {
 		return nil, err
 	}
+	return p.recogniseOn(ctx, s.ocr, data, psm, whitelist, dpi, calls)
+}
+
+// recogniseOn runs one recognition on client c (a slot's, held by the
+// caller), counting it in *calls once c has been given the image.
+func (p *Pool) recogniseOn(ctx context.Context, c *gosseract.Client, data []byte, psm gosseract.PageSegMode, whitelist string, dpi int, calls *int) (boxes []gosseract.BoundingBox, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, canceled(err, "before tesseract recognition")
 	}
 	unlock := singleThreadOpenMP()
 	defer unlock()
-	c := s.ocr
 	if err := c.SetPageSegMode(psm); err != nil {
 		return nil, ocrFailed(err, "set page segmentation mode %d", psm)
 	}
