@@ -1382,9 +1382,10 @@ func soleTraderName(name string) (sur, first, patr string, ok bool) {
 }
 
 // personWord is ruvalid.FoldPersonWord after trimming the punctuation
-// around the word.
+// around the word, and the slashes a signature's transcript is printed
+// between.
 func personWord(w string) string {
-	return ruvalid.FoldPersonWord(strings.Trim(w, ".,;:"))
+	return ruvalid.FoldPersonWord(strings.Trim(w, ".,;:/"))
 }
 
 // initialsMatch reports whether the tokens spell the initials «И. О.»
@@ -1403,7 +1404,9 @@ func initialsMatch(ts []token, fi, pi rune, after bool) bool {
 		for _, t := range part {
 			s.WriteString(t.text)
 		}
-		r := []rune(strings.ReplaceAll(strings.ReplaceAll(s.String(), "Ё", "Е"), ",", "."))
+		// 1C prints the transcript between slashes («/Голубев С. А./»),
+		// which OCR reads on the initials.
+		r := []rune(strings.Trim(strings.ReplaceAll(strings.ReplaceAll(s.String(), "Ё", "Е"), ",", "."), "/"))
 		full := len(r) == 4 && r[1] == '.' && r[3] == '.'
 		lastDotLost := after && len(r) == 3 && r[1] == '.'
 		if (full || lastDotLost) && r[0] == upperFold(fi) && r[2] == upperFold(pi) {
