@@ -284,6 +284,23 @@ func TestINNLatinLabel(t *testing.T) {
 			t.Errorf("%q: got %+v", l, inns)
 		}
 	}
+	// «ИНН» read «АНН» (10291's realistic act 010) is a label; the same
+	// letters inside a word are not. A ten-digit ИНН is taken only after
+	// its label.
+	for _, tc := range []struct {
+		line  string
+		label bool
+	}{
+		{"Исполнитель: UN Баранов Денис Романович, AHH 7701234560, 394761,", true},
+		{"Исполнитель: ООО «Вега», АНН 7701234560", true},
+		{"Получатель Жанна 7701234560", false},
+		{"ЖАННА 7701234560", false},
+	} {
+		inns, _ := findIDHits(buildLines([]pervichka.Page{pageOf(tc.line)}))
+		if got := len(inns) == 1 && inns[0].inn == "7701234560" && !inns[0].lookalike; got != tc.label || len(inns) > 1 {
+			t.Errorf("%q: got %+v, want a labelled hit %v", tc.line, inns, tc.label)
+		}
+	}
 }
 
 // A year with its «г» glued on and read as a digit: the date is read but

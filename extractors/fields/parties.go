@@ -229,7 +229,7 @@ const formMarker = `(?:\(\d{1,2}[а-яa-z]?\)\s*)?`
 const labelDebris = `(?:\s|[,.;:](?:\s|$))*`
 
 var (
-	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН|VHH|VНН|HHH|WHH|MHH|MНН)(?:\s?[^\s\d/:.(]{1,5}\s)?\s*([/|Ии]\s*(?:КПП|KПП|КПN|KNN|[КK][^\s\d/]{1,3})\s*)?` +
+	innRe = regexp.MustCompile(`(?i)(?:ИНН|ИHH|NHH|ИНH|ИHН|lНН|1НН|VHH|VНН|HHH|WHH|MHH|MНН|AHH|АНН)(?:\s?[^\s\d/:.(]{1,5}\s)?\s*([/|Ии]\s*(?:КПП|KПП|КПN|KNN|[КK][^\s\d/]{1,3})\s*)?` +
 		`(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `((?:[0-9]{1,4} )?` + digitClass + `{5,13})(?:\s*/\s*(` + digitClass + `{4}[0-9A-ZА-Я]{2}` + digitClass + `{3}))?` +
 		`(?:[,;]?\s*(?:КПП|KПП|КПN|KNN|КПH)\s*[:№.]?\s*([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$))?`)
 	kppRe = regexp.MustCompile(`(?i)(?:КПП|KПП|КПN|KNN|КПH)\s*(?:\(?[а-яёА-ЯЁ]{5,}\)?\s*)?[:№.]?` + labelDebris + formMarker + `([0-9A-Za-zА-Яа-яЁё|]{9})(?:[^0-9A-Za-zА-Яа-яЁё|]|$)`)
@@ -271,6 +271,24 @@ func kppDigits(s string) (string, bool) {
 	return b.String(), true
 }
 
+// inWord reports whether byte offset i of s, where a label reading
+// starts, follows a letter and starts with an A: the «АНН» reading of
+// «ИНН» (the И read as A, 10291's realistic act 010, whose sole trader's
+// ИНН was found but tied to no party without its label) inside a word
+// such as «Жанна». The other readings innRe knows do not occur inside
+// Russian words.
+func inWord(s string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s[i:])
+	return first == 'A' || first == 'А' || first == 'a' || first == 'а'
+}
+
 // gluedINNKPP splits an organisation's ИНН and КПП read as one run of 19
 // digits, the slash between them lost («ИННКПП продавца:
 // 6150563130615001001», seed 8901's realistic photo 012, read as the ИНН
@@ -304,6 +322,9 @@ func findIDHits(lines []line) (inns, kpps []idHit) {
 		}
 		sp := newSpan(ts)
 		for _, m := range innRe.FindAllStringSubmatchIndex(sp.text, -1) {
+			if inWord(sp.text, m[0]) {
+				continue // «АНН» inside «Жанна», not a label read so
+			}
 			h := idHit{line: li}
 			raw, from, split := sp.text[m[4]:m[5]], m[4], false
 			if head, tail, ok := strings.Cut(raw, " "); ok {
