@@ -261,7 +261,68 @@ func (x *extraction) readMissingPayeeINN(p *partyResult) {
 			x.second[roleSupplier.String()+".inn"] = true
 			return
 		}
+		if x.readGarbledPayeeINN(p, l) {
+			return
+		}
 	}
+}
+
+// readGarbledPayeeINN is readMissingPayeeINN for a grid whose «ИНН» label
+// was garbled with its value («vel он КПП 610401001 Р/с № 40702…», study
+// seed 10301's realistic bill 013): what stands before a «КПП» label with
+// a valid КПП, holding no digit, is read again as digits, and the ИНН is
+// the ten or twelve digits at the reading's end (the label may read as a
+// digit or two) that pass the check and whose region is the КПП's. Both
+// crops, the cell and the cell with a margin, must give it.
+func (x *extraction) readGarbledPayeeINN(p *partyResult, l *line) bool {
+	k := slices.IndexFunc(l.toks, func(t token) bool { return strings.Trim(t.key, ":") == "кпп" })
+	if k < 1 || k+1 >= len(l.toks) || x.onTextLayer(l.toks[:k]) {
+		return false
+	}
+	kpp, ok := kppDigits(strings.TrimRight(l.toks[k+1].text, ",;."))
+	if !ok || !ruvalid.ValidKPP(kpp) {
+		return false
+	}
+	for _, t := range l.toks[:k] {
+		if strings.ContainsFunc(t.text, unicode.IsDigit) || strings.Trim(t.key, ":") == "инн" {
+			return false
+		}
+	}
+	pad := int(0.3 * l.unit)
+	lab := l.toks[k].box
+	x1 := lab.X0 - pad
+	box := pervichka.Rect{X0: max(l.toks[0].box.X0-pad, x1-int((payeeINNCellWidth+4)*l.unit)), Y0: lab.Y0 - pad, X1: x1, Y1: lab.Y1 + pad}
+	if box.Dx() < 6*int(l.unit) {
+		return false
+	}
+	read := func(b pervichka.Rect) (string, float64, bool) {
+		text, c, err := x.rr.ReadLine(x.ctx, l.toks[0].page, b, idRereadWhitelist)
+		if err != nil {
+			return "", 0, false
+		}
+		d := onlyDigits(text)
+		for _, n := range []int{12, 10} {
+			if len(d) >= n && ruvalid.ValidINN(d[len(d)-n:]) && ruvalid.KPPMatchesINN(kpp, d[len(d)-n:]) {
+				return d[len(d)-n:], c, true
+			}
+		}
+		return "", 0, false
+	}
+	inn, c, ok := read(box)
+	if !ok || inn == x.parties[1].inn.text {
+		return false
+	}
+	inn2, c2, ok := read(padID(box))
+	if !ok || inn2 != inn {
+		return false
+	}
+	pl := pseudoLine(inn, l.toks[0].page, box)
+	p.inn = value{text: inn, conf: min(c, c2) * innReplacedFactor, toks: pl.toks}
+	x.second[roleSupplier.String()+".inn"] = true
+	if p.kpp.empty() {
+		p.kpp = value{text: kpp, conf: l.toks[k+1].conf, toks: l.toks[k+1 : k+2]}
+	}
+	return true
 }
 
 // payeeINNCell is the box of the value after the «ИНН» label l.toks[i]:

@@ -81,3 +81,35 @@ func TestPayeeINNReadAgain(t *testing.T) {
 		})
 	}
 }
+
+// The grid's «ИНН» label garbled with its value (study seed 10301's bill
+// 013: «vel он КПП 610401001 Р/с № 40702…»): what stands before the КПП is
+// read as digits, and an ИНН at the reading's end that passes the check in
+// the КПП's region, read alike twice, is the supplier's.
+func TestPayeeINNGarbledLabel(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, kpp, text, want string
+	}{
+		{"region of the КПП", "770101001", "7701234560", "7701234560"},
+		{"label read as digits", "770101001", "117701234560", "7701234560"},
+		{"another region", "500301001", "7701234560", ""},
+		{"invalid", "770101001", "7701234561", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lines := edit(invoice1C,
+				"ИНН 7701234560 @25 КПП 770101001 @60 Сч. № @66 40702810200000012345", "vel @5 он @25 КПП @29 "+tc.kpp+" @60 Сч. № @66 40702810200000012345",
+				"Поставщик @12 ООО «Ромашка», ИНН 7701234560, КПП 770101001,", "Поставщик @12 ООО «Ромашка»,")
+			ocr := pageScaled(1, 0.95, lines...)
+			rr := cellRereader{pageRereader: pageRereader{pages: []pervichka.Page{ocr}, conf: 0.95}, word: "он", text: tc.text, second: tc.text, read: new(int)}
+			res := Extract(context.Background(), []pervichka.Page{ocr}, cfg(), rr)
+			if string(res.Supplier.INN) != tc.want {
+				t.Fatalf("supplier %+v, reasons %v", res.Supplier, res.ReviewReasons)
+			}
+			if tc.want == "" && !hasReason(res, "missing:supplier.inn") {
+				t.Errorf("reasons %v, want missing:supplier.inn", res.ReviewReasons)
+			}
+		})
+	}
+}
